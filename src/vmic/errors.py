@@ -1,0 +1,201 @@
+"""Errors raised by vmic.
+
+Everything vmic raises on purpose derives from :class:`VmicError`, so one
+``except vmic.VmicError`` is enough to catch any of it. Each subclass also
+inherits the closest built-in exception, so code that already catches
+``ValueError`` or ``LookupError`` keeps working::
+
+    VmicError(Exception)
+    ├── UnknownOperatingSystemError(VmicError, ValueError)
+    ├── UnknownServiceError(VmicError, LookupError)
+    ├── UnsupportedCombinationError(VmicError, LookupError)
+    ├── InvalidTransitionError(VmicError, ValueError)
+    ├── ParseError(VmicError, ValueError)
+    │   ├── RegistryValueNotFoundError
+    │   └── KvpPoolError
+    ├── ExecutionError(VmicError)
+    │   ├── CommandFailedError
+    │   ├── CommandTimeoutError(ExecutionError, TimeoutError)
+    │   ├── ConnectionFailedError(ExecutionError, ConnectionError)
+    │   ├── AuthenticationFailedError(ConnectionFailedError)
+    │   └── UnknownCommandError
+    └── ConfigurationError(VmicError, ValueError)
+
+Messages are written for the person who has to act on them: they name what was
+given, what was expected and, where vmic knows it, what would work instead.
+They never contain a credential.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = [
+    "AuthenticationFailedError",
+    "CommandFailedError",
+    "CommandTimeoutError",
+    "ConfigurationError",
+    "ConnectionFailedError",
+    "ExecutionError",
+    "InvalidTransitionError",
+    "KvpPoolError",
+    "ParseError",
+    "RegistryValueNotFoundError",
+    "UnknownCommandError",
+    "UnknownOperatingSystemError",
+    "UnknownServiceError",
+    "UnsupportedCombinationError",
+    "VmicError",
+]
+
+
+class VmicError(Exception):
+    """Base class of everything vmic raises on purpose."""
+
+
+class UnknownOperatingSystemError(VmicError, ValueError):
+    """A text could not be read as an operating system vmic knows.
+
+    Attributes:
+        text: The text that was given.
+        suggestions: Canonical names close to it, best first (may be empty).
+    """
+
+    def __init__(self, text: str, suggestions: Iterable[str] = ()) -> None:
+        self.text = text
+        self.suggestions = tuple(suggestions)
+        message = f"unknown operating system {text!r}"
+        if self.suggestions:
+            message += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(message)
+
+
+class UnknownServiceError(VmicError, LookupError):
+    """A name or id does not identify an integration service.
+
+    Attributes:
+        text: The name or id that was given.
+        suggestions: Known names close to it, best first (may be empty).
+    """
+
+    def __init__(self, text: str, suggestions: Iterable[str] = ()) -> None:
+        self.text = text
+        self.suggestions = tuple(suggestions)
+        message = f"unknown integration service {text!r}"
+        if self.suggestions:
+            message += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        # LookupError would otherwise render the message with quotes (KeyError does).
+        return str(self.args[0])
+
+
+class UnsupportedCombinationError(VmicError, LookupError):
+    """The update matrix has no row for this host and guest.
+
+    Attributes:
+        host: Name of the host operating system asked about.
+        guest: Name of the guest operating system asked about.
+        listed: Guest names that host's table does list, in table order.
+    """
+
+    def __init__(self, host: str, guest: str, listed: Iterable[str]) -> None:
+        self.host = host
+        self.guest = guest
+        self.listed = tuple(listed)
+        super().__init__(
+            f"the update matrix lists no {guest} guest for a {host} host; "
+            f"that host's table lists: {', '.join(self.listed)}"
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class InvalidTransitionError(VmicError, ValueError):
+    """An operation does not apply to the current state (for example, a service the guest lacks)."""
+
+
+class ParseError(VmicError, ValueError):
+    """Text or bytes could not be read as the output they claim to be.
+
+    Attributes:
+        message: What is wrong, without position.
+        source: The whole text that was being parsed (may be empty for binary input).
+        line: 1-based line number of the offending text (0 when not applicable).
+        column: 1-based column of the offending text (0 when not applicable).
+    """
+
+    def __init__(self, message: str, *, source: str = "", line: int = 0, column: int = 0) -> None:
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        if self.line <= 0:
+            return self.message
+        lines = self.source.splitlines()
+        text = lines[self.line - 1] if self.line <= len(lines) else ""
+        # Keep the rendered excerpt to one readable line, whatever the input was.
+        shown = text[:200].expandtabs(1)
+        column = max(self.column, 1)
+        caret = " " * (min(column, len(shown) + 1) - 1) + "^"
+        return f"{self.message} (line {self.line}, column {column})\n    {shown}\n    {caret}"
+
+
+class RegistryValueNotFoundError(ParseError):
+    """``REG QUERY`` reported that the key or value does not exist."""
+
+
+class KvpPoolError(ParseError):
+    """A KVP pool file is malformed (truncated, or a record is not NUL-terminated).
+
+    Attributes:
+        offset: Byte offset of the problem in the file.
+    """
+
+    def __init__(self, message: str, *, offset: int) -> None:
+        self.offset = offset
+        super().__init__(f"{message} (at byte offset {offset})")
+
+
+class ExecutionError(VmicError):
+    """Running a command on a host or guest did not succeed."""
+
+
+class CommandFailedError(ExecutionError):
+    """A command ran and exited with a failure status.
+
+    Attributes:
+        result: The frozen result of the command (``vmic.executors.Result``).
+    """
+
+    def __init__(self, message: str, result: object = None) -> None:
+        self.result = result
+        super().__init__(message)
+
+
+class CommandTimeoutError(ExecutionError, TimeoutError):
+    """A command did not finish within its deadline and was stopped."""
+
+
+class ConnectionFailedError(ExecutionError, ConnectionError):
+    """The host or guest could not be reached."""
+
+
+class AuthenticationFailedError(ConnectionFailedError):
+    """The host or guest was reached but refused the credentials."""
+
+
+class UnknownCommandError(ExecutionError):
+    """The simulated host was sent a command it does not understand."""
+
+
+class ConfigurationError(VmicError, ValueError):
+    """Options, an inventory or the environment are inconsistent or incomplete."""

@@ -1,0 +1,1 @@
+"""The domain model: operating systems, integration services and their states."""

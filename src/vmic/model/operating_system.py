@@ -1,0 +1,311 @@
+"""Operating systems of Hyper-V hosts and guests, and a forgiving parser for their names.
+
+>>> from vmic import parse_os
+>>> parse_os("Windows Server 2008 R2 (SP 1)")
+OperatingSystem(product=Product.WINDOWS_SERVER_2008_R2, service_pack=1, build=None, distribution=None)
+>>> str(parse_os("ws2012r2"))
+'Windows Server 2012 R2'
+>>> str(parse_os("Windows Server Datacenter", version="10.0.17763"))
+'Windows Server 2019 (build 17763)'
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from vmic.errors import UnknownOperatingSystemError
+from vmic.model._os_data import (
+    LINUX_DISTRIBUTIONS,
+    OS_ROWS,
+    SERVER_BUILDS,
+    WINDOWS_11_FIRST_BUILD,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["HOSTS", "OSFamily", "OperatingSystem", "Product", "parse_os"]
+
+
+class OSFamily(enum.Enum):
+    """Broad family of an operating system."""
+
+    WINDOWS_CLIENT = "windows_client"
+    WINDOWS_SERVER = "windows_server"
+    LINUX = "linux"
+
+
+class Product(enum.Enum):
+    """An operating-system product that appears in the Hyper-V documentation."""
+
+    WINDOWS_XP = "windows_xp"
+    WINDOWS_VISTA = "windows_vista"
+    WINDOWS_7 = "windows_7"
+    WINDOWS_8 = "windows_8"
+    WINDOWS_8_1 = "windows_8_1"
+    WINDOWS_10 = "windows_10"
+    WINDOWS_11 = "windows_11"
+    WINDOWS_SERVER_2003 = "windows_server_2003"
+    WINDOWS_SERVER_2003_R2 = "windows_server_2003_r2"
+    WINDOWS_SERVER_2008 = "windows_server_2008"
+    WINDOWS_SERVER_2008_R2 = "windows_server_2008_r2"
+    WINDOWS_SERVER_2012 = "windows_server_2012"
+    WINDOWS_SERVER_2012_R2 = "windows_server_2012_r2"
+    WINDOWS_SERVER_2016 = "windows_server_2016"
+    WINDOWS_SERVER_SAC = "windows_server_sac"
+    WINDOWS_SERVER_2019 = "windows_server_2019"
+    WINDOWS_SERVER_2022 = "windows_server_2022"
+    WINDOWS_SERVER_2025 = "windows_server_2025"
+    WINDOWS_HOME_SERVER_2011 = "windows_home_server_2011"
+    WINDOWS_SMALL_BUSINESS_SERVER_2011 = "windows_small_business_server_2011"
+    LINUX = "linux"
+
+    def __repr__(self) -> str:
+        return f"Product.{self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """Canonical English name, as the documentation spells it."""
+        return _INFO[self][0]
+
+    @property
+    def family(self) -> OSFamily:
+        """Client, server or Linux."""
+        return _INFO[self][1]
+
+    @property
+    def nt_version(self) -> tuple[int, int] | None:
+        """Windows NT (major, minor) version, or None for Linux."""
+        version = _INFO[self][2]
+        return None if self is Product.LINUX else version
+
+    @property
+    def is_hyperv_host(self) -> bool:
+        """Whether this product can be a Hyper-V host that vmic knows."""
+        return _INFO[self][3]
+
+
+_FAMILY_BY_VALUE: Final = {family.value: family for family in OSFamily}
+_INFO: Final[dict[Product, tuple[str, OSFamily, tuple[int, int], bool]]] = {
+    Product(key): (name, _FAMILY_BY_VALUE[family], nt, host)
+    for key, name, family, nt, host, _aliases in OS_ROWS
+}
+
+#: Every product that can be a Hyper-V host vmic knows, oldest first.
+HOSTS: Final = tuple(product for product in Product if product.is_hyperv_host)
+
+
+def _check_distribution(instance: OperatingSystem, attribute: object, value: str | None) -> None:
+    if value is not None and instance.product is not Product.LINUX:
+        raise ValueError("distribution is only meaningful for Linux")
+
+
+@attrs.frozen
+class OperatingSystem:
+    """A host or guest operating system.
+
+    Attributes:
+        product: Which product.
+        service_pack: Minimum service pack the text named (e.g. 1 for "SP 1"), if any.
+        build: Build number, when known (from a KVP ``OSVersion`` or a version string).
+        distribution: For Linux, the distribution family (``"ubuntu"``, ``"debian"``,
+            ``"rhel"``, ``"arch"``, ``"suse"``) when known.
+    """
+
+    product: Product = attrs.field(validator=attrs.validators.instance_of(Product))
+    service_pack: int | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(
+            [attrs.validators.instance_of(int), attrs.validators.ge(0), attrs.validators.le(9)]
+        ),
+    )
+    build: int | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(
+            [attrs.validators.instance_of(int), attrs.validators.ge(0)]
+        ),
+    )
+    distribution: str | None = attrs.field(
+        default=None,
+        validator=[
+            attrs.validators.optional(attrs.validators.in_(frozenset(dict(LINUX_DISTRIBUTIONS).values()))),
+            _check_distribution,
+        ],
+    )
+
+    @property
+    def name(self) -> str:
+        """Canonical English product name."""
+        return self.product.display_name
+
+    @property
+    def family(self) -> OSFamily:
+        """Client, server or Linux."""
+        return self.product.family
+
+    @property
+    def is_windows(self) -> bool:
+        """True for every Windows product."""
+        return self.product.family is not OSFamily.LINUX
+
+    @property
+    def is_linux(self) -> bool:
+        """True for Linux."""
+        return self.product is Product.LINUX
+
+    @property
+    def is_hyperv_host(self) -> bool:
+        """Whether the product can be a Hyper-V host vmic knows."""
+        return self.product.is_hyperv_host
+
+    def __str__(self) -> str:
+        text = self.product.display_name
+        if self.distribution is not None:
+            text += f" ({self.distribution})"
+        if self.service_pack:
+            text += f" SP{self.service_pack}"
+        if self.build is not None:
+            text += f" (build {self.build})"
+        return text
+
+
+_SERVICE_PACK_RE: Final = re.compile(r"\b(?:sp|service\s*pack)\s*(\d)\b")
+_VERSION_RE: Final = re.compile(r"\b(\d{1,2})\.(\d{1,2})(?:\.(\d{1,6}))?(?:\.\d+)?\b")
+_NOISE_RE: Final = re.compile(
+    r"\b(?:microsoft|windows|server|hyper-v|hyperv|guests?|datacenter|standard|enterprise|"
+    r"professional|pro|education|essentials|foundation|evaluation|ultimate|starter|core|"
+    r"edition|ltsc|ltsb|iot|n|x64|x86|64-bit|32-bit|bit|for|workstations|azure)\b"
+)
+_NON_KEY_RE: Final = re.compile(r"[^0-9a-z.]+")
+
+
+def _compact(text: str) -> str:
+    text = text.replace("home server", "homeserver").replace("small business server", "sbs")
+    text = _NOISE_RE.sub(" ", text)
+    return _NON_KEY_RE.sub("", text).strip(".")
+
+
+def _spellings() -> Iterator[tuple[str, Product]]:
+    for key, name, _family, _nt, _host, aliases in OS_ROWS:
+        product = Product(key)
+        yield _compact(name.lower()), product
+        yield key.replace("_", ""), product
+        for alias in aliases:
+            yield _compact(alias.lower()), product
+
+
+_BY_SPELLING: Final = dict(_spellings())
+_SERVER_BY_BUILD: Final = {build: Product(key) for build, key in SERVER_BUILDS}
+
+
+def _distribution(lowered: str) -> str | None:
+    for needle, family in LINUX_DISTRIBUTIONS:
+        if re.search(rf"\b{re.escape(needle)}\b", lowered):
+            return family
+    return None
+
+
+def _from_version(
+    lowered: str, major: int, minor: int, build: int | None
+) -> tuple[Product | None, tuple[str, ...]]:
+    """Pick a product from an NT version (and the words around it)."""
+    server = "server" in lowered
+    client = "windows" in lowered and not server
+    candidates = [
+        product
+        for product in Product
+        if product.nt_version == (major, minor) and product is not Product.WINDOWS_SERVER_SAC
+    ]
+    if (major, minor) == (10, 0) and build is not None:
+        if server and build in _SERVER_BY_BUILD:
+            return _SERVER_BY_BUILD[build], ()
+        if client:
+            return (Product.WINDOWS_11 if build >= WINDOWS_11_FIRST_BUILD else Product.WINDOWS_10), ()
+    if server:
+        candidates = [p for p in candidates if p.family is OSFamily.WINDOWS_SERVER]
+    elif client:
+        candidates = [p for p in candidates if p.family is OSFamily.WINDOWS_CLIENT]
+    if len(candidates) == 1:
+        return candidates[0], ()
+    return None, tuple(p.display_name for p in candidates)
+
+
+def parse_os(text: str, *, version: str | None = None) -> OperatingSystem:
+    """Read an operating system from the way people and tools write it.
+
+    Accepted, case, spacing and punctuation insensitive:
+
+    - the documentation's spellings: ``"Windows Server 2008 R2 (SP 1)"``,
+      ``"Windows XP (SP 2, SP 3)"``, ``"Windows Server, Semi-Annual Channel"``,
+      ``"Linux guests"`` (and the Italian ``"Guest Linux"``, ``"Canale semestrale"``);
+    - short forms: ``"2012 R2"``, ``"ws2012r2"``, ``"win10"``, ``"Server 2016"``;
+    - product captions: ``"Microsoft Windows Server 2012 R2 Datacenter"``;
+    - guest KVP data: ``OSName`` as *text* and ``OSVersion`` as *version*
+      (``parse_os("Windows Server Datacenter", version="10.0.17763")``), or both in one
+      string. A Windows 10-family build number decides between Windows 10 and 11 and
+      between the Server releases, since ``OSName`` does not always say;
+    - Linux distribution names (``"Ubuntu 22.04 LTS"``, ``"Red Hat Enterprise Linux 9"``).
+
+    Args:
+        text: The name to read.
+        version: An ``OSVersion`` such as ``"10.0.17763"`` or ``"6.3.9600"``.
+
+    Returns:
+        The operating system, with service pack, build and distribution when given.
+
+    Raises:
+        UnknownOperatingSystemError: The text names no known product, or is ambiguous;
+            the error lists close matches.
+    """
+    if not isinstance(text, str):
+        raise UnknownOperatingSystemError(repr(text))
+    lowered = " ".join(
+        text.replace("\ufeff", "").replace("®", " ").replace("™", " ").replace("(R)", " ")
+        .replace("(TM)", " ").lower().split()
+    )
+    if version is not None:
+        lowered = f"{lowered} {' '.join(str(version).lower().split())}".strip()
+
+    service_packs = [int(sp) for sp in _SERVICE_PACK_RE.findall(lowered)]
+    service_pack = min(service_packs) if service_packs else None
+    without_sp = _SERVICE_PACK_RE.sub(" ", lowered)
+
+    distribution = _distribution(without_sp)
+    if distribution is not None or re.search(r"\blinux\b", without_sp):
+        return OperatingSystem(Product.LINUX, distribution=distribution)
+
+    build: int | None = None
+    match = _VERSION_RE.search(without_sp)
+    if match is not None and match.group(3) is not None:
+        major, minor, build = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        remainder = _compact(without_sp[: match.start()] + " " + without_sp[match.end() :])
+        product = _BY_SPELLING.get(remainder) if remainder else None
+        if product is None:
+            product, candidates = _from_version(without_sp, major, minor, build)
+            if product is None:
+                raise UnknownOperatingSystemError(text, candidates)
+        elif product is Product.WINDOWS_10 and build >= WINDOWS_11_FIRST_BUILD:
+            # Windows 11 still reports ProductName "Windows 10 ..." in the registry and KVP.
+            product = Product.WINDOWS_11
+        return OperatingSystem(product, service_pack=service_pack, build=build)
+
+    key = _compact(without_sp)
+    product = _BY_SPELLING.get(key)
+    if product is None:
+        raise UnknownOperatingSystemError(text, _suggest(key))
+    return OperatingSystem(product, service_pack=service_pack)
+
+
+def _suggest(key: str) -> tuple[str, ...]:
+    import difflib  # noqa: PLC0415 - only needed on the error path
+
+    if not key:
+        return ()
+    names: dict[str, None] = {}
+    for match in difflib.get_close_matches(key, list(_BY_SPELLING), n=6, cutoff=0.6):
+        names.setdefault(_BY_SPELLING[match].display_name)
+    return tuple(names)[:3]
