@@ -103,12 +103,15 @@ class UnsupportedCombinationError(VmicError, LookupError):
         listed: Guest names that host's table does list, in table order.
     """
 
-    def __init__(self, host: str, guest: str, listed: Iterable[str]) -> None:
+    def __init__(
+        self, host: str, guest: str, listed: Iterable[str], *, message: str | None = None
+    ) -> None:
         self.host = host
         self.guest = guest
         self.listed = tuple(listed)
         super().__init__(
-            f"the update matrix lists no {guest} guest for a {host} host; "
+            message
+            or f"the update matrix lists no {guest} guest for a {host} host; "
             f"that host's table lists: {', '.join(self.listed)}"
         )
 

@@ -12,8 +12,9 @@ OperatingSystem(product=Product.WINDOWS_SERVER_2008_R2, service_pack=1, build=No
 from __future__ import annotations
 
 import enum
+import functools
 import re
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import attrs
 
@@ -24,9 +25,6 @@ from vmic.model._os_data import (
     SERVER_BUILDS,
     WINDOWS_11_FIRST_BUILD,
 )
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 __all__ = ["HOSTS", "OSFamily", "OperatingSystem", "Product", "parse_os"]
 
@@ -104,7 +102,7 @@ def _check_distribution(instance: OperatingSystem, attribute: object, value: str
         raise ValueError("distribution is only meaningful for Linux")
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class OperatingSystem:
     """A host or guest operating system.
 
@@ -173,33 +171,48 @@ class OperatingSystem:
         return text
 
 
-_SERVICE_PACK_RE: Final = re.compile(r"\b(?:sp|service\s*pack)\s*(\d)\b")
-_VERSION_RE: Final = re.compile(r"\b(\d{1,2})\.(\d{1,2})(?:\.(\d{1,6}))?(?:\.\d+)?\b")
-_NOISE_RE: Final = re.compile(
-    r"\b(?:microsoft|windows|server|hyper-v|hyperv|guests?|datacenter|standard|enterprise|"
-    r"professional|pro|education|essentials|foundation|evaluation|ultimate|starter|core|"
-    r"edition|ltsc|ltsb|iot|n|x64|x86|64-bit|32-bit|bit|for|workstations|azure)\b"
-)
-_NON_KEY_RE: Final = re.compile(r"[^0-9a-z.]+")
+@attrs.frozen
+class _Grammar:
+    """Compiled patterns and spelling tables, built on the first parse (keeps import cheap)."""
+
+    service_pack: re.Pattern[str]
+    build: re.Pattern[str]
+    version: re.Pattern[str]
+    noise: re.Pattern[str]
+    non_key: re.Pattern[str]
+    by_spelling: dict[str, Product]
+    server_by_build: dict[int, Product]
+
+    def compact(self, text: str) -> str:
+        """Reduce a name to its distinguishing letters and digits."""
+        text = text.replace("home server", "homeserver").replace("small business server", "sbs")
+        text = self.noise.sub(" ", text)
+        return self.non_key.sub("", text).strip(".")
 
 
-def _compact(text: str) -> str:
-    text = text.replace("home server", "homeserver").replace("small business server", "sbs")
-    text = _NOISE_RE.sub(" ", text)
-    return _NON_KEY_RE.sub("", text).strip(".")
-
-
-def _spellings() -> Iterator[tuple[str, Product]]:
+@functools.cache
+def _grammar() -> _Grammar:
+    grammar = _Grammar(
+        service_pack=re.compile(r"\b(?:sp|service\s*pack)\s*(\d)\b"),
+        build=re.compile(r"\bbuild\s*(\d{1,6})\b"),
+        version=re.compile(r"\b(\d{1,2})\.(\d{1,2})(?:\.(\d{1,6}))?(?:\.\d+)?\b"),
+        noise=re.compile(
+            r"\b(?:microsoft|windows|server|hyper-v|hyperv|guests?|datacenter|standard|"
+            r"enterprise|professional|pro|education|essentials|foundation|evaluation|ultimate|"
+            r"starter|core|edition|ltsc|ltsb|iot|n|x64|x86|64-bit|32-bit|bit|for|workstations|"
+            r"azure)\b"
+        ),
+        non_key=re.compile(r"[^0-9a-z.]+"),
+        by_spelling={},
+        server_by_build={build: Product(key) for build, key in SERVER_BUILDS},
+    )
     for key, name, _family, _nt, _host, aliases in OS_ROWS:
         product = Product(key)
-        yield _compact(name.lower()), product
-        yield key.replace("_", ""), product
+        grammar.by_spelling[grammar.compact(name.lower())] = product
+        grammar.by_spelling[key.replace("_", "")] = product
         for alias in aliases:
-            yield _compact(alias.lower()), product
-
-
-_BY_SPELLING: Final = dict(_spellings())
-_SERVER_BY_BUILD: Final = {build: Product(key) for build, key in SERVER_BUILDS}
+            grammar.by_spelling[grammar.compact(alias.lower())] = product
+    return grammar
 
 
 def _distribution(lowered: str) -> str | None:
@@ -221,8 +234,9 @@ def _from_version(
         if product.nt_version == (major, minor) and product is not Product.WINDOWS_SERVER_SAC
     ]
     if (major, minor) == (10, 0) and build is not None:
-        if server and build in _SERVER_BY_BUILD:
-            return _SERVER_BY_BUILD[build], ()
+        server_by_build = _grammar().server_by_build
+        if server and build in server_by_build:
+            return server_by_build[build], ()
         if client:
             return (Product.WINDOWS_11 if build >= WINDOWS_11_FIRST_BUILD else Product.WINDOWS_10), ()
     if server:
@@ -270,20 +284,24 @@ def parse_os(text: str, *, version: str | None = None) -> OperatingSystem:
     if version is not None:
         lowered = f"{lowered} {' '.join(str(version).lower().split())}".strip()
 
-    service_packs = [int(sp) for sp in _SERVICE_PACK_RE.findall(lowered)]
+    grammar = _grammar()
+    service_packs = [int(sp) for sp in grammar.service_pack.findall(lowered)]
     service_pack = min(service_packs) if service_packs else None
-    without_sp = _SERVICE_PACK_RE.sub(" ", lowered)
+    without_sp = grammar.service_pack.sub(" ", lowered)
+    build_match = grammar.build.search(without_sp)
+    named_build = int(build_match.group(1)) if build_match else None
+    without_sp = grammar.build.sub(" ", without_sp)
 
     distribution = _distribution(without_sp)
     if distribution is not None or re.search(r"\blinux\b", without_sp):
         return OperatingSystem(Product.LINUX, distribution=distribution)
 
     build: int | None = None
-    match = _VERSION_RE.search(without_sp)
+    match = grammar.version.search(without_sp)
     if match is not None and match.group(3) is not None:
         major, minor, build = int(match.group(1)), int(match.group(2)), int(match.group(3))
-        remainder = _compact(without_sp[: match.start()] + " " + without_sp[match.end() :])
-        product = _BY_SPELLING.get(remainder) if remainder else None
+        remainder = grammar.compact(without_sp[: match.start()] + " " + without_sp[match.end() :])
+        product = grammar.by_spelling.get(remainder) if remainder else None
         if product is None:
             product, candidates = _from_version(without_sp, major, minor, build)
             if product is None:
@@ -293,11 +311,11 @@ def parse_os(text: str, *, version: str | None = None) -> OperatingSystem:
             product = Product.WINDOWS_11
         return OperatingSystem(product, service_pack=service_pack, build=build)
 
-    key = _compact(without_sp)
-    product = _BY_SPELLING.get(key)
+    key = grammar.compact(without_sp)
+    product = grammar.by_spelling.get(key)
     if product is None:
         raise UnknownOperatingSystemError(text, _suggest(key))
-    return OperatingSystem(product, service_pack=service_pack)
+    return OperatingSystem(product, service_pack=service_pack, build=named_build)
 
 
 def _suggest(key: str) -> tuple[str, ...]:
@@ -306,6 +324,7 @@ def _suggest(key: str) -> tuple[str, ...]:
     if not key:
         return ()
     names: dict[str, None] = {}
-    for match in difflib.get_close_matches(key, list(_BY_SPELLING), n=6, cutoff=0.6):
-        names.setdefault(_BY_SPELLING[match].display_name)
+    by_spelling = _grammar().by_spelling
+    for match in difflib.get_close_matches(key, list(by_spelling), n=6, cutoff=0.6):
+        names.setdefault(by_spelling[match].display_name)
     return tuple(names)[:3]

@@ -1,0 +1,76 @@
+"""Argument parsing, dispatch and the one-line error contract of the ``vmic`` command.
+
+Exit statuses: 0 success; 1 findings (diagnosis and audit commands); 2 usage error or
+bad input (unknown OS, unsupported combination, bad option); 3 some hosts unreachable
+(audit); 70 an unexpected internal error. Errors are one line on stderr, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Final, NoReturn
+
+from vmic.cli import _rules_commands
+from vmic.errors import VmicError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["EXIT_INTERNAL", "EXIT_USAGE", "main"]
+
+EXIT_USAGE: Final = 2
+EXIT_INTERNAL: Final = 70
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line, like every other vmic error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full ``vmic`` parser."""
+    from vmic import __version__  # noqa: PLC0415 - avoid a cycle at import time
+
+    parser = _Parser(
+        prog="vmic",
+        description="Model, inspect and manage Hyper-V Integration Services.",
+    )
+    parser.add_argument("--version", action="version", version=f"vmic {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    _rules_commands.register(commands)
+    return parser
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    first, *rest = text.splitlines()
+    return first + (" ..." if rest else "")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``vmic`` command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.handler(args)
+    except VmicError as error:
+        print(f"vmic: error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("vmic: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`vmic matrix | head`): not an error worth a message.
+        sys.stderr.close()
+        return 0
+    except Exception as error:  # noqa: BLE001 - the CLI contract: one line, never a traceback
+        print(
+            f"vmic: internal error: {type(error).__name__}: {_one_line(error)}", file=sys.stderr
+        )
+        return EXIT_INTERNAL
+    return status

@@ -1,0 +1,1 @@
+"""The rules engine: the update matrix, update plans and the both-sides enablement model."""

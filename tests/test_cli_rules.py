@@ -1,0 +1,112 @@
+"""The ``vmic matrix``, ``vmic plan`` and ``vmic services`` commands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from vmic.cli import main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    """Run the CLI in a real subprocess, as a user would."""
+    done = subprocess.run(
+        [sys.executable, "-m", "vmic", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_plan_json_contract() -> None:
+    status, out, err = run("plan", "--host", "ws2012r2", "--guest", "Windows 7", "--format", "json")
+    assert (status, err) == (0, "")
+    data = json.loads(out)
+    assert {"host", "guest", "mechanism", "prerequisites", "fallback", "support", "steps"} <= set(
+        data
+    )
+    assert data["mechanism"] == "integration_services_disk"
+    assert data["host"] == "Windows Server 2012 R2"
+    assert data["steps"][0]["action"] == "insert_setup_disk"
+    assert data["steps"][0]["automatable"] is False
+
+
+def test_plan_json_for_a_data_exchange_row() -> None:
+    status, out, _ = run(
+        "plan", "--host", "2019", "--guest", "Windows 8", "--format", "json",
+        "--data-exchange-disabled",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert status == 0
+    assert data["prerequisites"] == ["key_value_pair_exchange"]
+    assert data["fallback"] == "download_center_cab"
+    assert [s["action"] for s in data["steps"]][:2] == ["enable_data_exchange", "windows_update"]
+
+
+def test_unknown_os_is_one_line_exit_2() -> None:
+    status, out, err = run("plan", "--host", "2016", "--guest", "Windows 97", "--format", "json")
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("vmic: error: unknown operating system 'Windows 97'")
+    assert "Traceback" not in err
+
+
+def test_unsupported_combination_is_one_line_exit_2() -> None:
+    status, _, err = run("plan", "--host", "Windows Server 2012", "--guest", "Windows 10")
+    assert status == 2
+    assert err.count("\n") == 1
+    assert "lists no Windows 10 guest" in err
+
+
+def test_bad_option_is_one_line_exit_2() -> None:
+    status, _, err = run("matrix", "--format", "yaml")
+    assert status == 2
+    assert err.count("\n") == 1
+    assert "invalid choice" in err
+
+
+def test_matrix_markdown_and_console_script_agree(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run("matrix", "--host", "Windows 8", "--format", "markdown")
+    assert status == 0
+    assert main(["matrix", "--host", "Windows 8", "--format", "markdown"]) == 0
+    assert capsys.readouterr().out == out
+    assert "| Windows XP (SP 2, SP 3) | Integration Services disk |" in out
+
+
+def test_matrix_csv_and_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["matrix", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 45
+    assert main(["matrix", "--host", "2025"]) == 0
+    assert "general statement" in capsys.readouterr().out
+
+
+def test_services_lists_the_catalog(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["services", "--format", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert [r["service"] for r in records][:6] == [
+        "guest_service_interface",
+        "heartbeat",
+        "key_value_pair_exchange",
+        "shutdown",
+        "time_synchronization",
+        "vss",
+    ]
+    assert records[6]["windows_service"] == "vmicvmsession"
+    assert main(["services"]) == 0
+    assert "84EAAE65-2F2E-45F5-9BB5-0E857DC8EB47" in capsys.readouterr().out
+
+
+def test_plan_text_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--host", "2016", "--guest", "Ubuntu 22.04", "--vm-off"]) == 0
+    out = capsys.readouterr().out
+    assert "mechanism:     package manager" in out
+    assert "update_linux_packages" in out

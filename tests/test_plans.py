@@ -1,0 +1,125 @@
+"""Update plans follow the matrix, the VM's state and the Data Exchange prerequisite."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vmic import (
+    IntegrationService,
+    OperatingSystem,
+    StepAction,
+    StepRole,
+    UpdatePlan,
+    plan_update,
+)
+from vmic import strategies as vst
+
+
+def _actions(plan: UpdatePlan) -> list[tuple[str, str]]:
+    return [(s.action.value, s.role.value) for s in plan.steps]
+
+
+def test_data_exchange_is_enabled_first_where_it_is_a_prerequisite() -> None:
+    plan = plan_update("Windows Server 2019", "Windows 7", data_exchange_enabled=False)
+    assert _actions(plan) == [
+        ("enable_data_exchange", "required"),
+        ("windows_update", "required"),
+        ("apply_cab_online", "fallback"),
+    ]
+    enable = plan.steps[0]
+    # Selected by component id, so a German or Chinese host works unchanged.
+    assert IntegrationService.KEY_VALUE_PAIR_EXCHANGE.guid in enable.commands[0]
+    assert "Key-Value Pair Exchange" not in enable.commands[0]
+
+
+def test_no_enable_step_when_data_exchange_is_already_on() -> None:
+    plan = plan_update("Windows Server 2019", "Windows 7")
+    assert _actions(plan)[0] == ("windows_update", "required")
+
+
+def test_no_enable_step_where_data_exchange_is_not_a_prerequisite() -> None:
+    plan = plan_update("Windows 10", "Windows 8.1", data_exchange_enabled=False)
+    assert _actions(plan) == [("windows_update", "required")]
+
+
+def test_cab_fallback_is_offline_when_the_vm_is_off() -> None:
+    plan = plan_update("Windows Server 2016", "Windows Server 2012", vm_running=False)
+    assert _actions(plan) == [
+        ("start_vm", "required"),
+        ("windows_update", "required"),
+        ("apply_cab_offline", "fallback"),
+    ]
+    offline = plan.steps[-1]
+    assert any("Mount-VHD" in c for c in offline.commands)
+    assert any("Add-WindowsPackage" in c and "-Path" in c for c in offline.commands)
+
+
+def test_setup_disk_for_running_vms_on_old_hosts_is_not_automatable() -> None:
+    plan = plan_update("Windows Server 2012 R2", "Windows Server 2012")
+    first = plan.steps[0]
+    assert first.action is StepAction.INSERT_SETUP_DISK
+    assert not first.automatable
+    assert first.requires_restart
+    assert not plan.automatable
+    alternatives = {s.action for s in plan.steps if s.role is StepRole.ALTERNATIVE}
+    assert alternatives == {StepAction.APPLY_CAB_OFFLINE, StepAction.CONFIGURATION_MANAGER}
+    config_manager = next(s for s in plan.steps if s.action is StepAction.CONFIGURATION_MANAGER)
+    assert config_manager.requires_restart
+
+
+def test_offline_vhdx_is_the_main_path_for_a_stopped_vm() -> None:
+    plan = plan_update("Windows 8.1", "Windows 7", vm_running=False)
+    assert _actions(plan)[0] == ("apply_cab_offline", "required")
+    assert plan.automatable
+
+
+@pytest.mark.parametrize(
+    ("host", "guest"),
+    [
+        ("Windows Server 2012 R2", "Windows XP SP3"),  # too old for offline servicing
+        ("Windows Server 2012", "Windows 8.1"),  # newer than the host that would patch it
+    ],
+)
+def test_offline_servicing_is_not_offered_where_it_cannot_work(host: str, guest: str) -> None:
+    plan = plan_update(host, guest, vm_running=False)
+    assert StepAction.APPLY_CAB_OFFLINE not in {s.action for s in plan.steps}
+    assert _actions(plan)[:2] == [("start_vm", "required"), ("insert_setup_disk", "required")]
+
+
+@pytest.mark.parametrize(
+    ("guest", "package", "command"),
+    [
+        ("Ubuntu 22.04", "linux-cloud-tools-virtual", "apt-get"),
+        ("Red Hat Enterprise Linux 9", "hyperv-daemons", "dnf"),
+        ("Arch Linux", "hyperv", "pacman"),
+        ("Linux", "hyperv-daemons", "apt-get"),
+    ],
+)
+def test_linux_updates_through_the_distributions_package_manager(
+    guest: str, package: str, command: str
+) -> None:
+    plan = plan_update("Windows Server 2016", guest)
+    (step,) = plan.steps
+    assert step.action is StepAction.UPDATE_LINUX_PACKAGES
+    assert package in step.detail
+    assert step.commands[0].startswith(command)
+    assert step.requires_restart
+
+
+@given(vst.matrix_pairs(), st.booleans())
+def test_plans_are_consistent_with_their_rule(
+    pair: tuple[OperatingSystem, OperatingSystem], vm_running: bool
+) -> None:
+    host, guest = pair
+    plan = plan_update(host, guest, vm_running=vm_running, data_exchange_enabled=False)
+    assert plan.steps
+    assert plan.steps[0].role is StepRole.REQUIRED
+    actions = [s.action for s in plan.steps]
+    assert (StepAction.ENABLE_DATA_EXCHANGE in actions) is bool(plan.rule.prerequisites)
+    assert (StepAction.WINDOWS_UPDATE in actions) is (plan.rule.mechanism.value == "windows_update")
+    if StepAction.ENABLE_DATA_EXCHANGE in actions:
+        assert actions[0] is StepAction.ENABLE_DATA_EXCHANGE
+    fallbacks = [s for s in plan.steps if s.role is StepRole.FALLBACK]
+    assert bool(fallbacks) is (plan.rule.fallback is not None)
