@@ -54,8 +54,7 @@ def bench_update_rule() -> None:
 
 
 _TIMED_IMPORT = (
-    "import time; t = time.perf_counter(); import {modules}; "
-    "print(time.perf_counter() - t)"
+    "import time; t = time.perf_counter(); import {modules}; print(time.perf_counter() - t)"
 )
 
 

@@ -8,7 +8,9 @@ from typing import Final
 
 SPEC_TABLES: Final = Path(__file__).parent / "data" / "spec" / "update-tables.it.md"
 
-_HEADING = re.compile(r"^\*\*Per le macchine virtuali in esecuzione (?:in|negli) host (?P<hosts>.+):\*\*$")
+_HEADING = re.compile(
+    r"^\*\*Per le macchine virtuali in esecuzione (?:in|negli) host (?P<hosts>.+):\*\*$"
+)
 _ROW = re.compile(r"^\|(?P<cells>.*)\|\s*$")
 
 SEPARATOR: Final = ("-", "", "")
@@ -16,12 +18,13 @@ SEPARATOR: Final = ("-", "", "")
 
 def _hosts(text: str) -> list[str]:
     names: list[str] = []
-    for part in text.split("/"):
-        part = part.strip()
+    for raw in text.split("/"):
+        part = raw.strip()
         # "Windows Server 2016/2019": the bare year continues the previous family.
         if part.isdigit() and names:
-            part = names[-1].rsplit(" ", 1)[0] + " " + part
-        names.append(part)
+            names.append(names[-1].rsplit(" ", 1)[0] + " " + part)
+        else:
+            names.append(part)
     return names
 
 
@@ -40,8 +43,8 @@ def read_tables(text: str | None = None) -> list[tuple[list[str], list[tuple[str
         if match is None or rows is None:
             continue
         cells = [c.strip() for c in match.group("cells").split("|")]
-        if cells[0] in {"Guest", ""} or set(cells[0]) <= {":", "-"} and cells[0] != "-":
+        if cells[0] in {"Guest", ""} or (set(cells[0]) <= {":", "-"} and cells[0] != "-"):
             continue
-        guest, mechanism, notes = (cells + ["", ""])[:3]
+        guest, mechanism, notes = [*cells, "", ""][:3]
         rows.append((guest, mechanism, notes))
     return tables

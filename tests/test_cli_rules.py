@@ -7,10 +7,12 @@ import io
 import json
 import subprocess
 import sys
-
-import pytest
+from typing import TYPE_CHECKING
 
 from vmic.cli import main
+
+if TYPE_CHECKING:
+    import pytest
 
 
 def run(*argv: str) -> tuple[int, str, str]:

@@ -65,7 +65,7 @@ _LAZY: Final = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - a module __getattr__ returns any public name
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'vmic' has no attribute {name!r}")

@@ -35,12 +35,12 @@ __all__ = [
 _DISTRIBUTIONS = ("ubuntu", "debian", "rhel", "arch", "suse")
 
 
-def products(*, hosts_only: bool = False, family: OSFamily | None = None) -> st.SearchStrategy[Product]:
+def products(
+    *, hosts_only: bool = False, family: OSFamily | None = None
+) -> st.SearchStrategy[Product]:
     """Operating-system products (optionally only Hyper-V hosts, or one family)."""
     choices = [
-        p
-        for p in (HOSTS if hosts_only else tuple(Product))
-        if family is None or p.family is family
+        p for p in (HOSTS if hosts_only else tuple(Product)) if family is None or p.family is family
     ]
     return st.sampled_from(choices)
 

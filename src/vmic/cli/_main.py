@@ -69,8 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as error:  # noqa: BLE001 - the CLI contract: one line, never a traceback
-        print(
-            f"vmic: internal error: {type(error).__name__}: {_one_line(error)}", file=sys.stderr
-        )
+        print(f"vmic: internal error: {type(error).__name__}: {_one_line(error)}", file=sys.stderr)
         return EXIT_INTERNAL
     return status

@@ -15,7 +15,7 @@ __all__ = ["FORMATS", "render_records", "text_table"]
 FORMATS: Final = ("table", "markdown", "json", "csv")
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

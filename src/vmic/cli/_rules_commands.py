@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vmic.cli._render import FORMATS, render_records
 from vmic.model.services import GuestOnlyService, IntegrationService
@@ -17,6 +16,9 @@ from vmic.rules.export import (
     plan_as_dict,
 )
 from vmic.rules.plans import plan_update
+
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = ["register"]
 

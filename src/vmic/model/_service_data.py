@@ -68,8 +68,10 @@ SERVICE_ROWS: Final = (
         ("windows_server_2012", "windows_8"),
         True,
         "varies",
-        "The guest cannot report that its operating system is running correctly; "
-        "monitoring and host-side diagnostics (Get-VM Status) lose that signal.",
+        (
+            "The guest cannot report that its operating system is running correctly; "
+            "monitoring and host-side diagnostics (Get-VM Status) lose that signal."
+        ),
         "Msvm_HeartbeatComponentSettingData",
     ),
     (
@@ -90,9 +92,11 @@ SERVICE_ROWS: Final = (
         ("windows_server_2012", "windows_8"),
         True,
         "medium",
-        "Guests running Windows 8 / Windows Server 2012 or earlier get no integration services "
-        "updates from Windows Update; the host loses guest data such as IP addresses and OS "
-        "version.",
+        (
+            "Guests running Windows 8 / Windows Server 2012 or earlier get no integration "
+            "services updates from Windows Update; the host loses guest data such as IP "
+            "addresses and OS version."
+        ),
         "Msvm_KvpExchangeComponentSettingData",
     ),
     (
@@ -109,8 +113,10 @@ SERVICE_ROWS: Final = (
         ("windows_server_2012", "windows_8"),
         True,
         "high",
-        "The host cannot ask the guest to shut down cleanly; every shutdown is a hard "
-        "power-off, which can lose or corrupt data.",
+        (
+            "The host cannot ask the guest to shut down cleanly; every shutdown is a hard "
+            "power-off, which can lose or corrupt data."
+        ),
         "Msvm_ShutdownComponentSettingData",
     ),
     (

@@ -95,7 +95,7 @@ _PACKAGING: Final = {
                 _VSS: "hyperv-daemons.hv-vss-daemon.service",
                 _GSI: "hyperv-daemons.hv-fcopy-daemon.service",
             },
-            source="Debian hyperv-daemons package (systemctl status output; canonical/cloud-init#505)",
+            source="Debian hyperv-daemons (systemctl status output; canonical/cloud-init#505)",
         ),
         LinuxPackaging(
             family="ubuntu",

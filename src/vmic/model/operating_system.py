@@ -1,8 +1,9 @@
 """Operating systems of Hyper-V hosts and guests, and a forgiving parser for their names.
 
 >>> from vmic import parse_os
->>> parse_os("Windows Server 2008 R2 (SP 1)")
-OperatingSystem(product=Product.WINDOWS_SERVER_2008_R2, service_pack=1, build=None, distribution=None)
+>>> os = parse_os("Windows Server 2008 R2 (SP 1)")
+>>> os.product, os.service_pack
+(Product.WINDOWS_SERVER_2008_R2, 1)
 >>> str(parse_os("ws2012r2"))
 'Windows Server 2012 R2'
 >>> str(parse_os("Windows Server Datacenter", version="10.0.17763"))
@@ -99,7 +100,8 @@ HOSTS: Final = tuple(product for product in Product if product.is_hyperv_host)
 
 def _check_distribution(instance: OperatingSystem, attribute: object, value: str | None) -> None:
     if value is not None and instance.product is not Product.LINUX:
-        raise ValueError("distribution is only meaningful for Linux")
+        message = "distribution is only meaningful for Linux"
+        raise ValueError(message)
 
 
 @attrs.frozen(cache_hash=True)
@@ -130,7 +132,9 @@ class OperatingSystem:
     distribution: str | None = attrs.field(
         default=None,
         validator=[
-            attrs.validators.optional(attrs.validators.in_(frozenset(dict(LINUX_DISTRIBUTIONS).values()))),
+            attrs.validators.optional(
+                attrs.validators.in_(frozenset(dict(LINUX_DISTRIBUTIONS).values()))
+            ),
             _check_distribution,
         ],
     )
@@ -238,7 +242,9 @@ def _from_version(
         if server and build in server_by_build:
             return server_by_build[build], ()
         if client:
-            return (Product.WINDOWS_11 if build >= WINDOWS_11_FIRST_BUILD else Product.WINDOWS_10), ()
+            return (
+                Product.WINDOWS_11 if build >= WINDOWS_11_FIRST_BUILD else Product.WINDOWS_10
+            ), ()
     if server:
         candidates = [p for p in candidates if p.family is OSFamily.WINDOWS_SERVER]
     elif client:
@@ -278,8 +284,13 @@ def parse_os(text: str, *, version: str | None = None) -> OperatingSystem:
     if not isinstance(text, str):
         raise UnknownOperatingSystemError(repr(text))
     lowered = " ".join(
-        text.replace("\ufeff", "").replace("®", " ").replace("™", " ").replace("(R)", " ")
-        .replace("(TM)", " ").lower().split()
+        text.replace("\ufeff", "")
+        .replace("®", " ")
+        .replace("™", " ")
+        .replace("(R)", " ")
+        .replace("(TM)", " ")
+        .lower()
+        .split()
     )
     if version is not None:
         lowered = f"{lowered} {' '.join(str(version).lower().split())}".strip()

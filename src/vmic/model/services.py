@@ -1,10 +1,10 @@
-"""The integration services, identified by component GUID because display names are localized.
+r"""The integration services, identified by component GUID because display names are localized.
 
 >>> from vmic import IntegrationService
 >>> IntegrationService.lookup("Takt")
 IntegrationService.HEARTBEAT
 >>> IntegrationService.from_id(
-...     "Microsoft:7CCA7664-91D0-40A9-9769-7809F256F603\\\\84EAAE65-2F2E-45F5-9BB5-0E857DC8EB47"
+...     "Microsoft:7CCA7664-91D0-40A9-9769-7809F256F603\\84EAAE65-2F2E-45F5-9BB5-0E857DC8EB47"
 ... )
 IntegrationService.HEARTBEAT
 >>> IntegrationService.KEY_VALUE_PAIR_EXCHANGE.info.windows_service
@@ -47,7 +47,7 @@ class Impact(enum.Enum):
 
 @attrs.frozen
 class ServiceInfo:
-    """Catalog entry of one host-visible integration service.
+    r"""Catalog entry of one host-visible integration service.
 
     Attributes:
         guid: Component GUID, upper case (the suffix of ``VMIntegrationComponent.Id``).
@@ -63,7 +63,7 @@ class ServiceInfo:
         default_enabled: Whether new VMs have it enabled.
         impact: Impact on the VM when disabled.
         impact_text: What is lost when disabled.
-        wmi_setting_class: WMI setting-data class (``root\\virtualization\\v2``).
+        wmi_setting_class: WMI setting-data class (``root\virtualization\v2``).
     """
 
     guid: str
@@ -112,14 +112,17 @@ class IntegrationService(enum.Enum):
 
     @classmethod
     def from_id(cls, text: str) -> IntegrationService:
-        """Identify a service from its component GUID or a full ``Microsoft:<VMID>\\<GUID>`` id.
+        r"""Identify a service from its component GUID or a full ``Microsoft:<VMID>\<GUID>`` id.
 
         Braces, case and surrounding space are ignored.
 
         Raises:
             UnknownServiceError: The text is not a known component GUID or id.
         """
-        match = _ID_RE.match(text) if isinstance(text, str) else None
+        try:
+            match = _ID_RE.match(text)
+        except TypeError:  # not text at all
+            match = None
         if match is None:
             raise UnknownServiceError(str(text))
         try:
@@ -129,10 +132,10 @@ class IntegrationService(enum.Enum):
 
     @classmethod
     def lookup(cls, name: str) -> IntegrationService:
-        """Identify a service by any name: English, localized, alias, Windows guest service,
-        guest display name, Linux daemon, the enum value, or a component GUID/id.
+        """Identify a service by any name it goes by.
 
-        Matching ignores case and surrounding space.
+        English, localized, alias, Windows guest service, guest display name, Linux daemon,
+        the enum value, or a component GUID/id; matching ignores case and surrounding space.
 
         Raises:
             UnknownServiceError: Nothing matches; the error lists close names.
@@ -172,7 +175,7 @@ def _available(added_in: tuple[Product, ...], product: Product, *, classic: bool
 
 
 class GuestOnlyService(enum.Enum):
-    """A Windows guest service with no host-side row (not listed by ``Get-VMIntegrationService``)."""
+    """A Windows guest service with no host-side row in ``Get-VMIntegrationService``."""
 
     POWERSHELL_DIRECT = "powershell_direct"
     REMOTE_DESKTOP_VIRTUALIZATION = "remote_desktop_virtualization"

@@ -113,8 +113,12 @@ _DESCRIPTIONS: Final = {
         "communications protocol version rather than the host's."
     ),
     OperationalStatus.ERROR: "The component reports an error.",
-    OperationalStatus.NON_RECOVERABLE_ERROR: "The guest does not support a compatible protocol version.",
-    OperationalStatus.NO_CONTACT: "The guest service is not installed or has not yet been contacted.",
+    OperationalStatus.NON_RECOVERABLE_ERROR: (
+        "The guest does not support a compatible protocol version."
+    ),
+    OperationalStatus.NO_CONTACT: (
+        "The guest service is not installed or has not yet been contacted."
+    ),
     OperationalStatus.LOST_COMMUNICATION: "The guest service is no longer responding normally.",
     OperationalStatus.PROTOCOL_MISMATCH: (
         "The guest and the host components are running different protocol versions."

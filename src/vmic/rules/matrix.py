@@ -1,4 +1,4 @@
-"""The host × guest update matrix: how a guest's integration services are kept up to date.
+"""The host-by-guest update matrix: how a guest's integration services are kept up to date.
 
 The 2020 revision of "Manage Hyper-V Integration Services" has one table per host
 family; :func:`update_rule` answers a (host, guest) pair exactly as its row says.
@@ -11,8 +11,8 @@ newest revision's general statement, with a provenance that says so.
 ('Windows Update', ['key_value_pair_exchange'], UpdateMechanism.DOWNLOAD_CENTER_CAB)
 >>> update_rule("2012 R2", "Windows XP (SP 3)").mechanism
 UpdateMechanism.INTEGRATION_SERVICES_DISK
->>> print(update_rule("Windows Server 2025", "Ubuntu 24.04").provenance)
-Manage Hyper-V Integration Services, 2025 (windowsserverdocs c6d1996, ms.date 02/18/2025), Keep integration services up to date (general statement, not a table row)
+>>> update_rule("Windows Server 2025", "Ubuntu 24.04").provenance.kind
+<ProvenanceKind.GENERAL_STATEMENT: 'general_statement'>
 """
 
 from __future__ import annotations
@@ -234,7 +234,10 @@ def _build_tables() -> Iterator[UpdateTable]:
 _TABLES: Final = tuple(_build_tables())
 _TABLE_BY_HOST: Final = {host: table for table in _TABLES for host in table.hosts}
 _ROW_BY_CELL: Final = {
-    (host, row.guest): (table, row) for table in _TABLES for host in table.hosts for row in table.rows
+    (host, row.guest): (table, row)
+    for table in _TABLES
+    for host in table.hosts
+    for row in table.rows
 }
 _GENERAL_HOSTS: Final = frozenset(Product(key) for key in GENERAL_HOSTS)
 _GENERAL_PROVENANCE: Final = Provenance(

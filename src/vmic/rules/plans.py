@@ -310,4 +310,3 @@ def plan_update(
         data_exchange_enabled=data_exchange_enabled,
         steps=tuple(steps),
     )
-

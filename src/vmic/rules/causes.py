@@ -1,0 +1,68 @@
+"""Why an integration service, or a VM's integration as a whole, does not work.
+
+The vocabulary shared by the diagnosis (which finds causes), the simulated lab (which
+plants them) and reports (which print them). ``.value`` is a stable snake_case string.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Final
+
+__all__ = ["Cause"]
+
+
+class Cause(enum.Enum):
+    """A cause the diagnosis can name."""
+
+    DISABLED_ON_HOST = "disabled_on_host"
+    GUEST_SERVICE_STOPPED = "guest_service_stopped"
+    GUEST_STARTUP_DISABLED = "guest_startup_disabled"
+    GUEST_SERVICE_MISSING = "guest_service_missing"
+    NOT_AVAILABLE_ON_GUEST_OS = "not_available_on_guest_os"
+    INTEGRATION_SERVICES_OUTDATED = "integration_services_outdated"
+    NO_CONTACT = "no_contact"
+    LOST_COMMUNICATION = "lost_communication"
+    COMPONENT_ERROR = "component_error"
+    KERNEL_DRIVER_MISSING = "kernel_driver_missing"
+    DAEMON_NOT_INSTALLED = "daemon_not_installed"
+    DAEMON_NOT_RUNNING = "daemon_not_running"
+    DATA_EXCHANGE_REQUIRED_FOR_UPDATES = "data_exchange_required_for_updates"
+    VM_NOT_RUNNING = "vm_not_running"
+    GUEST_UNREACHABLE = "guest_unreachable"
+    HOST_UNREACHABLE = "host_unreachable"
+
+    def __repr__(self) -> str:
+        return f"Cause.{self.name}"
+
+    @property
+    def description(self) -> str:
+        """One sentence for a person."""
+        return _TEXT[self]
+
+
+_TEXT: Final = {
+    Cause.DISABLED_ON_HOST: "The service is disabled in the VM's settings on the Hyper-V host.",
+    Cause.GUEST_SERVICE_STOPPED: "The service is stopped inside the guest.",
+    Cause.GUEST_STARTUP_DISABLED: (
+        "The guest service's startup type is Disabled, so Hyper-V cannot start it."
+    ),
+    Cause.GUEST_SERVICE_MISSING: "The guest has no such service installed.",
+    Cause.NOT_AVAILABLE_ON_GUEST_OS: "The guest operating system predates this service.",
+    Cause.INTEGRATION_SERVICES_OUTDATED: (
+        "The guest's integration services are older than the host's (ProtocolMismatch)."
+    ),
+    Cause.NO_CONTACT: "The guest service is not installed or has not been contacted yet.",
+    Cause.LOST_COMMUNICATION: "The guest service stopped responding.",
+    Cause.COMPONENT_ERROR: "The host reports an error for this integration component.",
+    Cause.KERNEL_DRIVER_MISSING: "The Linux kernel driver hv_utils is neither loaded nor built in.",
+    Cause.DAEMON_NOT_INSTALLED: "The Linux daemon this service needs is not installed.",
+    Cause.DAEMON_NOT_RUNNING: "The Linux daemon this service needs is not running.",
+    Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES: (
+        "Data Exchange is off, and this guest gets integration services updates from Windows "
+        "Update only when it is on."
+    ),
+    Cause.VM_NOT_RUNNING: "The VM is not running, so no guest service can work.",
+    Cause.GUEST_UNREACHABLE: "The guest could not be asked; only the host's view is known.",
+    Cause.HOST_UNREACHABLE: "The Hyper-V host could not be reached.",
+}
