@@ -9,6 +9,7 @@ inherits the closest built-in exception, so code that already catches
     ├── UnknownOperatingSystemError(VmicError, ValueError)
     ├── UnknownServiceError(VmicError, LookupError)
     ├── UnsupportedCombinationError(VmicError, LookupError)
+    ├── InvalidRecordError(VmicError, ValueError)
     ├── InvalidTransitionError(VmicError, ValueError)
     ├── ParseError(VmicError, ValueError)
     │   ├── RegistryValueNotFoundError
@@ -40,6 +41,7 @@ __all__ = [
     "ConfigurationError",
     "ConnectionFailedError",
     "ExecutionError",
+    "InvalidRecordError",
     "InvalidTransitionError",
     "KvpPoolError",
     "ParseError",
@@ -119,6 +121,23 @@ class UnsupportedCombinationError(VmicError, LookupError):
         return str(self.args[0])
 
 
+class InvalidRecordError(VmicError, ValueError):
+    """A record was given a value that its text or binary form cannot hold.
+
+    Attributes:
+        field: Name of the offending field.
+        value: The value that was given.
+    """
+
+    def __init__(self, *, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = shown[:76] + " ..."
+        super().__init__(f"invalid {field} {shown}: {reason}")
+
+
 class InvalidTransitionError(VmicError, ValueError):
     """An operation does not apply to the current state (for example, a service the guest lacks)."""
 
@@ -161,10 +180,12 @@ class KvpPoolError(ParseError):
 
     Attributes:
         offset: Byte offset of the problem in the file.
+        record: 0-based index of the record the offset falls in.
     """
 
-    def __init__(self, message: str, *, offset: int) -> None:
+    def __init__(self, message: str, *, offset: int, record: int | None = None) -> None:
         self.offset = offset
+        self.record = offset // 2560 if record is None else record
         super().__init__(f"{message} (at byte offset {offset})")
 
 

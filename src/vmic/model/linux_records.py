@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
-from vmic.errors import VmicError
+from vmic.errors import InvalidRecordError
 from vmic.model.linux import all_packaging
 from vmic.model.services import IntegrationService
 
@@ -40,6 +40,8 @@ __all__ = [
     "KVP_POOL_DIRECTORY",
     "KVP_RECORD_SIZE",
     "KVP_VALUE_SIZE",
+    "MAX_PID",
+    "MAX_SIZE",
     "CommandList",
     "InvalidRecordError",
     "KvpPool",
@@ -65,33 +67,22 @@ KVP_VALUE_SIZE: Final = 2048
 KVP_RECORD_SIZE: Final = KVP_KEY_SIZE + KVP_VALUE_SIZE
 #: Where ``hv_kvp_daemon`` keeps its pool files (``KVP_CONFIG_LOC``).
 KVP_POOL_DIRECTORY: Final = "/var/lib/hyperv"
+#: Largest process id, reference count or ``C`` value a record holds (a signed 32-bit int).
+MAX_PID: Final = 2**31 - 1
+#: Largest module size a record holds (a signed 64-bit long).
+MAX_SIZE: Final = 2**63 - 1
 
 
-class InvalidRecordError(VmicError, ValueError):
-    """A record was given a value that its text or binary form cannot hold.
-
-    Attributes:
-        field: Name of the offending field.
-        value: The value that was given.
-    """
-
-    def __init__(self, *, field: str, value: object, reason: str) -> None:
-        self.field = field
-        self.value = value
-        shown = repr(value)
-        if len(shown) > 80:
-            shown = shown[:76] + " ..."
-        super().__init__(f"invalid {field} {shown}: {reason}")
-
-
-# Characters that end a line for str.splitlines(), which every parser uses to split its input.
-_LINE_BREAKS: Final = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-_LINE_BREAK_RE: Final = re.compile(f"[{re.escape(_LINE_BREAKS)}]")
-_CONTROL_RE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# What the commands never print inside a column: control characters (which include every
+# line break str.splitlines() knows; ps and systemctl escape them), the line and paragraph
+# separators, and the byte-order mark, which the parsers drop from the start of their input.
+# A tab may stand inside a command line or a description.
+_UNPRINTABLE_RE: Final = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_CONTROL_RE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _WHITESPACE_RE: Final = re.compile(r"\s")
 _MODULE_NAME_RE: Final = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _CPU_TIME_RE: Final = re.compile(
-    r"(?:(?P<days>[0-9]+)-)?(?P<h>[0-9]{2,}):(?P<m>[0-5][0-9]):(?P<s>[0-5][0-9])"
+    r"(?:(?P<days>[0-9]{1,9})-)?(?P<h>[0-9]{2,9}):(?P<m>[0-5][0-9]):(?P<s>[0-5][0-9])"
 )
 _UNIT_NAME_RE: Final = re.compile(r"[A-Za-z0-9:_.\\@-]+")
 _SUB_STATE_RE: Final = re.compile(r"[a-z][a-z0-9-]*")
@@ -101,21 +92,25 @@ def _word(field: str) -> _Validator[str]:
     """A non-empty string without whitespace: one column of a whitespace-separated table."""
 
     def check(_instance: object, _attribute: object, value: str) -> None:
-        if not value or _WHITESPACE_RE.search(value):
+        if not value or _WHITESPACE_RE.search(value) or _UNPRINTABLE_RE.search(value):
             raise InvalidRecordError(
-                field=field, value=value, reason="expected one non-empty word without spaces"
+                field=field,
+                value=value,
+                reason="expected one non-empty word without spaces or control characters",
             )
 
     return check
 
 
 def _line(field: str, *, trimmed: bool) -> _Validator[str]:
-    """Text that stays on one line (and, if trimmed, is non-empty without outer spaces)."""
+    """One line of printable text (and, if trimmed, non-empty without outer spaces)."""
 
     def check(_instance: object, _attribute: object, value: str) -> None:
-        if _LINE_BREAK_RE.search(value):
+        if _UNPRINTABLE_RE.search(value):
             raise InvalidRecordError(
-                field=field, value=value, reason="must not contain a line break"
+                field=field,
+                value=value,
+                reason="must not contain a line break or another control character",
             )
         if trimmed and (not value or value.strip() != value):
             raise InvalidRecordError(
@@ -137,10 +132,14 @@ def _pattern(field: str, regex: re.Pattern[str], example: str) -> _Validator[str
     return check
 
 
-def _non_negative(field: str) -> _Validator[int]:
+def _counter(field: str, maximum: int) -> _Validator[int]:
+    """A non-negative integer no larger than the column it is printed in can hold."""
+
     def check(_instance: object, _attribute: object, value: int) -> None:
-        if value < 0:
-            raise InvalidRecordError(field=field, value=value, reason="must not be negative")
+        if not 0 <= value <= maximum:
+            raise InvalidRecordError(
+                field=field, value=value, reason=f"must be between 0 and {maximum}"
+            )
 
     return check
 
@@ -208,11 +207,11 @@ class LoadedModule:
         ]
     )
     size: int = attrs.field(
-        validator=[attrs.validators.instance_of(int), _non_negative("module size")]
+        validator=[attrs.validators.instance_of(int), _counter("module size", MAX_SIZE)]
     )
     use_count: int | None = attrs.field(
         validator=attrs.validators.optional(
-            [attrs.validators.instance_of(int), _non_negative("use count")]
+            [attrs.validators.instance_of(int), _counter("use count", MAX_PID)]
         )
     )
     used_by: tuple[str, ...] = attrs.field(
@@ -241,7 +240,13 @@ def _unique_modules(
 
 
 def _index_modules(listing: ModuleList) -> dict[str, LoadedModule]:
-    return {module_name(module.name): module for module in listing.modules}
+    # Computed before the validators run: leave anything malformed to them.
+    modules: object = listing.modules
+    if not isinstance(modules, tuple):
+        return {}
+    return {
+        module_name(module.name): module for module in modules if isinstance(module, LoadedModule)
+    }
 
 
 @attrs.frozen
@@ -330,15 +335,23 @@ def unit_service(name: str) -> IntegrationService | None:
     return _UNITS.get(name)
 
 
+def _command_of(record: ProcessRecord) -> str:
+    # Derived fields are computed before the validators run (attrs sets every field first).
+    command: object = record.command
+    return command if isinstance(command, str) else ""
+
+
 def _is_kernel_thread(record: ProcessRecord) -> bool:
     # ps shows a process without a command line (a kernel thread) as its name in brackets.
-    return record.command.startswith("[") and record.command.endswith("]")
+    command = _command_of(record)
+    return command.startswith("[") and command.endswith("]")
 
 
 def _daemon_of(record: ProcessRecord) -> str | None:
-    if record.kernel_thread:
+    words = _command_of(record).split(maxsplit=1)
+    if record.kernel_thread or not words:
         return None
-    program = record.command.split(maxsplit=1)[0].rsplit("/", 1)[-1]
+    program = words[0].rsplit("/", 1)[-1]
     return program if program in _DAEMONS else None
 
 
@@ -366,8 +379,10 @@ class ProcessRecord:
     """
 
     user: str = attrs.field(validator=[attrs.validators.instance_of(str), _word("user")])
-    pid: int = attrs.field(validator=[attrs.validators.instance_of(int), _non_negative("pid")])
-    ppid: int = attrs.field(validator=[attrs.validators.instance_of(int), _non_negative("ppid")])
+    pid: int = attrs.field(validator=[attrs.validators.instance_of(int), _counter("pid", MAX_PID)])
+    ppid: int = attrs.field(
+        validator=[attrs.validators.instance_of(int), _counter("ppid", MAX_PID)]
+    )
     start: str = attrs.field(validator=[attrs.validators.instance_of(str), _word("start time")])
     tty: str = attrs.field(validator=[attrs.validators.instance_of(str), _word("tty")])
     time: str = attrs.field(
@@ -380,7 +395,7 @@ class ProcessRecord:
         validator=[attrs.validators.instance_of(str), _line("command", trimmed=True)]
     )
     cpu: int = attrs.field(
-        default=0, validator=[attrs.validators.instance_of(int), _non_negative("cpu")]
+        default=0, validator=[attrs.validators.instance_of(int), _counter("cpu", MAX_PID)]
     )
     kernel_thread: bool = attrs.field(
         init=False, default=attrs.Factory(_is_kernel_thread, takes_self=True)

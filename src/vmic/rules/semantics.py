@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
 __all__ = [
+    "SERVICE_START_TYPES",
+    "TRACKED_SERVICES",
     "GuestSide",
     "GuestStatus",
     "KernelDriver",
@@ -142,7 +144,9 @@ _REASON_TEXT: Final = {
     Reason.STARTUP_DISABLED_IN_GUEST: (
         "The guest service's startup type is Disabled, so Hyper-V cannot start it."
     ),
-    Reason.KERNEL_DRIVER_MISSING: "The Linux kernel driver hv_utils is neither loaded nor built in.",
+    Reason.KERNEL_DRIVER_MISSING: (
+        "The Linux kernel driver hv_utils is neither loaded nor built in."
+    ),
     Reason.DAEMON_NOT_INSTALLED: "The Linux user-space daemon the service needs is not installed.",
     Reason.DAEMON_NOT_RUNNING: (
         "The Linux daemon is not running; Hyper-V does not restart it, start it by hand."
@@ -152,7 +156,9 @@ _REASON_TEXT: Final = {
 }
 
 #: Start types a Windows service can have (Boot and System are for drivers).
-SERVICE_START_TYPES: Final = frozenset({StartType.AUTOMATIC, StartType.MANUAL, StartType.DISABLED})
+SERVICE_START_TYPES: Final = (StartType.AUTOMATIC, StartType.MANUAL, StartType.DISABLED)
+_UNIT_STATES: Final = tuple(UnitState)
+_KERNEL_DRIVERS: Final = tuple(KernelDriver)
 
 
 @attrs.frozen
@@ -164,13 +170,8 @@ class WindowsGuestService:
         start_type: Startup type; Disabled keeps Hyper-V from starting the service.
     """
 
-    status: GuestStatus = attrs.field(
-        default=GuestStatus.RUNNING, validator=attrs.validators.instance_of(GuestStatus)
-    )
-    start_type: StartType = attrs.field(
-        default=StartType.MANUAL,
-        validator=attrs.validators.in_(tuple(t for t in StartType if t in SERVICE_START_TYPES)),
-    )
+    status: GuestStatus = attrs.field(validator=attrs.validators.instance_of(GuestStatus))
+    start_type: StartType = attrs.field(validator=attrs.validators.in_(SERVICE_START_TYPES))
 
     @property
     def installed(self) -> bool:
@@ -200,9 +201,7 @@ class LinuxKernelService:
         driver: State of ``hv_utils`` (the same for every service of the VM).
     """
 
-    driver: KernelDriver = attrs.field(
-        default=KernelDriver.LOADED, validator=attrs.validators.instance_of(KernelDriver)
-    )
+    driver: KernelDriver = attrs.field(validator=attrs.validators.instance_of(KernelDriver))
 
     @property
     def installed(self) -> bool:
@@ -227,15 +226,9 @@ class LinuxDaemonService:
         unit: How systemd treats the daemon's unit.
     """
 
-    driver: KernelDriver = attrs.field(
-        default=KernelDriver.LOADED, validator=attrs.validators.instance_of(KernelDriver)
-    )
-    status: GuestStatus = attrs.field(
-        default=GuestStatus.RUNNING, validator=attrs.validators.instance_of(GuestStatus)
-    )
-    unit: UnitState = attrs.field(
-        default=UnitState.ENABLED, validator=attrs.validators.instance_of(UnitState)
-    )
+    driver: KernelDriver = attrs.field(validator=attrs.validators.instance_of(KernelDriver))
+    status: GuestStatus = attrs.field(validator=attrs.validators.instance_of(GuestStatus))
+    unit: UnitState = attrs.field(validator=attrs.validators.instance_of(UnitState))
 
     @property
     def installed(self) -> bool:
@@ -260,21 +253,30 @@ def _name(service: Service) -> str:
     return service.info.windows_display_names[0]
 
 
-def _check_guest_matches(state: ServiceState, attribute: object, guest: GuestSide | None) -> None:
-    """Cross-field rule: the host flag and the guest variant must fit the service."""
-    name = _name(state.service)
-    if isinstance(state.service, GuestOnlyService):
+def _check_sides_fit(state: ServiceState, attribute: object, service: Service) -> None:
+    """Cross-field rule: the host flag and the guest variant must fit the service.
+
+    Attached to ``service``; attrs runs validators once every field is set.
+    """
+    problem = _mismatch(state, service)
+    if problem is not None:
+        raise ConfigurationError(f"{_name(service)} {problem}")
+
+
+def _mismatch(state: ServiceState, service: Service) -> str | None:
+    guest = state.guest
+    if isinstance(service, GuestOnlyService):
         if state.host_enabled is not None:
-            raise ConfigurationError(f"{name} has no host-side setting: host_enabled must be None")
-        if guest is not None and not isinstance(guest, WindowsGuestService):
-            raise ConfigurationError(f"{name} exists only in Windows guests")
-        return
+            return "has no host-side setting: host_enabled must be None"
+        fits = guest is None or isinstance(guest, WindowsGuestService)
+        return None if fits else "exists only in Windows guests"
     if state.host_enabled is None:
-        raise ConfigurationError(f"{name} is a host-visible service: host_enabled must be a bool")
-    if isinstance(guest, LinuxKernelService) and state.service not in KERNEL_SERVICES:
-        raise ConfigurationError(f"{name} needs a daemon in a Linux guest: use LinuxDaemonService")
-    if isinstance(guest, LinuxDaemonService) and state.service not in DAEMON_SERVICES:
-        raise ConfigurationError(f"{name} has no daemon in a Linux guest: use LinuxKernelService")
+        return "is a host-visible service: host_enabled must be a bool"
+    if isinstance(guest, LinuxKernelService) and service not in KERNEL_SERVICES:
+        return "needs a daemon in a Linux guest: use LinuxDaemonService"
+    if isinstance(guest, LinuxDaemonService) and service not in DAEMON_SERVICES:
+        return "has no daemon in a Linux guest: use LinuxKernelService"
+    return None
 
 
 @attrs.frozen
@@ -291,16 +293,16 @@ class ServiceState:
     """
 
     service: Service = attrs.field(
-        validator=attrs.validators.instance_of((IntegrationService, GuestOnlyService))
+        validator=[
+            attrs.validators.instance_of((IntegrationService, GuestOnlyService)),
+            _check_sides_fit,
+        ]
     )
     host_enabled: bool | None = attrs.field(
         validator=attrs.validators.optional(attrs.validators.instance_of(bool))
     )
     guest: GuestSide | None = attrs.field(
-        validator=[
-            attrs.validators.optional(attrs.validators.instance_of(_GUEST_SIDES)),
-            _check_guest_matches,
-        ]
+        validator=attrs.validators.optional(attrs.validators.instance_of(_GUEST_SIDES))
     )
 
     @property
@@ -315,7 +317,11 @@ class ServiceState:
 
     @property
     def running(self) -> bool:
-        """Whether the guest side is running (Linux daemon services: the daemon)."""
+        """Whether the guest side is running.
+
+        Windows: the service. Linux daemon services: the daemon. Linux kernel services:
+        whether ``hv_utils`` is active, whatever the host setting.
+        """
         return self.guest is not None and self.guest.running
 
     @property
@@ -398,17 +404,30 @@ def _windows_reasons(guest: WindowsGuestService) -> tuple[Reason, ...]:
 # --- guest reactions (pure functions over one guest side) -------------------------------------
 
 
+def _started_by_hyperv(guest: WindowsGuestService) -> WindowsGuestService:
+    """Hyper-V starts a stopped Windows service unless its startup type is Disabled."""
+    if guest.status is GuestStatus.STOPPED and guest.start_type is not StartType.DISABLED:
+        return attrs.evolve(guest, status=GuestStatus.RUNNING)
+    return guest
+
+
+def _pulled_in_by_device(guest: LinuxDaemonService) -> LinuxDaemonService:
+    """A stopped daemon whose unit is enabled starts once its VMBus device exists (udev)."""
+    if (
+        guest.status is GuestStatus.STOPPED
+        and guest.unit is UnitState.ENABLED
+        and guest.driver.present
+    ):
+        return attrs.evolve(guest, status=GuestStatus.RUNNING)
+    return guest
+
+
 def _channel_opened(guest: GuestSide) -> GuestSide:
     """The host enabled the service (or hv_utils came up): what starts in the guest."""
-    match guest:
-        case WindowsGuestService(status=GuestStatus.STOPPED) if (
-            guest.start_type is not StartType.DISABLED
-        ):
-            return attrs.evolve(guest, status=GuestStatus.RUNNING)
-        case LinuxDaemonService(status=GuestStatus.STOPPED, unit=UnitState.ENABLED) if (
-            guest.driver.present
-        ):
-            return attrs.evolve(guest, status=GuestStatus.RUNNING)
+    if isinstance(guest, WindowsGuestService):
+        return _started_by_hyperv(guest)
+    if isinstance(guest, LinuxDaemonService):
+        return _pulled_in_by_device(guest)
     return guest
 
 
@@ -428,24 +447,26 @@ def _settled(state: ServiceState) -> ServiceState:
     return attrs.evolve(state, guest=attrs.evolve(guest, status=status))
 
 
-def _installed(guest: GuestSide, *, host_enabled: bool | None, unit: UnitState) -> GuestSide:
+def _installed(
+    guest: WindowsGuestService | LinuxDaemonService, *, host_enabled: bool | None, unit: UnitState
+) -> WindowsGuestService | LinuxDaemonService:
     """Fresh install of a guest side that was not installed; others are left alone."""
-    if isinstance(guest, WindowsGuestService) and not guest.installed:
+    if guest.installed:
+        return guest
+    if isinstance(guest, WindowsGuestService):
         running = host_enabled is not False
         status = GuestStatus.RUNNING if running else GuestStatus.STOPPED
         return WindowsGuestService(status=status, start_type=StartType.MANUAL)
-    if isinstance(guest, LinuxDaemonService) and not guest.installed:
-        fresh = attrs.evolve(guest, status=GuestStatus.STOPPED, unit=unit)
-        return _channel_opened(fresh) if host_enabled else fresh
-    return guest
+    fresh = attrs.evolve(guest, status=GuestStatus.STOPPED, unit=unit)
+    return _pulled_in_by_device(fresh) if host_enabled else fresh
 
 
-def _uninstalled(guest: GuestSide) -> GuestSide:
+def _uninstalled(
+    guest: WindowsGuestService | LinuxDaemonService,
+) -> WindowsGuestService | LinuxDaemonService:
     if isinstance(guest, WindowsGuestService):
         return attrs.evolve(guest, status=GuestStatus.NOT_INSTALLED)
-    if isinstance(guest, LinuxDaemonService):
-        return attrs.evolve(guest, status=GuestStatus.NOT_INSTALLED, unit=UnitState.NO_UNIT)
-    return guest
+    return attrs.evolve(guest, status=GuestStatus.NOT_INSTALLED, unit=UnitState.NO_UNIT)
 
 
 # --- the VM -----------------------------------------------------------------------------------
@@ -464,23 +485,39 @@ def _check_states(vm: VMIntegration, attribute: object, states: tuple[ServiceSta
     product = vm.guest_os.product
     drivers: set[KernelDriver] = set()
     for state in states:
-        name = _name(state.service)
         available = state.service.is_available_on(product)
         if state.available != available:
             adjective = "available" if available else "not available"
             raise ConfigurationError(
-                f"{name} is {adjective} on {vm.guest_os} guests: its guest side must "
-                + ("be set" if available else "be None")
+                f"{_name(state.service)} is {adjective} on {vm.guest_os} guests: "
+                "its guest side must " + ("be set" if available else "be None")
             )
         guest = state.guest
         if guest is None:
             continue
         if vm.guest_os.is_linux == isinstance(guest, WindowsGuestService):
-            raise ConfigurationError(f"{name}: the guest side does not fit a {vm.guest_os} guest")
+            raise ConfigurationError(
+                f"{_name(state.service)}: the guest side does not fit a {vm.guest_os} guest"
+            )
         if not isinstance(guest, WindowsGuestService):
             drivers.add(guest.driver)
     if len(drivers) > 1:
-        raise ConfigurationError("every service of a Linux guest must show the same hv_utils state")
+        shown = ", ".join(sorted(driver.value for driver in drivers))
+        raise ConfigurationError(
+            f"every service of a Linux guest must show the same hv_utils state, not {shown}"
+        )
+
+
+def _packaged_unit(guest_os: OperatingSystem, service: Service) -> UnitState:
+    """The unit a Linux daemon package gives a service: enabled when the distribution ships one."""
+    if not guest_os.is_linux or not isinstance(service, IntegrationService):
+        return UnitState.NO_UNIT
+    unit = packaging_for(guest_os.distribution).unit_for(service)
+    return UnitState.NO_UNIT if unit is None else UnitState.ENABLED
+
+
+def _to_states(states: Iterable[ServiceState]) -> tuple[ServiceState, ...]:
+    return tuple(states)
 
 
 def _to_os(guest_os: OperatingSystem | str) -> OperatingSystem:
@@ -505,7 +542,7 @@ class VMIntegration:
 
     guest_os: OperatingSystem = attrs.field(validator=attrs.validators.instance_of(OperatingSystem))
     states: tuple[ServiceState, ...] = attrs.field(
-        converter=tuple,
+        converter=_to_states,
         validator=[
             attrs.validators.deep_iterable(attrs.validators.instance_of(ServiceState)),
             _check_states,
@@ -545,9 +582,8 @@ class VMIntegration:
                 f"kernel_driver applies to Linux guests only, not to {os_} guests"
             )
         driver = kernel_driver if kernel_driver is not None else KernelDriver.LOADED
-        if not isinstance(driver, KernelDriver):
+        if driver not in _KERNEL_DRIVERS:
             raise ConfigurationError(f"kernel_driver must be a KernelDriver, not {driver!r}")
-        packaging = packaging_for(os_.distribution) if os_.is_linux else None
         states: list[ServiceState] = []
         for service in TRACKED_SERVICES:
             host = service in on if isinstance(service, IntegrationService) else None
@@ -555,17 +591,19 @@ class VMIntegration:
             if not service.is_available_on(os_.product):
                 guest = None
             elif os_.is_windows:
-                guest = WindowsGuestService(status=GuestStatus.NOT_INSTALLED)
+                guest = WindowsGuestService(
+                    status=GuestStatus.NOT_INSTALLED, start_type=StartType.MANUAL
+                )
             elif service in KERNEL_SERVICES:
                 guest = LinuxKernelService(driver=driver)
             else:
-                guest = LinuxDaemonService(driver=driver, status=GuestStatus.NOT_INSTALLED)
-            if guest is not None and installed:
-                has_unit = packaging is not None and packaging.unit_for(service) is not None  # type: ignore[arg-type]  # Linux: only IntegrationService reaches here
-                unit = UnitState.ENABLED if has_unit else UnitState.NO_UNIT
-                guest = _installed(guest, host_enabled=host, unit=unit)
+                guest = LinuxDaemonService(
+                    driver=driver, status=GuestStatus.NOT_INSTALLED, unit=UnitState.NO_UNIT
+                )
             states.append(ServiceState(service=service, host_enabled=host, guest=guest))
-        return cls(guest_os=os_, states=tuple(states))
+        bare = cls(guest_os=os_, states=tuple(states))
+        # A new VM is a bare one whose guest then installs its integration services.
+        return bare.install_in_guest() if installed else bare
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -576,9 +614,10 @@ class VMIntegration:
             UnknownServiceError: ``service`` is not an :class:`IntegrationService` or
                 :class:`GuestOnlyService`.
         """
-        if not isinstance(service, IntegrationService | GuestOnlyService):
-            raise UnknownServiceError(repr(service))
-        return self.states[_INDEX[service]]
+        try:
+            return self.states[_INDEX[service]]
+        except (KeyError, TypeError):
+            raise UnknownServiceError(repr(service)) from None
 
     @property
     def kernel_driver(self) -> KernelDriver | None:
@@ -593,14 +632,9 @@ class VMIntegration:
         """States with a reaction still to happen (empty after :meth:`settle`)."""
         return tuple(state for state in self.states if state.pending is not None)
 
-    @property
-    def functioning(self) -> tuple[Service, ...]:
-        """The services that work right now, in :data:`TRACKED_SERVICES` order."""
-        return tuple(state.service for state in self.states if state.functioning)
-
     # --- host side ----------------------------------------------------------------------------
 
-    def enable(self, service: IntegrationService) -> VMIntegration:
+    def enable(self, service: Service) -> VMIntegration:
         """``Enable-VMIntegrationService``: turn the service on at the host.
 
         The guest side starts at once: a stopped Windows service whose startup type is
@@ -618,7 +652,7 @@ class VMIntegration:
         guest = None if state.guest is None else _channel_opened(state.guest)
         return self._with(attrs.evolve(state, host_enabled=True, guest=guest))
 
-    def disable(self, service: IntegrationService) -> VMIntegration:
+    def disable(self, service: Service) -> VMIntegration:
         """``Disable-VMIntegrationService``: turn the service off at the host.
 
         The guest side stops at once (a Windows service, or a Linux daemon, which is
@@ -654,7 +688,9 @@ class VMIntegration:
                 f"cannot start {_name(service)} in the guest: its startup type is Disabled "
                 "(set it to Manual or Automatic first)"
             )
-        return self._with(attrs.evolve(state, guest=attrs.evolve(guest, status=GuestStatus.RUNNING)))
+        return self._with(
+            attrs.evolve(state, guest=attrs.evolve(guest, status=GuestStatus.RUNNING))
+        )
 
     def stop_in_guest(self, service: Service) -> VMIntegration:
         """``Stop-Service`` in a Windows guest; ``kill`` or ``systemctl stop`` in Linux.
@@ -670,7 +706,9 @@ class VMIntegration:
         state, guest = self._guest_process(service, "stop")
         if not guest.running:
             return self
-        return self._with(attrs.evolve(state, guest=attrs.evolve(guest, status=GuestStatus.STOPPED)))
+        return self._with(
+            attrs.evolve(state, guest=attrs.evolve(guest, status=GuestStatus.STOPPED))
+        )
 
     def set_start_type(self, service: Service, start_type: StartType) -> VMIntegration:
         """``Set-Service -StartupType`` in a Windows guest. Does not start or stop the service.
@@ -682,7 +720,8 @@ class VMIntegration:
         """
         if start_type not in SERVICE_START_TYPES:
             raise InvalidTransitionError(
-                f"a service's startup type must be Automatic, Manual or Disabled, not {start_type!r}"
+                "a service's startup type must be Automatic, Manual or Disabled, "
+                f"not {start_type!r}"
             )
         state, guest = self._guest_process(service, "set the startup type of")
         if not isinstance(guest, WindowsGuestService):
@@ -692,14 +731,14 @@ class VMIntegration:
             )
         return self._with(attrs.evolve(state, guest=attrs.evolve(guest, start_type=start_type)))
 
-    def set_unit_state(self, service: IntegrationService, unit: UnitState) -> VMIntegration:
+    def set_unit_state(self, service: Service, unit: UnitState) -> VMIntegration:
         """``systemctl enable|disable|mask|unmask`` for a Linux daemon. Does not start or stop it.
 
         Raises:
             InvalidTransitionError: Not a Linux daemon service, or the daemon is not installed.
             UnknownServiceError: ``service`` is not a service.
         """
-        if not isinstance(unit, UnitState):
+        if unit not in _UNIT_STATES:
             raise InvalidTransitionError(f"unit must be a UnitState, not {unit!r}")
         state, guest = self._guest_process(service, "change the unit of")
         if not isinstance(guest, LinuxDaemonService):
@@ -723,16 +762,17 @@ class VMIntegration:
                 service (part of the kernel, not a package).
             UnknownServiceError: ``service`` is not a service.
         """
-        packaging = packaging_for(self.guest_os.distribution) if self.guest_os.is_linux else None
-        changed: list[ServiceState] = []
-        for state in self._installable(service, "install"):
-            assert state.guest is not None  # noqa: S101 - _installable returns guest sides only
-            unit = UnitState.NO_UNIT
-            if packaging is not None and isinstance(state.service, IntegrationService):
-                if packaging.unit_for(state.service) is not None:
-                    unit = UnitState.ENABLED
-            guest = _installed(state.guest, host_enabled=state.host_enabled, unit=unit)
-            changed.append(attrs.evolve(state, guest=guest))
+        changed = [
+            attrs.evolve(
+                state,
+                guest=_installed(
+                    guest,
+                    host_enabled=state.host_enabled,
+                    unit=_packaged_unit(self.guest_os, state.service),
+                ),
+            )
+            for state, guest in self._installable(service, "install")
+        ]
         return self._with(*changed)
 
     def uninstall_in_guest(self, service: Service | None = None) -> VMIntegration:
@@ -743,9 +783,8 @@ class VMIntegration:
             UnknownServiceError: ``service`` is not a service.
         """
         changed = [
-            attrs.evolve(state, guest=_uninstalled(state.guest))
-            for state in self._installable(service, "uninstall")
-            if state.guest is not None
+            attrs.evolve(state, guest=_uninstalled(guest))
+            for state, guest in self._installable(service, "uninstall")
         ]
         return self._with(*changed)
 
@@ -761,7 +800,10 @@ class VMIntegration:
         driver = self._linux_driver("load")
         if driver.present:
             return self
-        return self._map_linux(KernelDriver.LOADED, _channel_opened)
+        return self._map_linux(
+            KernelDriver.LOADED,
+            lambda state, guest: _channel_opened(guest) if state.host_enabled else guest,
+        )
 
     def unload_kernel_driver(self) -> VMIntegration:
         """``rmmod hv_utils`` in a Linux guest: every channel closes and running daemons exit.
@@ -772,11 +814,13 @@ class VMIntegration:
         driver = self._linux_driver("unload")
         if driver is KernelDriver.BUILT_IN:
             raise InvalidTransitionError(
-                "cannot unload hv_utils: it is built into this guest's kernel"
+                f"cannot unload hv_utils: it is built into this {self.guest_os} guest's kernel"
             )
         if driver is KernelDriver.NOT_LOADED:
             return self
-        return self._map_linux(KernelDriver.NOT_LOADED, _channel_closed)
+        return self._map_linux(
+            KernelDriver.NOT_LOADED, lambda _state, guest: _channel_closed(guest)
+        )
 
     def settle(self) -> VMIntegration:
         """Apply every pending reaction: what Hyper-V and the guest do some time later.
@@ -792,8 +836,6 @@ class VMIntegration:
     # --- internals ----------------------------------------------------------------------------
 
     def _with(self, *changed: ServiceState) -> VMIntegration:
-        if not changed:
-            return self
         states = list(self.states)
         for state in changed:
             states[_INDEX[state.service]] = state
@@ -810,7 +852,7 @@ class VMIntegration:
             f"cannot {action} {name}: {self.guest_os} guests do not have it ({why})"
         )
 
-    def _host_visible(self, service: IntegrationService, action: str) -> ServiceState:
+    def _host_visible(self, service: Service, action: str) -> ServiceState:
         state = self.state(service)
         if not isinstance(service, IntegrationService):
             raise InvalidTransitionError(
@@ -838,22 +880,26 @@ class VMIntegration:
             )
         return state, guest
 
-    def _installable(self, service: Service | None, action: str) -> tuple[ServiceState, ...]:
+    def _installable(
+        self, service: Service | None, action: str
+    ) -> list[tuple[ServiceState, WindowsGuestService | LinuxDaemonService]]:
+        """The states (and guest sides) that install/uninstall acts on."""
         if service is None:
-            return tuple(
-                state
+            return [
+                (state, state.guest)
                 for state in self.states
                 if isinstance(state.guest, WindowsGuestService | LinuxDaemonService)
-            )
+            ]
         state = self.state(service)
-        if state.guest is None:
+        guest = state.guest
+        if guest is None:
             raise self._unavailable(service, action)
-        if isinstance(state.guest, LinuxKernelService):
+        if isinstance(guest, LinuxKernelService):
             raise InvalidTransitionError(
                 f"cannot {action} {_name(service)} in a Linux guest: the kernel driver "
                 "hv_utils implements it (update the kernel package instead)"
             )
-        return (state,)
+        return [(state, guest)]
 
     def _linux_driver(self, action: str) -> KernelDriver:
         driver = self.kernel_driver
@@ -864,25 +910,23 @@ class VMIntegration:
         return driver
 
     def _map_linux(
-        self, driver: KernelDriver, react: Callable[[GuestSide], GuestSide]
+        self, driver: KernelDriver, react: Callable[[ServiceState, GuestSide], GuestSide]
     ) -> VMIntegration:
-        changed: list[ServiceState] = []
-        for state in self.states:
-            guest = state.guest
-            if not isinstance(guest, LinuxKernelService | LinuxDaemonService):
-                continue
-            guest = attrs.evolve(guest, driver=driver)
-            if state.host_enabled:
-                guest = react(guest)
-            elif isinstance(guest, LinuxDaemonService):
-                guest = _channel_closed(guest) if not driver.present else guest
-            changed.append(attrs.evolve(state, guest=guest))
+        """Set the driver state on every Linux service, then apply the guest's reaction."""
+        changed = [
+            attrs.evolve(state, guest=react(state, attrs.evolve(state.guest, driver=driver)))
+            for state in self.states
+            if isinstance(state.guest, LinuxKernelService | LinuxDaemonService)
+        ]
         return self._with(*changed)
 
 
-def _enabled_set(enabled: Iterable[IntegrationService] | None) -> frozenset[IntegrationService]:
+def _enabled_set(enabled: Iterable[object] | None) -> frozenset[IntegrationService]:
     if enabled is None:
         return frozenset(s for s in IntegrationService if s.info.default_enabled)
+    if isinstance(enabled, str | bytes):
+        # A lone name would otherwise be read one character at a time.
+        raise UnknownServiceError(repr(enabled))
     result: set[IntegrationService] = set()
     for item in enabled:
         if isinstance(item, GuestOnlyService):
