@@ -20,7 +20,11 @@ inherits the closest built-in exception, so code that already catches
     │   ├── ConnectionFailedError(ExecutionError, ConnectionError)
     │   ├── AuthenticationFailedError(ConnectionFailedError)
     │   └── UnknownCommandError
-    └── ConfigurationError(VmicError, ValueError)
+    ├── ConfigurationError(VmicError, ValueError)
+    │   └── UnsafeValueError
+    └── MissingExtraError(VmicError, ImportError)
+
+    InsecureOptionWarning(UserWarning)      an option turned a security check off
 
 Messages are written for the person who has to act on them: they name what was
 given, what was expected and, where vmic knows it, what would work instead.
@@ -34,6 +38,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from vmic.executors.command import Command
+
 __all__ = [
     "AuthenticationFailedError",
     "CommandFailedError",
@@ -41,14 +47,17 @@ __all__ = [
     "ConfigurationError",
     "ConnectionFailedError",
     "ExecutionError",
+    "InsecureOptionWarning",
     "InvalidRecordError",
     "InvalidTransitionError",
     "KvpPoolError",
+    "MissingExtraError",
     "ParseError",
     "RegistryValueNotFoundError",
     "UnknownCommandError",
     "UnknownOperatingSystemError",
     "UnknownServiceError",
+    "UnsafeValueError",
     "UnsupportedCombinationError",
     "VmicError",
 ]
@@ -206,7 +215,32 @@ class CommandFailedError(ExecutionError):
 
 
 class CommandTimeoutError(ExecutionError, TimeoutError):
-    """A command did not finish within its deadline and was stopped."""
+    """A command did not finish within its deadline and was stopped.
+
+    Attributes:
+        command: The command that was stopped, when known.
+        timeout: The deadline it had, in seconds, when known.
+        stdout: Standard output received before it was stopped (secrets redacted).
+        stderr: Standard error received before it was stopped (secrets redacted).
+        duration: Seconds from start until it was stopped.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        command: Command | None = None,
+        timeout: float | None = None,
+        stdout: str = "",
+        stderr: str = "",
+        duration: float = 0.0,
+    ) -> None:
+        self.command = command
+        self.timeout = timeout
+        self.stdout = stdout
+        self.stderr = stderr
+        self.duration = duration
+        super().__init__(message)
 
 
 class ConnectionFailedError(ExecutionError, ConnectionError):
@@ -223,3 +257,37 @@ class UnknownCommandError(ExecutionError):
 
 class ConfigurationError(VmicError, ValueError):
     """Options, an inventory or the environment are inconsistent or incomplete."""
+
+
+class UnsafeValueError(ConfigurationError):
+    """A value cannot be handed to PowerShell or a POSIX shell without changing it.
+
+    A NUL character or an unpaired UTF-16 surrogate has no faithful encoding on
+    the way to a remote shell, so vmic refuses the value instead of altering it.
+
+    Attributes:
+        reason: What is wrong with the value (never the value itself, which may be secret).
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class MissingExtraError(VmicError, ImportError):
+    """An optional dependency is not installed.
+
+    Attributes:
+        extra: The name of the vmic extra that installs it (``pip install vmic[<extra>]``).
+    """
+
+    def __init__(self, feature: str, *, extra: str, module: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs the optional dependency {module!r}: pip install 'vmic[{extra}]'",
+            name=module,
+        )
+
+
+class InsecureOptionWarning(UserWarning):
+    """An executor was told to skip a security check (TLS or SSH host key verification)."""

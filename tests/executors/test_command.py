@@ -1,0 +1,148 @@
+"""Command, Secret and Credential: validation and never showing a password."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vmic.errors import ConfigurationError, VmicError
+from vmic.executors import Command, Credential, Secret, Shell, UnsafeValueError
+
+
+def test_parameters_are_frozen_and_lists_become_tuples() -> None:
+    source: dict[str, Any] = {"Names": ["a", "b"], "Count": 2}
+    command = Command(Shell.POWERSHELL, "$Names", parameters=source)
+    source["Count"] = 3
+    assert command.parameters == {"Names": ("a", "b"), "Count": 2}
+    with pytest.raises(TypeError):
+        command.parameters["Count"] = 4  # type: ignore[index]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        command.script = "other"  # type: ignore[misc]
+
+
+def test_commands_compare_and_hash_by_value() -> None:
+    one = Command(Shell.POSIX, "echo", parameters={"A": "x"}, timeout=5)
+    two = Command("posix", "echo", parameters={"A": "x"}, timeout=5)
+    assert one == two
+    assert hash(one) == hash(two)
+    assert one != Command(Shell.POSIX, "echo", parameters={"A": "y"}, timeout=5)
+
+
+@pytest.mark.parametrize("name", ["1abc", "a-b", "", "a b", "$a", "x" * 101, "é"])
+def test_parameter_names_must_be_identifiers(name: str) -> None:
+    with pytest.raises(ConfigurationError, match="identifier"):
+        Command(Shell.POSIX, "true", parameters={name: "v"})
+
+
+@pytest.mark.parametrize("name", ["args", "Input", "_", "PSItem", "true", "LASTEXITCODE"])
+def test_powershell_automatic_variables_are_refused(name: str) -> None:
+    with pytest.raises(ConfigurationError, match="automatic variable"):
+        Command(Shell.POWERSHELL, "$x", parameters={name: "v"})
+
+
+def test_powershell_names_differing_only_by_case_are_refused() -> None:
+    with pytest.raises(ConfigurationError, match="case-insensitive"):
+        Command(Shell.POWERSHELL, "$vm", parameters={"VM": "a", "vm": "b"})
+    # POSIX variables are case-sensitive, so both may exist.
+    assert len(Command(Shell.POSIX, "true", parameters={"VM": "a", "vm": "b"}).parameters) == 2
+
+
+@pytest.mark.parametrize("name", ["IFS", "PATH", "PS4"])
+def test_posix_variables_that_steer_the_shell_are_refused(name: str) -> None:
+    with pytest.raises(ConfigurationError):
+        Command(Shell.POSIX, "true", parameters={name: "v"})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "a\x00b",
+        "\ud83d",
+        2**63,
+        -(2**63) - 1,
+        float("nan"),
+        float("inf"),
+        b"bytes",
+        None,
+        {"a": 1},
+        ["ok", 3],
+        Secret("p\x00w"),
+    ],
+)
+def test_unsafe_values_are_refused(value: object) -> None:
+    with pytest.raises(UnsafeValueError) as info:
+        Command(Shell.POSIX, "true", parameters={"V": value})  # type: ignore[dict-item]
+    assert isinstance(info.value, VmicError)
+    assert isinstance(info.value, ValueError)
+    assert "p\x00w" not in str(info.value)
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), True, "5"])
+def test_timeouts_must_be_positive_numbers(timeout: object) -> None:
+    with pytest.raises(ConfigurationError):
+        Command(Shell.POSIX, "true", timeout=timeout)  # type: ignore[arg-type]
+
+
+def test_unknown_shell_names_the_choices() -> None:
+    with pytest.raises(ConfigurationError, match="'powershell', 'posix'"):
+        Command("bash", "true")
+
+
+def test_scripts_must_be_transportable_text() -> None:
+    with pytest.raises(UnsafeValueError):
+        Command(Shell.POSIX, "echo \x00")
+    with pytest.raises(ConfigurationError):
+        Command(Shell.POSIX, b"echo")  # type: ignore[arg-type]
+
+
+def test_parameters_must_be_a_mapping() -> None:
+    with pytest.raises(ConfigurationError, match="mapping"):
+        Command(Shell.POSIX, "true", parameters=[("A", "b")])  # type: ignore[arg-type]
+
+
+def test_summary_shows_the_first_line_only() -> None:
+    command = Command(Shell.POWERSHELL, "\n  Get-VM   \n" + "x" * 300, parameters={"P": "zzz"})
+    assert command.summary() == "powershell: 'Get-VM' (+1 more line)"
+    long = Command(Shell.POSIX, "y" * 300)
+    assert len(long.summary()) < 100
+    assert "zzz" not in command.summary()
+
+
+# --- Secret and Credential ------------------------------------------------------------------
+
+
+@given(password=st.text(min_size=4))
+def test_secret_never_shows_its_value(password: str) -> None:
+    secret = Secret(password)
+    assert secret.reveal() == password
+    shown = [repr(secret), str(secret), f"{secret}", f"{secret!r}", f"{secret:>10}"]
+    assert all(password not in text for text in shown if "*" not in password)
+    assert repr(secret) == "Secret('***')"
+
+
+def test_credential_hides_the_password_everywhere_it_prints() -> None:
+    credential = Credential("CONTOSO\\admin", "hunter2-correct-horse")
+    assert isinstance(credential.password, Secret)
+    assert credential.password.reveal() == "hunter2-correct-horse"
+    for text in (repr(credential), str(credential), f"{credential}", repr([credential])):
+        assert "hunter2" not in text
+    assert "admin" in repr(credential)
+    assert Credential("u", Secret("p")) == Credential("u", "p")
+
+
+def test_command_repr_hides_secret_parameters() -> None:
+    command = Command(Shell.POWERSHELL, "$P", parameters={"P": Secret("hunter2-xyz")})
+    assert "hunter2" not in repr(command)
+    assert "hunter2" not in str(command)
+    assert command.secrets == (Secret("hunter2-xyz"),)
+
+
+def test_secret_pickles_but_stays_hidden_in_reprs() -> None:
+    secret = pickle.loads(pickle.dumps(Secret("s3")))  # noqa: S301 - our own bytes
+    assert secret.reveal() == "s3"
+    assert repr(secret) == "Secret('***')"

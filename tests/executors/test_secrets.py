@@ -1,0 +1,158 @@
+"""A credential or Secret given to any executor never shows in reprs, errors or log records."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import pypsrp.wsman
+import pytest
+
+from vmic.errors import CommandFailedError
+from vmic.executors import (
+    Command,
+    CommandTimeoutError,
+    Credential,
+    Executor,
+    FakeExecutor,
+    FakeResponse,
+    LocalExecutor,
+    PowerShellDirectExecutor,
+    Secret,
+    Shell,
+)
+from vmic.executors.direct import host_script
+from vmic.executors.psrp import PsrpExecutor
+from vmic.executors.scripting import VmSelector
+
+from ._winrm_endpoint import Endpoint, Invocation, Reply
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from .conftest import SshServer
+
+PASSWORD = "hunter2-Credential-Pw"  # noqa: S105 - a throwaway test value
+SECRET = "s3cret-Parameter-Value"  # noqa: S105 - a throwaway test value
+CREDENTIAL = Credential("operator", PASSWORD)
+
+
+class Capture(logging.Handler):
+    """Keeps every record from every logger, formatted, with any exception text."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        self.setFormatter(logging.Formatter("%(name)s %(message)s %(exc_text)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def texts(self) -> list[str]:
+        return [self.format(record) for record in self.records]
+
+
+@pytest.fixture
+def capture() -> Iterator[Capture]:
+    handler = Capture()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def _posix_leak() -> Command:
+    return Command(
+        Shell.POSIX,
+        "printf '%s\\n' \"$S\"; printf '%s\\n' \"$S\" >&2; exit 1",
+        parameters={"S": Secret(SECRET)},
+    )
+
+
+def _posix_hang() -> Command:
+    return Command(
+        Shell.POSIX, "printf '%s\\n' \"$S\"; sleep 600", parameters={"S": Secret(SECRET)}, timeout=1
+    )
+
+
+def _check_everything(executor: Executor, leak: Command, hang: Command, capture: Capture) -> None:
+    result = executor.run(leak)
+    with pytest.raises(CommandFailedError) as failed:
+        result.check()
+    with pytest.raises(CommandTimeoutError) as timed_out:
+        executor.run(hang)
+    shown = [
+        result.stdout,
+        result.stderr,
+        repr(result),
+        str(failed.value),
+        repr(failed.value),
+        str(timed_out.value),
+        timed_out.value.stdout,
+        timed_out.value.stderr,
+        repr(executor),
+        str(executor),
+        *capture.texts(),
+    ]
+    for needle in (PASSWORD, SECRET):
+        assert [text for text in shown if needle in text] == []
+    assert "***" in result.stdout
+    assert any(r.name == "vmic.executors" for r in capture.records)
+
+
+def test_local_executor(capture: Capture) -> None:
+    _check_everything(LocalExecutor(), _posix_leak(), _posix_hang(), capture)
+
+
+def test_fake_executor(capture: Capture) -> None:
+    fake = FakeExecutor()
+    fake.on("leak", lambda c: FakeResponse(stdout=f"{SECRET}\n", stderr=SECRET, exit_code=1))
+    fake.on("hang", FakeResponse(stdout=SECRET, duration=100))
+    leak = Command(Shell.POSIX, "leak", parameters={"S": Secret(SECRET)})
+    hang = Command(Shell.POSIX, "hang", parameters={"S": Secret(SECRET)}, timeout=1)
+    _check_everything(fake, leak, hang, capture)
+
+
+def test_ssh_executor_with_a_password_credential(sshd: SshServer, capture: Capture) -> None:
+    # The key is accepted; the password travels to asyncssh for password auth too.
+    with sshd.executor(credential=CREDENTIAL) as executor:
+        _check_everything(executor, _posix_leak(), _posix_hang(), capture)
+
+
+def test_psrp_executor(monkeypatch: pytest.MonkeyPatch, capture: Capture) -> None:
+    def answer(invocation: Invocation) -> Reply:
+        value = str(invocation.parameters.get("S", ""))
+        if "hang" in invocation.script:
+            return Reply(output=[value], hang=True)
+        return Reply(output=[value], errors=[f"failed near {value}"], exit_code=1)
+
+    endpoint = Endpoint(answer)
+    monkeypatch.setattr(pypsrp.wsman, "_TransportHTTP", endpoint.transport)
+    leak = Command(Shell.POWERSHELL, "leak $S", parameters={"S": Secret(SECRET)})
+    hang = Command(Shell.POWERSHELL, "hang $S", parameters={"S": Secret(SECRET)}, timeout=1)
+    with PsrpExecutor("hv01", credential=CREDENTIAL) as executor:
+        _check_everything(executor, leak, hang, capture)
+
+
+def test_powershell_direct_executor(capture: Capture, tmp_path: Path) -> None:
+    script = host_script(VmSelector.by_name("x", parameter="VmicVMName"))
+
+    def answer(command: Command) -> FakeResponse:
+        password = command.parameters["VmicPassword"]
+        assert isinstance(password, Secret)
+        echoed = f"+ $VmicPassword = '{password.reveal()}'\n{SECRET}\n"
+        if command.timeout == 1:
+            return FakeResponse(stdout=echoed, duration=5)
+        return FakeResponse(stdout=echoed, stderr=echoed, exit_code=1)
+
+    host = FakeExecutor()
+    host.on(script, answer)
+    leak = Command(Shell.POWERSHELL, "leak", parameters={"S": Secret(SECRET)})
+    hang = Command(Shell.POWERSHELL, "hang", parameters={"S": Secret(SECRET)}, timeout=1)
+    _check_everything(PowerShellDirectExecutor(host, "dc01", CREDENTIAL), leak, hang, capture)
