@@ -26,6 +26,8 @@ from vmic.executors import (
     Secret,
     Shell,
 )
+from vmic.testing import FakeHyperVHost
+from vmic.testing import _shell as lab_shell
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -169,8 +171,71 @@ def _ssh_posix(request: pytest.FixtureRequest) -> Backend:
     return PosixBackend("ssh-posix", executor)
 
 
+@dataclass
+class LabPowerShellBackend:
+    """The simulated lab's PowerShell machines (a Hyper-V host, a Windows guest).
+
+    They understand the generic one-liners of :mod:`vmic.testing._shell`, the same way
+    a PowerShell would run them.
+    """
+
+    name: str
+    executor: Executor
+    observes_processes: bool = False
+
+    def exit_with(self, code: int) -> Command:
+        return Command(Shell.POWERSHELL, lab_shell.PS_EXIT, parameters={"Code": code})
+
+    def write(self, stdout: str, stderr: str) -> Command:
+        return Command(
+            Shell.POWERSHELL, lab_shell.PS_WRITE, parameters={"Out": stdout, "Err": stderr}
+        )
+
+    def echo(self, value: str | Secret) -> Command:
+        return Command(Shell.POWERSHELL, lab_shell.PS_ECHO, parameters={"Value": value})
+
+    def flood(self, stdout_bytes: int, stderr_bytes: int) -> Command:
+        return Command(
+            Shell.POWERSHELL,
+            lab_shell.PS_FLOOD,
+            parameters={"Out": stdout_bytes, "Err": stderr_bytes},
+        )
+
+    def hang(self, *, timeout: float, pid_file: Path) -> Command:
+        return Command(
+            Shell.POWERSHELL,
+            lab_shell.PS_HANG,
+            parameters={"PidFile": str(pid_file)},
+            timeout=timeout,
+        )
+
+
+def _lab() -> FakeHyperVHost:
+    lab = FakeHyperVHost("HV-CONTRACT", locale="de-DE")
+    lab.add_vm("win", "Windows Server 2022")
+    lab.add_vm("linux", "Ubuntu 22.04")
+    return lab
+
+
+def _lab_host(_: pytest.FixtureRequest) -> Backend:
+    return LabPowerShellBackend("lab-host", _lab())
+
+
+def _lab_windows_guest(_: pytest.FixtureRequest) -> Backend:
+    return LabPowerShellBackend("lab-windows-guest", _lab().guest_executor("win"))
+
+
+def _lab_linux_guest(_: pytest.FixtureRequest) -> Backend:
+    # The lab's Linux guests answer the very sh scripts PosixBackend sends.
+    executor = _lab().guest_executor("linux")
+    return PosixBackend("lab-linux-guest", executor, observes_processes=False)
+
+
 BACKENDS: dict[str, BackendFactory] = {
     "fake": _fake,
+    "lab-host": _lab_host,
+    "lab-linux-guest": _lab_linux_guest,
+    "lab-windows-guest": _lab_windows_guest,
     "local-posix": _local_posix,
     "ssh-posix": _ssh_posix,
 }

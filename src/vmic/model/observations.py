@@ -111,10 +111,15 @@ class WindowsGuestObservation:
         integration_services_version: From ``REG QUERY ... /v IntegrationServicesVersion``
             (None when the value is missing).
         services: The ``vmic*`` services from ``Get-Service``.
+        guest_os: The guest's own operating system (``Win32_OperatingSystem``), when it
+            reported one; the host knows it only through Data Exchange.
     """
 
     integration_services_version: Version | None = None
     services: tuple[GuestServiceRecord, ...] = attrs.field(default=(), converter=tuple)
+    guest_os: OperatingSystem | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(OperatingSystem))
+    )
 
     def service(self, name: str) -> GuestServiceRecord | None:
         """The record of the Windows service *name* (``vmicheartbeat``...), or None."""

@@ -1,0 +1,159 @@
+"""The host inventory (:data:`~vmic.clients._scripts.HOST_INVENTORY`) read into observations.
+
+Sections and what reads them:
+
+- ``host``: ``{"ComputerName": str, "Caption": str, "Version": str}`` (``Win32_OperatingSystem``);
+- ``vms``: ``Get-VM | Select-Object ... | ConvertTo-Json``, read by
+  :func:`vmic.parsers.vms.parse_get_vm`;
+- ``components``: ``Get-VMIntegrationService | ConvertTo-Json``, read by
+  :func:`vmic.parsers.integration_services.parse_vm_integration_services`;
+- ``kvp``: ``[{"VMId": str, "Items": {name: data}}]``, the ``Name`` and ``Data`` of each
+  ``Msvm_KvpExchangeDataItem`` in ``Msvm_KvpExchangeComponent.GuestIntrinsicExchangeItems``.
+
+Components are attached to their VM by VM id (names may repeat on a host), by name
+when the output has no id.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from vmic.clients._sections import load_json, split_sections
+from vmic.errors import ParseError, UnknownOperatingSystemError
+from vmic.model.observations import HostObservation, VMObservation
+from vmic.model.operating_system import OperatingSystem, parse_os
+from vmic.parsers.integration_services import parse_vm_integration_services
+from vmic.parsers.vms import parse_get_vm
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from vmic.model.records import IntegrationComponentRecord
+
+__all__ = [
+    "INVENTORY_SECTIONS",
+    "guest_os_from_items",
+    "inventory_from_sections",
+    "parse_components",
+    "parse_inventory",
+    "parse_os_caption",
+]
+
+#: The sections the inventory script prints.
+INVENTORY_SECTIONS: Final = ("host", "vms", "components", "kvp")
+
+
+def parse_os_caption(caption: object, version: object) -> OperatingSystem | None:
+    """The operating system a caption and version name (``Win32_OperatingSystem``), or None."""
+    if not isinstance(caption, str) or not caption.strip():
+        return None
+    try:
+        return parse_os(caption, version=version if isinstance(version, str) else None)
+    except UnknownOperatingSystemError:
+        return None
+
+
+def guest_os_from_items(items: Mapping[str, str]) -> OperatingSystem | None:
+    """The guest OS its intrinsic KVP items name (``OSName`` and ``OSVersion``), or None."""
+    return parse_os_caption(items.get("OSName"), items.get("OSVersion"))
+
+
+def _host_section(text: str) -> dict[str, str | None]:
+    value = load_json(text, section="host")
+    if not isinstance(value, dict):
+        msg = "the 'host' section should be one JSON object"
+        raise ParseError(msg, source=text)
+    result: dict[str, str | None] = {}
+    for key in ("ComputerName", "Caption", "Version"):
+        item = value.get(key)
+        if item is not None and not isinstance(item, str):
+            raise ParseError(f"{key} in the 'host' section should be a string", source=text)
+        result[key] = item
+    return result
+
+
+def _kvp_section(text: str) -> dict[str, dict[str, str]]:
+    """Intrinsic items by upper-case VM id."""
+    if not text.strip():
+        return {}
+    value: Any = load_json(text, section="kvp")
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        msg = "the 'kvp' section should be a JSON array"
+        raise ParseError(msg, source=text)
+    found: dict[str, dict[str, str]] = {}
+    for index, entry in enumerate(value):
+        if not isinstance(entry, dict) or not isinstance(entry.get("VMId"), str):
+            raise ParseError(f"item {index} of the 'kvp' section has no VMId string", source=text)
+        items = entry.get("Items")
+        if items is None or items == "":
+            items = {}
+        if not isinstance(items, dict) or not all(
+            isinstance(key, str) and isinstance(data, str) for key, data in items.items()
+        ):
+            raise ParseError(
+                f"item {index} of the 'kvp' section: Items should map names to strings",
+                source=text,
+            )
+        found[entry["VMId"].strip("{}").upper()] = dict(items)
+    return found
+
+
+def parse_components(text: str) -> tuple[IntegrationComponentRecord, ...]:
+    """The components of a ``before``/``after``/``components`` section."""
+    return parse_vm_integration_services(text)
+
+
+def parse_inventory(text: str, *, name: str | None = None) -> HostObservation:
+    """Read the output of the inventory script into a :class:`HostObservation`.
+
+    Args:
+        text: What the script printed.
+        name: The host's name to report; default: the name the host gave itself.
+
+    Raises:
+        ParseError: The output is incomplete or a section is malformed.
+    """
+    sections = split_sections(text, required=INVENTORY_SECTIONS, what="the host inventory")
+    return inventory_from_sections(sections, name=name)
+
+
+def inventory_from_sections(sections: Mapping[str, str], *, name: str | None) -> HostObservation:
+    """:func:`parse_inventory` for output already split into sections.
+
+    Raises:
+        ParseError: A section is missing or malformed.
+    """
+    missing = [section for section in INVENTORY_SECTIONS if section not in sections]
+    if missing:
+        raise ParseError(f"the host inventory printed no {missing[0]!r} section")
+    host = _host_section(sections["host"])
+    vms = parse_get_vm(sections["vms"])
+    components = parse_vm_integration_services(sections["components"])
+    kvp = _kvp_section(sections["kvp"])
+
+    by_id: dict[str, list[IntegrationComponentRecord]] = {}
+    by_name: dict[str, list[IntegrationComponentRecord]] = {}
+    for record in components:
+        if record.vm_id is not None:
+            by_id.setdefault(record.vm_id, []).append(record)
+        else:
+            by_name.setdefault(record.vm_name, []).append(record)
+    observations = []
+    for vm in vms:
+        mine = by_id.get(vm.id, []) if vm.id is not None else by_name.get(vm.name, [])
+        items = kvp.get(vm.id, {}) if vm.id is not None else {}
+        observations.append(
+            VMObservation(
+                vm=vm,
+                components=tuple(mine),  # type: ignore[arg-type] # attrs' converter=tuple
+                intrinsic_items=items,
+                guest_os=guest_os_from_items(items),
+            )
+        )
+    return HostObservation(
+        host=name or host["ComputerName"] or "",
+        host_os=parse_os_caption(host["Caption"], host["Version"]),
+        vms=tuple(observations),  # type: ignore[arg-type] # attrs' converter=tuple
+    )

@@ -1,0 +1,380 @@
+r"""The scripts the clients send, as fixed text.
+
+Every value a script needs (a VM name, a service name, GUIDs, unit names) is a
+parameter of its :class:`~vmic.executors.Command`; no script is ever built by
+splicing a value in. Keeping the texts here as constants lets the simulated lab
+(:mod:`vmic.testing`) recognise exactly what a client sent.
+
+Scripts print *sections*: a marker line ``<<vmic:NAME>>`` followed by that
+section's text, in the form the matching parser reads (``ConvertTo-Json``,
+``reg.exe``, ``lsmod``...). The last line is ``<<vmic:end>>``, so an output cut
+short is told apart from a complete one. A script that cannot do its work prints
+an ``error`` section whose first line is a reason word (and exits with status 3).
+
+PowerShell names VMs exactly: ``Get-VM -Name`` expands wildcards, so the scripts
+filter with an ordinal string comparison instead (the selection
+:class:`vmic.executors.VmSelector` uses). Integration services are matched by the
+component GUID at the end of their ``Id``, never by their display name, which the
+host shows in its own language.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "END",
+    "ERROR_EXIT",
+    "HOST_INVENTORY",
+    "HOST_INVENTORY_VM",
+    "HOST_SET_SERVICES",
+    "LINUX_KVP_POOLS",
+    "LINUX_OBSERVE",
+    "LINUX_RELEASE",
+    "LINUX_START",
+    "LINUX_STOP",
+    "SELECT_ONE_VM",
+    "WINDOWS_OBSERVE",
+    "WINDOWS_SERVICES",
+    "WINDOWS_SET_STARTUP",
+    "WINDOWS_START",
+    "WINDOWS_STOP",
+    "WINDOWS_VERSION",
+    "marker",
+]
+
+#: Exit status of a script that printed an ``error`` section.
+ERROR_EXIT: Final = 3
+
+
+def marker(name: str) -> str:
+    """The line that opens section *name*."""
+    return f"<<vmic:{name}>>"
+
+
+#: The line every complete output ends with.
+END: Final = marker("end")
+
+# --- Hyper-V host (PowerShell) ----------------------------------------------------------------
+
+#: The VMs named exactly ``$VMName`` (ordinal comparison: case and every character count).
+SELECT_ONE_VM: Final = (
+    "@(Hyper-V\\Get-VM | Where-Object { [string]::Equals($_.Name, $VMName, "
+    "[System.StringComparison]::Ordinal) })"
+)
+
+_COMPONENT_PROPERTIES: Final = (
+    "'VMName', 'VMId', 'Name', 'Id', 'Enabled', 'PrimaryOperationalStatus', "
+    "'PrimaryStatusDescription', 'SecondaryOperationalStatus', 'SecondaryStatusDescription'"
+)
+
+_INVENTORY: Final = """\
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$vmicOs = Get-CimInstance -ClassName Win32_OperatingSystem
+$vmicVms = {selection}
+$vmicIds = @($vmicVms | ForEach-Object { $_.Id.ToString().ToUpperInvariant() })
+$vmicComponents = @()
+if ($vmicVms.Count -gt 0) {
+    $vmicComponents = @(Hyper-V\\Get-VMIntegrationService -VM $vmicVms)
+}
+$vmicKvp = @(
+    Get-CimInstance -Namespace 'root\\virtualization\\v2' -ClassName 'Msvm_KvpExchangeComponent' |
+        Where-Object { $vmicIds -contains ([string]$_.SystemName).ToUpperInvariant() } |
+        ForEach-Object {
+            $vmicItems = [ordered]@{}
+            foreach ($vmicText in @($_.GuestIntrinsicExchangeItems)) {
+                $vmicXml = [xml]$vmicText
+                $vmicName = $vmicXml.SelectSingleNode("/INSTANCE/PROPERTY[@NAME='Name']/VALUE")
+                $vmicData = $vmicXml.SelectSingleNode("/INSTANCE/PROPERTY[@NAME='Data']/VALUE")
+                if ($null -ne $vmicName) {
+                    $vmicValue = ''
+                    if ($null -ne $vmicData) { $vmicValue = $vmicData.InnerText }
+                    $vmicItems[$vmicName.InnerText] = $vmicValue
+                }
+            }
+            [pscustomobject]@{ VMId = [string]$_.SystemName; Items = [pscustomobject]$vmicItems }
+        }
+)
+'<<vmic:host>>'
+ConvertTo-Json -Depth 2 -InputObject ([pscustomobject]@{
+    ComputerName = $env:COMPUTERNAME
+    Caption = $vmicOs.Caption
+    Version = $vmicOs.Version
+})
+'<<vmic:vms>>'
+$vmicVmProperties = 'Name', 'Id', 'State', 'Status', 'IntegrationServicesVersion',
+    'IntegrationServicesState'
+ConvertTo-Json -Depth 3 -InputObject @($vmicVms | Select-Object -Property $vmicVmProperties)
+'<<vmic:components>>'
+ConvertTo-Json -Depth 3 -InputObject @($vmicComponents | Select-Object -Property {properties})
+'<<vmic:kvp>>'
+ConvertTo-Json -Depth 4 -InputObject $vmicKvp
+'<<vmic:end>>'
+"""
+
+HOST_INVENTORY: Final = _INVENTORY.replace("{selection}", "@(Hyper-V\\Get-VM)").replace(
+    "{properties}", _COMPONENT_PROPERTIES
+)
+"""Every VM, every VM's integration components, their guests' intrinsic KVP items and the
+host's OS, in one round trip. Sections: ``host``, ``vms``, ``components``, ``kvp``."""
+
+HOST_INVENTORY_VM: Final = _INVENTORY.replace("{selection}", SELECT_ONE_VM).replace(
+    "{properties}", _COMPONENT_PROPERTIES
+)
+""":data:`HOST_INVENTORY` for the VMs named exactly ``$VMName`` (zero, one or several)."""
+
+HOST_SET_SERVICES: Final = """\
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$vmicVm = {selection}
+if ($vmicVm.Count -ne 1) {
+    '<<vmic:error>>'
+    'vm-count ' + $vmicVm.Count
+    '<<vmic:end>>'
+    exit 3
+}
+$vmicProperties = {properties}
+$vmicBefore = @(Hyper-V\\Get-VMIntegrationService -VM $vmicVm[0])
+'<<vmic:before>>'
+ConvertTo-Json -Depth 3 -InputObject @($vmicBefore | Select-Object -Property $vmicProperties)
+foreach ($vmicComponent in $vmicBefore) {
+    $vmicGuid = ($vmicComponent.Id -split '\\\\')[-1].ToUpperInvariant()
+    if (($Enable -contains $vmicGuid) -and -not $vmicComponent.Enabled) {
+        Hyper-V\\Enable-VMIntegrationService -VMIntegrationService $vmicComponent
+    } elseif (($Disable -contains $vmicGuid) -and $vmicComponent.Enabled) {
+        Hyper-V\\Disable-VMIntegrationService -VMIntegrationService $vmicComponent
+    }
+}
+$vmicAfter = @(Hyper-V\\Get-VMIntegrationService -VM $vmicVm[0])
+'<<vmic:after>>'
+ConvertTo-Json -Depth 3 -InputObject @($vmicAfter | Select-Object -Property $vmicProperties)
+'<<vmic:end>>'
+""".replace("{selection}", SELECT_ONE_VM).replace("{properties}", _COMPONENT_PROPERTIES)
+"""Enable the components whose GUID is in ``$Enable`` and disable those in ``$Disable``, on
+the VM named exactly ``$VMName``; only components not already in that state are touched.
+Sections: ``before`` and ``after`` (the VM's components either side of the change), or
+``error`` (``vm-count N`` when not exactly one VM has the name)."""
+
+# --- Windows guest (PowerShell) ---------------------------------------------------------------
+
+_REG_QUERY: Final = """\
+$ErrorActionPreference = 'Continue'
+$vmicKey = 'HKLM\\Software\\Microsoft\\Virtual Machine\\Auto'
+$vmicReg = @(
+    & reg.exe query $vmicKey /v IntegrationServicesVersion 2>&1 |
+        ForEach-Object {
+            if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.Exception.Message }
+            else { [string]$_ }
+        }
+)
+"""
+
+_SERVICE_PROPERTIES: Final = "-Property 'Name', 'DisplayName', 'Status', 'StartType'"
+
+WINDOWS_VERSION: Final = (
+    _REG_QUERY
+    + """\
+'<<vmic:reg>>'
+$vmicReg
+'<<vmic:end>>'
+"""
+)
+"""``REG QUERY "HKLM\\Software\\Microsoft\\Virtual Machine\\Auto" /v IntegrationServicesVersion``,
+as the specification checks the guest's version. Section: ``reg``."""
+
+WINDOWS_SERVICES: Final = f"""\
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$vmicServices = @(Get-Service -Name 'vmic*' | Select-Object {_SERVICE_PROPERTIES})
+'<<vmic:services>>'
+ConvertTo-Json -Depth 2 -InputObject $vmicServices
+'<<vmic:end>>'
+"""
+"""The ``vmic*`` Windows services with their status and startup type. Section: ``services``."""
+
+WINDOWS_OBSERVE: Final = (
+    f"""\
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$vmicOs = Get-CimInstance -ClassName Win32_OperatingSystem
+$vmicServices = @(Get-Service -Name 'vmic*' | Select-Object {_SERVICE_PROPERTIES})
+"""
+    + _REG_QUERY
+    + """\
+'<<vmic:os>>'
+ConvertTo-Json -Depth 2 -InputObject ([pscustomobject]@{
+    Caption = $vmicOs.Caption
+    Version = $vmicOs.Version
+})
+'<<vmic:reg>>'
+$vmicReg
+'<<vmic:services>>'
+ConvertTo-Json -Depth 2 -InputObject $vmicServices
+'<<vmic:end>>'
+"""
+)
+"""Everything a Windows guest tells about its integration services, in one round trip.
+Sections: ``os`` (caption and version), ``reg`` and ``services``."""
+
+_SERVICE_ACTION: Final = f"""\
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$vmicService = Get-Service -Name $Name -ErrorAction SilentlyContinue
+if ($null -eq $vmicService) {{
+    '<<vmic:error>>'
+    'not-installed'
+    '<<vmic:end>>'
+    exit 3
+}}
+{{check}}{{action}}
+'<<vmic:services>>'
+$vmicAfter = @(Get-Service -Name $Name | Select-Object {_SERVICE_PROPERTIES})
+ConvertTo-Json -Depth 2 -InputObject $vmicAfter
+'<<vmic:end>>'
+"""
+
+WINDOWS_START: Final = _SERVICE_ACTION.replace(
+    "{check}",
+    """\
+if ([string]$vmicService.StartType -eq 'Disabled') {
+    '<<vmic:error>>'
+    'startup-disabled'
+    '<<vmic:end>>'
+    exit 3
+}
+""",
+).replace("{action}", "Start-Service -InputObject $vmicService")
+"""``Start-Service`` on the service ``$Name``. Sections: ``services`` (its state afterwards),
+or ``error`` (``not-installed``, ``startup-disabled``)."""
+
+WINDOWS_STOP: Final = _SERVICE_ACTION.replace("{check}", "").replace(
+    "{action}", "Stop-Service -InputObject $vmicService"
+)
+"""``Stop-Service`` on the service ``$Name``. Sections as :data:`WINDOWS_START`."""
+
+WINDOWS_SET_STARTUP: Final = _SERVICE_ACTION.replace("{check}", "").replace(
+    "{action}", "Set-Service -InputObject $vmicService -StartupType $StartupType"
+)
+"""``Set-Service -StartupType $StartupType`` (Automatic, Manual or Disabled) on ``$Name``.
+Sections as :data:`WINDOWS_START`."""
+
+# --- Linux guest (POSIX sh) -------------------------------------------------------------------
+
+_POSIX_PATH: Final = """\
+PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+export PATH
+"""
+
+LINUX_RELEASE: Final = (
+    _POSIX_PATH
+    + """\
+echo '<<vmic:os-release>>'
+cat /etc/os-release 2>/dev/null
+echo '<<vmic:end>>'
+"""
+)
+"""``/etc/os-release``, to tell the distribution. Section: ``os-release``."""
+
+LINUX_OBSERVE: Final = (
+    _POSIX_PATH
+    + """\
+echo '<<vmic:os-release>>'
+cat /etc/os-release 2>/dev/null
+echo '<<vmic:lsmod>>'
+if command -v lsmod >/dev/null 2>&1; then lsmod; else cat /proc/modules 2>/dev/null; fi
+vmic_builtin="/lib/modules/$(uname -r)/modules.builtin"
+if [ -r "$vmic_builtin" ]; then
+    echo '<<vmic:builtin>>'
+    cat "$vmic_builtin"
+fi
+echo '<<vmic:ps>>'
+ps -ef
+echo '<<vmic:compgen>>'
+if command -v bash >/dev/null 2>&1; then
+    bash -c 'compgen -c hv_; compgen -c hyperv' 2>/dev/null
+else
+    for vmic_dir in $(printf '%s' "$PATH" | tr ':' ' '); do
+        ls "$vmic_dir" 2>/dev/null
+    done | grep -E '^(hv_|hyperv)'
+fi
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    eval "set -- $Units"
+    if [ "$#" -gt 0 ]; then
+        echo '<<vmic:systemctl>>'
+        systemctl show \\
+            --property=Id,LoadState,ActiveState,SubState,UnitFileState,MainPID,Description \\
+            -- "$@" 2>/dev/null
+    fi
+fi
+echo '<<vmic:end>>'
+"""
+)
+"""The Linux guest checks of the specification in one round trip: ``lsmod`` (or
+``/proc/modules``), the kernel's ``modules.builtin`` when readable, ``ps -ef``, ``compgen -c``
+for the daemon names, and ``systemctl show`` for the units in ``$Units`` when systemd runs.
+Sections: ``os-release``, ``lsmod``, ``builtin`` (optional), ``ps``, ``compgen``,
+``systemctl`` (optional)."""
+
+LINUX_KVP_POOLS: Final = """\
+for vmic_pool in 0 1 2 3 4; do
+    vmic_file="/var/lib/hyperv/.kvp_pool_$vmic_pool"
+    if [ -f "$vmic_file" ]; then
+        echo "<<vmic:pool-$vmic_pool>>"
+        base64 < "$vmic_file" | tr -d '\\n'
+        echo
+    fi
+done
+echo '<<vmic:end>>'
+"""
+"""The KVP pool files ``/var/lib/hyperv/.kvp_pool_0`` to ``_4`` that exist, each as one
+line of Base64. Sections: ``pool-N``."""
+
+_DAEMON_ACTION: Final = (
+    _POSIX_PATH
+    + """\
+vmic_run() {
+    if [ "$Sudo" = true ]; then sudo -n -- "$@"; else "$@"; fi
+}
+if [ -n "$Unit" ] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] \\
+    && [ "$(systemctl show --property=LoadState --value -- "$Unit" 2>/dev/null)" = loaded ]; then
+    echo '<<vmic:method>>'
+    echo systemd
+    vmic_run systemctl {verb} -- "$Unit" || exit $?
+    echo '<<vmic:end>>'
+    exit 0
+fi
+if ! command -v "$Daemon" >/dev/null 2>&1; then
+    echo '<<vmic:error>>'
+    echo not-installed
+    echo '<<vmic:end>>'
+    exit 3
+fi
+echo '<<vmic:method>>'
+echo {method}
+vmic_pids=$(pidof "$Daemon")
+{action}
+echo '<<vmic:end>>'
+"""
+)
+
+LINUX_START: Final = (
+    _DAEMON_ACTION.replace("{verb}", "start")
+    .replace("{method}", "exec")
+    .replace("{action}", 'if [ -z "$vmic_pids" ]; then vmic_run "$Daemon" || exit $?; fi')
+)
+"""Start the daemon ``$Daemon``: ``systemctl start $Unit`` when systemd has the unit loaded,
+else run the binary (as root with ``$Sudo``), as the specification does with ``sudo
+hv_kvp_daemon``. Sections: ``method`` (``systemd`` or ``exec``), or ``error``
+(``not-installed``)."""
+
+LINUX_STOP: Final = (
+    _DAEMON_ACTION.replace("{verb}", "stop")
+    .replace("{method}", "signal")
+    .replace(
+        "{action}", 'if [ -n "$vmic_pids" ]; then vmic_run kill -TERM $vmic_pids || exit $?; fi'
+    )
+)
+"""Stop the daemon ``$Daemon``: ``systemctl stop $Unit`` when systemd has the unit loaded,
+else SIGTERM to its processes (``kill -15 `pidof ...```, as the specification does).
+Sections: ``method`` (``systemd`` or ``signal``), or ``error`` (``not-installed``)."""

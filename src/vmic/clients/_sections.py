@@ -1,0 +1,132 @@
+r"""Reading the sectioned output of the client scripts (see :mod:`vmic.clients._scripts`).
+
+Grammar (lines end with LF or CRLF)::
+
+    output  = { junk } { section } end-line
+    section = marker-line { text-line }
+    marker-line = "<<vmic:" NAME ">>"
+    end-line    = "<<vmic:end>>"
+
+Lines before the first marker (a banner, a warning a profile printed) are ignored;
+a marker never appears inside section text because every section is JSON, a
+command's table, or Base64, none of which starts a line with ``<<vmic:``.
+
+>>> sections = split_sections("<<vmic:a>>\r\n1\r\n<<vmic:b>>\r\n<<vmic:end>>\r\n")
+>>> sections
+{'a': '1\n', 'b': ''}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any, Final
+
+from vmic.errors import ParseError
+from vmic.parsers._errors import error_at
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from vmic.executors.result import Result
+
+__all__ = ["error_reason", "load_json", "read_result", "split_sections"]
+
+_MARKER_RE: Final = re.compile(r"<<vmic:([a-z0-9-]+)>>\Z")
+
+
+def split_sections(
+    text: str, *, required: Iterable[str] = (), what: str = "the command"
+) -> dict[str, str]:
+    """The sections of *text*, by name, each with LF line ends.
+
+    Args:
+        text: What the script printed.
+        required: Sections that must be present (an ``error`` section excuses them).
+        what: How to name the command in error messages.
+
+    Raises:
+        ParseError: The text has no end line (it was cut short, or is not the
+            output of a vmic script), or lacks a required section.
+    """
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    ended = False
+    # Split on LF only: a JSON string may hold U+2028 or a form feed, which
+    # str.splitlines() would also split on.
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        match = _MARKER_RE.match(line.lstrip("\ufeff"))
+        if match is not None:
+            name = match.group(1)
+            if name == "end":
+                ended = True
+                break
+            current = sections.setdefault(name, [])
+            continue
+        if current is not None:
+            current.append(raw.removesuffix("\r"))
+    if not ended:
+        shown = text.strip().splitlines()[:1]
+        start = shown[0][:60] if shown else ""
+        raise ParseError(
+            f"{what} printed no complete vmic output (no '<<vmic:end>>' line); "
+            f"it starts with {start!r}"
+            if start
+            else f"{what} printed nothing",
+            source=text,
+        )
+    result = {name: "".join(line + "\n" for line in lines) for name, lines in sections.items()}
+    if "error" not in result:
+        missing = [name for name in required if name not in result]
+        if missing:
+            raise ParseError(
+                f"{what} printed no {', '.join(repr(m) for m in missing)} section", source=text
+            )
+    return result
+
+
+def read_result(result: Result, *, required: Iterable[str] = (), what: str) -> dict[str, str]:
+    """The sections of a result's output, once the result is known to be usable.
+
+    Raises:
+        vmic.CommandFailedError: The command failed without printing an ``error``
+            section (its own output explains the failure better than a cut-off parse).
+        ParseError: The command succeeded but its output is incomplete or lacks a section.
+    """
+    try:
+        sections = split_sections(result.stdout, required=required, what=what)
+    except ParseError:
+        result.check()
+        raise
+    if "error" not in sections:
+        result.check()
+    return sections
+
+
+def error_reason(sections: dict[str, str]) -> tuple[str, str] | None:
+    """``(reason, detail)`` from an ``error`` section, or None when there is none."""
+    text = sections.get("error")
+    if text is None:
+        return None
+    first = text.strip().splitlines()[:1]
+    words = first[0].split(maxsplit=1) if first else []
+    if not words:
+        return ("unknown", "")
+    return (words[0], words[1] if len(words) > 1 else "")
+
+
+def load_json(text: str, *, section: str) -> Any:  # noqa: ANN401 - JSON has any shape
+    """Decode one section's JSON.
+
+    Raises:
+        ParseError: The section is not valid JSON; the error points into it.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        message = f"the {section!r} section is not valid JSON: {exc.msg}"
+        raise error_at(message, text, exc.pos) from None
+    except (RecursionError, ValueError) as exc:
+        message = f"the {section!r} section cannot be read as JSON: {exc}"
+        raise ParseError(message, source=text) from None

@@ -1,0 +1,121 @@
+"""The few generic commands every simulated machine answers, and the reply type.
+
+Besides the Hyper-V and guest commands, a simulated host or guest understands a
+handful of shell one-liners: exit with a status, write given text to either
+stream, write a lot of text, and hang. They are what the executor contract suite
+(``tests/executors``) runs against every executor, the simulated ones included.
+Values come from the command's parameters, as on a real shell.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from vmic.errors import UnknownCommandError
+from vmic.executors.command import Secret, Shell
+
+if TYPE_CHECKING:
+    from vmic.executors.command import Command
+
+__all__ = [
+    "POSIX_ECHO",
+    "POSIX_EXIT",
+    "POSIX_FLOOD",
+    "POSIX_HANG",
+    "POSIX_WRITE",
+    "PS_ECHO",
+    "PS_EXIT",
+    "PS_FLOOD",
+    "PS_HANG",
+    "PS_WRITE",
+    "Reply",
+    "answer_primitive",
+    "integer",
+    "text",
+]
+
+
+@attrs.frozen
+class Reply:
+    """What a simulated machine answers to one command.
+
+    Attributes:
+        stdout: Standard output.
+        stderr: Standard error.
+        exit_code: Exit status.
+        hangs: The command never finishes (the executor raises its timeout error).
+    """
+
+    stdout: str = ""
+    stderr: str = ""
+    exit_code: int = 0
+    hangs: bool = False
+
+
+POSIX_EXIT: Final = 'exit "$Code"'
+POSIX_WRITE: Final = "printf '%s' \"$Out\"\nprintf '%s' \"$Err\" >&2"
+POSIX_ECHO: Final = "printf '%s' \"$Value\""
+POSIX_FLOOD: Final = (
+    'head -c "$Out" /dev/zero | tr "\\000" x\nhead -c "$Err" /dev/zero | tr "\\000" y >&2'
+)
+POSIX_HANG: Final = 'echo started\necho $$ > "$PidFile"\nsleep 600 &\necho $! >> "$PidFile"\nwait'
+
+PS_EXIT: Final = "exit $Code"
+PS_WRITE: Final = "[Console]::Out.Write($Out)\n[Console]::Error.Write($Err)"
+PS_ECHO: Final = "[Console]::Out.Write($Value)"
+PS_FLOOD: Final = "[Console]::Out.Write('x' * $Out)\n[Console]::Error.Write('y' * $Err)"
+PS_HANG: Final = "'started'\nSet-Content -Path $PidFile -Value $PID\nStart-Sleep -Seconds 600"
+
+
+def text(command: Command, name: str) -> str:
+    """A string parameter (a secret's plain text; output redaction hides it again).
+
+    Raises:
+        vmic.UnknownCommandError: The parameter is missing or not text.
+    """
+    value = command.parameters.get(name)
+    if isinstance(value, Secret):
+        return value.reveal()
+    if not isinstance(value, str):
+        raise UnknownCommandError(f"{command.summary()} needs a text parameter {name!r}")
+    return value
+
+
+def integer(command: Command, name: str) -> int:
+    """An integer parameter.
+
+    Raises:
+        vmic.UnknownCommandError: The parameter is missing or not an integer.
+    """
+    value = command.parameters.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UnknownCommandError(f"{command.summary()} needs an integer parameter {name!r}")
+    return value
+
+
+def answer_primitive(command: Command) -> Reply | None:
+    """The reply to a generic command, or None when *command* is not one."""
+    script = command.script
+    if command.shell is Shell.POSIX:
+        exit_, write, echo, flood, hang = (
+            POSIX_EXIT,
+            POSIX_WRITE,
+            POSIX_ECHO,
+            POSIX_FLOOD,
+            POSIX_HANG,
+        )
+    else:
+        exit_, write, echo, flood, hang = PS_EXIT, PS_WRITE, PS_ECHO, PS_FLOOD, PS_HANG
+    if script == exit_:
+        return Reply(exit_code=integer(command, "Code") & 0xFF)
+    if script == write:
+        return Reply(stdout=text(command, "Out"), stderr=text(command, "Err"))
+    if script == echo:
+        return Reply(stdout=text(command, "Value"))
+    if script == flood:
+        return Reply(stdout="x" * integer(command, "Out"), stderr="y" * integer(command, "Err"))
+    if script == hang:
+        return Reply(stdout="started\n", hangs=True)
+    return None

@@ -1,0 +1,158 @@
+"""The client scripts as text: valid PowerShell and sh, no spliced values, readable sections."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+import tree_sitter_powershell
+from tree_sitter import Language, Node, Parser
+
+from vmic import ParseError
+from vmic.clients import _scripts
+from vmic.clients._sections import error_reason, load_json, split_sections
+from vmic.executors import VmSelector
+
+POWERSHELL_SCRIPTS = {
+    "HOST_INVENTORY": _scripts.HOST_INVENTORY,
+    "HOST_INVENTORY_VM": _scripts.HOST_INVENTORY_VM,
+    "HOST_SET_SERVICES": _scripts.HOST_SET_SERVICES,
+    "WINDOWS_OBSERVE": _scripts.WINDOWS_OBSERVE,
+    "WINDOWS_VERSION": _scripts.WINDOWS_VERSION,
+    "WINDOWS_SERVICES": _scripts.WINDOWS_SERVICES,
+    "WINDOWS_START": _scripts.WINDOWS_START,
+    "WINDOWS_STOP": _scripts.WINDOWS_STOP,
+    "WINDOWS_SET_STARTUP": _scripts.WINDOWS_SET_STARTUP,
+}
+POSIX_SCRIPTS = {
+    "LINUX_OBSERVE": _scripts.LINUX_OBSERVE,
+    "LINUX_RELEASE": _scripts.LINUX_RELEASE,
+    "LINUX_KVP_POOLS": _scripts.LINUX_KVP_POOLS,
+    "LINUX_START": _scripts.LINUX_START,
+    "LINUX_STOP": _scripts.LINUX_STOP,
+}
+# The parameters each script reads, and nothing else may vary.
+PARAMETERS = {
+    "HOST_INVENTORY": set(),
+    "HOST_INVENTORY_VM": {"VMName"},
+    "HOST_SET_SERVICES": {"VMName", "Enable", "Disable"},
+    "WINDOWS_OBSERVE": set(),
+    "WINDOWS_VERSION": set(),
+    "WINDOWS_SERVICES": set(),
+    "WINDOWS_START": {"Name"},
+    "WINDOWS_STOP": {"Name"},
+    "WINDOWS_SET_STARTUP": {"Name", "StartupType"},
+}
+_PARSER = Parser(Language(tree_sitter_powershell.language()))
+
+
+def _errors(node: Node) -> list[Node]:
+    if node.type == "ERROR" or node.is_missing:
+        return [node]
+    return [error for child in node.children for error in _errors(child)]
+
+
+@pytest.mark.parametrize("name", sorted(POWERSHELL_SCRIPTS))
+def test_powershell_scripts_parse_without_error(name: str) -> None:
+    script = POWERSHELL_SCRIPTS[name]
+    tree = _PARSER.parse(script.encode("utf-8"))
+    assert not tree.root_node.has_error, [e.text for e in _errors(tree.root_node)]
+    assert not re.search(r"\{(selection|properties|check|action|verb|method)\}", script)
+
+
+@pytest.mark.parametrize("name", sorted(POWERSHELL_SCRIPTS))
+def test_powershell_scripts_read_only_their_own_parameters(name: str) -> None:
+    script = POWERSHELL_SCRIPTS[name]
+    variables = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", script))
+    outside = {
+        v
+        for v in variables
+        if not v.startswith("vmic")
+        and v
+        not in {"_", "null", "true", "false", "env", "ErrorActionPreference", "ProgressPreference"}
+    }
+    assert outside == PARAMETERS[name]
+
+
+@pytest.mark.parametrize("name", sorted(POSIX_SCRIPTS))
+def test_posix_scripts_are_valid_sh(name: str) -> None:
+    for shell in ("/bin/sh", "/bin/bash"):
+        checked = subprocess.run(
+            [shell, "-n"], input=POSIX_SCRIPTS[name], capture_output=True, text=True, check=False
+        )
+        assert checked.returncode == 0, checked.stderr
+    assert not re.search(r"\{(verb|method|action)\}", POSIX_SCRIPTS[name])
+
+
+def test_vm_selection_is_the_executors_exact_selector() -> None:
+    assert VmSelector.by_name("any", parameter="VMName").expression == _scripts.SELECT_ONE_VM
+    assert _scripts.SELECT_ONE_VM in _scripts.HOST_INVENTORY_VM
+    assert _scripts.SELECT_ONE_VM in _scripts.HOST_SET_SERVICES
+    assert "Get-VM -Name" not in _scripts.HOST_INVENTORY_VM
+
+
+def test_services_are_matched_by_guid_in_the_change_script() -> None:
+    script = _scripts.HOST_SET_SERVICES
+    assert "-VMIntegrationService $vmicComponent" in script
+    assert "-Name" not in script.replace("Get-Service -Name", "")
+    assert "$Enable -contains $vmicGuid" in script
+
+
+def test_every_script_ends_its_output() -> None:
+    for script in (*POWERSHELL_SCRIPTS.values(), *POSIX_SCRIPTS.values()):
+        assert _scripts.END in script
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def test_sections_are_split_and_junk_before_them_is_ignored() -> None:
+    text = (
+        "WARNING: profile noise\r\n"
+        '<<vmic:a>>\r\n{\r\n  "x": 1\r\n}\r\n<<vmic:b>>\r\n<<vmic:end>>\r\n'
+    )
+    sections = split_sections(text, required=("a", "b"))
+    assert sections == {"a": '{\n  "x": 1\n}\n', "b": ""}
+    assert load_json(sections["a"], section="a") == {"x": 1}
+
+
+def test_a_line_separator_inside_json_is_not_a_line_break() -> None:
+    text = '<<vmic:a>>\n["vm\u2028name\u0085"]\n<<vmic:end>>\n'
+    sections = split_sections(text)
+    assert load_json(sections["a"], section="a") == ["vm\u2028name\u0085"]
+
+
+def test_cut_output_and_missing_sections_are_parse_errors() -> None:
+    with pytest.raises(ParseError, match=r"no complete vmic output .* starts with 'garbage'"):
+        split_sections("garbage\n<<vmic:a>>\n", what="the check")
+    with pytest.raises(ParseError, match="printed nothing"):
+        split_sections("", what="the check")
+    with pytest.raises(ParseError, match="no 'b' section"):
+        split_sections("<<vmic:a>>\n<<vmic:end>>\n", required=("a", "b"))
+
+
+def test_an_error_section_excuses_missing_ones() -> None:
+    sections = split_sections("<<vmic:error>>\nvm-count 2\n<<vmic:end>>\n", required=("after",))
+    assert error_reason(sections) == ("vm-count", "2")
+    assert error_reason({"a": ""}) is None
+    assert error_reason({"error": "\n"}) == ("unknown", "")
+
+
+def test_bad_json_points_into_the_section() -> None:
+    with pytest.raises(ParseError) as info:
+        load_json('{\n  "x": ,\n}', section="host")
+    assert info.value.line == 2
+    assert "the 'host' section is not valid JSON" in str(info.value)
+
+
+def test_import_vmic_loads_neither_clients_nor_the_lab() -> None:
+    code = (
+        "import sys, vmic\n"
+        "assert 'vmic.clients' not in sys.modules, 'clients'\n"
+        "assert 'vmic.testing' not in sys.modules, 'testing'\n"
+        "import vmic.clients\n"
+        "assert 'vmic.testing' not in sys.modules, 'clients load the lab'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
