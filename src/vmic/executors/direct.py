@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import TYPE_CHECKING, Final, Self
+from typing import TYPE_CHECKING, Final
 
 from vmic.errors import (
     AuthenticationFailedError,
@@ -42,14 +42,13 @@ from vmic.errors import (
     ConnectionFailedError,
 )
 from vmic.executors._checks import check_instance
+from vmic.executors._closing import Closing
 from vmic.executors._output import LOG, redact
 from vmic.executors.command import Command, Credential, ParameterValue, Secret, Shell
 from vmic.executors.result import Result
 from vmic.executors.scripting import VmSelector
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
     from vmic.executors.protocol import Executor
 
 __all__ = ["SETUP_FAILURE_EXIT", "PowerShellDirectExecutor", "host_script"]
@@ -134,7 +133,7 @@ def guest_script(command: Command) -> str:
     return f"param({names})\n{command.script}"
 
 
-class PowerShellDirectExecutor:
+class PowerShellDirectExecutor(Closing):
     """Runs PowerShell commands in a Windows guest through its Hyper-V host.
 
     Args:
@@ -166,17 +165,6 @@ class PowerShellDirectExecutor:
             f"PowerShellDirectExecutor(host={self._host!r}, vm={self._vm!r}, "
             f"credential={self._credential!r})"
         )
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Nothing to release: the host executor belongs to the caller, who closes it."""

@@ -21,18 +21,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Self, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
 from vmic.errors import CommandTimeoutError, UnknownCommandError
+from vmic.executors._closing import Closing
 from vmic.executors._output import LOG, redact
 from vmic.executors.command import Command, Shell
 from vmic.executors.result import Result
 
 if TYPE_CHECKING:
     import re
-    from types import TracebackType
 
 __all__ = ["FakeExecutor", "FakeResponse", "Responder"]
 
@@ -74,7 +74,7 @@ class _Rule:
         return self.pattern.fullmatch(command.script) is not None
 
 
-class FakeExecutor:
+class FakeExecutor(Closing):
     """An :class:`~vmic.executors.Executor` that answers from a table and records calls.
 
     Args:
@@ -93,17 +93,6 @@ class FakeExecutor:
 
     def __repr__(self) -> str:
         return f"FakeExecutor({len(self._rules)} responses, {len(self.calls)} calls)"
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Nothing to release."""

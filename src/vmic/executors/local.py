@@ -25,9 +25,10 @@ import signal
 import subprocess
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Self
+from typing import TYPE_CHECKING, Final
 
 from vmic.errors import CommandTimeoutError, ConfigurationError, ExecutionError
+from vmic.executors._closing import Closing
 from vmic.executors._output import LOG, decode, redact, signal_exit_code
 from vmic.executors._powershell import BOOTSTRAP_ARGUMENTS, stdin_payload
 from vmic.executors.command import Command, Shell
@@ -36,7 +37,6 @@ from vmic.executors.scripting import render_posix, render_powershell
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from types import TracebackType
 
 __all__ = ["POSIX_EVAL_SCRIPT", "LocalExecutor"]
 
@@ -48,7 +48,7 @@ _POWERSHELL_NAMES: Final = ("pwsh", "powershell.exe", "powershell")
 _DRAIN_SECONDS: Final = 5.0
 
 
-class LocalExecutor:
+class LocalExecutor(Closing):
     """Runs commands on this machine.
 
     Args:
@@ -75,17 +75,6 @@ class LocalExecutor:
 
     def __repr__(self) -> str:
         return f"LocalExecutor(posix_shell={self._posix_shell!r}, powershell={self._powershell!r})"
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Nothing to release; present so every executor can be used the same way."""

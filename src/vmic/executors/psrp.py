@@ -35,7 +35,7 @@ import math
 import threading
 import time
 import warnings
-from typing import TYPE_CHECKING, Any, Final, Literal, Self
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from vmic.errors import (
     AuthenticationFailedError,
@@ -47,6 +47,7 @@ from vmic.errors import (
     MissingExtraError,
 )
 from vmic.executors._checks import check_instance
+from vmic.executors._closing import Closing
 from vmic.executors._output import LOG, RedactingFilter, redact
 from vmic.executors.command import Command, Credential, ParameterValue, Secret, Shell
 from vmic.executors.result import Result
@@ -66,7 +67,6 @@ except ImportError as _exc:  # pragma: no cover - exercised only without the ext
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
-    from types import TracebackType
 
 __all__ = ["PsrpAuth", "PsrpExecutor", "psrp_script"]
 
@@ -146,7 +146,7 @@ def _render_errors(errors: Iterable[Any], warnings_: Iterable[Any]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-class PsrpExecutor:
+class PsrpExecutor(Closing):
     """Runs PowerShell commands on a Windows host over PowerShell Remoting.
 
     Args:
@@ -231,17 +231,6 @@ class PsrpExecutor:
             f"PsrpExecutor(host={self._host!r}, port={self._port!r}, auth={self._auth!r}, "
             f"username={user!r}, use_tls={self._use_tls!r})"
         )
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _where(self) -> str:
         return f"{self._host}:{self._port or (5986 if self._use_tls else 5985)}"

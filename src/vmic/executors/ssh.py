@@ -38,7 +38,7 @@ import threading
 import time
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from vmic.errors import (
     AuthenticationFailedError,
@@ -50,6 +50,7 @@ from vmic.errors import (
     MissingExtraError,
 )
 from vmic.executors._checks import check_instance
+from vmic.executors._closing import Closing
 from vmic.executors._output import LOG, decode, redact, signal_exit_code
 from vmic.executors._powershell import BOOTSTRAP_ARGUMENTS, stdin_payload
 from vmic.executors.command import Command, Credential, Secret, Shell
@@ -66,7 +67,6 @@ if TYPE_CHECKING:
     import concurrent.futures
     import os
     from collections.abc import Callable, Coroutine, Sequence
-    from types import TracebackType
 
 __all__ = ["POSIX_REMOTE_COMMAND", "SshExecutor", "remote_command"]
 
@@ -124,7 +124,7 @@ class _LoopThread:
         self.loop.close()
 
 
-class SshExecutor:
+class SshExecutor(Closing):
     """Runs commands on a machine over SSH.
 
     Args:
@@ -208,17 +208,6 @@ class SshExecutor:
             f"SshExecutor(host={self._host!r}, port={self._port}, "
             f"username={self._username!r}, verify_host_key={not self._insecure})"
         )
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @property
     def _where(self) -> str:

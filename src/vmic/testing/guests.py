@@ -22,10 +22,11 @@ hv_vmbus               61440  7 hv_ballo
 from __future__ import annotations
 
 import base64
-from typing import TYPE_CHECKING, Final, Self
+from typing import TYPE_CHECKING, Final
 
 from vmic.clients import _scripts
 from vmic.errors import InvalidTransitionError, UnknownCommandError
+from vmic.executors._closing import Closing
 from vmic.executors.command import Command, Shell
 from vmic.model.linux import packaging_for
 from vmic.model.linux_records import UnitLoadState, daemon_service
@@ -41,8 +42,6 @@ from vmic.testing._machine import execute
 from vmic.testing._shell import Reply, answer_primitive, text
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
     from vmic.executors.result import Result
     from vmic.testing._machine import RecordedCommand
     from vmic.testing.vm import FakeVM
@@ -70,7 +69,7 @@ def _error(reason: str) -> Reply:
     return Reply(stdout=_sections(("error", reason)), exit_code=_scripts.ERROR_EXIT)
 
 
-class FakeGuestExecutor:
+class FakeGuestExecutor(Closing):
     """The executor of one simulated VM's guest (see :meth:`FakeHyperVHost.guest_executor`).
 
     Attributes:
@@ -83,17 +82,6 @@ class FakeGuestExecutor:
 
     def __repr__(self) -> str:
         return f"FakeGuestExecutor({self.name!r})"
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Nothing to release."""

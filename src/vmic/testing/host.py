@@ -33,7 +33,7 @@ from __future__ import annotations
 import threading
 import uuid
 import zlib
-from typing import TYPE_CHECKING, Final, Self
+from typing import TYPE_CHECKING, Final
 
 from packaging.version import InvalidVersion, Version
 
@@ -43,6 +43,7 @@ from vmic.errors import (
     ConfigurationError,
     UnknownCommandError,
 )
+from vmic.executors._closing import Closing
 from vmic.executors.command import Command, Shell
 from vmic.model.locales import check_locale
 from vmic.model.operating_system import OperatingSystem, parse_os
@@ -59,7 +60,6 @@ from vmic.testing.vm import FakeVM, resolve_service
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from types import TracebackType
 
     from vmic.executors.result import Result
     from vmic.rules.semantics import KernelDriver
@@ -73,7 +73,7 @@ _NEWLINE: Final = "\n"
 _POWERSHELL_VERSIONS: Final = ("5.1", "7")
 
 
-class FakeHyperVHost:
+class FakeHyperVHost(Closing):
     """A simulated Hyper-V host, usable wherever an :class:`~vmic.executors.Executor` is.
 
     Args:
@@ -130,17 +130,6 @@ class FakeHyperVHost:
             f"FakeHyperVHost({self._name!r}, {len(self._vms)} VMs, locale={self._locale!r}, "
             f"powershell={self._powershell!r})"
         )
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Nothing to release; present so the host is used like any executor."""
