@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Final, NoReturn
 
-from vmic.cli import _rules_commands
+from vmic.cli import _audit, _doctor, _manage, _rules_commands
 from vmic.errors import VmicError
 
 if TYPE_CHECKING:
@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     _rules_commands.register(commands)
+    _doctor.register(commands)
+    _audit.register(commands)
+    _manage.register(commands)
     return parser
 
 

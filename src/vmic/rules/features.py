@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from vmic.errors import UnsupportedCombinationError
 from vmic.model.services import GuestOnlyService, IntegrationService
+from vmic.rules.matrix import UpdateMechanism, UpdateRule, update_rule
 
 if TYPE_CHECKING:
     from vmic.model.operating_system import OperatingSystem
@@ -148,20 +150,41 @@ _INFO: Final = {
 
 
 def services_needed(
-    feature: Feature, guest: OperatingSystem
+    feature: Feature, guest: OperatingSystem, *, host: OperatingSystem | None = None
 ) -> frozenset[IntegrationService | GuestOnlyService]:
     """Services *feature* needs on *guest* (empty when the feature does not apply to it).
 
     Integration services updates through Windows Update need Data Exchange only on the
     guests whose update-table row says so (Windows 8 / Server 2012 and earlier); later
     guests get them regardless.
+
+    Args:
+        feature: The feature.
+        guest: The guest operating system.
+        host: The Hyper-V host, when known. For the Windows Update feature the update
+            matrix then answers: the feature applies only where the host's table says
+            Windows Update, and needs exactly the row's prerequisites. A pair the matrix
+            does not list falls back to the guest-only rule.
     """
     info = feature.info
     if guest.is_linux and not info.linux:
         return frozenset()
     if feature is Feature.WINDOWS_UPDATE_INTEGRATION_SERVICES:
+        if host is not None:
+            rule = _rule_for(host, guest)
+            if rule is not None:
+                if rule.mechanism is not UpdateMechanism.WINDOWS_UPDATE:
+                    return frozenset()
+                return frozenset(rule.prerequisites)
         nt = guest.product.nt_version
         # Windows 8 / Server 2012 (NT 6.2) and earlier read the host version from Data Exchange.
         if nt is None or nt > (6, 2):
             return frozenset()
     return frozenset(info.services | info.guest_only)
+
+
+def _rule_for(host: OperatingSystem, guest: OperatingSystem) -> UpdateRule | None:
+    try:
+        return update_rule(host, guest)
+    except UnsupportedCombinationError:
+        return None

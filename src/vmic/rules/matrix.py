@@ -164,6 +164,11 @@ class UpdateTable:
             for group in sorted({row.group for row in self.rows})
         )
 
+    def _repr_html_(self) -> str:
+        from vmic.rules._html import table_html  # noqa: PLC0415 - only in notebooks
+
+        return table_html(self)
+
 
 @attrs.frozen
 class UpdateRule:
@@ -199,6 +204,11 @@ class UpdateRule:
     def is_general_statement(self) -> bool:
         """True when no table row answered (hosts newer than the tables)."""
         return self.row is None
+
+    def _repr_html_(self) -> str:
+        from vmic.rules._html import rule_html  # noqa: PLC0415 - only in notebooks
+
+        return rule_html(self)
 
 
 def _build_tables() -> Iterator[UpdateTable]:

@@ -115,6 +115,11 @@ class UpdatePlan:
         """Whether a required step restarts the guest."""
         return any(s.requires_restart for s in self.steps if s.role is StepRole.REQUIRED)
 
+    def _repr_html_(self) -> str:
+        from vmic.rules._html import plan_html  # noqa: PLC0415 - only in notebooks
+
+        return plan_html(self)
+
 
 _KVP_GUID: Final = IntegrationService.KEY_VALUE_PAIR_EXCHANGE.guid
 # Locale-proof: select Data Exchange by its component id, never by its (localized) name.

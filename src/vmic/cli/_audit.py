@@ -1,0 +1,88 @@
+"""``vmic audit``: many hosts at once from a TOML inventory, one report, a monitoring status.
+
+Exit status: 0 when every VM of every host functions, 1 when there are findings, 2 on a
+usage error or a bad inventory, 3 when some host could not be audited. A progress bar is
+drawn on stderr when it is a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, Final
+
+from vmic.audit._progress import TerminalProgress
+from vmic.audit.inventory import load_inventory
+from vmic.audit.runner import audit
+from vmic.cli._connection import LABS, add_feature_option, features_of, lab_targets, resolver_for
+from vmic.cli._render import FORMATS
+from vmic.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    import argparse
+
+__all__ = ["register"]
+
+DEFAULT_CONCURRENCY: Final = 8
+DEFAULT_TIMEOUT: Final = 120.0
+
+
+def register(commands: argparse._SubParsersAction[Any]) -> None:
+    """Add ``vmic audit`` to the ``vmic`` parser."""
+    command = commands.add_parser(
+        "audit",
+        help="audit many hosts from an inventory",
+        description="Diagnose every host of a TOML inventory concurrently (see docs/audit.md). "
+        "Exit status: 0 all functioning, 1 findings, 2 usage error, 3 some hosts unreachable.",
+    )
+    source = command.add_mutually_exclusive_group(required=True)
+    source.add_argument("--inventory", help="the TOML inventory of hosts")
+    source.add_argument("--lab", choices=LABS, help="audit the embedded simulated lab")
+    command.add_argument(
+        "--concurrency",
+        type=int,
+        help=f"hosts asked at once (default: the inventory's, else {DEFAULT_CONCURRENCY})",
+    )
+    command.add_argument(
+        "--timeout",
+        type=float,
+        help=f"seconds per host, guests included (default: the inventory's, else "
+        f"{DEFAULT_TIMEOUT:g})",
+    )
+    add_feature_option(command)
+    command.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
+    command.add_argument("--no-progress", action="store_true", help="no progress bar")
+    command.add_argument(
+        "--no-keyring", action="store_true", help="do not look for passwords in the keyring"
+    )
+    command.add_argument("--no-prompt", action="store_true", help="never ask for a password")
+    command.set_defaults(handler=_audit)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    if args.concurrency is not None and args.concurrency < 1:
+        raise ConfigurationError(f"--concurrency must be at least 1, not {args.concurrency}")
+    if args.timeout is not None and not args.timeout > 0:
+        raise ConfigurationError(f"--timeout must be more than 0 seconds, not {args.timeout}")
+    if args.inventory:
+        inventory = load_inventory(args.inventory)
+        concurrency = args.concurrency or inventory.concurrency or DEFAULT_CONCURRENCY
+        timeout = args.timeout or inventory.timeout or DEFAULT_TIMEOUT
+        targets = inventory.targets(resolver_for(args), timeout=timeout)
+    else:
+        concurrency = args.concurrency or DEFAULT_CONCURRENCY
+        timeout = args.timeout or DEFAULT_TIMEOUT
+        targets = lab_targets(args.lab, timeout=timeout)
+    progress = TerminalProgress(sys.stderr)
+    progress.enabled = progress.enabled and not args.no_progress
+    try:
+        report = audit(
+            targets,
+            concurrency=concurrency,
+            timeout=timeout,
+            features=features_of(args),
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    sys.stdout.write(report.render(args.output_format))
+    return report.exit_status

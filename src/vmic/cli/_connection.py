@@ -1,0 +1,204 @@
+"""How the ``doctor``, ``audit``, ``enable``, ``disable`` and ``apply`` commands reach hosts.
+
+Connection options build the same :class:`~vmic.audit.inventory.HostEntry` an inventory
+line does, so one code path reaches a host whichever command asks. Passwords never come
+from the command line: ``--user`` names the account and the password comes from
+``$VMIC_PASSWORD`` (``$VMIC_GUEST_PASSWORD`` for guests), the system keyring, or a
+prompt on a terminal.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import TYPE_CHECKING, Final
+
+from vmic.audit.credentials import CredentialResolver
+from vmic.audit.inventory import TRANSPORTS, GuestAccess, HostEntry
+from vmic.audit.targets import HostTarget
+from vmic.errors import ConfigurationError
+from vmic.rules.features import Feature
+
+if TYPE_CHECKING:
+    import argparse
+
+    from vmic.executors.protocol import Executor
+    from vmic.model.observations import VMObservation
+    from vmic.testing import DemoLab
+
+__all__ = [
+    "LABS",
+    "add_connection_options",
+    "add_feature_option",
+    "features_of",
+    "host_entry",
+    "lab_targets",
+    "resolver_for",
+]
+
+#: The simulated labs ``--lab`` accepts.
+LABS: Final = ("demo",)
+DEFAULT_TIMEOUT: Final = 60.0
+
+
+def add_connection_options(parser: argparse.ArgumentParser, *, guests: bool) -> None:
+    """Options that say where the host is and how to log in (never a password)."""
+    where = parser.add_argument_group("reaching the host")
+    where.add_argument("--host", help="the Hyper-V host (name or address)")
+    where.add_argument(
+        "--lab",
+        choices=LABS,
+        help="use the embedded simulated lab instead of a real host",
+    )
+    where.add_argument("--transport", choices=TRANSPORTS, default="psrp")
+    where.add_argument(
+        "--user",
+        help="account on the host; its password comes from $VMIC_PASSWORD, the system "
+        "keyring, or a prompt (never from the command line)",
+    )
+    where.add_argument("--port", type=int, help="port (default: 5986 PSRP over TLS, 22 SSH)")
+    where.add_argument(
+        "--auth",
+        choices=("negotiate", "kerberos", "ntlm", "credssp", "basic", "certificate"),
+        default="negotiate",
+        help="PSRP authentication",
+    )
+    where.add_argument("--no-tls", action="store_true", help="PSRP over HTTP with encryption")
+    where.add_argument("--ca-bundle", help="PSRP: CA file that signed the host's certificate")
+    where.add_argument("--ssh-key", action="append", default=[], help="SSH private key file")
+    where.add_argument("--known-hosts", help="SSH known_hosts file")
+    where.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds the host may take (default {DEFAULT_TIMEOUT:g})",
+    )
+    where.add_argument(
+        "--no-keyring", action="store_true", help="do not look for passwords in the keyring"
+    )
+    where.add_argument("--no-prompt", action="store_true", help="never ask for a password")
+    if guests:
+        guest = parser.add_argument_group("asking the guests (default: host side only)")
+        guest.add_argument(
+            "--guest-user",
+            help="Windows guest account for PowerShell Direct; password from "
+            "$VMIC_GUEST_PASSWORD, the keyring, or a prompt",
+        )
+        guest.add_argument(
+            "--linux-user", help="SSH account for Linux guests (at the address KVP reports)"
+        )
+
+
+def add_feature_option(parser: argparse.ArgumentParser) -> None:
+    """``--feature NAME`` (repeatable): features the user relies on."""
+    parser.add_argument(
+        "--feature",
+        action="append",
+        default=[],
+        choices=[feature.value for feature in Feature],
+        dest="features",
+        metavar="FEATURE",
+        help="a feature you rely on, so that services it needs count even when off by "
+        "default (repeatable): " + ", ".join(feature.value for feature in Feature),
+    )
+
+
+def features_of(args: argparse.Namespace) -> tuple[Feature, ...]:
+    """The features named with ``--feature``."""
+    return tuple(Feature(value) for value in args.features)
+
+
+def resolver_for(args: argparse.Namespace) -> CredentialResolver:
+    """Where passwords come from for this run: environment, keyring, prompt on a terminal."""
+    interactive = not args.no_prompt and sys.stdin.isatty()
+    return CredentialResolver(
+        use_keyring=not args.no_keyring,
+        prompt=getpass.getpass if interactive else None,
+    )
+
+
+def host_entry(args: argparse.Namespace) -> HostEntry:
+    """The host the options describe.
+
+    Raises:
+        ConfigurationError: ``--host`` is missing.
+    """
+    if not args.host:
+        msg = "give --host NAME (or --lab demo for the simulated lab)"
+        raise ConfigurationError(msg)
+    guest_user = getattr(args, "guest_user", None)
+    linux_user = getattr(args, "linux_user", None)
+    return HostEntry(
+        name=args.host,
+        transport=args.transport,
+        port=args.port,
+        username=args.user,
+        auth=args.auth,
+        use_tls=not args.no_tls,
+        ca_bundle=args.ca_bundle,
+        ssh_keys=tuple(args.ssh_key),
+        known_hosts=args.known_hosts,
+        guests=GuestAccess(
+            windows="powershell_direct" if guest_user else "none",
+            username=guest_user,
+            linux="ssh" if linux_user else "none",
+            linux_username=linux_user,
+            ssh_keys=tuple(args.ssh_key),
+            known_hosts=args.known_hosts,
+        ),
+    )
+
+
+def lab_targets(
+    lab_name: str, *, host: str | None = None, timeout: float | None = None
+) -> list[HostTarget]:
+    """Audit targets for the hosts of a simulated lab, guests included.
+
+    Raises:
+        ConfigurationError: The lab has no host of that name.
+    """
+    lab = _lab(lab_name)
+    targets = []
+    for fake in lab.hosts:
+        name = str(fake.name)
+        if host is not None and name != host:
+            continue
+
+        def reach(vm: VMObservation, host_name: str = name) -> Executor | None:
+            executor: Executor | None = lab.guest_executor(host_name, vm.name)
+            return executor
+
+        targets.append(HostTarget.for_executor(fake, name=name, guests=reach, timeout=timeout))
+    if not targets:
+        known = ", ".join(str(fake.name) for fake in lab.hosts)
+        raise ConfigurationError(f"the {lab_name} lab has no host {host!r}; its hosts: {known}")
+    return targets
+
+
+def lab_executor(lab_name: str, host: str | None, vm: str) -> tuple[str, Executor]:
+    """The executor of the lab host named *host*, else of the one that has the VM *vm*.
+
+    Raises:
+        ConfigurationError: No such host.
+        vmic.clients.errors.VMNotFoundError: No host has the VM (when *host* is None).
+    """
+    lab = _lab(lab_name)
+    if host is not None:
+        executor: Executor = lab.host(host)
+        return host, executor
+    for fake in lab.hosts:
+        if any(candidate.name == vm for candidate in fake.vms):
+            executor = fake
+            return str(fake.name), executor
+    from vmic.clients.errors import VMNotFoundError  # noqa: PLC0415 - error path only
+
+    names = [candidate.name for fake in lab.hosts for candidate in fake.vms]
+    raise VMNotFoundError(f"the {lab_name} lab", vm, names)
+
+
+def _lab(name: str) -> DemoLab:
+    if name not in LABS:
+        raise ConfigurationError(f"unknown lab {name!r}; known: {', '.join(LABS)}")
+    from vmic.testing import demo_lab  # noqa: PLC0415 - the simulated lab loads on use
+
+    return demo_lab()

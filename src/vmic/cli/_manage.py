@@ -1,0 +1,123 @@
+"""``vmic enable``, ``vmic disable`` and ``vmic apply``: change host settings, verified.
+
+Services are named any way vmic knows them (``"Guest Service Interface"``, ``vmicvss``,
+``Takt``, a component GUID) and selected on the host by component GUID; the VM by its
+exact name. Each change is read back in the same round trip. Exit status: 0 done (or
+nothing to do), 2 usage error, 3 the host could not be reached.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Any, Final
+
+from vmic.cli._connection import add_connection_options, host_entry, lab_executor, resolver_for
+from vmic.cli._render import FORMATS, render_records
+from vmic.errors import CommandTimeoutError, ConfigurationError, ConnectionFailedError
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+
+    from vmic.clients import Change, HyperVHost
+
+__all__ = ["register"]
+
+EXIT_UNREACHABLE: Final = 3
+_ON: Final = frozenset({"on", "true", "yes", "enabled", "1"})
+_OFF: Final = frozenset({"off", "false", "no", "disabled", "0"})
+
+
+def register(commands: argparse._SubParsersAction[Any]) -> None:
+    """Add ``vmic enable``, ``vmic disable`` and ``vmic apply`` to the ``vmic`` parser."""
+    for verb in ("enable", "disable"):
+        command = commands.add_parser(
+            verb,
+            help=f"{verb} integration services of a VM on its host",
+            description=f"{verb.capitalize()} integration services of the VM with exactly this "
+            "name, and verify the host setting afterwards.",
+        )
+        add_connection_options(command, guests=False)
+        command.add_argument("--vm", required=True, help="the VM's exact name")
+        command.add_argument("services", nargs="+", metavar="SERVICE", help="service names")
+        command.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
+        command.set_defaults(handler=_toggle, verb=verb)
+    apply = commands.add_parser(
+        "apply",
+        help="bring a VM's host settings to a desired state",
+        description="Set each named service on or off for the VM with exactly this name; "
+        "only the settings that differ are changed, then verified.",
+    )
+    add_connection_options(apply, guests=False)
+    apply.add_argument("--vm", required=True, help="the VM's exact name")
+    apply.add_argument(
+        "settings", nargs="+", metavar="SERVICE=on|off", help="desired setting per service"
+    )
+    apply.add_argument("--check", action="store_true", help="change nothing; show what would")
+    apply.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
+    apply.set_defaults(handler=_apply)
+
+
+def _host(args: argparse.Namespace) -> HyperVHost:
+    from vmic.clients import HyperVHost  # noqa: PLC0415 - load on use
+
+    if args.lab:
+        name, executor = lab_executor(args.lab, args.host, args.vm)
+        return HyperVHost(executor, name=name, timeout=args.timeout)
+    entry = host_entry(args)
+    return HyperVHost(entry.executor(resolver_for(args)), name=entry.name, timeout=args.timeout)
+
+
+def _toggle(args: argparse.Namespace) -> int:
+    host = _host(args)
+    action = host.enable if args.verb == "enable" else host.disable
+    return _run(args, lambda: action(args.vm, *args.services), checking=False)
+
+
+def _apply(args: argparse.Namespace) -> int:
+    desired: dict[str, bool] = {}
+    for setting in args.settings:
+        service, sep, value = setting.rpartition("=")
+        word = value.strip().lower()
+        if not sep or not service.strip() or word not in _ON | _OFF:
+            raise ConfigurationError(f"expected SERVICE=on or SERVICE=off, not {setting!r}")
+        desired[service.strip()] = word in _ON
+    host = _host(args)
+    return _run(args, lambda: host.apply(args.vm, desired, check=args.check), checking=args.check)
+
+
+def _run(
+    args: argparse.Namespace, change: Callable[[], tuple[Change, ...]], *, checking: bool
+) -> int:
+    try:
+        changes = change()
+    except (ConnectionFailedError, CommandTimeoutError) as error:
+        first = (str(error).strip() or type(error).__name__).splitlines()[0]
+        print(f"vmic: error: {first}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    records = [
+        {
+            "vm": c.vm,
+            "service": c.service.value,
+            "name": c.service.english_name,
+            "before": "enabled" if c.before else "disabled",
+            "after": "enabled" if c.after else "disabled",
+            "changed": not checking,
+        }
+        for c in changes
+    ]
+    if args.output_format == "json":
+        sys.stdout.write(json.dumps(records, indent=2) + "\n")
+    elif args.output_format in {"csv", "markdown"}:
+        columns = ("vm", "service", "before", "after", "changed")
+        sys.stdout.write(render_records(records, columns, args.output_format))
+    elif not changes:
+        sys.stdout.write(f"{args.vm}: nothing to change\n")
+    else:
+        prefix = "would " if checking else ""
+        for c in changes:
+            verb = "enable" if c.after else "disable"
+            done = verb if checking else verb + "d"
+            sys.stdout.write(f"{prefix}{done} {c.service.english_name} on {c.vm}\n")
+    return 0

@@ -1,0 +1,182 @@
+"""From observations to the enablement model of :mod:`vmic.rules.semantics`.
+
+The diagnosis does not restate when a service works: it turns what a guest reported
+into the guest side of a :class:`~vmic.rules.semantics.ServiceState` and asks that
+state for its :class:`~vmic.rules.semantics.Reason` list. This module is the
+translation, plus a short description of the evidence for reports.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from vmic.model.linux_records import (
+    ModuleStatus,
+    SystemdUnit,
+    UnitFileState,
+    UnitLoadState,
+)
+from vmic.model.status import OperationalStatus, StartType, WindowsServiceStatus
+from vmic.rules.semantics import (
+    SERVICE_START_TYPES,
+    GuestStatus,
+    KernelDriver,
+    LinuxDaemonService,
+    LinuxKernelService,
+    UnitState,
+    WindowsGuestService,
+)
+
+if TYPE_CHECKING:
+    from vmic.model.linux import LinuxPackaging
+    from vmic.model.observations import (
+        LinuxDaemonObservation,
+        LinuxGuestObservation,
+        WindowsGuestObservation,
+    )
+    from vmic.model.operating_system import OperatingSystem
+    from vmic.model.records import IntegrationComponentRecord
+    from vmic.model.services import GuestOnlyService, IntegrationService
+    from vmic.rules.semantics import GuestSide
+
+__all__ = [
+    "GuestEvidence",
+    "driver_state",
+    "linux_evidence",
+    "unit_state",
+    "windows_evidence",
+]
+
+_RUNNING: Final = frozenset(
+    {
+        WindowsServiceStatus.RUNNING,
+        WindowsServiceStatus.START_PENDING,
+        WindowsServiceStatus.CONTINUE_PENDING,
+    }
+)
+# Host statuses that say the guest side of a service answers.
+_CONTACT: Final = frozenset(
+    {OperationalStatus.OK, OperationalStatus.DEGRADED, OperationalStatus.PROTOCOL_MISMATCH}
+)
+# Host statuses that say the guest side does not answer at all.
+_SILENT: Final = frozenset(
+    {
+        OperationalStatus.NO_CONTACT,
+        OperationalStatus.LOST_COMMUNICATION,
+        OperationalStatus.COMMUNICATION_FAILED,
+        OperationalStatus.COMMUNICATION_TIMED_OUT,
+    }
+)
+
+
+@attrs.frozen
+class GuestEvidence:
+    """The guest side of one service as the guest reported it.
+
+    Attributes:
+        side: The guest side for the semantics model; None when this guest cannot have
+            the service.
+        text: What the guest showed, in a few words.
+        daemon: The daemon entry of a Linux guest, when the service has one.
+    """
+
+    side: GuestSide | None
+    text: str
+    daemon: LinuxDaemonObservation | None = None
+
+
+def windows_evidence(
+    service: IntegrationService | GuestOnlyService,
+    guest: WindowsGuestObservation,
+    guest_os: OperatingSystem | None,
+) -> GuestEvidence:
+    """The guest side of *service* in a Windows guest.
+
+    A service the guest lists counts whatever the catalog says about its OS; a missing
+    one is "not available" when the guest's OS predates it, else "not installed".
+    """
+    name = service.info.windows_service
+    record = guest.service(name)
+    if record is None:
+        if guest_os is not None and not service.is_available_on(guest_os.product):
+            return GuestEvidence(None, f"{name}: not on {guest_os.name}")
+        return GuestEvidence(
+            WindowsGuestService(status=GuestStatus.NOT_INSTALLED, start_type=StartType.MANUAL),
+            "not installed",
+        )
+    start_type = record.start_type
+    known_start = start_type if start_type in SERVICE_START_TYPES else None
+    status = GuestStatus.RUNNING if record.status in _RUNNING else GuestStatus.STOPPED
+    text = record.status.value.replace("_", " ")
+    if known_start is StartType.DISABLED:
+        text += ", startup disabled"
+    side = WindowsGuestService(status=status, start_type=known_start or StartType.MANUAL)
+    return GuestEvidence(side, text)
+
+
+def driver_state(
+    guest: LinuxGuestObservation, components: tuple[IntegrationComponentRecord, ...]
+) -> tuple[KernelDriver, str]:
+    """The state of ``hv_utils``, using the host's statuses when ``lsmod`` cannot tell.
+
+    ``lsmod`` does not list a driver compiled into the kernel. When the module is merely
+    not listed, the host decides: contact on any enabled service means the driver is
+    there (built in); enabled services that all lack contact mean it is not.
+    """
+    status = guest.hv_utils
+    if status is ModuleStatus.LOADED:
+        return KernelDriver.LOADED, "hv_utils loaded"
+    if status is ModuleStatus.BUILT_IN:
+        return KernelDriver.BUILT_IN, "hv_utils built in"
+    if status is ModuleStatus.ABSENT:
+        return KernelDriver.NOT_LOADED, "hv_utils absent"
+    statuses = [c.primary_status for c in components if c.enabled and c.primary_status]
+    if any(s in _CONTACT for s in statuses):
+        return KernelDriver.BUILT_IN, "hv_utils not listed (built in: the host has contact)"
+    if statuses and all(s in _SILENT for s in statuses):
+        return KernelDriver.NOT_LOADED, "hv_utils not listed and the host has no contact"
+    return KernelDriver.BUILT_IN, "hv_utils not listed (taken as built in)"
+
+
+def unit_state(unit: SystemdUnit | None) -> UnitState:
+    """How systemd treats a daemon's unit, from ``systemctl show``."""
+    if unit is None or unit.load_state is UnitLoadState.NOT_FOUND:
+        return UnitState.NO_UNIT
+    masked = {UnitFileState.MASKED, UnitFileState.MASKED_RUNTIME}
+    if unit.load_state is UnitLoadState.MASKED or unit.unit_file_state in masked:
+        return UnitState.MASKED
+    if unit.unit_file_state is UnitFileState.DISABLED:
+        return UnitState.DISABLED
+    return UnitState.ENABLED
+
+
+def linux_evidence(
+    service: IntegrationService,
+    guest: LinuxGuestObservation,
+    driver: KernelDriver,
+    driver_text: str,
+    packaging: LinuxPackaging,
+) -> GuestEvidence:
+    """The guest side of *service* in a Linux guest (kernel-only or daemon-backed)."""
+    daemon_name = packaging.daemon_for(service)
+    if daemon_name is None and guest.daemon(service) is None:
+        return GuestEvidence(LinuxKernelService(driver=driver), driver_text)
+    entry = guest.daemon(service)
+    if entry is None:
+        side = LinuxDaemonService(
+            driver=driver, status=GuestStatus.NOT_INSTALLED, unit=UnitState.NO_UNIT
+        )
+        return GuestEvidence(side, f"{daemon_name} not installed")
+    unit = unit_state(entry.unit)
+    if not entry.installed:
+        status, words = GuestStatus.NOT_INSTALLED, "not installed"
+    elif entry.running:
+        status, words = GuestStatus.RUNNING, "running"
+    else:
+        status, words = GuestStatus.STOPPED, "not running"
+    if unit in {UnitState.MASKED, UnitState.DISABLED} and entry.installed:
+        words += f" (unit {unit.value})"
+    side = LinuxDaemonService(driver=driver, status=status, unit=unit)
+    return GuestEvidence(side, f"{entry.daemon} {words}", entry)

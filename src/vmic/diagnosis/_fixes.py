@@ -1,0 +1,266 @@
+"""Concrete fix commands: VMs selected exactly, services by component GUID, values quoted.
+
+Host commands select the VM by id when the host reported it (``Get-VM -Id``), else by
+an ordinal comparison of the exact name (``Get-VM -Name`` would expand wildcards), and
+the integration service by the GUID at the end of its component ``Id`` (display names
+are localized). Every value is quoted with :func:`vmic.executors.scripting.ps_quote` or
+:func:`~vmic.executors.scripting.posix_quote`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from vmic.diagnosis.results import Fix
+from vmic.executors.command import Shell
+from vmic.executors.scripting import posix_quote, ps_quote
+from vmic.model.services import GuestOnlyService, IntegrationService
+from vmic.rules.plans import PlanStep, StepAction, StepRole, StepSide, UpdatePlan
+
+if TYPE_CHECKING:
+    from vmic.model.linux import LinuxPackaging
+    from vmic.model.linux_records import SystemdUnit
+
+__all__ = [
+    "disable_on_host",
+    "enable_on_host",
+    "install_daemon",
+    "load_hv_utils",
+    "plan_fixes",
+    "restart_windows_service",
+    "start_daemon",
+    "start_vm",
+    "start_windows_service",
+    "vm_selection",
+]
+
+# Package installation per distribution family (the package names come from vmic.model.linux).
+_INSTALL: Final = {
+    "debian": "apt-get install -y",
+    "ubuntu": "apt-get install -y",
+    "rhel": "dnf install -y",
+    "arch": "pacman -S --needed --noconfirm",
+    "suse": "zypper --non-interactive install",
+}
+_VM_PLACEHOLDER: Final = "'<VMName>'"
+
+
+def vm_selection(vm_name: str, vm_id: str | None) -> str:
+    r"""A PowerShell pipeline start that yields exactly the VM (by id, else by exact name).
+
+    >>> print(vm_selection("web*", None).replace("[System.StringComparison]", "[...]"))
+    Hyper-V\Get-VM | Where-Object { [string]::Equals($_.Name, 'web*', [...]::Ordinal) }
+    """
+    if vm_id is not None:
+        return f"Hyper-V\\Get-VM -Id {ps_quote(vm_id)}"
+    return (
+        "Hyper-V\\Get-VM | Where-Object { [string]::Equals($_.Name, "
+        f"{ps_quote(vm_name)}, [System.StringComparison]::Ordinal) }}"
+    )
+
+
+def _toggle(vm_name: str, vm_id: str | None, service: IntegrationService, verb: str) -> str:
+    return (
+        f"{vm_selection(vm_name, vm_id)} | Hyper-V\\Get-VMIntegrationService | "
+        f"Where-Object {{ $_.Id -like {ps_quote('*' + chr(92) + service.guid)} }} | "
+        f"Hyper-V\\{verb}-VMIntegrationService"
+    )
+
+
+def enable_on_host(vm_name: str, vm_id: str | None, service: IntegrationService) -> Fix:
+    """Enable *service* for the VM on the Hyper-V host, selected by component GUID."""
+    return Fix(
+        side=StepSide.HOST,
+        title=f"Enable {service.english_name} for the VM on the Hyper-V host",
+        commands=(_toggle(vm_name, vm_id, service, "Enable"),),
+        shell=Shell.POWERSHELL,
+        detail="Once it is enabled, Hyper-V starts a Windows guest's service on its own; a "
+        "Linux guest's daemon starts through its systemd unit, where the distribution ships one.",
+    )
+
+
+def disable_on_host(vm_name: str, vm_id: str | None, service: IntegrationService) -> Fix:
+    """Disable *service* for the VM on the Hyper-V host, selected by component GUID."""
+    return Fix(
+        side=StepSide.HOST,
+        title=f"Disable {service.english_name} for the VM on the Hyper-V host",
+        commands=(_toggle(vm_name, vm_id, service, "Disable"),),
+        shell=Shell.POWERSHELL,
+    )
+
+
+def start_vm(vm_name: str, vm_id: str | None) -> Fix:
+    """Start the VM on the host."""
+    return Fix(
+        side=StepSide.HOST,
+        title="Start the VM",
+        commands=(f"{vm_selection(vm_name, vm_id)} | Hyper-V\\Start-VM",),
+        shell=Shell.POWERSHELL,
+    )
+
+
+def start_windows_service(name: str, *, enable_startup: bool) -> Fix:
+    """Start a Windows guest service, first setting its startup type back to Manual if asked."""
+    commands = [f"Start-Service -Name {ps_quote(name)}"]
+    if enable_startup:
+        # Manual is the integration services' own startup type: Hyper-V starts them on demand.
+        commands.insert(0, f"Set-Service -Name {ps_quote(name)} -StartupType Manual")
+    title = (
+        f"Set {name}'s startup type to Manual and start it in the guest"
+        if enable_startup
+        else f"Start {name} in the guest"
+    )
+    return Fix(
+        side=StepSide.GUEST,
+        title=title,
+        commands=tuple(commands),
+        shell=Shell.POWERSHELL,
+        detail="Run in an elevated PowerShell session inside the guest.",
+    )
+
+
+def restart_windows_service(name: str) -> Fix:
+    """Restart a Windows guest service that stopped answering the host."""
+    return Fix(
+        side=StepSide.GUEST,
+        title=f"Restart {name} in the guest",
+        commands=(f"Restart-Service -Name {ps_quote(name)}",),
+        shell=Shell.POWERSHELL,
+        detail="If the host still reports no contact afterwards, update the guest's "
+        "integration services.",
+    )
+
+
+def load_hv_utils() -> Fix:
+    """Load the ``hv_utils`` kernel module in a Linux guest."""
+    return Fix(
+        side=StepSide.GUEST,
+        title="Load the hv_utils kernel driver in the guest",
+        commands=("sudo modprobe hv_utils", "lsmod | grep hv_utils"),
+        shell=Shell.POSIX,
+        detail="If modprobe finds no module, the running kernel has no Hyper-V utilities "
+        "driver: install the distribution's kernel for Hyper-V and reboot.",
+    )
+
+
+def install_daemon(packaging: LinuxPackaging, service: IntegrationService) -> Fix:
+    """Install the package that provides the daemon of *service* on this distribution."""
+    install = _INSTALL.get(packaging.family, _INSTALL["debian"])
+    packages = " ".join(posix_quote(p) for p in packaging.packages)
+    daemon = packaging.daemon_for(service) or "the daemon"
+    commands = [f"sudo {install} {packages}"]
+    unit = packaging.unit_for(service)
+    if unit is not None:
+        commands.append(f"sudo systemctl start {posix_quote(unit)}")
+    return Fix(
+        side=StepSide.GUEST,
+        title=f"Install {', '.join(packaging.packages)} (provides {daemon}) in the guest",
+        commands=tuple(commands),
+        shell=Shell.POSIX,
+        detail=f"Package names for the {packaging.family} family ({packaging.source}).",
+    )
+
+
+def start_daemon(
+    packaging: LinuxPackaging,
+    service: IntegrationService,
+    *,
+    daemon: str | None,
+    unit: SystemdUnit | None,
+    unit_state: str,
+) -> Fix:
+    """Start the daemon of *service*: through its systemd unit, else by running it as root.
+
+    Args:
+        packaging: The distribution's packaging.
+        service: The service.
+        daemon: The daemon binary the guest has (default: the distribution's name).
+        unit: The unit the guest reported, if any.
+        unit_state: ``"masked"``, ``"disabled"``, ``"enabled"`` or ``"no_unit"``.
+    """
+    binary = daemon or packaging.daemon_for(service) or "hv_kvp_daemon"
+    unit_name = unit.name if unit is not None else packaging.unit_for(service)
+    if unit_name is None or unit_state == "no_unit":
+        return Fix(
+            side=StepSide.GUEST,
+            title=f"Start {binary} as root in the guest",
+            commands=(f"sudo {posix_quote(binary)}", f"pidof {posix_quote(binary)}"),
+            shell=Shell.POSIX,
+            detail="This distribution ships no systemd unit for it; start it from the boot "
+            "scripts to keep it running after a reboot.",
+        )
+    quoted = posix_quote(unit_name)
+    commands: tuple[str, ...]
+    if unit_state == "masked":
+        commands = (f"sudo systemctl unmask {quoted}", f"sudo systemctl start {quoted}")
+    elif unit_state == "disabled":
+        commands = (f"sudo systemctl enable --now {quoted}",)
+    else:
+        commands = (f"sudo systemctl start {quoted}",)
+    return Fix(
+        side=StepSide.GUEST,
+        title=f"Start {binary} ({unit_name}) in the guest",
+        commands=(*commands, f"systemctl status {quoted}"),
+        shell=Shell.POSIX,
+        detail="If the unit does not start, 'systemctl status' names the condition that "
+        "failed; Hyper-V does not restart Linux daemons on its own.",
+    )
+
+
+def guest_service_name(service: IntegrationService | GuestOnlyService) -> str:
+    """The Windows guest service name (``vmicshutdown``)."""
+    return service.info.windows_service
+
+
+def _concrete(command: str, vm_name: str, vm_id: str | None) -> str:
+    """Replace a plan's VM placeholder with an exact selection of the VM."""
+    selection = f"-VM ({vm_selection(vm_name, vm_id)})"
+    for parameter in ("-VMName", "-Name"):
+        command = command.replace(f"{parameter} {_VM_PLACEHOLDER}", selection)
+    return command.replace(_VM_PLACEHOLDER, ps_quote(vm_name))
+
+
+def _step_fix(step: PlanStep, vm_name: str, vm_id: str | None) -> Fix:
+    if step.action is StepAction.ENABLE_DATA_EXCHANGE:
+        fix = enable_on_host(vm_name, vm_id, IntegrationService.KEY_VALUE_PAIR_EXCHANGE)
+        return Fix(
+            side=fix.side,
+            title=step.title,
+            commands=fix.commands,
+            shell=fix.shell,
+            role=step.role,
+            detail=step.detail,
+        )
+    if step.action is StepAction.START_VM:
+        fix = start_vm(vm_name, vm_id)
+        return Fix(
+            side=fix.side,
+            title=step.title,
+            commands=fix.commands,
+            shell=fix.shell,
+            role=step.role,
+            detail=step.detail,
+        )
+    commands = tuple(_concrete(c, vm_name, vm_id) for c in step.commands)
+    shell: Shell | None = None
+    if commands:
+        linux = step.action is StepAction.UPDATE_LINUX_PACKAGES
+        shell = Shell.POSIX if linux else Shell.POWERSHELL
+        if linux:
+            commands = tuple(f"sudo sh -c {posix_quote(c)}" for c in commands)
+    return Fix(
+        side=step.side,
+        title=step.title,
+        commands=commands,
+        shell=shell,
+        role=step.role,
+        automatable=step.automatable,
+        detail=step.detail,
+    )
+
+
+def plan_fixes(plan: UpdatePlan, vm_name: str, vm_id: str | None) -> tuple[Fix, ...]:
+    """The steps of an update plan as fixes for one VM (required steps first, in order)."""
+    order = {StepRole.REQUIRED: 0, StepRole.ALTERNATIVE: 1, StepRole.FALLBACK: 2}
+    steps = sorted(plan.steps, key=lambda step: order[step.role])
+    return tuple(_step_fix(step, vm_name, vm_id) for step in steps)

@@ -1,0 +1,182 @@
+"""``vmic enable``, ``disable``, ``apply`` and ``audit --inventory``, run as a user would."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from vmic.cli import main
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "vmic", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def in_process(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_enable_by_a_localized_name_on_the_german_host(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = in_process(
+        capsys, "enable", "--lab", "demo", "--vm", "fs01", "Zeitsynchronisierung"
+    )
+    assert (status, err) == (0, "")
+    assert out == "enabled Time Synchronization on fs01\n"
+
+
+def test_disable_reports_each_change_and_nothing_for_no_change(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = in_process(
+        capsys,
+        "disable",
+        "--lab",
+        "demo",
+        "--vm",
+        "dc02",
+        "heartbeat",
+        "vmicvss",
+        "--format",
+        "json",
+    )
+    assert status == 0
+    assert [(c["service"], c["before"], c["after"]) for c in json.loads(out)] == [
+        ("heartbeat", "enabled", "disabled"),
+        ("vss", "enabled", "disabled"),
+    ]
+    status, out, _ = in_process(
+        capsys, "disable", "--lab", "demo", "--vm", "dc02", "Guest Service Interface"
+    )
+    assert (status, out) == (0, "dc02: nothing to change\n")
+
+
+def test_apply_check_changes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = in_process(
+        capsys, "apply", "--lab", "demo", "--vm", "fs01", "--check",
+        "time_synchronization=on", "shutdown=on", "guest_service_interface=off",
+    )  # fmt: skip
+    assert status == 0
+    assert out == "would enable Time Synchronization on fs01\n"
+    status, out, _ = in_process(
+        capsys,
+        "apply",
+        "--lab",
+        "demo",
+        "--vm",
+        "fs01",
+        "time_synchronization=on",
+        "--format",
+        "csv",
+    )
+    assert status == 0
+    assert out.splitlines() == [
+        "vm,service,before,after,changed",
+        "fs01,time_synchronization,disabled,enabled,yes",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (("enable", "--lab", "demo", "--vm", "nope", "vss"), "no VM named exactly 'nope'"),
+        (("enable", "--lab", "demo", "--vm", "dc01", "Hartbeat"), "unknown integration service"),
+        (("enable", "--lab", "demo", "--vm", "dc01", "vmicvmsession"), "guest-only service"),
+        (
+            ("apply", "--lab", "demo", "--vm", "dc01", "vss=maybe"),
+            "expected SERVICE=on or SERVICE=off",
+        ),
+        (("apply", "--lab", "demo", "--vm", "dc01", "=on"), "expected SERVICE=on"),
+        (("enable", "--vm", "dc01", "vss"), "give --host NAME"),
+        (("enable", "--lab", "demo", "vss"), "the following arguments are required: --vm"),
+    ],
+)
+def test_manage_usage_errors_exit_2(argv: tuple[str, ...], words: str) -> None:
+    status, out, err = run(*argv)
+    assert status == 2
+    assert out == ""
+    assert words in err
+    assert err.count("\n") == 1
+
+
+def test_manage_unreachable_host_exits_3() -> None:
+    status, out, err = run(
+        "enable", "--host", "127.0.0.1", "--transport", "ssh", "--port", str(closed_port()),
+        "--no-keyring", "--no-prompt", "--vm", "web01", "vss",
+    )  # fmt: skip
+    assert status == 3
+    assert out == ""
+    assert err.startswith("vmic: error: could not connect to 127.0.0.1")
+
+
+def test_audit_inventory_of_unreachable_hosts_exits_3(tmp_path: Path) -> None:
+    inventory = tmp_path / "fleet.toml"
+    inventory.write_text(
+        '[defaults]\ntransport = "ssh"\naddress = "127.0.0.1"\n'
+        f"port = {closed_port()}\n"
+        '[[hosts]]\nname = "a"\n[[hosts]]\nname = "b"\n',
+        encoding="utf-8",
+    )
+    status, out, err = run(
+        "audit", "--inventory", str(inventory), "--format", "json", "--no-prompt", "--no-keyring"
+    )
+    assert status == 3
+    assert err == ""
+    data = json.loads(out)
+    assert [(h["host"], h["status"]) for h in data["hosts"]] == [
+        ("a", "unreachable"),
+        ("b", "unreachable"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "argv", "words"),
+    [
+        (
+            '[[hosts]]\nname = "a"\npassword = "x"\n',
+            (),
+            "hosts[0].password: an inventory holds no passwords",
+        ),
+        ('[[hosts]]\nname = "a"\n', ("--concurrency", "0"), "--concurrency must be at least 1"),
+        ('[[hosts]]\nname = "a"\n', ("--timeout", "0"), "--timeout must be more than 0"),
+    ],
+)
+def test_audit_usage_errors_exit_2(
+    tmp_path: Path, text: str, argv: tuple[str, ...], words: str
+) -> None:
+    inventory = tmp_path / "fleet.toml"
+    inventory.write_text(text, encoding="utf-8")
+    status, out, err = run("audit", "--inventory", str(inventory), *argv)
+    assert status == 2
+    assert out == ""
+    assert words in err
+    assert err.count("\n") == 1
+
+
+def test_audit_missing_inventory_exits_2() -> None:
+    status, _, err = run("audit", "--inventory", "/nonexistent/fleet.toml")
+    assert status == 2
+    assert "cannot read the inventory" in err
