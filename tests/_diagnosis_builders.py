@@ -126,7 +126,7 @@ def observation(
     """A VMObservation from records (the attrs converters take any iterable)."""
     return VMObservation(
         vm=record,
-        components=tuple(components),  # type: ignore[arg-type] # attrs' converter=tuple
+        components=tuple(components),
         guest_os=guest_os,
         intrinsic_items=dict(items or {}),
     )
@@ -169,7 +169,7 @@ def windows_guest(
                 start_type=start_types.get(name, StartType.MANUAL),
             )
         )
-    return WindowsGuestObservation(services=tuple(records))  # type: ignore[arg-type] # converter
+    return WindowsGuestObservation(services=tuple(records))
 
 
 def unit(
@@ -227,10 +227,10 @@ def linux_guest(
     return LinuxGuestObservation(
         distribution=distribution,
         hv_utils=hv_utils,
-        daemons=daemon_tuple,  # type: ignore[arg-type] # attrs' converter=tuple
+        daemons=daemon_tuple,
     )
 
 
 def host(*vms: VMObservation, host_os: OperatingSystem | None = HOST_OS) -> HostObservation:
     """A host observation."""
-    return HostObservation(host=HOST, host_os=host_os, vms=vms)  # type: ignore[arg-type] # converter
+    return HostObservation(host=HOST, host_os=host_os, vms=vms)

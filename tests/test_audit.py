@@ -36,7 +36,7 @@ S = IntegrationService
 
 
 def observed(name: str, *vms: VMObservation) -> HostObservation:
-    return HostObservation(host=name, host_os=b.HOST_OS, vms=vms)  # type: ignore[arg-type] # attrs converter
+    return HostObservation(host=name, host_os=b.HOST_OS, vms=vms)
 
 
 def target(

@@ -16,7 +16,6 @@ from vmic import (
     parse_os,
     plan_update,
 )
-from vmic.clients.errors import VMNotFoundError
 from vmic.diagnosis import (
     FeatureDiagnosis,
     GuestView,
@@ -26,7 +25,7 @@ from vmic.diagnosis import (
     diagnose,
     diagnose_vm,
 )
-from vmic.errors import ConfigurationError
+from vmic.errors import ConfigurationError, VMNotFoundError
 from vmic.executors.command import Shell
 from vmic.model.linux_records import ModuleStatus, UnitFileState
 from vmic.model.observations import GuestUnreachable, LinuxGuestObservation

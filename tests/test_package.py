@@ -25,7 +25,7 @@ LAYERS = {
     "executors": 4,
     "clients": 5,
     "testing": 6,
-    "_html": 6,
+    "_html": 0,
     "diagnosis": 7,
     "audit": 8,
     "cli": 9,
@@ -52,7 +52,10 @@ def _runtime_imports(tree: ast.Module) -> list[str]:
                 continue
             for child in ast.walk(node) if not isinstance(node, ast.If) else [node]:
                 if isinstance(child, ast.ImportFrom) and child.module and child.level == 0:
-                    found.append(child.module)
+                    if child.module == "vmic":  # `from vmic import _html` names a module
+                        found.extend(f"vmic.{alias.name}" for alias in child.names)
+                    else:
+                        found.append(child.module)
                 elif isinstance(child, ast.Import):
                     found.extend(alias.name for alias in child.names)
             if isinstance(node, ast.If):

@@ -180,7 +180,7 @@ def lab_executor(lab_name: str, host: str | None, vm: str) -> tuple[str, Executo
 
     Raises:
         ConfigurationError: No such host.
-        vmic.clients.errors.VMNotFoundError: No host has the VM (when *host* is None).
+        vmic.errors.VMNotFoundError: No host has the VM (when *host* is None).
     """
     lab = _lab(lab_name)
     if host is not None:
@@ -190,7 +190,7 @@ def lab_executor(lab_name: str, host: str | None, vm: str) -> tuple[str, Executo
         if any(candidate.name == vm for candidate in fake.vms):
             executor = fake
             return str(fake.name), executor
-    from vmic.clients.errors import VMNotFoundError  # noqa: PLC0415 - error path only
+    from vmic.errors import VMNotFoundError  # noqa: PLC0415 - error path only
 
     names = [candidate.name for fake in lab.hosts for candidate in fake.vms]
     raise VMNotFoundError(f"the {lab_name} lab", vm, names)

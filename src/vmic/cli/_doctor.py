@@ -24,8 +24,8 @@ from vmic.cli._connection import (
     resolver_for,
 )
 from vmic.cli._render import FORMATS, render_records, text_table
-from vmic.clients.errors import VMNotFoundError
 from vmic.diagnosis.results import service_name
+from vmic.errors import VMNotFoundError
 
 if TYPE_CHECKING:
     import argparse

@@ -12,15 +12,15 @@ every value travels as a command parameter.
 
 from __future__ import annotations
 
-from vmic.clients.errors import (
+from vmic.clients.host import Change, HyperVHost, ServiceLike
+from vmic.clients.linux import LinuxGuest
+from vmic.clients.windows import WindowsGuest
+from vmic.errors import (
     AmbiguousVMError,
     GuestCommandError,
     VerificationError,
     VMNotFoundError,
 )
-from vmic.clients.host import Change, HyperVHost, ServiceLike
-from vmic.clients.linux import LinuxGuest
-from vmic.clients.windows import WindowsGuest
 
 __all__ = [
     "AmbiguousVMError",

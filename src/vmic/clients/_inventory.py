@@ -147,7 +147,7 @@ def inventory_from_sections(sections: Mapping[str, str], *, name: str | None) ->
         observations.append(
             VMObservation(
                 vm=vm,
-                components=tuple(mine),  # type: ignore[arg-type] # attrs' converter=tuple
+                components=tuple(mine),
                 intrinsic_items=items,
                 guest_os=guest_os_from_items(items),
             )
@@ -155,5 +155,5 @@ def inventory_from_sections(sections: Mapping[str, str], *, name: str | None) ->
     return HostObservation(
         host=name or host["ComputerName"] or "",
         host_os=parse_os_caption(host["Caption"], host["Version"]),
-        vms=tuple(observations),  # type: ignore[arg-type] # attrs' converter=tuple
+        vms=tuple(observations),
     )

@@ -37,8 +37,14 @@ from vmic.clients._inventory import (
     parse_components,
 )
 from vmic.clients._sections import error_reason, read_result
-from vmic.clients.errors import AmbiguousVMError, VerificationError, VMNotFoundError
-from vmic.errors import ConfigurationError, ParseError, UnknownServiceError
+from vmic.errors import (
+    AmbiguousVMError,
+    ConfigurationError,
+    ParseError,
+    UnknownServiceError,
+    VerificationError,
+    VMNotFoundError,
+)
 from vmic.executors.command import Command, Shell
 from vmic.model.services import GuestOnlyService, IntegrationService, guest_service_for
 

@@ -32,8 +32,12 @@ from typing import TYPE_CHECKING, Final
 
 from vmic.clients import _scripts
 from vmic.clients._sections import error_reason, read_result
-from vmic.clients.errors import GuestCommandError
-from vmic.errors import ConfigurationError, ParseError, UnknownOperatingSystemError
+from vmic.errors import (
+    ConfigurationError,
+    GuestCommandError,
+    ParseError,
+    UnknownOperatingSystemError,
+)
 from vmic.executors.command import Command, ParameterValue, Shell
 from vmic.model.linux import DAEMON_SERVICES, all_packaging, packaging_for
 from vmic.model.linux_records import KvpPool, UnitLoadState, daemon_service
@@ -223,7 +227,7 @@ class LinuxGuest:
         return LinuxGuestObservation(
             distribution=self._distribution,
             hv_utils=modules.status("hv_utils", builtin=builtin),
-            daemons=daemons,  # type: ignore[arg-type] # attrs' converter=tuple
+            daemons=daemons,
         )
 
     def _daemon(

@@ -30,8 +30,12 @@ from typing import TYPE_CHECKING, Final
 from vmic.clients import _scripts
 from vmic.clients._inventory import parse_os_caption
 from vmic.clients._sections import error_reason, load_json, read_result
-from vmic.clients.errors import GuestCommandError
-from vmic.errors import ConfigurationError, ParseError, RegistryValueNotFoundError
+from vmic.errors import (
+    ConfigurationError,
+    GuestCommandError,
+    ParseError,
+    RegistryValueNotFoundError,
+)
 from vmic.executors.command import Command, Shell
 from vmic.model.observations import WindowsGuestObservation
 from vmic.model.services import GuestOnlyService, IntegrationService, guest_service_for
@@ -127,7 +131,7 @@ class WindowsGuest:
         )
         return WindowsGuestObservation(
             integration_services_version=_version(sections["reg"]),
-            services=parse_get_service(sections["services"]),  # type: ignore[arg-type] # converter
+            services=parse_get_service(sections["services"]),
             guest_os=_guest_os(sections["os"]),
         )
 

@@ -26,7 +26,6 @@ import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final
 
-from vmic.clients.errors import VMNotFoundError
 from vmic.diagnosis import _fixes
 from vmic.diagnosis._evidence import (
     GuestEvidence,
@@ -51,6 +50,7 @@ from vmic.errors import (
     UnknownOperatingSystemError,
     UnsupportedCombinationError,
     VmicError,
+    VMNotFoundError,
 )
 from vmic.model.linux import LinuxPackaging, packaging_for
 from vmic.model.observations import (
@@ -158,7 +158,7 @@ def diagnose(
         The diagnosis, one entry per VM in the host's order.
 
     Raises:
-        vmic.clients.errors.VMNotFoundError: *vm* names no VM of this host.
+        vmic.errors.VMNotFoundError: *vm* names no VM of this host.
         ConfigurationError: *features* holds something that is not a Feature.
     """
     chosen = host.vms

@@ -21,6 +21,8 @@ from vmic.model.records import (
 from vmic.model.services import IntegrationService
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from packaging.version import Version
 
 __all__ = [
@@ -34,6 +36,24 @@ __all__ = [
 ]
 
 _v = attrs.validators
+
+
+def _components(
+    value: Iterable[IntegrationComponentRecord],
+) -> tuple[IntegrationComponentRecord, ...]:
+    return tuple(value)
+
+
+def _vms(value: Iterable[VMObservation]) -> tuple[VMObservation, ...]:
+    return tuple(value)
+
+
+def _services(value: Iterable[GuestServiceRecord]) -> tuple[GuestServiceRecord, ...]:
+    return tuple(value)
+
+
+def _daemons(value: Iterable[LinuxDaemonObservation]) -> tuple[LinuxDaemonObservation, ...]:
+    return tuple(value)
 
 
 def _items(value: object) -> tuple[tuple[str, str], ...]:
@@ -56,7 +76,7 @@ class VMObservation:
     """
 
     vm: VirtualMachineRecord = attrs.field(validator=_v.instance_of(VirtualMachineRecord))
-    components: tuple[IntegrationComponentRecord, ...] = attrs.field(converter=tuple)
+    components: tuple[IntegrationComponentRecord, ...] = attrs.field(converter=_components)
     intrinsic_items: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_items)
     guest_os: OperatingSystem | None = attrs.field(
         default=None, validator=_v.optional(_v.instance_of(OperatingSystem))
@@ -93,7 +113,7 @@ class HostObservation:
     host_os: OperatingSystem | None = attrs.field(
         default=None, validator=_v.optional(_v.instance_of(OperatingSystem))
     )
-    vms: tuple[VMObservation, ...] = attrs.field(default=(), converter=tuple)
+    vms: tuple[VMObservation, ...] = attrs.field(default=(), converter=_vms)
 
     def vm(self, name: str) -> VMObservation | None:
         """The VM with exactly this name, or None."""
@@ -116,7 +136,7 @@ class WindowsGuestObservation:
     """
 
     integration_services_version: Version | None = None
-    services: tuple[GuestServiceRecord, ...] = attrs.field(default=(), converter=tuple)
+    services: tuple[GuestServiceRecord, ...] = attrs.field(default=(), converter=_services)
     guest_os: OperatingSystem | None = attrs.field(
         default=None, validator=_v.optional(_v.instance_of(OperatingSystem))
     )
@@ -164,7 +184,7 @@ class LinuxGuestObservation:
 
     distribution: str | None = None
     hv_utils: ModuleStatus = attrs.field(validator=_v.instance_of(ModuleStatus))
-    daemons: tuple[LinuxDaemonObservation, ...] = attrs.field(default=(), converter=tuple)
+    daemons: tuple[LinuxDaemonObservation, ...] = attrs.field(default=(), converter=_daemons)
 
     def daemon(self, service: IntegrationService) -> LinuxDaemonObservation | None:
         """The daemon entry for *service*, or None (kernel-only services have none)."""

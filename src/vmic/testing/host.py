@@ -38,10 +38,11 @@ from typing import TYPE_CHECKING, Final
 from packaging.version import InvalidVersion, Version
 
 from vmic.clients import _scripts
-from vmic.clients.errors import AmbiguousVMError, VMNotFoundError
 from vmic.errors import (
+    AmbiguousVMError,
     ConfigurationError,
     UnknownCommandError,
+    VMNotFoundError,
 )
 from vmic.executors._closing import Closing
 from vmic.executors.command import Command, Shell
