@@ -12,6 +12,7 @@ from vmic import (
     ConfigurationError,
     GuestOnlyService,
     IntegrationService,
+    InvalidRecordError,
     OperationalStatus,
     WindowsServiceStatus,
 )
@@ -81,7 +82,7 @@ def test_component_record_service_defaults_from_the_id_then_the_name() -> None:
 
 
 def test_component_record_rejects_an_id_of_another_vm() -> None:
-    with pytest.raises(ValueError, match="belongs to VM"):
+    with pytest.raises(InvalidRecordError, match="belongs to VM"):
         IntegrationComponentRecord(
             vm_name="DemoVM",
             vm_id="11111111-1111-1111-1111-111111111111",
@@ -92,7 +93,7 @@ def test_component_record_rejects_an_id_of_another_vm() -> None:
 
 
 def test_component_record_rejects_a_service_the_id_contradicts() -> None:
-    with pytest.raises(ValueError, match=r"is IntegrationService\.HEARTBEAT, not"):
+    with pytest.raises(InvalidRecordError, match=r"is IntegrationService\.HEARTBEAT$"):
         IntegrationComponentRecord(
             vm_name="DemoVM",
             name="Heartbeat",
@@ -142,7 +143,7 @@ def test_guest_service_record_maps_its_name_to_the_catalog() -> None:
 
 
 def test_guest_service_record_rejects_a_service_its_name_contradicts() -> None:
-    with pytest.raises(ValueError, match=r"'vmicvss' is IntegrationService\.VSS"):
+    with pytest.raises(InvalidRecordError, match=r"'vmicvss' is IntegrationService\.VSS"):
         GuestServiceRecord(
             name="vmicvss",
             display_name="",
@@ -201,7 +202,7 @@ def test_vm_record_accepts_system_versions(version: str) -> None:
     "version", ["6", "1.2.3.4.5", "1.0rc1", "1!2.0", "1.0+local", "2147483648.0"]
 )
 def test_vm_record_rejects_what_system_version_cannot_hold(version: str) -> None:
-    with pytest.raises(ValueError, match=r"is not a System\.Version"):
+    with pytest.raises(InvalidRecordError, match=r": not a System\.Version"):
         VirtualMachineRecord(
             name="DemoVM", state=VMState.RUNNING, integration_services_version=Version(version)
         )
@@ -227,7 +228,7 @@ def test_expand_hive(given_key: str, expected: str) -> None:
 def test_registry_value_expands_the_hive_and_checks_the_type() -> None:
     value = RegistryValue("hklm\\Software", "Name", "REG_SZ", "x")
     assert value.key == "HKEY_LOCAL_MACHINE\\Software"
-    with pytest.raises(ValueError, match="does not start with a hive"):
+    with pytest.raises(InvalidRecordError, match="does not start with a hive"):
         RegistryValue("Software\\X", "Name", "REG_SZ", "x")
     with pytest.raises(ValueError, match="'type' must be in"):
         RegistryValue("HKLM\\Software", "Name", "REG_STRING", "x")

@@ -19,7 +19,7 @@ from typing import Final
 
 import attrs
 
-from vmic.errors import UnknownOperatingSystemError
+from vmic.errors import InvalidRecordError, UnknownOperatingSystemError
 from vmic.model._os_data import (
     LINUX_DISTRIBUTIONS,
     OS_ROWS,
@@ -100,8 +100,9 @@ HOSTS: Final = tuple(product for product in Product if product.is_hyperv_host)
 
 def _check_distribution(instance: OperatingSystem, attribute: object, value: str | None) -> None:
     if value is not None and instance.product is not Product.LINUX:
-        message = "distribution is only meaningful for Linux"
-        raise ValueError(message)
+        raise InvalidRecordError(
+            field="distribution", value=value, reason="it is only meaningful for Linux"
+        )
 
 
 @attrs.frozen(cache_hash=True)

@@ -43,6 +43,7 @@ import attrs
 from attrs import validators as v
 from packaging.version import Version
 
+from vmic.errors import InvalidRecordError
 from vmic.model.locales import service_for_name
 from vmic.model.services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.model.status import OperationalStatus, StartType, WindowsServiceStatus
@@ -133,13 +134,16 @@ def _check_component(
     if component_id is None:
         return
     if record.vm_id is not None and component_id.vm_id != record.vm_id:
-        raise ValueError(
-            f"component id {component_id} belongs to VM {component_id.vm_id}, "
-            f"not to vm_id {record.vm_id}"
+        raise InvalidRecordError(
+            field="component_id",
+            value=str(component_id),
+            reason=f"it belongs to VM {component_id.vm_id}, not to vm_id {record.vm_id}",
         )
     known = component_id.service
     if known is not None and service is not known:
-        raise ValueError(f"component id {component_id} is {known!r}, not {service!r}")
+        raise InvalidRecordError(
+            field="service", value=service, reason=f"component id {component_id} is {known!r}"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -237,7 +241,11 @@ def _check_guest_service(
 ) -> None:
     expected = guest_service_for(record.name)
     if service is not expected:
-        raise ValueError(f"service {record.name!r} is {expected!r}, not {service!r}")
+        raise InvalidRecordError(
+            field="service",
+            value=service,
+            reason=f"Windows service {record.name!r} is {expected!r}",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -433,8 +441,10 @@ def _check_system_version(
         and value.local is None
     )
     if not plain or not 2 <= len(value.release) <= 4 or max(value.release) > _MAX_VERSION_PART:
-        raise ValueError(
-            f"{value} is not a System.Version (2 to 4 numeric parts, each below 2**31)"
+        raise InvalidRecordError(
+            field="version",
+            value=str(value),
+            reason="not a System.Version (2 to 4 numeric parts, each below 2**31)",
         )
 
 
@@ -518,7 +528,9 @@ def expand_hive(key: str) -> str:
 
 def _check_key(_record: object, _attribute: attrs.Attribute[str], key: str) -> None:
     if key.partition("\\")[0] not in HIVES:
-        raise ValueError(f"registry key {key!r} does not start with a hive (HKEY_LOCAL_MACHINE...)")
+        raise InvalidRecordError(
+            field="key", value=key, reason="it does not start with a hive (HKEY_LOCAL_MACHINE...)"
+        )
 
 
 @attrs.frozen

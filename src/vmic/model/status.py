@@ -13,7 +13,11 @@ from __future__ import annotations
 import enum
 from typing import Final
 
+from vmic.errors import InvalidRecordError
+
 __all__ = ["OperationalStatus", "StartType", "WindowsServiceStatus"]
+
+_NOT_A_STATUS: Final = "not a VMIntegrationComponentOperationalStatus"
 
 
 class OperationalStatus(enum.Enum):
@@ -56,25 +60,27 @@ class OperationalStatus(enum.Enum):
         """Return the member for a numeric code.
 
         Raises:
-            ValueError: The code is not a member of the enum.
+            InvalidRecordError: The code is not a member of the enum (a ValueError).
         """
         try:
             return _BY_CODE[code]
         except KeyError:
-            raise ValueError(f"{code} is not a VMIntegrationComponentOperationalStatus") from None
+            raise InvalidRecordError(
+                field="status code", value=code, reason=_NOT_A_STATUS
+            ) from None
 
     @classmethod
     def from_name(cls, name: str) -> OperationalStatus:
         """Return the member for a .NET name (``"ProtocolMismatch"``) or a value, any case.
 
         Raises:
-            ValueError: The name is not a member of the enum.
+            InvalidRecordError: The name is not a member of the enum (a ValueError).
         """
         key = name.strip().replace("_", "").replace(" ", "").lower()
         try:
             return _BY_NAME[key]
         except KeyError:
-            raise ValueError(f"{name!r} is not a VMIntegrationComponentOperationalStatus") from None
+            raise InvalidRecordError(field="status", value=name, reason=_NOT_A_STATUS) from None
 
 
 # Values: Microsoft.HyperV.PowerShell.VMIntegrationComponentOperationalStatus (identical in the

@@ -28,6 +28,8 @@ from typing import Final
 
 import attrs
 
+from vmic.errors import ConfigurationError
+
 __all__ = ["GARBAGE", "Fault", "FaultKind"]
 
 #: What a faulty machine prints instead of the answer: a serialized progress record.
@@ -58,7 +60,7 @@ def _times(_instance: object, _attribute: object, value: int | None) -> None:
     if checked is not None and (
         isinstance(checked, bool) or not isinstance(checked, int) or checked < 1
     ):
-        raise ValueError(f"times must be a positive integer or None, not {value!r}")
+        raise ConfigurationError(f"times must be a positive integer or None, not {value!r}")
 
 
 @attrs.frozen
