@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from tests import _diagnosis_builders as b
 from tests.executors.hostile import hostile_names
 from tests.executors.psgrammar import decoded_literals, parse
-from vmic import HOSTS, IntegrationService, OperatingSystem, OperationalStatus, Product
-from vmic.diagnosis import Verdict, diagnose_vm
+from vmic import HOSTS, IntegrationService, OperatingSystem, OperationalStatus
+from vmic import strategies as vst
+from vmic.diagnosis import Verdict, diagnose, diagnose_vm
 from vmic.diagnosis._fixes import vm_selection
 from vmic.model.linux_records import ModuleStatus, UnitFileState
 from vmic.model.observations import GuestUnreachable
@@ -27,24 +28,13 @@ from vmic.model.records import IntegrationServicesState, VMState
 from vmic.model.services import GuestOnlyService
 from vmic.rules.causes import Cause
 from vmic.rules.features import Feature
-from vmic.strategies import operational_statuses, start_types, windows_service_statuses
 
 if TYPE_CHECKING:
     from vmic.diagnosis import VMDiagnosis
-    from vmic.model.observations import GuestObservation, VMObservation
+    from vmic.model.observations import GuestObservation, HostObservation, VMObservation
 
 DISTRIBUTIONS = ("ubuntu", "debian", "rhel", "arch", "suse")
-WINDOWS_GUESTS = tuple(p for p in Product if p is not Product.LINUX)
 _VM_WIDE = {Cause.KERNEL_DRIVER_MISSING, Cause.INTEGRATION_SERVICES_OUTDATED}
-
-
-def guest_systems() -> st.SearchStrategy[OperatingSystem]:
-    return st.one_of(
-        st.sampled_from(WINDOWS_GUESTS).map(OperatingSystem),
-        st.sampled_from(DISTRIBUTIONS).map(
-            lambda d: OperatingSystem(Product.LINUX, distribution=d)
-        ),
-    )
 
 
 def host_systems() -> st.SearchStrategy[OperatingSystem | None]:
@@ -58,7 +48,11 @@ def healthy_guest(guest_os: OperatingSystem) -> GuestObservation:
 
 
 @settings(max_examples=300)
-@given(guest_os=guest_systems(), host_os=host_systems(), name=st.text(min_size=1, max_size=20))
+@given(
+    guest_os=vst.guest_operating_systems(),
+    host_os=host_systems(),
+    name=st.text(min_size=1, max_size=20),
+)
 def test_a_vm_built_healthy_has_no_finding(
     guest_os: OperatingSystem, host_os: OperatingSystem | None, name: str
 ) -> None:
@@ -75,16 +69,16 @@ def test_a_vm_built_healthy_has_no_finding(
 
 @st.composite
 def observations(draw: st.DrawFn) -> tuple[VMObservation, GuestObservation | None]:
-    guest_os = draw(st.one_of(st.none(), guest_systems()))
+    guest_os = draw(st.one_of(st.none(), vst.guest_operating_systems()))
     overrides: dict[IntegrationService, dict[str, object]] = {}
     for service in IntegrationService:
         options: dict[str, object] = {}
         if draw(st.booleans()):
             options["enabled"] = draw(st.booleans())
         if draw(st.booleans()):
-            options["primary"] = draw(operational_statuses())
+            options["primary"] = draw(vst.operational_statuses())
         if draw(st.booleans()):
-            options["secondary"] = draw(st.one_of(st.none(), operational_statuses()))
+            options["secondary"] = draw(st.one_of(st.none(), vst.operational_statuses()))
         overrides[service] = options
     state = draw(st.sampled_from([VMState.RUNNING, VMState.RUNNING, VMState.OFF, VMState.SAVED]))
     is_state = draw(st.sampled_from(IntegrationServicesState))
@@ -106,8 +100,8 @@ def observations(draw: st.DrawFn) -> tuple[VMObservation, GuestObservation | Non
         names = [s.info.windows_service for s in (*IntegrationService, *GuestOnlyService)]
         guest = b.windows_guest(
             product=guest_os,
-            statuses=draw(st.dictionaries(st.sampled_from(names), windows_service_statuses())),
-            start_types=draw(st.dictionaries(st.sampled_from(names), start_types())),
+            statuses=draw(st.dictionaries(st.sampled_from(names), vst.windows_service_statuses())),
+            start_types=draw(st.dictionaries(st.sampled_from(names), vst.start_types())),
             missing=tuple(draw(st.lists(st.sampled_from(names), max_size=3))),
         )
     return observation, guest
@@ -159,6 +153,28 @@ def test_every_problem_is_explained_with_a_fix(
     data = json.loads(json.dumps(vm.to_dict()))
     assert data["healthy"] is vm.healthy
     assert len(data["findings"]) == len(vm.findings)
+
+
+@settings(max_examples=100)
+@given(
+    host=vst.host_observations(),
+    data=st.data(),
+    wanted=st.frozensets(vst.features()),
+)
+def test_any_inventory_is_diagnosed_and_every_problem_explained(
+    host: HostObservation, data: st.DataObject, wanted: frozenset[Feature]
+) -> None:
+    # Consistent observations as vmic.strategies draws them, any guest report per VM.
+    guests = {vm.name: data.draw(st.none() | vst.guest_observations()) for vm in host.vms}
+    reports = {name: guest for name, guest in guests.items() if guest is not None}
+    diagnosis = diagnose(host, reports, features=wanted)
+    assert [(vm.vm, vm.vm_id) for vm in diagnosis.vms] == [(vm.name, vm.vm.id) for vm in host.vms]
+    for vm in diagnosis.vms:
+        _explained(vm)
+        for finding in vm.findings:
+            assert (finding.host, finding.vm) == (host.host, vm.vm)
+            assert finding.fixes, finding
+    json.dumps(diagnosis.to_dict())
 
 
 @settings(max_examples=150)

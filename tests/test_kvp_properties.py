@@ -8,15 +8,9 @@ from hypothesis import strategies as st
 from vmic.errors import KvpPoolError
 from vmic.model.linux_records import KVP_KEY_SIZE, KVP_RECORD_SIZE, KVP_VALUE_SIZE, KvpRecord
 from vmic.parsers.kvp import format_kvp_pool, parse_kvp_pool
+from vmic.strategies import kvp_records
 
-# Characters a pool can hold: anything UTF-8 can encode, except the NUL that ends a field.
-TEXT_CHARS = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
-# At most 4 bytes a character: 127 characters always fit a key, 511 a value.
-RECORDS = st.builds(
-    KvpRecord,
-    key=st.text(TEXT_CHARS, max_size=127),
-    value=st.text(TEXT_CHARS, max_size=511),
-)
+RECORDS = kvp_records()
 
 
 def _outcome(data: bytes) -> tuple[tuple[KvpRecord, ...], KvpPoolError | None]:

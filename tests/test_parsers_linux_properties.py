@@ -10,16 +10,12 @@ from hypothesis import strategies as st
 
 from vmic.errors import ParseError
 from vmic.model.linux_records import (
-    MAX_PID,
-    MAX_SIZE,
-    LoadedModule,
+    CommandList,
     ModuleList,
     ModuleStatus,
     ProcessRecord,
     SystemdUnit,
     UnitActiveState,
-    UnitFileState,
-    UnitLoadState,
     module_name,
 )
 from vmic.parsers.linux import (
@@ -35,6 +31,7 @@ from vmic.parsers.linux import (
     parse_systemctl_is_active,
     parse_systemctl_show,
 )
+from vmic.strategies import command_lists, module_lists, process_records, systemd_units
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -168,55 +165,41 @@ def test_huge_lines(parse: Callable[[str | bytes], object], source: str) -> None
 
 # --- Round trips ----------------------------------------------------------------------------
 
+# Module names, for names looked up in a listing and in modules.builtin.
 MODULE_NAMES = st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,24}", fullmatch=True)
 
 
-@st.composite
-def module_lists(draw: st.DrawFn) -> tuple[LoadedModule, ...]:
-    names = draw(st.lists(MODULE_NAMES, unique_by=module_name, max_size=8))
-    return tuple(
-        LoadedModule(
-            name,
-            draw(st.integers(0, MAX_SIZE)),
-            draw(st.none() | st.integers(0, MAX_PID)),
-            tuple(draw(st.lists(MODULE_NAMES, max_size=4))),
-        )
-        for name in names
-    )
+@given(listing=module_lists(), header=st.booleans())
+def test_lsmod_round_trip(listing: ModuleList, header: bool) -> None:
+    text = format_lsmod(listing.modules, header=header)
+    assert parse_lsmod(text) == listing
+    assert parse_lsmod(text.encode("ascii")) == listing
 
 
-@given(modules=module_lists(), header=st.booleans())
-def test_lsmod_round_trip(modules: tuple[LoadedModule, ...], header: bool) -> None:
-    text = format_lsmod(modules, header=header)
-    assert parse_lsmod(text).modules == modules
-    assert parse_lsmod(text.encode("ascii")).modules == modules
-
-
-def _proc_modules(modules: tuple[LoadedModule, ...]) -> str:
+def _proc_modules(listing: ModuleList) -> str:
     # /proc/modules as the kernel writes it (an independent writer for this test).
     lines = []
-    for m in modules:
+    for m in listing.modules:
         count = "-" if m.use_count is None else str(m.use_count)
         users = "".join(f"{u}," for u in m.used_by) or "-"
         lines.append(f"{m.name} {m.size} {count} {users} Live 0x0000000000000000\n")
     return "".join(lines)
 
 
-@given(modules=module_lists())
-def test_proc_modules_reads_like_lsmod(modules: tuple[LoadedModule, ...]) -> None:
-    assert parse_lsmod(_proc_modules(modules)).modules == modules
+@given(listing=module_lists())
+def test_proc_modules_reads_like_lsmod(listing: ModuleList) -> None:
+    assert parse_lsmod(_proc_modules(listing)) == listing
 
 
 @given(
-    modules=module_lists(),
+    listing=module_lists(),
     builtin=st.frozensets(MODULE_NAMES, max_size=6),
     name=MODULE_NAMES,
 )
 def test_module_status_follows_the_evidence(
-    modules: tuple[LoadedModule, ...], builtin: frozenset[str], name: str
+    listing: ModuleList, builtin: frozenset[str], name: str
 ) -> None:
-    listing = ModuleList(modules)
-    listed = {module_name(m.name) for m in modules}
+    listed = {module_name(m.name) for m in listing.modules}
     key = module_name(name)
     if key in listed:
         expected = ModuleStatus.LOADED
@@ -229,54 +212,7 @@ def test_module_status_follows_the_evidence(
     assert listing.status(name) is unknown
 
 
-def _no_space(text: str) -> bool:
-    return not any(c.isspace() for c in text)
-
-
-# Printable one-word columns: no whitespace, no control character, no byte-order mark.
-WORDS = st.text(
-    st.characters(exclude_categories=("Cc", "Zl", "Zp"), exclude_characters="\ufeff"),
-    min_size=1,
-    max_size=10,
-).filter(_no_space)
-COMMANDS = (
-    st.text(
-        st.characters(
-            exclude_categories=("Cc", "Zl", "Zp"),
-            exclude_characters="\ufeff",
-            include_characters="\t",
-        ),
-        min_size=1,
-        max_size=40,
-    )
-    .map(str.strip)
-    .filter(bool)
-)
-CPU_TIMES = st.from_regex(r"(?:[0-9]{1,9}-)?[0-9]{2,9}:[0-5][0-9]:[0-5][0-9]", fullmatch=True)
-PROCESSES = st.builds(
-    ProcessRecord,
-    user=WORDS,
-    pid=st.integers(0, MAX_PID),
-    ppid=st.integers(0, MAX_PID),
-    start=WORDS,
-    tty=WORDS,
-    time=CPU_TIMES,
-    command=st.one_of(
-        COMMANDS,
-        st.sampled_from(
-            [
-                "[hv_vmbus_con]",
-                "/usr/lib/linux-tools/3.13.0-32-generic/hv_kvp_daemon",
-                "/usr/sbin/hypervvssd -n",
-                "grep --color=auto hv",
-            ]
-        ),
-    ),
-    cpu=st.integers(0, MAX_PID),
-)
-
-
-@given(processes=st.lists(PROCESSES, max_size=8).map(tuple), header=st.booleans())
+@given(processes=st.lists(process_records(), max_size=8).map(tuple), header=st.booleans())
 def test_ps_round_trip(processes: tuple[ProcessRecord, ...], header: bool) -> None:
     text = format_ps(processes, header=header)
     assert parse_ps(text, keep_grep=True) == processes
@@ -287,42 +223,15 @@ def test_ps_round_trip(processes: tuple[ProcessRecord, ...], header: bool) -> No
     assert parse_ps(text) == without_grep
 
 
-NAMES = (
-    st.text(
-        st.characters(exclude_categories=("Cc", "Zl", "Zp"), exclude_characters="\ufeff"),
-        min_size=1,
-        max_size=20,
-    )
-    .map(str.strip)
-    .filter(bool)
-)
-
-
-@given(names=st.lists(st.one_of(NAMES, st.sampled_from(["hv_kvp_daemon", "hypervvssd"]))))
-def test_compgen_round_trip(names: list[str]) -> None:
-    assert parse_compgen(format_compgen(names)).names == tuple(names)
+@given(commands=command_lists())
+def test_compgen_round_trip(commands: CommandList) -> None:
+    assert parse_compgen(format_compgen(commands.names)) == commands
 
 
 UNIT_NAMES = st.from_regex(r"[A-Za-z0-9:_.\\@-]{1,30}", fullmatch=True)
-DESCRIPTIONS = st.text(
-    st.characters(
-        exclude_categories=("Cc", "Zl", "Zp"), exclude_characters="\ufeff", include_characters="\t"
-    ),
-    max_size=40,
-)
-UNITS = st.builds(
-    SystemdUnit,
-    name=st.one_of(UNIT_NAMES, st.sampled_from(["hypervkvpd.service", "hv-vss-daemon.service"])),
-    load_state=st.sampled_from(UnitLoadState),
-    active_state=st.sampled_from(UnitActiveState),
-    sub_state=st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True),
-    unit_file_state=st.none() | st.sampled_from(UnitFileState),
-    main_pid=st.none() | st.integers(1, MAX_PID),
-    description=DESCRIPTIONS,
-)
 
 
-@given(units=st.lists(UNITS, max_size=5).map(tuple))
+@given(units=st.lists(systemd_units(), max_size=5).map(tuple))
 def test_systemctl_show_round_trip(units: tuple[SystemdUnit, ...]) -> None:
     text = format_systemctl_show(units)
     assert parse_systemctl_show(text) == units
@@ -338,7 +247,7 @@ def test_systemctl_is_active_round_trip(pairs: list[tuple[str, UnitActiveState]]
     assert parse_systemctl_is_active(text, names) == dict(pairs)
 
 
-@given(units=st.lists(UNITS, min_size=1, max_size=4).map(tuple), extra=st.integers(1, 3))
+@given(units=st.lists(systemd_units(), min_size=1, max_size=4).map(tuple), extra=st.integers(1, 3))
 def test_systemctl_show_block_count_is_checked(units: tuple[SystemdUnit, ...], extra: int) -> None:
     text = format_systemctl_show(units)
     names = [u.name for u in units]

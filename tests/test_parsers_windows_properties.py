@@ -30,17 +30,15 @@ from vmic.parsers.registry import (
 )
 from vmic.parsers.services import VIEW_WIDTHS, format_get_service, parse_get_service
 from vmic.parsers.vms import format_get_vm, parse_get_vm
-
-from ._windows_records import (
-    cell_texts,
-    guids,
-    json_components,
-    json_guest_services,
+from vmic.strategies import (
+    component_ids,
+    guest_service_records,
+    integration_component_records,
     registry_values,
-    table_components,
-    table_guest_services,
-    virtual_machines,
+    virtual_machine_records,
 )
+
+from ._windows_records import cell_texts, table_guest_services
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -249,7 +247,9 @@ def test_hostile_component_ids(text: str) -> None:
 @pytest.mark.parametrize("powershell", ["5.1", "7"])
 @given(data=st.data())
 def test_component_table_round_trip(locale: str, powershell: Any, data: st.DataObject) -> None:
-    records = data.draw(st.lists(table_components(locale=locale), max_size=8))
+    records = data.draw(
+        st.lists(integration_component_records(form="table", locale=locale), max_size=8)
+    )
     newline = data.draw(st.sampled_from(["\r\n", "\n"]))
     rendered = format_vm_integration_services(
         records, locale=locale, powershell=powershell, newline=newline
@@ -263,7 +263,7 @@ def test_component_table_round_trip(locale: str, powershell: Any, data: st.DataO
 def test_component_json_round_trip(
     locale: str | None, powershell: Any, names: bool, data: st.DataObject
 ) -> None:
-    records = data.draw(st.lists(json_components(locale=locale), max_size=6))
+    records = data.draw(st.lists(integration_component_records(locale=locale), max_size=6))
     rendered = format_vm_integration_services(
         records, form="json", locale=locale, powershell=powershell, enums_as_strings=names
     )
@@ -271,7 +271,7 @@ def test_component_json_round_trip(
 
 
 @pytest.mark.parametrize(("powershell", "names"), [("5.1", False), ("7", False), ("7", True)])
-@given(records=st.lists(json_guest_services(), max_size=6))
+@given(records=st.lists(guest_service_records(), max_size=6))
 def test_get_service_json_round_trip(
     powershell: Any, names: bool, records: list[GuestServiceRecord]
 ) -> None:
@@ -282,7 +282,7 @@ def test_get_service_json_round_trip(
 
 
 @pytest.mark.parametrize("powershell", ["5.1", "7"])
-@given(records=st.lists(table_guest_services(), max_size=8))
+@given(records=st.lists(guest_service_records(form="table"), max_size=8))
 def test_get_service_autosize_table_round_trip(
     powershell: Any, records: list[GuestServiceRecord]
 ) -> None:
@@ -306,7 +306,7 @@ def test_get_service_default_view_round_trip(
     )
     assert list(parse_get_service(format_get_service(fitting, powershell=powershell))) == fitting
     # ... and any text the view shows reads back to records that show the same text.
-    anything = data.draw(st.lists(table_guest_services(), max_size=8))
+    anything = data.draw(st.lists(guest_service_records(form="table"), max_size=8))
     shown = format_get_service(anything, powershell=powershell)
     assert format_get_service(parse_get_service(shown), powershell=powershell) == shown
 
@@ -316,7 +316,7 @@ def test_get_service_default_view_round_trip(
 @given(data=st.data())
 def test_get_vm_round_trip(form: Any, powershell: Any, names: bool, data: st.DataObject) -> None:
     records: list[VirtualMachineRecord] = data.draw(
-        st.lists(virtual_machines(form=form), max_size=8)
+        st.lists(virtual_machine_records(form=form), max_size=8)
     )
     rendered = format_get_vm(records, form=form, powershell=powershell, enums_as_strings=names)
     assert list(parse_get_vm(rendered)) == records
@@ -327,13 +327,15 @@ def test_reg_query_round_trip(values: list[RegistryValue], newline: str) -> None
     assert list(parse_reg_query(format_reg_query(values, newline=newline))) == values
 
 
-@given(guids(), guids())
-def test_component_id_round_trip(vm_id: str, guid: str) -> None:
-    cid = ComponentId(vm_id, guid)
+@given(component_ids())
+def test_component_id_round_trip(cid: ComponentId) -> None:
     assert parse_component_id(str(cid)) == cid
 
 
-@given(st.lists(table_components(locale="en-US"), min_size=1, max_size=4), cell_texts(max_size=6))
+@given(
+    st.lists(integration_component_records(form="table", locale="en-US"), min_size=1, max_size=4),
+    cell_texts(max_size=6),
+)
 def test_tables_survive_a_prompt_line_before_them(
     records: list[IntegrationComponentRecord], prompt: str
 ) -> None:

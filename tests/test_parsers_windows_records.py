@@ -27,8 +27,7 @@ from vmic.model.records import (
     VMState,
     expand_hive,
 )
-
-from ._windows_records import json_components
+from vmic.strategies import integration_component_records
 
 VM = "7CCA7664-91D0-40A9-9769-7809F256F603"
 HEARTBEAT = "84EAAE65-2F2E-45F5-9BB5-0E857DC8EB47"
@@ -115,7 +114,7 @@ def test_component_record_enabled_must_be_a_bool() -> None:
         IntegrationComponentRecord(vm_name="x", name="y", enabled="True")  # type: ignore[arg-type]  # the point of the test
 
 
-@given(json_components(locale=None))
+@given(integration_component_records())
 def test_parser_fast_path_builds_the_same_record_as_the_checked_constructor(
     record: IntegrationComponentRecord,
 ) -> None:
