@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import threading
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ import pytest
 
 from tests import _diagnosis_builders as b
 from vmic import IntegrationService
-from vmic.audit import AuditReport, HostResult, HostStatus, HostTarget, audit
+from vmic.audit import AuditReport, HostResult, HostStatus, HostTarget, audit, targets
 from vmic.audit._progress import TerminalProgress
 from vmic.audit.report import COLUMNS
 from vmic.diagnosis import diagnose
@@ -21,7 +22,11 @@ from vmic.errors import (
     CommandTimeoutError,
     ConfigurationError,
     ConnectionFailedError,
+    GuestCommandError,
+    InvalidRecordError,
+    KvpPoolError,
     ParseError,
+    VmicError,
 )
 from vmic.model.observations import GuestUnreachable, HostObservation
 from vmic.model.records import VMState
@@ -184,6 +189,31 @@ def test_a_failing_host_is_a_result_and_the_others_are_intact(
     ]
 
 
+class _Escape(BaseException):
+    """Not an Exception: what a library's SystemExit or GeneratorExit looks like."""
+
+
+@pytest.mark.parametrize("error", [SystemExit(3), _Escape("gone")])
+def test_a_host_that_raises_a_base_exception_fails_at_once(error: BaseException) -> None:
+    def broken_close() -> None:
+        msg = "close failed"
+        raise _Escape(msg)
+
+    hosts = [
+        HostTarget(name="bad", observe=failing(error), close=broken_close),
+        target("good"),
+    ]
+    report = audit(hosts, concurrency=1, timeout=30)
+    bad = report.result("bad")
+    assert bad is not None
+    assert bad.status is HostStatus.ERROR  # not timed out after 30 s
+    assert bad.error.startswith(type(error).__name__)
+    assert bad.duration < 5
+    good = report.result("good")
+    assert good is not None
+    assert good.status is HostStatus.OK
+
+
 def test_a_hung_host_times_out_without_holding_up_the_others(release: threading.Event) -> None:
     def hang() -> HostObservation:
         release.wait()
@@ -209,6 +239,20 @@ def test_a_hung_host_times_out_without_holding_up_the_others(release: threading.
     assert "0.2s" in hung.error
 
 
+@pytest.mark.parametrize(("timeout", "grace"), [(math.inf, 1.0), (1e300, 0.0), (30.0, math.inf)])
+def test_an_endless_deadline_waits_for_a_slow_host(
+    timeout: float, grace: float, release: threading.Event
+) -> None:
+    # The audit must wait in turns no longer than a lock accepts, not overflow it.
+    def slow() -> HostObservation:
+        release.wait(0.2)
+        return observed("slow", b.vm("a"))
+
+    report = audit([target("slow", slow), target("fast")], timeout=timeout, grace=grace)
+    assert [r.status for r in report.results] == [HostStatus.OK, HostStatus.OK]
+    assert report.exit_status == 0
+
+
 def test_guests_that_fail_are_unreachable_in_the_diagnosis() -> None:
     host = observed("hv01", b.vm("win"), b.vm("lin", guest_os="Ubuntu 22.04"), b.vm("ok"))
 
@@ -230,6 +274,46 @@ def test_guests_that_fail_are_unreachable_in_the_diagnosis() -> None:
     assert "refused the credential" in by_vm["win"].guest_detail
     assert "OSError: no route to host" in by_vm["lin"].guest_detail
     assert by_vm["ok"].findings == ()
+
+
+@pytest.mark.parametrize(
+    "windows_error",
+    [
+        GuestCommandError("vmicvss is disabled", target="vmicvss", reason="startup-disabled"),
+        InvalidRecordError(field="status", value=9, reason="not a Status value"),
+        KvpPoolError("record 0 is truncated", offset=2560),
+        ConnectionFailedError("PowerShell Direct: the VM refused the session"),
+    ],
+)
+def test_a_guest_of_unknown_os_reports_both_attempts(
+    windows_error: VmicError, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without a guest OS from Data Exchange the guest is asked as Windows, then as Linux.
+    def windows(executor: object, timeout: float | None) -> GuestObservation:
+        raise windows_error
+
+    def linux(executor: object, distribution: str | None, timeout: float | None) -> None:
+        msg = "ssh: connection refused"
+        raise ConnectionFailedError(msg)
+
+    monkeypatch.setattr(targets, "_windows", windows)
+    monkeypatch.setattr(targets, "_linux", linux)
+    windows_words = str(windows_error)
+    unknown = b.vm("app", guest_os=None)
+    with pytest.raises(type(windows_error)) as caught:
+        targets.guest_observation(object(), unknown)  # type: ignore[arg-type]
+    assert type(caught.value) is type(windows_error)
+    assert vars(caught.value) == vars(windows_error)  # attributes kept (offset, target...)
+    assert caught.value.__cause__ is windows_error
+    assert str(caught.value) == f"{windows_words}; as a Linux guest: ssh: connection refused"
+    target = HostTarget(
+        name="hv01",
+        observe=lambda: observed("hv01", unknown),
+        observe_guest=lambda vm: targets.guest_observation(object(), vm),  # type: ignore[arg-type]
+    )
+    assert targets.observe_guest(target, unknown) == GuestUnreachable(
+        reason=f"{windows_words}; as a Linux guest: ssh: connection refused"
+    )
 
 
 def test_guests_of_vms_that_are_off_are_not_asked() -> None:

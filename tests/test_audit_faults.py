@@ -84,10 +84,10 @@ def test_a_fault_that_passes_is_only_a_late_answer() -> None:
 @pytest.mark.parametrize(
     ("fault", "words"),
     [
-        (Fault.refused(), "refused"),
-        (Fault.authentication(), ""),
-        (Fault.timeout(), ""),
-        (Fault.garbage(), ""),
+        (Fault.refused(), "connection refused"),
+        (Fault.authentication(), "refused the credentials"),
+        (Fault.timeout(), "timed out"),
+        (Fault.garbage(), "output"),
     ],
 )
 def test_guest_faults_make_only_that_guest_unreachable(fault: Fault, words: str) -> None:
@@ -102,7 +102,8 @@ def test_guest_faults_make_only_that_guest_unreachable(fault: Fault, words: str)
     assert db is not None
     assert web is not None
     assert [f.cause for f in db.findings] == [Cause.GUEST_UNREACHABLE]
-    assert words in db.guest_detail
+    assert words in db.guest_detail  # the guest's own error, not a stand-in
+    assert words in db.findings[0].explanation
     assert web.findings == ()
     assert web.guest_view.value == "observed"
 

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import types
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 
 from tests import _diagnosis_builders as b
 from vmic.audit import CredentialResolver, InventoryError, load_inventory, parse_inventory
+from vmic.audit import inventory as inventory_module
 from vmic.audit.inventory import GuestAccess, HostEntry, guest_executor
-from vmic.errors import ConfigurationError
-from vmic.executors import Command, LocalExecutor, PowerShellDirectExecutor, Shell
+from vmic.clients import HyperVHost
+from vmic.errors import ConfigurationError, UnknownCommandError
+from vmic.executors import (
+    Command,
+    Executor,
+    FakeExecutor,
+    LocalExecutor,
+    PowerShellDirectExecutor,
+    Result,
+    Shell,
+)
 from vmic.executors.psrp import PsrpExecutor
 from vmic.executors.ssh import SshExecutor
 from vmic.model.records import VirtualMachineRecord, VMState
+from vmic.testing import FakeHyperVHost
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -323,3 +336,151 @@ def test_guest_passwords_are_asked_up_front_and_linux_accounts_never_prompt() ->
     # One prompt, for the Windows guest account shared by every host; none for "vmic"
     # (Linux, SSH keys), none for the host accounts (the environment had them).
     assert prompts == ["Password for Administrator (hv01.contoso.com): "]
+
+
+def test_linux_guests_never_get_the_windows_guest_password() -> None:
+    # VMIC_GUEST_PASSWORD is the Windows guest account's; a Linux guest (at an address the
+    # guest reports itself) gets only the variable named for its own account.
+    access = GuestAccess(
+        windows="powershell_direct", username="Administrator", linux="ssh", linux_username="vmic"
+    )
+    credentials = access.credentials(resolver({"VMIC_GUEST_PASSWORD": SECRET}), host="hv01")
+    assert credentials.windows is not None
+    assert credentials.linux is None
+    named = attrs.evolve(access, linux_password_env="VMIC_LINUX_PW")  # noqa: S106 - a variable name
+    found = named.credentials(
+        resolver({"VMIC_GUEST_PASSWORD": SECRET, "VMIC_LINUX_PW": "linux-pw"}), host="hv01"
+    ).linux
+    assert found is not None
+    assert found.password.reveal() == "linux-pw"
+
+
+@pytest.mark.parametrize(
+    ("reported", "address"),
+    [
+        ("10.1.2.3", "10.1.2.3"),
+        (" 10.1.2.3 ;192.168.0.9", "10.1.2.3"),
+        ("127.0.0.1;10.1.2.3", "10.1.2.3"),
+        ("0.0.0.0;169.254.7.7;224.0.0.1;10.9.9.9", "10.9.9.9"),
+        ("-oProxyCommand=touch /tmp/x;10.1.2.3", "10.1.2.3"),
+        ("fe80::1;10.1.2.3", "10.1.2.3"),
+    ],
+)
+def test_the_guest_reported_address_is_checked(reported: str, address: str) -> None:
+    access = GuestAccess(linux="ssh", linux_username="vmic")
+    vm = vm_with("Ubuntu 22.04", {"NetworkAddressIPv4": reported})
+    executor = guest_executor(LocalExecutor(), vm, access, access.credentials(resolver(), host="h"))
+    assert isinstance(executor, SshExecutor)
+    assert f"host={address!r}" in repr(executor)
+    executor.close()
+
+
+@pytest.mark.parametrize("reported", ["127.0.0.1", "localhost", "0.0.0.0;255.255.255.255", " ; "])
+def test_no_usable_guest_address_is_a_configuration_error(reported: str) -> None:
+    access = GuestAccess(linux="ssh", linux_username="vmic")
+    vm = vm_with("Ubuntu 22.04", {"NetworkAddressIPv4": reported})
+    with pytest.raises(ConfigurationError, match="no IPv4 address"):
+        guest_executor(LocalExecutor(), vm, access, access.credentials(resolver(), host="h"))
+
+
+class _Tracked:
+    """An executor that passes commands on and counts how often it is closed."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+        self.closed = 0
+
+    def run(self, command: Command) -> Result:
+        return self.inner.run(command)
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+@pytest.mark.parametrize("answers", [True, False])
+def test_each_guest_connection_is_closed_once_its_guest_is_read(
+    monkeypatch: pytest.MonkeyPatch, answers: bool
+) -> None:
+    lab = FakeHyperVHost("HV01")
+    lab.add_vm("web01", "Ubuntu 22.04")
+    vm = HyperVHost(lab).observe().vms[0]
+    inner: Executor = lab.guest_executor("web01") if answers else FakeExecutor()
+    opened: list[_Tracked] = []
+
+    def reach(*_: object) -> Executor:
+        opened.append(_Tracked(inner))
+        return opened[-1]
+
+    monkeypatch.setattr(inventory_module, "guest_executor", reach)
+    entry = HostEntry(
+        name="hv01", transport="local", guests=GuestAccess(linux="ssh", linux_username="vmic")
+    )
+    target = entry.target(resolver())
+    assert target.observe_guest is not None
+    if answers:
+        assert target.observe_guest(vm) is not None
+    else:
+        with pytest.raises(UnknownCommandError):
+            target.observe_guest(vm)
+    assert [tracked.closed for tracked in opened] == [1]
+
+
+@pytest.mark.parametrize("port", [0, -1, 65536, True, "22"])
+def test_ports_are_checked_whoever_builds_the_entry(port: object) -> None:
+    with pytest.raises(ConfigurationError, match="port must be a number from 1 to 65535"):
+        HostEntry(name="a", port=port)  # type: ignore[arg-type]
+
+
+def test_a_local_host_never_asks_for_a_password() -> None:
+    def ask(text: str) -> str:
+        pytest.fail(f"prompted: {text}")
+
+    secrets = CredentialResolver(environ={}, use_keyring=False, prompt=ask)
+    executor = HostEntry(name="here", transport="local", username="admin").executor(secrets)
+    assert isinstance(executor, LocalExecutor)
+
+
+def test_end_of_file_at_the_prompt_is_no_password() -> None:
+    def ask(text: str) -> str:
+        raise EOFError
+
+    secrets = CredentialResolver(environ={}, use_keyring=False, prompt=ask)
+    assert secrets.credential("audit", target="hv01") is None
+
+
+@pytest.mark.parametrize(
+    ("environ", "words"),
+    [
+        ({"VMIC_PASSWORD": "ab\udcffc"}, "$VMIC_PASSWORD cannot be used as a password"),
+        ({"HV_PW": "x\udcfe", "VMIC_PASSWORD": "fine"}, "$HV_PW cannot be used as a password"),
+    ],
+)
+def test_a_password_that_is_not_text_is_a_configuration_error(
+    environ: dict[str, str], words: str
+) -> None:
+    # os.environ holds undecodable bytes as lone surrogates, which no transport can send.
+    with pytest.raises(ConfigurationError) as info:
+        resolver(environ).credential("audit", target="hv01", env_var="HV_PW")
+    assert str(info.value).startswith(words)
+    assert "\udcff" not in str(info.value)
+    assert "\udcfe" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('[[hosts]]\nname = "hv01\\nFAKE: ok"\n', "hosts[0].name"),
+        ('[[hosts]]\nname = "hv01"\naddress = "10.0.0.1\\u0000"\n', "hosts[0].address"),
+        ('[[hosts]]\nname = "hv01"\nusername = "\\u001b[2Jadmin"\n', "hosts[0].username"),
+        ('[[hosts]]\nname = "a"\nssh_keys = ["~/.ssh/k\\r"]\n', "hosts[0].ssh_keys"),
+    ],
+)
+def test_control_characters_in_inventory_strings_are_refused(text: str, where: str) -> None:
+    with pytest.raises(InventoryError, match=rf"{re.escape(where)}: must not contain control"):
+        parse_inventory(text)
+
+
+@pytest.mark.parametrize("name", ["", " ", "hv01\nvmic: all good", "hv\x1b[31m01", None])
+def test_host_names_are_one_line_of_text_whoever_builds_the_entry(name: object) -> None:
+    with pytest.raises(ConfigurationError, match="a host name must be non-empty text"):
+        HostEntry(name=name)  # type: ignore[arg-type]

@@ -214,7 +214,12 @@ def test_doctor_other_formats(capsys: pytest.CaptureFixture[str], output_format:
         (("doctor",), "give --host NAME"),
         (("doctor", "--lab", "demo", "--vm", "nope"), "no VM named exactly 'nope'"),
         (("doctor", "--lab", "demo", "--host", "HV99"), "no host 'HV99'"),
-        (("doctor", "--host", "hv01", "--password", SECRET), "unrecognized arguments"),
+        (("doctor", "--host", "hv01", "--password", SECRET), "unrecognized arguments: --password"),
+        (
+            ("doctor", "--host", "hv01", f"--password={SECRET}"),
+            "unrecognized arguments: --password",
+        ),
+        (("doctor", "--lab", "demo", SECRET), "unrecognized arguments: (1 value not shown)"),
         (("doctor", "--lab", "demo", "--feature", "teleport"), "invalid choice: 'teleport'"),
     ],
 )
@@ -224,6 +229,8 @@ def test_doctor_usage_errors_are_one_line_exit_2(argv: tuple[str, ...], words: s
     assert out == ""
     assert words in err
     assert err.startswith("vmic")
+    assert err.count("\n") == 1
+    assert SECRET not in err
 
 
 def test_doctor_unreachable_host_exits_3_and_never_shows_the_password() -> None:

@@ -6,11 +6,13 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 import pytest
 
 from vmic.cli import main
+from vmic.executors.ssh import SshExecutor
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -122,6 +124,57 @@ def test_manage_usage_errors_exit_2(argv: tuple[str, ...], words: str) -> None:
     assert err.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("--timeout", "inf", "must be a number of seconds more than 0, not 'inf'"),
+        ("--timeout", "nan", "must be a number of seconds more than 0, not 'nan'"),
+        ("--timeout", "-1", "must be a number of seconds more than 0, not '-1'"),
+        ("--timeout", "soon", "must be a number of seconds more than 0, not 'soon'"),
+        ("--port", "0", "must be a port number from 1 to 65535, not '0'"),
+        ("--port", "70000", "must be a port number from 1 to 65535, not '70000'"),
+        ("--port", "ssh", "must be a port number from 1 to 65535, not 'ssh'"),
+    ],
+)
+@pytest.mark.parametrize("command", ["doctor", "enable"])
+def test_bad_timeouts_and_ports_are_usage_errors(
+    command: str, option: str, value: str, words: str
+) -> None:
+    # `--timeout inf` once passed the CLI and made every host fail ("unreachable", exit 3);
+    # `--port 0` silently became the default port.
+    extra = ("--vm", "dc01", "vss") if command == "enable" else ()
+    status, out, err = run(
+        command, "--host", "127.0.0.1", "--transport", "ssh", "--no-prompt", "--no-keyring",
+        option, value, *extra,
+    )  # fmt: skip
+    assert status == 2
+    assert out == ""
+    assert f"argument {option}: {words}" in err
+    assert err.count("\n") == 1
+
+
+def test_manage_closes_its_connection(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed: list[SshExecutor] = []
+    original = SshExecutor.close
+
+    def close(self: SshExecutor) -> None:
+        closed.append(self)
+        original(self)
+
+    monkeypatch.setattr(SshExecutor, "close", close)
+    port = str(closed_port())
+    status, _, err = in_process(
+        capsys, "enable", "--host", "127.0.0.1", "--transport", "ssh", "--port", port,
+        "--no-keyring", "--no-prompt", "--vm", "web01", "vss",
+    )  # fmt: skip
+    assert status == 3
+    assert "could not connect" in err
+    assert len(closed) == 1
+    assert not [t for t in threading.enumerate() if t.name == f"vmic-ssh-127.0.0.1:{port}"]
+
+
 def test_manage_unreachable_host_exits_3() -> None:
     status, out, err = run(
         "enable", "--host", "127.0.0.1", "--transport", "ssh", "--port", str(closed_port()),
@@ -161,7 +214,16 @@ def test_audit_inventory_of_unreachable_hosts_exits_3(tmp_path: Path) -> None:
             "hosts[0].password: an inventory holds no passwords",
         ),
         ('[[hosts]]\nname = "a"\n', ("--concurrency", "0"), "--concurrency must be at least 1"),
-        ('[[hosts]]\nname = "a"\n', ("--timeout", "0"), "--timeout must be more than 0"),
+        (
+            '[[hosts]]\nname = "a"\n',
+            ("--timeout", "0"),
+            "argument --timeout: must be a number of seconds more than 0, not '0'",
+        ),
+        (
+            '[[hosts]]\nname = "a"\n',
+            ("--timeout", "inf"),
+            "argument --timeout: must be a number of seconds more than 0, not 'inf'",
+        ),
     ],
 )
 def test_audit_usage_errors_exit_2(

@@ -409,6 +409,31 @@ def test_output_cut_short_is_a_parse_error() -> None:
         HyperVHost(Cut()).observe()
 
 
+@pytest.mark.parametrize(
+    ("detail", "error"),
+    [
+        ("0", VMNotFoundError),
+        ("3", AmbiguousVMError),
+        ("\u00b2", ParseError),
+        ("1", ParseError),
+        ("many", ParseError),
+        ("", ParseError),
+    ],
+)
+def test_the_vm_count_a_change_reports_is_read_strictly(
+    detail: str, error: type[Exception]
+) -> None:
+    # A count that is no count must not pass for "not found", nor escape as a ValueError.
+    class Refusing:
+        def run(self, command: Command) -> Result:
+            stdout = f"<<vmic:error>>\nvm-count {detail}\n<<vmic:end>>\n"
+            return Result(command, stdout=stdout, stderr="", exit_code=3, duration=0)
+
+    with pytest.raises(error) as info:
+        HyperVHost(Refusing()).enable("vm0000", GSI)
+    assert type(info.value) is error
+
+
 def test_fault_for_a_number_of_commands_then_recovery() -> None:
     lab = _lab(1, fault=Fault.refused(times=2))
     client = HyperVHost(lab)

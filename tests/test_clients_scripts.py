@@ -76,6 +76,73 @@ def test_powershell_scripts_read_only_their_own_parameters(name: str) -> None:
     assert outside == PARAMETERS[name]
 
 
+# The parameters each POSIX script reads (as "$Name", always inside double quotes).
+POSIX_PARAMETERS = {
+    "LINUX_OBSERVE": {"Units"},
+    "LINUX_RELEASE": set(),
+    "LINUX_KVP_POOLS": set(),
+    "LINUX_START": {"Daemon", "Unit", "Sudo"},
+    "LINUX_STOP": {"Daemon", "Unit", "Sudo"},
+}
+
+
+def _sh_expansions(script: str) -> list[tuple[str, bool]]:
+    """Each ``$name`` / ``${name}`` of an sh script, with whether it is inside double quotes.
+
+    Follows sh quoting far enough for these scripts: backslash escapes, single quotes,
+    double quotes, comments, and ``$(...)``, inside which quoting starts afresh.
+    """
+    found: list[tuple[str, bool]] = []
+    contexts = ["plain"]
+    index = 0
+    while index < len(script):
+        char, top = script[index], contexts[-1]
+        if char == "\\":
+            index += 2
+        elif char == "'" and top != "double":
+            index = script.index("'", index + 1) + 1
+        elif char == "#" and top != "double" and (index == 0 or script[index - 1] in " \t\n"):
+            end = script.find("\n", index)
+            index = len(script) if end < 0 else end
+        elif char == '"':
+            if top == "double":
+                contexts.pop()
+            else:
+                contexts.append("double")
+            index += 1
+        elif script.startswith("$(", index):
+            contexts.append("substitution")
+            index += 2
+        elif char == ")" and top == "substitution":
+            contexts.pop()
+            index += 1
+        elif match := re.match(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", script[index:]):
+            found.append((match.group(1), top == "double"))
+            index += len(match.group(0))
+        else:
+            index += 1
+    assert contexts == ["plain"], "unbalanced quotes or $(...)"
+    return found
+
+
+def test_the_sh_expansion_reader_sees_quoting() -> None:
+    script = 'a=$X\necho "$Y $(f "$Z" $W)" \'$V\' \\$U # $T\n'
+    assert _sh_expansions(script) == [("X", False), ("Y", True), ("Z", True), ("W", False)]
+
+
+@pytest.mark.parametrize("name", sorted(POSIX_SCRIPTS))
+def test_posix_scripts_read_only_their_own_parameters_and_always_quoted(name: str) -> None:
+    expansions = _sh_expansions(POSIX_SCRIPTS[name])
+    parameters = {variable for variable, _ in expansions if not variable.startswith("vmic_")} - {
+        "PATH"
+    }
+    assert parameters == POSIX_PARAMETERS[name]
+    unquoted = [
+        variable for variable, quoted in expansions if variable in parameters and not quoted
+    ]
+    assert unquoted == [], "a parameter outside double quotes is split and globbed by sh"
+
+
 @pytest.mark.parametrize("name", sorted(POSIX_SCRIPTS))
 def test_posix_scripts_are_valid_sh(name: str) -> None:
     for shell in ("/bin/sh", "/bin/bash"):

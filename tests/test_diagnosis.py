@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 
 from tests import _diagnosis_builders as b
@@ -572,6 +573,26 @@ def test_one_vm_by_exact_name() -> None:
     with pytest.raises(VMNotFoundError, match="'we'") as caught:
         diagnose(observation, vm="we")
     assert caught.value.known == ("web", "web2")
+
+
+def test_a_guest_report_for_a_name_two_vms_share_is_not_used() -> None:
+    # Hyper-V lets two VMs share a name; guests are given by name, so a report for that
+    # name may be either one's: using it for both would blame a healthy twin.
+    web = b.vm("web")
+    twin = attrs.evolve(web, vm=attrs.evolve(web.vm, id="11111111-2222-3333-4444-555555555555"))
+    broken = b.windows_guest(
+        statuses={"vmicvss": W.STOPPED}, start_types={"vmicvss": StartType.DISABLED}
+    )
+    diagnosis = diagnose(b.host(web, twin, b.vm("db")), {"web": broken, "db": broken})
+    for shared in diagnosis.vms[:2]:
+        assert shared.findings == ()
+        assert shared.guest_view is GuestView.NOT_OBSERVED
+        assert "several VMs of this host are named 'web'" in shared.guest_detail
+        assert any("named 'web'" in note for note in shared.notes)
+        assert entry(shared, S.VSS).verdict is Verdict.FUNCTIONING  # the host's view
+    db = diagnosis.vms[2]
+    assert [f.cause for f in db.findings] == [Cause.GUEST_STARTUP_DISABLED]
+    assert db.guest_view is GuestView.OBSERVED
 
 
 # --- output ---------------------------------------------------------------------------------

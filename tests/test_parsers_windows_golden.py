@@ -527,6 +527,28 @@ def test_get_vm_powershell_7_and_whole_object() -> None:
             "State   Status\n-----   ------\nRunning Operating normally\n",
             "the table has no Name column (line 1, column 1)\n    State   Status\n    ^",
         ),
+        (
+            # Format-Table -Wrap: the rest of the Status cell is no VM named "".
+            (
+                "Name   State   Status\n----   -----   ------\nDemoVM Running Operating\n"
+                "               normally\n"
+            ),
+            (
+                "a row with no State: the rest of a wrapped line, not a VM (line 4, column 16)\n"
+                "                   normally\n                   ^"
+            ),
+        ),
+        (
+            # A terminal folded a long row: its tail starts a line of its own.
+            (
+                "Name   State   IntegrationServicesState\n----   -----   ------------------------\n"
+                "DemoVM Running Up to\ndate\n"
+            ),
+            (
+                "a row with no State: the rest of a wrapped line, not a VM (line 4, column 1)\n"
+                "    date\n    ^"
+            ),
+        ),
     ],
 )
 def test_get_vm_errors_render_the_line_and_a_caret(given: str, expected: str) -> None:

@@ -9,12 +9,15 @@ from hypothesis import strategies as st
 from vmic import (
     IntegrationService,
     OperatingSystem,
+    Product,
     StepAction,
     StepRole,
     UpdatePlan,
     plan_update,
 )
 from vmic import strategies as vst
+from vmic.diagnosis._fixes import install_daemon
+from vmic.model.linux import LinuxPackaging, all_packaging
 
 
 def _actions(plan: UpdatePlan) -> list[tuple[str, str]]:
@@ -54,6 +57,49 @@ def test_cab_fallback_is_offline_when_the_vm_is_off() -> None:
     offline = plan.steps[-1]
     assert any("Mount-VHD" in c for c in offline.commands)
     assert any("Add-WindowsPackage" in c and "-Path" in c for c in offline.commands)
+
+
+@pytest.mark.parametrize(
+    ("guest", "cab", "command"),
+    [
+        # 2013 blog post: the 6.2 cab is for Windows 8 / Server 2012, the 6.x cab for
+        # Windows 7 and earlier; the wrong one fails its version check.
+        ("Windows Server 2012", "windows6.2-", "Add-WindowsPackage -Online -PackagePath '"),
+        ("Windows 8", "windows6.2-", "Add-WindowsPackage -Online -PackagePath '"),
+        # Windows 7 / Server 2008 R2 have dism.exe but not DISM's PowerShell cmdlets.
+        ("Windows 7", "windows6.x-", "dism.exe /Online /Add-Package '/PackagePath:"),
+        ("Windows Server 2008 R2 SP1", "windows6.x-", "dism.exe /Online /Add-Package "),
+    ],
+)
+def test_online_cab_fits_the_guest(guest: str, cab: str, command: str) -> None:
+    plan = plan_update("Windows Server 2019", guest)
+    online = plan.steps[-1]
+    assert online.action is StepAction.APPLY_CAB_ONLINE
+    (line,) = online.commands
+    assert line.startswith(command)
+    assert cab in line
+    assert cab in online.detail
+    assert online.automatable
+
+
+@pytest.mark.parametrize("vm_running", [True, False])
+def test_vista_gets_its_cab_by_hand(vm_running: bool) -> None:
+    # Vista has neither DISM nor its cmdlets, and is too old for offline servicing.
+    plan = plan_update("Windows Server 2016", "Windows Vista SP2", vm_running=vm_running)
+    fallback = plan.steps[-1]
+    assert fallback.action is StepAction.APPLY_CAB_ONLINE
+    assert fallback.role is StepRole.FALLBACK
+    assert fallback.commands == ()
+    assert not fallback.automatable
+    assert "pkgmgr" in fallback.detail
+    assert "windows6.x-" in fallback.detail
+
+
+def test_offline_cab_fits_the_guest() -> None:
+    plan = plan_update("Windows Server 2016", "Windows 8", vm_running=False)
+    offline = plan.steps[-1]
+    assert offline.action is StepAction.APPLY_CAB_OFFLINE
+    assert any("windows6.2-" in c for c in offline.commands)
 
 
 def test_setup_disk_for_running_vms_on_old_hosts_is_not_automatable() -> None:
@@ -106,6 +152,33 @@ def test_linux_updates_through_the_distributions_package_manager(
     assert package in step.detail
     assert step.commands[0].startswith(command)
     assert step.requires_restart
+
+
+# What keeps each package manager from asking: a question read from a non-terminal
+# gets end of input, and the tool aborts.
+UNATTENDED = {
+    "apt-get": "-y",
+    "dnf": "-y",
+    "pacman": "--noconfirm",
+    "zypper": "--non-interactive",
+}
+
+
+@pytest.mark.parametrize("packaging", all_packaging(), ids=lambda p: p.family)
+def test_linux_package_commands_run_unattended(packaging: LinuxPackaging) -> None:
+    update = packaging.package_manager_update
+    install = install_daemon(packaging, IntegrationService.KEY_VALUE_PAIR_EXCHANGE).commands[0]
+    for command in (update, install):
+        for part in command.removeprefix("sudo ").split("&&"):
+            tool = part.split()[0]
+            if part.split()[1:2] == ["update"] and tool == "apt-get":
+                continue  # refreshing the package lists asks nothing
+            assert UNATTENDED[tool] in part.split(), command
+    plan = plan_update(
+        "Windows Server 2016", OperatingSystem(Product.LINUX, distribution=packaging.family)
+    )
+    assert plan.steps[0].commands == (update,)
+    assert plan.automatable
 
 
 @given(vst.matrix_pairs(), st.booleans())

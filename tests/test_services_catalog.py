@@ -96,12 +96,25 @@ def test_lookup_of_any_text_is_a_service_or_a_vmic_error(text: str) -> None:
 
 
 def test_names_do_not_collide_between_services() -> None:
+    # Every name lookup() knows a service by, each resolving to that service alone.
     seen: dict[str, IntegrationService] = {}
     for service in IntegrationService:
         info = service.info
-        for name in (info.english_name, *info.localized_names.values(), *info.aliases):
-            key = name.casefold()
+        names = (
+            service.value,
+            service.name,
+            info.english_name,
+            *info.localized_names.values(),
+            *info.aliases,
+            info.windows_service,
+            *info.windows_display_names,
+            *info.linux_daemons,
+        )
+        for name in names:
+            key = " ".join(name.split()).casefold()
             assert seen.setdefault(key, service) is service, name
+            assert IntegrationService.lookup(name) is service, name
+            assert IntegrationService.lookup(name.upper()) is service, name
 
 
 def test_defaults_follow_the_specification() -> None:

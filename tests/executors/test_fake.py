@@ -64,10 +64,18 @@ def test_simulated_durations_and_timeouts() -> None:
 
 
 def test_secrets_in_canned_output_are_redacted() -> None:
-    fake = FakeExecutor({"echo": lambda c: FakeResponse(stdout=f"pw={c.parameters['P']!s}")})
+    def echo(command: Command) -> FakeResponse:
+        secret = command.parameters["P"]
+        assert isinstance(secret, Secret)
+        return FakeResponse(stdout=f"pw={secret.reveal()}", stderr=f"{secret.reveal()}!")
+
+    fake = FakeExecutor({"echo": echo})
     fake.on("leak", FakeResponse(stdout="pw=hunter2-abc"))
-    command = Command(Shell.POSIX, "leak", parameters={"P": Secret("hunter2-abc")})
-    assert fake.run(command).stdout == "pw=***"
+    for script in ("leak", "echo"):
+        command = Command(Shell.POSIX, script, parameters={"P": Secret("hunter2-abc")})
+        result = fake.run(command)
+        assert result.stdout == "pw=***"
+        assert "hunter2" not in result.stderr
 
 
 def test_calls_are_recorded_from_many_threads() -> None:

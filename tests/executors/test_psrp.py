@@ -19,6 +19,7 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from pypsrp.exceptions import AuthenticationError
+from pypsrp.powershell import PowerShell
 
 from vmic.errors import (
     AuthenticationFailedError,
@@ -101,9 +102,21 @@ def test_tls_with_certificate_validation_is_the_default(
 
 def test_a_private_ca_bundle_is_used_for_validation(simulated: Simulated, tmp_path: Path) -> None:
     bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
     with PsrpExecutor("hv01", credential=CREDENTIAL, ca_bundle=bundle) as psrp:
         psrp.connect()
     assert simulated.endpoint.transport_kwargs[0]["cert_validation"] == str(bundle)
+
+
+def test_a_missing_ca_bundle_is_a_configuration_error(simulated: Simulated, tmp_path: Path) -> None:
+    # Not "could not reach WinRM", which reads as a network problem.
+    missing = tmp_path / "no-such-ca.pem"
+    with (
+        PsrpExecutor("hv01", credential=CREDENTIAL, ca_bundle=missing) as psrp,
+        pytest.raises(ConfigurationError, match=r"ca_bundle .*no-such-ca\.pem.* does not exist"),
+    ):
+        psrp.run(Command(Shell.POWERSHELL, "Get-Date"))
+    assert simulated.endpoint.transport_kwargs == []
 
 
 def test_skipping_tls_validation_warns(simulated: Simulated) -> None:
@@ -269,6 +282,20 @@ def test_deadline_stops_the_pipeline(simulated: Simulated, executor: PsrpExecuto
         Command(Shell.POWERSHELL, "Write-Output $Value", parameters={"Value": "x"})
     )
     assert again.stdout == "x\n"
+
+
+def test_an_interrupted_run_stops_its_pipeline(
+    simulated: Simulated, executor: PsrpExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(self: PowerShell, timeout: int | None = None) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(PowerShell, "poll_invoke", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        executor.run(Command(Shell.POWERSHELL, "hang", timeout=60))
+    assert "ctrl_c" in [code for _, code in simulated.endpoint.signals]
+    monkeypatch.undo()
+    assert executor.run(Command(Shell.POWERSHELL, "Get-Date")).ok
 
 
 def test_concurrent_runs_share_one_pool(simulated: Simulated, executor: PsrpExecutor) -> None:

@@ -218,6 +218,30 @@ def test_selector_needs_exactly_one_of_name_or_id() -> None:
         VmSelector(name="a", id=uuid.uuid4())
     with pytest.raises(ConfigurationError):
         VmSelector.by_name("")
+    with pytest.raises(ConfigurationError):
+        VmSelector(name=42)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError):
+        VmSelector(id="7cca7664-91d0-40a9-9769-7809f256f603")  # type: ignore[arg-type]
+
+
+def test_selectors_built_directly_name_their_parameter() -> None:
+    vm_id = uuid.uuid4()
+    assert VmSelector(name="web*").parameters == {"VMName": "web*"}
+    assert VmSelector(id=vm_id).parameters == {"VMId": str(vm_id)}
+    assert not parse(VmSelector(name="web*").statement()).has_error
+
+
+@pytest.mark.parametrize(
+    "name", ["", "VMName; Remove-VM -Force #", "a b", "1st", "VM)", "$x", "x" * 101, None]
+)
+def test_names_written_into_the_script_must_be_identifiers(name: str) -> None:
+    # The parameter and the variable become `$<name>` in the script text.
+    with pytest.raises(ConfigurationError, match="not an identifier"):
+        VmSelector.by_name("web01", parameter=name)
+    with pytest.raises(ConfigurationError, match="not an identifier"):
+        VmSelector.by_id(uuid.uuid4(), parameter=name)
+    with pytest.raises(ConfigurationError, match="not an identifier"):
+        VmSelector.by_name("web01").statement(name)
 
 
 # --- POSIX ----------------------------------------------------------------------------------

@@ -6,27 +6,29 @@ import base64
 import json
 import logging
 import socket
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from vmic.errors import (
     AuthenticationFailedError,
+    CommandTimeoutError,
     ConfigurationError,
     ConnectionFailedError,
     ExecutionError,
 )
-from vmic.executors import Command, Credential, InsecureOptionWarning, Secret, Shell
+from vmic.executors import Command, Credential, InsecureOptionWarning, Result, Secret, Shell
 from vmic.executors._powershell import BOOTSTRAP, BOOTSTRAP_ARGUMENTS
 from vmic.executors.scripting import render_powershell
-from vmic.executors.ssh import SshExecutor, remote_command
+from vmic.executors.ssh import SshExecutor, _split_pid, remote_command
 
 from .fakepwsh import install_fake_pwsh
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from .conftest import SshServer
 
 ECHO = Command(Shell.POSIX, "printf '%s' \"$V\"", parameters={"V": "hello"})
@@ -196,3 +198,103 @@ def test_signal_deaths_report_128_plus_the_signal(sshd: SshServer) -> None:
     with sshd.executor() as executor:
         result = executor.run(Command(Shell.POSIX, "kill -TERM $$"))
     assert result.exit_code == 128 + 15
+
+
+def _hang(pid_file: Path, *, timeout: float) -> Command:
+    return Command(
+        Shell.POSIX,
+        'echo started\necho $$ > "$PidFile"\nsleep 600 &\necho $! >> "$PidFile"\nwait',
+        parameters={"PidFile": str(pid_file)},
+        timeout=timeout,
+    )
+
+
+def _started(pid_file: Path) -> list[int]:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if pid_file.exists() and len(pid_file.read_text().split()) == 2:
+            return [int(pid) for pid in pid_file.read_text().split()]
+        time.sleep(0.05)
+    pytest.fail("the hanging command did not start")
+
+
+def _gone(pids: list[int]) -> bool:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{pid}").exists() for pid in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_close_stops_commands_still_running(sshd: SshServer, tmp_path: Path) -> None:
+    pid_file = tmp_path / "pids"
+    executor = sshd.executor()
+    outcome: list[BaseException | Result] = []
+
+    def run() -> None:
+        try:
+            outcome.append(executor.run(_hang(pid_file, timeout=60)))
+        except BaseException as error:  # noqa: BLE001 - recorded for the assertion
+            outcome.append(error)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    pids = _started(pid_file)
+    began = time.monotonic()
+    executor.close()
+    worker.join(timeout=20)
+    assert not worker.is_alive(), "run() still waits on the closed executor"
+    assert time.monotonic() - began < 20
+    (error,) = outcome
+    assert isinstance(error, ExecutionError)
+    assert "closed" in str(error)
+    assert _gone(pids), "the remote processes outlived close()"
+
+
+def test_the_timeout_counts_the_wait_for_a_free_channel(sshd: SshServer, tmp_path: Path) -> None:
+    with sshd.executor(max_sessions=1) as executor, ThreadPoolExecutor(max_workers=1) as pool:
+        busy = pool.submit(executor.run, _hang(tmp_path / "pids", timeout=6))
+        _started(tmp_path / "pids")
+        began = time.monotonic()
+        with pytest.raises(CommandTimeoutError, match="before it started") as info:
+            executor.run(Command(Shell.POSIX, "echo late", timeout=0.5))
+        assert time.monotonic() - began < 3
+        assert info.value.timeout == 0.5
+        with pytest.raises(CommandTimeoutError):
+            busy.result()
+
+
+@pytest.mark.parametrize(
+    "powershell",
+    [
+        "C:\\Program Files\\PowerShell\\7\\pwsh.exe",
+        "pwsh; rm -rf ~",
+        "pwsh & calc",
+        "$(id)",
+        "pwsh\n",
+        '"pwsh"',
+        "%COMSPEC%",
+        "",
+    ],
+)
+def test_the_remote_powershell_is_one_plain_word(powershell: str) -> None:
+    with pytest.raises(ConfigurationError, match="plain executable"):
+        SshExecutor("h", powershell=powershell)
+    with pytest.raises(ConfigurationError, match="plain executable"):
+        remote_command(Command(Shell.POWERSHELL, "Get-VM"), powershell=powershell)
+
+
+@pytest.mark.parametrize("powershell", ["pwsh", "powershell", "C:/PS7/pwsh.exe", "/opt/pwsh-7.4"])
+def test_plain_powershell_names_start_the_remote_command(powershell: str) -> None:
+    line = remote_command(Command(Shell.POWERSHELL, "Get-VM"), powershell=powershell)
+    assert line.split()[0] == powershell
+    SshExecutor("h", powershell=powershell).close()
+
+
+@pytest.mark.parametrize(
+    ("reported", "pid"), [(b"0", None), (b"1", None), (b"2", 2), (b"4242", 4242)]
+)
+def test_process_ids_0_and_1_are_never_signalled(reported: bytes, pid: int | None) -> None:
+    # `kill -KILL -1` would signal every process of the account.
+    assert _split_pid(b"vmic-pid:" + reported + b"\nreal error\n") == (pid, b"real error\n")

@@ -24,6 +24,8 @@ import os
 import threading
 from typing import TYPE_CHECKING, Final
 
+from vmic.errors import ConfigurationError, UnsafeValueError
+from vmic.executors._checks import check_text
 from vmic.executors.command import Credential, Secret
 
 if TYPE_CHECKING:
@@ -105,7 +107,7 @@ class CredentialResolver:
         """The password of *username* on *target*, or None (see the module docstring)."""
         for name in (env_var, default_env):
             if name and self._environ.get(name):
-                return Secret(self._environ[name])
+                return _secret(self._environ[name], f"${name}")
         found = self._keyring(f"{username}@{target}")
         if found is not None:
             return found
@@ -115,8 +117,11 @@ class CredentialResolver:
                 return self._cache[key]
             secret = self._keyring(username)
             if secret is None and prompt and self._prompt is not None:
-                text = self._prompt(f"Password for {username} ({target}): ")
-                secret = Secret(text) if text else None
+                try:
+                    text = self._prompt(f"Password for {username} ({target}): ")
+                except EOFError:  # Ctrl+D at the prompt: no password, as an empty answer
+                    text = ""
+                secret = _secret(text, "the typed password") if text else None
             if secret is not None or prompt:
                 self._cache[key] = secret
             return secret
@@ -132,4 +137,23 @@ class CredentialResolver:
             value = keyring.get_password(self._service, user)
         except Exception:  # noqa: BLE001 - no usable backend is the same as no entry
             return None
-        return Secret(value) if isinstance(value, str) and value else None
+        if not isinstance(value, str) or not value:
+            return None
+        return _secret(value, f"the keyring entry {self._service}/{user}")
+
+
+def _secret(value: str, source: str) -> Secret:
+    """*value* as a Secret, if it can be sent anywhere.
+
+    Raises:
+        vmic.ConfigurationError: It holds a NUL or text that is not UTF-8 (undecodable
+            bytes in an environment variable); the message names *source*, never the value.
+    """
+    try:
+        check_text(value, what=source)
+    except UnsafeValueError:
+        raise ConfigurationError(
+            f"{source} cannot be used as a password: it holds a NUL character or bytes that "
+            "are not UTF-8"
+        ) from None
+    return Secret(value)

@@ -28,7 +28,9 @@ the environment, the system keyring or a prompt (:mod:`vmic.audit.credentials`).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import ipaddress
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
@@ -42,10 +44,11 @@ from vmic.errors import ConfigurationError
 if TYPE_CHECKING:
     from vmic.executors.command import Credential
     from vmic.executors.protocol import Executor
-    from vmic.model.observations import VMObservation
+    from vmic.model.observations import GuestObservation, VMObservation
 
 __all__ = [
     "GUEST_ACCESS",
+    "PSRP_AUTHS",
     "TRANSPORTS",
     "GuestAccess",
     "GuestCredentials",
@@ -61,7 +64,8 @@ TRANSPORTS: Final = ("psrp", "ssh", "local")
 #: How vmic reaches guests: Windows through PowerShell Direct, Linux over SSH, or not at all.
 GUEST_ACCESS: Final = {"windows": ("powershell_direct", "none"), "linux": ("ssh", "none")}
 _SECRET_KEYS: Final = frozenset({"password", "passphrase", "secret", "token"})
-_PSRP_AUTHS: Final = ("negotiate", "kerberos", "ntlm", "credssp", "basic", "certificate")
+#: PSRP authentication protocols (:data:`vmic.executors.psrp.PsrpAuth`, without loading pypsrp).
+PSRP_AUTHS: Final = ("negotiate", "kerberos", "ntlm", "credssp", "basic", "certificate")
 
 
 class InventoryError(ConfigurationError):
@@ -82,6 +86,22 @@ class InventoryError(ConfigurationError):
 _v = attrs.validators
 
 
+def _check_name(_instance: object, _attribute: object, value: str) -> None:
+    checked: object = value
+    if not isinstance(checked, str) or not checked.strip() or not _printable(checked):
+        raise ConfigurationError(
+            f"a host name must be non-empty text without control characters, not {value!r}"
+        )
+
+
+def _check_port(_instance: object, _attribute: object, value: int | None) -> None:
+    checked: object = value
+    if checked is not None and (
+        isinstance(checked, bool) or not isinstance(checked, int) or not 0 < checked < 65536
+    ):
+        raise ConfigurationError(f"port must be a number from 1 to 65535, not {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class GuestAccess:
     """How to reach the guests of a host.
@@ -93,7 +113,9 @@ class GuestAccess:
         password_env: Environment variable with that account's password
             (default ``VMIC_GUEST_PASSWORD``).
         linux_username: SSH user for Linux guests.
-        linux_password_env: Environment variable with its password, if it uses one.
+        linux_password_env: Environment variable with its password, if it uses one
+            (no default: the Windows guests' ``VMIC_GUEST_PASSWORD`` is never offered to
+            Linux guests, whose address the guest itself reports).
         ssh_keys: Private key files for Linux guests.
         known_hosts: known_hosts file for Linux guests.
     """
@@ -116,8 +138,9 @@ class GuestAccess:
         """Look the guest accounts' passwords up now (before any worker thread runs).
 
         The Windows account may be prompted for; the Linux account never is, since SSH
-        keys are the usual way in (a password is used when the environment or the
-        keyring has one).
+        keys are the usual way in (a password is used when ``linux_password_env`` or the
+        keyring has one; never the general ``VMIC_GUEST_PASSWORD``, which is the Windows
+        account's).
         """
         windows = None
         if self.windows != "none" and self.username:
@@ -133,7 +156,7 @@ class GuestAccess:
                 self.linux_username,
                 target=host,
                 env_var=self.linux_password_env,
-                default_env=GUEST_PASSWORD_ENV,
+                default_env="",
                 prompt=False,
             )
         return GuestCredentials(windows=windows, linux=linux)
@@ -172,13 +195,13 @@ class HostEntry:
         guests: How to reach this host's guests.
     """
 
-    name: str = attrs.field(validator=_v.instance_of(str))
+    name: str = attrs.field(validator=_check_name)
     address: str | None = None
     transport: str = attrs.field(default="psrp", validator=_v.in_(TRANSPORTS))
-    port: int | None = None
+    port: int | None = attrs.field(default=None, validator=_check_port)
     username: str | None = None
     password_env: str | None = None
-    auth: str = attrs.field(default="negotiate", validator=_v.in_(_PSRP_AUTHS))
+    auth: str = attrs.field(default="negotiate", validator=_v.in_(PSRP_AUTHS))
     use_tls: bool = True
     ca_bundle: str | None = None
     ssh_keys: tuple[str, ...] = ()
@@ -191,14 +214,15 @@ class HostEntry:
         Raises:
             vmic.errors.MissingExtraError: The transport's extra is not installed.
         """
+        if self.transport == "local":
+            # No login, so no password to look up (or to prompt for).
+            from vmic.executors.local import LocalExecutor  # noqa: PLC0415 - load on use
+
+            return LocalExecutor()
         address = self.address or self.name
         credential = resolver.credential(
             self.username, target=address, env_var=self.password_env, default_env=HOST_PASSWORD_ENV
         )
-        if self.transport == "local":
-            from vmic.executors.local import LocalExecutor  # noqa: PLC0415 - load on use
-
-            return LocalExecutor()
         if self.transport == "ssh":
             from vmic.executors.ssh import SshExecutor  # noqa: PLC0415 - optional extra
 
@@ -233,11 +257,35 @@ class HostEntry:
         if not guests.enabled:
             return HostTarget.for_executor(executor, name=self.name, timeout=timeout)
         credentials = guests.credentials(resolver, host=self.name)
+        # Guests of one host are read one after the other, in one worker thread.
+        opened: list[Executor] = []
 
         def reach(vm: VMObservation) -> Executor | None:
-            return guest_executor(executor, vm, guests, credentials)
+            guest = guest_executor(executor, vm, guests, credentials)
+            if guest is not None:
+                opened.append(guest)
+            return guest
 
-        return HostTarget.for_executor(executor, name=self.name, guests=reach, timeout=timeout)
+        target = HostTarget.for_executor(executor, name=self.name, guests=reach, timeout=timeout)
+        read_guest = target.observe_guest
+        assert read_guest is not None  # noqa: S101 - for_executor was given guests
+
+        def observe_guest(vm: VMObservation) -> GuestObservation | None:
+            # Each guest's connection (an SSH session and its thread) ends with its reading.
+            try:
+                return read_guest(vm)
+            finally:
+                while opened:
+                    _close(opened.pop())
+
+        return attrs.evolve(target, observe_guest=observe_guest)
+
+
+def _close(executor: Executor) -> None:
+    closer = getattr(executor, "close", None)
+    if callable(closer):
+        with contextlib.suppress(Exception):
+            closer()
 
 
 def guest_executor(
@@ -256,7 +304,10 @@ def guest_executor(
             return None
         address = _first_address(vm)
         if address is None:
-            msg = "Data Exchange reports no IPv4 address for the guest, so SSH has nowhere to go"
+            msg = (
+                "Data Exchange reports no IPv4 address vmic can use for the guest (loopback, "
+                "link-local and malformed entries are skipped), so SSH has nowhere to go"
+            )
             raise ConfigurationError(msg)
         from vmic.executors.ssh import SshExecutor  # noqa: PLC0415 - optional extra
 
@@ -283,10 +334,25 @@ def guest_executor(
 
 
 def _first_address(vm: VMObservation) -> str | None:
-    addresses = vm.item("NetworkAddressIPv4") or ""
-    for address in addresses.split(";"):
-        if address.strip():
-            return address.strip()
+    """The first unicast IPv4 address the guest reports for itself.
+
+    The guest writes this list, so it is checked: an entry that is no address, or one
+    that would point SSH (and the guest credential) at this machine or at no machine,
+    is skipped.
+    """
+    for text in (vm.item("NetworkAddressIPv4") or "").split(";"):
+        try:
+            address = ipaddress.IPv4Address(text.strip())
+        except ValueError:
+            continue
+        if not (
+            address.is_loopback
+            or address.is_unspecified
+            or address.is_multicast
+            or address.is_link_local
+            or address.is_reserved
+        ):
+            return str(address)
     return None
 
 
@@ -432,12 +498,20 @@ def _check_keys(table: dict[str, Any], allowed: tuple[str, ...], where: str, sou
             raise InventoryError(f"unknown key{hint}", source=source, where=path)
 
 
+def _printable(value: str) -> bool:
+    # TOML escapes can put NUL, newlines or terminal escapes into a string; a host name
+    # or path holding one would split the one-line errors and reports it appears in.
+    return value.isprintable()
+
+
 def _string(table: dict[str, Any], key: str, where: str, source: str) -> str | None:
     value = table.get(key)
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
         _fail("must be a non-empty string", source, f"{where}.{key}")
+    if not _printable(value):
+        _fail("must not contain control characters", source, f"{where}.{key}")
     return value
 
 
@@ -447,6 +521,8 @@ def _strings(table: dict[str, Any], key: str, where: str, source: str) -> tuple[
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         _fail("must be a list of strings", source, f"{where}.{key}")
+    if not all(_printable(v) for v in value):
+        _fail("must not contain control characters", source, f"{where}.{key}")
     return tuple(value)
 
 
@@ -525,7 +601,7 @@ def _host(defaults: dict[str, Any], table: dict[str, Any], where: str, source: s
         port=port,
         username=_string(merged, "username", where, source),
         password_env=_string(merged, "password_env", where, source),
-        auth=_choice(merged, "auth", _PSRP_AUTHS, where, source) or "negotiate",
+        auth=_choice(merged, "auth", PSRP_AUTHS, where, source) or "negotiate",
         use_tls=use_tls,
         ca_bundle=_string(merged, "ca_bundle", where, source),
         ssh_keys=_strings(merged, "ssh_keys", where, source),

@@ -47,6 +47,8 @@ __all__ = ["ProgressCallback", "audit"]
 ProgressCallback = Callable[[int, int, HostResult], None]
 
 _RUNNING: Final = frozenset({VMState.RUNNING, VMState.RUNNING_CRITICAL})
+#: The longest single wait a lock accepts; longer deadlines are waited for in turns.
+_WAIT_MAX: Final = threading.TIMEOUT_MAX
 
 
 class _Job:
@@ -79,7 +81,8 @@ def audit(
         hosts: :class:`HostTarget` objects, or executors that reach a Hyper-V host (read
             with ``HyperVHost``, host side only).
         concurrency: Hosts asked at once (at least 1).
-        timeout: Seconds each host (and its guests) may take, from when its turn starts.
+        timeout: Seconds each host (and its guests) may take, from when its turn starts
+            (``math.inf``: the audit waits for each host as long as it takes).
         grace: Seconds the audit waits past *timeout* for an executor to report its own
             timeout before it stops waiting for the host.
         features: Features the fleet relies on (see :func:`vmic.diagnose`).
@@ -178,7 +181,9 @@ class _Runner:
                 due = first is not None and now - first >= self.guard
                 if self.finished or due:
                     break
-                self.wakeup.wait(None if first is None else first + self.guard - now)
+                # An endless (or huge) timeout must not overflow the lock's own limit.
+                left = None if first is None else min(first + self.guard - now, _WAIT_MAX)
+                self.wakeup.wait(left)
             finished, self.finished = self.finished, []
             overdue = [job for job in self.running if now - job.started >= self.guard]
             for job in overdue:
@@ -224,13 +229,15 @@ class _Runner:
                     if guest is not None:
                         with job.lock:
                             job.guests[vm.name] = guest
-        except Exception as error:  # noqa: BLE001 - any failure is this host's result
+        except BaseException as error:  # noqa: BLE001 - any failure is this host's result
+            # BaseException too (SystemExit from a library, say): a worker that died here
+            # would leave the host to be reported as timed out, a full timeout later.
             with job.lock:
                 job.error = error
         finally:
             if target.close is not None:
                 # Closing must not change the result.
-                with contextlib.suppress(Exception):
+                with contextlib.suppress(BaseException):
                     target.close()
         job.result = self._result(job, timed_out=False, end=time.monotonic())
 

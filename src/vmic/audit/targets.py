@@ -118,9 +118,20 @@ def guest_observation(
         try:
             return _linux(executor, None, timeout)
         except VmicError as linux_error:
-            raise type(windows_error)(
-                f"{one_line(windows_error)}; as a Linux guest: {one_line(linux_error)}"
-            ) from windows_error
+            message = f"{one_line(windows_error)}; as a Linux guest: {one_line(linux_error)}"
+            raise _with_message(windows_error, message) from windows_error
+
+
+def _with_message(error: VmicError, message: str) -> VmicError:
+    """A copy of *error*, type and attributes included, that says *message*.
+
+    Many vmic errors take more than a message (``KvpPoolError(message, offset=...)``,
+    ``VMNotFoundError(host, vm)``...), so the copy is not built through ``__init__``.
+    """
+    copy = type(error).__new__(type(error))
+    copy.__dict__.update(error.__dict__)
+    copy.args = (message,)
+    return copy
 
 
 def _windows(executor: Executor, timeout: float | None) -> GuestObservation:

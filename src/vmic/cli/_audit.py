@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any, Final
 from vmic.audit._progress import TerminalProgress
 from vmic.audit.inventory import load_inventory
 from vmic.audit.runner import audit
-from vmic.cli._connection import LABS, add_feature_option, features_of, lab_targets, resolver_for
+from vmic.cli._connection import (
+    LABS,
+    add_feature_option,
+    features_of,
+    lab_targets,
+    resolver_for,
+    seconds,
+)
 from vmic.cli._render import FORMATS
 from vmic.errors import ConfigurationError
 
@@ -44,7 +51,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     )
     command.add_argument(
         "--timeout",
-        type=float,
+        type=seconds,
         help=f"seconds per host, guests included (default: the inventory's, else "
         f"{DEFAULT_TIMEOUT:g})",
     )
@@ -61,8 +68,6 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 def _audit(args: argparse.Namespace) -> int:
     if args.concurrency is not None and args.concurrency < 1:
         raise ConfigurationError(f"--concurrency must be at least 1, not {args.concurrency}")
-    if args.timeout is not None and not args.timeout > 0:
-        raise ConfigurationError(f"--timeout must be more than 0 seconds, not {args.timeout}")
     if args.inventory:
         inventory = load_inventory(args.inventory)
         concurrency = args.concurrency or inventory.concurrency or DEFAULT_CONCURRENCY

@@ -3,25 +3,25 @@
 Connection options build the same :class:`~vmic.audit.inventory.HostEntry` an inventory
 line does, so one code path reaches a host whichever command asks. Passwords never come
 from the command line: ``--user`` names the account and the password comes from
-``$VMIC_PASSWORD`` (``$VMIC_GUEST_PASSWORD`` for guests), the system keyring, or a
+``$VMIC_PASSWORD`` (``$VMIC_GUEST_PASSWORD`` for Windows guests), the system keyring, or a
 prompt on a terminal.
 """
 
 from __future__ import annotations
 
+import argparse
 import getpass
+import math
 import sys
 from typing import TYPE_CHECKING, Final
 
 from vmic.audit.credentials import CredentialResolver
-from vmic.audit.inventory import TRANSPORTS, GuestAccess, HostEntry
+from vmic.audit.inventory import PSRP_AUTHS, TRANSPORTS, GuestAccess, HostEntry
 from vmic.audit.targets import HostTarget
 from vmic.errors import ConfigurationError
 from vmic.rules.features import Feature
 
 if TYPE_CHECKING:
-    import argparse
-
     from vmic.executors.protocol import Executor
     from vmic.model.observations import VMObservation
     from vmic.testing import DemoLab
@@ -33,12 +33,38 @@ __all__ = [
     "features_of",
     "host_entry",
     "lab_targets",
+    "port_number",
     "resolver_for",
+    "seconds",
 ]
 
 #: The simulated labs ``--lab`` accepts.
 LABS: Final = ("demo",)
 DEFAULT_TIMEOUT: Final = 60.0
+
+
+def seconds(text: str) -> float:
+    """``--timeout``: a finite number of seconds above 0 (argparse ``type``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        msg = f"must be a number of seconds more than 0, not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def port_number(text: str) -> int:
+    """``--port``: a TCP port, 1 to 65535 (argparse ``type``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 0 < value < 65536:
+        msg = f"must be a port number from 1 to 65535, not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def add_connection_options(parser: argparse.ArgumentParser, *, guests: bool) -> None:
@@ -56,10 +82,12 @@ def add_connection_options(parser: argparse.ArgumentParser, *, guests: bool) -> 
         help="account on the host; its password comes from $VMIC_PASSWORD, the system "
         "keyring, or a prompt (never from the command line)",
     )
-    where.add_argument("--port", type=int, help="port (default: 5986 PSRP over TLS, 22 SSH)")
+    where.add_argument(
+        "--port", type=port_number, help="port (default: 5986 PSRP over TLS, 22 SSH)"
+    )
     where.add_argument(
         "--auth",
-        choices=("negotiate", "kerberos", "ntlm", "credssp", "basic", "certificate"),
+        choices=PSRP_AUTHS,
         default="negotiate",
         help="PSRP authentication",
     )
@@ -69,7 +97,7 @@ def add_connection_options(parser: argparse.ArgumentParser, *, guests: bool) -> 
     where.add_argument("--known-hosts", help="SSH known_hosts file")
     where.add_argument(
         "--timeout",
-        type=float,
+        type=seconds,
         default=DEFAULT_TIMEOUT,
         help=f"seconds the host may take (default {DEFAULT_TIMEOUT:g})",
     )

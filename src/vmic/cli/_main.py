@@ -30,6 +30,25 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
+    def parse_args(  # type: ignore[override] # one signature is enough here
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """Parse like argparse, but never echo what was not understood.
+
+        argparse repeats unknown arguments verbatim, and the one most often typed by
+        mistake is a password (``--password hunter2``): only option names are shown.
+        """
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            names = [extra.split("=", 1)[0] for extra in extras if extra.startswith("-")]
+            values = len(extras) - len(names)
+            shown = " ".join(names)
+            if values:
+                hidden = f"{values} value{'s' if values > 1 else ''} not shown"
+                shown = f"{shown} ({hidden})" if shown else f"({hidden})"
+            self.error(f"unrecognized arguments: {shown}")
+        return parsed
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The full ``vmic`` parser."""

@@ -12,6 +12,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any, Final
 
+from vmic.audit.targets import one_line
 from vmic.cli._connection import add_connection_options, host_entry, lab_executor, resolver_for
 from vmic.cli._render import FORMATS, render_records
 from vmic.errors import CommandTimeoutError, ConfigurationError, ConnectionFailedError
@@ -72,7 +73,7 @@ def _host(args: argparse.Namespace) -> HyperVHost:
 def _toggle(args: argparse.Namespace) -> int:
     host = _host(args)
     action = host.enable if args.verb == "enable" else host.disable
-    return _run(args, lambda: action(args.vm, *args.services), checking=False)
+    return _run(args, host, lambda: action(args.vm, *args.services), checking=False)
 
 
 def _apply(args: argparse.Namespace) -> int:
@@ -84,18 +85,28 @@ def _apply(args: argparse.Namespace) -> int:
             raise ConfigurationError(f"expected SERVICE=on or SERVICE=off, not {setting!r}")
         desired[service.strip()] = word in _ON
     host = _host(args)
-    return _run(args, lambda: host.apply(args.vm, desired, check=args.check), checking=args.check)
+    return _run(
+        args, host, lambda: host.apply(args.vm, desired, check=args.check), checking=args.check
+    )
 
 
 def _run(
-    args: argparse.Namespace, change: Callable[[], tuple[Change, ...]], *, checking: bool
+    args: argparse.Namespace,
+    host: HyperVHost,
+    change: Callable[[], tuple[Change, ...]],
+    *,
+    checking: bool,
 ) -> int:
     try:
         changes = change()
     except (ConnectionFailedError, CommandTimeoutError) as error:
-        first = (str(error).strip() or type(error).__name__).splitlines()[0]
-        print(f"vmic: error: {first}", file=sys.stderr)
+        print(f"vmic: error: {one_line(error)}", file=sys.stderr)
         return EXIT_UNREACHABLE
+    finally:
+        # The connection (and, for SSH, its background thread) ends with the command.
+        closer = getattr(host.executor, "close", None)
+        if callable(closer):
+            closer()
     records = [
         {
             "vm": c.vm,

@@ -331,10 +331,11 @@ class HyperVHost:
 
     def _raise_vm_error(self, vm: str, reason: tuple[str, str]) -> None:
         word, detail = reason
-        if word == "vm-count":
-            count = int(detail) if detail.isdigit() else 0
-            if count == 0:
-                raise VMNotFoundError(self._label, vm)
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        count = int(detail) if detail.isascii() and detail.isdigit() else None
+        if word == "vm-count" and count == 0:
+            raise VMNotFoundError(self._label, vm)
+        if word == "vm-count" and count is not None and count > 1:
             raise AmbiguousVMError(self._label, vm, count)
         raise ParseError(f"the change command reported {word!r} {detail!r}")
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 from vmic.diagnosis.results import Fix
 from vmic.executors.command import Shell
 from vmic.executors.scripting import posix_quote, ps_quote
-from vmic.model.services import GuestOnlyService, IntegrationService
+from vmic.model.services import IntegrationService
 from vmic.rules.plans import PlanStep, StepAction, StepRole, StepSide, UpdatePlan
 
 if TYPE_CHECKING:
@@ -205,11 +205,6 @@ def start_daemon(
         detail="If the unit does not start, 'systemctl status' names the condition that "
         "failed; Hyper-V does not restart Linux daemons on its own.",
     )
-
-
-def guest_service_name(service: IntegrationService | GuestOnlyService) -> str:
-    """The Windows guest service name (``vmicshutdown``)."""
-    return service.info.windows_service
 
 
 def _concrete(command: str, vm_name: str, vm_id: str | None) -> str:

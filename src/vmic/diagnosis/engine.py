@@ -23,8 +23,11 @@ stopping ``vmicvmsession``, and the service starts on demand, so "stopped" is no
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final
+
+import attrs
 
 from vmic.diagnosis import _fixes
 from vmic.diagnosis._evidence import (
@@ -148,7 +151,9 @@ def diagnose(
         host: One round trip's worth of host data (``HyperVHost.observe()``).
         guests: What each guest reported, by exact VM name: a Windows or Linux guest
             observation, or :class:`~vmic.model.observations.GuestUnreachable`. A VM
-            without an entry is diagnosed from the host side only.
+            without an entry is diagnosed from the host side only, and so is a VM whose
+            name another VM of the host shares (Hyper-V allows it): the entry cannot
+            say which of them it describes.
         vm: Diagnose only the VM with exactly this name.
         features: Features you rely on. A service off by default (Guest Service
             Interface) is a finding only when one of them needs it; PowerShell Direct
@@ -169,20 +174,26 @@ def diagnose(
         chosen = (found,)
     wanted = _features(features)
     guests = guests or {}
-    return Diagnosis(
-        host=host.host,
-        host_os=host.host_os,
-        vms=tuple(
-            diagnose_vm(
-                entry,
-                guests.get(entry.name),
-                host=host.host,
-                host_os=host.host_os,
-                features=wanted,
+    shared = {name for name, count in Counter(e.name for e in host.vms).items() if count > 1}
+    results = []
+    for entry in chosen:
+        guest = guests.get(entry.name)
+        ambiguous = guest is not None and entry.name in shared
+        result = diagnose_vm(
+            entry,
+            None if ambiguous else guest,
+            host=host.host,
+            host_os=host.host_os,
+            features=wanted,
+        )
+        if ambiguous and entry.vm.state in _RUNNING_STATES:
+            why = (
+                f"several VMs of this host are named {entry.name!r}; the guest report given "
+                "under that name could be any of theirs, so it is not used"
             )
-            for entry in chosen
-        ),
-    )
+            result = attrs.evolve(result, guest_detail=why, notes=(*result.notes, why + "."))
+        results.append(result)
+    return Diagnosis(host=host.host, host_os=host.host_os, vms=tuple(results))
 
 
 def _features(features: Iterable[Feature]) -> frozenset[Feature]:

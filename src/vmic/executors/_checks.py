@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+import re
+from typing import Final, TypeVar
 
 from vmic.errors import ConfigurationError, UnsafeValueError
 
-__all__ = ["check_instance", "check_text"]
+__all__ = ["IDENTIFIER", "check_identifier", "check_instance", "check_text"]
 
 _T = TypeVar("_T")
+
+IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}\Z")
+"""A name that is a variable in PowerShell and in POSIX sh alike (at most 100 characters)."""
+
+
+def check_identifier(value: object, *, what: str) -> str:
+    """Return *value* if it is an :data:`IDENTIFIER`; raise a ConfigurationError otherwise.
+
+    For names written into script text (``$Name``), where anything else would be code.
+    """
+    if not isinstance(value, str) or not IDENTIFIER.match(value):
+        raise ConfigurationError(
+            f"{what} {value!r} is not an identifier "
+            "(letters, digits and '_', not starting with a digit, at most 100 characters)"
+        )
+    return value
 
 
 def check_instance(value: object, kind: type[_T], *, what: str) -> _T:

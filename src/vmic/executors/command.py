@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import enum
 import math
-import re
 import types
 from collections.abc import Mapping, Sequence
 from typing import Final, TypeAlias
@@ -33,7 +32,7 @@ from typing import Final, TypeAlias
 import attrs
 
 from vmic.errors import ConfigurationError, UnsafeValueError
-from vmic.executors._checks import check_text
+from vmic.executors._checks import check_identifier, check_text
 
 __all__ = ["Command", "Credential", "ParameterValue", "Secret", "Shell"]
 
@@ -100,7 +99,6 @@ class Credential:
 ParameterValue: TypeAlias = "str | bool | int | float | Secret | tuple[str, ...]"
 """A value a :class:`Command` binds by name (lists of strings are stored as tuples)."""
 
-_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}\Z")
 _INT64: Final = range(-(2**63), 2**63)
 # PowerShell automatic variables: assigning them fails or changes the engine's behaviour.
 _PS_AUTOMATIC: Final = frozenset(
@@ -163,12 +161,7 @@ def _freeze_parameters(
         )
     frozen: dict[str, ParameterValue] = {}
     for key, value in parameters.items():
-        name: object = key
-        if not isinstance(name, str) or not _NAME.match(name):
-            raise ConfigurationError(
-                f"parameter name {name!r} is not an identifier "
-                "(letters, digits and '_', not starting with a digit, at most 100 characters)"
-            )
+        name = check_identifier(key, what="parameter name")
         frozen[name] = _check_value(name, value)
     return types.MappingProxyType(frozen)
 

@@ -94,9 +94,6 @@ class FakeExecutor(Closing):
     def __repr__(self) -> str:
         return f"FakeExecutor({len(self._rules)} responses, {len(self.calls)} calls)"
 
-    def close(self) -> None:
-        """Nothing to release."""
-
     def on(
         self,
         script: str | re.Pattern[str],

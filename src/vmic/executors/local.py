@@ -76,9 +76,6 @@ class LocalExecutor(Closing):
     def __repr__(self) -> str:
         return f"LocalExecutor(posix_shell={self._posix_shell!r}, powershell={self._powershell!r})"
 
-    def close(self) -> None:
-        """Nothing to release; present so every executor can be used the same way."""
-
     def powershell_executable(self) -> str:
         """Return the PowerShell executable PowerShell commands will use.
 

@@ -35,7 +35,8 @@ import math
 import threading
 import time
 import warnings
-from typing import TYPE_CHECKING, Any, Final, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 from vmic.errors import (
     AuthenticationFailedError,
@@ -66,7 +67,6 @@ except ImportError as _exc:  # pragma: no cover - exercised only without the ext
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from pathlib import Path
 
 __all__ = ["PsrpAuth", "PsrpExecutor", "psrp_script"]
 
@@ -187,7 +187,7 @@ class PsrpExecutor(Closing):
     ) -> None:
         if credential is not None:
             check_instance(credential, Credential, what="credential")
-        if auth not in {"negotiate", "kerberos", "ntlm", "credssp", "basic", "certificate"}:
+        if auth not in get_args(PsrpAuth):
             raise ConfigurationError(f"unknown PSRP authentication {auth!r}")
         if not use_tls and auth not in _ENCRYPTING_AUTHS:
             raise ConfigurationError(
@@ -212,7 +212,9 @@ class PsrpExecutor(Closing):
         self._auth = auth
         self._use_tls = use_tls
         self._cert_validation: bool | str = (
-            False if skip_tls_verify else (str(ca_bundle) if ca_bundle is not None else True)
+            False
+            if skip_tls_verify
+            else (str(Path(ca_bundle).expanduser()) if ca_bundle is not None else True)
         )
         self._configuration_name = configuration_name
         self._connect_timeout = connect_timeout
@@ -236,6 +238,10 @@ class PsrpExecutor(Closing):
         return f"{self._host}:{self._port or (5986 if self._use_tls else 5985)}"
 
     def _make_wsman(self) -> WSMan:
+        bundle = self._cert_validation
+        if isinstance(bundle, str) and not Path(bundle).exists():
+            # Checked here, not by requests, which would report it as a connection failure.
+            raise ConfigurationError(f"the ca_bundle {bundle!r} for {self._where()} does not exist")
         credential = self._credential
         try:
             return WSMan(
@@ -383,6 +389,10 @@ class PsrpExecutor(Closing):
             with self._lock:
                 self._drop_connection()
             raise self._map_error(exc, opening=False) from exc
+        except BaseException:
+            # Interrupted (Ctrl+C in this process): the pipeline must not run on unattended.
+            self._abandon(pipeline)
+            raise
         duration = time.monotonic() - start
         exit_code = self._exit_host.pop(str(pipeline.id))
         if exit_code is None:
@@ -417,14 +427,18 @@ class PsrpExecutor(Closing):
             with self._lock:
                 pipeline.poll_invoke(timeout=wait)
 
-    def _stop(self, pipeline: PowerShell, command: Command, start: float) -> None:
+    def _abandon(self, pipeline: PowerShell) -> None:
+        """Stop *pipeline* on the host and forget it (best effort)."""
         with self._lock:
             try:
                 pipeline.stop()
             except Exception:  # noqa: BLE001 - best effort, logged
-                LOG.debug("psrp: stopping a timed-out pipeline failed", exc_info=True)
+                LOG.debug("psrp: stopping a pipeline failed", exc_info=True)
         self._exit_host.pop(str(pipeline.id))
         self._close_pipeline(pipeline)
+
+    def _stop(self, pipeline: PowerShell, command: Command, start: float) -> None:
+        self._abandon(pipeline)
         secrets = command.secrets
         raise CommandTimeoutError(
             f"command timed out after {command.timeout}s on {self._where()} and its "

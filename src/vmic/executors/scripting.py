@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from vmic.errors import ConfigurationError
-from vmic.executors._checks import check_text
+from vmic.executors._checks import check_identifier, check_text
 from vmic.executors.command import Command, ParameterValue, Secret, Shell
 
 if TYPE_CHECKING:
@@ -187,18 +187,31 @@ class VmSelector:
     Attributes:
         name: The exact VM name, or ``None`` when selecting by id.
         id: The VM id, or ``None`` when selecting by name.
-        parameter: Name of the command parameter that carries the name or id.
+        parameter: Name of the command parameter that carries the name or id
+            (default ``VMName`` or ``VMId``); an identifier, since the scripts
+            read it as ``$<parameter>``.
     """
 
     name: str | None = None
     id: uuid.UUID | None = None
-    parameter: str = attrs.field(default="", kw_only=True)
+    parameter: str = attrs.field(
+        default=attrs.Factory(
+            lambda self: "VMId" if self.id is not None else "VMName", takes_self=True
+        ),
+        kw_only=True,
+    )
 
     def __attrs_post_init__(self) -> None:
         if (self.name is None) == (self.id is None):
             msg = "a VmSelector needs exactly one of a name or an id"
             raise ConfigurationError(msg)
+        # The parameter's name is written into the script as `$<parameter>`.
+        check_identifier(self.parameter, what="parameter name")
+        if self.id is not None and not isinstance(self.id, uuid.UUID):
+            raise ConfigurationError(f"a VM id must be a uuid.UUID, not {self.id!r}")
         if self.name is not None:
+            if not isinstance(self.name, str):
+                raise ConfigurationError(f"a VM name must be a string, not {self.name!r}")
             check_text(self.name, what="VM name")
             if not self.name:
                 msg = "a VM name cannot be empty"
@@ -246,7 +259,11 @@ class VmSelector:
         $VM = @(Hyper-V\Get-VM -Id $VMId -ErrorAction SilentlyContinue)
         if ($VM.Count -ne 1) { throw ('expected one VM, found {0}' -f $VM.Count) }
         $VM = $VM[0]
+
+        Raises:
+            vmic.ConfigurationError: *variable* is not an identifier.
         """
+        check_identifier(variable, what="variable name")
         return (
             f"${variable} = {self.expression}\n"
             f"if (${variable}.Count -ne 1) {{ throw ('expected one VM, found {{0}}' -f "

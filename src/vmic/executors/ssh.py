@@ -21,16 +21,21 @@ commands; POSIX commands need a POSIX shell on the far side).
   group (``SIGKILL``, as :class:`LocalExecutor` does), so children die too. Channel signals
   alone are not enough: ``sshd`` refuses them for root logins. For PowerShell
   commands (Windows OpenSSH) the channel is closed and a ``KILL`` channel
-  signal is sent.
+  signal is sent. The timeout counts from the call: time spent waiting for a
+  free channel counts too.
 * **One connection, many commands**: the connection opens on first use and is
   reused; ``run`` is thread-safe and concurrent calls become concurrent SSH
   channels (at most ``max_sessions`` at once; OpenSSH allows 10 by default).
   asyncssh runs on a private event loop in a background thread.
+* **Closing stops what still runs**: ``close()`` stops the commands other
+  threads are still running (their remote processes too, as on a timeout);
+  those calls raise :class:`vmic.ExecutionError`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import re
 import signal
@@ -64,7 +69,6 @@ except ImportError as _exc:  # pragma: no cover - exercised only without the ext
     raise MissingExtraError(msg, extra="ssh", module="asyncssh") from _exc
 
 if TYPE_CHECKING:
-    import concurrent.futures
     import os
     from collections.abc import Callable, Coroutine, Sequence
 
@@ -80,8 +84,30 @@ the whole group.
 # Seconds allowed for stopping a timed-out command and for closing the connection.
 _STOP_SECONDS: Final = 5.0
 _PID_MARKER: Final = re.compile(rb"\Avmic-pid:(\d+)\r?\n")
+# The remote PowerShell executable is one word of the remote command line, read by
+# whatever shell the account has (sh, cmd.exe, PowerShell): only characters that
+# none of them treats specially.
+_EXECUTABLE: Final = re.compile(r"[A-Za-z0-9_.:/\\+-]{1,260}\Z")
 
 _T = TypeVar("_T")
+
+
+def check_executable(powershell: str) -> str:
+    """Return *powershell* if it is one plain word of a remote command line.
+
+    Raises:
+        vmic.ConfigurationError: It holds a space, a quote or another character
+            some remote shell (``sh``, ``cmd.exe``, PowerShell) would interpret.
+            Name the executable as it is found on the remote ``PATH``
+            (``pwsh``), or by a path without spaces.
+    """
+    checked: object = powershell
+    if not isinstance(checked, str) or not _EXECUTABLE.match(checked):
+        raise ConfigurationError(
+            f"powershell={powershell!r} is not a plain executable name or path; use letters, "
+            "digits and _ . : / \\ + - only (for example 'pwsh' or 'powershell')"
+        )
+    return powershell
 
 
 def remote_command(command: Command, *, powershell: str = "powershell") -> str:
@@ -90,10 +116,13 @@ def remote_command(command: Command, *, powershell: str = "powershell") -> str:
     >>> from vmic.executors import Command, Shell
     >>> print(remote_command(Command(Shell.POSIX, "uname")))
     exec /bin/sh -c 'echo "vmic-pid:$$" >&2; eval "$(cat)"'
+
+    Raises:
+        vmic.ConfigurationError: *powershell* is not a plain word (see :func:`check_executable`).
     """
     if command.shell is Shell.POSIX:
         return POSIX_REMOTE_COMMAND
-    return " ".join((powershell, *BOOTSTRAP_ARGUMENTS))
+    return " ".join((check_executable(powershell), *BOOTSTRAP_ARGUMENTS))
 
 
 def remote_stdin(command: Command) -> bytes:
@@ -108,6 +137,8 @@ class _LoopThread:
 
     def __init__(self, name: str) -> None:
         self.loop = asyncio.new_event_loop()
+        self._pending: set[concurrent.futures.Future[Any]] = set()
+        self._pending_lock = threading.Lock()
         self._thread = threading.Thread(target=self._main, name=name, daemon=True)
         self._thread.start()
 
@@ -116,11 +147,24 @@ class _LoopThread:
         self.loop.run_forever()
 
     def submit(self, coroutine: Coroutine[Any, Any, _T]) -> concurrent.futures.Future[_T]:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        with self._pending_lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+        return future
+
+    def _forget(self, future: concurrent.futures.Future[Any]) -> None:
+        with self._pending_lock:
+            self._pending.discard(future)
 
     def stop(self) -> None:
+        """Stop the loop; a call still waiting on it gets ``CancelledError`` instead of hanging."""
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join()
+        with self._pending_lock:
+            left = list(self._pending)
+        for future in left:
+            future.cancel()
         self.loop.close()
 
 
@@ -194,13 +238,14 @@ class SshExecutor(Closing):
         )
         self._use_agent = use_agent
         self._connect_timeout = connect_timeout
-        self._powershell = powershell
+        self._powershell = check_executable(powershell)
         self._max_sessions = max_sessions
         self._state_lock = threading.Lock()
         self._runner: _LoopThread | None = None
         self._connection: asyncssh.SSHClientConnection | None = None
         self._connect_lock: asyncio.Lock | None = None
         self._sessions: asyncio.Semaphore | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
 
     def __repr__(self) -> str:
@@ -213,22 +258,32 @@ class SshExecutor(Closing):
     def _where(self) -> str:
         return f"{self._host}:{self._port}"
 
-    def _start(self) -> _LoopThread:
+    def _call(self, function: Callable[..., Coroutine[Any, Any, _T]], *args: Any) -> _T:  # noqa: ANN401 - passed through
+        # Under the lock, so that close() cannot stop the loop between the check and the
+        # submission (the call would then wait for a loop that never runs it).
         with self._state_lock:
             if self._closed:
                 raise ExecutionError(f"{self!r} is closed")
             if self._runner is None:
                 self._runner = _LoopThread(f"vmic-ssh-{self._where}")
-            return self._runner
-
-    def _call(self, function: Callable[..., Coroutine[Any, Any, _T]], *args: Any) -> _T:  # noqa: ANN401 - passed through
-        runner = self._start()  # before creating the coroutine, which might never be awaited
-        future = runner.submit(function(*args))
+            future = self._runner.submit(self._tracked(function(*args)))
         try:
             return future.result()
+        except concurrent.futures.CancelledError:
+            raise ExecutionError(f"{self!r} was closed while the command ran") from None
         except BaseException:
             future.cancel()
             raise
+
+    async def _tracked(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
+        """Run *coroutine* as a task that close() can stop."""
+        task = asyncio.current_task()
+        assert task is not None  # noqa: S101 - always inside a task on the loop
+        self._tasks.add(task)
+        try:
+            return await coroutine
+        finally:
+            self._tasks.discard(task)
 
     def connect(self) -> None:
         """Connect and authenticate now (``run`` does it on first use).
@@ -336,49 +391,78 @@ class SshExecutor(Closing):
 
     async def _run(self, command: Command, remote: str, payload: bytes) -> Result:
         start = time.monotonic()
+        deadline = None if command.timeout is None else start + command.timeout
         connection = await self._get_connection()
-        assert self._sessions is not None  # noqa: S101 - set together with the connect lock
+        sessions = self._sessions
+        assert sessions is not None  # noqa: S101 - set together with the connect lock
+        try:
+            await asyncio.wait_for(sessions.acquire(), _remaining(deadline))
+        except TimeoutError:
+            raise self._not_started(command, start, "no SSH channel became free") from None
+        try:
+            return await self._run_in_session(connection, command, remote, payload, start)
+        finally:
+            sessions.release()
+
+    def _not_started(self, command: Command, start: float, why: str) -> CommandTimeoutError:
+        return CommandTimeoutError(
+            f"command timed out after {command.timeout}s on {self._where} before it started "
+            f"({why}): {command.summary()}",
+            command=command,
+            timeout=command.timeout or 0.0,
+            duration=time.monotonic() - start,
+        )
+
+    async def _run_in_session(
+        self,
+        connection: asyncssh.SSHClientConnection,
+        command: Command,
+        remote: str,
+        payload: bytes,
+        start: float,
+    ) -> Result:
+        deadline = None if command.timeout is None else start + command.timeout
         secrets = command.secrets
-        async with self._sessions:
-            try:
-                process = await connection.create_process(remote, encoding=None)
-            except (asyncssh.Error, OSError) as exc:
-                self._connection = None
-                reason = getattr(exc, "reason", None) or str(exc)
-                raise ConnectionFailedError(
-                    f"could not open an SSH session on {self._where}: {reason}"
-                ) from None
-            try:
-                process.stdin.write(payload)
-                process.stdin.write_eof()
-                remaining = None
-                if command.timeout is not None:
-                    remaining = max(command.timeout - (time.monotonic() - start), 0.0)
-                completed = await process.wait(timeout=remaining)
-            except asyncssh.TimeoutError as exc:
-                pid, stderr = _split_pid(_as_bytes(exc.stderr))
-                await self._stop(connection, process, pid)
-                duration = time.monotonic() - start
-                LOG.debug("ssh run timed out after %.3fs: %s", duration, command.summary())
-                raise CommandTimeoutError(
-                    f"command timed out after {command.timeout}s on {self._where} and was "
-                    f"stopped: {command.summary()}",
-                    command=command,
-                    timeout=command.timeout or 0.0,
-                    stdout=redact(decode(_as_bytes(exc.stdout)), secrets),
-                    stderr=redact(decode(stderr), secrets),
-                    duration=duration,
-                ) from None
-            except (asyncssh.Error, OSError) as exc:
-                self._connection = None
-                reason = getattr(exc, "reason", None) or str(exc)
-                raise ConnectionFailedError(
-                    f"the SSH connection to {self._where} broke: {reason}"
-                ) from None
-            except BaseException:
-                pid, _ = _split_pid(_as_bytes(process.collect_output()[1]))
-                await self._stop(connection, process, pid)
-                raise
+        try:
+            process = await asyncio.wait_for(
+                connection.create_process(remote, encoding=None), _remaining(deadline)
+            )
+        except TimeoutError:
+            raise self._not_started(command, start, "the SSH channel did not open") from None
+        except (asyncssh.Error, OSError) as exc:
+            self._connection = None
+            reason = getattr(exc, "reason", None) or str(exc)
+            raise ConnectionFailedError(
+                f"could not open an SSH session on {self._where}: {reason}"
+            ) from None
+        try:
+            process.stdin.write(payload)
+            process.stdin.write_eof()
+            completed = await process.wait(timeout=_remaining(deadline))
+        except asyncssh.TimeoutError as exc:
+            pid, stderr = _split_pid(_as_bytes(exc.stderr))
+            await self._stop(connection, process, pid)
+            duration = time.monotonic() - start
+            LOG.debug("ssh run timed out after %.3fs: %s", duration, command.summary())
+            raise CommandTimeoutError(
+                f"command timed out after {command.timeout}s on {self._where} and was "
+                f"stopped: {command.summary()}",
+                command=command,
+                timeout=command.timeout or 0.0,
+                stdout=redact(decode(_as_bytes(exc.stdout)), secrets),
+                stderr=redact(decode(stderr), secrets),
+                duration=duration,
+            ) from None
+        except (asyncssh.Error, OSError) as exc:
+            self._connection = None
+            reason = getattr(exc, "reason", None) or str(exc)
+            raise ConnectionFailedError(
+                f"the SSH connection to {self._where} broke: {reason}"
+            ) from None
+        except BaseException:
+            pid, _ = _split_pid(_as_bytes(process.collect_output()[1]))
+            await self._stop(connection, process, pid)
+            raise
         duration = time.monotonic() - start
         exit_code = _exit_code(completed)
         if exit_code is None:
@@ -424,27 +508,43 @@ class SshExecutor(Closing):
             runner, self._runner = self._runner, None
         if runner is None:
             return
-        connection, self._connection = self._connection, None
 
         async def _close() -> None:
+            # Calls still running end now; each stops its remote process on the way out.
+            running = list(self._tasks)
+            for task in running:
+                task.cancel()
+            if running:
+                await asyncio.wait(running, timeout=2 * _STOP_SECONDS)
+            connection, self._connection = self._connection, None
             if connection is not None:
                 connection.close()
-                await connection.wait_closed()
+                await asyncio.wait_for(connection.wait_closed(), _STOP_SECONDS)
 
         try:
-            runner.submit(_close()).result(timeout=_STOP_SECONDS)
+            runner.submit(_close()).result(timeout=4 * _STOP_SECONDS)
         except Exception:  # noqa: BLE001 - best effort, logged
             LOG.debug("ssh: closing the connection failed", exc_info=True)
         finally:
             runner.stop()
 
 
+def _remaining(deadline: float | None) -> float | None:
+    """Seconds left until *deadline* (None: no deadline)."""
+    return None if deadline is None else max(deadline - time.monotonic(), 0.0)
+
+
 def _split_pid(stderr: bytes) -> tuple[int | None, bytes]:
-    """Split the process-id line the POSIX wrapper writes first from the real stderr."""
+    """Split the process-id line the POSIX wrapper writes first from the real stderr.
+
+    An id of 0 or 1 is no id: ``kill -KILL -1`` would signal every process the
+    account may signal, ``-0`` the killer's own group.
+    """
     match = _PID_MARKER.match(stderr)
     if match is None:
         return None, stderr
-    return int(match[1]), stderr[match.end() :]
+    pid = int(match[1])
+    return (pid if pid > 1 else None), stderr[match.end() :]
 
 
 def _kill_script(pid: int) -> str:

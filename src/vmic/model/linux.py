@@ -53,7 +53,8 @@ class LinuxPackaging:
     Attributes:
         family: ``"debian"``, ``"ubuntu"``, ``"rhel"``, ``"arch"`` or ``"suse"``.
         packages: Packages that install the daemons.
-        package_manager_update: The command that updates kernel and daemons.
+        package_manager_update: The command that updates kernel and daemons, without
+            questions (it runs unattended: a prompt would read end of input and abort).
         daemons: Daemon binary per service.
         units: systemd unit per service (absent: the distribution ships none).
         source: Where these names come from.
@@ -87,7 +88,7 @@ _PACKAGING: Final = {
         LinuxPackaging(
             family="debian",
             packages=("hyperv-daemons",),
-            package_manager_update="apt-get update && apt-get install --only-upgrade "
+            package_manager_update="apt-get update && apt-get install -y --only-upgrade "
             "linux-image-amd64 hyperv-daemons",
             daemons={_KVP: "hv_kvp_daemon", _VSS: "hv_vss_daemon", _GSI: "hv_fcopy_daemon"},
             units={
@@ -100,7 +101,7 @@ _PACKAGING: Final = {
         LinuxPackaging(
             family="ubuntu",
             packages=("linux-cloud-tools-virtual", "linux-tools-virtual"),
-            package_manager_update="apt-get update && apt-get install --only-upgrade "
+            package_manager_update="apt-get update && apt-get install -y --only-upgrade "
             "linux-virtual linux-cloud-tools-virtual",
             daemons={_KVP: "hv_kvp_daemon", _VSS: "hv_vss_daemon", _GSI: "hv_fcopy_daemon"},
             units={
@@ -113,7 +114,7 @@ _PACKAGING: Final = {
         LinuxPackaging(
             family="rhel",
             packages=("hyperv-daemons",),
-            package_manager_update="dnf upgrade kernel hyperv-daemons",
+            package_manager_update="dnf upgrade -y kernel hyperv-daemons",
             daemons={_KVP: "hypervkvpd", _VSS: "hypervvssd", _GSI: "hypervfcopyd"},
             units={
                 _KVP: "hypervkvpd.service",
@@ -125,7 +126,7 @@ _PACKAGING: Final = {
         LinuxPackaging(
             family="arch",
             packages=("hyperv",),
-            package_manager_update="pacman -Syu linux hyperv",
+            package_manager_update="pacman -Syu --needed --noconfirm linux hyperv",
             daemons={_KVP: "hv_kvp_daemon", _VSS: "hv_vss_daemon", _GSI: "hv_fcopy_uio_daemon"},
             units={_KVP: "hv_kvp_daemon.service", _VSS: "hv_vss_daemon.service"},
             source="Arch 'hyperv' package (no unit ships for the fcopy UIO daemon)",
@@ -133,7 +134,7 @@ _PACKAGING: Final = {
         LinuxPackaging(
             family="suse",
             packages=("hyperv-tools",),
-            package_manager_update="zypper update kernel-default hyperv-tools",
+            package_manager_update="zypper --non-interactive update kernel-default hyperv-tools",
             daemons={_KVP: "hv_kvp_daemon", _VSS: "hv_vss_daemon", _GSI: "hv_fcopy_daemon"},
             units={
                 _KVP: "hv_kvp_daemon.service",

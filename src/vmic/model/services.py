@@ -262,7 +262,10 @@ def _names() -> dict[str, IntegrationService]:
             *info.linux_daemons,
         ]
         for candidate in candidates:
-            names[" ".join(candidate.split()).casefold()] = service
+            # A name two services share would silently resolve to whichever came last.
+            key = " ".join(candidate.split()).casefold()
+            if names.setdefault(key, service) is not service:
+                raise AssertionError(f"{candidate!r} names both {names[key]!r} and {service!r}")
     return names
 
 

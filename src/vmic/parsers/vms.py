@@ -11,7 +11,9 @@ Table form: any ``Get-VM`` table with a ``Name`` column, e.g. ::
 ``Id`` (or ``VMId``), ``State``, ``Status``, ``IntegrationServicesVersion`` and
 ``IntegrationServicesState`` are read when present; other columns are ignored (the
 default view's ``Version`` column is the configuration version, not this one). A
-missing state is :attr:`VMState.UNKNOWN`, a missing version None.
+missing ``State`` column gives :attr:`VMState.UNKNOWN`, a missing version None; an empty
+``State`` cell is an error, since ``Get-VM`` always shows one: such a row is the rest of
+a wrapped line, not a VM.
 
 JSON form: one object or an array, whole ``VirtualMachine`` objects or a
 ``Select-Object`` of them. ``Name`` is required. ``State`` may be a number or a name;
@@ -217,6 +219,12 @@ def _table_row(
     if vm_id is not None and columns.id is not None and _HEX_GUID.fullmatch(vm_id) is None:
         msg = "Id should be a GUID"
         raise error_at(msg, source, table.cell_offset(row, columns.id))
+    if columns.state is not None and not cells[columns.state]:
+        # Get-VM always shows a state: a row without one is the rest of a wrapped line
+        # (Format-Table -Wrap, or a terminal that folded a long row), not a VM.
+        offset, line = row
+        msg = "a row with no State: the rest of a wrapped line, not a VM"
+        raise error_at(msg, source, offset + len(line) - len(line.lstrip()))
     state = VMState.from_name(cell(columns.state)) if cell(columns.state) else VMState.UNKNOWN
     if state is VMState.UNKNOWN:
         state = _prefix_match(cell(columns.state), _STATE_NAMES, state)

@@ -127,17 +127,35 @@ _ENABLE_KVP: Final = (
     "Get-VMIntegrationService -VMName '<VMName>' | "
     f"Where-Object {{ $_.Id -like '*\\{_KVP_GUID}' }} | Enable-VMIntegrationService"
 )
-_CAB: Final = "<path>\\windows6.x-hypervintegrationservices-<arch>.cab"
-# Offline servicing of a VHD/VHDX with DISM's PowerShell cmdlets (2013 and 2015 blog posts).
-_OFFLINE_CAB_COMMANDS: Final = (
-    "Stop-VM -Name '<VMName>'",
-    "$disk = (Mount-VHD -Path '<VHDX path>' -Passthru).DiskNumber",
-    "$letter = (Get-Disk $disk | Get-Partition | Get-Volume).DriveLetter | Select-Object -Last 1",
-    f"Add-WindowsPackage -PackagePath '{_CAB}' -Path ($letter + ':\\')",
-    "Dismount-VHD -Path '<VHDX path>'",
-)
 # The offline method needs Windows 7 / Server 2008 R2 or later in the VHD (2013 blog post).
 _OFFLINE_MIN_NT: Final = (6, 1)
+# DISM's PowerShell cmdlets (Add-WindowsPackage) ship with Windows 8 / Server 2012 and later.
+_DISM_CMDLETS_MIN_NT: Final = (6, 2)
+
+
+def _cab(guest: OperatingSystem) -> str:
+    """The KB3071740 cab for *guest* (2013 blog post): one per guest generation.
+
+    "Windows6.x-HyperVIntegrationServices-x64.cab corresponds with Windows 7 and earlier
+    guests", "Windows6.2-... with Windows 8 and Server 2012 guests"; the wrong one fails
+    its version check.
+    """
+    generation = "6.2" if guest.product.nt_version == (6, 2) else "6.x"
+    return f"<path>\\windows{generation}-hypervintegrationservices-<arch>.cab"
+
+
+def _offline_cab_commands(cab: str) -> tuple[str, ...]:
+    """Offline servicing of a VHD/VHDX with DISM's cmdlets on the host (2013, 2015 posts)."""
+    return (
+        "Stop-VM -Name '<VMName>'",
+        "$disk = (Mount-VHD -Path '<VHDX path>' -Passthru).DiskNumber",
+        (
+            "$letter = (Get-Disk $disk | Get-Partition | Get-Volume).DriveLetter "
+            "| Select-Object -Last 1"
+        ),
+        f"Add-WindowsPackage -PackagePath '{cab}' -Path ($letter + ':\\')",
+        "Dismount-VHD -Path '<VHDX path>'",
+    )
 
 
 def _enable_data_exchange() -> PlanStep:
@@ -164,19 +182,10 @@ def _windows_update() -> PlanStep:
     )
 
 
-def _cab_steps(*, vm_running: bool, role: StepRole) -> Iterator[PlanStep]:
-    if vm_running:
-        yield PlanStep(
-            action=StepAction.APPLY_CAB_ONLINE,
-            role=role,
-            side=StepSide.GUEST,
-            title="Apply the integration services cab (KB3071740) inside the running guest",
-            detail="Download the cab for the guest's architecture from KB3071740 and add it "
-            "with DISM's Add-WindowsPackage, then restart the guest.",
-            commands=(f"Add-WindowsPackage -Online -PackagePath '{_CAB}'",),
-            requires_restart=True,
-        )
-    else:
+def _cab_steps(guest: OperatingSystem, *, vm_running: bool, role: StepRole) -> Iterator[PlanStep]:
+    cab = _cab(guest)
+    nt = guest.product.nt_version
+    if not vm_running and nt is not None and nt >= _OFFLINE_MIN_NT:
         yield PlanStep(
             action=StepAction.APPLY_CAB_OFFLINE,
             role=role,
@@ -184,8 +193,33 @@ def _cab_steps(*, vm_running: bool, role: StepRole) -> Iterator[PlanStep]:
             title="Apply the integration services cab (KB3071740) to the VM's VHD/VHDX offline",
             detail="With the VM off, mount its virtual disk on the host, add the cab with "
             "Add-WindowsPackage and dismount it. A VM that is running is not patched.",
-            commands=_OFFLINE_CAB_COMMANDS,
+            commands=_offline_cab_commands(cab),
         )
+        return
+    # Running, or too old to be serviced offline (the plan starts the VM first).
+    commands: tuple[str, ...] = ()
+    if nt is not None and nt >= _DISM_CMDLETS_MIN_NT:
+        how = "add it with DISM's Add-WindowsPackage"
+        commands = (f"Add-WindowsPackage -Online -PackagePath '{cab}'",)
+    elif nt is not None and nt >= _OFFLINE_MIN_NT:
+        how = "add it with dism.exe (this guest has no DISM PowerShell cmdlets)"
+        commands = (f"dism.exe /Online /Add-Package '/PackagePath:{cab}'",)
+    else:
+        how = (
+            "add it from an elevated prompt with Package Manager (pkgmgr /ip /m:<cab>): this "
+            "guest has neither DISM nor its PowerShell cmdlets"
+        )
+    yield PlanStep(
+        action=StepAction.APPLY_CAB_ONLINE,
+        role=role,
+        side=StepSide.GUEST,
+        title="Apply the integration services cab (KB3071740) inside the running guest",
+        detail=f"Download {cab.rsplit(chr(92), 1)[-1]} for the guest's architecture from "
+        f"KB3071740, {how}, then restart the guest.",
+        commands=commands,
+        automatable=bool(commands),
+        requires_restart=True,
+    )
 
 
 def _disk_steps(
@@ -214,7 +248,7 @@ def _disk_steps(
         detail="Use the cab under %windir%\\vmguest\\support\\<arch> on the host "
         "(Windows6.x-... for Windows 7 / Server 2008 R2, Windows6.2-... for Windows 8 / "
         "Server 2012) and add it to the mounted disk; the host must be newer than the guest.",
-        commands=tuple(c.replace(_CAB, "<vmguest support cab>") for c in _OFFLINE_CAB_COMMANDS),
+        commands=_offline_cab_commands("<vmguest support cab>"),
     )
     if not vm_running and offline_ok:
         yield offline
@@ -308,7 +342,7 @@ def plan_update(
             )
         steps.append(_windows_update())
         if rule.fallback is UpdateMechanism.DOWNLOAD_CENTER_CAB:
-            steps.extend(_cab_steps(vm_running=vm_running, role=StepRole.FALLBACK))
+            steps.extend(_cab_steps(guest_os, vm_running=vm_running, role=StepRole.FALLBACK))
     return UpdatePlan(
         rule=rule,
         vm_running=vm_running,

@@ -83,9 +83,6 @@ class FakeGuestExecutor(Closing):
     def __repr__(self) -> str:
         return f"FakeGuestExecutor({self.name!r})"
 
-    def close(self) -> None:
-        """Nothing to release."""
-
     @property
     def name(self) -> str:
         """``<host>/<vm>``."""

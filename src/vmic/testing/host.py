@@ -132,9 +132,6 @@ class FakeHyperVHost(Closing):
             f"powershell={self._powershell!r})"
         )
 
-    def close(self) -> None:
-        """Nothing to release; present so the host is used like any executor."""
-
     # --- settings -----------------------------------------------------------------------------
 
     @property
