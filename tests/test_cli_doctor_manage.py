@@ -11,7 +11,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from vmic.cli import main
+from vmic import IntegrationService
+from vmic.cli import _manage, main
+from vmic.errors import (
+    AuthenticationFailedError,
+    CommandFailedError,
+    CommandTimeoutError,
+    ConfigurationError,
+    ConnectionFailedError,
+    UnknownOperatingSystemError,
+    VerificationError,
+    VmicError,
+)
 from vmic.executors.ssh import SshExecutor
 
 if TYPE_CHECKING:
@@ -242,3 +253,31 @@ def test_audit_missing_inventory_exits_2() -> None:
     status, _, err = run("audit", "--inventory", "/nonexistent/fleet.toml")
     assert status == 2
     assert "cannot read the inventory" in err
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (CommandFailedError("Enable-VMIntegrationService exited 1"), 1),
+        (VerificationError("hv01", "vm1", {IntegrationService.VSS: True}, {}), 1),
+        (ConnectionFailedError("could not connect"), 3),
+        (AuthenticationFailedError("access denied"), 3),
+        (CommandTimeoutError("timed out"), 3),
+        (ConfigurationError("bad option"), 2),
+        (UnknownOperatingSystemError("Windows 97"), 2),
+    ],
+)
+def test_exit_status_follows_the_kind_of_error(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    error: VmicError,
+    status: int,
+) -> None:
+    def fail(_args: object) -> int:
+        raise error
+
+    monkeypatch.setattr(_manage, "_toggle", fail)
+    assert main(["enable", "--lab", "demo", "--vm", "dc01", "Heartbeat"]) == status
+    err = capsys.readouterr().err
+    assert err.startswith("vmic: error: ")
+    assert err.count("\n") == 1

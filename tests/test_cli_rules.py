@@ -10,6 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from vmic.cli import main
+from vmic.cli._render import emit
 
 if TYPE_CHECKING:
     import pytest
@@ -112,3 +113,21 @@ def test_plan_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "mechanism:     package manager" in out
     assert "update_linux_packages" in out
+
+
+def test_control_characters_never_reach_the_terminal_raw(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A name carrying an escape sequence (from a hostile VM name or argument) is echoed
+    # in the error line; the terminal must see it spelled out, not executed.
+    assert main(["plan", "--host", "2016", "--guest", "Windows 97\x1b[2J\r"]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "\r" not in err
+    assert "\\x1b[2J" in err
+    assert err.count("\n") == 1
+
+
+def test_emit_spells_out_control_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    emit("vm\x1b]0;owned\x07\tok\r\nnext\x9b\n")
+    assert capsys.readouterr().out == "vm\\x1b]0;owned\\x07\tok\\x0d\nnext\\x9b\n"

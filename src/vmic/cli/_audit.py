@@ -21,7 +21,7 @@ from vmic.cli._connection import (
     resolver_for,
     seconds,
 )
-from vmic.cli._render import FORMATS
+from vmic.cli._render import FORMATS, emit
 from vmic.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -89,5 +89,5 @@ def _audit(args: argparse.Namespace) -> int:
         )
     finally:
         progress.close()
-    sys.stdout.write(report.render(args.output_format))
+    emit(report.render(args.output_format))
     return report.exit_status

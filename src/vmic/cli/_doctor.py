@@ -23,7 +23,7 @@ from vmic.cli._connection import (
     lab_targets,
     resolver_for,
 )
-from vmic.cli._render import FORMATS, render_records, text_table
+from vmic.cli._render import FORMATS, emit, render_records, text_table, visible
 from vmic.diagnosis.results import service_name
 from vmic.errors import VMNotFoundError
 
@@ -65,10 +65,10 @@ def _doctor(args: argparse.Namespace) -> int:
     report = audit(targets, timeout=args.timeout, features=features_of(args))
     if args.vm is not None:
         report = _only_vm(report, args.vm)
-    sys.stdout.write(_render(report, args.output_format, verbose=args.verbose))
+    emit(_render(report, args.output_format, verbose=args.verbose))
     for failure in report.failures:
         print(
-            f"vmic: error: {failure.host}: {failure.status.value}: {failure.error}",
+            visible(f"vmic: error: {failure.host}: {failure.status.value}: {failure.error}"),
             file=sys.stderr,
         )
     return report.exit_status

@@ -1,9 +1,10 @@
 """Argument parsing, dispatch and the one-line error contract of the ``vmic`` command.
 
-Exit statuses: 0 success; 1 findings (diagnosis and audit commands); 2 usage error or
-bad input (unknown OS, unsupported combination, bad option); 3 some hosts unreachable
-(audit); 70 an unexpected internal error. Errors are one line on stderr, never a
-traceback.
+Exit statuses: 0 success; 1 findings (diagnosis and audit commands), or an operation that
+ran but failed (a command's non-zero exit, a change that did not take effect); 2 usage
+error or bad input (unknown OS, unsupported combination, bad option, bad inventory); 3 a
+host unreachable (connection refused, authentication failed, timed out); 70 an unexpected
+internal error. Errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -13,15 +14,32 @@ import sys
 from typing import TYPE_CHECKING, Final, NoReturn
 
 from vmic.cli import _audit, _doctor, _manage, _rules_commands
-from vmic.errors import VmicError
+from vmic.cli._render import visible
+from vmic.errors import (
+    CommandTimeoutError,
+    ConnectionFailedError,
+    ExecutionError,
+    VmicError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["EXIT_INTERNAL", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_FAILED", "EXIT_INTERNAL", "EXIT_UNREACHABLE", "EXIT_USAGE", "main"]
 
+EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
+EXIT_UNREACHABLE: Final = 3
 EXIT_INTERNAL: Final = 70
+
+
+def exit_status_for(error: VmicError) -> int:
+    """The exit status a vmic error ends the command with."""
+    if isinstance(error, ConnectionFailedError | CommandTimeoutError):
+        return EXIT_UNREACHABLE
+    if isinstance(error, ExecutionError):
+        return EXIT_FAILED
+    return EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -81,8 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.handler(args)
     except VmicError as error:
-        print(f"vmic: error: {_one_line(error)}", file=sys.stderr)
-        return EXIT_USAGE
+        print(f"vmic: error: {visible(_one_line(error))}", file=sys.stderr)
+        return exit_status_for(error)
     except KeyboardInterrupt:
         print("vmic: interrupted", file=sys.stderr)
         return 130
@@ -91,6 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as error:  # noqa: BLE001 - the CLI contract: one line, never a traceback
-        print(f"vmic: internal error: {type(error).__name__}: {_one_line(error)}", file=sys.stderr)
+        print(
+            f"vmic: internal error: {type(error).__name__}: {visible(_one_line(error))}",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
     return status

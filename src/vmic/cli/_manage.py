@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from vmic.audit.targets import one_line
 from vmic.cli._connection import add_connection_options, host_entry, lab_executor, resolver_for
-from vmic.cli._render import FORMATS, render_records
+from vmic.cli._render import FORMATS, emit, render_records, visible
 from vmic.errors import CommandTimeoutError, ConfigurationError, ConnectionFailedError
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def _run(
     try:
         changes = change()
     except (ConnectionFailedError, CommandTimeoutError) as error:
-        print(f"vmic: error: {one_line(error)}", file=sys.stderr)
+        print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
         return EXIT_UNREACHABLE
     finally:
         # The connection (and, for SSH, its background thread) ends with the command.
@@ -119,16 +119,16 @@ def _run(
         for c in changes
     ]
     if args.output_format == "json":
-        sys.stdout.write(json.dumps(records, indent=2) + "\n")
+        emit(json.dumps(records, indent=2) + "\n")
     elif args.output_format in {"csv", "markdown"}:
         columns = ("vm", "service", "before", "after", "changed")
-        sys.stdout.write(render_records(records, columns, args.output_format))
+        emit(render_records(records, columns, args.output_format))
     elif not changes:
-        sys.stdout.write(f"{args.vm}: nothing to change\n")
+        emit(f"{args.vm}: nothing to change\n")
     else:
         prefix = "would " if checking else ""
         for c in changes:
             verb = "enable" if c.after else "disable"
             done = verb if checking else verb + "d"
-            sys.stdout.write(f"{prefix}{done} {c.service.english_name} on {c.vm}\n")
+            emit(f"{prefix}{done} {c.service.english_name} on {c.vm}\n")
     return 0

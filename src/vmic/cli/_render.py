@@ -5,14 +5,34 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import sys
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["FORMATS", "render_records", "text_table"]
+__all__ = ["FORMATS", "emit", "render_records", "text_table", "visible"]
 
 FORMATS: Final = ("table", "markdown", "json", "csv")
+
+# Control characters other than tab and newline: a VM, service or host name that carries
+# them (ESC sequences, carriage returns, bells) must not reach the reader's terminal raw.
+_CONTROL_RE: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
+
+
+def visible(text: str) -> str:
+    r"""*text* with control characters other than tab and newline shown as ``\xNN``."""
+    return _CONTROL_RE.sub(_visible, text)
+
+
+def emit(text: str) -> None:
+    """Write command output to stdout, control characters made visible."""
+    sys.stdout.write(visible(text))
 
 
 def _cell(value: object) -> str:

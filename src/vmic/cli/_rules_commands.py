@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
-from vmic.cli._render import FORMATS, render_records
+from vmic.cli._render import FORMATS, emit, render_records
 from vmic.model.services import GuestOnlyService, IntegrationService
 from vmic.rules.export import (
     matrix_csv,
@@ -82,7 +81,7 @@ def _matrix(args: argparse.Namespace) -> int:
         text = render_records(records, _MATRIX_COLUMNS, "table") if records else ""
         if not records:
             text = matrix_markdown(args.host)
-    sys.stdout.write(text)
+    emit(text)
     return 0
 
 
@@ -95,11 +94,11 @@ def _plan(args: argparse.Namespace) -> int:
     )
     data = plan_as_dict(plan)
     if args.output_format == "json":
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0
     steps = data["steps"]
     if args.output_format == "csv":
-        sys.stdout.write(render_records(steps, _STEP_COLUMNS, "csv"))
+        emit(render_records(steps, _STEP_COLUMNS, "csv"))
         return 0
     rule = plan.rule
     header = [
@@ -113,10 +112,10 @@ def _plan(args: argparse.Namespace) -> int:
         *(f"note:          {note}" for note in rule.notes),
     ]
     if args.output_format == "markdown":
-        sys.stdout.write("\n".join(f"- {line}" for line in header) + "\n\n")
+        emit("\n".join(f"- {line}" for line in header) + "\n\n")
     else:
-        sys.stdout.write("\n".join(header) + "\n\n")
-    sys.stdout.write(render_records(steps, _STEP_COLUMNS, args.output_format))
+        emit("\n".join(header) + "\n\n")
+    emit(render_records(steps, _STEP_COLUMNS, args.output_format))
     return 0
 
 
@@ -159,5 +158,5 @@ def service_records() -> list[dict[str, Any]]:
 
 
 def _services(args: argparse.Namespace) -> int:
-    sys.stdout.write(render_records(service_records(), _SERVICE_COLUMNS, args.output_format))
+    emit(render_records(service_records(), _SERVICE_COLUMNS, args.output_format))
     return 0
