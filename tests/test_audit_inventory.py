@@ -66,7 +66,7 @@ def test_the_documented_example_loads() -> None:
         "CONTOSO\\vmic-audit",
     )
     assert hv02.ca_bundle == "/etc/pki/contoso-root.pem"
-    assert (branch.transport, branch.address, branch.username) == ("ssh", "10.20.0.5", "hvadmin")
+    assert (branch.transport, branch.address, branch.username) == ("ssh", "192.0.2.5", "hvadmin")
     assert branch.password_env == "VMIC_BRANCH_PASSWORD"  # noqa: S105 - a variable name
     assert lab.transport == "local"
     assert hv01.guests == GuestAccess(
