@@ -269,3 +269,44 @@ def test_a_daemon_is_started_and_signalled_for_real(tmp_path: Path) -> None:
     finally:
         for pid in _our_pids(daemon):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_newer_kernels_file_copy_daemon_is_found_and_driven_for_real(tmp_path: Path) -> None:
+    # Linux 6.10 replaced hv_fcopy_daemon with hv_fcopy_uio_daemon: a Debian guest with the
+    # new binary has Guest Service Interface's daemon installed, under its new name.
+    daemon = tmp_path / "hv_fcopy_uio_daemon"
+    daemon.write_text('#!/bin/bash\n( exec -a "$0" sleep 600 ) </dev/null >/dev/null 2>&1 &\n')
+    daemon.chmod(0o755)
+    env = dict(os.environ, PATH=f"{tmp_path}:{os.environ.get('PATH', '/usr/bin:/bin')}")
+    guest = LinuxGuest(LocalExecutor(env=env), distribution="debian")
+    try:
+        entry = guest.observe().daemon(GSI)
+        assert entry is not None
+        assert (entry.daemon, entry.installed, entry.running) == (
+            "hv_fcopy_uio_daemon",
+            True,
+            False,
+        )
+        assert guest.start(GSI) == "exec"
+        running = guest.observe().daemon(GSI)
+        assert running is not None
+        assert running.running
+        assert len(_our_pids(daemon)) == 1
+        assert guest.stop(GSI) == "signal"
+        for _ in range(100):
+            if not _our_pids(daemon):
+                break
+            subprocess.run(["sleep", "0.05"], check=True)
+        assert _our_pids(daemon) == []
+    finally:
+        for pid in _our_pids(daemon):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_packaging_names_the_usual_file_copy_daemon_first() -> None:
+    assert packaging_for("debian").daemon_names_for(GSI) == (
+        "hv_fcopy_daemon",
+        "hv_fcopy_uio_daemon",
+    )
+    assert packaging_for("rhel").daemon_names_for(KVP) == ("hypervkvpd",)
+    assert packaging_for("arch").daemon_names_for(IntegrationService.HEARTBEAT) == ()

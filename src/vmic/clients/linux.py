@@ -243,12 +243,19 @@ class LinuxGuest:
         else:
             # Unknown distribution: the family whose daemon is there, else upstream names.
             candidates = [*all_packaging(), packaging_for(None)]
-            present = [p for p in candidates if p.daemon_for(service) in available | running]
+            present = [
+                p
+                for p in candidates
+                if any(name in available | running for name in p.daemon_names_for(service))
+            ]
             candidates = present or [packaging_for(None)]
         packaging = candidates[0]
-        daemon = packaging.daemon_for(service)
-        if daemon is None:
+        names = packaging.daemon_names_for(service)
+        if not names:
             return None
+        # The binary this guest has (newer kernels ship another file-copy daemon), else the
+        # usual one, reported as not installed.
+        daemon = next((name for name in names if name in available | running), names[0])
         unit_name = packaging.unit_for(service)
         unit = units.get(unit_name) if unit_name is not None else None
         loaded = unit is not None and unit.load_state is UnitLoadState.LOADED
@@ -331,9 +338,15 @@ class LinuxGuest:
     def _act(self, script: str, daemon: IntegrationService | str, verb: str) -> str:
         service = _daemon_service(daemon)
         packaging = self._packaging()
-        name = packaging.daemon_for(service)
-        if name is None:  # pragma: no cover - every family names the three daemons
+        names = packaging.daemon_names_for(service)
+        if not names:  # pragma: no cover - every family names the three daemons
             raise ConfigurationError(f"{packaging.family} has no daemon for {service.english_name}")
+        name = names[0]
+        if len(names) > 1:
+            # Which of the binaries this guest has decides what to start or signal.
+            entry = self.observe().daemon(service)
+            if entry is not None and entry.installed:
+                name = entry.daemon
         sections = self._run(
             script,
             what=f"{verb} {name}",

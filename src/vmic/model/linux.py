@@ -58,6 +58,9 @@ class LinuxPackaging:
         daemons: Daemon binary per service.
         units: systemd unit per service (absent: the distribution ships none).
         source: Where these names come from.
+        alternatives: Other binaries that implement a service on some releases of the
+            family. Linux 6.10 replaced the file-copy daemon ``hv_fcopy_daemon`` with
+            ``hv_fcopy_uio_daemon``, so a guest has one or the other.
     """
 
     family: str
@@ -66,10 +69,18 @@ class LinuxPackaging:
     daemons: Mapping[IntegrationService, str]
     units: Mapping[IntegrationService, str]
     source: str
+    alternatives: Mapping[IntegrationService, tuple[str, ...]] = attrs.field(factory=dict)
 
     def daemon_for(self, service: IntegrationService) -> str | None:
         """The daemon binary for a service, or None when the kernel alone implements it."""
         return self.daemons.get(service)
+
+    def daemon_names_for(self, service: IntegrationService) -> tuple[str, ...]:
+        """Every binary that implements *service* in this family, the usual one first."""
+        usual = self.daemons.get(service)
+        if usual is None:
+            return ()
+        return (usual, *self.alternatives.get(service, ()))
 
     def unit_for(self, service: IntegrationService) -> str | None:
         """The systemd unit for a service, or None when there is none."""
@@ -97,6 +108,7 @@ _PACKAGING: Final = {
                 _GSI: "hyperv-daemons.hv-fcopy-daemon.service",
             },
             source="Debian hyperv-daemons (systemctl status output; canonical/cloud-init#505)",
+            alternatives={_GSI: ("hv_fcopy_uio_daemon",)},
         ),
         LinuxPackaging(
             family="ubuntu",
@@ -110,6 +122,7 @@ _PACKAGING: Final = {
                 _GSI: "hv-fcopy-daemon.service",
             },
             source="Ubuntu linux-cloud-tools-common units; Manage doc ps -ef sample",
+            alternatives={_GSI: ("hv_fcopy_uio_daemon",)},
         ),
         LinuxPackaging(
             family="rhel",
