@@ -491,3 +491,14 @@ def test_unreachable_guest_result_keeps_the_reason() -> None:
     (finding,) = report.findings
     assert finding.cause is Cause.GUEST_UNREACHABLE
     assert "no route" in finding.explanation
+
+
+def test_csv_report_keeps_a_formula_named_vm_as_text() -> None:
+    # A VM named like a formula would run when the CSV is opened in a spreadsheet.
+    name = '=HYPERLINK("http://example.test","x")'
+    broken = observed("hv01", b.vm(name, overrides={S.SHUTDOWN: {"enabled": False}}))
+    report = audit([target("hv01", observe=lambda: broken)])
+    (row,) = csv.DictReader(io.StringIO(report.render("csv")))
+    assert row["vm"] == "'" + name
+    assert row["host"] == "hv01"
+    assert json.loads(report.render("json"))["findings"][0]["vm"] == name

@@ -26,6 +26,7 @@ LAYERS = {
     "clients": 5,
     "testing": 6,
     "_html": 0,
+    "_csv": 0,
     "diagnosis": 7,
     "audit": 8,
     "cli": 9,

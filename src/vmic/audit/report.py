@@ -9,15 +9,14 @@ or answered with output vmic could not read).
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 import json
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from vmic import _html
+from vmic._csv import csv_text
 from vmic.diagnosis.results import Diagnosis, Finding, diagnosis_html, service_name
 
 if TYPE_CHECKING:
@@ -212,11 +211,7 @@ class AuditReport:
 
     def to_csv(self) -> str:
         """The rows of :meth:`records` as CSV with a header line."""
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.records())
-        return buffer.getvalue()
+        return csv_text(COLUMNS, ([row.get(c, "") for c in COLUMNS] for row in self.records()))
 
     def to_markdown(self) -> str:
         """A headline and a Markdown table of the rows."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import sys
 from typing import TYPE_CHECKING, Any, Final
+
+from vmic._csv import csv_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -77,11 +77,7 @@ def render_records(
     if output_format == "json":
         return json.dumps(list(records), indent=2, ensure_ascii=False) + "\n"
     if output_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([_cell(record.get(c)) for c in columns] for record in records)
-        return buffer.getvalue()
+        return csv_text(columns, ([_cell(record.get(c)) for c in columns] for record in records))
     if output_format == "markdown":
         return _markdown(records, columns)
     return text_table(records, columns)
