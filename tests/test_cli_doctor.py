@@ -7,15 +7,12 @@ The acceptance check of the issue: ``vmic doctor --lab demo`` finds every proble
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests._cli import closed_port, in_process, run
 from vmic import IntegrationService, parse_os, plan_update
-from vmic.cli import main
 from vmic.rules.causes import Cause
 from vmic.rules.plans import StepAction
 from vmic.testing import demo_lab
@@ -24,32 +21,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 SECRET = "s3cr3t-Pa55"  # noqa: S105 - a test value that must never be printed
-
-
-def run(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    """Run the CLI in a real subprocess, as a user would."""
-    done = subprocess.run(
-        [sys.executable, "-m", "vmic", *argv],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
-    return done.returncode, done.stdout, done.stderr
-
-
-def in_process(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 @pytest.fixture(scope="module")

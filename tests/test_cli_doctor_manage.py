@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import threading
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests._cli import closed_port, in_process, run
 from vmic import IntegrationService
 from vmic.cli import _manage, main
 from vmic.errors import (
@@ -27,30 +25,6 @@ from vmic.executors.ssh import SshExecutor
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "vmic", *argv],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return done.returncode, done.stdout, done.stderr
-
-
-def in_process(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 def test_enable_by_a_localized_name_on_the_german_host(capsys: pytest.CaptureFixture[str]) -> None:

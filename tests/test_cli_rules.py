@@ -5,27 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
+from tests._cli import run
 from vmic.cli import main
 from vmic.cli._render import emit
 
 if TYPE_CHECKING:
     import pytest
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    """Run the CLI in a real subprocess, as a user would."""
-    done = subprocess.run(
-        [sys.executable, "-m", "vmic", *argv],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    return done.returncode, done.stdout, done.stderr
 
 
 def test_plan_json_contract() -> None:
