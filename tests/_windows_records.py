@@ -8,30 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hypothesis import strategies as st
-
-from vmic.model.locales import ELLIPSES
 from vmic.parsers._table import cell_width
 from vmic.strategies import guest_service_records
+from vmic.strategies import table_cell_texts as cell_texts
 
 if TYPE_CHECKING:
+    from hypothesis import strategies as st
+
     from vmic.model.records import GuestServiceRecord
 
 __all__ = ["cell_texts", "table_guest_services"]
-
-# Printable text of one line: no control characters, line or paragraph separators,
-# unpaired surrogates or private use; wide CJK and combining characters are welcome.
-_LINE_CHARS = st.characters(
-    exclude_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"),
-    exclude_characters="\ufeff",
-)
-
-
-def cell_texts(*, min_size: int = 0, max_size: int = 24) -> st.SearchStrategy[str]:
-    """Text a table cell shows unchanged: one line, no outer spaces, no trailing ellipsis."""
-    return st.text(_LINE_CHARS, min_size=min_size, max_size=max_size).filter(
-        lambda s: s == s.strip() and not s.endswith(ELLIPSES)
-    )
 
 
 def table_guest_services(

@@ -128,6 +128,7 @@ __all__ = [
     "service_states",
     "start_types",
     "systemd_units",
+    "table_cell_texts",
     "update_plans",
     "update_rules",
     "virtual_machine_records",
@@ -174,7 +175,7 @@ def _line_chars() -> st.SearchStrategy[str]:
     )
 
 
-def _cell_texts(*, min_size: int = 0, max_size: int = 24) -> st.SearchStrategy[str]:
+def table_cell_texts(*, min_size: int = 0, max_size: int = 24) -> st.SearchStrategy[str]:
     """Text a table cell shows unchanged: one line, no outer spaces, no trailing ellipsis."""
     return st.text(_line_chars(), min_size=min_size, max_size=max_size).filter(
         lambda s: s == s.strip() and not s.endswith(ELLIPSES)
@@ -361,7 +362,7 @@ def _table_status(draw: st.DrawFn, locale: str) -> tuple[OperationalStatus | Non
     status = draw(st.none() | operational_statuses())
     if status is not None:
         return status, status_description(status, locale)
-    free = _cell_texts(max_size=30).filter(lambda s: status_for_description(s) is None)
+    free = table_cell_texts(max_size=30).filter(lambda s: status_for_description(s) is None)
     return None, draw(st.just("") | free)
 
 
@@ -382,11 +383,11 @@ def _table_component(draw: st.DrawFn, locale: str) -> IntegrationComponentRecord
     if service is not None:
         name = integration_service_name(service, locale)
     else:
-        name = draw(_cell_texts(max_size=20).filter(_names_none))
+        name = draw(table_cell_texts(max_size=20).filter(_names_none))
     primary, primary_text = _table_status(draw, locale)
     secondary, secondary_text = _table_status(draw, locale)
     return IntegrationComponentRecord(
-        vm_name=draw(_cell_texts(max_size=16)),
+        vm_name=draw(table_cell_texts(max_size=16)),
         name=name,
         enabled=draw(st.booleans()),
         primary_status=primary,
@@ -499,8 +500,8 @@ def guest_service_records(*, form: _Form = "json") -> st.SearchStrategy[GuestSer
         )
     return st.builds(
         GuestServiceRecord,
-        name=st.sampled_from(_GUEST_SERVICE_NAMES) | _cell_texts(),
-        display_name=_cell_texts(max_size=40),
+        name=st.sampled_from(_GUEST_SERVICE_NAMES) | table_cell_texts(),
+        display_name=table_cell_texts(max_size=40),
         status=statuses,
         display_name_truncated=st.booleans(),
     )
@@ -522,7 +523,7 @@ def virtual_machine_records(*, form: _Form = "json") -> st.SearchStrategy[Virtua
         form: ``"json"``: any text. ``"table"``: one-line cells without outer spaces.
     """
     _check_form(form)
-    text = _json_texts() if form == "json" else _cell_texts(max_size=20)
+    text = _json_texts() if form == "json" else table_cell_texts(max_size=20)
     return st.builds(
         VirtualMachineRecord,
         name=text,
@@ -540,7 +541,7 @@ _AUTO_KEY: Final = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Virtual Machine\\Au
 
 def _registry_words() -> st.SearchStrategy[str]:
     # reg.exe separates name, type and data by runs of spaces: no part may hold a type name.
-    return _cell_texts(min_size=1, max_size=20).filter(
+    return table_cell_texts(min_size=1, max_size=20).filter(
         lambda s: not any(word in REGISTRY_TYPES for word in s.split())
     )
 
@@ -1048,7 +1049,7 @@ _REASONS: Final = (
 
 def guest_unreachables() -> st.SearchStrategy[GuestUnreachable]:
     """Why a guest could not be asked: a short reason."""
-    reasons = st.sampled_from(_REASONS) | _cell_texts(min_size=1, max_size=40)
+    reasons = st.sampled_from(_REASONS) | table_cell_texts(min_size=1, max_size=40)
     return st.builds(GuestUnreachable, reason=reasons)
 
 
