@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.metadata
 import pkgutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 import vmic
 
@@ -121,3 +123,54 @@ def test_versions_agree() -> None:
     from importlib.metadata import version  # noqa: PLC0415
 
     assert vmic.__version__ == version("vmic")
+
+
+def test_distribution_metadata_names_the_license_and_the_keyring_extra() -> None:
+    metadata = importlib.metadata.metadata("vmic")
+    assert metadata.get_all("License-File") == ["LICENSE"]
+    assert (SRC.parents[1] / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    requirements = [Requirement(r) for r in metadata.get_all("Requires-Dist") or []]
+    keyring = [r for r in requirements if r.name == "keyring"]
+    assert keyring
+    assert keyring[0].marker is not None
+    assert keyring[0].marker.evaluate({"extra": "keyring"})
+    # The package index shows the description: it starts with how to install vmic.
+    description = metadata.get_payload()  # type: ignore[attr-defined]
+    assert isinstance(description, str)
+    first_block = description.split("\n\n")[1]
+    assert first_block.splitlines()[1].startswith("pip install vmic ")
+
+
+def test_importing_hypothesis_loads_no_vmic_module() -> None:
+    # vmic's hypothesis entry point must not make every `import hypothesis` pay for vmic.
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import hypothesis"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
+    assert "hypothesis" in imported
+    assert not [name for name in imported if name == "vmic" or name.startswith("vmic.")]
+
+
+def test_strategies_register_when_vmic_is_imported_before_hypothesis() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, vmic; assert 'vmic.strategies' not in sys.modules; "
+                "import hypothesis; from hypothesis import strategies as st; "
+                "assert 'vmic.strategies' in sys.modules; "
+                "print(type(st.from_type(vmic.OperatingSystem).example()).__name__)"
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "OperatingSystem"

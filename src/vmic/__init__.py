@@ -1,12 +1,15 @@
 """vmic: model, inspect and manage Hyper-V Integration Services.
 
-The core (models, the update matrix, update plans and the enablement rules) is
-imported eagerly and depends on ``attrs`` and ``packaging`` only. Parsers,
-executors, clients and the simulated lab load on first use.
+The core (errors, operating systems, the service catalog and statuses) is imported
+eagerly and depends on ``attrs`` and ``packaging`` only. Everything else (the rules,
+parsers, executors, clients, diagnosis and audits) loads on first use of its names.
 """
 
 from __future__ import annotations
 
+import importlib
+import os
+import sys
 from typing import TYPE_CHECKING, Any, Final
 
 from vmic.errors import (
@@ -191,7 +194,6 @@ def __getattr__(name: str) -> Any:  # noqa: ANN401 - a module __getattr__ return
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'vmic' has no attribute {name!r}")
-    import importlib  # noqa: PLC0415 - only on first use of a lazy name
 
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
@@ -298,3 +300,12 @@ __all__ = [
 ]
 
 __version__ = "0.1.0.dev0"
+
+
+def _register_strategies_with_hypothesis() -> None:
+    """Register vmic's strategies when hypothesis was imported before vmic (see the entry point)."""
+    if "hypothesis" in sys.modules and not os.environ.get("HYPOTHESIS_NO_PLUGINS"):
+        importlib.import_module("vmic.strategies")
+
+
+_register_strategies_with_hypothesis()

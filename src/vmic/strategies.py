@@ -1,8 +1,9 @@
 """Hypothesis strategies for vmic's public models, for property-based tests in your own suite.
 
-Installing vmic registers these with hypothesis through its ``hypothesis`` entry point, so
-``st.from_type(vmic.OperatingSystem)`` works without importing this module. Importing it
-registers them as well (for runs with ``HYPOTHESIS_NO_PLUGINS`` set).
+Installing vmic registers these with hypothesis, so ``st.from_type(vmic.OperatingSystem)``
+works without importing this module: once both vmic and hypothesis are imported, whichever
+came first (through the ``hypothesis`` entry point, which loads nothing of vmic by itself).
+Importing this module registers them as well (for runs with ``HYPOTHESIS_NO_PLUGINS`` set).
 
 Every value is valid: its constructor accepts it. Where :mod:`vmic.parsers` has a formatter
 for a model, the values also round-trip: formatting them and parsing the text gives them
@@ -19,9 +20,6 @@ Observations are consistent: a VM's components carry that VM's name and id, one 
 """
 
 from __future__ import annotations
-
-# The entry point's target has to exist before hypothesis is imported (see the hook's module).
-from vmic._strategies_hook import _hypothesis_setup_hook  # noqa: F401  # isort: skip
 
 import re
 from typing import TYPE_CHECKING, Final, Literal
