@@ -16,7 +16,7 @@ import argparse
 import math
 import time
 
-from vmic.audit import audit
+from vmic.fleet import audit
 from vmic.testing import FakeHyperVHost
 
 

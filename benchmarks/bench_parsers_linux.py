@@ -20,9 +20,9 @@ import time
 from typing import TYPE_CHECKING
 
 from vmic.errors import ParseError
-from vmic.model.linux_records import KvpRecord
-from vmic.parsers.kvp import format_kvp_pool, parse_kvp_pool
-from vmic.parsers.linux import (
+from vmic.model._linux_records import KvpRecord
+from vmic.parsers._kvp import format_kvp_pool, parse_kvp_pool
+from vmic.parsers._linux import (
     parse_compgen,
     parse_lsmod,
     parse_modules_builtin,

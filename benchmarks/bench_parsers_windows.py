@@ -18,7 +18,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from vmic import IntegrationService, OperationalStatus, StartType, WindowsServiceStatus
-from vmic.model.records import (
+from vmic.model._records import (
     ComponentId,
     GuestServiceRecord,
     IntegrationComponentRecord,
@@ -27,18 +27,18 @@ from vmic.model.records import (
     VirtualMachineRecord,
     VMState,
 )
-from vmic.parsers.component_id import parse_component_id
-from vmic.parsers.integration_services import (
+from vmic.parsers._component_id import parse_component_id
+from vmic.parsers._integration_services import (
     format_vm_integration_services,
     parse_vm_integration_services,
 )
-from vmic.parsers.registry import (
+from vmic.parsers._registry import (
     format_reg_query,
     parse_integration_services_version,
     parse_reg_query,
 )
-from vmic.parsers.services import format_get_service, parse_get_service
-from vmic.parsers.vms import format_get_vm, parse_get_vm
+from vmic.parsers._services import format_get_service, parse_get_service
+from vmic.parsers._vms import format_get_vm, parse_get_vm
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -11,22 +11,22 @@ import uuid
 from typing import TYPE_CHECKING
 
 from vmic import IntegrationService, OperationalStatus, StartType, WindowsServiceStatus, parse_os
-from vmic.model.linux import packaging_for
-from vmic.model.linux_records import (
+from vmic.model._linux import packaging_for
+from vmic.model._linux_records import (
     ModuleStatus,
     SystemdUnit,
     UnitActiveState,
     UnitFileState,
     UnitLoadState,
 )
-from vmic.model.observations import (
+from vmic.model._observations import (
     HostObservation,
     LinuxDaemonObservation,
     LinuxGuestObservation,
     VMObservation,
     WindowsGuestObservation,
 )
-from vmic.model.records import (
+from vmic.model._records import (
     ComponentId,
     GuestServiceRecord,
     IntegrationComponentRecord,
@@ -34,7 +34,7 @@ from vmic.model.records import (
     VirtualMachineRecord,
     VMState,
 )
-from vmic.model.services import GuestOnlyService
+from vmic.model._services import GuestOnlyService
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vmic.parsers._table import cell_width
-from vmic.strategies import guest_service_records
-from vmic.strategies import table_cell_texts as cell_texts
+from vmic.strategies import guest_service_records, table_cell_texts as cell_texts
 
 if TYPE_CHECKING:
     from hypothesis import strategies as st
 
-    from vmic.model.records import GuestServiceRecord
+    from vmic.model._records import GuestServiceRecord
 
 __all__ = ["cell_texts", "table_guest_services"]
 

@@ -17,24 +17,27 @@ import vmic
 
 SRC = Path(vmic.__file__).parent
 
-# model -> rules -> parsers -> executors -> clients -> testing -> diagnosis/audit -> CLI.
-# A module may import (at run time) only from its own layer or below.
+# errors/render -> model -> rules -> parsers -> executors -> clients -> connect/testing -> diagnosis
+# -> fleet -> CLI. A module imports (at run time or for types) only from its own layer or below.
 LAYERS = {
     "errors": 0,
+    "_lazy": 0,
+    "render": 0,
     "model": 1,
     "rules": 2,
     "parsers": 3,
     "executors": 4,
     "clients": 5,
+    "connect": 6,
     "testing": 6,
-    "_html": 0,
-    "_csv": 0,
     "diagnosis": 7,
-    "audit": 8,
+    "fleet": 8,
     "cli": 9,
     "__main__": 9,
     "strategies": 9,
 }
+# Only the command line may use the simulated lab (its `--lab`); the library never does.
+MAY_IMPORT_TESTING = {"cli", "testing"}
 
 
 def _layer(module: str) -> int | None:
@@ -44,28 +47,25 @@ def _layer(module: str) -> int | None:
     return LAYERS.get(parts[1])
 
 
-def _runtime_imports(tree: ast.Module) -> list[str]:
-    """Imports outside `if TYPE_CHECKING:` blocks (type-only imports may point anywhere)."""
+def _package(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if parts[0] == "vmic" and len(parts) > 1 else None
+
+
+def _imports(tree: ast.Module, module: str, *, is_package: bool) -> list[str]:
+    """Every module *module* imports: at run time, inside functions, or for types only."""
     found: list[str] = []
-
-    def visit(nodes: list[ast.stmt]) -> None:
-        for node in nodes:
-            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-                visit(node.orelse)
-                continue
-            for child in ast.walk(node) if not isinstance(node, ast.If) else [node]:
-                if isinstance(child, ast.ImportFrom) and child.module and child.level == 0:
-                    if child.module == "vmic":  # `from vmic import _html` names a module
-                        found.extend(f"vmic.{alias.name}" for alias in child.names)
-                    else:
-                        found.append(child.module)
-                elif isinstance(child, ast.Import):
-                    found.extend(alias.name for alias in child.names)
-            if isinstance(node, ast.If):
-                visit(node.body)
-                visit(node.orelse)
-
-    visit(tree.body)
+    here = module.split(".") if is_package else module.split(".")[:-1]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = here[: len(here) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            # `from vmic import _lazy` names a module
+            found.extend(f"{base}.{a.name}" if base == "vmic" else base for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
     return found
 
 
@@ -84,10 +84,59 @@ def test_modules_import_only_from_lower_layers(module: str, path: Path) -> None:
     if own is None:  # the package root re-exports everything, lazily
         return
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    for imported in _runtime_imports(tree):
+    for imported in _imports(tree, module, is_package=path.name == "__init__.py"):
         target = _layer(imported)
         if target is not None:
             assert target <= own, f"{module} (layer {own}) imports {imported} (layer {target})"
+        if _package(imported) == "testing":
+            assert _package(module) in MAY_IMPORT_TESTING, f"{module} imports {imported}"
+
+
+def test_no_import_cycle_spans_two_packages() -> None:
+    graph: dict[str, set[str]] = {}
+    for module, path in _modules():
+        own = _package(module)
+        if own is None:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for imported in _imports(tree, module, is_package=path.name == "__init__.py"):
+            other = _package(imported)
+            if other is not None and other != own:
+                graph.setdefault(own, set()).add(other)
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                todo.extend(graph.get(node, ()))
+        return False
+
+    cycles = [(a, b) for a, targets in graph.items() for b in targets if reaches(b, a)]
+    assert cycles == []
+
+
+def _public_modules() -> list[str]:
+    return [m for m, _ in _modules() if not any(p.startswith("_") for p in m.split("."))]
+
+
+def test_the_public_face_is_small() -> None:
+    # Implementation modules are private; users import from a few package faces.
+    assert len(_public_modules()) <= 30, _public_modules()
+
+
+@pytest.mark.parametrize("face", [m for m in _public_modules() if m != "vmic"])
+def test_every_package_face_lists_what_it_exports(face: str) -> None:
+    module = importlib.import_module(face)
+    exported = module.__all__
+    assert exported == sorted(set(exported)), face
+    for name in exported:
+        assert getattr(module, name) is not None, f"{face}.{name}"
+    if hasattr(module, "__path__"):
+        assert dir(module) == exported, face  # the face shows its names, not its rooms
 
 
 def test_every_public_name_resolves() -> None:
@@ -98,6 +147,33 @@ def test_every_public_name_resolves() -> None:
         vmic.no_such_name  # noqa: B018
 
 
+def test_a_public_name_means_one_thing_whatever_was_imported_first() -> None:
+    # Importing a package must never rebind a root name (vmic.audit is the function).
+    code = """
+import importlib, sys
+import vmic
+names = {name: getattr(vmic, name) for name in vmic.__all__}
+for face in %r:
+    importlib.import_module(face)
+    for name, value in names.items():
+        assert getattr(vmic, name) is value, (face, name)
+for name, value in names.items():
+    assert not isinstance(value, type(sys)), name
+print("ok")
+"""
+    faces = sorted(m for m in _public_modules() if m.count(".") == 1)
+    for order in (faces, faces[::-1]):
+        done = subprocess.run(
+            [sys.executable, "-c", code % (order,)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "ok"
+
+
 def test_every_public_module_declares_its_surface() -> None:
     for info in pkgutil.walk_packages(vmic.__path__, "vmic."):
         if info.name.rsplit(".", 1)[-1].startswith("_"):
@@ -106,12 +182,31 @@ def test_every_public_module_declares_its_surface() -> None:
         assert isinstance(getattr(module, "__all__", None), list), info.name
 
 
+def test_faces_declare_for_type_checkers_exactly_what_they_load() -> None:
+    # A lazy face lists each name twice (for type checkers, and in its loading table): same set.
+    for face in [m for m in _public_modules() if m.count(".") <= 1]:
+        path = SRC.parent / face.replace(".", "/") / "__init__.py"
+        if not path.exists():
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        declared = {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module != "vmic._lazy"
+            for alias in node.names
+            if node.module and node.module.startswith("vmic")
+        }
+        module = importlib.import_module(face)
+        if hasattr(module, "__getattr__"):
+            assert declared == set(module.__all__), face
+
+
 def test_import_vmic_stays_light() -> None:
     code = (
         "import sys, vmic; heavy = [m for m in sys.modules if m.split('.')[0] in "
         "{'hypothesis', 'asyncssh', 'pypsrp', 'json', 'csv', 'asyncio', 'subprocess'} or "
         "m.startswith(('vmic.testing', 'vmic.clients', 'vmic.executors', 'vmic.parsers', "
-        "'vmic.diagnosis', 'vmic.audit', 'vmic.cli'))]; print(sorted(heavy))"
+        "'vmic.diagnosis', 'vmic.fleet', 'vmic.cli'))]; print(sorted(heavy))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

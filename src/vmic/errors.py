@@ -37,13 +37,10 @@ They never contain a credential.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-
-    from vmic.executors.command import Command
-    from vmic.model.services import IntegrationService
 
 __all__ = [
     "AmbiguousVMError",
@@ -227,7 +224,7 @@ class CommandTimeoutError(ExecutionError, TimeoutError):
     """A command did not finish within its deadline and was stopped.
 
     Attributes:
-        command: The command that was stopped, when known.
+        command: The command that was stopped (a ``vmic.executors.Command``), when known.
         timeout: The deadline it had, in seconds, when known.
         stdout: Standard output received before it was stopped (secrets redacted).
         stderr: Standard error received before it was stopped (secrets redacted).
@@ -238,7 +235,7 @@ class CommandTimeoutError(ExecutionError, TimeoutError):
         self,
         message: str,
         *,
-        command: Command | None = None,
+        command: object = None,
         timeout: float | None = None,
         stdout: str = "",
         stderr: str = "",
@@ -348,6 +345,18 @@ class AmbiguousVMError(ConfigurationError, LookupError):
         return str(self.args[0])
 
 
+class _NamedService(Protocol):
+    """What an error needs of a service: its name (errors hold plain data, not model types)."""
+
+    @property
+    def english_name(self) -> str:
+        """The service's English name."""
+        ...
+
+
+_Service = TypeVar("_Service", bound=_NamedService)
+
+
 class VerificationError(ExecutionError):
     """A change command ran, but the state read back afterwards is not the state asked for.
 
@@ -362,13 +371,13 @@ class VerificationError(ExecutionError):
         self,
         host: str,
         vm: str,
-        expected: Mapping[IntegrationService, bool],
-        actual: Mapping[IntegrationService, bool | None],
+        expected: Mapping[_Service, bool],
+        actual: Mapping[_Service, bool | None],
     ) -> None:
         self.host = host
         self.vm = vm
-        self.expected = dict(expected)
-        self.actual = dict(actual)
+        self.expected: dict[Any, bool] = dict(expected)
+        self.actual: dict[Any, bool | None] = dict(actual)
         wrong = []
         for service, wanted in self.expected.items():
             found = self.actual.get(service)

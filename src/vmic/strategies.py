@@ -29,8 +29,8 @@ from hypothesis.errors import InvalidArgument
 from packaging.version import Version
 
 from vmic.errors import InvalidTransitionError, UnknownOperatingSystemError
-from vmic.model.linux import DAEMON_SERVICES, KERNEL_SERVICES, all_packaging, packaging_for
-from vmic.model.linux_records import (
+from vmic.model._linux import DAEMON_SERVICES, KERNEL_SERVICES, all_packaging, packaging_for
+from vmic.model._linux_records import (
     MAX_PID,
     MAX_SIZE,
     CommandList,
@@ -45,7 +45,7 @@ from vmic.model.linux_records import (
     UnitLoadState,
     module_name,
 )
-from vmic.model.locales import (
+from vmic.model._locales import (
     ELLIPSES,
     LOCALES,
     integration_service_name,
@@ -53,7 +53,7 @@ from vmic.model.locales import (
     status_description,
     status_for_description,
 )
-from vmic.model.observations import (
+from vmic.model._observations import (
     GuestObservation,
     GuestUnreachable,
     HostObservation,
@@ -62,8 +62,8 @@ from vmic.model.observations import (
     VMObservation,
     WindowsGuestObservation,
 )
-from vmic.model.operating_system import HOSTS, OperatingSystem, OSFamily, Product, parse_os
-from vmic.model.records import (
+from vmic.model._operating_system import HOSTS, OperatingSystem, OSFamily, Product, parse_os
+from vmic.model._records import (
     GUID_PATTERN,
     REGISTRY_TYPES,
     ComponentId,
@@ -74,13 +74,13 @@ from vmic.model.records import (
     VirtualMachineRecord,
     VMState,
 )
-from vmic.model.services import GuestOnlyService, IntegrationService
-from vmic.model.status import OperationalStatus, StartType, WindowsServiceStatus
-from vmic.rules.causes import Cause
-from vmic.rules.features import Feature
-from vmic.rules.matrix import UpdateRule, update_rule, update_tables
-from vmic.rules.plans import PlanStep, UpdatePlan, plan_update
-from vmic.rules.semantics import (
+from vmic.model._services import GuestOnlyService, IntegrationService
+from vmic.model._status import OperationalStatus, StartType, WindowsServiceStatus
+from vmic.rules._causes import Cause
+from vmic.rules._features import Feature
+from vmic.rules._matrix import UpdateRule, update_rule, update_tables
+from vmic.rules._plans import PlanStep, UpdatePlan, plan_update
+from vmic.rules._semantics import (
     TRACKED_SERVICES,
     GuestSide,
     KernelDriver,
@@ -96,7 +96,7 @@ from vmic.rules.semantics import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from vmic.model.linux import LinuxPackaging
+    from vmic.model._linux import LinuxPackaging
 
 __all__ = [
     "causes",

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from vmic.executors.ssh import SshExecutor
+from vmic.executors._ssh import SshExecutor
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

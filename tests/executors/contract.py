@@ -26,8 +26,7 @@ from vmic.executors import (
     Secret,
     Shell,
 )
-from vmic.testing import FakeHyperVHost
-from vmic.testing import _shell as lab_shell
+from vmic.testing import FakeHyperVHost, _shell as lab_shell
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,8 +7,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from vmic.errors import ConfigurationError, VmicError
 from vmic.executors import Command, Credential, Secret, Shell, UnsafeValueError

@@ -19,9 +19,9 @@ from vmic.executors import (
     Secret,
     Shell,
 )
-from vmic.executors.direct import SETUP_FAILURE_EXIT, host_script
-from vmic.executors.psrp import PsrpExecutor, psrp_script
-from vmic.executors.scripting import VmSelector
+from vmic.executors._direct import SETUP_FAILURE_EXIT, host_script
+from vmic.executors._psrp import PsrpExecutor, psrp_script
+from vmic.executors._scripting import VmSelector
 
 from ._winrm_endpoint import Endpoint, Invocation, Reply
 from .psgrammar import parse

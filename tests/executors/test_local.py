@@ -19,9 +19,9 @@ import pytest
 
 from vmic.errors import ConfigurationError, ExecutionError
 from vmic.executors import Command, LocalExecutor, Secret, Shell
+from vmic.executors._local import POSIX_EVAL_SCRIPT
 from vmic.executors._powershell import BOOTSTRAP, BOOTSTRAP_ARGUMENTS
-from vmic.executors.local import POSIX_EVAL_SCRIPT
-from vmic.executors.scripting import render_powershell
+from vmic.executors._scripting import render_powershell
 
 from .fakepwsh import install_fake_pwsh
 from .psgrammar import parse

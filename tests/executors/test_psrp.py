@@ -34,7 +34,7 @@ from vmic.executors import (
     Secret,
     Shell,
 )
-from vmic.executors.psrp import PsrpExecutor, psrp_script
+from vmic.executors._psrp import PsrpExecutor, psrp_script
 
 from ._winrm_endpoint import Endpoint, Invocation, Reply
 from .hostile import hostile_text

@@ -6,14 +6,13 @@ import shlex
 import uuid
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from vmic.errors import ConfigurationError
 from vmic.executors import Command, Credential, FakeExecutor, Secret, Shell, UnsafeValueError
+from vmic.executors._direct import PowerShellDirectExecutor, host_script
 from vmic.executors._powershell import BOOTSTRAP
-from vmic.executors.direct import PowerShellDirectExecutor, host_script
-from vmic.executors.scripting import (
+from vmic.executors._scripting import (
     PS_SINGLE_QUOTES,
     VmSelector,
     posix_literal,

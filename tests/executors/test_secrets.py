@@ -21,9 +21,9 @@ from vmic.executors import (
     Secret,
     Shell,
 )
-from vmic.executors.direct import host_script
-from vmic.executors.psrp import PsrpExecutor
-from vmic.executors.scripting import VmSelector
+from vmic.executors._direct import host_script
+from vmic.executors._psrp import PsrpExecutor
+from vmic.executors._scripting import VmSelector
 
 from ._winrm_endpoint import Endpoint, Invocation, Reply
 

@@ -23,8 +23,8 @@ from vmic.errors import (
 )
 from vmic.executors import Command, Credential, InsecureOptionWarning, Result, Secret, Shell
 from vmic.executors._powershell import BOOTSTRAP, BOOTSTRAP_ARGUMENTS
-from vmic.executors.scripting import render_powershell
-from vmic.executors.ssh import SshExecutor, _split_pid, remote_command
+from vmic.executors._scripting import render_powershell
+from vmic.executors._ssh import SshExecutor, _split_pid, remote_command
 
 from .fakepwsh import install_fake_pwsh
 

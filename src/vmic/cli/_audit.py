@@ -10,9 +10,6 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any, Final
 
-from vmic.audit._progress import TerminalProgress
-from vmic.audit.inventory import load_inventory
-from vmic.audit.runner import audit
 from vmic.cli._connection import (
     LABS,
     add_feature_option,
@@ -23,6 +20,9 @@ from vmic.cli._connection import (
 )
 from vmic.cli._render import FORMATS, emit
 from vmic.errors import ConfigurationError
+from vmic.fleet._inventory import load_inventory
+from vmic.fleet._progress import TerminalProgress
+from vmic.fleet._runner import audit
 
 if TYPE_CHECKING:
     import argparse

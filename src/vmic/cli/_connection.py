@@ -1,6 +1,6 @@
 """How the ``doctor``, ``audit``, ``enable``, ``disable`` and ``apply`` commands reach hosts.
 
-Connection options build the same :class:`~vmic.audit.inventory.HostEntry` an inventory
+Connection options build the same :class:`~vmic.fleet._inventory.HostEntry` an inventory
 line does, so one code path reaches a host whichever command asks. Passwords never come
 from the command line: ``--user`` names the account and the password comes from
 ``$VMIC_PASSWORD`` (``$VMIC_GUEST_PASSWORD`` for Windows guests), the system keyring, or a
@@ -15,15 +15,15 @@ import math
 import sys
 from typing import TYPE_CHECKING, Final
 
-from vmic.audit.credentials import CredentialResolver
-from vmic.audit.inventory import PSRP_AUTHS, TRANSPORTS, GuestAccess, HostEntry
-from vmic.audit.targets import HostTarget
 from vmic.errors import ConfigurationError
-from vmic.rules.features import Feature
+from vmic.fleet._credentials import CredentialResolver
+from vmic.fleet._inventory import PSRP_AUTHS, TRANSPORTS, GuestAccess, HostEntry
+from vmic.fleet._targets import HostTarget
+from vmic.rules._features import Feature
 
 if TYPE_CHECKING:
-    from vmic.executors.protocol import Executor
-    from vmic.model.observations import VMObservation
+    from vmic.executors._protocol import Executor
+    from vmic.model._observations import VMObservation
     from vmic.testing import DemoLab
 
 __all__ = [

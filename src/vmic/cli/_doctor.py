@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from vmic.audit.runner import audit
 from vmic.cli._connection import (
     add_connection_options,
     add_feature_option,
@@ -24,14 +23,15 @@ from vmic.cli._connection import (
     resolver_for,
 )
 from vmic.cli._render import FORMATS, emit, render_records, text_table, visible
-from vmic.diagnosis.results import service_name
+from vmic.diagnosis._results import service_name
 from vmic.errors import VMNotFoundError
+from vmic.fleet._runner import audit
 
 if TYPE_CHECKING:
     import argparse
 
-    from vmic.audit.report import AuditReport
-    from vmic.diagnosis.results import Diagnosis, Finding, VMDiagnosis
+    from vmic.diagnosis._results import Diagnosis, Finding, VMDiagnosis
+    from vmic.fleet._report import AuditReport
 
 __all__ = ["register", "render_diagnosis"]
 

@@ -12,10 +12,10 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any, Final
 
-from vmic.audit.targets import one_line
 from vmic.cli._connection import add_connection_options, host_entry, lab_executor, resolver_for
 from vmic.cli._render import FORMATS, emit, render_records, visible
 from vmic.errors import CommandTimeoutError, ConfigurationError, ConnectionFailedError
+from vmic.fleet._targets import one_line
 
 if TYPE_CHECKING:
     import argparse

@@ -6,15 +6,15 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from vmic.cli._render import FORMATS, emit, render_records
-from vmic.model.services import GuestOnlyService, IntegrationService
-from vmic.rules.export import (
+from vmic.model._services import GuestOnlyService, IntegrationService
+from vmic.rules._export import (
     matrix_csv,
     matrix_json,
     matrix_markdown,
     matrix_records,
     plan_as_dict,
 )
-from vmic.rules.plans import plan_update
+from vmic.rules._plans import plan_update
 
 if TYPE_CHECKING:
     import argparse

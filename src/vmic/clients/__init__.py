@@ -5,31 +5,43 @@
 - :class:`WindowsGuest`: the guest side in a Windows guest (version, ``vmic*`` services);
 - :class:`LinuxGuest`: the guest side in a Linux guest (``hv_utils``, daemons, KVP pools).
 
-Each produces the observation types of :mod:`vmic.model.observations`, which the
+Each produces the observation types of :mod:`vmic.model`, which the
 diagnosis reads. The scripts they send are fixed text (:mod:`vmic.clients._scripts`);
 every value travels as a command parameter.
 """
 
 from __future__ import annotations
 
-from vmic.clients.host import Change, HyperVHost, ServiceLike
-from vmic.clients.linux import LinuxGuest
-from vmic.clients.windows import WindowsGuest
-from vmic.errors import (
-    AmbiguousVMError,
-    GuestCommandError,
-    VerificationError,
-    VMNotFoundError,
-)
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "AmbiguousVMError",
-    "Change",
-    "GuestCommandError",
-    "HyperVHost",
-    "LinuxGuest",
-    "ServiceLike",
-    "VMNotFoundError",
-    "VerificationError",
-    "WindowsGuest",
-]
+from vmic._lazy import lazy_face
+
+if TYPE_CHECKING:
+    from vmic.clients._host import (
+        Change as Change,
+        HyperVHost as HyperVHost,
+        ServiceLike as ServiceLike,
+    )
+    from vmic.clients._linux import LinuxGuest as LinuxGuest
+    from vmic.clients._windows import WindowsGuest as WindowsGuest
+    from vmic.errors import (
+        AmbiguousVMError as AmbiguousVMError,
+        GuestCommandError as GuestCommandError,
+        VerificationError as VerificationError,
+        VMNotFoundError as VMNotFoundError,
+    )
+
+__all__, __getattr__, __dir__ = lazy_face(
+    __name__,
+    {
+        "AmbiguousVMError": "vmic.errors",
+        "Change": "._host",
+        "GuestCommandError": "vmic.errors",
+        "HyperVHost": "._host",
+        "LinuxGuest": "._linux",
+        "ServiceLike": "._host",
+        "VMNotFoundError": "vmic.errors",
+        "VerificationError": "vmic.errors",
+        "WindowsGuest": "._windows",
+    },
+)

@@ -4,9 +4,9 @@ Sections and what reads them:
 
 - ``host``: ``{"ComputerName": str, "Caption": str, "Version": str}`` (``Win32_OperatingSystem``);
 - ``vms``: ``Get-VM | Select-Object ... | ConvertTo-Json``, read by
-  :func:`vmic.parsers.vms.parse_get_vm`;
+  :func:`vmic.parsers._vms.parse_get_vm`;
 - ``components``: ``Get-VMIntegrationService | ConvertTo-Json``, read by
-  :func:`vmic.parsers.integration_services.parse_vm_integration_services`;
+  :func:`vmic.parsers._integration_services.parse_vm_integration_services`;
 - ``kvp``: ``[{"VMId": str, "Items": {name: data}}]``, the ``Name`` and ``Data`` of each
   ``Msvm_KvpExchangeDataItem`` in ``Msvm_KvpExchangeComponent.GuestIntrinsicExchangeItems``.
 
@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING, Any, Final
 
 from vmic.clients._sections import load_json, split_sections
 from vmic.errors import ParseError, UnknownOperatingSystemError
-from vmic.model.observations import HostObservation, VMObservation
-from vmic.model.operating_system import OperatingSystem, parse_os
-from vmic.parsers.integration_services import parse_vm_integration_services
-from vmic.parsers.vms import parse_get_vm
+from vmic.model._observations import HostObservation, VMObservation
+from vmic.model._operating_system import OperatingSystem, parse_os
+from vmic.parsers._integration_services import parse_vm_integration_services
+from vmic.parsers._vms import parse_get_vm
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from vmic.model.records import IntegrationComponentRecord
+    from vmic.model._records import IntegrationComponentRecord
 
 __all__ = [
     "INVENTORY_SECTIONS",

@@ -28,7 +28,7 @@ from vmic.parsers._errors import error_at
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from vmic.executors.result import Result
+    from vmic.executors._result import Result
 
 __all__ = ["error_reason", "load_json", "read_result", "split_sections"]
 

@@ -1,36 +1,44 @@
 """Diagnosis: why an integration service, or a feature that needs it, does not work.
 
 >>> from vmic.diagnosis import diagnose, Verdict
->>> from vmic.model.observations import HostObservation
+>>> from vmic.model import HostObservation
 >>> diagnose(HostObservation(host="hv01")).healthy
 True
 """
 
 from __future__ import annotations
 
-from vmic.diagnosis.engine import diagnose, diagnose_vm
-from vmic.diagnosis.results import (
-    Diagnosis,
-    FeatureDiagnosis,
-    Finding,
-    Fix,
-    GuestView,
-    ServiceDiagnosis,
-    Verdict,
-    VMDiagnosis,
-    service_name,
-)
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "Diagnosis",
-    "FeatureDiagnosis",
-    "Finding",
-    "Fix",
-    "GuestView",
-    "ServiceDiagnosis",
-    "VMDiagnosis",
-    "Verdict",
-    "diagnose",
-    "diagnose_vm",
-    "service_name",
-]
+from vmic._lazy import lazy_face
+
+if TYPE_CHECKING:
+    from vmic.diagnosis._engine import diagnose as diagnose, diagnose_vm as diagnose_vm
+    from vmic.diagnosis._results import (
+        Diagnosis as Diagnosis,
+        FeatureDiagnosis as FeatureDiagnosis,
+        Finding as Finding,
+        Fix as Fix,
+        GuestView as GuestView,
+        ServiceDiagnosis as ServiceDiagnosis,
+        Verdict as Verdict,
+        VMDiagnosis as VMDiagnosis,
+        service_name as service_name,
+    )
+
+__all__, __getattr__, __dir__ = lazy_face(
+    __name__,
+    {
+        "Diagnosis": "._results",
+        "FeatureDiagnosis": "._results",
+        "Finding": "._results",
+        "Fix": "._results",
+        "GuestView": "._results",
+        "ServiceDiagnosis": "._results",
+        "VMDiagnosis": "._results",
+        "Verdict": "._results",
+        "diagnose": "._engine",
+        "diagnose_vm": "._engine",
+        "service_name": "._results",
+    },
+)

@@ -1,8 +1,8 @@
-"""From observations to the enablement model of :mod:`vmic.rules.semantics`.
+"""From observations to the enablement model of :mod:`vmic.rules` (the enablement model).
 
 The diagnosis does not restate when a service works: it turns what a guest reported
-into the guest side of a :class:`~vmic.rules.semantics.ServiceState` and asks that
-state for its :class:`~vmic.rules.semantics.Reason` list. This module is the
+into the guest side of a :class:`~vmic.rules._semantics.ServiceState` and asks that
+state for its :class:`~vmic.rules._semantics.Reason` list. This module is the
 translation, plus a short description of the evidence for reports.
 """
 
@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from vmic.model.linux_records import (
+from vmic.model._linux_records import (
     ModuleStatus,
     SystemdUnit,
     UnitFileState,
     UnitLoadState,
 )
-from vmic.model.status import OperationalStatus, StartType, WindowsServiceStatus
-from vmic.rules.semantics import (
+from vmic.model._status import OperationalStatus, StartType, WindowsServiceStatus
+from vmic.rules._semantics import (
     SERVICE_START_TYPES,
     GuestStatus,
     KernelDriver,
@@ -30,16 +30,16 @@ from vmic.rules.semantics import (
 )
 
 if TYPE_CHECKING:
-    from vmic.model.linux import LinuxPackaging
-    from vmic.model.observations import (
+    from vmic.model._linux import LinuxPackaging
+    from vmic.model._observations import (
         LinuxDaemonObservation,
         LinuxGuestObservation,
         WindowsGuestObservation,
     )
-    from vmic.model.operating_system import OperatingSystem
-    from vmic.model.records import IntegrationComponentRecord
-    from vmic.model.services import GuestOnlyService, IntegrationService
-    from vmic.rules.semantics import GuestSide
+    from vmic.model._operating_system import OperatingSystem
+    from vmic.model._records import IntegrationComponentRecord
+    from vmic.model._services import GuestOnlyService, IntegrationService
+    from vmic.rules._semantics import GuestSide
 
 __all__ = [
     "GuestEvidence",

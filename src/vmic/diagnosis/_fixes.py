@@ -3,23 +3,23 @@
 Host commands select the VM by id when the host reported it (``Get-VM -Id``), else by
 an ordinal comparison of the exact name (``Get-VM -Name`` would expand wildcards), and
 the integration service by the GUID at the end of its component ``Id`` (display names
-are localized). Every value is quoted with :func:`vmic.executors.scripting.ps_quote` or
-:func:`~vmic.executors.scripting.posix_quote`.
+are localized). Every value is quoted with :func:`vmic.executors.ps_quote` or
+:func:`~vmic.executors._scripting.posix_quote`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from vmic.diagnosis.results import Fix
-from vmic.executors.command import Shell
-from vmic.executors.scripting import posix_quote, ps_quote
-from vmic.model.services import IntegrationService
-from vmic.rules.plans import PlanStep, StepAction, StepRole, StepSide, UpdatePlan
+from vmic.diagnosis._results import Fix
+from vmic.executors._command import Shell
+from vmic.executors._scripting import posix_quote, ps_quote
+from vmic.model._services import IntegrationService
+from vmic.rules._plans import PlanStep, StepAction, StepRole, StepSide, UpdatePlan
 
 if TYPE_CHECKING:
-    from vmic.model.linux import LinuxPackaging
-    from vmic.model.linux_records import SystemdUnit
+    from vmic.model._linux import LinuxPackaging
+    from vmic.model._linux_records import SystemdUnit
 
 __all__ = [
     "disable_on_host",
@@ -34,7 +34,7 @@ __all__ = [
     "vm_selection",
 ]
 
-# Package installation per distribution family (the package names come from vmic.model.linux).
+# Package installation per distribution family (the package names come from vmic.model._linux).
 _INSTALL: Final = {
     "debian": "apt-get install -y",
     "ubuntu": "apt-get install -y",

@@ -17,60 +17,61 @@ first use so that ``import vmic.executors`` works without their extras:
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from vmic.errors import (
-    CommandTimeoutError,
-    InsecureOptionWarning,
-    MissingExtraError,
-    UnsafeValueError,
-)
-from vmic.executors.command import Command, Credential, ParameterValue, Secret, Shell
-from vmic.executors.direct import PowerShellDirectExecutor
-from vmic.executors.fake import FakeExecutor, FakeResponse
-from vmic.executors.local import LocalExecutor
-from vmic.executors.protocol import Executor
-from vmic.executors.result import Result
-from vmic.executors.scripting import VmSelector, posix_quote, ps_array, ps_quote
+from vmic._lazy import lazy_face
 
 if TYPE_CHECKING:
-    from vmic.executors.psrp import PsrpExecutor
-    from vmic.executors.ssh import SshExecutor
+    from vmic.errors import (
+        CommandTimeoutError as CommandTimeoutError,
+        InsecureOptionWarning as InsecureOptionWarning,
+        MissingExtraError as MissingExtraError,
+        UnsafeValueError as UnsafeValueError,
+    )
+    from vmic.executors._command import (
+        Command as Command,
+        Credential as Credential,
+        ParameterValue as ParameterValue,
+        Secret as Secret,
+        Shell as Shell,
+    )
+    from vmic.executors._direct import PowerShellDirectExecutor as PowerShellDirectExecutor
+    from vmic.executors._fake import FakeExecutor as FakeExecutor, FakeResponse as FakeResponse
+    from vmic.executors._local import LocalExecutor as LocalExecutor
+    from vmic.executors._protocol import Executor as Executor
+    from vmic.executors._psrp import PsrpExecutor as PsrpExecutor
+    from vmic.executors._result import Result as Result
+    from vmic.executors._scripting import (
+        VmSelector as VmSelector,
+        posix_quote as posix_quote,
+        ps_array as ps_array,
+        ps_quote as ps_quote,
+    )
+    from vmic.executors._ssh import SshExecutor as SshExecutor
 
-__all__ = [
-    "Command",
-    "CommandTimeoutError",
-    "Credential",
-    "Executor",
-    "FakeExecutor",
-    "FakeResponse",
-    "InsecureOptionWarning",
-    "LocalExecutor",
-    "MissingExtraError",
-    "ParameterValue",
-    "PowerShellDirectExecutor",
-    "PsrpExecutor",
-    "Result",
-    "Secret",
-    "Shell",
-    "SshExecutor",
-    "UnsafeValueError",
-    "VmSelector",
-    "posix_quote",
-    "ps_array",
-    "ps_quote",
-]
-
-_LAZY = {"PsrpExecutor": "vmic.executors.psrp", "SshExecutor": "vmic.executors.ssh"}
-
-
-def __getattr__(name: str) -> Any:  # noqa: ANN401 - module attributes have any type
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__all__, __getattr__, __dir__ = lazy_face(
+    __name__,
+    {
+        "Command": "._command",
+        "CommandTimeoutError": "vmic.errors",
+        "Credential": "._command",
+        "Executor": "._protocol",
+        "FakeExecutor": "._fake",
+        "FakeResponse": "._fake",
+        "InsecureOptionWarning": "vmic.errors",
+        "LocalExecutor": "._local",
+        "MissingExtraError": "vmic.errors",
+        "ParameterValue": "._command",
+        "PowerShellDirectExecutor": "._direct",
+        "PsrpExecutor": "._psrp",
+        "Result": "._result",
+        "Secret": "._command",
+        "Shell": "._command",
+        "SshExecutor": "._ssh",
+        "UnsafeValueError": "vmic.errors",
+        "VmSelector": "._scripting",
+        "posix_quote": "._scripting",
+        "ps_array": "._scripting",
+        "ps_quote": "._scripting",
+    },
+)

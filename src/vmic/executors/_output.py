@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from vmic.executors.command import Secret
+    from vmic.executors._command import Secret
 
 __all__ = [
     "LOG",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final, Literal
 
 from vmic.errors import ConfigurationError
-from vmic.model.locales import ELLIPSES
+from vmic.model._locales import ELLIPSES
 
 __all__ = ["Form", "check_options", "ellipsis_for"]
 

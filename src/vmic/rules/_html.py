@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from vmic import _html
 
 if TYPE_CHECKING:
-    from vmic.rules.matrix import UpdateRule, UpdateTable
-    from vmic.rules.plans import UpdatePlan
+    from vmic.rules._matrix import UpdateRule, UpdateTable
+    from vmic.rules._plans import UpdatePlan
 
 __all__ = ["plan_html", "rule_html", "table_html"]
 

@@ -5,7 +5,7 @@ Load it explicitly (``import vmic.testing``); ``import vmic`` never does.
 - :class:`FakeHyperVHost`: an :class:`~vmic.executors.Executor` holding VMs with
   Windows or Linux guests. It answers the scripts of :mod:`vmic.clients` and the
   specification's commands with realistic output in its display language, follows
-  the enablement rules of :mod:`vmic.rules.semantics`, records every command and
+  the enablement rules of :mod:`vmic.rules` (the enablement model), records every command and
   raises on anything it does not understand;
 - :class:`FakeVM`: the handle of one VM, whose methods change the guest side;
 - :class:`Fault`: failures to inject (timeouts, refused connections, bad
@@ -25,22 +25,34 @@ See ``docs/lab.md`` for a tour.
 
 from __future__ import annotations
 
-from vmic.testing._machine import RecordedCommand
-from vmic.testing.faults import Fault, FaultKind
-from vmic.testing.guests import FakeGuestExecutor
-from vmic.testing.host import FakeHyperVHost
-from vmic.testing.lab import DemoLab, PlantedProblem, demo_lab
-from vmic.testing.vm import FakeVM, LinuxRelease
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "DemoLab",
-    "FakeGuestExecutor",
-    "FakeHyperVHost",
-    "FakeVM",
-    "Fault",
-    "FaultKind",
-    "LinuxRelease",
-    "PlantedProblem",
-    "RecordedCommand",
-    "demo_lab",
-]
+from vmic._lazy import lazy_face
+
+if TYPE_CHECKING:
+    from vmic.testing._faults import Fault as Fault, FaultKind as FaultKind
+    from vmic.testing._guests import FakeGuestExecutor as FakeGuestExecutor
+    from vmic.testing._host import FakeHyperVHost as FakeHyperVHost
+    from vmic.testing._lab import (
+        DemoLab as DemoLab,
+        PlantedProblem as PlantedProblem,
+        demo_lab as demo_lab,
+    )
+    from vmic.testing._machine import RecordedCommand as RecordedCommand
+    from vmic.testing._vm import FakeVM as FakeVM, LinuxRelease as LinuxRelease
+
+__all__, __getattr__, __dir__ = lazy_face(
+    __name__,
+    {
+        "DemoLab": "._lab",
+        "FakeGuestExecutor": "._guests",
+        "FakeHyperVHost": "._host",
+        "FakeVM": "._vm",
+        "Fault": "._faults",
+        "FaultKind": "._faults",
+        "LinuxRelease": "._vm",
+        "PlantedProblem": "._lab",
+        "RecordedCommand": "._machine",
+        "demo_lab": "._lab",
+    },
+)

@@ -15,10 +15,10 @@ from vmic.errors import (
     ExecutionError,
     UnknownCommandError,
 )
+from vmic.executors._command import Command
 from vmic.executors._output import redact
-from vmic.executors.command import Command
-from vmic.executors.result import Result
-from vmic.testing.faults import GARBAGE, Fault, FaultKind
+from vmic.executors._result import Result
+from vmic.testing._faults import GARBAGE, Fault, FaultKind
 
 if TYPE_CHECKING:
     import threading

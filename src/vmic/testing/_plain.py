@@ -38,30 +38,30 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from vmic.errors import InvalidTransitionError
-from vmic.model.linux import packaging_for
-from vmic.model.linux_records import daemon_service, unit_service
-from vmic.model.locales import integration_service_name
-from vmic.model.records import expand_hive
-from vmic.model.services import IntegrationService, guest_service_for
-from vmic.model.status import StartType
-from vmic.parsers.integration_services import format_vm_integration_services
-from vmic.parsers.linux import (
+from vmic.model._linux import packaging_for
+from vmic.model._linux_records import daemon_service, unit_service
+from vmic.model._locales import integration_service_name
+from vmic.model._records import expand_hive
+from vmic.model._services import IntegrationService, guest_service_for
+from vmic.model._status import StartType
+from vmic.parsers._integration_services import format_vm_integration_services
+from vmic.parsers._linux import (
     format_compgen,
     format_lsmod,
     format_ps,
     format_systemctl_is_active,
 )
-from vmic.parsers.registry import format_reg_query
-from vmic.parsers.services import format_get_service
-from vmic.parsers.vms import format_get_vm
+from vmic.parsers._registry import format_reg_query
+from vmic.parsers._services import format_get_service
+from vmic.parsers._vms import format_get_vm
 from vmic.testing import _render
 from vmic.testing._shell import Reply
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from vmic.testing.host import FakeHyperVHost
-    from vmic.testing.vm import FakeVM
+    from vmic.testing._host import FakeHyperVHost
+    from vmic.testing._vm import FakeVM
 
 __all__ = ["Plan", "plan_host", "plan_linux", "plan_windows"]
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from vmic.model.linux import KERNEL_SERVICES, packaging_for
-from vmic.model.linux_records import (
+from vmic.model._linux import KERNEL_SERVICES, packaging_for
+from vmic.model._linux_records import (
     KvpPool,
     KvpRecord,
     LoadedModule,
@@ -31,7 +31,7 @@ from vmic.model.linux_records import (
     UnitFileState,
     UnitLoadState,
 )
-from vmic.model.records import (
+from vmic.model._records import (
     ComponentId,
     GuestServiceRecord,
     IntegrationComponentRecord,
@@ -40,9 +40,9 @@ from vmic.model.records import (
     VirtualMachineRecord,
     VMState,
 )
-from vmic.model.services import IntegrationService
-from vmic.model.status import OperationalStatus
-from vmic.rules.semantics import (
+from vmic.model._services import IntegrationService
+from vmic.model._status import OperationalStatus
+from vmic.rules._semantics import (
     KernelDriver,
     LinuxDaemonService,
     UnitState,
@@ -60,7 +60,7 @@ from vmic.testing._guest_data import (
 )
 
 if TYPE_CHECKING:
-    from vmic.testing.vm import FakeVM
+    from vmic.testing._vm import FakeVM
 
 __all__ = [
     "REGISTRY_KEY",

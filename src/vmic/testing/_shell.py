@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from vmic.errors import UnknownCommandError
-from vmic.executors.command import Secret, Shell
+from vmic.executors._command import Secret, Shell
 
 if TYPE_CHECKING:
-    from vmic.executors.command import Command
+    from vmic.executors._command import Command
 
 __all__ = [
     "POSIX_ECHO",

@@ -1,0 +1,946 @@
+"""Diagnose a host's VMs from what the host and (when reachable) each guest reported.
+
+:func:`diagnose` is pure: it reads :mod:`vmic.model` and returns a
+:class:`~vmic.diagnosis._results.Diagnosis`; it never runs a command. The rules it
+applies come from the rules layer:
+
+- whether a service works, and why not: :class:`vmic.rules._semantics.ServiceState`
+  and its :class:`~vmic.rules._semantics.Reason` list (both sides must be on);
+- what the host's statuses mean: ``NoContact``, ``LostCommunication``, ``Degraded``
+  and ``ProtocolMismatch`` (integration services older than the host's);
+- how to update integration services, and whether Data Exchange must be on for it:
+  :func:`vmic.rules._plans.plan_update` and :func:`vmic.rules._matrix.update_rule`;
+- package, daemon and unit names: :func:`vmic.model.packaging_for`;
+- which features need which services: :mod:`vmic.rules.Feature`.
+
+Healthy means no finding. A service off in its default state (Guest Service
+Interface) is reported as :attr:`Verdict.OFF_BY_DEFAULT`, not as a finding, unless a
+feature passed in ``features`` needs it. PowerShell Direct is reported, but raises
+findings only when ``features`` asks for it: the Manage article itself turns it off by
+stopping ``vmicvmsession``, and the service starts on demand, so "stopped" is normal.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from vmic.diagnosis import _fixes
+from vmic.diagnosis._evidence import (
+    GuestEvidence,
+    driver_state,
+    linux_evidence,
+    unit_state,
+    windows_evidence,
+)
+from vmic.diagnosis._results import (
+    Diagnosis,
+    FeatureDiagnosis,
+    Finding,
+    Fix,
+    GuestView,
+    ServiceDiagnosis,
+    Verdict,
+    VMDiagnosis,
+    service_name,
+)
+from vmic.errors import (
+    ConfigurationError,
+    UnknownOperatingSystemError,
+    UnsupportedCombinationError,
+    VmicError,
+    VMNotFoundError,
+)
+from vmic.model._linux import LinuxPackaging, packaging_for
+from vmic.model._observations import (
+    GuestUnreachable,
+    HostObservation,
+    LinuxGuestObservation,
+    VMObservation,
+    WindowsGuestObservation,
+)
+from vmic.model._operating_system import OperatingSystem, Product
+from vmic.model._records import IntegrationServicesState, VMState
+from vmic.model._services import GuestOnlyService, IntegrationService
+from vmic.model._status import OperationalStatus
+from vmic.rules._causes import Cause
+from vmic.rules._features import Feature, services_needed
+from vmic.rules._matrix import update_rule
+from vmic.rules._plans import StepSide, UpdatePlan, plan_update
+from vmic.rules._semantics import (
+    KernelDriver,
+    LinuxDaemonService,
+    Reason,
+    ServiceState,
+    UnitState,
+)
+
+if TYPE_CHECKING:
+    from vmic.diagnosis._results import Service
+    from vmic.model._observations import GuestObservation, LinuxDaemonObservation
+    from vmic.model._records import IntegrationComponentRecord
+    from vmic.rules._semantics import GuestSide
+
+__all__ = ["DIAGNOSED_SERVICES", "diagnose", "diagnose_vm"]
+
+
+#: The services a diagnosis reports on, in this order.
+DIAGNOSED_SERVICES: Final[tuple[Service, ...]] = (
+    *IntegrationService,
+    GuestOnlyService.POWERSHELL_DIRECT,
+)
+_RUNNING_STATES: Final = frozenset({VMState.RUNNING, VMState.RUNNING_CRITICAL})
+_CAUSE_OF_REASON: Final = {
+    Reason.DISABLED_ON_HOST: Cause.DISABLED_ON_HOST,
+    Reason.NOT_AVAILABLE_ON_GUEST_OS: Cause.NOT_AVAILABLE_ON_GUEST_OS,
+    Reason.NOT_INSTALLED_IN_GUEST: Cause.GUEST_SERVICE_MISSING,
+    Reason.NOT_RUNNING_IN_GUEST: Cause.GUEST_SERVICE_STOPPED,
+    Reason.STARTUP_DISABLED_IN_GUEST: Cause.GUEST_STARTUP_DISABLED,
+    Reason.KERNEL_DRIVER_MISSING: Cause.KERNEL_DRIVER_MISSING,
+    Reason.DAEMON_NOT_INSTALLED: Cause.DAEMON_NOT_INSTALLED,
+    Reason.DAEMON_NOT_RUNNING: Cause.DAEMON_NOT_RUNNING,
+}
+# What a host status says when the guest side itself looks fine: (verdict, cause).
+_HOST_STATUS: Final[dict[OperationalStatus, tuple[Verdict, Cause | None]]] = {
+    OperationalStatus.OK: (Verdict.FUNCTIONING, None),
+    OperationalStatus.DEGRADED: (Verdict.DEGRADED, Cause.INTEGRATION_SERVICES_OUTDATED),
+    OperationalStatus.PROTOCOL_MISMATCH: (Verdict.DEGRADED, Cause.INTEGRATION_SERVICES_OUTDATED),
+    OperationalStatus.NON_RECOVERABLE_ERROR: (
+        Verdict.NOT_FUNCTIONING,
+        Cause.INTEGRATION_SERVICES_OUTDATED,
+    ),
+    OperationalStatus.NO_CONTACT: (Verdict.NOT_FUNCTIONING, Cause.NO_CONTACT),
+    OperationalStatus.LOST_COMMUNICATION: (Verdict.NOT_FUNCTIONING, Cause.LOST_COMMUNICATION),
+    OperationalStatus.COMMUNICATION_TIMED_OUT: (
+        Verdict.NOT_FUNCTIONING,
+        Cause.LOST_COMMUNICATION,
+    ),
+    OperationalStatus.COMMUNICATION_FAILED: (Verdict.NOT_FUNCTIONING, Cause.LOST_COMMUNICATION),
+    OperationalStatus.ERROR: (Verdict.NOT_FUNCTIONING, Cause.COMPONENT_ERROR),
+    OperationalStatus.APPLICATION_CRITICAL: (Verdict.DEGRADED, Cause.COMPONENT_ERROR),
+    # "Disabled" while Enabled is true: the two fields disagree; neither can be trusted.
+    OperationalStatus.DISABLED: (Verdict.UNKNOWN, None),
+}
+_SEVERITY: Final = {
+    Verdict.UNKNOWN: 0,
+    Verdict.FUNCTIONING: 1,
+    Verdict.DEGRADED: 2,
+    Verdict.NOT_FUNCTIONING: 3,
+}
+# Causes with one root for the whole VM: reported once, with service None.
+_VM_WIDE: Final = frozenset({Cause.KERNEL_DRIVER_MISSING, Cause.INTEGRATION_SERVICES_OUTDATED})
+_BLOCKING: Final = frozenset(
+    {Verdict.NOT_FUNCTIONING, Verdict.NOT_AVAILABLE, Verdict.OFF_BY_DEFAULT}
+)
+
+
+def diagnose(
+    host: HostObservation,
+    guests: Mapping[str, GuestObservation] | None = None,
+    *,
+    vm: str | None = None,
+    features: Iterable[Feature] = (),
+) -> Diagnosis:
+    """Diagnose every VM of a host (or one VM) from the host's and the guests' reports.
+
+    Args:
+        host: One round trip's worth of host data (``HyperVHost.observe()``).
+        guests: What each guest reported, by exact VM name: a Windows or Linux guest
+            observation, or :class:`~vmic.model._observations.GuestUnreachable`. A VM
+            without an entry is diagnosed from the host side only, and so is a VM whose
+            name another VM of the host shares (Hyper-V allows it): the entry cannot
+            say which of them it describes.
+        vm: Diagnose only the VM with exactly this name.
+        features: Features you rely on. A service off by default (Guest Service
+            Interface) is a finding only when one of them needs it; PowerShell Direct
+            raises findings only when asked for.
+
+    Returns:
+        The diagnosis, one entry per VM in the host's order.
+
+    Raises:
+        vmic.errors.VMNotFoundError: *vm* names no VM of this host.
+        ConfigurationError: *features* holds something that is not a Feature.
+    """
+    chosen = host.vms
+    if vm is not None:
+        found = host.vm(vm)
+        if found is None:
+            raise VMNotFoundError(host.host, vm, (entry.name for entry in host.vms))
+        chosen = (found,)
+    wanted = _features(features)
+    guests = guests or {}
+    shared = {name for name, count in Counter(e.name for e in host.vms).items() if count > 1}
+    results = []
+    for entry in chosen:
+        guest = guests.get(entry.name)
+        ambiguous = guest is not None and entry.name in shared
+        result = diagnose_vm(
+            entry,
+            None if ambiguous else guest,
+            host=host.host,
+            host_os=host.host_os,
+            features=wanted,
+        )
+        if ambiguous and entry.vm.state in _RUNNING_STATES:
+            why = (
+                f"several VMs of this host are named {entry.name!r}; the guest report given "
+                "under that name could be any of theirs, so it is not used"
+            )
+            result = attrs.evolve(result, guest_detail=why, notes=(*result.notes, why + "."))
+        results.append(result)
+    return Diagnosis(host=host.host, host_os=host.host_os, vms=tuple(results))
+
+
+def _features(features: Iterable[Feature]) -> frozenset[Feature]:
+    checked: object = features
+    if isinstance(checked, Feature) or not isinstance(checked, Iterable):
+        msg = "features must be an iterable of vmic.rules._features.Feature"
+        raise ConfigurationError(msg)
+    wanted = set()
+    for feature in checked:
+        if not isinstance(feature, Feature):
+            known = ", ".join(f.value for f in Feature)
+            raise ConfigurationError(f"{feature!r} is not a Feature; known: {known}")
+        wanted.add(feature)
+    return frozenset(wanted)
+
+
+def diagnose_vm(
+    vm: VMObservation,
+    guest: GuestObservation | None = None,
+    *,
+    host: str = "",
+    host_os: OperatingSystem | None = None,
+    features: Iterable[Feature] = (),
+) -> VMDiagnosis:
+    """Diagnose one VM; see :func:`diagnose` for the arguments.
+
+    Args:
+        vm: The host's view of the VM.
+        guest: What the guest reported, why it could not be asked, or None when it was
+            not asked.
+        host: The host's name (for findings).
+        host_os: The host's operating system, for update plans.
+        features: Features you rely on.
+
+    Returns:
+        The VM's diagnosis.
+    """
+    return _VMCase(vm, guest, host, host_os, _features(features)).run()
+
+
+class _VMCase:
+    """The working state of one VM's diagnosis."""
+
+    def __init__(
+        self,
+        vm: VMObservation,
+        guest: GuestObservation | None,
+        host: str,
+        host_os: OperatingSystem | None,
+        features: frozenset[Feature],
+    ) -> None:
+        self.vm = vm
+        self.host = host
+        self.host_os = host_os
+        self.requested = features
+        self.running = vm.vm.state in _RUNNING_STATES
+        # A guest that is not running has nothing to report, whatever was passed in.
+        self.guest = guest if self.running else None
+        self.guest_os = _guest_os(vm, self.guest)
+        self.notes: list[str] = []
+        self.findings: list[Finding] = []
+        self.packaging = self._packaging()
+        self.needed = self._needed_by_request()
+
+    # --- the whole VM ---------------------------------------------------------------------
+
+    def run(self) -> VMDiagnosis:
+        view, detail = self._view()
+        driver = None
+        if isinstance(self.guest, LinuxGuestObservation):
+            driver = driver_state(self.guest, self.vm.components)
+            if driver[1].startswith("hv_utils not listed"):
+                self.notes.append(driver[1])
+        services: list[ServiceDiagnosis] = []
+        evidence_by_service: dict[Service, GuestEvidence | None] = {}
+        for service in DIAGNOSED_SERVICES:
+            if isinstance(service, GuestOnlyService) and not self._windows_guest():
+                continue
+            evidence = self._evidence(service, driver)
+            evidence_by_service[service] = evidence
+            entry = (
+                self._judge_host_visible(service, evidence)
+                if isinstance(service, IntegrationService)
+                else self._judge_guest_only(service, evidence)
+            )
+            services.append(entry)
+        feature_entries = self._feature_verdicts(services)
+        self._service_findings(services, evidence_by_service, feature_entries)
+        self._vm_wide_findings(services, feature_entries)
+        if view is GuestView.UNREACHABLE:
+            self._unreachable_finding(detail)
+        if not self.running:
+            self.notes.append(
+                f"The VM is {self.vm.vm.state.value.replace('_', ' ')}: the guest side of its "
+                "services cannot work or be checked until it runs."
+            )
+        return VMDiagnosis(
+            host=self.host,
+            vm=self.vm.name,
+            vm_id=self.vm.vm.id,
+            state=self.vm.vm.state,
+            guest_os=self.guest_os,
+            guest_view=view,
+            guest_detail=detail,
+            services=tuple(services),
+            features=feature_entries,
+            findings=tuple(self.findings),
+            notes=tuple(self.notes),
+        )
+
+    def _view(self) -> tuple[GuestView, str]:
+        if isinstance(self.guest, GuestUnreachable):
+            return GuestView.UNREACHABLE, self.guest.reason
+        if self.guest is None:
+            if not self.running:
+                return GuestView.NOT_OBSERVED, "the VM is not running"
+            return GuestView.NOT_OBSERVED, "the guest was not asked"
+        return GuestView.OBSERVED, ""
+
+    def _windows_guest(self) -> bool:
+        if isinstance(self.guest, WindowsGuestObservation):
+            return True
+        if isinstance(self.guest, LinuxGuestObservation):
+            return False
+        return self.guest_os is None or self.guest_os.is_windows
+
+    def _packaging(self) -> LinuxPackaging | None:
+        if not isinstance(self.guest, LinuxGuestObservation) and not (
+            self.guest_os is not None and self.guest_os.is_linux
+        ):
+            return None
+        family = self.guest.distribution if isinstance(self.guest, LinuxGuestObservation) else None
+        family = family or (self.guest_os.distribution if self.guest_os else None)
+        try:
+            return packaging_for(family)
+        except ConfigurationError:
+            self.notes.append(
+                f"Linux distribution {family!r} is not one vmic knows: package, daemon and unit "
+                "names shown are the upstream (Debian) ones."
+            )
+            return packaging_for(None)
+
+    def _needed_by_request(self) -> frozenset[Service]:
+        return frozenset(s for feature in self.requested for s in self._needs(feature))
+
+    def _needs(self, feature: Feature) -> tuple[Service, ...]:
+        return _feature_needs(feature, self.guest_os, self.host_os)
+
+    # --- one service ----------------------------------------------------------------------
+
+    def _evidence(
+        self, service: Service, driver: tuple[KernelDriver, str] | None
+    ) -> GuestEvidence | None:
+        guest = self.guest
+        if isinstance(guest, WindowsGuestObservation):
+            return windows_evidence(service, guest, self.guest_os)
+        if isinstance(guest, LinuxGuestObservation) and isinstance(service, IntegrationService):
+            assert driver is not None  # noqa: S101 - set for every Linux guest above
+            assert self.packaging is not None  # noqa: S101 - likewise
+            return linux_evidence(service, guest, driver[0], driver[1], self.packaging)
+        return None
+
+    def _judge_host_visible(
+        self, service: IntegrationService, evidence: GuestEvidence | None
+    ) -> ServiceDiagnosis:
+        component = self.vm.component(service)
+        guest_text = evidence.text if evidence is not None else ""
+        if component is None:
+            return ServiceDiagnosis(
+                service=service,
+                verdict=Verdict.UNKNOWN,
+                guest_state=guest_text,
+                host_status="not listed by the host",
+            )
+        enabled = component.enabled
+        status_text = _status_text(component)
+        if evidence is not None:
+            state = ServiceState(service, enabled, evidence.side)
+            reasons = list(state.reasons)
+            side = evidence.side
+        else:
+            side = None
+            reasons = [] if enabled else [Reason.DISABLED_ON_HOST]
+            if self.guest_os is not None and not service.is_available_on(self.guest_os.product):
+                reasons.append(Reason.NOT_AVAILABLE_ON_GUEST_OS)
+        causes = _causes(reasons, side)
+        needed = service in self.needed
+        if Cause.NOT_AVAILABLE_ON_GUEST_OS in causes:
+            verdict, causes = Verdict.NOT_AVAILABLE, [Cause.NOT_AVAILABLE_ON_GUEST_OS]
+        elif Cause.DISABLED_ON_HOST in causes and not service.info.default_enabled and not needed:
+            # Off as by default and not relied on: what its guest side looks like does not matter.
+            verdict, causes = Verdict.OFF_BY_DEFAULT, []
+            self.notes.append(
+                f"{service.english_name} is off, as it is by default; enable it on the host "
+                "to use the features that need it."
+            )
+        elif causes:
+            verdict = Verdict.NOT_FUNCTIONING
+            # Out-of-date integration services are a fact about the VM whatever else is
+            # wrong; the host's contact statuses, though, are explained by the guest side.
+            if self.running and enabled:
+                _, host_causes = _from_host(component, observed=True)
+                if Cause.INTEGRATION_SERVICES_OUTDATED in host_causes:
+                    causes.append(Cause.INTEGRATION_SERVICES_OUTDATED)
+        elif not self.running:
+            verdict = Verdict.UNKNOWN
+        else:
+            verdict, causes = _from_host(component, observed=evidence is not None)
+        return ServiceDiagnosis(
+            service=service,
+            verdict=verdict,
+            causes=tuple(causes),
+            host_enabled=enabled,
+            host_status=status_text,
+            guest_state=guest_text,
+        )
+
+    def _judge_guest_only(
+        self, service: GuestOnlyService, evidence: GuestEvidence | None
+    ) -> ServiceDiagnosis:
+        if not self.running or evidence is None:
+            if self.guest_os is not None and not service.is_available_on(self.guest_os.product):
+                return ServiceDiagnosis(
+                    service=service,
+                    verdict=Verdict.NOT_AVAILABLE,
+                    causes=(Cause.NOT_AVAILABLE_ON_GUEST_OS,),
+                )
+            return ServiceDiagnosis(service=service, verdict=Verdict.UNKNOWN)
+        if evidence.side is None:
+            return ServiceDiagnosis(
+                service=service,
+                verdict=Verdict.NOT_AVAILABLE,
+                causes=(Cause.NOT_AVAILABLE_ON_GUEST_OS,),
+                guest_state=evidence.text,
+            )
+        causes = _causes(ServiceState(service, None, evidence.side).reasons)
+        if causes == [Cause.GUEST_SERVICE_STOPPED]:
+            # Started on demand: stopped between sessions is its normal state.
+            return ServiceDiagnosis(
+                service=service,
+                verdict=Verdict.FUNCTIONING,
+                guest_state=evidence.text + " (starts on demand)",
+            )
+        return ServiceDiagnosis(
+            service=service,
+            verdict=Verdict.NOT_FUNCTIONING if causes else Verdict.FUNCTIONING,
+            causes=tuple(causes),
+            guest_state=evidence.text,
+        )
+
+    # --- features -------------------------------------------------------------------------
+
+    def _feature_verdicts(self, services: list[ServiceDiagnosis]) -> tuple[FeatureDiagnosis, ...]:
+        by_service = {entry.service: entry for entry in services}
+        entries = []
+        for feature in Feature:
+            needs = self._needs(feature)
+            judged = [by_service[s] for s in needs if s in by_service]
+            if not judged:
+                continue
+            verdicts = [entry.verdict for entry in judged]
+            blocking = tuple(e.service for e in judged if e.verdict in _BLOCKING)
+            entries.append(
+                FeatureDiagnosis(
+                    feature=feature,
+                    verdict=_feature_verdict(verdicts),
+                    needs=needs,
+                    blocking=blocking,
+                    requested=feature in self.requested,
+                )
+            )
+        return tuple(entries)
+
+    # --- findings -------------------------------------------------------------------------
+
+    def _broken_by(
+        self, features: tuple[FeatureDiagnosis, ...], service: Service | None
+    ) -> tuple[Feature, ...]:
+        lost = {Verdict.NOT_FUNCTIONING, Verdict.NOT_AVAILABLE}
+        return tuple(
+            entry.feature
+            for entry in features
+            if entry.verdict in lost and (service is None or service in entry.blocking)
+        )
+
+    def _service_findings(
+        self,
+        services: list[ServiceDiagnosis],
+        evidence: dict[Service, GuestEvidence | None],
+        features: tuple[FeatureDiagnosis, ...],
+    ) -> None:
+        for entry in services:
+            service = entry.service
+            if isinstance(service, GuestOnlyService) and service not in self.needed:
+                continue
+            for cause in entry.causes:
+                if cause in _VM_WIDE:
+                    continue
+                if (
+                    cause is Cause.NOT_AVAILABLE_ON_GUEST_OS
+                    and not entry.host_enabled
+                    and service not in self.needed
+                ):
+                    continue
+                broken = self._broken_by(features, service)
+                self.findings.append(
+                    Finding(
+                        host=self.host,
+                        vm=self.vm.name,
+                        service=service,
+                        cause=cause,
+                        verdict=entry.verdict,
+                        explanation=self._explain(entry, cause, evidence.get(service), broken),
+                        fixes=self._fixes(entry, cause, evidence.get(service)),
+                        features=broken,
+                    )
+                )
+        self._data_exchange_finding(services, features)
+
+    def _data_exchange_finding(
+        self, services: list[ServiceDiagnosis], features: tuple[FeatureDiagnosis, ...]
+    ) -> None:
+        kvp = IntegrationService.KEY_VALUE_PAIR_EXCHANGE
+        entry = next((e for e in services if e.service is kvp), None)
+        if entry is None or entry.host_enabled is not False:
+            return
+        if self.host_os is None or self.guest_os is None:
+            return
+        try:
+            rule = update_rule(self.host_os, self.guest_os)
+        except UnsupportedCombinationError:
+            return
+        if kvp not in rule.prerequisites:
+            return
+        plan = plan_update(
+            self.host_os, self.guest_os, vm_running=self.running, data_exchange_enabled=False
+        )
+        label = rule.row.guest_label if rule.row is not None else self.guest_os.name
+        self.findings.append(
+            Finding(
+                host=self.host,
+                vm=self.vm.name,
+                service=kvp,
+                cause=Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES,
+                verdict=entry.verdict,
+                explanation=(
+                    f"{Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES.description} The update matrix "
+                    f"row for {label} guests on a {self.host_os.name} host says Windows Update "
+                    "requires the Data Exchange integration service "
+                    f"({rule.provenance})."
+                ),
+                fixes=_fixes.plan_fixes(plan, self.vm.name, self.vm.vm.id),
+                features=self._broken_by(features, kvp),
+                plan=plan,
+            )
+        )
+
+    def _vm_wide_findings(
+        self, services: list[ServiceDiagnosis], features: tuple[FeatureDiagnosis, ...]
+    ) -> None:
+        driver_missing = [e.service for e in services if Cause.KERNEL_DRIVER_MISSING in e.causes]
+        if driver_missing:
+            names = ", ".join(service_name(s) for s in driver_missing)
+            self.findings.append(
+                Finding(
+                    host=self.host,
+                    vm=self.vm.name,
+                    service=None,
+                    cause=Cause.KERNEL_DRIVER_MISSING,
+                    verdict=Verdict.NOT_FUNCTIONING,
+                    explanation=(
+                        f"{Cause.KERNEL_DRIVER_MISSING.description} Every integration service "
+                        f"of a Linux guest runs over it; not working here: {names}."
+                    ),
+                    fixes=(_fixes.load_hv_utils(),),
+                    features=self._broken_by(features, None),
+                )
+            )
+        outdated = [e for e in services if Cause.INTEGRATION_SERVICES_OUTDATED in e.causes]
+        update_required = (
+            self.vm.vm.integration_services_state is IntegrationServicesState.UPDATE_REQUIRED
+        )
+        if outdated or update_required:
+            self._outdated_finding(outdated, update_required=update_required)
+
+    def _outdated_finding(self, outdated: list[ServiceDiagnosis], *, update_required: bool) -> None:
+        evidence = []
+        if outdated:
+            shown = ", ".join(f"{e.name} ({e.host_status})" for e in outdated)
+            evidence.append(f"the host reports {shown}")
+        if update_required:
+            evidence.append("Get-VM shows IntegrationServicesState 'Update required'")
+        version = self.vm.vm.integration_services_version
+        if version is not None:
+            evidence.append(f"the guest's integration services are version {version}")
+        plan, why_not = self._plan()
+        explanation = (
+            f"{Cause.INTEGRATION_SERVICES_OUTDATED.description} Evidence: "
+            + "; ".join(evidence)
+            + "."
+        )
+        if plan is not None:
+            explanation += (
+                f" On this host the guest gets updates through {plan.rule.mechanism.label}."
+            )
+            fixes = _fixes.plan_fixes(plan, self.vm.name, self.vm.vm.id)
+        else:
+            explanation += f" No update plan: {why_not}."
+            fixes = (
+                Fix(
+                    side=StepSide.GUEST,
+                    title="Update the guest's integration services",
+                    detail=f"{why_not}; 'vmic plan --host <host OS> --guest <guest OS>' "
+                    "prints the steps once both are known.",
+                    automatable=False,
+                ),
+            )
+        worst = max((e.verdict for e in outdated), key=_SEVERITY.__getitem__, default=None)
+        self.findings.append(
+            Finding(
+                host=self.host,
+                vm=self.vm.name,
+                service=None,
+                cause=Cause.INTEGRATION_SERVICES_OUTDATED,
+                verdict=worst if worst is Verdict.NOT_FUNCTIONING else Verdict.DEGRADED,
+                explanation=explanation,
+                fixes=fixes,
+                plan=plan,
+            )
+        )
+
+    def _plan(self) -> tuple[UpdatePlan | None, str]:
+        if self.host_os is None:
+            return None, "the host's operating system is not known"
+        if self.guest_os is None:
+            return None, "the guest's operating system is not known (Data Exchange reports it)"
+        kvp = self.vm.component(IntegrationService.KEY_VALUE_PAIR_EXCHANGE)
+        try:
+            plan = plan_update(
+                self.host_os,
+                self.guest_os,
+                vm_running=self.running,
+                data_exchange_enabled=kvp is None or kvp.enabled,
+            )
+        except (UnsupportedCombinationError, UnknownOperatingSystemError) as error:
+            return None, str(error)
+        return plan, ""
+
+    def _unreachable_finding(self, reason: str) -> None:
+        windows = self._windows_guest()
+        how = (
+            "Windows guests are asked through PowerShell Direct from the host: the guest must "
+            "run Windows 10 / Server 2016 or later with vmicvmsession enabled, and vmic needs a "
+            "guest account."
+            if windows
+            else "Linux guests are asked over SSH at the address Data Exchange reports: the "
+            "guest must accept vmic's key or account."
+        )
+        self.findings.append(
+            Finding(
+                host=self.host,
+                vm=self.vm.name,
+                service=None,
+                cause=Cause.GUEST_UNREACHABLE,
+                verdict=Verdict.UNKNOWN,
+                explanation=(
+                    f"{Cause.GUEST_UNREACHABLE.description} ({reason}) The verdicts for this VM "
+                    "rest on the host's view alone."
+                ),
+                fixes=(
+                    Fix(
+                        side=StepSide.GUEST,
+                        title="Give vmic access to the guest",
+                        detail=how,
+                        automatable=False,
+                    ),
+                ),
+            )
+        )
+
+    # --- words and commands for one service's finding -----------------------------------
+
+    def _explain(  # noqa: PLR0911 - one answer per cause reads as a table
+        self,
+        entry: ServiceDiagnosis,
+        cause: Cause,
+        evidence: GuestEvidence | None,
+        broken: tuple[Feature, ...],
+    ) -> str:
+        service = entry.service
+        name = entry.name
+        # What the user loses, in the words of the features that apply to this guest; the
+        # catalog's impact text when no feature is lost.
+        impact = " ".join(feature.info.symptom for feature in broken) or (
+            service.info.impact_text
+            if isinstance(service, IntegrationService)
+            else service.info.description
+        )
+        vm = self.vm.name
+        if cause is Cause.DISABLED_ON_HOST:
+            return f"{name} is disabled in the settings of VM {vm!r} on the Hyper-V host. {impact}"
+        if cause in {Cause.GUEST_SERVICE_STOPPED, Cause.GUEST_STARTUP_DISABLED}:
+            windows_name = service.info.windows_service
+            if cause is Cause.GUEST_STARTUP_DISABLED:
+                return (
+                    f"The guest service {windows_name} has startup type Disabled, so Hyper-V "
+                    f"cannot start it although {name} is enabled on the host. {impact}"
+                )
+            return (
+                f"The guest service {windows_name} is stopped. Hyper-V starts it again on its "
+                f"own while {name} is enabled on the host; if it stays stopped, start it. "
+                f"{impact}"
+            )
+        if cause is Cause.GUEST_SERVICE_MISSING:
+            return (
+                f"The guest has no {service.info.windows_service} service: its integration "
+                f"services are missing or damaged. {impact}"
+            )
+        if cause is Cause.NOT_AVAILABLE_ON_GUEST_OS:
+            first = " or ".join(p.display_name for p in service.info.added_in)
+            os_name = self.guest_os.name if self.guest_os is not None else "this guest"
+            extra = (
+                " It is enabled on the host, where it can only report errors."
+                if (entry.host_enabled)
+                else ""
+            )
+            return f"{os_name} guests cannot have {name}: it needs {first} or later.{extra}"
+        if cause in {Cause.NO_CONTACT, Cause.LOST_COMMUNICATION, Cause.COMPONENT_ERROR}:
+            seen = f" The guest shows it {evidence.text}." if evidence is not None else ""
+            return (
+                f"{cause.description} The host reports {entry.host_status} for {name}.{seen} "
+                f"{impact}"
+            )
+        if cause in {Cause.DAEMON_NOT_INSTALLED, Cause.DAEMON_NOT_RUNNING}:
+            packaging = self.packaging or packaging_for(None)
+            assert isinstance(service, IntegrationService)  # noqa: S101 - Linux daemons only
+            daemon = _daemon_name(evidence, packaging, service)
+            if cause is Cause.DAEMON_NOT_INSTALLED:
+                return (
+                    f"{name} needs the {daemon} daemon in the guest, and it is not installed; "
+                    f"on {packaging.family} it comes from {', '.join(packaging.packages)}. "
+                    f"{impact}"
+                )
+            unit = packaging.unit_for(service)
+            unit_words = f" (systemd unit {unit})" if unit else ""
+            return (
+                f"{name} needs the {daemon} daemon{unit_words}, which is installed but not "
+                f"running; Hyper-V does not restart Linux daemons. {impact}"
+            )
+        return f"{cause.description} {impact}"
+
+    def _fixes(  # noqa: PLR0911 - one answer per cause reads as a table
+        self, entry: ServiceDiagnosis, cause: Cause, evidence: GuestEvidence | None
+    ) -> tuple[Fix, ...]:
+        service = entry.service
+        vm_name, vm_id = self.vm.name, self.vm.vm.id
+        if isinstance(service, GuestOnlyService):
+            return self._guest_only_fixes(service, cause)
+        if cause is Cause.DISABLED_ON_HOST:
+            return (_fixes.enable_on_host(vm_name, vm_id, service),)
+        if cause is Cause.GUEST_SERVICE_STOPPED:
+            return (
+                _fixes.start_windows_service(service.info.windows_service, enable_startup=False),
+            )
+        if cause is Cause.GUEST_STARTUP_DISABLED:
+            return (
+                _fixes.start_windows_service(service.info.windows_service, enable_startup=True),
+            )
+        if cause is Cause.NOT_AVAILABLE_ON_GUEST_OS:
+            fixes = [_fixes.disable_on_host(vm_name, vm_id, service)] if entry.host_enabled else []
+            if service in self.needed:
+                fixes.append(_upgrade(service))
+            return tuple(fixes)
+        if cause in {Cause.DAEMON_NOT_INSTALLED, Cause.DAEMON_NOT_RUNNING}:
+            return self._daemon_fixes(service, cause, evidence)
+        if cause in {Cause.NO_CONTACT, Cause.LOST_COMMUNICATION, Cause.COMPONENT_ERROR}:
+            return self._contact_fixes(service, evidence)
+        if cause is Cause.GUEST_SERVICE_MISSING:
+            plan, why_not = self._plan()
+            if plan is not None:
+                return _fixes.plan_fixes(plan, vm_name, vm_id)
+            return (
+                Fix(
+                    side=StepSide.GUEST,
+                    title="Reinstall the guest's integration services",
+                    detail=why_not,
+                    automatable=False,
+                ),
+            )
+        return ()
+
+    def _guest_only_fixes(self, service: GuestOnlyService, cause: Cause) -> tuple[Fix, ...]:
+        name = service.info.windows_service
+        # Stopped is not a cause here: PowerShell Direct starts its service on demand.
+        if cause is Cause.GUEST_STARTUP_DISABLED:
+            return (_fixes.start_windows_service(name, enable_startup=True),)
+        if cause is Cause.NOT_AVAILABLE_ON_GUEST_OS:
+            return (_upgrade(service),)
+        plan, why_not = self._plan()
+        if plan is not None:
+            return _fixes.plan_fixes(plan, self.vm.name, self.vm.vm.id)
+        return (
+            Fix(
+                side=StepSide.GUEST,
+                title="Reinstall the guest's integration services",
+                detail=why_not,
+                automatable=False,
+            ),
+        )
+
+    def _daemon_fixes(
+        self, service: IntegrationService, cause: Cause, evidence: GuestEvidence | None
+    ) -> tuple[Fix, ...]:
+        packaging = self.packaging or packaging_for(None)
+        if cause is Cause.DAEMON_NOT_INSTALLED:
+            return (_fixes.install_daemon(packaging, service),)
+        daemon = evidence.daemon if evidence is not None else None
+        return (_daemon_start(packaging, service, daemon),)
+
+    def _contact_fixes(
+        self, service: IntegrationService, evidence: GuestEvidence | None
+    ) -> tuple[Fix, ...]:
+        if isinstance(self.guest, LinuxGuestObservation) or (
+            self.guest_os is not None and self.guest_os.is_linux
+        ):
+            packaging = self.packaging or packaging_for(None)
+            daemon = evidence.daemon if evidence is not None else None
+            if packaging.daemon_for(service) is not None:
+                return (_daemon_start(packaging, service, daemon),)
+            return (_fixes.load_hv_utils(),)
+        return (_fixes.restart_windows_service(service.info.windows_service),)
+
+
+def _upgrade(service: Service) -> Fix:
+    first = " or ".join(p.display_name for p in service.info.added_in)
+    return Fix(
+        side=StepSide.GUEST,
+        title=f"Upgrade the guest to {first} or later",
+        detail=f"{service_name(service)} does not exist on older guests.",
+        automatable=False,
+    )
+
+
+def _daemon_start(
+    packaging: LinuxPackaging, service: IntegrationService, daemon: LinuxDaemonObservation | None
+) -> Fix:
+    unit = daemon.unit if daemon is not None else None
+    state = unit_state(unit).value if daemon is not None else "enabled"
+    return _fixes.start_daemon(
+        packaging,
+        service,
+        daemon=daemon.daemon if daemon is not None else None,
+        unit=unit,
+        unit_state=state,
+    )
+
+
+def _daemon_name(
+    evidence: GuestEvidence | None, packaging: LinuxPackaging, service: IntegrationService
+) -> str:
+    if evidence is not None and evidence.daemon is not None:
+        return evidence.daemon.daemon
+    return packaging.daemon_for(service) or service.info.linux_daemons[0]
+
+
+def _guest_os(vm: VMObservation, guest: GuestObservation | None) -> OperatingSystem | None:
+    if vm.guest_os is not None:
+        return vm.guest_os
+    if isinstance(guest, WindowsGuestObservation):
+        return guest.guest_os
+    if isinstance(guest, LinuxGuestObservation):
+        try:
+            return OperatingSystem(Product.LINUX, distribution=guest.distribution)
+        except (ValueError, VmicError):
+            return OperatingSystem(Product.LINUX)
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _feature_needs(
+    feature: Feature, guest_os: OperatingSystem | None, host_os: OperatingSystem | None
+) -> tuple[Service, ...]:
+    """The services *feature* needs on this guest and host, in report order (memoized)."""
+    if guest_os is None:
+        if feature is Feature.WINDOWS_UPDATE_INTEGRATION_SERVICES:
+            return ()
+        info = feature.info
+        wanted: frozenset[Service] = frozenset(info.services | info.guest_only)
+    else:
+        wanted = services_needed(feature, guest_os, host=host_os)
+    return tuple(service for service in DIAGNOSED_SERVICES if service in wanted)
+
+
+def _causes(reasons: Iterable[Reason], side: GuestSide | None = None) -> list[Cause]:
+    """The causes behind *reasons*, without those that are only consequences of another."""
+    causes = [_CAUSE_OF_REASON[r] for r in reasons if r in _CAUSE_OF_REASON]
+    if Cause.GUEST_STARTUP_DISABLED in causes:
+        # Stopped is the consequence; the startup type is what to fix.
+        causes.remove(Cause.GUEST_SERVICE_STOPPED)
+    if Cause.KERNEL_DRIVER_MISSING in causes and Cause.DAEMON_NOT_RUNNING in causes:
+        # A daemon exits when its channel closes: the driver is the cause to fix.
+        causes.remove(Cause.DAEMON_NOT_RUNNING)
+    if Cause.DISABLED_ON_HOST in causes:
+        # Disabling a service on the host stops its guest side, and enabling it starts the
+        # guest side again (a Windows service unless its startup type is Disabled; a Linux
+        # daemon whose unit its VMBus device pulls in): stopped is then no cause of its own.
+        if Cause.GUEST_SERVICE_STOPPED in causes:
+            causes.remove(Cause.GUEST_SERVICE_STOPPED)
+        pulled_in = isinstance(side, LinuxDaemonService) and side.unit is UnitState.ENABLED
+        if Cause.DAEMON_NOT_RUNNING in causes and pulled_in:
+            causes.remove(Cause.DAEMON_NOT_RUNNING)
+    return causes
+
+
+def _status_text(component: IntegrationComponentRecord) -> str:
+    parts = [s.value for s in (component.primary_status, component.secondary_status) if s]
+    return " / ".join(parts)
+
+
+def _from_host(
+    component: IntegrationComponentRecord, *, observed: bool
+) -> tuple[Verdict, list[Cause]]:
+    """The verdict and causes the host's statuses give when the guest side looks fine.
+
+    The verdict is the worst the two statuses give; every cause either names is kept
+    (``Error`` with ``ProtocolMismatch`` is a component error *and* outdated services).
+    """
+    judged = [
+        _HOST_STATUS.get(status, (Verdict.UNKNOWN, None))
+        for status in (component.primary_status, component.secondary_status)
+        if status is not None
+    ]
+    causes = list(dict.fromkeys(cause for _, cause in judged if cause is not None))
+    if not judged:
+        return (Verdict.FUNCTIONING if observed else Verdict.UNKNOWN), causes
+    verdict = max((v for v, _ in judged), key=_SEVERITY.__getitem__)
+    if verdict is Verdict.UNKNOWN and observed:
+        return Verdict.FUNCTIONING, causes
+    return verdict, causes
+
+
+def _feature_verdict(verdicts: list[Verdict]) -> Verdict:
+    if any(v in {Verdict.NOT_FUNCTIONING, Verdict.NOT_AVAILABLE} for v in verdicts):
+        if all(v in {Verdict.NOT_AVAILABLE, Verdict.FUNCTIONING} for v in verdicts):
+            return Verdict.NOT_AVAILABLE
+        return Verdict.NOT_FUNCTIONING
+    for verdict in (Verdict.OFF_BY_DEFAULT, Verdict.UNKNOWN, Verdict.DEGRADED):
+        if verdict in verdicts:
+            return verdict
+    return Verdict.FUNCTIONING

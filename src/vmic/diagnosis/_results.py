@@ -1,0 +1,513 @@
+"""What a diagnosis says: verdicts per service and feature, findings, and the fixes for them.
+
+A :class:`Diagnosis` covers one host; it holds one :class:`VMDiagnosis` per VM, each with
+a :class:`ServiceDiagnosis` per integration service, a :class:`FeatureDiagnosis` per
+feature that applies to the guest, and the :class:`Finding` objects a person should act
+on. A VM whose services all function has no findings.
+
+Every type is frozen data with a ``to_dict()`` for JSON and a ``_repr_html_()`` for
+Jupyter. ``.value`` of every enum is a stable snake_case string.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import attrs
+
+from vmic import _html
+from vmic.executors._command import Shell
+from vmic.model._operating_system import OperatingSystem
+from vmic.model._records import VMState
+from vmic.model._services import GuestOnlyService, IntegrationService
+from vmic.rules._causes import Cause
+from vmic.rules._features import Feature
+from vmic.rules._plans import StepRole, StepSide, UpdatePlan
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = [
+    "Diagnosis",
+    "FeatureDiagnosis",
+    "Finding",
+    "Fix",
+    "GuestView",
+    "ServiceDiagnosis",
+    "VMDiagnosis",
+    "Verdict",
+    "service_name",
+]
+
+#: A service the diagnosis reports on: one of the six host-visible ones, or PowerShell Direct.
+Service: TypeAlias = IntegrationService | GuestOnlyService
+
+_v = attrs.validators
+_SERVICE_TYPES = (IntegrationService, GuestOnlyService)
+
+
+def _tuple_of(member: type | tuple[type, ...]) -> Any:  # noqa: ANN401 - an attrs validator
+    """A validator: a tuple whose items are all instances of *member*."""
+    return _v.deep_iterable(_v.instance_of(member), _v.instance_of(tuple))
+
+
+class Verdict(enum.Enum):
+    """How a service (or a feature) of one VM stands."""
+
+    FUNCTIONING = "functioning"
+    """On at the host and working in the guest."""
+    DEGRADED = "degraded"
+    """Working, but the host reports Degraded or the guest's integration services are older
+    than the host's (ProtocolMismatch, "Update required")."""
+    NOT_FUNCTIONING = "not_functioning"
+    """Not working; the findings say why."""
+    NOT_AVAILABLE = "not_available"
+    """This guest operating system cannot have the service."""
+    OFF_BY_DEFAULT = "off_by_default"
+    """Off in its default state (Guest Service Interface), and no feature asked for needs it."""
+    UNKNOWN = "unknown"
+    """The evidence does not say (the VM is off, or neither side could confirm)."""
+
+    def __repr__(self) -> str:
+        return f"Verdict.{self.name}"
+
+    @property
+    def label(self) -> str:
+        """Words for a table cell (``"not functioning"``)."""
+        return self.value.replace("_", " ")
+
+
+class GuestView(enum.Enum):
+    """How much of the guest side a VM's verdicts rest on."""
+
+    OBSERVED = "observed"
+    """The guest answered: both sides are known."""
+    UNREACHABLE = "unreachable"
+    """The guest was asked and did not answer: host-side verdicts only."""
+    NOT_OBSERVED = "not_observed"
+    """The guest was not asked: host-side verdicts only."""
+
+    def __repr__(self) -> str:
+        return f"GuestView.{self.name}"
+
+
+def service_name(service: Service) -> str:
+    """The English name of a service (``"Shutdown"``, ``"Hyper-V PowerShell Direct Service"``)."""
+    if isinstance(service, IntegrationService):
+        return service.english_name
+    return service.info.windows_display_names[0]
+
+
+def _service_value(service: Service | None) -> str | None:
+    return None if service is None else service.value
+
+
+@attrs.frozen(kw_only=True)
+class Fix:
+    """One concrete step that removes (part of) a finding.
+
+    Attributes:
+        side: Who acts: the Hyper-V host, the guest, a person at the VM console, or a
+            management system.
+        title: What the step does, in one line.
+        commands: Commands to run there, in order; every value in them is quoted
+            (PowerShell single quotes, POSIX ``shlex`` quoting). Empty when the step is
+            manual.
+        shell: The language of ``commands`` (None when there are none).
+        role: Required, an alternative to a required step, or a fallback.
+        automatable: Whether the step can run unattended.
+        detail: Why, or what to check afterwards.
+    """
+
+    side: StepSide = attrs.field(validator=_v.instance_of(StepSide))
+    title: str = attrs.field(validator=_v.instance_of(str))
+    commands: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
+    shell: Shell | None = attrs.field(default=None, validator=_v.optional(_v.instance_of(Shell)))
+    role: StepRole = attrs.field(default=StepRole.REQUIRED, validator=_v.instance_of(StepRole))
+    automatable: bool = attrs.field(default=True, validator=_v.instance_of(bool))
+    detail: str = attrs.field(default="", validator=_v.instance_of(str))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "side": self.side.value,
+            "title": self.title,
+            "commands": list(self.commands),
+            "shell": None if self.shell is None else self.shell.value,
+            "role": self.role.value,
+            "automatable": self.automatable,
+            "detail": self.detail,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """A problem a person should act on, with its cause and the fix.
+
+    Attributes:
+        host: The host's name.
+        vm: The VM's name.
+        service: The service concerned, or None for a problem of the whole VM (out-of-date
+            integration services, an unreachable guest).
+        cause: Why, from the shared :class:`~vmic.rules._causes.Cause` vocabulary.
+        verdict: The verdict the problem leads to.
+        explanation: The cause in plain words, with what the evidence showed.
+        fixes: The steps that fix it, for the side that must act, in order.
+        features: Features of the VM this problem breaks.
+        plan: The update plan, for out-of-date integration services and for guests that
+            need Data Exchange to receive updates.
+    """
+
+    host: str = attrs.field(validator=_v.instance_of(str))
+    vm: str = attrs.field(validator=_v.instance_of(str))
+    service: Service | None = attrs.field(validator=_v.optional(_v.instance_of(_SERVICE_TYPES)))
+    cause: Cause = attrs.field(validator=_v.instance_of(Cause))
+    verdict: Verdict = attrs.field(validator=_v.instance_of(Verdict))
+    explanation: str = attrs.field(validator=_v.instance_of(str))
+    fixes: tuple[Fix, ...] = attrs.field(default=(), validator=_tuple_of(Fix))
+    features: tuple[Feature, ...] = attrs.field(default=(), validator=_tuple_of(Feature))
+    plan: UpdatePlan | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(UpdatePlan))
+    )
+
+    @property
+    def subject(self) -> str:
+        """``"<vm>: <service>"`` or just the VM, for one-line listings."""
+        if self.service is None:
+            return self.vm
+        return f"{self.vm}: {service_name(self.service)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        from vmic.rules._export import plan_as_dict  # noqa: PLC0415 - only when exporting
+
+        return {
+            "host": self.host,
+            "vm": self.vm,
+            "service": _service_value(self.service),
+            "cause": self.cause.value,
+            "verdict": self.verdict.value,
+            "explanation": self.explanation,
+            "fixes": [fix.to_dict() for fix in self.fixes],
+            "features": [feature.value for feature in self.features],
+            "plan": None if self.plan is None else plan_as_dict(self.plan),
+        }
+
+    def _repr_html_(self) -> str:
+        return str(_finding_html(self))
+
+
+@attrs.frozen(kw_only=True)
+class ServiceDiagnosis:
+    """The verdict on one service of one VM and what it rests on.
+
+    Attributes:
+        service: The service.
+        verdict: The verdict.
+        causes: Why it is not functioning or degraded (empty when functioning).
+        host_enabled: ``Enabled`` on the host; None for PowerShell Direct (no host side) or
+            when the host did not list the service.
+        host_status: The host's primary and secondary status, as words (``"ok"``,
+            ``"no_contact / protocol_mismatch"``), or ``""`` when not reported.
+        guest_state: What the guest side showed (``"running"``, ``"stopped, startup
+            disabled"``, ``"hv_kvp_daemon not installed"``), or ``""`` when not observed.
+    """
+
+    service: Service = attrs.field(validator=_v.instance_of(_SERVICE_TYPES))
+    verdict: Verdict = attrs.field(validator=_v.instance_of(Verdict))
+    causes: tuple[Cause, ...] = attrs.field(default=(), validator=_tuple_of(Cause))
+    host_enabled: bool | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(bool))
+    )
+    host_status: str = attrs.field(default="", validator=_v.instance_of(str))
+    guest_state: str = attrs.field(default="", validator=_v.instance_of(str))
+
+    @property
+    def name(self) -> str:
+        """The service's English name."""
+        return service_name(self.service)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "service": self.service.value,
+            "verdict": self.verdict.value,
+            "causes": [cause.value for cause in self.causes],
+            "host_enabled": self.host_enabled,
+            "host_status": self.host_status,
+            "guest_state": self.guest_state,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class FeatureDiagnosis:
+    """Whether a feature works on one VM, and which services stand in its way.
+
+    Attributes:
+        feature: The feature.
+        verdict: The worst verdict among the services it needs.
+        needs: The services it needs on this guest.
+        blocking: The needed services whose verdict is not functioning.
+        requested: Whether the caller said they rely on this feature.
+    """
+
+    feature: Feature = attrs.field(validator=_v.instance_of(Feature))
+    verdict: Verdict = attrs.field(validator=_v.instance_of(Verdict))
+    needs: tuple[Service, ...] = attrs.field(default=(), validator=_tuple_of(_SERVICE_TYPES))
+    blocking: tuple[Service, ...] = attrs.field(default=(), validator=_tuple_of(_SERVICE_TYPES))
+    requested: bool = attrs.field(default=False, validator=_v.instance_of(bool))
+
+    @property
+    def broken(self) -> bool:
+        """Whether the feature should work on this guest and does not."""
+        return self.verdict is Verdict.NOT_FUNCTIONING
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "feature": self.feature.value,
+            "verdict": self.verdict.value,
+            "needs": [service.value for service in self.needs],
+            "blocking": [service.value for service in self.blocking],
+            "requested": self.requested,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class VMDiagnosis:
+    """The diagnosis of one VM.
+
+    Attributes:
+        host: The host's name.
+        vm: The VM's name.
+        vm_id: The VM's id, when the host reported it.
+        state: The VM's state.
+        guest_os: The guest operating system, when known.
+        guest_view: Whether the guest side was observed.
+        guest_detail: Why the guest was not observed, when it was not.
+        services: One verdict per service, in catalog order.
+        features: One verdict per feature that applies to this guest.
+        findings: What to act on (empty for a healthy VM).
+        notes: Facts worth knowing that are not problems ("Guest Service Interface is
+            off by default", "the VM is off").
+    """
+
+    host: str = attrs.field(validator=_v.instance_of(str))
+    vm: str = attrs.field(validator=_v.instance_of(str))
+    vm_id: str | None = attrs.field(default=None, validator=_v.optional(_v.instance_of(str)))
+    state: VMState = attrs.field(validator=_v.instance_of(VMState))
+    guest_os: OperatingSystem | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(OperatingSystem))
+    )
+    guest_view: GuestView = attrs.field(validator=_v.instance_of(GuestView))
+    guest_detail: str = attrs.field(default="", validator=_v.instance_of(str))
+    services: tuple[ServiceDiagnosis, ...] = attrs.field(
+        default=(), validator=_tuple_of(ServiceDiagnosis)
+    )
+    features: tuple[FeatureDiagnosis, ...] = attrs.field(
+        default=(), validator=_tuple_of(FeatureDiagnosis)
+    )
+    findings: tuple[Finding, ...] = attrs.field(default=(), validator=_tuple_of(Finding))
+    notes: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
+
+    @property
+    def healthy(self) -> bool:
+        """True when there is nothing to act on."""
+        return not self.findings
+
+    def service(self, service: Service) -> ServiceDiagnosis | None:
+        """The verdict on *service*, or None when it was not assessed."""
+        for entry in self.services:
+            if entry.service is service:
+                return entry
+        return None
+
+    def feature(self, feature: Feature) -> FeatureDiagnosis | None:
+        """The verdict on *feature*, or None when it does not apply to this guest."""
+        for entry in self.features:
+            if entry.feature is feature:
+                return entry
+        return None
+
+    @property
+    def broken_features(self) -> tuple[FeatureDiagnosis, ...]:
+        """The features that should work on this guest and do not."""
+        return tuple(entry for entry in self.features if entry.broken)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "host": self.host,
+            "vm": self.vm,
+            "vm_id": self.vm_id,
+            "state": self.state.value,
+            "guest_os": None if self.guest_os is None else str(self.guest_os),
+            "guest_view": self.guest_view.value,
+            "guest_detail": self.guest_detail,
+            "healthy": self.healthy,
+            "services": [entry.to_dict() for entry in self.services],
+            "features": [entry.to_dict() for entry in self.features],
+            "findings": [finding.to_dict() for finding in self.findings],
+            "notes": list(self.notes),
+        }
+
+    def _repr_html_(self) -> str:
+        return str(_vm_html(self))
+
+
+@attrs.frozen(kw_only=True)
+class Diagnosis:
+    """The diagnosis of one host's VMs.
+
+    Attributes:
+        host: The host's name.
+        host_os: The host's operating system, when known.
+        vms: One diagnosis per VM, in the host's order.
+    """
+
+    host: str = attrs.field(validator=_v.instance_of(str))
+    host_os: OperatingSystem | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(OperatingSystem))
+    )
+    vms: tuple[VMDiagnosis, ...] = attrs.field(default=(), validator=_tuple_of(VMDiagnosis))
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding of every VM, in VM order."""
+        return tuple(finding for vm in self.vms for finding in vm.findings)
+
+    @property
+    def healthy(self) -> bool:
+        """True when no VM has a finding."""
+        return not self.findings
+
+    def vm(self, name: str) -> VMDiagnosis | None:
+        """The diagnosis of the VM with exactly this name, or None."""
+        for entry in self.vms:
+            if entry.vm == name:
+                return entry
+        return None
+
+    def __iter__(self) -> Iterator[VMDiagnosis]:
+        return iter(self.vms)
+
+    def __len__(self) -> int:
+        return len(self.vms)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "host": self.host,
+            "host_os": None if self.host_os is None else str(self.host_os),
+            "healthy": self.healthy,
+            "vms": [vm.to_dict() for vm in self.vms],
+        }
+
+    def _repr_html_(self) -> str:
+        return str(diagnosis_html(self))
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+_VERDICT_COLOURS = {
+    Verdict.FUNCTIONING: "#1a7f37",
+    Verdict.DEGRADED: "#9a6700",
+    Verdict.NOT_FUNCTIONING: "#cf222e",
+    Verdict.NOT_AVAILABLE: "#57606a",
+    Verdict.OFF_BY_DEFAULT: "#57606a",
+    Verdict.UNKNOWN: "#57606a",
+}
+
+
+def verdict_html(verdict: Verdict) -> _html.Markup:
+    """A coloured verdict label."""
+    return _html.element("span", verdict.label, style=f"color: {_VERDICT_COLOURS[verdict]}")
+
+
+def _fix_html(fix: Fix) -> _html.Markup:
+    role = "" if fix.role is StepRole.REQUIRED else f" ({fix.role.value})"
+    parts: list[object] = [_html.element("div", f"{fix.side.value}{role}: {fix.title}")]
+    if fix.commands:
+        parts.append(_html.code_block(fix.commands))
+    if fix.detail:
+        parts.append(_html.element("div", fix.detail))
+    return _html.element("li", *parts)
+
+
+def _finding_html(finding: Finding) -> _html.Markup:
+    features = ", ".join(feature.info.title for feature in finding.features)
+    parts: list[object] = [
+        _html.element("strong", finding.subject),
+        " \u2014 ",
+        _html.element("code", finding.cause.value),
+        " (",
+        verdict_html(finding.verdict),
+        ")",
+        _html.element("div", finding.explanation),
+    ]
+    if features:
+        parts.append(_html.element("div", f"Breaks: {features}"))
+    if finding.fixes:
+        parts.append(_html.element("ol", *(_fix_html(fix) for fix in finding.fixes)))
+    return _html.element("div", *parts, class_="vmic-finding")
+
+
+def _vm_html(vm: VMDiagnosis) -> _html.Markup:
+    title = f"{vm.vm} ({vm.state.value}; {vm.guest_os or 'guest OS unknown'})"
+    view = vm.guest_view.value.replace("_", " ")
+    if vm.guest_detail:
+        view += f": {vm.guest_detail}"
+    services = _html.table(
+        ("service", "host", "guest", "verdict", "causes"),
+        [
+            (
+                entry.name,
+                _host_cell(entry),
+                entry.guest_state,
+                verdict_html(entry.verdict),
+                ", ".join(cause.value for cause in entry.causes),
+            )
+            for entry in vm.services
+        ],
+    )
+    features = _html.table(
+        ("feature", "verdict", "blocked by"),
+        [
+            (
+                entry.feature.info.title,
+                verdict_html(entry.verdict),
+                ", ".join(service_name(s) for s in entry.blocking),
+            )
+            for entry in vm.features
+        ],
+    )
+    parts: list[object] = [
+        _html.element("h4", title),
+        _html.element("div", f"guest: {view}"),
+        services,
+        features,
+    ]
+    parts.extend(_html.element("div", f"note: {note}") for note in vm.notes)
+    parts.extend(_finding_html(finding) for finding in vm.findings)
+    return _html.element("div", *parts, class_="vmic-vm")
+
+
+def _host_cell(entry: ServiceDiagnosis) -> str:
+    if entry.host_enabled is None:
+        return entry.host_status
+    enabled = "enabled" if entry.host_enabled else "disabled"
+    return f"{enabled}, {entry.host_status}" if entry.host_status else enabled
+
+
+def diagnosis_html(diagnosis: Diagnosis) -> _html.Markup:
+    """The HTML of a host's diagnosis (used by ``_repr_html_`` and by audit reports)."""
+    count = len(diagnosis.findings)
+    summary = f"{len(diagnosis.vms)} VMs, {count} finding{'s' if count != 1 else ''}"
+    heading = f"{diagnosis.host} ({diagnosis.host_os or 'host OS unknown'}): {summary}"
+    return _html.element(
+        "div",
+        _html.element("h3", heading),
+        *(_vm_html(vm) for vm in diagnosis.vms),
+        class_="vmic-diagnosis",
+    )

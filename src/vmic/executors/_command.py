@@ -1,0 +1,264 @@
+"""What an executor runs: a script in a shell, with named values bound as data.
+
+A :class:`Command` never carries data spliced into its script text. Values go
+in :attr:`Command.parameters` and the transport binds them:
+
+* PowerShell over PSRP: real pipeline parameters (``param(...)`` block plus
+  ``add_parameters``); the value never becomes script text.
+* PowerShell over a text transport (local ``pwsh``, SSH, PowerShell Direct):
+  a preamble ``$Name = '<literal>'`` of single-quoted literals escaped by
+  :func:`vmic.executors.ps_quote`.
+* POSIX ``sh``: a preamble ``Name='<literal>'`` of literals quoted with
+  :func:`shlex.quote`; read them as ``"$Name"`` (always inside double quotes).
+
+A :class:`Secret` parameter is a password that must never be printed; inside a
+PowerShell script it arrives as a ``[securestring]``.
+
+>>> cmd = Command(Shell.POSIX, 'printf "%s" "$Who"', parameters={"Who": "world"})
+>>> cmd.parameters["Who"]
+'world'
+>>> Credential("admin", "hunter2")
+Credential(username='admin', password=Secret('***'))
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import types
+from collections.abc import Mapping, Sequence
+from typing import Final, TypeAlias
+
+import attrs
+
+from vmic.errors import ConfigurationError, UnsafeValueError
+from vmic.executors._checks import check_identifier, check_text
+
+__all__ = ["Command", "Credential", "ParameterValue", "Secret", "Shell"]
+
+
+class Shell(enum.Enum):
+    """The language a :class:`Command` script is written in."""
+
+    POWERSHELL = "powershell"
+    POSIX = "posix"
+
+
+@attrs.frozen(repr=False)
+class Secret:
+    """A string that is never shown: ``repr``, ``str`` and ``format`` print ``***``.
+
+    Call :meth:`reveal` at the one place the plain text is needed.
+
+    >>> s = Secret("hunter2")
+    >>> s, str(s), f"{s}"
+    (Secret('***'), '***', '***')
+    >>> s.reveal()
+    'hunter2'
+    """
+
+    _value: str = attrs.field(alias="value", validator=attrs.validators.instance_of(str))
+
+    def reveal(self) -> str:
+        """Return the plain text."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __str__(self) -> str:
+        return "***"
+
+    def __format__(self, format_spec: str) -> str:
+        return format("***", format_spec)
+
+
+def _as_secret(value: str | Secret) -> Secret:
+    return value if isinstance(value, Secret) else Secret(value)
+
+
+@attrs.frozen(repr=False)
+class Credential:
+    """A user name and a password; the password never appears in ``repr`` or ``str``.
+
+    Attributes:
+        username: The account, e.g. ``"admin@contoso.com"`` or ``"root"``.
+        password: The password (a plain ``str`` is wrapped in :class:`Secret`).
+    """
+
+    username: str = attrs.field(validator=attrs.validators.instance_of(str))
+    password: Secret = attrs.field(converter=_as_secret)
+
+    def __repr__(self) -> str:
+        return f"Credential(username={self.username!r}, password=Secret('***'))"
+
+    def __str__(self) -> str:
+        return self.username
+
+
+ParameterValue: TypeAlias = "str | bool | int | float | Secret | tuple[str, ...]"
+"""A value a :class:`Command` binds by name (lists of strings are stored as tuples)."""
+
+_INT64: Final = range(-(2**63), 2**63)
+# PowerShell automatic variables: assigning them fails or changes the engine's behaviour.
+_PS_AUTOMATIC: Final = frozenset(
+    {
+        "_", "args", "consolefilename", "enabledexperimentalfeatures", "error", "event",
+        "eventargs", "eventsubscriber", "executioncontext", "false", "foreach", "home", "host",
+        "input", "iscoreclr", "islinux", "ismacos", "iswindows", "lastexitcode", "matches",
+        "myinvocation", "nestedpromptlevel", "null", "ofs", "pid", "profile", "psboundparameters",
+        "pscmdlet", "pscommandpath", "psculture", "psdebugcontext", "psedition", "pshome",
+        "psitem", "psscriptroot", "pssenderinfo", "psuiculture", "psversiontable", "pwd",
+        "sender", "shellid", "stacktrace", "switch", "this", "true",
+    }
+)  # fmt: skip
+# POSIX shell variables whose value changes how the shell parses or finds commands.
+_POSIX_SPECIAL: Final = frozenset(
+    {
+        "CDPATH", "ENV", "HOME", "IFS", "LANG", "LC_ALL", "LC_CTYPE", "LINENO", "OLDPWD",
+        "OPTARG", "OPTIND", "PATH", "PPID", "PS1", "PS2", "PS4", "PWD", "SHELL", "BASH_ENV",
+    }
+)  # fmt: skip
+
+
+def _check_value(name: str, value: object) -> ParameterValue:
+    what = f"parameter {name!r}"
+    if isinstance(value, Secret):
+        check_text(value.reveal(), what=what)
+        return value
+    if isinstance(value, str):
+        return check_text(value, what=what)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if value not in _INT64:
+            raise UnsafeValueError(f"{what} is outside the 64-bit integer range")
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise UnsafeValueError(f"{what} is not a finite number")
+        return value
+    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+        items: list[str] = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise UnsafeValueError(
+                    f"{what} item {index} is a {type(item).__name__}; list items must be str"
+                )
+            items.append(check_text(item, what=f"{what} item {index}"))
+        return tuple(items)
+    raise UnsafeValueError(
+        f"{what} is a {type(value).__name__}; use str, bool, int, float, Secret or a list of str"
+    )
+
+
+def _freeze_parameters(
+    parameters: Mapping[str, ParameterValue | Sequence[str]],
+) -> Mapping[str, ParameterValue]:
+    if not isinstance(parameters, Mapping):
+        raise ConfigurationError(
+            f"parameters must be a mapping of names to values, not {type(parameters).__name__}"
+        )
+    frozen: dict[str, ParameterValue] = {}
+    for key, value in parameters.items():
+        name = check_identifier(key, what="parameter name")
+        frozen[name] = _check_value(name, value)
+    return types.MappingProxyType(frozen)
+
+
+def _check_timeout(_instance: object, _attribute: object, value: float | None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigurationError(f"timeout must be a number of seconds or None, not {value!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise ConfigurationError(f"timeout must be a positive number of seconds, not {value!r}")
+
+
+def _check_script(_instance: object, _attribute: object, value: str) -> None:
+    if not isinstance(value, str):
+        raise ConfigurationError(f"script must be a str, not {type(value).__name__}")
+    check_text(value, what="script")
+
+
+def _to_shell(value: Shell | str) -> Shell:
+    if isinstance(value, Shell):
+        return value
+    try:
+        return Shell(value)
+    except ValueError:
+        known = ", ".join(repr(s.value) for s in Shell)
+        raise ConfigurationError(f"unknown shell {value!r}; expected one of {known}") from None
+
+
+@attrs.frozen
+class Command:
+    """A script, the shell that runs it, its timeout and the values it uses.
+
+    Attributes:
+        shell: :attr:`Shell.POWERSHELL` or :attr:`Shell.POSIX`.
+        script: The script text. It refers to parameters by name (``$Name`` in
+            PowerShell, ``"$Name"`` in POSIX sh) and must not splice values in
+            itself. A PowerShell script must not start with its own ``param()``
+            block: the PSRP transport adds one.
+        parameters: Named values (see :data:`ParameterValue`). Names are
+            identifiers; PowerShell names are case-insensitive so they must
+            differ by more than case, and PowerShell automatic variables
+            (``$args``, ``$input``, ...) and POSIX shell variables that steer the
+            shell (``IFS``, ``PATH``, ...) are refused.
+        timeout: Seconds the command may run before the executor stops it, or
+            ``None`` for no limit.
+
+    Raises:
+        vmic.ConfigurationError: A name, the shell or the timeout is invalid.
+        UnsafeValueError: A value cannot reach a shell intact (NUL, lone surrogate,
+            a non-finite float, an integer beyond 64 bits, an unsupported type).
+    """
+
+    shell: Shell = attrs.field(converter=_to_shell)
+    script: str = attrs.field(validator=_check_script)
+    parameters: Mapping[str, ParameterValue] = attrs.field(
+        factory=dict, converter=_freeze_parameters, kw_only=True, hash=False
+    )
+    timeout: float | None = attrs.field(default=None, kw_only=True, validator=_check_timeout)
+
+    def __attrs_post_init__(self) -> None:
+        seen: dict[str, str] = {}
+        for name in self.parameters:
+            folded = name.lower()
+            if self.shell is Shell.POWERSHELL:
+                if folded in _PS_AUTOMATIC:
+                    raise ConfigurationError(
+                        f"parameter name {name!r} is a PowerShell automatic variable"
+                    )
+                if folded in seen:
+                    raise ConfigurationError(
+                        f"parameter names {seen[folded]!r} and {name!r} are the same "
+                        "PowerShell variable (names are case-insensitive)"
+                    )
+                seen[folded] = name
+            elif name in _POSIX_SPECIAL:
+                raise ConfigurationError(
+                    f"parameter name {name!r} is a shell variable that changes how sh works"
+                )
+
+    @property
+    def secrets(self) -> tuple[Secret, ...]:
+        """The :class:`Secret` values among the parameters."""
+        return tuple(v for v in self.parameters.values() if isinstance(v, Secret))
+
+    def summary(self, *, width: int = 72) -> str:
+        r"""One line naming the shell and the script's first line, for messages and logs.
+
+        It shows the script text only (never parameter values) and cuts it to *width*.
+
+        >>> Command(Shell.POSIX, "uname -a\nexit 0").summary()
+        "posix: 'uname -a' (+1 more line)"
+        """
+        lines = self.script.strip().splitlines() or [""]
+        first = lines[0].strip()
+        if len(first) > width:
+            first = first[: width - 3] + "..."
+        more = len(lines) - 1
+        suffix = "" if more == 0 else f" (+{more} more line{'s' if more > 1 else ''})"
+        return f"{self.shell.value}: {first!r}{suffix}"

@@ -1,0 +1,50 @@
+"""Fleet audits: many Hyper-V hosts at once, one report, an exit status for monitoring.
+
+>>> from vmic.fleet import audit, HostTarget
+>>> from vmic.model import HostObservation
+>>> report = audit([HostTarget(name="hv01", observe=lambda: HostObservation(host="hv01"))])
+>>> report.exit_status, report.results[0].status.value
+(0, 'ok')
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vmic._lazy import lazy_face
+
+if TYPE_CHECKING:
+    from vmic.fleet._credentials import CredentialResolver as CredentialResolver
+    from vmic.fleet._inventory import (
+        GuestAccess as GuestAccess,
+        HostEntry as HostEntry,
+        Inventory as Inventory,
+        InventoryError as InventoryError,
+        load_inventory as load_inventory,
+        parse_inventory as parse_inventory,
+    )
+    from vmic.fleet._report import (
+        AuditReport as AuditReport,
+        HostResult as HostResult,
+        HostStatus as HostStatus,
+    )
+    from vmic.fleet._runner import audit as audit
+    from vmic.fleet._targets import HostTarget as HostTarget
+
+__all__, __getattr__, __dir__ = lazy_face(
+    __name__,
+    {
+        "AuditReport": "._report",
+        "CredentialResolver": "._credentials",
+        "GuestAccess": "._inventory",
+        "HostEntry": "._inventory",
+        "HostResult": "._report",
+        "HostStatus": "._report",
+        "HostTarget": "._targets",
+        "Inventory": "._inventory",
+        "InventoryError": "._inventory",
+        "audit": "._runner",
+        "load_inventory": "._inventory",
+        "parse_inventory": "._inventory",
+    },
+)

@@ -1,0 +1,304 @@
+"""The result of a fleet audit: one entry per host, its diagnosis or why there is none.
+
+An :class:`AuditReport` renders as a text table, JSON, CSV and Markdown, and as HTML in
+Jupyter. Its :attr:`~AuditReport.exit_status` is what ``vmic audit`` exits with, for
+monitoring systems: 0 when every VM of every host functions, 1 when there are findings,
+3 when some host could not be audited (unreachable, timed out, refused the credentials,
+or answered with output vmic could not read).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from vmic import _html
+from vmic._csv import csv_text
+from vmic.diagnosis._results import Diagnosis, Finding, diagnosis_html, service_name
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_OK",
+    "EXIT_UNREACHABLE",
+    "AuditReport",
+    "HostResult",
+    "HostStatus",
+]
+
+EXIT_OK: Final = 0
+EXIT_FINDINGS: Final = 1
+EXIT_UNREACHABLE: Final = 3
+
+_v = attrs.validators
+
+
+class HostStatus(enum.Enum):
+    """Whether a host could be audited, and if not, why."""
+
+    OK = "ok"
+    """Observed and diagnosed."""
+    TIMED_OUT = "timed_out"
+    """It did not answer within the per-host timeout; the audit stopped waiting for it."""
+    UNREACHABLE = "unreachable"
+    """The connection failed or was refused."""
+    AUTHENTICATION_FAILED = "authentication_failed"
+    """It was reached but refused the credentials."""
+    BAD_OUTPUT = "bad_output"
+    """It answered with output vmic could not read."""
+    ERROR = "error"
+    """Anything else went wrong while asking it."""
+
+    def __repr__(self) -> str:
+        return f"HostStatus.{self.name}"
+
+
+@attrs.frozen(kw_only=True)
+class HostResult:
+    """What the audit learned about one host.
+
+    Attributes:
+        host: The host's name, as the inventory gives it.
+        status: Whether it was audited.
+        diagnosis: The diagnosis, when it was.
+        error: Why it was not, in one line (no secrets); ``""`` when it was.
+        duration: Seconds spent on the host (up to the timeout).
+    """
+
+    host: str = attrs.field(validator=_v.instance_of(str))
+    status: HostStatus = attrs.field(validator=_v.instance_of(HostStatus))
+    diagnosis: Diagnosis | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(Diagnosis))
+    )
+    error: str = attrs.field(default="", validator=_v.instance_of(str))
+    duration: float = attrs.field(default=0.0, converter=float)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the host was audited."""
+        return self.status is HostStatus.OK
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """The findings of its VMs (empty when it was not audited)."""
+        return () if self.diagnosis is None else self.diagnosis.findings
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "host": self.host,
+            "status": self.status.value,
+            "error": self.error,
+            "duration": round(self.duration, 3),
+            "diagnosis": None if self.diagnosis is None else self.diagnosis.to_dict(),
+        }
+
+
+#: Columns of the tabular forms (text, CSV, Markdown), one row per finding or failed host.
+COLUMNS: Final = (
+    "host",
+    "host_status",
+    "vm",
+    "service",
+    "verdict",
+    "cause",
+    "explanation",
+    "fix",
+)
+
+
+@attrs.frozen(kw_only=True)
+class AuditReport:
+    """Every host's result, in the order the hosts were given.
+
+    Attributes:
+        results: One entry per host.
+        duration: Wall-clock seconds the audit took.
+        concurrency: How many hosts were asked at once.
+    """
+
+    results: tuple[HostResult, ...] = attrs.field(
+        validator=_v.deep_iterable(_v.instance_of(HostResult), _v.instance_of(tuple))
+    )
+    duration: float = attrs.field(default=0.0, converter=float)
+    concurrency: int = attrs.field(default=1, validator=_v.instance_of(int))
+
+    @property
+    def failures(self) -> tuple[HostResult, ...]:
+        """The hosts that could not be audited."""
+        return tuple(result for result in self.results if not result.ok)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding of every audited host."""
+        return tuple(finding for result in self.results for finding in result.findings)
+
+    @property
+    def exit_status(self) -> int:
+        """3 when a host could not be audited, else 1 when there are findings, else 0."""
+        if self.failures:
+            return EXIT_UNREACHABLE
+        if self.findings:
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+    def result(self, host: str) -> HostResult | None:
+        """The result for the host of that name, or None."""
+        for result in self.results:
+            if result.host == host:
+                return result
+        return None
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for a headline: hosts, failures, VMs, healthy VMs, findings, seconds."""
+        vms = [vm for r in self.results if r.diagnosis is not None for vm in r.diagnosis.vms]
+        return {
+            "hosts": len(self.results),
+            "audited": len(self.results) - len(self.failures),
+            "failed": len(self.failures),
+            "vms": len(vms),
+            "healthy_vms": sum(1 for vm in vms if vm.healthy),
+            "findings": len(self.findings),
+            "duration": round(self.duration, 3),
+            "exit_status": self.exit_status,
+        }
+
+    def records(self) -> list[dict[str, str]]:
+        """One flat row per failed host and per finding, in host order (see COLUMNS)."""
+        rows: list[dict[str, str]] = []
+        for result in self.results:
+            if not result.ok:
+                rows.append(
+                    {
+                        "host": result.host,
+                        "host_status": result.status.value,
+                        "vm": "",
+                        "service": "",
+                        "verdict": "unknown",
+                        "cause": "host_unreachable",
+                        "explanation": result.error,
+                        "fix": "",
+                    }
+                )
+                continue
+            rows.extend(_finding_row(result, finding) for finding in result.findings)
+        return rows
+
+    def headline(self) -> str:
+        """One line: how many hosts, failures, VMs and findings."""
+        s = self.summary()
+        return (
+            f"{s['hosts']} hosts ({s['failed']} not audited), {s['vms']} VMs "
+            f"({s['healthy_vms']} healthy), {s['findings']} findings in {s['duration']:.1f}s"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything, JSON-ready: summary, each host's full diagnosis, and the flat rows."""
+        return {
+            "summary": self.summary(),
+            "hosts": [result.to_dict() for result in self.results],
+            "findings": self.records(),
+        }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as indented JSON."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_csv(self) -> str:
+        """The rows of :meth:`records` as CSV with a header line."""
+        return csv_text(COLUMNS, ([row.get(c, "") for c in COLUMNS] for row in self.records()))
+
+    def to_markdown(self) -> str:
+        """A headline and a Markdown table of the rows."""
+        lines = [f"**vmic audit**: {self.headline()}", ""]
+        rows = self.records()
+        if not rows:
+            return "\n".join([*lines, "No findings: every VM of every host functions.", ""])
+        lines.append("| " + " | ".join(COLUMNS) + " |")
+        lines.append("|" + "|".join("---" for _ in COLUMNS) + "|")
+        lines.extend(
+            "| " + " | ".join(_md_cell(row[column]) for column in COLUMNS) + " |" for row in rows
+        )
+        return "\n".join(lines) + "\n"
+
+    def to_text(self, *, width: int = 60) -> str:
+        """A headline and an aligned table; long cells are cut to *width* characters."""
+        rows = self.records()
+        if not rows:
+            return f"{self.headline()}\nNo findings: every VM of every host functions.\n"
+        columns = ("host", "host_status", "vm", "service", "verdict", "cause", "explanation")
+        return self.headline() + "\n\n" + _text_table(rows, columns, width=width)
+
+    def render(self, output_format: str) -> str:
+        """``"table"``, ``"json"``, ``"csv"`` or ``"markdown"``."""
+        renderers = {
+            "table": self.to_text,
+            "json": self.to_json,
+            "csv": self.to_csv,
+            "markdown": self.to_markdown,
+        }
+        try:
+            return renderers[output_format]()
+        except KeyError:
+            from vmic.errors import ConfigurationError  # noqa: PLC0415 - error path only
+
+            known = ", ".join(renderers)
+            raise ConfigurationError(
+                f"unknown report format {output_format!r}; known: {known}"
+            ) from None
+
+    def _repr_html_(self) -> str:
+        failures = [(result.host, result.status.value, result.error) for result in self.failures]
+        parts: list[object] = [_html.element("h3", f"vmic audit: {self.headline()}")]
+        if failures:
+            parts.append(
+                _html.table(("host", "status", "error"), failures, caption="Hosts not audited")
+            )
+        parts.extend(
+            diagnosis_html(result.diagnosis)
+            for result in self.results
+            if result.diagnosis is not None
+        )
+        return str(_html.element("div", *parts, class_="vmic-audit"))
+
+
+def _finding_row(result: HostResult, finding: Finding) -> dict[str, str]:
+    fix = finding.fixes[0] if finding.fixes else None
+    fix_text = ""
+    if fix is not None:
+        fix_text = f"[{fix.side.value}] " + ("; ".join(fix.commands) or fix.title)
+    return {
+        "host": result.host,
+        "host_status": result.status.value,
+        "vm": finding.vm,
+        "service": "" if finding.service is None else service_name(finding.service),
+        "verdict": finding.verdict.value,
+        "cause": finding.cause.value,
+        "explanation": finding.explanation,
+        "fix": fix_text,
+    }
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _text_table(rows: Sequence[dict[str, str]], columns: Sequence[str], *, width: int) -> str:
+    cells = [[_cut(row[c], width) for c in columns] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    )
+    return "\n".join(lines) + "\n"

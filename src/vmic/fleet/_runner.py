@@ -1,0 +1,288 @@
+"""Audit many hosts at once: a bounded number in flight, a deadline per host, no abort.
+
+Executors are synchronous, so hosts are asked from a pool of ``concurrency`` worker
+threads; each worker asks a host (then its guests), diagnoses it and takes the next.
+A host gets ``timeout`` seconds from the moment a worker takes it; the executor
+enforces its own command deadline, and the audit adds a guard (``timeout + grace``)
+after which it stops waiting for the host, records it as timed out and starts a new
+worker in place of the one still stuck on it. The abandoned worker is a daemon thread:
+it finishes (or not) on its own, its late answer is ignored and it then exits, so one
+hung host never holds up the report and the number of hosts in flight stays bounded.
+
+Whatever goes wrong with one host (timeout, refused connection, rejected credentials,
+output vmic cannot read, or any other exception) becomes that host's
+:class:`~vmic.fleet._report.HostResult`; every other host's result is unaffected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Final
+
+from vmic.diagnosis._engine import diagnose
+from vmic.errors import (
+    AuthenticationFailedError,
+    CommandTimeoutError,
+    ConfigurationError,
+    ConnectionFailedError,
+    ParseError,
+)
+from vmic.fleet._report import AuditReport, HostResult, HostStatus
+from vmic.fleet._targets import HostTarget, observe_guest, one_line
+from vmic.model._observations import GuestUnreachable
+from vmic.model._records import VMState
+from vmic.rules._features import Feature
+
+if TYPE_CHECKING:
+    from vmic.executors._protocol import Executor
+    from vmic.model._observations import GuestObservation, HostObservation
+
+__all__ = ["ProgressCallback", "audit"]
+
+#: Called in the auditing thread after each host: (hosts done, hosts in all, that result).
+ProgressCallback = Callable[[int, int, HostResult], None]
+
+_RUNNING: Final = frozenset({VMState.RUNNING, VMState.RUNNING_CRITICAL})
+#: The longest single wait a lock accepts; longer deadlines are waited for in turns.
+_WAIT_MAX: Final = threading.TIMEOUT_MAX
+
+
+class _Job:
+    """One host's work and what it has produced so far (shared with its worker thread)."""
+
+    def __init__(self, index: int, target: HostTarget) -> None:
+        self.index = index
+        self.target = target
+        self.started = 0.0
+        self.abandoned = False
+        self.lock = threading.Lock()
+        self.host: HostObservation | None = None
+        self.guests: dict[str, GuestObservation] = {}
+        self.error: BaseException | None = None
+        self.result: HostResult | None = None
+
+
+def audit(
+    hosts: Iterable[HostTarget | Executor],
+    *,
+    concurrency: int = 8,
+    timeout: float = 60.0,
+    grace: float = 1.0,
+    features: Iterable[Feature] = (),
+    progress: ProgressCallback | None = None,
+) -> AuditReport:
+    """Observe and diagnose many Hyper-V hosts concurrently.
+
+    Args:
+        hosts: :class:`HostTarget` objects, or executors that reach a Hyper-V host (read
+            with ``HyperVHost``, host side only).
+        concurrency: Hosts asked at once (at least 1).
+        timeout: Seconds each host (and its guests) may take, from when its turn starts
+            (``math.inf``: the audit waits for each host as long as it takes).
+        grace: Seconds the audit waits past *timeout* for an executor to report its own
+            timeout before it stops waiting for the host.
+        features: Features the fleet relies on (see :func:`vmic.diagnose`).
+        progress: Called after each host, in the calling thread.
+
+    Returns:
+        One result per host, in the order given; a host that failed is a result too.
+
+    Raises:
+        ConfigurationError: An option is out of range, or a host is neither a HostTarget
+            nor an executor.
+    """
+    checked: object = concurrency
+    if isinstance(checked, bool) or not isinstance(checked, int) or checked < 1:
+        raise ConfigurationError(f"concurrency must be a whole number >= 1, not {concurrency!r}")
+    for value, label, least in ((timeout, "timeout", 0.001), (grace, "grace", 0.0)):
+        number: object = value
+        if isinstance(number, bool) or not isinstance(number, int | float) or not number >= least:
+            raise ConfigurationError(f"{label} must be a number of seconds > 0, not {value!r}")
+    wanted = tuple(features)
+    for feature in wanted:
+        if not isinstance(feature, Feature):
+            raise ConfigurationError(f"{feature!r} is not a vmic.rules._features.Feature")
+    jobs = [_Job(index, _target(host, timeout)) for index, host in enumerate(hosts)]
+    started = time.monotonic()
+    results = _Runner(jobs, concurrency, timeout, grace, wanted, progress).run()
+    return AuditReport(
+        results=tuple(results), duration=time.monotonic() - started, concurrency=concurrency
+    )
+
+
+def _target(host: object, timeout: float) -> HostTarget:
+    if isinstance(host, HostTarget):
+        return host
+    if callable(getattr(host, "run", None)):
+        return HostTarget.for_executor(host, timeout=timeout)  # type: ignore[arg-type]
+    raise ConfigurationError(
+        f"audit() takes HostTarget objects or executors, not {type(host).__name__}"
+    )
+
+
+class _Runner:
+    def __init__(  # noqa: PLR0917 - private, built in one place
+        self,
+        jobs: list[_Job],
+        concurrency: int,
+        timeout: float,
+        grace: float,
+        features: tuple[Feature, ...],
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.jobs = jobs
+        self.concurrency = concurrency
+        self.timeout = timeout
+        self.guard = timeout + grace
+        self.features = features
+        self.progress = progress
+        self.queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        # Guarded by `wakeup`: jobs a worker has taken and not handed back, and jobs
+        # handed back and not yet reported.
+        self.wakeup = threading.Condition()
+        self.running: set[_Job] = set()
+        self.finished: list[_Job] = []
+        self.workers = 0
+
+    def run(self) -> list[HostResult]:
+        results: list[HostResult | None] = [None] * len(self.jobs)
+        for job in self.jobs:
+            self.queue.put(job)
+        for _ in range(min(self.concurrency, len(self.jobs))):
+            self._spawn()
+        reported = 0
+        while reported < len(self.jobs):
+            finished, overdue, now = self._wait()
+            for _ in overdue:
+                self._spawn()  # in place of the worker still stuck on this host
+            ended = [(job, False) for job in finished] + [(job, True) for job in overdue]
+            for job, timed_out in ended:
+                result = job.result if not timed_out else None
+                if result is None:
+                    result = self._result(job, timed_out=timed_out, end=now)
+                results[job.index] = result
+                reported += 1
+                if self.progress is not None:
+                    self.progress(reported, len(self.jobs), result)
+        for _ in range(self.workers):
+            self.queue.put(None)
+        return [result for result in results if result is not None]
+
+    def _wait(self) -> tuple[list[_Job], list[_Job], float]:
+        """Block until a host is handed back or one is overdue; return both kinds."""
+        with self.wakeup:
+            while True:
+                now = time.monotonic()
+                first = min((job.started for job in self.running), default=None)
+                due = first is not None and now - first >= self.guard
+                if self.finished or due:
+                    break
+                # An endless (or huge) timeout must not overflow the lock's own limit.
+                left = None if first is None else min(first + self.guard - now, _WAIT_MAX)
+                self.wakeup.wait(left)
+            finished, self.finished = self.finished, []
+            overdue = [job for job in self.running if now - job.started >= self.guard]
+            for job in overdue:
+                # From here on the worker's late answer is ignored.
+                self.running.discard(job)
+                job.abandoned = True
+            self.workers -= len(overdue)
+        return finished, overdue, now
+
+    def _spawn(self) -> None:
+        with self.wakeup:
+            self.workers += 1
+        threading.Thread(target=self._worker, name="vmic-audit", daemon=True).start()
+
+    def _worker(self) -> None:
+        while True:
+            job = self.queue.get()
+            if job is None:
+                return
+            with self.wakeup:
+                job.started = time.monotonic()
+                self.running.add(job)
+            self._work(job)
+            with self.wakeup:
+                if job.abandoned:
+                    return  # a new worker has taken this one's place
+                self.running.discard(job)
+                self.finished.append(job)
+                self.wakeup.notify()
+
+    def _work(self, job: _Job) -> None:
+        """Ask one host (and its guests), then diagnose it, all in this worker thread."""
+        target = job.target
+        try:
+            host = target.observe()
+            with job.lock:
+                job.host = host
+            if target.observe_guest is not None:
+                for vm in host.vms:
+                    if vm.vm.state not in _RUNNING:
+                        continue
+                    guest = observe_guest(target, vm)
+                    if guest is not None:
+                        with job.lock:
+                            job.guests[vm.name] = guest
+        except BaseException as error:  # noqa: BLE001 - any failure is this host's result
+            # BaseException too (SystemExit from a library, say): a worker that died here
+            # would leave the host to be reported as timed out, a full timeout later.
+            with job.lock:
+                job.error = error
+        finally:
+            if target.close is not None:
+                # Closing must not change the result.
+                with contextlib.suppress(BaseException):
+                    target.close()
+        job.result = self._result(job, timed_out=False, end=time.monotonic())
+
+    def _result(self, job: _Job, *, timed_out: bool, end: float) -> HostResult:
+        with job.lock:
+            host, guests, error = job.host, dict(job.guests), job.error
+        duration = end - job.started
+        name = job.target.name
+        if host is not None and (error is None or timed_out):
+            if timed_out and job.target.observe_guest is not None:
+                reason = f"the audit stopped waiting after {self.timeout:g}s"
+                for vm in host.vms:
+                    if vm.vm.state in _RUNNING and vm.name not in guests:
+                        guests[vm.name] = GuestUnreachable(reason=reason)
+            try:
+                diagnosis = diagnose(host, guests, features=self.features)
+            except Exception as failure:  # noqa: BLE001 - a host's bad data must not end the audit
+                status, message = _classify(failure)
+                return HostResult(host=name, status=status, error=message, duration=duration)
+            return HostResult(
+                host=name, status=HostStatus.OK, diagnosis=diagnosis, duration=duration
+            )
+        if timed_out:
+            return HostResult(
+                host=name,
+                status=HostStatus.TIMED_OUT,
+                error=f"no answer within {self.timeout:g}s; the audit stopped waiting",
+                duration=duration,
+            )
+        assert error is not None  # noqa: S101 - a finished job has an observation or an error
+        status, message = _classify(error)
+        return HostResult(host=name, status=status, error=message, duration=duration)
+
+
+def _classify(error: BaseException) -> tuple[HostStatus, str]:  # noqa: PLR0911 - a table
+    if isinstance(error, CommandTimeoutError):
+        return HostStatus.TIMED_OUT, one_line(error)
+    if isinstance(error, AuthenticationFailedError):
+        return HostStatus.AUTHENTICATION_FAILED, one_line(error)
+    if isinstance(error, ConnectionFailedError):
+        return HostStatus.UNREACHABLE, one_line(error)
+    if isinstance(error, ParseError):
+        return HostStatus.BAD_OUTPUT, one_line(error)
+    if isinstance(error, ConnectionError):
+        return HostStatus.UNREACHABLE, f"{type(error).__name__}: {one_line(error)}"
+    if isinstance(error, TimeoutError):
+        return HostStatus.TIMED_OUT, f"{type(error).__name__}: {one_line(error)}"
+    return HostStatus.ERROR, f"{type(error).__name__}: {one_line(error)}"

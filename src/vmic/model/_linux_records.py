@@ -1,0 +1,676 @@
+"""What a Linux guest reports about its integration services, as typed records.
+
+The guest-side checks of the "Manage Hyper-V Integration Services" article read
+kernel modules (``lsmod``), processes (``ps -ef``) and available commands
+(``compgen -c hv_``); distributions add systemd units, and the KVP daemon keeps
+its data in pool files under ``/var/lib/hyperv``. The parsers in
+:mod:`vmic.parsers._linux` and :mod:`vmic.parsers._kvp` return these records.
+
+>>> from vmic.model._linux_records import LoadedModule, ModuleList, ModuleStatus
+>>> listing = ModuleList((LoadedModule("hv_vmbus", 61440, 1, ("hv_utils",)),))
+>>> listing.status("hv_utils")
+ModuleStatus.NOT_LISTED
+>>> listing.status("hv_utils", builtin=frozenset({"hv_utils"}))
+ModuleStatus.BUILT_IN
+>>> ProcessRecord("root", 1286, 1, "Jul11", "?", "00:01:11", "/usr/sbin/hypervkvpd -n").service
+IntegrationService.KEY_VALUE_PAIR_EXCHANGE
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import attrs
+
+from vmic.errors import InvalidRecordError
+from vmic.model._linux import all_packaging
+from vmic.model._services import IntegrationService
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    _T = TypeVar("_T")
+    _Validator = Callable[[Any, Any, _T], None]
+
+__all__ = [
+    "KVP_KEY_SIZE",
+    "KVP_POOL_DIRECTORY",
+    "KVP_RECORD_SIZE",
+    "KVP_VALUE_SIZE",
+    "MAX_PID",
+    "MAX_SIZE",
+    "CommandList",
+    "InvalidRecordError",
+    "KvpPool",
+    "KvpRecord",
+    "LoadedModule",
+    "ModuleList",
+    "ModuleStatus",
+    "ProcessRecord",
+    "SystemdUnit",
+    "UnitActiveState",
+    "UnitFileState",
+    "UnitLoadState",
+    "daemon_service",
+    "module_name",
+    "unit_service",
+]
+
+#: Bytes of the key field of a pool record (``HV_KVP_EXCHANGE_MAX_KEY_SIZE``), NUL included.
+KVP_KEY_SIZE: Final = 512
+#: Bytes of the value field of a pool record (``HV_KVP_EXCHANGE_MAX_VALUE_SIZE``), NUL included.
+KVP_VALUE_SIZE: Final = 2048
+#: Bytes of one pool record: the key field followed by the value field, no header.
+KVP_RECORD_SIZE: Final = KVP_KEY_SIZE + KVP_VALUE_SIZE
+#: Where ``hv_kvp_daemon`` keeps its pool files (``KVP_CONFIG_LOC``).
+KVP_POOL_DIRECTORY: Final = "/var/lib/hyperv"
+#: Largest process id, reference count or ``C`` value a record holds (a signed 32-bit int).
+MAX_PID: Final = 2**31 - 1
+#: Largest module size a record holds (a signed 64-bit long).
+MAX_SIZE: Final = 2**63 - 1
+
+
+# What the commands never print inside a column: control characters (which include every
+# line break str.splitlines() knows; ps and systemctl escape them), the line and paragraph
+# separators, and the byte-order mark, which the parsers drop from the start of their input.
+# A tab may stand inside a command line or a description.
+_UNPRINTABLE_RE: Final = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_CONTROL_RE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_WHITESPACE_RE: Final = re.compile(r"\s")
+_MODULE_NAME_RE: Final = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+_CPU_TIME_RE: Final = re.compile(
+    r"(?:(?P<days>[0-9]{1,9})-)?(?P<h>[0-9]{2,9}):(?P<m>[0-5][0-9]):(?P<s>[0-5][0-9])"
+)
+_UNIT_NAME_RE: Final = re.compile(r"[A-Za-z0-9:_.\\@-]+")
+_SUB_STATE_RE: Final = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def _word(field: str) -> _Validator[str]:
+    """A non-empty string without whitespace: one column of a whitespace-separated table."""
+
+    def check(_instance: object, _attribute: object, value: str) -> None:
+        if not value or _WHITESPACE_RE.search(value) or _UNPRINTABLE_RE.search(value):
+            raise InvalidRecordError(
+                field=field,
+                value=value,
+                reason="expected one non-empty word without spaces or control characters",
+            )
+
+    return check
+
+
+def _line(field: str, *, trimmed: bool) -> _Validator[str]:
+    """One line of printable text (and, if trimmed, non-empty without outer spaces)."""
+
+    def check(_instance: object, _attribute: object, value: str) -> None:
+        if _UNPRINTABLE_RE.search(value):
+            raise InvalidRecordError(
+                field=field,
+                value=value,
+                reason="must not contain a line break or another control character",
+            )
+        if trimmed and (not value or value.strip() != value):
+            raise InvalidRecordError(
+                field=field,
+                value=value,
+                reason="must be non-empty, without leading or trailing spaces",
+            )
+
+    return check
+
+
+def _pattern(field: str, regex: re.Pattern[str], example: str) -> _Validator[str]:
+    def check(_instance: object, _attribute: object, value: str) -> None:
+        if regex.fullmatch(value) is None:
+            raise InvalidRecordError(
+                field=field, value=value, reason=f"expected something like {example!r}"
+            )
+
+    return check
+
+
+def _counter(field: str, maximum: int) -> _Validator[int]:
+    """A non-negative integer no larger than the column it is printed in can hold."""
+
+    def check(_instance: object, _attribute: object, value: int) -> None:
+        if not 0 <= value <= maximum:
+            raise InvalidRecordError(
+                field=field, value=value, reason=f"must be between 0 and {maximum}"
+            )
+
+    return check
+
+
+def _positive_or_none(field: str) -> _Validator[int | None]:
+    def check(_instance: object, _attribute: object, value: int | None) -> None:
+        if value is not None and value <= 0:
+            raise InvalidRecordError(
+                field=field, value=value, reason="must be a positive integer or None"
+            )
+
+    return check
+
+
+def module_name(name: str) -> str:
+    """The name the kernel uses for a module: ``-`` becomes ``_``, a ``.ko`` path its stem.
+
+    >>> module_name("kernel/drivers/hid/hid-hyperv.ko")
+    'hid_hyperv'
+    """
+    stem = name.rsplit("/", 1)[-1]
+    return stem.removesuffix(".ko").replace("-", "_")
+
+
+# --- Kernel modules -------------------------------------------------------------------------
+
+
+class ModuleStatus(enum.Enum):
+    """Whether a kernel module is in the running kernel, as far as the evidence tells.
+
+    ``lsmod`` lists loadable modules only: a driver compiled into the kernel (as
+    ``hv_utils`` and ``hv_vmbus`` are on some cloud kernels) never appears there,
+    so absence from the listing alone does not mean the driver is missing.
+    """
+
+    LOADED = "loaded"
+    """Listed by ``lsmod`` (or ``/proc/modules``)."""
+    NOT_LISTED = "not_listed"
+    """Not listed, and unknown whether built in: either not loaded or compiled into the kernel."""
+    BUILT_IN = "built_in"
+    """Not listed, but ``modules.builtin`` names it: compiled into the kernel, so present."""
+    ABSENT = "absent"
+    """Not listed and not built in (``modules.builtin`` was read): not in the running kernel."""
+
+    def __repr__(self) -> str:
+        return f"ModuleStatus.{self.name}"
+
+
+@attrs.frozen
+class LoadedModule:
+    """One loaded kernel module, as ``lsmod`` or ``/proc/modules`` lists it.
+
+    Attributes:
+        name: Module name (``hv_utils``).
+        size: Size in bytes.
+        use_count: Reference count; None when the kernel does not report one
+            (``-`` in ``/proc/modules``, a negative number from ``lsmod``).
+        used_by: Modules that use this one, in listing order.
+    """
+
+    name: str = attrs.field(
+        validator=[
+            attrs.validators.instance_of(str),
+            _pattern("module name", _MODULE_NAME_RE, "hv_utils"),
+        ]
+    )
+    size: int = attrs.field(
+        validator=[attrs.validators.instance_of(int), _counter("module size", MAX_SIZE)]
+    )
+    use_count: int | None = attrs.field(
+        validator=attrs.validators.optional(
+            [attrs.validators.instance_of(int), _counter("use count", MAX_PID)]
+        )
+    )
+    used_by: tuple[str, ...] = attrs.field(
+        default=(),
+        validator=attrs.validators.deep_iterable(
+            member_validator=[
+                attrs.validators.instance_of(str),
+                _pattern("module name", _MODULE_NAME_RE, "hv_vmbus"),
+            ],
+            iterable_validator=attrs.validators.instance_of(tuple),
+        ),
+    )
+
+
+def _unique_modules(
+    _instance: ModuleList, _attribute: object, value: tuple[LoadedModule, ...]
+) -> None:
+    seen: set[str] = set()
+    for module in value:
+        key = module_name(module.name)
+        if key in seen:
+            raise InvalidRecordError(
+                field="modules", value=module.name, reason="a module can be listed only once"
+            )
+        seen.add(key)
+
+
+def _index_modules(listing: ModuleList) -> dict[str, LoadedModule]:
+    # Computed before the validators run: leave anything malformed to them.
+    modules: object = listing.modules
+    if not isinstance(modules, tuple):
+        return {}
+    return {
+        module_name(module.name): module for module in modules if isinstance(module, LoadedModule)
+    }
+
+
+@attrs.frozen
+class ModuleList:
+    """The loadable modules a kernel listed, and what that says about any module.
+
+    Attributes:
+        modules: The listed modules, in listing order (no name twice).
+    """
+
+    modules: tuple[LoadedModule, ...] = attrs.field(
+        default=(),
+        validator=[
+            attrs.validators.deep_iterable(
+                member_validator=attrs.validators.instance_of(LoadedModule),
+                iterable_validator=attrs.validators.instance_of(tuple),
+            ),
+            _unique_modules,
+        ],
+    )
+    _index: dict[str, LoadedModule] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(_index_modules, takes_self=True),
+    )
+
+    def get(self, name: str) -> LoadedModule | None:
+        """The listed module of that name (``-`` and ``_`` are the same), or None."""
+        return self._index.get(module_name(name))
+
+    def status(self, name: str, *, builtin: frozenset[str] | None = None) -> ModuleStatus:
+        """Where a module stands: loaded, built in, absent, or not listed (unknown).
+
+        Args:
+            name: Module name (``hv_utils``); ``-`` and ``_`` are the same.
+            builtin: Names from ``modules.builtin`` of the running kernel
+                (see ``vmic.parsers._linux.parse_modules_builtin``); None when it was not read.
+        """
+        key = module_name(name)
+        if key in self._index:
+            return ModuleStatus.LOADED
+        if builtin is None:
+            return ModuleStatus.NOT_LISTED
+        known = {module_name(entry) for entry in builtin}
+        return ModuleStatus.BUILT_IN if key in known else ModuleStatus.ABSENT
+
+
+# --- Processes ------------------------------------------------------------------------------
+
+
+def _daemon_table() -> dict[str, IntegrationService]:
+    table = {
+        daemon: service for service in IntegrationService for daemon in service.info.linux_daemons
+    }
+    for packaging in all_packaging():
+        table.update({daemon: service for service, daemon in packaging.daemons.items()})
+    return table
+
+
+def _unit_table() -> dict[str, IntegrationService]:
+    return {
+        unit: service for packaging in all_packaging() for service, unit in packaging.units.items()
+    }
+
+
+_DAEMONS: Final = _daemon_table()
+_UNITS: Final = _unit_table()
+
+
+def daemon_service(name: str) -> IntegrationService | None:
+    """The service a Hyper-V daemon binary serves (``hypervkvpd`` → KVP), or None.
+
+    A path is reduced to its last component first.
+    """
+    return _DAEMONS.get(name.rsplit("/", 1)[-1])
+
+
+def unit_service(name: str) -> IntegrationService | None:
+    """The service a systemd unit runs the daemon of, for any known distribution, or None.
+
+    A name without a type suffix is taken as a ``.service`` unit, as systemctl does.
+    """
+    if "." not in name:
+        name += ".service"
+    return _UNITS.get(name)
+
+
+def _command_of(record: ProcessRecord) -> str:
+    # Derived fields are computed before the validators run (attrs sets every field first).
+    command: object = record.command
+    return command if isinstance(command, str) else ""
+
+
+def _is_kernel_thread(record: ProcessRecord) -> bool:
+    # ps shows a process without a command line (a kernel thread) as its name in brackets.
+    command = _command_of(record)
+    return command.startswith("[") and command.endswith("]")
+
+
+def _daemon_of(record: ProcessRecord) -> str | None:
+    words = _command_of(record).split(maxsplit=1)
+    if record.kernel_thread or not words:
+        return None
+    program = words[0].rsplit("/", 1)[-1]
+    return program if program in _DAEMONS else None
+
+
+def _service_of(record: ProcessRecord) -> IntegrationService | None:
+    return None if record.daemon is None else _DAEMONS[record.daemon]
+
+
+@attrs.frozen
+class ProcessRecord:
+    """One line of ``ps -ef``.
+
+    Attributes:
+        user: ``UID`` column (a user name, or a number when the name is too long).
+        pid: Process id.
+        ppid: Parent process id.
+        start: ``STIME`` column as printed (``21:20``, ``Jul11`` or a year).
+        tty: ``TTY`` column (``?`` for none).
+        time: ``TIME`` column, cumulative CPU time ``[DD-]HH:MM:SS``.
+        command: ``CMD`` column; a kernel thread shows as ``[name]``.
+        cpu: ``C`` column, processor utilization.
+        kernel_thread: Whether the command is a kernel thread such as ``[hv_vmbus_con]``.
+        daemon: The Hyper-V daemon binary name (``hv_kvp_daemon``, ``hypervkvpd``...) when
+            the command runs one, else None.
+        service: The integration service that daemon serves, else None.
+    """
+
+    user: str = attrs.field(validator=[attrs.validators.instance_of(str), _word("user")])
+    pid: int = attrs.field(validator=[attrs.validators.instance_of(int), _counter("pid", MAX_PID)])
+    ppid: int = attrs.field(
+        validator=[attrs.validators.instance_of(int), _counter("ppid", MAX_PID)]
+    )
+    start: str = attrs.field(validator=[attrs.validators.instance_of(str), _word("start time")])
+    tty: str = attrs.field(validator=[attrs.validators.instance_of(str), _word("tty")])
+    time: str = attrs.field(
+        validator=[
+            attrs.validators.instance_of(str),
+            _pattern("cpu time", _CPU_TIME_RE, "00:01:11"),
+        ]
+    )
+    command: str = attrs.field(
+        validator=[attrs.validators.instance_of(str), _line("command", trimmed=True)]
+    )
+    cpu: int = attrs.field(
+        default=0, validator=[attrs.validators.instance_of(int), _counter("cpu", MAX_PID)]
+    )
+    kernel_thread: bool = attrs.field(
+        init=False, default=attrs.Factory(_is_kernel_thread, takes_self=True)
+    )
+    daemon: str | None = attrs.field(init=False, default=attrs.Factory(_daemon_of, takes_self=True))
+    service: IntegrationService | None = attrs.field(
+        init=False, default=attrs.Factory(_service_of, takes_self=True)
+    )
+
+    @property
+    def cpu_time(self) -> datetime.timedelta:
+        """The ``TIME`` column as a duration."""
+        match = _CPU_TIME_RE.fullmatch(self.time)
+        if match is None:  # pragma: no cover - the validator guarantees the shape
+            raise InvalidRecordError(field="cpu time", value=self.time, reason="unreadable")
+        return datetime.timedelta(
+            days=int(match["days"] or 0),
+            hours=int(match["h"]),
+            minutes=int(match["m"]),
+            seconds=int(match["s"]),
+        )
+
+
+# --- Available commands ---------------------------------------------------------------------
+
+
+def _command_names(_instance: CommandList, _attribute: object, value: tuple[str, ...]) -> None:
+    for name in value:
+        if not isinstance(name, str):
+            raise InvalidRecordError(field="command name", value=name, reason="expected a string")
+        if not name or name.strip() != name or _CONTROL_RE.search(name):
+            raise InvalidRecordError(
+                field="command name",
+                value=name,
+                reason="must be non-empty, without control characters or outer spaces",
+            )
+
+
+@attrs.frozen
+class CommandList:
+    """Command names, as ``compgen -c`` prints them (duplicates and order kept).
+
+    Attributes:
+        names: The names, in output order.
+    """
+
+    names: tuple[str, ...] = attrs.field(
+        default=(),
+        validator=[attrs.validators.instance_of(tuple), _command_names],
+    )
+
+    @property
+    def daemons(self) -> tuple[str, ...]:
+        """The Hyper-V daemon binaries among the names, first occurrence order."""
+        return tuple(dict.fromkeys(name for name in self.names if name in _DAEMONS))
+
+    @property
+    def services(self) -> frozenset[IntegrationService]:
+        """The integration services whose daemon is available."""
+        return frozenset(_DAEMONS[name] for name in self.daemons)
+
+
+# --- systemd units --------------------------------------------------------------------------
+
+
+class _SystemdNamed(enum.Enum):
+    @property
+    def systemd_name(self) -> str:
+        """The spelling systemctl uses (``not-found``, ``enabled-runtime``)."""
+        return str(self.value).replace("_", "-")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}.{self.name}"
+
+
+class UnitLoadState(_SystemdNamed):
+    """``LoadState`` of a unit: whether systemd found and read its configuration."""
+
+    STUB = "stub"
+    LOADED = "loaded"
+    NOT_FOUND = "not_found"
+    BAD_SETTING = "bad_setting"
+    ERROR = "error"
+    MERGED = "merged"
+    MASKED = "masked"
+
+
+class UnitActiveState(_SystemdNamed):
+    """``ActiveState`` of a unit, also what ``systemctl is-active`` prints."""
+
+    ACTIVE = "active"
+    RELOADING = "reloading"
+    INACTIVE = "inactive"
+    FAILED = "failed"
+    ACTIVATING = "activating"
+    DEACTIVATING = "deactivating"
+    MAINTENANCE = "maintenance"
+    REFRESHING = "refreshing"
+    UNKNOWN = "unknown"
+    """Printed by ``systemctl is-active`` (older systemd) for a unit it cannot resolve."""
+
+    @property
+    def is_active(self) -> bool:
+        """Whether ``systemctl is-active`` exits with success for this state."""
+        return self in {
+            UnitActiveState.ACTIVE,
+            UnitActiveState.RELOADING,
+            UnitActiveState.REFRESHING,
+        }
+
+
+class UnitFileState(_SystemdNamed):
+    """``UnitFileState``: whether the unit file is enabled, and how."""
+
+    ENABLED = "enabled"
+    ENABLED_RUNTIME = "enabled_runtime"
+    LINKED = "linked"
+    LINKED_RUNTIME = "linked_runtime"
+    ALIAS = "alias"
+    MASKED = "masked"
+    MASKED_RUNTIME = "masked_runtime"
+    STATIC = "static"
+    DISABLED = "disabled"
+    INVALID = "invalid"
+    INDIRECT = "indirect"
+    GENERATED = "generated"
+    TRANSIENT = "transient"
+    BAD = "bad"
+
+
+@attrs.frozen
+class SystemdUnit:
+    """What ``systemctl show`` tells about one unit.
+
+    Attributes:
+        name: ``Id`` (the unit's own name, even when it was asked for by an alias).
+        load_state: ``LoadState``.
+        active_state: ``ActiveState``.
+        sub_state: ``SubState`` (its vocabulary depends on the unit type: ``running``, ``dead``...).
+        unit_file_state: ``UnitFileState``; None when systemctl prints it empty.
+        main_pid: ``MainPID``; None when it is 0 or absent (no main process).
+        description: ``Description``.
+    """
+
+    name: str = attrs.field(
+        validator=[
+            attrs.validators.instance_of(str),
+            _pattern("unit name", _UNIT_NAME_RE, "hv-kvp-daemon.service"),
+        ]
+    )
+    load_state: UnitLoadState = attrs.field(validator=attrs.validators.instance_of(UnitLoadState))
+    active_state: UnitActiveState = attrs.field(
+        validator=attrs.validators.instance_of(UnitActiveState)
+    )
+    sub_state: str = attrs.field(
+        validator=[
+            attrs.validators.instance_of(str),
+            _pattern("sub state", _SUB_STATE_RE, "running"),
+        ]
+    )
+    unit_file_state: UnitFileState | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(UnitFileState)),
+    )
+    main_pid: int | None = attrs.field(
+        default=None,
+        validator=[
+            attrs.validators.optional(attrs.validators.instance_of(int)),
+            _positive_or_none("main pid"),
+        ],
+    )
+    description: str = attrs.field(
+        default="",
+        validator=[attrs.validators.instance_of(str), _line("description", trimmed=False)],
+    )
+
+    @property
+    def service(self) -> IntegrationService | None:
+        """The integration service whose daemon this unit runs, for any known distribution."""
+        return unit_service(self.name)
+
+
+# --- KVP pools ------------------------------------------------------------------------------
+
+
+class KvpPool(enum.Enum):
+    r"""The KVP pools of a Linux guest (``enum hv_kvp_exchg_pool``), one file each.
+
+    The guest's ``hv_kvp_daemon`` keeps pool *N* in ``/var/lib/hyperv/.kvp_pool_N``.
+    Microsoft's data exchange article maps the first four to the registry keys a
+    Windows guest uses under ``HKLM\SOFTWARE\Microsoft\Virtual Machine``.
+    """
+
+    EXTERNAL = 0
+    """``External``: data pushed to the guest by a user on the host."""
+    GUEST = 1
+    """``Guest``: data created in the guest, seen by the host as non-intrinsic data."""
+    AUTO = 2
+    """``Auto``: data describing the guest, seen by the host as intrinsic data."""
+    AUTO_EXTERNAL = 3
+    r"""``Guest\Parameters``: data the host pushes to describe itself (host name...)."""
+    AUTO_INTERNAL = 4
+    """No registry counterpart is documented; Microsoft's article describes pools 0 to 3."""
+
+    def __repr__(self) -> str:
+        return f"KvpPool.{self.name}"
+
+    @property
+    def file_name(self) -> str:
+        """``.kvp_pool_N``."""
+        return f".kvp_pool_{self.value}"
+
+    @property
+    def path(self) -> str:
+        """``/var/lib/hyperv/.kvp_pool_N``."""
+        return f"{KVP_POOL_DIRECTORY}/{self.file_name}"
+
+    @property
+    def registry_key(self) -> str | None:
+        r"""The key under ``HKLM\SOFTWARE\Microsoft\Virtual Machine`` a Windows guest uses.
+
+        None for :attr:`AUTO_INTERNAL`, which has no documented counterpart. The data
+        exchange article spells pool 3's key ``Guest\Parameter``; the key a guest
+        really has is ``Guest\Parameters``.
+        """
+        return _POOL_KEYS[self]
+
+
+_POOL_KEYS: Final = {
+    KvpPool.EXTERNAL: "External",
+    KvpPool.GUEST: "Guest",
+    KvpPool.AUTO: "Auto",
+    KvpPool.AUTO_EXTERNAL: "Guest\\Parameters",
+    KvpPool.AUTO_INTERNAL: None,
+}
+
+
+def _kvp_text(field: str, size: int) -> _Validator[str]:
+    def check(_instance: object, _attribute: object, value: str) -> None:
+        if "\x00" in value:
+            raise InvalidRecordError(
+                field=field, value=value, reason="must not contain NUL, which ends it on disk"
+            )
+        try:
+            encoded = value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidRecordError(
+                field=field, value=value, reason="cannot be encoded as UTF-8"
+            ) from None
+        if len(encoded) >= size:
+            raise InvalidRecordError(
+                field=field,
+                value=value,
+                reason=f"is {len(encoded)} bytes in UTF-8; at most {size - 1} fit with the NUL",
+            )
+
+    return check
+
+
+@attrs.frozen
+class KvpRecord:
+    """One key-value pair of a KVP pool file.
+
+    Both are strings. On disk each is UTF-8, NUL-terminated and NUL-padded to its
+    field: the key to 512 bytes, the value to 2048, so a key holds at most 511
+    bytes of UTF-8 and a value at most 2047.
+
+    Attributes:
+        key: The key.
+        value: The value.
+    """
+
+    key: str = attrs.field(
+        validator=[attrs.validators.instance_of(str), _kvp_text("key", KVP_KEY_SIZE)]
+    )
+    value: str = attrs.field(
+        validator=[attrs.validators.instance_of(str), _kvp_text("value", KVP_VALUE_SIZE)]
+    )

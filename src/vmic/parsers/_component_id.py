@@ -1,0 +1,75 @@
+r"""Integration component ids: ``Microsoft:<VMID>\<GUID>``.
+
+Grammar (case-insensitive, spaces around the whole id ignored)::
+
+    id   = "Microsoft:" guid sep guid
+    sep  = "\" | "\\"          (a doubled backslash, as copied out of JSON text)
+    guid = 8 HEX "-" 4 HEX "-" 4 HEX "-" 4 HEX "-" 12 HEX
+
+>>> cid = parse_component_id(
+...     "Microsoft:7CCA7664-91D0-40A9-9769-7809F256F603\\84EAAE65-2F2E-45F5-9BB5-0E857DC8EB47"
+... )
+>>> cid.service
+IntegrationService.HEARTBEAT
+>>> parse_component_id("Microsoft:7CCA7664-91D0-40A9-9769-7809F256F603/84EAAE65")
+Traceback (most recent call last):
+    ...
+vmic.errors.ParseError: expected '\' after the VM id (line 1, column 47)
+    Microsoft:7CCA7664-91D0-40A9-9769-7809F256F603/84EAAE65
+                                                  ^
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from vmic.model._records import ComponentId
+from vmic.parsers._errors import error_at
+from vmic.parsers._text import clean_text
+
+__all__ = ["parse_component_id"]
+
+_PREFIX: Final = "microsoft:"
+_HEX_GUID: Final = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+_GUID_RE: Final = re.compile(_HEX_GUID)
+_ID_RE: Final = re.compile(f"(?i:microsoft):({_HEX_GUID})\\\\{{1,2}}({_HEX_GUID})")
+
+
+def match_component_id(text: str) -> ComponentId | None:
+    """The id in ``text`` (exactly, no surrounding space), or None: the quiet fast path."""
+    match = _ID_RE.fullmatch(text)
+    if match is None:
+        return None
+    return ComponentId._unchecked(match.group(1).upper(), match.group(2).upper())
+
+
+def parse_component_id(text: str | bytes) -> ComponentId:
+    r"""Parse ``Microsoft:<VMID>\<GUID>`` (the ``Id`` of a ``VMIntegrationComponent``).
+
+    Raises:
+        ParseError: The text is not such an id; the error points at the first wrong part.
+    """
+    source = clean_text(text)
+    end = len(source.rstrip())
+    start = len(source) - len(source.lstrip())
+    found = match_component_id(source[start:end])
+    if found is not None:
+        return found
+    if source[start : start + len(_PREFIX)].casefold() != _PREFIX:
+        msg = "expected an id starting with 'Microsoft:'"
+        raise error_at(msg, source, start)
+    pos = start + len(_PREFIX)
+    if _GUID_RE.match(source, pos) is None:
+        msg = "expected the VM id (a GUID) after 'Microsoft:'"
+        raise error_at(msg, source, pos)
+    pos += 36
+    if source[pos : pos + 1] != "\\":
+        msg = "expected '\\' after the VM id"
+        raise error_at(msg, source, pos)
+    pos += 2 if source[pos + 1 : pos + 2] == "\\" else 1
+    if _GUID_RE.match(source, pos) is None:
+        msg = "expected the component GUID after '\\'"
+        raise error_at(msg, source, pos)
+    msg = "unexpected text after the component GUID"
+    raise error_at(msg, source, pos + 36)

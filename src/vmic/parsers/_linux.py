@@ -1,0 +1,674 @@
+"""Parsers and formatters for the Linux guest checks: lsmod, ps, compgen and systemctl.
+
+Every parser is a pure function of the text a command printed. Input may be
+``str`` or ``bytes`` (UTF-8, or as its byte-order mark says); a leading BOM and
+ANSI colour escapes (``grep --color=always``) are dropped first, and lines end
+with LF, CRLF or anything else ``str.splitlines`` accepts. Whatever the input, a
+parser returns a result or raises :class:`vmic.errors.ParseError` naming the line
+and column it stopped at. The formatters write what the commands print, so a
+simulated guest can answer with them; parsing a formatter's output gives back the
+records it was given.
+
+>>> listing = parse_lsmod('''Module                  Size  Used by
+... hv_utils               20480  0
+... hv_vmbus               61440  2 hv_utils,hv_netvsc
+... ''')
+>>> listing.get("hv_vmbus").used_by
+('hv_utils', 'hv_netvsc')
+>>> listing.status("hv_balloon")
+ModuleStatus.NOT_LISTED
+>>> [p.daemon for p in parse_ps("root 1286 1 0 Jul11 ? 00:01:11 /usr/sbin/hv_kvp_daemon -n")]
+['hv_kvp_daemon']
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Final, TypeVar
+
+from vmic.model._linux_records import (
+    MAX_PID,
+    MAX_SIZE,
+    CommandList,
+    LoadedModule,
+    ModuleList,
+    ProcessRecord,
+    SystemdUnit,
+    UnitActiveState,
+    UnitFileState,
+    UnitLoadState,
+    module_name,
+)
+from vmic.parsers._errors import error_at_line
+from vmic.parsers._text import clean_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from vmic.errors import ParseError
+
+__all__ = [
+    "format_compgen",
+    "format_lsmod",
+    "format_ps",
+    "format_systemctl_is_active",
+    "format_systemctl_show",
+    "parse_compgen",
+    "parse_lsmod",
+    "parse_modules_builtin",
+    "parse_ps",
+    "parse_systemctl_is_active",
+    "parse_systemctl_show",
+]
+
+_S = TypeVar("_S")
+
+_TOKEN_RE: Final = re.compile(r"\S+")
+_DIGITS_RE: Final = re.compile(r"[0-9]{1,20}")
+_NO_COUNT_RE: Final = re.compile(r"-|-[0-9]{1,10}")
+_MODULE_RE: Final = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+_ADDRESS_RE: Final = re.compile(r"0x[0-9A-Fa-f]{1,16}")
+_TAINT_RE: Final = re.compile(r"\([A-Z]*\)")
+_MODULE_STATES: Final = frozenset({"Live", "Loading", "Unloading"})
+_LSMOD_HEADER: Final = ("Module", "Size", "Used", "by")
+_PS_HEADER: Final = ("UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD")
+_PS_COLUMNS: Final = len(_PS_HEADER)
+_CPU_TIME_RE: Final = re.compile(r"(?:[0-9]{1,9}-)?[0-9]{2,9}:[0-5][0-9]:[0-5][0-9]")
+_GREP_PROGRAMS: Final = frozenset({"grep", "egrep", "fgrep"})
+_ELISIONS: Final = frozenset({"...", "\u2026"})
+# What the commands never print inside a column (they escape it); a tab may separate columns.
+_UNPRINTABLE_RE: Final = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_CONTROL_RE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_PROPERTY_RE: Final = re.compile(r"([A-Za-z][A-Za-z0-9]*)=")
+_UNIT_NAME_RE: Final = re.compile(r"[A-Za-z0-9:_.\\@-]+")
+_SUB_STATE_RE: Final = re.compile(r"[a-z][a-z0-9-]*")
+_LOAD_STATES: Final = {state.systemd_name: state for state in UnitLoadState}
+_ACTIVE_STATES: Final = {state.systemd_name: state for state in UnitActiveState}
+_FILE_STATES: Final = {state.systemd_name: state for state in UnitFileState}
+
+
+# --- Shared helpers -------------------------------------------------------------------------
+
+
+def _error(text: str, line: int, column: int, message: str) -> ParseError:
+    return error_at_line(message, text, line, column)
+
+
+def _tokens(line: str, limit: int) -> list[re.Match[str]]:
+    """The first ``limit`` whitespace-separated tokens of a line, with their positions."""
+    found: list[re.Match[str]] = []
+    for match in _TOKEN_RE.finditer(line):
+        found.append(match)
+        if len(found) == limit:
+            break
+    return found
+
+
+def _number(text: str, line: int, column: int, value: str, *, what: str, maximum: int) -> int:
+    """A decimal column, checked to fit the record that holds it."""
+    if _DIGITS_RE.fullmatch(value) is None:
+        raise _error(text, line, column, f"expected {what}, found {_shorten(value)!r}")
+    number = int(value)
+    if number > maximum:
+        raise _error(text, line, column, f"{what} {value} is larger than {maximum}")
+    return number
+
+
+def _unprintable(character: str, where: str) -> str:
+    return f"unexpected control character U+{ord(character):04X} in {where}"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --- lsmod and /proc/modules ----------------------------------------------------------------
+
+
+def parse_lsmod(text: str | bytes) -> ModuleList:
+    """Read ``lsmod`` output, or ``/proc/modules``, into the list of loaded modules.
+
+    Grammar (blank lines are ignored; columns are separated by any whitespace)::
+
+        listing   := [header] { lsmod-line | proc-line }
+        header    := "Module" "Size" "Used" "by" [anything]     (first line only)
+        lsmod-line:= NAME SIZE COUNT [USERS]
+        proc-line := NAME SIZE COUNT (USERS | "-") STATE ADDRESS [TAINT]
+        USERS     := NAME { "," NAME } [","]
+        COUNT     := "-" | ["-"] DIGITS          (negative or "-": no count)
+        STATE     := "Live" | "Loading" | "Unloading"
+        ADDRESS   := "0x" HEXDIGITS
+        TAINT     := "(" { "A".."Z" } ")"
+
+    ``lsmod | grep hv_utils`` output (no header, some lines) is accepted. A module
+    compiled into the kernel is never listed: ask :meth:`ModuleList.status` with
+    the names of :func:`parse_modules_builtin` to tell "built in" from "not loaded".
+
+    Raises:
+        ParseError: A line is not a module line, or a module is listed twice.
+    """
+    text = clean_text(text)
+    modules: list[LoadedModule] = []
+    first_line: dict[str, int] = {}
+    seen_content = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        tokens = _tokens(line, 8)
+        if not tokens:
+            continue
+        if not seen_content:
+            seen_content = True
+            if tuple(t.group() for t in tokens[:4]) == _LSMOD_HEADER:
+                continue
+        module = _module_line(text, number, line, tokens)
+        key = module_name(module.name)
+        if key in first_line:
+            raise _error(
+                text,
+                number,
+                tokens[0].start() + 1,
+                f"module {module.name!r} is listed twice (first on line {first_line[key]})",
+            )
+        first_line[key] = number
+        modules.append(module)
+    return ModuleList(tuple(modules))
+
+
+def _module_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> LoadedModule:
+    count = len(tokens)
+    if count in (3, 4):
+        return _module_fields(text, number, tokens)
+    if count in (6, 7):
+        state, address = tokens[4], tokens[5]
+        if state.group() not in _MODULE_STATES:
+            raise _error(
+                text,
+                number,
+                state.start() + 1,
+                "expected the module state Live, Loading or Unloading",
+            )
+        if _ADDRESS_RE.fullmatch(address.group()) is None:
+            raise _error(text, number, address.start() + 1, "expected a load address such as 0x0")
+        if count == 7 and _TAINT_RE.fullmatch(tokens[6].group()) is None:
+            raise _error(text, number, tokens[6].start() + 1, "expected taint flags such as (OE)")
+        return _module_fields(text, number, tokens)
+    where = tokens[7].start() + 1 if count == 8 else len(line.rstrip()) + 1
+    raise _error(
+        text,
+        number,
+        where,
+        f"expected 'NAME SIZE COUNT [USED-BY]' (lsmod) or 'NAME SIZE COUNT USED-BY STATE "
+        f"ADDRESS' (/proc/modules), found {count if count < 8 else 'more than 7'} columns",
+    )
+
+
+def _module_fields(text: str, number: int, tokens: list[re.Match[str]]) -> LoadedModule:
+    name, size, count = tokens[0], tokens[1], tokens[2]
+    if _MODULE_RE.fullmatch(name.group()) is None:
+        raise _error(
+            text,
+            number,
+            name.start() + 1,
+            f"expected a module name, found {_shorten(name.group())!r}",
+        )
+    size_bytes = _number(
+        text,
+        number,
+        size.start() + 1,
+        size.group(),
+        what="the module size in bytes",
+        maximum=MAX_SIZE,
+    )
+    use_count = None
+    if _NO_COUNT_RE.fullmatch(count.group()) is None:
+        use_count = _number(
+            text, number, count.start() + 1, count.group(), what="the use count", maximum=MAX_PID
+        )
+    users = _users(text, number, tokens[3]) if len(tokens) > 3 else ()
+    return LoadedModule(name.group(), size_bytes, use_count, users)
+
+
+def _users(text: str, number: int, token: re.Match[str]) -> tuple[str, ...]:
+    # kmod separates users with commas; /proc/modules also ends the list with one, or is "-".
+    field = token.group()
+    if field == "-":
+        return ()
+    names = field.split(",")
+    if len(names) > 1 and names[-1] == "":
+        names.pop()
+    column = token.start() + 1
+    for name in names:
+        if _MODULE_RE.fullmatch(name) is None:
+            raise _error(
+                text,
+                number,
+                column,
+                f"expected a comma-separated list of module names, found {_shorten(name)!r}",
+            )
+        column += len(name) + 1
+    return tuple(names)
+
+
+def parse_modules_builtin(text: str | bytes) -> frozenset[str]:
+    """Read ``/lib/modules/$(uname -r)/modules.builtin``: the modules compiled into the kernel.
+
+    Grammar: one path per line, ``[DIR "/"]* NAME ".ko"``; blank lines are ignored.
+    Names are returned as the kernel spells them (``hid-hyperv.ko`` gives ``hid_hyperv``).
+
+    Raises:
+        ParseError: A line is not a ``.ko`` path.
+    """
+    text = clean_text(text)
+    names: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        path = line.strip()
+        if not path:
+            continue
+        column = line.index(path[0]) + 1
+        stem = path.rsplit("/", 1)[-1]
+        if not stem.endswith(".ko") or _MODULE_RE.fullmatch(stem[: -len(".ko")]) is None:
+            raise _error(
+                text, number, column, "expected a module path such as kernel/drivers/hv/hv_utils.ko"
+            )
+        names.add(module_name(stem))
+    return frozenset(names)
+
+
+def format_lsmod(modules: Iterable[LoadedModule], *, header: bool = True) -> str:
+    """Write modules as kmod's ``lsmod`` prints them (a count of None is written ``-``)."""
+    lines = ["Module                  Size  Used by"] if header else []
+    for module in modules:
+        count = "-" if module.use_count is None else str(module.use_count)
+        line = f"{module.name:<19} {module.size:>8}  {count}"
+        if module.used_by:
+            line += " " + ",".join(module.used_by)
+        lines.append(line)
+    return "".join(line + "\n" for line in lines)
+
+
+# --- ps -ef ---------------------------------------------------------------------------------
+
+
+def parse_ps(text: str | bytes, *, keep_grep: bool = False) -> tuple[ProcessRecord, ...]:
+    """Read ``ps -ef`` output (also filtered, as in ``ps -ef | grep hv``).
+
+    Grammar (blank lines are ignored; columns are separated by any whitespace)::
+
+        listing := [header] { line | elision }
+        header  := "UID" "PID" "PPID" "C" "STIME" "TTY" "TIME" "CMD"     (first line only)
+        line    := USER PID PPID C STIME TTY TIME COMMAND
+        TIME    := [DAYS "-"] HH ":" MM ":" SS
+        elision := "..." | "…"           (lines left out by a document; skipped)
+
+    COMMAND is the rest of the line, trailing spaces removed. ``[name]`` marks a
+    kernel thread. The daemons of the Hyper-V integration services are recognised
+    whatever their directory (``/usr/lib/linux-tools/<version>/hv_kvp_daemon``,
+    ``/usr/sbin/hypervkvpd``).
+
+    Args:
+        text: The output.
+        keep_grep: Keep ``grep`` processes. By default they are dropped, since in
+            ``ps -ef | grep hv`` output the ``grep`` is the pipeline itself.
+
+    Raises:
+        ParseError: A line does not have the eight columns, or a column is malformed.
+    """
+    text = clean_text(text)
+    records: list[ProcessRecord] = []
+    seen_content = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        tokens = _tokens(line, _PS_COLUMNS)
+        if not tokens:
+            continue
+        if not seen_content:
+            seen_content = True
+            if tuple(t.group() for t in tokens) == _PS_HEADER:
+                continue
+        if len(tokens) == 1 and tokens[0].group() in _ELISIONS:
+            continue
+        record = _ps_line(text, number, line, tokens)
+        if not keep_grep and _program(record.command) in _GREP_PROGRAMS:
+            continue
+        records.append(record)
+    return tuple(records)
+
+
+def _program(command: str) -> str:
+    return command.split(maxsplit=1)[0].rsplit("/", 1)[-1]
+
+
+def _ps_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
+    if len(tokens) < _PS_COLUMNS:
+        raise _error(
+            text,
+            number,
+            len(line) + 1,
+            f"expected {_PS_COLUMNS} columns ({' '.join(_PS_HEADER)}), found {len(tokens)}",
+        )
+    bad = _UNPRINTABLE_RE.search(line)
+    if bad is not None:
+        raise _error(text, number, bad.start() + 1, _unprintable(bad.group(), "a ps line"))
+    user, pid, ppid, cpu, start, tty, time, command = tokens
+    pid_value, ppid_value, cpu_value = (
+        _number(
+            text,
+            number,
+            token.start() + 1,
+            token.group(),
+            what=f"a number in column {what}",
+            maximum=MAX_PID,
+        )
+        for token, what in ((pid, "PID"), (ppid, "PPID"), (cpu, "C"))
+    )
+    if _CPU_TIME_RE.fullmatch(time.group()) is None:
+        raise _error(
+            text,
+            number,
+            time.start() + 1,
+            f"expected the CPU time as [DD-]HH:MM:SS, found {_shorten(time.group())!r}",
+        )
+    return ProcessRecord(
+        user=user.group(),
+        pid=pid_value,
+        ppid=ppid_value,
+        start=start.group(),
+        tty=tty.group(),
+        time=time.group(),
+        command=line[command.start() :],
+        cpu=cpu_value,
+    )
+
+
+def format_ps(processes: Iterable[ProcessRecord], *, header: bool = True) -> str:
+    """Write processes as procps ``ps -ef`` prints them (the layout of the article's sample)."""
+    lines = ["UID        PID  PPID  C STIME TTY          TIME CMD"] if header else []
+    lines.extend(
+        f"{p.user:<8} {p.pid:>5} {p.ppid:>5} {p.cpu:>2} {p.start:<5} {p.tty:<8} {p.time:>8} "
+        f"{p.command}"
+        for p in processes
+    )
+    return "".join(line + "\n" for line in lines)
+
+
+# --- compgen -c -----------------------------------------------------------------------------
+
+
+def parse_compgen(text: str | bytes) -> CommandList:
+    """Read ``compgen -c [prefix]`` output: one command name per line.
+
+    Grammar: each non-blank line, without its outer spaces, is a name; names may
+    repeat (bash lists a command once per place it finds it).
+
+    Raises:
+        ParseError: A name contains a control character.
+    """
+    text = clean_text(text)
+    names: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        name = line.strip()
+        if not name:
+            continue
+        bad = _CONTROL_RE.search(name)
+        if bad is not None:
+            raise _error(
+                text,
+                number,
+                line.index(name) + bad.start() + 1,
+                _unprintable(bad.group(), "a command name"),
+            )
+        names.append(name)
+    return CommandList(tuple(names))
+
+
+def format_compgen(names: Iterable[str]) -> str:
+    """Write names as ``compgen -c`` prints them.
+
+    Raises:
+        vmic.model._linux_records.InvalidRecordError: A name could not be read back.
+    """
+    listing = CommandList(tuple(names))
+    return "".join(name + "\n" for name in listing.names)
+
+
+# --- systemctl show / is-active -------------------------------------------------------------
+
+
+def parse_systemctl_show(
+    text: str | bytes, *, units: Sequence[str] | None = None
+) -> tuple[SystemdUnit, ...]:
+    """Read ``systemctl show UNIT...`` output: one block of properties per unit.
+
+    Grammar::
+
+        output := { blank } [ block { blank { blank } block } ] { blank }
+        block  := property { property }
+        property := KEY "=" VALUE              (KEY is letters and digits)
+
+    The properties read are ``Id``, ``LoadState``, ``ActiveState``, ``SubState``,
+    ``UnitFileState``, ``MainPID`` and ``Description``; others are ignored, so
+    full output and ``--property=`` selections both work. ``LoadState``,
+    ``ActiveState`` and ``SubState`` are required.
+
+    Args:
+        text: The output.
+        units: The unit names given to systemctl, in order. When given, there must be
+            one block per name, and a block without ``Id`` is named after its unit.
+
+    Raises:
+        ParseError: A line is not ``KEY=VALUE``, a value is not one systemd uses,
+            a required property is missing, or the blocks do not match ``units``.
+    """
+    text = clean_text(text)
+    asked = _unit_names(units)
+    lines = text.splitlines()
+    blocks = _blocks(lines)
+    if asked is not None and len(blocks) != len(asked):
+        if len(blocks) > len(asked):
+            number = blocks[len(asked)][0]
+            column = 1
+        else:
+            number, column = _end_position(lines)
+        raise _error(
+            text,
+            number,
+            column,
+            f"systemctl show printed {len(blocks)} unit(s), but {len(asked)} were asked for",
+        )
+    return tuple(
+        _unit_block(text, lines, first, last, None if asked is None else asked[index])
+        for index, (first, last) in enumerate(blocks)
+    )
+
+
+def _unit_names(units: Sequence[str] | None) -> tuple[str, ...] | None:
+    if units is None:
+        return None
+    if isinstance(units, str):
+        return (units,)
+    return tuple(units)
+
+
+def _blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """1-based first and last line numbers of each run of non-blank lines."""
+    blocks: list[tuple[int, int]] = []
+    start = 0
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            if not start:
+                start = number
+        elif start:
+            blocks.append((start, number - 1))
+            start = 0
+    if start:
+        blocks.append((start, len(lines)))
+    return blocks
+
+
+def _end_position(lines: list[str]) -> tuple[int, int]:
+    for number in range(len(lines), 0, -1):
+        if lines[number - 1].strip():
+            return number, len(lines[number - 1]) + 1
+    return 1, 1
+
+
+_SHOWN: Final = frozenset(
+    {"Id", "LoadState", "ActiveState", "SubState", "UnitFileState", "MainPID", "Description"}
+)
+
+
+def _unit_block(
+    text: str, lines: list[str], first: int, last: int, asked: str | None
+) -> SystemdUnit:
+    values: dict[str, tuple[str, int, int]] = {}
+    for number in range(first, last + 1):
+        line = lines[number - 1]
+        match = _PROPERTY_RE.match(line)
+        if match is None:
+            raise _error(text, number, 1, "expected a KEY=VALUE property line")
+        key = match.group(1)
+        if key not in _SHOWN:
+            continue
+        if key in values:
+            raise _error(
+                text,
+                number,
+                1,
+                f"{key}= appears twice in one unit (first on line {values[key][1]})",
+            )
+        values[key] = (line[match.end() :], number, match.end() + 1)
+
+    def required(key: str) -> tuple[str, int, int]:
+        if key not in values:
+            raise _error(text, first, 1, f"this unit has no {key}= line")
+        return values[key]
+
+    def state(key: str, table: dict[str, _S]) -> _S:
+        value, number, column = required(key)
+        if value not in table:
+            known = ", ".join(table)
+            raise _error(
+                text, number, column, f"unknown {key} {_shorten(value)!r}; systemd uses {known}"
+            )
+        return table[value]
+
+    load_state = state("LoadState", _LOAD_STATES)
+    active_state = state("ActiveState", _ACTIVE_STATES)
+    sub_value, sub_line, sub_column = required("SubState")
+    if _SUB_STATE_RE.fullmatch(sub_value) is None:
+        raise _error(
+            text,
+            sub_line,
+            sub_column,
+            f"expected a sub-state such as 'running', found {_shorten(sub_value)!r}",
+        )
+    name = asked
+    if "Id" in values:
+        name, number, column = values["Id"]
+        if _UNIT_NAME_RE.fullmatch(name) is None:
+            raise _error(text, number, column, f"expected a unit name, found {_shorten(name)!r}")
+    if name is None:
+        raise _error(text, first, 1, "this unit has no Id= line and no unit name was given")
+    file_state: UnitFileState | None = None
+    if "UnitFileState" in values and values["UnitFileState"][0]:
+        file_state = state("UnitFileState", _FILE_STATES)
+    description, number, column = values.get("Description", ("", first, 1))
+    bad = _UNPRINTABLE_RE.search(description)
+    if bad is not None:
+        raise _error(text, number, column + bad.start(), _unprintable(bad.group(), "Description="))
+    main_pid: int | None = None
+    if "MainPID" in values:
+        value, number, column = values["MainPID"]
+        main_pid = (
+            _number(text, number, column, value, what="MainPID as a number", maximum=MAX_PID)
+            or None
+        )
+    return SystemdUnit(
+        name=name,
+        load_state=load_state,
+        active_state=active_state,
+        sub_state=sub_value,
+        unit_file_state=file_state,
+        main_pid=main_pid,
+        description=description,
+    )
+
+
+def format_systemctl_show(units: Iterable[SystemdUnit]) -> str:
+    """Write units as ``systemctl show --property=MainPID,Id,Description,LoadState,...`` does.
+
+    ``MainPID`` is written for ``.service`` units (0 when there is no main process).
+    """
+    blocks = []
+    for unit in units:
+        lines = []
+        if unit.main_pid is not None or unit.name.endswith(".service"):
+            lines.append(f"MainPID={unit.main_pid or 0}")
+        lines += [
+            f"Id={unit.name}",
+            f"Description={unit.description}",
+            f"LoadState={unit.load_state.systemd_name}",
+            f"ActiveState={unit.active_state.systemd_name}",
+            f"SubState={unit.sub_state}",
+            "UnitFileState="
+            + ("" if unit.unit_file_state is None else unit.unit_file_state.systemd_name),
+        ]
+        blocks.append("".join(line + "\n" for line in lines))
+    return "\n".join(blocks)
+
+
+def parse_systemctl_is_active(
+    text: str | bytes, units: Sequence[str]
+) -> dict[str, UnitActiveState]:
+    """Read ``systemctl is-active UNIT...`` output: one state per unit, in the order asked.
+
+    Grammar: one state word per non-blank line (``active``, ``inactive``, ``failed``...).
+
+    Args:
+        text: The output.
+        units: The unit names given to systemctl, in the same order.
+
+    Returns:
+        The state of each unit, keyed by the name as given (in the order given).
+
+    Raises:
+        ParseError: A line is not a state, or there are more or fewer states than units.
+    """
+    text = clean_text(text)
+    asked = _unit_names(units) or ()
+    lines = text.splitlines()
+    states: list[UnitActiveState] = []
+    for number, line in enumerate(lines, start=1):
+        word = line.strip()
+        if not word:
+            continue
+        if len(states) == len(asked):
+            raise _error(
+                text,
+                number,
+                line.index(word[0]) + 1,
+                f"more states than the {len(asked)} unit(s) asked for",
+            )
+        if word not in _ACTIVE_STATES:
+            raise _error(
+                text,
+                number,
+                line.index(word[0]) + 1,
+                f"unknown unit state {_shorten(word)!r}; systemctl prints "
+                + ", ".join(_ACTIVE_STATES),
+            )
+        states.append(_ACTIVE_STATES[word])
+    if len(states) < len(asked):
+        number, column = _end_position(lines)
+        raise _error(
+            text,
+            number,
+            column,
+            f"{len(states)} state(s) for the {len(asked)} unit(s) asked for; "
+            f"none for {asked[len(states)]!r}",
+        )
+    return dict(zip(asked, states, strict=True))
+
+
+def format_systemctl_is_active(states: Iterable[UnitActiveState]) -> str:
+    """Write states as ``systemctl is-active`` prints them, one per line."""
+    return "".join(state.systemd_name + "\n" for state in states)

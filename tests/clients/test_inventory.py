@@ -1,0 +1,95 @@
+"""Reading the host inventory: a hand-written 5.1 sample, and malformed sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from vmic import IntegrationService, OperationalStatus, ParseError, Product
+from vmic.clients._inventory import inventory_from_sections, parse_inventory, parse_os_caption
+from vmic.model._records import VMState
+
+DATA = Path(__file__).parents[1] / "data" / "inventory"
+
+
+def test_french_host_sample() -> None:
+    observation = parse_inventory((DATA / "ps51_french_host.txt").read_text(encoding="utf-8"))
+    assert observation.host == "HV-LAB07"
+    assert observation.host_os is not None
+    assert observation.host_os.product is Product.WINDOWS_SERVER_2016
+    sql, old = observation.vms
+    assert sql.name == "SQL 2019 (prod)"
+    assert sql.vm.state is VMState.RUNNING
+    assert sql.vm.integration_services_version == Version("10.0.17763.1")
+    assert sql.guest_os is not None
+    assert sql.guest_os.product is Product.WINDOWS_SERVER_2019
+    assert sql.item("NetworkAddressIPv4") == "10.0.0.5;169.254.1.1"
+    assert len(sql.components) == 7
+    unknown = [c for c in sql.components if c.service is None]
+    assert [c.name for c in unknown] == ["Composant inconnu"]
+    gsi = sql.component(IntegrationService.GUEST_SERVICE_INTERFACE)
+    assert gsi is not None
+    assert (gsi.name, gsi.enabled) == ("Interface de services d'invite", False)
+    heartbeat = sql.component(IntegrationService.HEARTBEAT)
+    assert heartbeat is not None
+    assert heartbeat.secondary_status is OperationalStatus.OK
+    assert old.vm.state is VMState.OFF
+    assert old.intrinsic_items == ()
+    assert old.guest_os is None
+    assert old.component(IntegrationService.GUEST_SERVICE_INTERFACE) is None
+    assert all(c.primary_status is None for c in old.components)
+
+
+SECTIONS = {
+    "host": '{"ComputerName": "HV", "Caption": null, "Version": null}',
+    "vms": "[]",
+    "components": "[]",
+    "kvp": "[]",
+}
+
+
+def test_minimal_sections() -> None:
+    observation = inventory_from_sections(SECTIONS, name=None)
+    assert (observation.host, observation.host_os, observation.vms) == ("HV", None, ())
+
+
+@pytest.mark.parametrize(
+    ("section", "text", "message"),
+    [
+        ("host", "[1]", "one JSON object"),
+        ("host", '{"Caption": 7}', "Caption in the 'host' section should be a string"),
+        ("host", "{", "not valid JSON"),
+        ("kvp", '"x"', "should be a JSON array"),
+        ("kvp", '[{"Items": {}}]', "has no VMId string"),
+        ("kvp", '[{"VMId": "x", "Items": {"OSName": 1}}]', "Items should map names to strings"),
+        ("vms", '[{"State": 2}]', "Name should be a string"),
+    ],
+)
+def test_malformed_sections_are_parse_errors(section: str, text: str, message: str) -> None:
+    with pytest.raises(ParseError, match=message):
+        inventory_from_sections({**SECTIONS, section: text}, name="HV")
+
+
+def test_a_missing_section_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="no 'kvp' section"):
+        inventory_from_sections({k: v for k, v in SECTIONS.items() if k != "kvp"}, name="HV")
+
+
+def test_components_without_ids_attach_by_name() -> None:
+    sections = {
+        **SECTIONS,
+        "vms": '[{"Name": "a", "State": 2}]',
+        "components": '[{"VMName": "a", "Name": "Heartbeat", "Enabled": true}]',
+        "kvp": '{"VMId": "X", "Items": null}',
+    }
+    (vm,) = inventory_from_sections(sections, name=None).vms
+    assert [c.service for c in vm.components] == [IntegrationService.HEARTBEAT]
+
+
+def test_os_captions() -> None:
+    assert parse_os_caption(None, "10.0") is None
+    assert parse_os_caption("  ", None) is None
+    assert parse_os_caption("Microsoft Hyper-V Server 2019", "10.0.17763") is not None
+    assert parse_os_caption("Contoso OS", "1.0") is None

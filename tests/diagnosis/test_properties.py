@@ -1,0 +1,201 @@
+"""Properties of the diagnosis over generated observations.
+
+- A VM built healthy (defaults on the host, every guest side running) has no finding,
+  whatever the host and guest operating systems.
+- On any observation, every service that is not functioning or degraded is explained by
+  a finding with a fix, and the report serializes.
+- Fix commands keep any VM name one PowerShell string literal.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from hypothesis import given, settings, strategies as st
+
+from tests import _diagnosis_builders as b
+from tests.executors.hostile import hostile_names
+from tests.executors.psgrammar import decoded_literals, parse
+from vmic import HOSTS, IntegrationService, OperatingSystem, OperationalStatus, strategies as vst
+from vmic.diagnosis import Verdict, diagnose, diagnose_vm
+from vmic.diagnosis._fixes import vm_selection
+from vmic.model._linux_records import ModuleStatus, UnitFileState
+from vmic.model._observations import GuestUnreachable
+from vmic.model._records import IntegrationServicesState, VMState
+from vmic.model._services import GuestOnlyService
+from vmic.rules._causes import Cause
+from vmic.rules._features import Feature
+
+if TYPE_CHECKING:
+    from vmic.diagnosis import VMDiagnosis
+    from vmic.model._observations import GuestObservation, HostObservation, VMObservation
+
+DISTRIBUTIONS = ("ubuntu", "debian", "rhel", "arch", "suse")
+_VM_WIDE = {Cause.KERNEL_DRIVER_MISSING, Cause.INTEGRATION_SERVICES_OUTDATED}
+
+
+def host_systems() -> st.SearchStrategy[OperatingSystem | None]:
+    return st.one_of(st.none(), st.sampled_from(HOSTS).map(OperatingSystem))
+
+
+def healthy_guest(guest_os: OperatingSystem) -> GuestObservation:
+    if guest_os.is_linux:
+        return b.linux_guest(guest_os.distribution or "debian")
+    return b.windows_guest(product=guest_os)
+
+
+@settings(max_examples=300)
+@given(
+    guest_os=vst.guest_operating_systems(),
+    host_os=host_systems(),
+    name=st.text(min_size=1, max_size=20),
+)
+def test_a_vm_built_healthy_has_no_finding(
+    guest_os: OperatingSystem, host_os: OperatingSystem | None, name: str
+) -> None:
+    vm = diagnose_vm(
+        b.vm(name, guest_os=guest_os), healthy_guest(guest_os), host=b.HOST, host_os=host_os
+    )
+    assert vm.findings == ()
+    assert all(
+        entry.verdict in {Verdict.FUNCTIONING, Verdict.OFF_BY_DEFAULT, Verdict.NOT_AVAILABLE}
+        for entry in vm.services
+    )
+    assert vm.broken_features == ()
+
+
+@st.composite
+def observations(draw: st.DrawFn) -> tuple[VMObservation, GuestObservation | None]:
+    guest_os = draw(st.one_of(st.none(), vst.guest_operating_systems()))
+    overrides: dict[IntegrationService, dict[str, object]] = {}
+    for service in IntegrationService:
+        options: dict[str, object] = {}
+        if draw(st.booleans()):
+            options["enabled"] = draw(st.booleans())
+        if draw(st.booleans()):
+            options["primary"] = draw(vst.operational_statuses())
+        if draw(st.booleans()):
+            options["secondary"] = draw(st.one_of(st.none(), vst.operational_statuses()))
+        overrides[service] = options
+    state = draw(st.sampled_from([VMState.RUNNING, VMState.RUNNING, VMState.OFF, VMState.SAVED]))
+    is_state = draw(st.sampled_from(IntegrationServicesState))
+    observation = b.vm("vm", guest_os=guest_os, state=state, is_state=is_state, overrides=overrides)
+    kind = draw(st.sampled_from(["none", "unreachable", "windows", "linux"]))
+    guest: GuestObservation | None = None
+    if kind == "unreachable":
+        guest = GuestUnreachable(reason=draw(st.text(max_size=30)))
+    elif kind == "linux" or (kind == "windows" and guest_os is not None and guest_os.is_linux):
+        services = st.sampled_from(b.DAEMON_SERVICES)
+        guest = b.linux_guest(
+            draw(st.sampled_from(DISTRIBUTIONS)),
+            hv_utils=draw(st.sampled_from(ModuleStatus)),
+            running=draw(st.dictionaries(services, st.booleans())),
+            installed=draw(st.dictionaries(services, st.booleans())),
+            unit_states=draw(st.dictionaries(services, st.sampled_from(UnitFileState))),
+        )
+    elif kind == "windows":
+        names = [s.info.windows_service for s in (*IntegrationService, *GuestOnlyService)]
+        guest = b.windows_guest(
+            product=guest_os,
+            statuses=draw(st.dictionaries(st.sampled_from(names), vst.windows_service_statuses())),
+            start_types=draw(st.dictionaries(st.sampled_from(names), vst.start_types())),
+            missing=tuple(draw(st.lists(st.sampled_from(names), max_size=3))),
+        )
+    return observation, guest
+
+
+def _explained(vm: VMDiagnosis) -> None:
+    for entry in vm.services:
+        if entry.verdict is Verdict.FUNCTIONING:
+            assert entry.causes == ()
+        if entry.verdict not in {Verdict.NOT_FUNCTIONING, Verdict.DEGRADED}:
+            continue
+        if isinstance(entry.service, GuestOnlyService):
+            continue  # findings only when asked for (see the next test)
+        assert entry.causes, entry
+        for cause in entry.causes:
+            assert any(
+                finding.cause is cause
+                and finding.service is (None if cause in _VM_WIDE else entry.service)
+                for finding in vm.findings
+            ), (entry, vm.findings)
+
+
+@settings(max_examples=400)
+@given(
+    case=observations(),
+    host_os=host_systems(),
+    features=st.frozensets(st.sampled_from(Feature)),
+)
+def test_every_problem_is_explained_with_a_fix(
+    case: tuple[VMObservation, GuestObservation | None],
+    host_os: OperatingSystem | None,
+    features: frozenset[Feature],
+) -> None:
+    observation, guest = case
+    vm = diagnose_vm(observation, guest, host=b.HOST, host_os=host_os, features=features)
+    _explained(vm)
+    for finding in vm.findings:
+        assert finding.vm == "vm"
+        assert finding.host == b.HOST
+        assert finding.fixes, finding
+        assert finding.explanation
+    if (
+        OperationalStatus.PROTOCOL_MISMATCH
+        in {c.secondary_status for c in observation.components if c.enabled}
+        and observation.vm.state is VMState.RUNNING
+        and not isinstance(guest, GuestUnreachable)
+    ):
+        assert any(f.cause is Cause.INTEGRATION_SERVICES_OUTDATED for f in vm.findings)
+    data = json.loads(json.dumps(vm.to_dict()))
+    assert data["healthy"] is vm.healthy
+    assert len(data["findings"]) == len(vm.findings)
+
+
+@settings(max_examples=100)
+@given(
+    host=vst.host_observations(),
+    data=st.data(),
+    wanted=st.frozensets(vst.features()),
+)
+def test_any_inventory_is_diagnosed_and_every_problem_explained(
+    host: HostObservation, data: st.DataObject, wanted: frozenset[Feature]
+) -> None:
+    # Consistent observations as vmic.strategies draws them, any guest report per VM.
+    guests = {vm.name: data.draw(st.none() | vst.guest_observations()) for vm in host.vms}
+    reports = {name: guest for name, guest in guests.items() if guest is not None}
+    diagnosis = diagnose(host, reports, features=wanted)
+    assert [(vm.vm, vm.vm_id) for vm in diagnosis.vms] == [(vm.name, vm.vm.id) for vm in host.vms]
+    for vm in diagnosis.vms:
+        _explained(vm)
+        for finding in vm.findings:
+            assert (finding.host, finding.vm) == (host.host, vm.vm)
+            assert finding.fixes, finding
+    json.dumps(diagnosis.to_dict())
+
+
+@settings(max_examples=150)
+@given(case=observations())
+def test_asking_for_every_feature_never_hides_a_finding(
+    case: tuple[VMObservation, GuestObservation | None],
+) -> None:
+    observation, guest = case
+    plain = diagnose_vm(observation, guest, host=b.HOST, host_os=b.HOST_OS)
+    asked = diagnose_vm(observation, guest, host=b.HOST, host_os=b.HOST_OS, features=Feature)
+    plain_causes = {(f.service, f.cause) for f in plain.findings}
+    asked_causes = {(f.service, f.cause) for f in asked.findings}
+    assert plain_causes <= asked_causes
+
+
+@settings(max_examples=500)
+@given(name=hostile_names())
+def test_fix_commands_keep_any_vm_name_one_literal(name: str) -> None:
+    def command(vm: str) -> str:
+        return f"{vm_selection(vm, None)} | Hyper-V\\Start-VM"
+
+    parsed, reference = parse(command(name)), parse(command("x"))
+    assert not reference.has_error
+    assert not parsed.has_error
+    assert parsed.shape == reference.shape
+    assert decoded_literals(parsed)[decoded_literals(reference).index("x")] == name

@@ -1,0 +1,504 @@
+"""Fleet audits: bounded concurrency, a deadline per host, and failures that stay local."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import threading
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests import _diagnosis_builders as b
+from vmic import IntegrationService
+from vmic.diagnosis import diagnose
+from vmic.errors import (
+    AuthenticationFailedError,
+    CommandTimeoutError,
+    ConfigurationError,
+    ConnectionFailedError,
+    GuestCommandError,
+    InvalidRecordError,
+    KvpPoolError,
+    ParseError,
+    VmicError,
+)
+from vmic.fleet import AuditReport, HostResult, HostStatus, HostTarget, _targets as targets, audit
+from vmic.fleet._progress import TerminalProgress
+from vmic.fleet._report import COLUMNS
+from vmic.model._observations import GuestUnreachable, HostObservation
+from vmic.model._records import VMState
+from vmic.rules._causes import Cause
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from vmic.model._observations import GuestObservation, VMObservation
+
+S = IntegrationService
+
+
+def observed(name: str, *vms: VMObservation) -> HostObservation:
+    return HostObservation(host=name, host_os=b.HOST_OS, vms=vms)
+
+
+def target(
+    name: str,
+    observe: Callable[[], HostObservation] | None = None,
+    *,
+    guests: Callable[[VMObservation], GuestObservation | None] | None = None,
+    closed: list[str] | None = None,
+) -> HostTarget:
+    def close() -> None:
+        if closed is not None:
+            closed.append(name)
+
+    return HostTarget(
+        name=name,
+        observe=observe or (lambda: observed(name, b.vm(f"{name}-vm"))),
+        observe_guest=guests,
+        close=close,
+    )
+
+
+def failing(error: BaseException) -> Callable[[], HostObservation]:
+    def observe() -> HostObservation:
+        raise error
+
+    return observe
+
+
+@pytest.fixture
+def release() -> Iterator[threading.Event]:
+    """An event hung hosts wait on; set at the end so their threads finish."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+def test_results_come_in_input_order_and_healthy_fleet_exits_0() -> None:
+    names = [f"hv{i:02d}" for i in range(20)]
+    report = audit([target(name) for name in names], concurrency=4)
+    assert [r.host for r in report.results] == names
+    assert all(r.status is HostStatus.OK for r in report.results)
+    assert report.exit_status == 0
+    assert report.findings == ()
+    assert report.summary()["vms"] == 20
+    assert report.concurrency == 4
+
+
+def test_findings_exit_1_and_match_a_direct_diagnosis() -> None:
+    broken = observed("hv02", b.vm("app", overrides={S.SHUTDOWN: {"enabled": False}}))
+    report = audit([target("hv01"), target("hv02", lambda: broken)])
+    assert report.exit_status == 1
+    result = report.result("hv02")
+    assert result is not None
+    assert result.diagnosis == diagnose(broken)
+    assert [f.cause for f in report.findings] == [Cause.DISABLED_ON_HOST]
+
+
+def test_concurrency_reaches_the_bound_and_never_exceeds_it() -> None:
+    bound = 3
+    barrier = threading.Barrier(bound, timeout=10)
+    lock = threading.Lock()
+    in_flight = 0
+    peak = 0
+
+    def observe_as(name: str) -> Callable[[], HostObservation]:
+        def observe() -> HostObservation:
+            nonlocal in_flight, peak
+            with lock:
+                in_flight += 1
+                peak = max(peak, in_flight)
+            try:
+                barrier.wait()  # only passes when `bound` hosts are being asked at once
+            finally:
+                with lock:
+                    in_flight -= 1
+            return observed(name)
+
+        return observe
+
+    names = [f"hv{i}" for i in range(bound * 4)]
+    report = audit([target(n, observe_as(n)) for n in names], concurrency=bound, timeout=30)
+    assert [r.status for r in report.results] == [HostStatus.OK] * len(names)
+    assert peak == bound
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "words"),
+    [
+        (CommandTimeoutError("command timed out after 5s"), HostStatus.TIMED_OUT, "timed out"),
+        (
+            ConnectionFailedError("connection refused by hv03:5986"),
+            HostStatus.UNREACHABLE,
+            "refused",
+        ),
+        (
+            AuthenticationFailedError("hv03 refused the credentials for 'audit'"),
+            HostStatus.AUTHENTICATION_FAILED,
+            "refused the credentials",
+        ),
+        (
+            ParseError("expected a section marker", source="garbage"),
+            HostStatus.BAD_OUTPUT,
+            "marker",
+        ),
+        (RuntimeError("boom"), HostStatus.ERROR, "RuntimeError: boom"),
+        (ConnectionResetError("reset by peer"), HostStatus.UNREACHABLE, "reset by peer"),
+    ],
+)
+def test_a_failing_host_is_a_result_and_the_others_are_intact(
+    error: BaseException, status: HostStatus, words: str
+) -> None:
+    closed: list[str] = []
+    good = observed("hv01", b.vm("a"), b.vm("b", overrides={S.VSS: {"enabled": False}}))
+    report = audit(
+        [
+            target("hv01", lambda: good, closed=closed),
+            target("hv03", failing(error), closed=closed),
+            target("hv04", closed=closed),
+        ],
+        concurrency=2,
+    )
+    failed = report.result("hv03")
+    assert failed is not None
+    assert failed.status is status
+    assert failed.diagnosis is None
+    assert words in failed.error
+    assert report.failures == (failed,)
+    assert report.exit_status == 3
+    first = report.result("hv01")
+    assert first is not None
+    assert first.diagnosis == diagnose(good)
+    assert sorted(closed) == ["hv01", "hv03", "hv04"]
+    rows = [row for row in report.records() if row["host"] == "hv03"]
+    assert rows == [
+        {
+            "host": "hv03",
+            "host_status": status.value,
+            "vm": "",
+            "service": "",
+            "verdict": "unknown",
+            "cause": "host_unreachable",
+            "explanation": failed.error,
+            "fix": "",
+        }
+    ]
+
+
+class _Escape(BaseException):
+    """Not an Exception: what a library's SystemExit or GeneratorExit looks like."""
+
+
+@pytest.mark.parametrize("error", [SystemExit(3), _Escape("gone")])
+def test_a_host_that_raises_a_base_exception_fails_at_once(error: BaseException) -> None:
+    def broken_close() -> None:
+        msg = "close failed"
+        raise _Escape(msg)
+
+    hosts = [
+        HostTarget(name="bad", observe=failing(error), close=broken_close),
+        target("good"),
+    ]
+    report = audit(hosts, concurrency=1, timeout=30)
+    bad = report.result("bad")
+    assert bad is not None
+    assert bad.status is HostStatus.ERROR  # not timed out after 30 s
+    assert bad.error.startswith(type(error).__name__)
+    assert bad.duration < 5
+    good = report.result("good")
+    assert good is not None
+    assert good.status is HostStatus.OK
+
+
+def test_a_hung_host_times_out_without_holding_up_the_others(release: threading.Event) -> None:
+    def hang() -> HostObservation:
+        release.wait()
+        return observed("hung")
+
+    names = ["hung", "hv1", "hv2", "hv3"]
+    observers = [hang, None, None, None]
+    report = audit(
+        [target(n, o) for n, o in zip(names, observers, strict=True)],
+        concurrency=1,  # the hung host holds the only slot until the audit stops waiting
+        timeout=0.2,
+        grace=0.05,
+    )
+    statuses = {r.host: r.status for r in report.results}
+    assert statuses == {
+        "hung": HostStatus.TIMED_OUT,
+        "hv1": HostStatus.OK,
+        "hv2": HostStatus.OK,
+        "hv3": HostStatus.OK,
+    }
+    hung = report.result("hung")
+    assert hung is not None
+    assert "0.2s" in hung.error
+
+
+@pytest.mark.parametrize(("timeout", "grace"), [(math.inf, 1.0), (1e300, 0.0), (30.0, math.inf)])
+def test_an_endless_deadline_waits_for_a_slow_host(
+    timeout: float, grace: float, release: threading.Event
+) -> None:
+    # The audit must wait in turns no longer than a lock accepts, not overflow it.
+    def slow() -> HostObservation:
+        release.wait(0.2)
+        return observed("slow", b.vm("a"))
+
+    report = audit([target("slow", slow), target("fast")], timeout=timeout, grace=grace)
+    assert [r.status for r in report.results] == [HostStatus.OK, HostStatus.OK]
+    assert report.exit_status == 0
+
+
+def test_guests_that_fail_are_unreachable_in_the_diagnosis() -> None:
+    host = observed("hv01", b.vm("win"), b.vm("lin", guest_os="Ubuntu 22.04"), b.vm("ok"))
+
+    def guest(vm: VMObservation) -> GuestObservation | None:
+        if vm.name == "win":
+            msg = "the guest refused the credential for 'Administrator'"
+            raise AuthenticationFailedError(msg)
+        if vm.name == "lin":
+            msg = "no route to host"
+            raise OSError(msg)
+        return b.windows_guest()
+
+    report = audit([target("hv01", lambda: host, guests=guest)])
+    (result,) = report.results
+    assert result.status is HostStatus.OK
+    assert result.diagnosis is not None
+    by_vm = {vm.vm: vm for vm in result.diagnosis.vms}
+    assert [f.cause for f in by_vm["win"].findings] == [Cause.GUEST_UNREACHABLE]
+    assert "refused the credential" in by_vm["win"].guest_detail
+    assert "OSError: no route to host" in by_vm["lin"].guest_detail
+    assert by_vm["ok"].findings == ()
+
+
+@pytest.mark.parametrize(
+    "windows_error",
+    [
+        GuestCommandError("vmicvss is disabled", target="vmicvss", reason="startup-disabled"),
+        InvalidRecordError(field="status", value=9, reason="not a Status value"),
+        KvpPoolError("record 0 is truncated", offset=2560),
+        ConnectionFailedError("PowerShell Direct: the VM refused the session"),
+    ],
+)
+def test_a_guest_of_unknown_os_reports_both_attempts(
+    windows_error: VmicError, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without a guest OS from Data Exchange the guest is asked as Windows, then as Linux.
+    def windows(executor: object, timeout: float | None) -> GuestObservation:
+        raise windows_error
+
+    def linux(executor: object, distribution: str | None, timeout: float | None) -> None:
+        msg = "ssh: connection refused"
+        raise ConnectionFailedError(msg)
+
+    monkeypatch.setattr(targets, "_windows", windows)
+    monkeypatch.setattr(targets, "_linux", linux)
+    windows_words = str(windows_error)
+    unknown = b.vm("app", guest_os=None)
+    with pytest.raises(type(windows_error)) as caught:
+        targets.guest_observation(object(), unknown)  # type: ignore[arg-type]
+    assert type(caught.value) is type(windows_error)
+    assert vars(caught.value) == vars(windows_error)  # attributes kept (offset, target...)
+    assert caught.value.__cause__ is windows_error
+    assert str(caught.value) == f"{windows_words}; as a Linux guest: ssh: connection refused"
+    target = HostTarget(
+        name="hv01",
+        observe=lambda: observed("hv01", unknown),
+        observe_guest=lambda vm: targets.guest_observation(object(), vm),  # type: ignore[arg-type]
+    )
+    assert targets.observe_guest(target, unknown) == GuestUnreachable(
+        reason=f"{windows_words}; as a Linux guest: ssh: connection refused"
+    )
+
+
+def test_guests_of_vms_that_are_off_are_not_asked() -> None:
+    asked: list[str] = []
+    host = observed("hv01", b.vm("on"), b.vm("off", state=VMState.OFF))
+
+    def guest(vm: VMObservation) -> GuestObservation | None:
+        asked.append(vm.name)
+        return b.windows_guest()
+
+    audit([target("hv01", lambda: host, guests=guest)])
+    assert asked == ["on"]
+
+
+def test_guests_still_pending_at_the_deadline_are_reported_unreachable(
+    release: threading.Event,
+) -> None:
+    host = observed("hv01", b.vm("fast"), b.vm("slow"))
+
+    def guest(vm: VMObservation) -> GuestObservation | None:
+        if vm.name == "slow":
+            release.wait()
+        return b.windows_guest()
+
+    report = audit([target("hv01", lambda: host, guests=guest)], timeout=0.3, grace=0.05)
+    (result,) = report.results
+    assert result.status is HostStatus.OK  # the host side answered in time
+    assert result.diagnosis is not None
+    slow = result.diagnosis.vm("slow")
+    fast = result.diagnosis.vm("fast")
+    assert slow is not None
+    assert fast is not None
+    assert fast.findings == ()
+    assert [f.cause for f in slow.findings] == [Cause.GUEST_UNREACHABLE]
+    assert "stopped waiting" in slow.guest_detail
+
+
+def test_progress_is_reported_once_per_host() -> None:
+    seen: list[tuple[int, int, str]] = []
+    audit(
+        [target("a"), target("b", failing(ConnectionFailedError("down"))), target("c")],
+        progress=lambda done, total, result: seen.append((done, total, result.host)),
+    )
+    assert [(done, total) for done, total, _ in seen] == [(1, 3), (2, 3), (3, 3)]
+    assert sorted(host for *_, host in seen) == ["a", "b", "c"]
+
+
+def test_terminal_progress_draws_only_on_a_terminal() -> None:
+    ok = HostResult(host="a", status=HostStatus.OK)
+    down = HostResult(host="b", status=HostStatus.UNREACHABLE, error="down")
+    quiet = io.StringIO()
+    progress = TerminalProgress(quiet)
+    progress(1, 2, ok)
+    progress(2, 2, down)
+    progress.close()
+    assert quiet.getvalue() == ""
+    shown = io.StringIO()
+    bar = TerminalProgress(shown, force=True)
+    bar(1, 2, ok)
+    bar(2, 2, down)
+    bar.close()
+    text = shown.getvalue()
+    assert text.startswith("\rvmic audit [")
+    assert "2/2 hosts, 1 not audited" in text
+    assert text.endswith("\n")
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"concurrency": 0}, "concurrency"),
+        ({"concurrency": True}, "concurrency"),
+        ({"timeout": 0}, "timeout"),
+        ({"timeout": -1}, "timeout"),
+        ({"grace": -0.5}, "grace"),
+        ({"features": ["file_copy"]}, "not a vmic.rules._features.Feature"),
+    ],
+)
+def test_options_are_checked(options: dict[str, object], words: str) -> None:
+    with pytest.raises(ConfigurationError, match=words):
+        audit([target("a")], **options)  # type: ignore[arg-type]
+
+
+def test_hosts_must_be_targets_or_executors() -> None:
+    with pytest.raises(ConfigurationError, match="HostTarget objects or executors, not str"):
+        audit(["hv01"])  # type: ignore[list-item]
+    with pytest.raises(ConfigurationError, match="must be callable"):
+        HostTarget(name="a", observe="not callable")  # type: ignore[arg-type]
+
+
+# --- the report -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mixed_report() -> AuditReport:
+    broken = observed(
+        "hv02",
+        b.vm("app|1", overrides={S.SHUTDOWN: {"enabled": False}}),
+        b.vm("db", guest_os="Ubuntu 22.04"),
+    )
+    return audit(
+        [
+            target("hv01"),
+            target("hv02", lambda: broken),
+            target("hv03", failing(AuthenticationFailedError("bad credentials for 'audit'"))),
+        ]
+    )
+
+
+def test_json_report(mixed_report: AuditReport) -> None:
+    data = json.loads(mixed_report.render("json"))
+    assert data["summary"] == {
+        **data["summary"],
+        "hosts": 3,
+        "audited": 2,
+        "failed": 1,
+        "vms": 3,
+        "healthy_vms": 2,
+        "findings": 1,
+        "exit_status": 3,
+    }
+    assert [h["status"] for h in data["hosts"]] == ["ok", "ok", "authentication_failed"]
+    assert data["hosts"][1]["diagnosis"]["vms"][0]["findings"][0]["cause"] == "disabled_on_host"
+    assert [row["cause"] for row in data["findings"]] == ["disabled_on_host", "host_unreachable"]
+
+
+def test_csv_report(mixed_report: AuditReport) -> None:
+    rows = list(csv.DictReader(io.StringIO(mixed_report.render("csv"))))
+    assert tuple(rows[0]) == COLUMNS
+    assert [(r["host"], r["vm"], r["service"], r["cause"]) for r in rows] == [
+        ("hv02", "app|1", "Shutdown", "disabled_on_host"),
+        ("hv03", "", "", "host_unreachable"),
+    ]
+    assert rows[0]["fix"].startswith("[host] Hyper-V\\Get-VM -Id ")
+
+
+def test_markdown_report(mixed_report: AuditReport) -> None:
+    text = mixed_report.render("markdown")
+    lines = text.splitlines()
+    assert lines[0].startswith("**vmic audit**: 3 hosts (1 not audited), 3 VMs (2 healthy)")
+    table = [line for line in lines if line.startswith("|")]
+    assert table[0] == "| " + " | ".join(COLUMNS) + " |"
+    assert len(table) == 4  # header, rule, two rows
+    assert "app\\|1" in table[2]  # a pipe in a name does not break the table
+
+
+def test_text_report_and_empty_report(mixed_report: AuditReport) -> None:
+    text = mixed_report.render("table")
+    assert text.splitlines()[0] == mixed_report.headline()
+    assert "host_unreachable" in text
+    assert "disabled_on_host" in text
+    empty = audit([target("hv01")])
+    assert "No findings" in empty.render("table")
+    assert "No findings" in empty.render("markdown")
+    with pytest.raises(ConfigurationError, match="unknown report format 'xml'"):
+        empty.render("xml")
+
+
+def test_html_report_escapes(mixed_report: AuditReport) -> None:
+    hostile = observed("<b>hv</b>", b.vm("<img src=x>"))
+    report = audit([target("<b>hv</b>", lambda: hostile)])
+    html = report._repr_html_()
+    assert "<img" not in html
+    assert "&lt;b&gt;hv&lt;/b&gt;" in html
+    mixed = mixed_report._repr_html_()
+    assert "Hosts not audited" in mixed
+    assert "bad credentials" in mixed
+
+
+def test_unreachable_guest_result_keeps_the_reason() -> None:
+    host = observed("hv01", b.vm("app"))
+    report = audit(
+        [target("hv01", lambda: host, guests=lambda vm: GuestUnreachable(reason="no route"))]
+    )
+    (finding,) = report.findings
+    assert finding.cause is Cause.GUEST_UNREACHABLE
+    assert "no route" in finding.explanation
+
+
+def test_csv_report_keeps_a_formula_named_vm_as_text() -> None:
+    # A VM named like a formula would run when the CSV is opened in a spreadsheet.
+    name = '=HYPERLINK("http://example.test","x")'
+    broken = observed("hv01", b.vm(name, overrides={S.SHUTDOWN: {"enabled": False}}))
+    report = audit([target("hv01", observe=lambda: broken)])
+    (row,) = csv.DictReader(io.StringIO(report.render("csv")))
+    assert row["vm"] == "'" + name
+    assert row["host"] == "hv01"
+    assert json.loads(report.render("json"))["findings"][0]["vm"] == name

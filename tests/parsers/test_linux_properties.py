@@ -1,0 +1,257 @@
+"""Properties of the Linux parsers: total on any input, and inverse of their formatters."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import assume, given, strategies as st
+
+from vmic.errors import ParseError
+from vmic.model._linux_records import (
+    CommandList,
+    ModuleList,
+    ModuleStatus,
+    ProcessRecord,
+    SystemdUnit,
+    UnitActiveState,
+    module_name,
+)
+from vmic.parsers._linux import (
+    format_compgen,
+    format_lsmod,
+    format_ps,
+    format_systemctl_is_active,
+    format_systemctl_show,
+    parse_compgen,
+    parse_lsmod,
+    parse_modules_builtin,
+    parse_ps,
+    parse_systemctl_is_active,
+    parse_systemctl_show,
+)
+from vmic.strategies import command_lists, module_lists, process_records, systemd_units
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# --- Any input: a result or a ParseError ----------------------------------------------------
+
+
+def _ps_with_grep(source: str | bytes) -> object:
+    return parse_ps(source, keep_grep=True)
+
+
+def _show_for_one_unit(source: str | bytes) -> object:
+    return parse_systemctl_show(source, units=("hv-kvp-daemon.service",))
+
+
+def _is_active_for_two_units(source: str | bytes) -> object:
+    return parse_systemctl_is_active(source, ["hypervkvpd", "hypervvssd"])
+
+
+PARSERS: list[Callable[[str | bytes], object]] = [
+    parse_lsmod,
+    parse_modules_builtin,
+    parse_ps,
+    _ps_with_grep,
+    parse_compgen,
+    parse_systemctl_show,
+    _show_for_one_unit,
+    _is_active_for_two_units,
+]
+PARSER_IDS = [getattr(p, "__name__", "?").lstrip("_") for p in PARSERS]
+
+# Every code point, lone surrogates included.
+ANY_CHAR = st.characters(exclude_categories=())
+FRAGMENTS = st.sampled_from(
+    [
+        "Module                  Size  Used by",
+        "hv_utils               20480  0",
+        "hv_vmbus               61440  8 hv_balloon,hv_utils",
+        "hv_vmbus 61440 - hv_utils, Live 0x0000000000000000 (OE)",
+        "hv_utils 20480 -2",
+        "UID        PID  PPID  C STIME TTY          TIME CMD",
+        "root      1286     1  0 Jul11 ?        00:01:11 /usr/sbin/hv_kvp_daemon -n",
+        "root 236 2 0 Jul11 ? 1-00:00:00 [hv_vmbus_con]",
+        "scooley  43774 43755  0 21:20 pts/0    00:00:00 grep --color=auto hv",
+        "...",
+        "Id=hv-kvp-daemon.service",
+        "LoadState=loaded",
+        "LoadState=not-found",
+        "ActiveState=active",
+        "SubState=running",
+        "UnitFileState=",
+        "UnitFileState=enabled-runtime",
+        "MainPID=0",
+        "MainPID=4294967296",
+        "Description=Hyper-V KVP daemon",
+        "active",
+        "unknown",
+        "kernel/drivers/hv/hv_utils.ko",
+        "hv_kvp_daemon",
+        "\x1b[01;31m\x1b[Khv\x1b[m\x1b[K",
+        "\ufeff",
+        "\x00",
+        "\ud800",
+        "\t",
+        "-",
+        ",",
+        "=",
+        "99999999999999999999999",
+    ]
+)
+SEPARATORS = st.sampled_from(["\n", "\r\n", "\r", "\v", "\f", "\x1c", "\x85", "\u2028", ""])
+LINES = st.lists(st.one_of(FRAGMENTS, st.text(ANY_CHAR, max_size=12)), max_size=9).map(" ".join)
+DOCUMENTS = st.lists(st.tuples(LINES, SEPARATORS), max_size=12).map(
+    lambda pairs: "".join(line + end for line, end in pairs)
+)
+INPUTS = st.one_of(
+    st.text(ANY_CHAR),
+    DOCUMENTS,
+    st.binary(),
+    DOCUMENTS.map(lambda text: text.encode("utf-8", "surrogatepass")),
+)
+
+
+def _error_of(parse: Callable[[str | bytes], object], source: str | bytes) -> ParseError | None:
+    try:
+        parse(source)
+    except ParseError as error:
+        return error
+    return None
+
+
+def _check_total(parse: Callable[[str | bytes], object], source: str | bytes) -> None:
+    error = _error_of(parse, source)
+    if error is not None:
+        # Every error of these parsers is placed in its (decoded) source.
+        assert error.line >= 1
+        assert error.column >= 1
+        assert error.line <= len(error.source.splitlines()) + 1
+        rendered = str(error)
+        assert rendered.startswith(error.message)
+        assert f"(line {error.line}, column {error.column})" in rendered
+
+
+@pytest.mark.parametrize("parse", PARSERS, ids=PARSER_IDS)
+@given(source=INPUTS)
+def test_any_input_gives_a_result_or_a_parse_error(
+    parse: Callable[[str | bytes], object], source: str | bytes
+) -> None:
+    _check_total(parse, source)
+
+
+HUGE = [
+    "a" * 1_000_000,
+    " " * 1_000_000,
+    "1 " * 500_000,
+    "hv_utils," * 100_000,
+    "hv_utils 1 0 " + "x," * 300_000,
+    "root 1 0 0 Jul11 ? 00:00:00 " + "x" * 1_000_000,
+    "Description=" + "\t" * 1_000_000,
+    "=" * 1_000_000,
+    "\n" * 1_000_000,
+    "\x1b[" * 300_000,
+]
+
+
+@pytest.mark.parametrize("parse", PARSERS, ids=PARSER_IDS)
+@pytest.mark.parametrize("source", HUGE, ids=range(len(HUGE)))
+def test_huge_lines(parse: Callable[[str | bytes], object], source: str) -> None:
+    _check_total(parse, source)
+
+
+# --- Round trips ----------------------------------------------------------------------------
+
+# Module names, for names looked up in a listing and in modules.builtin.
+MODULE_NAMES = st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,24}", fullmatch=True)
+
+
+@given(listing=module_lists(), header=st.booleans())
+def test_lsmod_round_trip(listing: ModuleList, header: bool) -> None:
+    text = format_lsmod(listing.modules, header=header)
+    assert parse_lsmod(text) == listing
+    assert parse_lsmod(text.encode("ascii")) == listing
+
+
+def _proc_modules(listing: ModuleList) -> str:
+    # /proc/modules as the kernel writes it (an independent writer for this test).
+    lines = []
+    for m in listing.modules:
+        count = "-" if m.use_count is None else str(m.use_count)
+        users = "".join(f"{u}," for u in m.used_by) or "-"
+        lines.append(f"{m.name} {m.size} {count} {users} Live 0x0000000000000000\n")
+    return "".join(lines)
+
+
+@given(listing=module_lists())
+def test_proc_modules_reads_like_lsmod(listing: ModuleList) -> None:
+    assert parse_lsmod(_proc_modules(listing)) == listing
+
+
+@given(
+    listing=module_lists(),
+    builtin=st.frozensets(MODULE_NAMES, max_size=6),
+    name=MODULE_NAMES,
+)
+def test_module_status_follows_the_evidence(
+    listing: ModuleList, builtin: frozenset[str], name: str
+) -> None:
+    listed = {module_name(m.name) for m in listing.modules}
+    key = module_name(name)
+    if key in listed:
+        expected = ModuleStatus.LOADED
+    elif key in {module_name(b) for b in builtin}:
+        expected = ModuleStatus.BUILT_IN
+    else:
+        expected = ModuleStatus.ABSENT
+    assert listing.status(name, builtin=builtin) is expected
+    unknown = ModuleStatus.LOADED if key in listed else ModuleStatus.NOT_LISTED
+    assert listing.status(name) is unknown
+
+
+@given(processes=st.lists(process_records(), max_size=8).map(tuple), header=st.booleans())
+def test_ps_round_trip(processes: tuple[ProcessRecord, ...], header: bool) -> None:
+    text = format_ps(processes, header=header)
+    assert parse_ps(text, keep_grep=True) == processes
+    greps = {"grep", "egrep", "fgrep"}
+    without_grep = tuple(
+        p for p in processes if p.command.split()[0].rsplit("/", 1)[-1] not in greps
+    )
+    assert parse_ps(text) == without_grep
+
+
+@given(commands=command_lists())
+def test_compgen_round_trip(commands: CommandList) -> None:
+    assert parse_compgen(format_compgen(commands.names)) == commands
+
+
+UNIT_NAMES = st.from_regex(r"[A-Za-z0-9:_.\\@-]{1,30}", fullmatch=True)
+
+
+@given(units=st.lists(systemd_units(), max_size=5).map(tuple))
+def test_systemctl_show_round_trip(units: tuple[SystemdUnit, ...]) -> None:
+    text = format_systemctl_show(units)
+    assert parse_systemctl_show(text) == units
+    assert parse_systemctl_show(text, units=[u.name for u in units]) == units
+
+
+@given(
+    pairs=st.lists(st.tuples(UNIT_NAMES, st.sampled_from(UnitActiveState)), max_size=6),
+)
+def test_systemctl_is_active_round_trip(pairs: list[tuple[str, UnitActiveState]]) -> None:
+    names = [name for name, _ in pairs]
+    text = format_systemctl_is_active(state for _, state in pairs)
+    assert parse_systemctl_is_active(text, names) == dict(pairs)
+
+
+@given(units=st.lists(systemd_units(), min_size=1, max_size=4).map(tuple), extra=st.integers(1, 3))
+def test_systemctl_show_block_count_is_checked(units: tuple[SystemdUnit, ...], extra: int) -> None:
+    text = format_systemctl_show(units)
+    names = [u.name for u in units]
+    assume(len(names) > extra)
+    with pytest.raises(ParseError, match="were asked for"):
+        parse_systemctl_show(text, units=names[:-extra])
+    with pytest.raises(ParseError, match="were asked for"):
+        parse_systemctl_show(text, units=names + ["x.service"] * extra)
