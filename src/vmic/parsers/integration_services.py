@@ -28,9 +28,9 @@ with ``service=None``.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Final
 
+from vmic.model._patterns import HEX_GUID
 from vmic.model.locales import (
     ELLIPSES,
     check_locale,
@@ -62,9 +62,6 @@ if TYPE_CHECKING:
 
 __all__ = ["format_vm_integration_services", "parse_vm_integration_services"]
 
-_HEX_GUID: Final = re.compile(
-    r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
-)
 _STATUS_BY_CODE: Final = {status.code: status for status in OperationalStatus}
 _STATUS_BY_NAME: Final = {
     **{status.value.replace("_", ""): status for status in OperationalStatus},
@@ -168,7 +165,7 @@ def _component(report: Reporter, index: int, item: dict[str, Any]) -> Integratio
             raise report.error(msg, index, "Id")
     vm_id = item.get("VMId")
     if vm_id is not None:
-        if not isinstance(vm_id, str) or _HEX_GUID.fullmatch(vm_id) is None:
+        if not isinstance(vm_id, str) or HEX_GUID.fullmatch(vm_id) is None:
             msg = "VMId should be a GUID"
             raise report.error(msg, index, "VMId")
         vm_id = vm_id.upper()
@@ -286,7 +283,7 @@ def _table_ids(
             raise error_at(msg, source, table.cell_offset(row, columns.id))
     vm_id: str | None = None
     if columns.vm_id is not None and cells[columns.vm_id]:
-        if _HEX_GUID.fullmatch(cells[columns.vm_id]) is None:
+        if HEX_GUID.fullmatch(cells[columns.vm_id]) is None:
             msg = "VMId should be a GUID"
             raise error_at(msg, source, table.cell_offset(row, columns.vm_id))
         vm_id = cells[columns.vm_id].upper()
