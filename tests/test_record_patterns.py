@@ -40,11 +40,18 @@ def test_no_regex_is_written_twice() -> None:
 
 
 def test_models_and_parsers_share_the_record_patterns() -> None:
-    assert linux.CPU_TIME is linux_records.CPU_TIME is _patterns.CPU_TIME
-    assert linux.MODULE_NAME is linux_records.MODULE_NAME
-    assert linux.UNIT_NAME is linux_records.UNIT_NAME
-    assert linux.UNPRINTABLE is linux_records.UNPRINTABLE
-    assert vms.SERVICES_VERSION is registry.SERVICES_VERSION
+    shared = {
+        "CPU_TIME": (linux, linux_records),
+        "MODULE_NAME": (linux, linux_records),
+        "UNIT_NAME": (linux, linux_records),
+        "SUB_STATE": (linux, linux_records),
+        "UNPRINTABLE": (linux, linux_records),
+        "CONTROL": (linux, linux_records),
+        "SERVICES_VERSION": (vms, registry),
+    }
+    for name, modules in shared.items():
+        for module in modules:
+            assert vars(module)[name] is vars(_patterns)[name], (module.__name__, name)
     assert records.GUID_PATTERN in _patterns.HEX_GUID.pattern
     assert _patterns.HEX_GUID.fullmatch("7cca7664-91d0-40a9-9769-7809F256F603")
     assert _patterns.CONTROL.search("a\tb")
