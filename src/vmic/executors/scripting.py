@@ -160,9 +160,9 @@ def render_powershell(command: Command) -> str:
 def render_posix(command: Command) -> str:
     """Return the text sent to ``sh`` for a POSIX command: quoted assignments, then the script.
 
-    >>> print(render_posix(Command(Shell.POSIX, 'echo "$N"', parameters={"N": "a'b"})))
-    N='a'"'"'b'
-    echo "$N"
+    >>> print(render_posix(Command(Shell.POSIX, 'echo "$Nv"', parameters={"Nv": "a'b"})))
+    Nv='a'"'"'b'
+    echo "$Nv"
 
     Raises:
         vmic.ConfigurationError: The command is not a POSIX command.
