@@ -13,6 +13,7 @@ import pytest
 
 from tests._cli import closed_port, in_process, run
 from vmic import IntegrationService, parse_os, plan_update
+from vmic.cli._main import build_parser
 from vmic.rules._causes import Cause
 from vmic.rules._plans import StepAction
 from vmic.testing import demo_lab
@@ -235,3 +236,24 @@ def test_audit_of_the_lab(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["summary"]["hosts"] == 2
     assert data["summary"]["findings"] == len(demo_lab().planted)
     assert data["summary"]["healthy_vms"] == len(demo_lab().healthy)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["doctor", "--lab", "demo", "--vm=--"],
+        ["enable", "--host", "hv01.example", "--vm=--", "heartbeat"],
+        ["disable", "--host", "hv01.example", "--vm=--", "heartbeat"],
+        ["apply", "--host", "hv01.example", "--vm=--", "heartbeat=on"],
+    ],
+)
+def test_a_vm_named_double_dash_can_be_given_to_vm(argv: list[str]) -> None:
+    # Issue 9, defect 8: argparse (3.11) strips the "--" of "--vm=--" and leaves no value.
+    assert build_parser().parse_args(argv).vm == "--"
+
+
+def test_doctor_looks_for_the_vm_named_double_dash(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = in_process(capsys, "doctor", "--lab", "demo", "--vm=--")
+    assert status == 2
+    assert "no VM named exactly '--'" in err
+    assert len(err.strip().splitlines()) == 1

@@ -4,7 +4,8 @@
   whatever the host and guest operating systems.
 - On any observation, every service that is not functioning or degraded is explained by
   a finding with a fix, and the report serializes.
-- Fix commands keep any VM name one PowerShell string literal.
+- Fix commands keep any VM name one PowerShell string literal, even a name that holds the
+  plans' VM placeholder.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from tests.executors.hostile import hostile_names
 from tests.executors.psgrammar import decoded_literals, parse
 from vmic import HOSTS, IntegrationService, OperatingSystem, OperationalStatus, strategies as vst
 from vmic.diagnosis import Verdict, diagnose, diagnose_vm
-from vmic.diagnosis._fixes import vm_selection
+from vmic.diagnosis._fixes import plan_fixes, vm_selection
 from vmic.model._linux_records import ModuleStatus, UnitFileState
 from vmic.model._observations import GuestUnreachable
 from vmic.model._records import IntegrationServicesState, VMState
 from vmic.model._services import GuestOnlyService
 from vmic.rules._causes import Cause
 from vmic.rules._features import Feature
+from vmic.rules._plans import plan_update
 
 if TYPE_CHECKING:
     from vmic.diagnosis import VMDiagnosis
@@ -199,3 +201,33 @@ def test_fix_commands_keep_any_vm_name_one_literal(name: str) -> None:
     assert not parsed.has_error
     assert parsed.shape == reference.shape
     assert decoded_literals(parsed)[decoded_literals(reference).index("x")] == name
+
+
+# A name that holds the plans' VM placeholder must not be read as one (issue 9, defect 7).
+_PLACEHOLDER_NAMES = st.one_of(
+    st.sampled_from(["x'<VMName>'y", "'<VMName>'", "-Name '<VMName>'", "<VMName>", "''<VMName>''"]),
+    st.tuples(hostile_names(), hostile_names()).map(lambda p: f"{p[0]}'<VMName>'{p[1]}"),
+)
+
+
+@settings(max_examples=200)
+@given(name=_PLACEHOLDER_NAMES | hostile_names())
+def test_plan_fix_commands_select_exactly_the_named_vm(name: str) -> None:
+    # An offline-servicing plan stops the VM with "Stop-VM -Name '<VMName>'".
+    plan = plan_update(
+        "Windows Server 2012 R2", "Windows 7", vm_running=False, data_exchange_enabled=True
+    )
+    for named, reference in zip(
+        plan_fixes(plan, name, None), plan_fixes(plan, "x", None), strict=True
+    ):
+        for command, expected in zip(named.commands, reference.commands, strict=True):
+            parsed, parsed_reference = parse(command), parse(expected)
+            assert not parsed.has_error
+            assert parsed.shape == parsed_reference.shape
+            literals, reference_literals = (
+                decoded_literals(parsed),
+                decoded_literals(parsed_reference),
+            )
+            assert [v == "x" for v in reference_literals].count(True) <= 1
+            for value, reference_value in zip(literals, reference_literals, strict=True):
+                assert value == (name if reference_value == "x" else reference_value)

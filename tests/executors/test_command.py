@@ -25,11 +25,11 @@ def test_parameters_are_frozen_and_lists_become_tuples() -> None:
 
 
 def test_commands_compare_and_hash_by_value() -> None:
-    one = Command(Shell.POSIX, "echo", parameters={"A": "x"}, timeout=5)
-    two = Command("posix", "echo", parameters={"A": "x"}, timeout=5)
+    one = Command(Shell.POSIX, "echo", parameters={"Av": "x"}, timeout=5)
+    two = Command("posix", "echo", parameters={"Av": "x"}, timeout=5)
     assert one == two
     assert hash(one) == hash(two)
-    assert one != Command(Shell.POSIX, "echo", parameters={"A": "y"}, timeout=5)
+    assert one != Command(Shell.POSIX, "echo", parameters={"Av": "y"}, timeout=5)
 
 
 @pytest.mark.parametrize("name", ["1abc", "a-b", "", "a b", "$a", "x" * 101, "é"])
@@ -48,13 +48,45 @@ def test_powershell_names_differing_only_by_case_are_refused() -> None:
     with pytest.raises(ConfigurationError, match="case-insensitive"):
         Command(Shell.POWERSHELL, "$vm", parameters={"VM": "a", "vm": "b"})
     # POSIX variables are case-sensitive, so both may exist.
-    assert len(Command(Shell.POSIX, "true", parameters={"VM": "a", "vm": "b"}).parameters) == 2
+    assert len(Command(Shell.POSIX, "true", parameters={"Vm": "a", "vm": "b"}).parameters) == 2
 
 
-@pytest.mark.parametrize("name", ["IFS", "PATH", "PS4"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "IFS", "PATH", "PS4", "ENV", "BASH_ENV", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT",
+        "SHELLOPTS", "BASHOPTS", "POSIXLY_CORRECT", "TMOUT", "CDPATH", "LC_ALL", "_", "A1",
+    ],
+)  # fmt: skip
 def test_posix_variables_that_steer_the_shell_are_refused(name: str) -> None:
-    with pytest.raises(ConfigurationError):
+    # Issue 9, defect 8: names without a lower-case letter belong to the system (POSIX XBD 8.1).
+    with pytest.raises(ConfigurationError, match="lower-case"):
         Command(Shell.POSIX, "true", parameters={name: "v"})
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "WhatIfPreference", "ErrorActionPreference", "ConfirmPreference", "ProgressPreference",
+        "verbosepreference", "InformationPreference", "PSModuleAutoLoadingPreference",
+        "MyOwnPreference", "FormatEnumerationLimit", "OutputEncoding", "ErrorView",
+    ],
+)  # fmt: skip
+def test_powershell_preference_variables_are_refused(name: str) -> None:
+    with pytest.raises(ConfigurationError, match="preference variable"):
+        Command(Shell.POWERSHELL, "Get-VM", parameters={name: "v"})
+
+
+@pytest.mark.parametrize("name", ["PSDefaultParameterValues", "PSStyle", "psSessionOption"])
+def test_powershell_ps_names_are_refused(name: str) -> None:
+    with pytest.raises(ConfigurationError, match="reserves"):
+        Command(Shell.POWERSHELL, "Get-VM", parameters={name: "v"})
+
+
+@pytest.mark.parametrize("name", ["VMName", "Units", "Sudo", "x", "Preferences"])
+def test_ordinary_names_are_accepted_by_both_shells(name: str) -> None:
+    for shell in Shell:
+        assert name in Command(shell, "true", parameters={name: "v"}).parameters
 
 
 @pytest.mark.parametrize(

@@ -48,8 +48,8 @@ def test_shell_filter() -> None:
 
 def test_responders_see_the_command() -> None:
     fake = FakeExecutor()
-    fake.on("echo", lambda c: FakeResponse(stdout=str(c.parameters["V"]), exit_code=4))
-    result = fake.run(Command(Shell.POSIX, "echo", parameters={"V": "hi"}))
+    fake.on("echo", lambda c: FakeResponse(stdout=str(c.parameters["Value"]), exit_code=4))
+    result = fake.run(Command(Shell.POSIX, "echo", parameters={"Value": "hi"}))
     assert (result.stdout, result.exit_code) == ("hi", 4)
 
 
@@ -65,14 +65,14 @@ def test_simulated_durations_and_timeouts() -> None:
 
 def test_secrets_in_canned_output_are_redacted() -> None:
     def echo(command: Command) -> FakeResponse:
-        secret = command.parameters["P"]
+        secret = command.parameters["Pw"]
         assert isinstance(secret, Secret)
         return FakeResponse(stdout=f"pw={secret.reveal()}", stderr=f"{secret.reveal()}!")
 
     fake = FakeExecutor({"echo": echo})
     fake.on("leak", FakeResponse(stdout="pw=hunter2-abc"))
     for script in ("leak", "echo"):
-        command = Command(Shell.POSIX, script, parameters={"P": Secret("hunter2-abc")})
+        command = Command(Shell.POSIX, script, parameters={"Pw": Secret("hunter2-abc")})
         result = fake.run(command)
         assert result.stdout == "pw=***"
         assert "hunter2" not in result.stderr
@@ -80,11 +80,11 @@ def test_secrets_in_canned_output_are_redacted() -> None:
 
 def test_calls_are_recorded_from_many_threads() -> None:
     fake = FakeExecutor({"ping": FakeResponse(stdout="pong")})
-    commands = [Command(Shell.POSIX, "ping", parameters={"N": i}) for i in range(200)]
+    commands = [Command(Shell.POSIX, "ping", parameters={"Num": i}) for i in range(200)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(fake.run, commands))
     assert all(r.stdout == "pong" for r in results)
-    assert sorted(fake.calls, key=lambda c: c.parameters["N"]) == commands
+    assert sorted(fake.calls, key=lambda c: c.parameters["Num"]) == commands
 
 
 def test_it_is_an_executor_and_a_context_manager() -> None:

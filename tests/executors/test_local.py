@@ -88,9 +88,9 @@ def test_missing_powershell_is_a_configuration_error(
 
 def test_posix_script_goes_to_stdin_of_a_fixed_command_line() -> None:
     executor = LocalExecutor()
-    command = Command(Shell.POSIX, 'echo "$X"', parameters={"X": "data"})
+    command = Command(Shell.POSIX, 'echo "$Xv"', parameters={"Xv": "data"})
     assert executor.argv(command) == ["/bin/sh", "-c", POSIX_EVAL_SCRIPT]
-    assert executor.stdin(command) == b'X=data\necho "$X"'
+    assert executor.stdin(command) == b'Xv=data\necho "$Xv"'
 
 
 def test_posix_script_can_read_nothing_more_from_stdin() -> None:

@@ -110,7 +110,7 @@ def test_repr_is_short_even_for_large_output() -> None:
 
 
 def test_failure_message_never_holds_parameter_values() -> None:
-    command = Command(Shell.POSIX, 'echo "$P"', parameters={"P": Secret("hunter2-zz")})
+    command = Command(Shell.POSIX, 'echo "$Pw"', parameters={"Pw": Secret("hunter2-zz")})
     result = Result(command, stdout="***\n", stderr="", exit_code=1, duration=0.0)
     with pytest.raises(CommandFailedError) as info:
         result.check()

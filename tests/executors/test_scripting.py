@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import shlex
 import uuid
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
+import vmic
 from vmic.errors import ConfigurationError
 from vmic.executors import Command, Credential, FakeExecutor, Secret, Shell, UnsafeValueError
 from vmic.executors._direct import PowerShellDirectExecutor, host_script
@@ -266,3 +268,28 @@ def test_render_refuses_the_other_shell() -> None:
     with pytest.raises(ConfigurationError):
         render_powershell(Command(Shell.POSIX, "uname"))
     assert render_posix(Command(Shell.POSIX, "uname", parameters={"On": True})) == "On=true\nuname"
+
+
+def test_the_exact_vm_selection_is_written_in_one_source_file() -> None:
+    # Issue 8: VmSelector is the only source of the selection text; the client scripts
+    # and the diagnosis's fix commands are built from it.
+    source = Path(vmic.__file__).parent
+    holders = sorted(
+        str(path.relative_to(source))
+        for path in source.rglob("*.py")
+        if "[string]::Equals(" in path.read_text(encoding="utf-8")
+    )
+    assert holders == [str(Path("executors", "_scripting.py"))]
+
+
+@pytest.mark.parametrize("name", ["web*", "it's", "x'<VMName>'y", "a\u2019b", "$(Remove-VM)"])
+def test_the_literal_pipeline_selects_by_the_quoted_name(name: str) -> None:
+    selector = VmSelector.by_name(name)
+    literal = selector.pipeline(literal=True)
+    assert literal == selector.pipeline().replace("$VMName", ps_quote(name))
+    parsed = parse(literal)
+    assert not parsed.has_error
+    assert name in decoded_literals(parsed)
+    vm_id = uuid.UUID("7cca7664-91d0-40a9-9769-7809f256f603")
+    by_id = VmSelector.by_id(vm_id).pipeline(literal=True)
+    assert by_id == "Hyper-V\\Get-VM -Id '7CCA7664-91D0-40A9-9769-7809F256F603'"

@@ -70,14 +70,17 @@ def capture() -> Iterator[Capture]:
 def _posix_leak() -> Command:
     return Command(
         Shell.POSIX,
-        "printf '%s\\n' \"$S\"; printf '%s\\n' \"$S\" >&2; exit 1",
-        parameters={"S": Secret(SECRET)},
+        "printf '%s\\n' \"$Sv\"; printf '%s\\n' \"$Sv\" >&2; exit 1",
+        parameters={"Sv": Secret(SECRET)},
     )
 
 
 def _posix_hang() -> Command:
     return Command(
-        Shell.POSIX, "printf '%s\\n' \"$S\"; sleep 600", parameters={"S": Secret(SECRET)}, timeout=1
+        Shell.POSIX,
+        "printf '%s\\n' \"$Sv\"; sleep 600",
+        parameters={"Sv": Secret(SECRET)},
+        timeout=1,
     )
 
 
@@ -114,8 +117,8 @@ def test_fake_executor(capture: Capture) -> None:
     fake = FakeExecutor()
     fake.on("leak", lambda c: FakeResponse(stdout=f"{SECRET}\n", stderr=SECRET, exit_code=1))
     fake.on("hang", FakeResponse(stdout=SECRET, duration=100))
-    leak = Command(Shell.POSIX, "leak", parameters={"S": Secret(SECRET)})
-    hang = Command(Shell.POSIX, "hang", parameters={"S": Secret(SECRET)}, timeout=1)
+    leak = Command(Shell.POSIX, "leak", parameters={"Sv": Secret(SECRET)})
+    hang = Command(Shell.POSIX, "hang", parameters={"Sv": Secret(SECRET)}, timeout=1)
     _check_everything(fake, leak, hang, capture)
 
 
@@ -127,15 +130,15 @@ def test_ssh_executor_with_a_password_credential(sshd: SshServer, capture: Captu
 
 def test_psrp_executor(monkeypatch: pytest.MonkeyPatch, capture: Capture) -> None:
     def answer(invocation: Invocation) -> Reply:
-        value = str(invocation.parameters.get("S", ""))
+        value = str(invocation.parameters.get("Sv", ""))
         if "hang" in invocation.script:
             return Reply(output=[value], hang=True)
         return Reply(output=[value], errors=[f"failed near {value}"], exit_code=1)
 
     endpoint = Endpoint(answer)
     monkeypatch.setattr(pypsrp.wsman, "_TransportHTTP", endpoint.transport)
-    leak = Command(Shell.POWERSHELL, "leak $S", parameters={"S": Secret(SECRET)})
-    hang = Command(Shell.POWERSHELL, "hang $S", parameters={"S": Secret(SECRET)}, timeout=1)
+    leak = Command(Shell.POWERSHELL, "leak $Sv", parameters={"Sv": Secret(SECRET)})
+    hang = Command(Shell.POWERSHELL, "hang $Sv", parameters={"Sv": Secret(SECRET)}, timeout=1)
     with PsrpExecutor("hv01", credential=CREDENTIAL) as executor:
         _check_everything(executor, leak, hang, capture)
 
@@ -153,6 +156,6 @@ def test_powershell_direct_executor(capture: Capture, tmp_path: Path) -> None:
 
     host = FakeExecutor()
     host.on(script, answer)
-    leak = Command(Shell.POWERSHELL, "leak", parameters={"S": Secret(SECRET)})
-    hang = Command(Shell.POWERSHELL, "hang", parameters={"S": Secret(SECRET)}, timeout=1)
+    leak = Command(Shell.POWERSHELL, "leak", parameters={"Sv": Secret(SECRET)})
+    hang = Command(Shell.POWERSHELL, "hang", parameters={"Sv": Secret(SECRET)}, timeout=1)
     _check_everything(PowerShellDirectExecutor(host, "dc01", CREDENTIAL), leak, hang, capture)

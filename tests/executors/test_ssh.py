@@ -31,7 +31,7 @@ from .fakepwsh import install_fake_pwsh
 if TYPE_CHECKING:
     from .conftest import SshServer
 
-ECHO = Command(Shell.POSIX, "printf '%s' \"$V\"", parameters={"V": "hello"})
+ECHO = Command(Shell.POSIX, "printf '%s' \"$Value\"", parameters={"Value": "hello"})
 
 
 def test_host_key_is_verified_by_default(sshd: SshServer) -> None:
@@ -157,7 +157,7 @@ def test_stderr_carries_only_the_command_output(sshd: SshServer) -> None:
 
 
 def test_posix_remote_command_line_holds_no_data() -> None:
-    command = Command(Shell.POSIX, "echo secret-script", parameters={"P": Secret("hunter2")})
+    command = Command(Shell.POSIX, "echo secret-script", parameters={"Pw": Secret("hunter2")})
     line = remote_command(command)
     assert "secret-script" not in line
     assert "hunter2" not in line

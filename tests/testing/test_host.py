@@ -434,3 +434,12 @@ def test_concurrent_commands_from_threads_see_one_consistent_host() -> None:
     assert counts == [20] * 20
     assert all(vm.integration.state(GSI).host_enabled for vm in lab.vms)
     assert len(lab.commands) == 40
+
+
+@pytest.mark.parametrize("name", ["\ud800", "web\udfff01", "a\x00b"])
+def test_names_without_an_encoding_are_refused_as_configuration_errors(name: str) -> None:
+    # Issue 9, defect 8: not a UnicodeEncodeError from deep inside the simulated host.
+    with pytest.raises(ConfigurationError):
+        FakeHyperVHost(name)
+    with pytest.raises(ConfigurationError):
+        FakeHyperVHost("hv01").add_vm(name)

@@ -23,6 +23,7 @@ from vmic.cli._connection import (
     resolver_for,
 )
 from vmic.cli._render import FORMATS, emit, render_records, text_table, visible
+from vmic.cli._values import ExactValue
 from vmic.diagnosis._results import service_name
 from vmic.errors import VMNotFoundError
 from vmic.fleet._runner import audit
@@ -48,7 +49,11 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         "it. Exit status: 0 all functioning, 1 findings, 2 usage error, 3 host unreachable.",
     )
     add_connection_options(doctor, guests=True)
-    doctor.add_argument("--vm", help="only the VM with exactly this name")
+    doctor.add_argument(
+        "--vm",
+        action=ExactValue,
+        help="only the VM with exactly this name (--vm=NAME for any name)",
+    )
     add_feature_option(doctor)
     doctor.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
     doctor.add_argument(

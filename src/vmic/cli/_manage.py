@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from vmic.cli._connection import add_connection_options, host_entry, lab_executor, resolver_for
 from vmic.cli._render import FORMATS, emit, render_records, visible
+from vmic.cli._values import ExactValue
 from vmic.errors import CommandTimeoutError, ConfigurationError, ConnectionFailedError
 from vmic.fleet._targets import one_line
 
@@ -40,7 +41,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
             "name, and verify the host setting afterwards.",
         )
         add_connection_options(command, guests=False)
-        command.add_argument("--vm", required=True, help="the VM's exact name")
+        command.add_argument("--vm", required=True, action=ExactValue, help="the VM's exact name")
         command.add_argument("services", nargs="+", metavar="SERVICE", help="service names")
         command.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
         command.set_defaults(handler=_toggle, verb=verb)
@@ -51,7 +52,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         "only the settings that differ are changed, then verified.",
     )
     add_connection_options(apply, guests=False)
-    apply.add_argument("--vm", required=True, help="the VM's exact name")
+    apply.add_argument("--vm", required=True, action=ExactValue, help="the VM's exact name")
     apply.add_argument(
         "settings", nargs="+", metavar="SERVICE=on|off", help="desired setting per service"
     )

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from vmic.executors._scripting import VmSelector
+
 __all__ = [
     "END",
     "ERROR_EXIT",
@@ -58,10 +60,9 @@ END: Final = marker("end")
 # --- Hyper-V host (PowerShell) ----------------------------------------------------------------
 
 #: The VMs named exactly ``$VMName`` (ordinal comparison: case and every character count).
-SELECT_ONE_VM: Final = (
-    "@(Hyper-V\\Get-VM | Where-Object { [string]::Equals($_.Name, $VMName, "
-    "[System.StringComparison]::Ordinal) })"
-)
+#: The expression reads the name from ``$VMName``; the name given here only satisfies the
+#: selector's constructor and never appears in the text.
+SELECT_ONE_VM: Final = VmSelector.by_name("-", parameter="VMName").expression
 
 _COMPONENT_PROPERTIES: Final = (
     "'VMName', 'VMId', 'Name', 'Id', 'Enabled', 'PrimaryOperationalStatus', "

@@ -1,6 +1,6 @@
 """Diagnose a host's VMs from what the host and (when reachable) each guest reported.
 
-:func:`diagnose` is pure: it reads :mod:`vmic.model` and returns a
+:func:`diagnose` is pure: it reads :mod:`vmic.model._observations` and returns a
 :class:`~vmic.diagnosis._results.Diagnosis`; it never runs a command. The rules it
 applies come from the rules layer:
 
@@ -10,8 +10,11 @@ applies come from the rules layer:
   and ``ProtocolMismatch`` (integration services older than the host's);
 - how to update integration services, and whether Data Exchange must be on for it:
   :func:`vmic.rules._plans.plan_update` and :func:`vmic.rules._matrix.update_rule`;
-- package, daemon and unit names: :func:`vmic.model.packaging_for`;
-- which features need which services: :mod:`vmic.rules.Feature`.
+- package, daemon and unit names: :func:`vmic.model._linux.packaging_for`;
+- which features need which services: :mod:`vmic.rules._features`.
+
+The engine decides verdicts and which findings a VM has; what each cause says and how
+it is fixed is one table beside it (``vmic.diagnosis._causes``).
 
 Healthy means no finding. A service off in its default state (Guest Service
 Interface) is reported as :attr:`Verdict.OFF_BY_DEFAULT`, not as a finding, unless a
@@ -29,24 +32,21 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from vmic.diagnosis import _fixes
+from vmic.diagnosis._causes import Clue, explanation_for, fixes_for
 from vmic.diagnosis._evidence import (
     GuestEvidence,
     driver_state,
     linux_evidence,
-    unit_state,
     windows_evidence,
 )
 from vmic.diagnosis._results import (
     Diagnosis,
     FeatureDiagnosis,
     Finding,
-    Fix,
     GuestView,
     ServiceDiagnosis,
     Verdict,
     VMDiagnosis,
-    service_name,
 )
 from vmic.errors import (
     ConfigurationError,
@@ -70,7 +70,7 @@ from vmic.model._status import OperationalStatus
 from vmic.rules._causes import Cause
 from vmic.rules._features import Feature, services_needed
 from vmic.rules._matrix import update_rule
-from vmic.rules._plans import StepSide, UpdatePlan, plan_update
+from vmic.rules._plans import UpdatePlan, plan_update
 from vmic.rules._semantics import (
     KernelDriver,
     LinuxDaemonService,
@@ -81,7 +81,7 @@ from vmic.rules._semantics import (
 
 if TYPE_CHECKING:
     from vmic.diagnosis._results import Service
-    from vmic.model._observations import GuestObservation, LinuxDaemonObservation
+    from vmic.model._observations import GuestObservation
     from vmic.model._records import IntegrationComponentRecord
     from vmic.rules._semantics import GuestSide
 
@@ -270,7 +270,7 @@ class _VMCase:
         services: list[ServiceDiagnosis] = []
         evidence_by_service: dict[Service, GuestEvidence | None] = {}
         for service in DIAGNOSED_SERVICES:
-            if isinstance(service, GuestOnlyService) and not self._windows_guest():
+            if isinstance(service, GuestOnlyService) and not self.windows_guest():
                 continue
             evidence = self._evidence(service, driver)
             evidence_by_service[service] = evidence
@@ -313,7 +313,7 @@ class _VMCase:
             return GuestView.NOT_OBSERVED, "the guest was not asked"
         return GuestView.OBSERVED, ""
 
-    def _windows_guest(self) -> bool:
+    def windows_guest(self) -> bool:
         if isinstance(self.guest, WindowsGuestObservation):
             return True
         if isinstance(self.guest, LinuxGuestObservation):
@@ -498,19 +498,13 @@ class _VMCase:
                     and service not in self.needed
                 ):
                     continue
-                broken = self._broken_by(features, service)
-                self.findings.append(
-                    Finding(
-                        host=self.host,
-                        vm=self.vm.name,
-                        service=service,
-                        cause=cause,
-                        verdict=entry.verdict,
-                        explanation=self._explain(entry, cause, evidence.get(service), broken),
-                        fixes=self._fixes(entry, cause, evidence.get(service)),
-                        features=broken,
-                    )
+                clue = Clue(
+                    cause,
+                    entry=entry,
+                    evidence=evidence.get(service),
+                    broken=self._broken_by(features, service),
                 )
+                self._add_finding(clue, service=service, verdict=entry.verdict)
         self._data_exchange_finding(services, features)
 
     def _data_exchange_finding(
@@ -531,47 +525,26 @@ class _VMCase:
         plan = plan_update(
             self.host_os, self.guest_os, vm_running=self.running, data_exchange_enabled=False
         )
-        label = rule.row.guest_label if rule.row is not None else self.guest_os.name
-        self.findings.append(
-            Finding(
-                host=self.host,
-                vm=self.vm.name,
-                service=kvp,
-                cause=Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES,
-                verdict=entry.verdict,
-                explanation=(
-                    f"{Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES.description} The update matrix "
-                    f"row for {label} guests on a {self.host_os.name} host says Windows Update "
-                    "requires the Data Exchange integration service "
-                    f"({rule.provenance})."
-                ),
-                fixes=_fixes.plan_fixes(plan, self.vm.name, self.vm.vm.id),
-                features=self._broken_by(features, kvp),
-                plan=plan,
-            )
+        clue = Clue(
+            Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES,
+            entry=entry,
+            broken=self._broken_by(features, kvp),
+            plan=plan,
+            rule=rule,
         )
+        self._add_finding(clue, service=kvp, verdict=entry.verdict)
 
     def _vm_wide_findings(
         self, services: list[ServiceDiagnosis], features: tuple[FeatureDiagnosis, ...]
     ) -> None:
-        driver_missing = [e.service for e in services if Cause.KERNEL_DRIVER_MISSING in e.causes]
+        driver_missing = tuple(e for e in services if Cause.KERNEL_DRIVER_MISSING in e.causes)
         if driver_missing:
-            names = ", ".join(service_name(s) for s in driver_missing)
-            self.findings.append(
-                Finding(
-                    host=self.host,
-                    vm=self.vm.name,
-                    service=None,
-                    cause=Cause.KERNEL_DRIVER_MISSING,
-                    verdict=Verdict.NOT_FUNCTIONING,
-                    explanation=(
-                        f"{Cause.KERNEL_DRIVER_MISSING.description} Every integration service "
-                        f"of a Linux guest runs over it; not working here: {names}."
-                    ),
-                    fixes=(_fixes.load_hv_utils(),),
-                    features=self._broken_by(features, None),
-                )
+            clue = Clue(
+                Cause.KERNEL_DRIVER_MISSING,
+                affected=driver_missing,
+                broken=self._broken_by(features, None),
             )
+            self._add_finding(clue, service=None, verdict=Verdict.NOT_FUNCTIONING)
         outdated = [e for e in services if Cause.INTEGRATION_SERVICES_OUTDATED in e.causes]
         update_required = (
             self.vm.vm.integration_services_state is IntegrationServicesState.UPDATE_REQUIRED
@@ -580,52 +553,19 @@ class _VMCase:
             self._outdated_finding(outdated, update_required=update_required)
 
     def _outdated_finding(self, outdated: list[ServiceDiagnosis], *, update_required: bool) -> None:
-        evidence = []
-        if outdated:
-            shown = ", ".join(f"{e.name} ({e.host_status})" for e in outdated)
-            evidence.append(f"the host reports {shown}")
-        if update_required:
-            evidence.append("Get-VM shows IntegrationServicesState 'Update required'")
-        version = self.vm.vm.integration_services_version
-        if version is not None:
-            evidence.append(f"the guest's integration services are version {version}")
-        plan, why_not = self._plan()
-        explanation = (
-            f"{Cause.INTEGRATION_SERVICES_OUTDATED.description} Evidence: "
-            + "; ".join(evidence)
-            + "."
-        )
-        if plan is not None:
-            explanation += (
-                f" On this host the guest gets updates through {plan.rule.mechanism.label}."
-            )
-            fixes = _fixes.plan_fixes(plan, self.vm.name, self.vm.vm.id)
-        else:
-            explanation += f" No update plan: {why_not}."
-            fixes = (
-                Fix(
-                    side=StepSide.GUEST,
-                    title="Update the guest's integration services",
-                    detail=f"{why_not}; 'vmic plan --host <host OS> --guest <guest OS>' "
-                    "prints the steps once both are known.",
-                    automatable=False,
-                ),
-            )
+        plan, why_not = self.plan()
         worst = max((e.verdict for e in outdated), key=_SEVERITY.__getitem__, default=None)
-        self.findings.append(
-            Finding(
-                host=self.host,
-                vm=self.vm.name,
-                service=None,
-                cause=Cause.INTEGRATION_SERVICES_OUTDATED,
-                verdict=worst if worst is Verdict.NOT_FUNCTIONING else Verdict.DEGRADED,
-                explanation=explanation,
-                fixes=fixes,
-                plan=plan,
-            )
+        clue = Clue(
+            Cause.INTEGRATION_SERVICES_OUTDATED,
+            affected=tuple(outdated),
+            update_required=update_required,
+            plan=plan,
+            why_no_plan=why_not,
         )
+        verdict = worst if worst is Verdict.NOT_FUNCTIONING else Verdict.DEGRADED
+        self._add_finding(clue, service=None, verdict=verdict)
 
-    def _plan(self) -> tuple[UpdatePlan | None, str]:
+    def plan(self) -> tuple[UpdatePlan | None, str]:
         if self.host_os is None:
             return None, "the host's operating system is not known"
         if self.guest_os is None:
@@ -643,220 +583,24 @@ class _VMCase:
         return plan, ""
 
     def _unreachable_finding(self, reason: str) -> None:
-        windows = self._windows_guest()
-        how = (
-            "Windows guests are asked through PowerShell Direct from the host: the guest must "
-            "run Windows 10 / Server 2016 or later with vmicvmsession enabled, and vmic needs a "
-            "guest account."
-            if windows
-            else "Linux guests are asked over SSH at the address Data Exchange reports: the "
-            "guest must accept vmic's key or account."
-        )
+        clue = Clue(Cause.GUEST_UNREACHABLE, reason=reason)
+        self._add_finding(clue, service=None, verdict=Verdict.UNKNOWN)
+
+    def _add_finding(self, clue: Clue, *, service: Service | None, verdict: Verdict) -> None:
+        """Record a finding; its words and fixes come from the cause table."""
         self.findings.append(
             Finding(
                 host=self.host,
                 vm=self.vm.name,
-                service=None,
-                cause=Cause.GUEST_UNREACHABLE,
-                verdict=Verdict.UNKNOWN,
-                explanation=(
-                    f"{Cause.GUEST_UNREACHABLE.description} ({reason}) The verdicts for this VM "
-                    "rest on the host's view alone."
-                ),
-                fixes=(
-                    Fix(
-                        side=StepSide.GUEST,
-                        title="Give vmic access to the guest",
-                        detail=how,
-                        automatable=False,
-                    ),
-                ),
+                service=service,
+                cause=clue.cause,
+                verdict=verdict,
+                explanation=explanation_for(self, clue),
+                fixes=fixes_for(self, clue),
+                features=clue.broken,
+                plan=clue.plan,
             )
         )
-
-    # --- words and commands for one service's finding -----------------------------------
-
-    def _explain(  # noqa: PLR0911 - one answer per cause reads as a table
-        self,
-        entry: ServiceDiagnosis,
-        cause: Cause,
-        evidence: GuestEvidence | None,
-        broken: tuple[Feature, ...],
-    ) -> str:
-        service = entry.service
-        name = entry.name
-        # What the user loses, in the words of the features that apply to this guest; the
-        # catalog's impact text when no feature is lost.
-        impact = " ".join(feature.info.symptom for feature in broken) or (
-            service.info.impact_text
-            if isinstance(service, IntegrationService)
-            else service.info.description
-        )
-        vm = self.vm.name
-        if cause is Cause.DISABLED_ON_HOST:
-            return f"{name} is disabled in the settings of VM {vm!r} on the Hyper-V host. {impact}"
-        if cause in {Cause.GUEST_SERVICE_STOPPED, Cause.GUEST_STARTUP_DISABLED}:
-            windows_name = service.info.windows_service
-            if cause is Cause.GUEST_STARTUP_DISABLED:
-                return (
-                    f"The guest service {windows_name} has startup type Disabled, so Hyper-V "
-                    f"cannot start it although {name} is enabled on the host. {impact}"
-                )
-            return (
-                f"The guest service {windows_name} is stopped. Hyper-V starts it again on its "
-                f"own while {name} is enabled on the host; if it stays stopped, start it. "
-                f"{impact}"
-            )
-        if cause is Cause.GUEST_SERVICE_MISSING:
-            return (
-                f"The guest has no {service.info.windows_service} service: its integration "
-                f"services are missing or damaged. {impact}"
-            )
-        if cause is Cause.NOT_AVAILABLE_ON_GUEST_OS:
-            first = " or ".join(p.display_name for p in service.info.added_in)
-            os_name = self.guest_os.name if self.guest_os is not None else "this guest"
-            extra = (
-                " It is enabled on the host, where it can only report errors."
-                if (entry.host_enabled)
-                else ""
-            )
-            return f"{os_name} guests cannot have {name}: it needs {first} or later.{extra}"
-        if cause in {Cause.NO_CONTACT, Cause.LOST_COMMUNICATION, Cause.COMPONENT_ERROR}:
-            seen = f" The guest shows it {evidence.text}." if evidence is not None else ""
-            return (
-                f"{cause.description} The host reports {entry.host_status} for {name}.{seen} "
-                f"{impact}"
-            )
-        if cause in {Cause.DAEMON_NOT_INSTALLED, Cause.DAEMON_NOT_RUNNING}:
-            packaging = self.packaging or packaging_for(None)
-            assert isinstance(service, IntegrationService)  # noqa: S101 - Linux daemons only
-            daemon = _daemon_name(evidence, packaging, service)
-            if cause is Cause.DAEMON_NOT_INSTALLED:
-                return (
-                    f"{name} needs the {daemon} daemon in the guest, and it is not installed; "
-                    f"on {packaging.family} it comes from {', '.join(packaging.packages)}. "
-                    f"{impact}"
-                )
-            unit = packaging.unit_for(service)
-            unit_words = f" (systemd unit {unit})" if unit else ""
-            return (
-                f"{name} needs the {daemon} daemon{unit_words}, which is installed but not "
-                f"running; Hyper-V does not restart Linux daemons. {impact}"
-            )
-        return f"{cause.description} {impact}"
-
-    def _fixes(  # noqa: PLR0911 - one answer per cause reads as a table
-        self, entry: ServiceDiagnosis, cause: Cause, evidence: GuestEvidence | None
-    ) -> tuple[Fix, ...]:
-        service = entry.service
-        vm_name, vm_id = self.vm.name, self.vm.vm.id
-        if isinstance(service, GuestOnlyService):
-            return self._guest_only_fixes(service, cause)
-        if cause is Cause.DISABLED_ON_HOST:
-            return (_fixes.enable_on_host(vm_name, vm_id, service),)
-        if cause is Cause.GUEST_SERVICE_STOPPED:
-            return (
-                _fixes.start_windows_service(service.info.windows_service, enable_startup=False),
-            )
-        if cause is Cause.GUEST_STARTUP_DISABLED:
-            return (
-                _fixes.start_windows_service(service.info.windows_service, enable_startup=True),
-            )
-        if cause is Cause.NOT_AVAILABLE_ON_GUEST_OS:
-            fixes = [_fixes.disable_on_host(vm_name, vm_id, service)] if entry.host_enabled else []
-            if service in self.needed:
-                fixes.append(_upgrade(service))
-            return tuple(fixes)
-        if cause in {Cause.DAEMON_NOT_INSTALLED, Cause.DAEMON_NOT_RUNNING}:
-            return self._daemon_fixes(service, cause, evidence)
-        if cause in {Cause.NO_CONTACT, Cause.LOST_COMMUNICATION, Cause.COMPONENT_ERROR}:
-            return self._contact_fixes(service, evidence)
-        if cause is Cause.GUEST_SERVICE_MISSING:
-            plan, why_not = self._plan()
-            if plan is not None:
-                return _fixes.plan_fixes(plan, vm_name, vm_id)
-            return (
-                Fix(
-                    side=StepSide.GUEST,
-                    title="Reinstall the guest's integration services",
-                    detail=why_not,
-                    automatable=False,
-                ),
-            )
-        return ()
-
-    def _guest_only_fixes(self, service: GuestOnlyService, cause: Cause) -> tuple[Fix, ...]:
-        name = service.info.windows_service
-        # Stopped is not a cause here: PowerShell Direct starts its service on demand.
-        if cause is Cause.GUEST_STARTUP_DISABLED:
-            return (_fixes.start_windows_service(name, enable_startup=True),)
-        if cause is Cause.NOT_AVAILABLE_ON_GUEST_OS:
-            return (_upgrade(service),)
-        plan, why_not = self._plan()
-        if plan is not None:
-            return _fixes.plan_fixes(plan, self.vm.name, self.vm.vm.id)
-        return (
-            Fix(
-                side=StepSide.GUEST,
-                title="Reinstall the guest's integration services",
-                detail=why_not,
-                automatable=False,
-            ),
-        )
-
-    def _daemon_fixes(
-        self, service: IntegrationService, cause: Cause, evidence: GuestEvidence | None
-    ) -> tuple[Fix, ...]:
-        packaging = self.packaging or packaging_for(None)
-        if cause is Cause.DAEMON_NOT_INSTALLED:
-            return (_fixes.install_daemon(packaging, service),)
-        daemon = evidence.daemon if evidence is not None else None
-        return (_daemon_start(packaging, service, daemon),)
-
-    def _contact_fixes(
-        self, service: IntegrationService, evidence: GuestEvidence | None
-    ) -> tuple[Fix, ...]:
-        if isinstance(self.guest, LinuxGuestObservation) or (
-            self.guest_os is not None and self.guest_os.is_linux
-        ):
-            packaging = self.packaging or packaging_for(None)
-            daemon = evidence.daemon if evidence is not None else None
-            if packaging.daemon_for(service) is not None:
-                return (_daemon_start(packaging, service, daemon),)
-            return (_fixes.load_hv_utils(),)
-        return (_fixes.restart_windows_service(service.info.windows_service),)
-
-
-def _upgrade(service: Service) -> Fix:
-    first = " or ".join(p.display_name for p in service.info.added_in)
-    return Fix(
-        side=StepSide.GUEST,
-        title=f"Upgrade the guest to {first} or later",
-        detail=f"{service_name(service)} does not exist on older guests.",
-        automatable=False,
-    )
-
-
-def _daemon_start(
-    packaging: LinuxPackaging, service: IntegrationService, daemon: LinuxDaemonObservation | None
-) -> Fix:
-    unit = daemon.unit if daemon is not None else None
-    state = unit_state(unit).value if daemon is not None else "enabled"
-    return _fixes.start_daemon(
-        packaging,
-        service,
-        daemon=daemon.daemon if daemon is not None else None,
-        unit=unit,
-        unit_state=state,
-    )
-
-
-def _daemon_name(
-    evidence: GuestEvidence | None, packaging: LinuxPackaging, service: IntegrationService
-) -> str:
-    if evidence is not None and evidence.daemon is not None:
-        return evidence.daemon.daemon
-    return packaging.daemon_for(service) or service.info.linux_daemons[0]
 
 
 def _guest_os(vm: VMObservation, guest: GuestObservation | None) -> OperatingSystem | None:

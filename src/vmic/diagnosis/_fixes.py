@@ -3,17 +3,18 @@
 Host commands select the VM by id when the host reported it (``Get-VM -Id``), else by
 an ordinal comparison of the exact name (``Get-VM -Name`` would expand wildcards), and
 the integration service by the GUID at the end of its component ``Id`` (display names
-are localized). Every value is quoted with :func:`vmic.executors.ps_quote` or
+are localized). Every value is quoted with :func:`vmic.executors._scripting.ps_quote` or
 :func:`~vmic.executors._scripting.posix_quote`.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Final
 
 from vmic.diagnosis._results import Fix
 from vmic.executors._command import Shell
-from vmic.executors._scripting import posix_quote, ps_quote
+from vmic.executors._scripting import VmSelector, posix_quote, ps_quote
 from vmic.model._services import IntegrationService
 from vmic.rules._plans import PlanStep, StepAction, StepRole, StepSide, UpdatePlan
 
@@ -42,21 +43,27 @@ _INSTALL: Final = {
     "arch": "pacman -S --needed --noconfirm",
     "suse": "zypper --non-interactive install",
 }
+# A plan's example commands name the VM with this placeholder, alone or as the value of
+# a -VMName or -Name parameter (vmic.rules._plans).
 _VM_PLACEHOLDER: Final = "'<VMName>'"
+_VM_SLOT_RE: Final = re.compile(r"(?:(-VMName|-Name) )?" + re.escape(_VM_PLACEHOLDER))
 
 
 def vm_selection(vm_name: str, vm_id: str | None) -> str:
     r"""A PowerShell pipeline start that yields exactly the VM (by id, else by exact name).
 
-    >>> print(vm_selection("web*", None).replace("[System.StringComparison]", "[...]"))
-    Hyper-V\Get-VM | Where-Object { [string]::Equals($_.Name, 'web*', [...]::Ordinal) }
+    The text is :meth:`VmSelector.pipeline <vmic.executors.VmSelector.pipeline>` with the
+    name or id written in as a quoted literal, for a person to run.
+
+    >>> print(vm_selection("web*", None))  # doctest: +ELLIPSIS
+    Hyper-V\Get-VM | Where-Object { ...($_.Name, 'web*', ...::Ordinal) }
+
+    Raises:
+        vmic.ConfigurationError: The name is empty or *vm_id* is not a GUID.
+        UnsafeValueError: The name holds a NUL or an unpaired surrogate.
     """
-    if vm_id is not None:
-        return f"Hyper-V\\Get-VM -Id {ps_quote(vm_id)}"
-    return (
-        "Hyper-V\\Get-VM | Where-Object { [string]::Equals($_.Name, "
-        f"{ps_quote(vm_name)}, [System.StringComparison]::Ordinal) }}"
-    )
+    selector = VmSelector.by_id(vm_id) if vm_id is not None else VmSelector.by_name(vm_name)
+    return selector.pipeline(literal=True)
 
 
 def _toggle(vm_name: str, vm_id: str | None, service: IntegrationService, verb: str) -> str:
@@ -208,11 +215,23 @@ def start_daemon(
 
 
 def _concrete(command: str, vm_name: str, vm_id: str | None) -> str:
-    """Replace a plan's VM placeholder with an exact selection of the VM."""
+    """Fill a plan's example command in for one VM.
+
+    The command is read once, as literal text and VM slots: ``-VMName '<VMName>'`` and
+    ``-Name '<VMName>'`` become ``-VM (<exact selection>)``, a bare ``'<VMName>'`` the
+    quoted name. The parts are then joined, so nothing inserted (a name may itself hold
+    ``'<VMName>'``) is ever read again as a slot.
+    """
     selection = f"-VM ({vm_selection(vm_name, vm_id)})"
-    for parameter in ("-VMName", "-Name"):
-        command = command.replace(f"{parameter} {_VM_PLACEHOLDER}", selection)
-    return command.replace(_VM_PLACEHOLDER, ps_quote(vm_name))
+    quoted = ps_quote(vm_name)
+    parts: list[str] = []
+    position = 0
+    for slot in _VM_SLOT_RE.finditer(command):
+        parts.append(command[position : slot.start()])
+        parts.append(selection if slot.group(1) else quoted)
+        position = slot.end()
+    parts.append(command[position:])
+    return "".join(parts)
 
 
 def _step_fix(step: PlanStep, vm_name: str, vm_id: str | None) -> Fix:

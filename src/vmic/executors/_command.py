@@ -112,13 +112,50 @@ _PS_AUTOMATIC: Final = frozenset(
         "sender", "shellid", "stacktrace", "switch", "this", "true",
     }
 )  # fmt: skip
-# POSIX shell variables whose value changes how the shell parses or finds commands.
-_POSIX_SPECIAL: Final = frozenset(
+# PowerShell preference variables (about_Preference_Variables): assigning one, even as a
+# script parameter, changes how every command after it behaves (-WhatIf, -Confirm, error
+# handling, output). PowerShell names its own variables "<X>Preference" or "PS<X>", so
+# those two forms are refused as a whole, whatever PowerShell version adds next.
+_PS_PREFERENCE: Final = frozenset(
     {
-        "CDPATH", "ENV", "HOME", "IFS", "LANG", "LC_ALL", "LC_CTYPE", "LINENO", "OLDPWD",
-        "OPTARG", "OPTIND", "PATH", "PPID", "PS1", "PS2", "PS4", "PWD", "SHELL", "BASH_ENV",
+        "errorview", "formatenumerationlimit", "logcommandhealthevent",
+        "logcommandlifecycleevent", "logenginehealthevent", "logenginelifecycleevent",
+        "logproviderhealthevent", "logproviderlifecycleevent", "maximumhistorycount",
+        "outputencoding", "transcript",
     }
 )  # fmt: skip
+_PS_RESERVED_SUFFIX: Final = "preference"
+_PS_RESERVED_PREFIX: Final = "ps"
+
+
+def _powershell_reserved(name: str) -> str | None:
+    """Why *name* cannot be a PowerShell parameter, or None if it can."""
+    folded = name.lower()
+    if folded in _PS_AUTOMATIC:
+        return "is a PowerShell automatic variable"
+    if folded in _PS_PREFERENCE or folded.endswith(_PS_RESERVED_SUFFIX):
+        return "is a PowerShell preference variable (it changes how commands behave)"
+    if folded.startswith(_PS_RESERVED_PREFIX):
+        return "starts with 'PS', which PowerShell reserves for its own variables"
+    return None
+
+
+def _posix_reserved(name: str) -> str | None:
+    """Why *name* cannot be a POSIX sh parameter, or None if it can.
+
+    POSIX (XBD 8.1, Environment Variables) gives names made of upper-case letters, digits
+    and underscores to the system: the shell (IFS, PATH, ENV, PS4, and bash's SHELLOPTS,
+    BASHOPTS, BASH_ENV, POSIXLY_CORRECT, TMOUT), the dynamic loader (LD_PRELOAD, LD_*) and
+    every utility read them, and assigning one changes their behaviour (an inherited,
+    exported variable passes the new value on to every command the script runs). Names
+    with a lower-case letter are reserved for applications, so parameters must have one.
+    """
+    if not any(c.islower() for c in name):
+        return (
+            "has no lower-case letter: POSIX reserves such names for the shell, the loader "
+            "and the utilities (IFS, PATH, LD_PRELOAD...); use a name like 'Value'"
+        )
+    return None
 
 
 def _check_value(name: str, value: object) -> ParameterValue:
@@ -202,10 +239,13 @@ class Command:
             itself. A PowerShell script must not start with its own ``param()``
             block: the PSRP transport adds one.
         parameters: Named values (see :data:`ParameterValue`). Names are
-            identifiers; PowerShell names are case-insensitive so they must
-            differ by more than case, and PowerShell automatic variables
-            (``$args``, ``$input``, ...) and POSIX shell variables that steer the
-            shell (``IFS``, ``PATH``, ...) are refused.
+            identifiers that cannot change how the shell behaves: PowerShell
+            names are case-insensitive so they must differ by more than case,
+            and PowerShell's automatic and preference variables (``$args``,
+            ``$WhatIfPreference``, any ``*Preference`` or ``PS*`` name) are
+            refused; POSIX names need a lower-case letter, because names
+            without one (``IFS``, ``PATH``, ``LD_PRELOAD``, ``SHELLOPTS``...)
+            belong to the shell, the loader and the utilities.
         timeout: Seconds the command may run before the executor stops it, or
             ``None`` for no limit.
 
@@ -224,23 +264,18 @@ class Command:
 
     def __attrs_post_init__(self) -> None:
         seen: dict[str, str] = {}
+        powershell = self.shell is Shell.POWERSHELL
         for name in self.parameters:
+            why = _powershell_reserved(name) if powershell else _posix_reserved(name)
+            if why is not None:
+                raise ConfigurationError(f"parameter name {name!r} {why}")
             folded = name.lower()
-            if self.shell is Shell.POWERSHELL:
-                if folded in _PS_AUTOMATIC:
-                    raise ConfigurationError(
-                        f"parameter name {name!r} is a PowerShell automatic variable"
-                    )
-                if folded in seen:
-                    raise ConfigurationError(
-                        f"parameter names {seen[folded]!r} and {name!r} are the same "
-                        "PowerShell variable (names are case-insensitive)"
-                    )
-                seen[folded] = name
-            elif name in _POSIX_SPECIAL:
+            if powershell and folded in seen:
                 raise ConfigurationError(
-                    f"parameter name {name!r} is a shell variable that changes how sh works"
+                    f"parameter names {seen[folded]!r} and {name!r} are the same "
+                    "PowerShell variable (names are case-insensitive)"
                 )
+            seen[folded] = name
 
     @property
     def secrets(self) -> tuple[Secret, ...]:

@@ -160,9 +160,9 @@ def render_powershell(command: Command) -> str:
 def render_posix(command: Command) -> str:
     """Return the text sent to ``sh`` for a POSIX command: quoted assignments, then the script.
 
-    >>> print(render_posix(Command(Shell.POSIX, 'echo "$N"', parameters={"N": "a'b"})))
-    N='a'"'"'b'
-    echo "$N"
+    >>> print(render_posix(Command(Shell.POSIX, 'echo "$Nv"', parameters={"Nv": "a'b"})))
+    Nv='a'"'"'b'
+    echo "$Nv"
 
     Raises:
         vmic.ConfigurationError: The command is not a POSIX command.
@@ -242,15 +242,39 @@ class VmSelector:
         value = self.name if self.name is not None else str(self.id)
         return {self.parameter: value}
 
+    def pipeline(self, *, literal: bool = False) -> str:
+        r"""The start of a PowerShell pipeline that yields the matching VMs.
+
+        This is the one place the exact-VM selection is written; :attr:`expression`,
+        the client scripts and the fix commands the diagnosis prints are built from it.
+
+        Args:
+            literal: Write the name or id into the text as a quoted literal
+                (:func:`ps_quote`) instead of reading ``$<parameter>``: for commands
+                shown to a person, who runs them without vmic's parameters.
+
+        >>> print(VmSelector.by_name("it's").pipeline(literal=True))  # doctest: +ELLIPSIS
+        Hyper-V\Get-VM | Where-Object { ...($_.Name, 'it''s', ...::Ordinal) }
+        >>> print(VmSelector.by_id("7cca7664-91d0-40a9-9769-7809f256f603").pipeline(literal=True))
+        Hyper-V\Get-VM -Id '7CCA7664-91D0-40A9-9769-7809F256F603'
+        """
+        if self.id is not None:
+            # Hyper-V prints VM ids in upper case; Get-VM -Id accepts either.
+            operand = ps_quote(str(self.id).upper()) if literal else f"${self.parameter}"
+            return f"Hyper-V\\Get-VM -Id {operand}"
+        assert self.name is not None  # noqa: S101 - one of name and id is set (checked above)
+        operand = ps_quote(self.name) if literal else f"${self.parameter}"
+        return (
+            "Hyper-V\\Get-VM | Where-Object { [string]::Equals($_.Name, "
+            f"{operand}, [System.StringComparison]::Ordinal) }}"
+        )
+
     @property
     def expression(self) -> str:
         """A PowerShell expression that yields an array of the matching VMs (0, 1 or more)."""
         if self.id is not None:
-            return f"@(Hyper-V\\Get-VM -Id ${self.parameter} -ErrorAction SilentlyContinue)"
-        return (
-            "@(Hyper-V\\Get-VM | Where-Object { [string]::Equals($_.Name, "
-            f"${self.parameter}, [System.StringComparison]::Ordinal) }})"
-        )
+            return f"@({self.pipeline()} -ErrorAction SilentlyContinue)"
+        return f"@({self.pipeline()})"
 
     def statement(self, variable: str = "VM") -> str:
         r"""PowerShell statements that set ``$<variable>`` to the one matching VM or throw.

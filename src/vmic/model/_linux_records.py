@@ -27,6 +27,14 @@ import attrs
 
 from vmic.errors import InvalidRecordError
 from vmic.model._linux import all_packaging
+from vmic.model._patterns import (
+    CONTROL,
+    CPU_TIME,
+    MODULE_NAME,
+    SUB_STATE,
+    UNIT_NAME,
+    UNPRINTABLE,
+)
 from vmic.model._services import IntegrationService
 
 if TYPE_CHECKING:
@@ -73,26 +81,14 @@ MAX_PID: Final = 2**31 - 1
 MAX_SIZE: Final = 2**63 - 1
 
 
-# What the commands never print inside a column: control characters (which include every
-# line break str.splitlines() knows; ps and systemctl escape them), the line and paragraph
-# separators, and the byte-order mark, which the parsers drop from the start of their input.
-# A tab may stand inside a command line or a description.
-_UNPRINTABLE_RE: Final = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-_CONTROL_RE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _WHITESPACE_RE: Final = re.compile(r"\s")
-_MODULE_NAME_RE: Final = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
-_CPU_TIME_RE: Final = re.compile(
-    r"(?:(?P<days>[0-9]{1,9})-)?(?P<h>[0-9]{2,9}):(?P<m>[0-5][0-9]):(?P<s>[0-5][0-9])"
-)
-_UNIT_NAME_RE: Final = re.compile(r"[A-Za-z0-9:_.\\@-]+")
-_SUB_STATE_RE: Final = re.compile(r"[a-z][a-z0-9-]*")
 
 
 def _word(field: str) -> _Validator[str]:
     """A non-empty string without whitespace: one column of a whitespace-separated table."""
 
     def check(_instance: object, _attribute: object, value: str) -> None:
-        if not value or _WHITESPACE_RE.search(value) or _UNPRINTABLE_RE.search(value):
+        if not value or _WHITESPACE_RE.search(value) or UNPRINTABLE.search(value):
             raise InvalidRecordError(
                 field=field,
                 value=value,
@@ -106,7 +102,7 @@ def _line(field: str, *, trimmed: bool) -> _Validator[str]:
     """One line of printable text (and, if trimmed, non-empty without outer spaces)."""
 
     def check(_instance: object, _attribute: object, value: str) -> None:
-        if _UNPRINTABLE_RE.search(value):
+        if UNPRINTABLE.search(value):
             raise InvalidRecordError(
                 field=field,
                 value=value,
@@ -203,7 +199,7 @@ class LoadedModule:
     name: str = attrs.field(
         validator=[
             attrs.validators.instance_of(str),
-            _pattern("module name", _MODULE_NAME_RE, "hv_utils"),
+            _pattern("module name", MODULE_NAME, "hv_utils"),
         ]
     )
     size: int = attrs.field(
@@ -219,7 +215,7 @@ class LoadedModule:
         validator=attrs.validators.deep_iterable(
             member_validator=[
                 attrs.validators.instance_of(str),
-                _pattern("module name", _MODULE_NAME_RE, "hv_vmbus"),
+                _pattern("module name", MODULE_NAME, "hv_vmbus"),
             ],
             iterable_validator=attrs.validators.instance_of(tuple),
         ),
@@ -388,7 +384,7 @@ class ProcessRecord:
     time: str = attrs.field(
         validator=[
             attrs.validators.instance_of(str),
-            _pattern("cpu time", _CPU_TIME_RE, "00:01:11"),
+            _pattern("cpu time", CPU_TIME, "00:01:11"),
         ]
     )
     command: str = attrs.field(
@@ -408,7 +404,7 @@ class ProcessRecord:
     @property
     def cpu_time(self) -> datetime.timedelta:
         """The ``TIME`` column as a duration."""
-        match = _CPU_TIME_RE.fullmatch(self.time)
+        match = CPU_TIME.fullmatch(self.time)
         if match is None:  # pragma: no cover - the validator guarantees the shape
             raise InvalidRecordError(field="cpu time", value=self.time, reason="unreadable")
         return datetime.timedelta(
@@ -426,7 +422,7 @@ def _command_names(_instance: CommandList, _attribute: object, value: tuple[str,
     for name in value:
         if not isinstance(name, str):
             raise InvalidRecordError(field="command name", value=name, reason="expected a string")
-        if not name or name.strip() != name or _CONTROL_RE.search(name):
+        if not name or name.strip() != name or CONTROL.search(name):
             raise InvalidRecordError(
                 field="command name",
                 value=name,
@@ -543,7 +539,7 @@ class SystemdUnit:
     name: str = attrs.field(
         validator=[
             attrs.validators.instance_of(str),
-            _pattern("unit name", _UNIT_NAME_RE, "hv-kvp-daemon.service"),
+            _pattern("unit name", UNIT_NAME, "hv-kvp-daemon.service"),
         ]
     )
     load_state: UnitLoadState = attrs.field(validator=attrs.validators.instance_of(UnitLoadState))
@@ -553,7 +549,7 @@ class SystemdUnit:
     sub_state: str = attrs.field(
         validator=[
             attrs.validators.instance_of(str),
-            _pattern("sub state", _SUB_STATE_RE, "running"),
+            _pattern("sub state", SUB_STATE, "running"),
         ]
     )
     unit_file_state: UnitFileState | None = attrs.field(

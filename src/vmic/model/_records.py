@@ -45,6 +45,7 @@ from packaging.version import Version
 
 from vmic.errors import InvalidRecordError
 from vmic.model._locales import service_for_name
+from vmic.model._patterns import GUID_PATTERN
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.model._status import OperationalStatus, StartType, WindowsServiceStatus
 
@@ -62,8 +63,6 @@ __all__ = [
     "expand_hive",
 ]
 
-#: A GUID as Hyper-V prints it in a component ``Id``: upper-case hex, no braces.
-GUID_PATTERN: Final = r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}"
 _GUID_RE: Final = re.compile(GUID_PATTERN)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from vmic.model._patterns import HEX_GUID, HEX_GUID_PATTERN
 from vmic.model._records import ComponentId
 from vmic.parsers._errors import error_at
 from vmic.parsers._text import clean_text
@@ -31,9 +32,7 @@ from vmic.parsers._text import clean_text
 __all__ = ["parse_component_id"]
 
 _PREFIX: Final = "microsoft:"
-_HEX_GUID: Final = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
-_GUID_RE: Final = re.compile(_HEX_GUID)
-_ID_RE: Final = re.compile(f"(?i:microsoft):({_HEX_GUID})\\\\{{1,2}}({_HEX_GUID})")
+_ID_RE: Final = re.compile(f"(?i:microsoft):({HEX_GUID_PATTERN})\\\\{{1,2}}({HEX_GUID_PATTERN})")
 
 
 def match_component_id(text: str) -> ComponentId | None:
@@ -60,7 +59,7 @@ def parse_component_id(text: str | bytes) -> ComponentId:
         msg = "expected an id starting with 'Microsoft:'"
         raise error_at(msg, source, start)
     pos = start + len(_PREFIX)
-    if _GUID_RE.match(source, pos) is None:
+    if HEX_GUID.match(source, pos) is None:
         msg = "expected the VM id (a GUID) after 'Microsoft:'"
         raise error_at(msg, source, pos)
     pos += 36
@@ -68,7 +67,7 @@ def parse_component_id(text: str | bytes) -> ComponentId:
         msg = "expected '\\' after the VM id"
         raise error_at(msg, source, pos)
     pos += 2 if source[pos + 1 : pos + 2] == "\\" else 1
-    if _GUID_RE.match(source, pos) is None:
+    if HEX_GUID.match(source, pos) is None:
         msg = "expected the component GUID after '\\'"
         raise error_at(msg, source, pos)
     msg = "unexpected text after the component GUID"

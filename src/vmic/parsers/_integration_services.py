@@ -13,7 +13,7 @@ are required; ``VMName``, ``VMId``, ``Id``, ``PrimaryStatusDescription``,
 ``SecondaryOperationalStatus`` are read when present (``Format-Table`` with chosen
 properties); other columns are ignored. Without an operational-status column the
 status is read back from its description, in any language vmic knows
-(:mod:`vmic.model`).
+(:mod:`vmic.model._locales`).
 
 JSON form: one object or an array of ``VMIntegrationComponent`` objects, from
 Windows PowerShell 5.1 or PowerShell 7, whole or cut down by ``Select-Object``.
@@ -28,7 +28,6 @@ with ``service=None``.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Final
 
 from vmic.model._locales import (
@@ -39,6 +38,7 @@ from vmic.model._locales import (
     status_description,
     status_for_description,
 )
+from vmic.model._patterns import HEX_GUID
 from vmic.model._records import ComponentId, IntegrationComponentRecord
 from vmic.model._status import OperationalStatus
 from vmic.parsers._component_id import match_component_id
@@ -62,9 +62,6 @@ if TYPE_CHECKING:
 
 __all__ = ["format_vm_integration_services", "parse_vm_integration_services"]
 
-_HEX_GUID: Final = re.compile(
-    r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
-)
 _STATUS_BY_CODE: Final = {status.code: status for status in OperationalStatus}
 _STATUS_BY_NAME: Final = {
     **{status.value.replace("_", ""): status for status in OperationalStatus},
@@ -168,7 +165,7 @@ def _component(report: Reporter, index: int, item: dict[str, Any]) -> Integratio
             raise report.error(msg, index, "Id")
     vm_id = item.get("VMId")
     if vm_id is not None:
-        if not isinstance(vm_id, str) or _HEX_GUID.fullmatch(vm_id) is None:
+        if not isinstance(vm_id, str) or HEX_GUID.fullmatch(vm_id) is None:
             msg = "VMId should be a GUID"
             raise report.error(msg, index, "VMId")
         vm_id = vm_id.upper()
@@ -286,7 +283,7 @@ def _table_ids(
             raise error_at(msg, source, table.cell_offset(row, columns.id))
     vm_id: str | None = None
     if columns.vm_id is not None and cells[columns.vm_id]:
-        if _HEX_GUID.fullmatch(cells[columns.vm_id]) is None:
+        if HEX_GUID.fullmatch(cells[columns.vm_id]) is None:
             msg = "VMId should be a GUID"
             raise error_at(msg, source, table.cell_offset(row, columns.vm_id))
         vm_id = cells[columns.vm_id].upper()
@@ -413,7 +410,7 @@ def format_vm_integration_services(
             ``CimSession`` and ``ComputerName`` are left out).
         powershell: Whose ``ConvertTo-Json`` layout to write: ``"5.1"`` or ``"7"``.
         locale: The host's display language: known services and statuses are named in
-            it (:mod:`vmic.model`); None writes each record's text as recorded.
+            it (:mod:`vmic.model._locales`); None writes each record's text as recorded.
         enums_as_strings: Write statuses by name (PowerShell 7 ``-EnumsAsStrings``).
         newline: Line break to write.
 

@@ -39,6 +39,14 @@ from vmic.model._linux_records import (
     UnitLoadState,
     module_name,
 )
+from vmic.model._patterns import (
+    CONTROL,
+    CPU_TIME,
+    MODULE_NAME,
+    SUB_STATE,
+    UNIT_NAME,
+    UNPRINTABLE,
+)
 from vmic.parsers._errors import error_at_line
 from vmic.parsers._text import clean_text
 
@@ -66,22 +74,15 @@ _S = TypeVar("_S")
 _TOKEN_RE: Final = re.compile(r"\S+")
 _DIGITS_RE: Final = re.compile(r"[0-9]{1,20}")
 _NO_COUNT_RE: Final = re.compile(r"-|-[0-9]{1,10}")
-_MODULE_RE: Final = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _ADDRESS_RE: Final = re.compile(r"0x[0-9A-Fa-f]{1,16}")
 _TAINT_RE: Final = re.compile(r"\([A-Z]*\)")
 _MODULE_STATES: Final = frozenset({"Live", "Loading", "Unloading"})
 _LSMOD_HEADER: Final = ("Module", "Size", "Used", "by")
 _PS_HEADER: Final = ("UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD")
 _PS_COLUMNS: Final = len(_PS_HEADER)
-_CPU_TIME_RE: Final = re.compile(r"(?:[0-9]{1,9}-)?[0-9]{2,9}:[0-5][0-9]:[0-5][0-9]")
 _GREP_PROGRAMS: Final = frozenset({"grep", "egrep", "fgrep"})
 _ELISIONS: Final = frozenset({"...", "\u2026"})
-# What the commands never print inside a column (they escape it); a tab may separate columns.
-_UNPRINTABLE_RE: Final = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-_CONTROL_RE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _PROPERTY_RE: Final = re.compile(r"([A-Za-z][A-Za-z0-9]*)=")
-_UNIT_NAME_RE: Final = re.compile(r"[A-Za-z0-9:_.\\@-]+")
-_SUB_STATE_RE: Final = re.compile(r"[a-z][a-z0-9-]*")
 _LOAD_STATES: Final = {state.systemd_name: state for state in UnitLoadState}
 _ACTIVE_STATES: Final = {state.systemd_name: state for state in UnitActiveState}
 _FILE_STATES: Final = {state.systemd_name: state for state in UnitFileState}
@@ -203,7 +204,7 @@ def _module_line(text: str, number: int, line: str, tokens: list[re.Match[str]])
 
 def _module_fields(text: str, number: int, tokens: list[re.Match[str]]) -> LoadedModule:
     name, size, count = tokens[0], tokens[1], tokens[2]
-    if _MODULE_RE.fullmatch(name.group()) is None:
+    if MODULE_NAME.fullmatch(name.group()) is None:
         raise _error(
             text,
             number,
@@ -237,7 +238,7 @@ def _users(text: str, number: int, token: re.Match[str]) -> tuple[str, ...]:
         names.pop()
     column = token.start() + 1
     for name in names:
-        if _MODULE_RE.fullmatch(name) is None:
+        if MODULE_NAME.fullmatch(name) is None:
             raise _error(
                 text,
                 number,
@@ -265,7 +266,7 @@ def parse_modules_builtin(text: str | bytes) -> frozenset[str]:
             continue
         column = line.index(path[0]) + 1
         stem = path.rsplit("/", 1)[-1]
-        if not stem.endswith(".ko") or _MODULE_RE.fullmatch(stem[: -len(".ko")]) is None:
+        if not stem.endswith(".ko") or MODULE_NAME.fullmatch(stem[: -len(".ko")]) is None:
             raise _error(
                 text, number, column, "expected a module path such as kernel/drivers/hv/hv_utils.ko"
             )
@@ -345,7 +346,7 @@ def _ps_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> 
             len(line) + 1,
             f"expected {_PS_COLUMNS} columns ({' '.join(_PS_HEADER)}), found {len(tokens)}",
         )
-    bad = _UNPRINTABLE_RE.search(line)
+    bad = UNPRINTABLE.search(line)
     if bad is not None:
         raise _error(text, number, bad.start() + 1, _unprintable(bad.group(), "a ps line"))
     user, pid, ppid, cpu, start, tty, time, command = tokens
@@ -360,7 +361,7 @@ def _ps_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> 
         )
         for token, what in ((pid, "PID"), (ppid, "PPID"), (cpu, "C"))
     )
-    if _CPU_TIME_RE.fullmatch(time.group()) is None:
+    if CPU_TIME.fullmatch(time.group()) is None:
         raise _error(
             text,
             number,
@@ -408,7 +409,7 @@ def parse_compgen(text: str | bytes) -> CommandList:
         name = line.strip()
         if not name:
             continue
-        bad = _CONTROL_RE.search(name)
+        bad = CONTROL.search(name)
         if bad is not None:
             raise _error(
                 text,
@@ -554,7 +555,7 @@ def _unit_block(
     load_state = state("LoadState", _LOAD_STATES)
     active_state = state("ActiveState", _ACTIVE_STATES)
     sub_value, sub_line, sub_column = required("SubState")
-    if _SUB_STATE_RE.fullmatch(sub_value) is None:
+    if SUB_STATE.fullmatch(sub_value) is None:
         raise _error(
             text,
             sub_line,
@@ -564,7 +565,7 @@ def _unit_block(
     name = asked
     if "Id" in values:
         name, number, column = values["Id"]
-        if _UNIT_NAME_RE.fullmatch(name) is None:
+        if UNIT_NAME.fullmatch(name) is None:
             raise _error(text, number, column, f"expected a unit name, found {_shorten(name)!r}")
     if name is None:
         raise _error(text, first, 1, "this unit has no Id= line and no unit name was given")
@@ -572,7 +573,7 @@ def _unit_block(
     if "UnitFileState" in values and values["UnitFileState"][0]:
         file_state = state("UnitFileState", _FILE_STATES)
     description, number, column = values.get("Description", ("", first, 1))
-    bad = _UNPRINTABLE_RE.search(description)
+    bad = UNPRINTABLE.search(description)
     if bad is not None:
         raise _error(text, number, column + bad.start(), _unprintable(bad.group(), "Description="))
     main_pid: int | None = None

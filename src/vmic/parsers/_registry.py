@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Final
 from packaging.version import Version
 
 from vmic.errors import ParseError, RegistryValueNotFoundError
+from vmic.model._patterns import SERVICES_VERSION
 from vmic.model._records import HIVES, REGISTRY_TYPES, RegistryValue, expand_hive
 from vmic.parsers._errors import error_at
 from vmic.parsers._text import clean_text
@@ -52,7 +53,6 @@ __all__ = ["format_reg_query", "parse_integration_services_version", "parse_reg_
 _VERSION_VALUE: Final = "IntegrationServicesVersion"
 
 _WORD_RE: Final = re.compile(r"\S+")
-_VERSION_RE: Final = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,10}){1,3}")
 _ABBREVIATIONS: Final = frozenset(HIVES.values())
 _NOT_FOUND: Final = "unable to find the specified registry key or value"
 _COMMANDS: Final = ("reg query", "reg.exe query")
@@ -194,7 +194,7 @@ def parse_integration_services_version(text: str | bytes) -> Version:
         raise error_at(
             f"{_VERSION_VALUE} should be REG_SZ, not {value.type}", source, chosen.type_offset
         )
-    if _VERSION_RE.fullmatch(value.data) is None:
+    if SERVICES_VERSION.fullmatch(value.data) is None:
         raise error_at(
             f"{_VERSION_VALUE} {value.data!r} is not a version like 6.3.9600.19456",
             source,

@@ -25,12 +25,12 @@ States and integration-services states vmic does not know are read as UNKNOWN.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from packaging.version import Version
 
 from vmic.model._locales import ELLIPSES
+from vmic.model._patterns import HEX_GUID, SERVICES_VERSION
 from vmic.model._records import IntegrationServicesState, VirtualMachineRecord, VMState
 from vmic.parsers._errors import error_at
 from vmic.parsers._json import PowerShellVersion, Reporter, dumps, load_items
@@ -47,10 +47,6 @@ __all__ = ["format_get_vm", "parse_get_vm"]
 
 _T = TypeVar("_T")
 
-_VERSION_RE: Final = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,10}){1,3}")
-_HEX_GUID: Final = re.compile(
-    r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
-)
 _MAX_PART: Final = 2**31 - 1
 _COLUMNS: Final = (
     "Name",
@@ -91,7 +87,9 @@ def _json_version(report: Reporter, index: int, raw: object) -> Version | None:
     if raw is None or raw == "":
         return None
     if isinstance(raw, str):
-        found = _version([int(p) for p in raw.split(".")]) if _VERSION_RE.fullmatch(raw) else None
+        found = (
+            _version([int(p) for p in raw.split(".")]) if SERVICES_VERSION.fullmatch(raw) else None
+        )
         if found is None:
             raise report.error(f"{key} {raw!r} is not a version", index, key)
         return found
@@ -119,7 +117,7 @@ def _from_json(report: Reporter, index: int, item: dict[str, Any]) -> VirtualMac
         msg = "Name should be a string"
         raise report.error(msg, index, "Name" if "Name" in item else None)
     vm_id = item.get("Id", item.get("VMId"))
-    if vm_id is not None and (not isinstance(vm_id, str) or not _HEX_GUID.fullmatch(vm_id)):
+    if vm_id is not None and (not isinstance(vm_id, str) or not HEX_GUID.fullmatch(vm_id)):
         msg = "Id should be a GUID"
         raise report.error(msg, index, "Id" if "Id" in item else "VMId")
     raw_state = item.get("State")
@@ -197,7 +195,9 @@ class _Columns:
 def _table_version(
     source: str, table: Table, row: tuple[int, str], column: int, cell: str
 ) -> Version | None:
-    version = _version([int(p) for p in cell.split(".")]) if _VERSION_RE.fullmatch(cell) else None
+    version = (
+        _version([int(p) for p in cell.split(".")]) if SERVICES_VERSION.fullmatch(cell) else None
+    )
     if version is None and not cell.endswith(ELLIPSES):
         raise error_at(
             f"IntegrationServicesVersion {cell!r} is not a version",
@@ -216,7 +216,7 @@ def _table_row(
         return "" if column is None else cells[column]
 
     vm_id = cell(columns.id) or None
-    if vm_id is not None and columns.id is not None and _HEX_GUID.fullmatch(vm_id) is None:
+    if vm_id is not None and columns.id is not None and HEX_GUID.fullmatch(vm_id) is None:
         msg = "Id should be a GUID"
         raise error_at(msg, source, table.cell_offset(row, columns.id))
     if columns.state is not None and not cells[columns.state]:

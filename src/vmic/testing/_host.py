@@ -44,6 +44,7 @@ from vmic.errors import (
     UnknownCommandError,
     VMNotFoundError,
 )
+from vmic.executors._checks import check_text
 from vmic.executors._closing import Closing
 from vmic.executors._command import Command, Shell
 from vmic.model._locales import check_locale
@@ -88,8 +89,9 @@ class FakeHyperVHost(Closing):
         fault: A fault every command meets (see :class:`~vmic.testing.Fault`).
 
     Raises:
-        vmic.ConfigurationError: An unknown locale or PowerShell version, a host OS that
-            cannot run Hyper-V, or a negative latency.
+        vmic.ConfigurationError: An empty host name or one with a NUL or an unpaired
+            surrogate, an unknown locale or PowerShell version, a host OS that cannot run
+            Hyper-V, or a negative latency.
     """
 
     def __init__(
@@ -105,7 +107,8 @@ class FakeHyperVHost(Closing):
         checked: object = name
         if not isinstance(checked, str) or not checked.strip():
             raise ConfigurationError(f"a host name must be a non-empty string, not {name!r}")
-        self._name = name
+        # The name reaches the simulated outputs as UTF-8: refuse what has no encoding.
+        self._name = check_text(name, what="host name")
         parsed = host_os if isinstance(host_os, OperatingSystem) else parse_os(host_os)
         if not parsed.is_hyperv_host:
             raise ConfigurationError(f"{parsed} cannot be a Hyper-V host")
@@ -218,12 +221,15 @@ class FakeHyperVHost(Closing):
                 report (default: current for its Windows version).
 
         Raises:
-            vmic.ConfigurationError: A bad name, id or option.
+            vmic.ConfigurationError: A bad name (empty, or with a NUL or an unpaired
+                surrogate), id or option.
             vmic.UnknownOperatingSystemError: *guest_os* names no known system.
         """
         checked: object = name
-        if not isinstance(checked, str) or not checked or "\x00" in checked:
+        if not isinstance(checked, str) or not checked:
             raise ConfigurationError(f"a VM name must be a non-empty string, not {name!r}")
+        # A NUL or an unpaired surrogate cannot reach PowerShell or the outputs intact.
+        check_text(name, what="VM name")
         parsed = guest_os if isinstance(guest_os, OperatingSystem) else parse_os(guest_os)
         services = None if enabled is None else [resolve_service(s) for s in enabled]
         integration = VMIntegration.new(
