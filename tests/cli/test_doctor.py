@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+import vmic.testing
 from tests._cli import closed_port, in_process, run
 from vmic import IntegrationService, parse_os, plan_update
 from vmic.cli._main import build_parser
@@ -20,6 +21,8 @@ from vmic.testing import demo_lab
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from vmic.testing import DemoLab
 
 SECRET = "s3cr3t-Pa55"  # noqa: S105 - a test value that must never be printed
 
@@ -257,3 +260,38 @@ def test_doctor_looks_for_the_vm_named_double_dash(capsys: pytest.CaptureFixture
     assert status == 2
     assert "no VM named exactly '--'" in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("host", [(), ("--host", "HV01")])
+def test_doctor_one_vm_observes_its_host_once_and_asks_only_its_guest(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, host: tuple[str, ...]
+) -> None:
+    # It once ran the whole fleet: both hosts observed, all 11 guests asked, then all but
+    # one dropped. The lab's recorded commands say who was asked what.
+    labs: list[DemoLab] = []
+
+    def recording_lab(*, latency: float = 0.0) -> DemoLab:
+        labs.append(demo_lab(latency=latency))
+        return labs[-1]
+
+    monkeypatch.setattr(vmic.testing, "demo_lab", recording_lab)
+    status, out, err = in_process(capsys, "doctor", "--lab", "demo", *host, "--vm", "dc01")
+    assert (status, err) == (0, "")
+    assert "dc01" in out
+    (lab,) = labs
+    asked = [
+        f"{fake.name}/{vm.name}" for fake in lab.hosts for vm in fake.vms
+        if fake.guest_executor(vm.name).commands
+    ]  # fmt: skip
+    assert asked == ["HV01/dc01"]
+    assert [(fake.name, len(fake.commands)) for fake in lab.hosts] == [
+        ("HV01", 1),
+        ("HV-BERLIN", 0),
+    ]
+
+
+def test_doctor_one_vm_missing_from_a_host_names_the_vms_it_has() -> None:
+    status, out, err = run("doctor", "--lab", "demo", "--host", "HV-BERLIN", "--vm", "dc01")
+    assert (status, out) == (2, "")
+    assert "host 'HV-BERLIN' has no VM named exactly 'dc01'; its VMs: 'dc02'" in err
+    assert err.count("\n") == 1

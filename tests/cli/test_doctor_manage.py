@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests._cli import closed_port, in_process, run
+import vmic.testing
+from tests._cli import closed_port, in_process, run, silent_port
 from vmic import IntegrationService
 from vmic.cli import _manage, main
 from vmic.errors import (
@@ -22,9 +23,12 @@ from vmic.errors import (
     VmicError,
 )
 from vmic.executors._ssh import SshExecutor
+from vmic.testing import Fault, demo_lab
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from vmic.testing import DemoLab
 
 
 def test_enable_by_a_localized_name_on_the_german_host(capsys: pytest.CaptureFixture[str]) -> None:
@@ -253,5 +257,84 @@ def test_exit_status_follows_the_kind_of_error(
     monkeypatch.setattr(_manage, "_toggle", fail)
     assert main(["enable", "--lab", "demo", "--vm", "dc01", "Heartbeat"]) == status
     err = capsys.readouterr().err
+    assert err.startswith("vmic: error: ")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("transport", ["ssh", "psrp"])
+def test_a_host_that_never_answers_ends_with_the_command_timeout(transport: str) -> None:
+    # `enable --timeout 3` against such a host took 30.6 s (SSH) and 30.7 s (PSRP): the
+    # connect timeouts were fixed at 30 s whatever --timeout said.
+    with silent_port() as port:
+        status, out, err = run(
+            "enable", "--host", "127.0.0.1", "--transport", transport, "--port", str(port),
+            "--timeout", "1", "--no-keyring", "--no-prompt", "--vm", "web01", "vss",
+        )  # fmt: skip
+    assert (status, out) == (3, "")
+    assert err.startswith("vmic: error: command timed out after 1.0s on 127.0.0.1")
+    assert "connecting and logging in took too long" in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # Once a RecursionError (exit 70), then `inf` failed every host (exit 3).
+        ("a = " + "[" * 5000 + "]" * 5000 + '\n[[hosts]]\nname = "a"\n', "nested too deeply"),
+        ('[audit]\ntimeout = inf\n[[hosts]]\nname = "a"\n', "audit.timeout: must be a finite"),
+        ('[audit]\ntimeout = 1e-300\n[[hosts]]\nname = "a"\n', "audit.timeout: must be a finite"),
+        (
+            '[[hosts]]\nname = "a"\ntransport = "ssh"\nssh_keys = ["/nonexistent/id"]\n',
+            "hosts[0]: host 'a': the SSH key file '/nonexistent/id' does not exist",
+        ),
+    ],
+)
+def test_bad_inventories_exit_2_naming_the_key_or_file(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    inventory = tmp_path / "fleet.toml"
+    inventory.write_text(text, encoding="utf-8")
+    status, out, err = run("audit", "--inventory", str(inventory), "--no-prompt", "--no-keyring")
+    assert (status, out) == (2, "")
+    assert words in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (("doctor", "--ca-bundle", "/nonexistent/ca.pem"), "CA bundle file '/nonexistent/ca.pem'"),
+        (
+            ("enable", "--transport", "ssh", "--ssh-key", "/nonexistent/k", "--vm", "a", "vss"),
+            "SSH key file '/nonexistent/k'",
+        ),
+    ],
+)
+def test_a_missing_key_or_ca_file_is_a_usage_error(argv: tuple[str, ...], words: str) -> None:
+    # It was reported as an unreachable host (exit 3).
+    status, out, err = run(*argv, "--host", "192.0.2.1", "--no-prompt", "--no-keyring")
+    assert (status, out) == (2, "")
+    assert f"vmic: error: host '192.0.2.1': the {words} does not exist" in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("enable", "--vm", "dc01", "Heartbeat"), ("doctor", "--vm", "dc01")],
+)
+def test_garbage_from_a_host_is_the_same_failure_for_every_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
+) -> None:
+    # enable said 2 (a usage error) where doctor and audit said 3 (bad_output): output a
+    # host garbles is no mistake of the user's, so both say 3.
+    def garbling_lab(*, latency: float = 0.0) -> DemoLab:
+        lab = demo_lab(latency=latency)
+        for host in lab.hosts:
+            host.fault = Fault.garbage()
+        return lab
+
+    monkeypatch.setattr(vmic.testing, "demo_lab", garbling_lab)
+    status, out, err = in_process(capsys, *argv[:1], "--lab", "demo", *argv[1:])
+    assert (status, out) == (3, "")
     assert err.startswith("vmic: error: ")
     assert err.count("\n") == 1

@@ -27,6 +27,7 @@ from vmic.clients import (
     _scripts,
 )
 from vmic.executors import Command, Result, Shell
+from vmic.executors._closing import Closing
 from vmic.model._records import IntegrationServicesState, VMState
 from vmic.testing import FakeHyperVHost, Fault
 
@@ -383,7 +384,7 @@ def test_a_failing_command_shows_its_output() -> None:
     lab = _lab(1)
     client = HyperVHost(lab)
 
-    class Broken:
+    class Broken(Closing):
         def run(self, command: Command) -> Result:
             return Result(
                 command, stdout="", stderr="Hyper-V module not found", exit_code=1, duration=0
@@ -401,7 +402,7 @@ def test_output_cut_short_is_a_parse_error() -> None:
     full = lab.run(Command(Shell.POWERSHELL, _scripts.HOST_INVENTORY)).stdout
     cut = full[: len(full) // 2]
 
-    class Cut:
+    class Cut(Closing):
         def run(self, command: Command) -> Result:
             return Result(command, stdout=cut, stderr="", exit_code=0, duration=0)
 
@@ -424,7 +425,7 @@ def test_the_vm_count_a_change_reports_is_read_strictly(
     detail: str, error: type[Exception]
 ) -> None:
     # A count that is no count must not pass for "not found", nor escape as a ValueError.
-    class Refusing:
+    class Refusing(Closing):
         def run(self, command: Command) -> Result:
             stdout = f"<<vmic:error>>\nvm-count {detail}\n<<vmic:end>>\n"
             return Result(command, stdout=stdout, stderr="", exit_code=3, duration=0)

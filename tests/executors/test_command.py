@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 from typing import Any
 
@@ -173,7 +174,19 @@ def test_command_repr_hides_secret_parameters() -> None:
     assert command.secrets == (Secret("hunter2-xyz"),)
 
 
-def test_secret_pickles_but_stays_hidden_in_reprs() -> None:
-    secret = pickle.loads(pickle.dumps(Secret("s3")))  # noqa: S301 - our own bytes
-    assert secret.reveal() == "s3"
+def test_secret_refuses_pickle_and_hides_from_asdict_and_copy() -> None:
+    # A pickle held the plain text, and attrs.asdict(Credential) returned the password.
+    secret = Secret("s3cret-value")
+    for value in (secret, Credential("admin", secret)):
+        with pytest.raises(TypeError, match="cannot be pickled"):
+            pickle.dumps(value)
+    assert copy.copy(secret) is secret
+    assert copy.deepcopy(secret) is secret
+    as_dict = attrs.asdict(Credential("admin", secret))
+    assert as_dict == {"username": "admin", "password": secret}
+    assert "s3cret-value" not in repr(as_dict)
     assert repr(secret) == "Secret('***')"
+    assert secret == Secret("s3cret-value")
+    assert hash(secret) == hash(Secret("s3cret-value"))
+    with pytest.raises(TypeError, match="holds text"):
+        Secret(42)  # type: ignore[arg-type]

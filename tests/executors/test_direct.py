@@ -190,3 +190,17 @@ def test_over_psrp_the_password_is_a_securestring_parameter(
     assert tags["VmicPassword"] == "SS"
     assert tags["VmicArgument1"] == "SS"
     assert tags["VmicScript"] == "S"
+
+
+def test_the_guest_password_never_blanks_guest_data() -> None:
+    # A guest password "vmicvss" made the VSS service vanish from the guest's service
+    # list: the output was masked before the parsers read it.
+    listing = "vmicheartbeat Running\nvmicvss Running\n"
+    host = _host(FakeResponse(stdout=listing, stderr="echo of vmicvss\n"))
+    credential = Credential("Administrator", "vmicvss")
+    result = PowerShellDirectExecutor(host, "dc01", credential).run(GUEST)
+    assert result.stdout == listing
+    assert result.stderr == "echo of ***\n"  # messages are still masked
+    sent = host.calls[-1].parameters["VmicPassword"]
+    assert isinstance(sent, Secret)
+    assert sent.reveal() == "vmicvss"

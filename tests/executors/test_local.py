@@ -121,3 +121,17 @@ def test_context_manager_and_repr() -> None:
     with LocalExecutor() as executor:
         assert executor.run(Command(Shell.POSIX, "true")).ok
     assert "LocalExecutor(" in repr(executor)
+
+
+def test_children_do_not_inherit_vmic_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    # VMIC_PASSWORD and VMIC_GUEST_PASSWORD reached every child process.
+    monkeypatch.setenv("VMIC_PASSWORD", "hunter2-local")
+    monkeypatch.setenv("vmic_guest_password", "hunter2-lower")
+    monkeypatch.setenv("VMIC_TEST_OTHER", "x")
+    monkeypatch.setenv("NOT_VMIC_KEEP", "kept")
+    shown = LocalExecutor().run(Command(Shell.POSIX, "env")).stdout
+    names = [line.split("=", 1)[0] for line in shown.splitlines()]
+    assert [name for name in names if name.upper().startswith("VMIC_")] == []
+    assert "NOT_VMIC_KEEP" in names
+    given = LocalExecutor(env={"VMIC_CHOSEN": "yes"}).run(Command(Shell.POSIX, "env")).stdout
+    assert "VMIC_CHOSEN=yes" in given.splitlines()  # an environment given is used as is

@@ -14,6 +14,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+import attrs
 import pypsrp.wsman
 import pytest
 import requests
@@ -21,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from pypsrp.exceptions import AuthenticationError
 from pypsrp.powershell import PowerShell
 
+from tests._cli import silent_port
 from vmic.errors import (
     AuthenticationFailedError,
     CommandTimeoutError,
@@ -400,3 +402,31 @@ def test_runs_from_many_threads_do_not_interleave_requests(simulated: Simulated)
             )
         )
     assert clashes == []
+
+
+# --- deadlines cover connecting ---------------------------------------------------------------
+
+
+def test_connecting_counts_against_the_command_timeout(simulated: Simulated) -> None:
+    # The HTTP timeouts of the requests that open the pool were fixed (30 s to connect,
+    # operation timeout + 10 s to read), so a host that never answered held a 3 s command
+    # for half a minute.
+    write = Command(Shell.POWERSHELL, "Write-Output $Value", parameters={"Value": "ok"})
+    for timeout in (3.0, None):
+        with PsrpExecutor("hv01.contoso.test", credential=CREDENTIAL, connect_timeout=30) as psrp:
+            assert psrp.run(attrs.evolve(write, timeout=timeout)).stdout == "ok\n"
+    bounded, free = simulated.endpoint.transport_kwargs
+    assert (bounded["connection_timeout"], bounded["read_timeout"]) == (3, 3)
+    assert (free["connection_timeout"], free["read_timeout"]) == (30, 30)
+
+
+def test_a_host_that_never_answers_is_a_command_timeout() -> None:
+    # A real socket on 127.0.0.1 that accepts and stays silent (no simulated transport).
+    command = Command(Shell.POWERSHELL, "Write-Output 1", timeout=1.0)
+    for use_tls in (True, False):
+        with (
+            silent_port() as port,
+            PsrpExecutor("127.0.0.1", port=port, credential=CREDENTIAL, use_tls=use_tls) as psrp,
+            pytest.raises(CommandTimeoutError, match="connecting and logging in took too long"),
+        ):
+            psrp.run(command)

@@ -22,6 +22,7 @@ from vmic.executors import (
     Shell,
 )
 from vmic.executors._direct import host_script
+from vmic.executors._output import redact
 from vmic.executors._psrp import PsrpExecutor
 from vmic.executors._scripting import VmSelector
 
@@ -149,13 +150,36 @@ def test_powershell_direct_executor(capture: Capture, tmp_path: Path) -> None:
     def answer(command: Command) -> FakeResponse:
         password = command.parameters["VmicPassword"]
         assert isinstance(password, Secret)
+        # The host's messages (stderr) may echo the guest password; the guest's data
+        # (stdout) is parsed and never has the guest password blanked (see
+        # test_direct.test_the_guest_password_never_blanks_guest_data).
         echoed = f"+ $VmicPassword = '{password.reveal()}'\n{SECRET}\n"
         if command.timeout == 1:
-            return FakeResponse(stdout=echoed, duration=5)
-        return FakeResponse(stdout=echoed, stderr=echoed, exit_code=1)
+            return FakeResponse(stdout=f"{SECRET}\n", stderr=echoed, duration=5)
+        return FakeResponse(stdout=f"{SECRET}\n", stderr=echoed, exit_code=1)
 
     host = FakeExecutor()
     host.on(script, answer)
     leak = Command(Shell.POWERSHELL, "leak", parameters={"Sv": Secret(SECRET)})
     hang = Command(Shell.POWERSHELL, "hang", parameters={"Sv": Secret(SECRET)}, timeout=1)
     _check_everything(PowerShellDirectExecutor(host, "dc01", CREDENTIAL), leak, hang, capture)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "shown"),
+    [
+        # A one-letter password turned "port=2222" into "***ort=2222", telling it.
+        ("port=2222 p", "p", "port=2222 p"),
+        ("abc abcd", "abc", "abc abcd"),
+        # Whole values only: never the inside of a longer word.
+        ("pw=hunter2; hunter2x xhunter2 hunter2", "hunter2", "pw=***; hunter2x xhunter2 ***"),
+        ("'it''s-long'", "it's-long", "'***'"),
+    ],
+)
+def test_masking_replaces_whole_long_enough_values_only(text: str, secret: str, shown: str) -> None:
+    assert redact(text, [Secret(secret)]) == shown
+    assert redact(text, [secret]) == shown
+
+
+def test_a_secret_made_not_to_mask_is_left_in_results() -> None:
+    assert redact("vmicvss Running", [Secret("vmicvss", mask=False)]) == "vmicvss Running"

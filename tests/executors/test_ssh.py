@@ -10,10 +10,12 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
+import asyncssh
 import pytest
 
+from tests._cli import silent_port
 from vmic.errors import (
     AuthenticationFailedError,
     CommandTimeoutError,
@@ -298,3 +300,38 @@ def test_plain_powershell_names_start_the_remote_command(powershell: str) -> Non
 def test_process_ids_0_and_1_are_never_signalled(reported: bytes, pid: int | None) -> None:
     # `kill -KILL -1` would signal every process of the account.
     assert _split_pid(b"vmic-pid:" + reported + b"\nreal error\n") == (pid, b"real error\n")
+
+
+def test_connecting_and_logging_in_count_against_the_command_timeout(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # asyncssh was given a fixed 30 s connect_timeout and its 2-minute login_timeout
+    # whatever the command's timeout was.
+    seen: list[dict[str, object]] = []
+
+    async def connect(_host: str, **options: object) -> NoReturn:
+        seen.append(options)
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr(asyncssh, "connect", connect)
+    for timeout in (3.0, None):
+        with (
+            SshExecutor("192.0.2.10", known_hosts=tmp_path / "kh", connect_timeout=30) as ssh,
+            pytest.raises(ConnectionFailedError),
+        ):
+            ssh.run(Command(Shell.POSIX, "true", timeout=timeout))
+    bounded, free = seen
+    assert isinstance(bounded["connect_timeout"], float)
+    assert 0 < bounded["connect_timeout"] <= 3
+    assert bounded["login_timeout"] == bounded["connect_timeout"]
+    assert free["connect_timeout"] == free["login_timeout"] == 30
+
+
+def test_a_host_that_never_answers_is_a_command_timeout(tmp_path: Path) -> None:
+    # A real socket on 127.0.0.1 that accepts and stays silent: no SSH banner ever comes.
+    with (
+        silent_port() as port,
+        SshExecutor("127.0.0.1", port=port, known_hosts=tmp_path / "kh", use_agent=False) as ssh,
+        pytest.raises(CommandTimeoutError, match="connecting and logging in took too long"),
+    ):
+        ssh.run(Command(Shell.POSIX, "true", timeout=1.0))

@@ -13,6 +13,7 @@ import pytest
 
 from tests import _diagnosis_builders as b
 from vmic import IntegrationService
+from vmic.connect import _targets as targets, guest_observation, observe_guest
 from vmic.diagnosis import diagnose
 from vmic.errors import (
     AuthenticationFailedError,
@@ -25,7 +26,7 @@ from vmic.errors import (
     ParseError,
     VmicError,
 )
-from vmic.fleet import AuditReport, HostResult, HostStatus, HostTarget, _targets as targets, audit
+from vmic.fleet import AuditReport, HostResult, HostStatus, HostTarget, audit
 from vmic.fleet._progress import TerminalProgress
 from vmic.fleet._report import COLUMNS
 from vmic.model._observations import GuestUnreachable, HostObservation
@@ -301,7 +302,7 @@ def test_a_guest_of_unknown_os_reports_both_attempts(
     windows_words = str(windows_error)
     unknown = b.vm("app", guest_os=None)
     with pytest.raises(type(windows_error)) as caught:
-        targets.guest_observation(object(), unknown)  # type: ignore[arg-type]
+        guest_observation(object(), unknown)  # type: ignore[arg-type]
     assert type(caught.value) is type(windows_error)
     assert vars(caught.value) == vars(windows_error)  # attributes kept (offset, target...)
     assert caught.value.__cause__ is windows_error
@@ -309,9 +310,9 @@ def test_a_guest_of_unknown_os_reports_both_attempts(
     target = HostTarget(
         name="hv01",
         observe=lambda: observed("hv01", unknown),
-        observe_guest=lambda vm: targets.guest_observation(object(), vm),  # type: ignore[arg-type]
+        observe_guest=lambda vm: guest_observation(object(), vm),  # type: ignore[arg-type]
     )
-    assert targets.observe_guest(target, unknown) == GuestUnreachable(
+    assert observe_guest(target, unknown) == GuestUnreachable(
         reason=f"{windows_words}; as a Linux guest: ssh: connection refused"
     )
 
@@ -326,6 +327,27 @@ def test_guests_of_vms_that_are_off_are_not_asked() -> None:
 
     audit([target("hv01", lambda: host, guests=guest)])
     assert asked == ["on"]
+
+
+def test_one_vm_asks_only_its_guest_and_diagnoses_only_it() -> None:
+    asked: list[str] = []
+    hv01 = observed("hv01", b.vm("web01"), b.vm("db01"), b.vm("web01x"))
+    hv02 = observed("hv02", b.vm("app"))
+
+    def guest(vm: VMObservation) -> GuestObservation | None:
+        asked.append(vm.name)
+        return b.windows_guest()
+
+    report = audit(
+        [target("hv01", lambda: hv01, guests=guest), target("hv02", lambda: hv02, guests=guest)],
+        vm="web01",
+    )
+    assert asked == ["web01"]
+    assert [
+        [entry.vm for entry in result.diagnosis.vms]
+        for result in report.results
+        if result.diagnosis is not None
+    ] == [["web01"], []]
 
 
 def test_guests_still_pending_at_the_deadline_are_reported_unreachable(
@@ -390,6 +412,7 @@ def test_terminal_progress_draws_only_on_a_terminal() -> None:
         ({"timeout": -1}, "timeout"),
         ({"grace": -0.5}, "grace"),
         ({"features": ["file_copy"]}, "not a vmic.rules._features.Feature"),
+        ({"vm": ""}, "vm must be a VM's exact name"),
     ],
 )
 def test_options_are_checked(options: dict[str, object], words: str) -> None:

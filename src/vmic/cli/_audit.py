@@ -19,8 +19,8 @@ from vmic.cli._connection import (
     seconds,
 )
 from vmic.cli._render import FORMATS, emit
+from vmic.connect import load_inventory
 from vmic.errors import ConfigurationError
-from vmic.fleet._inventory import load_inventory
 from vmic.fleet._progress import TerminalProgress
 from vmic.fleet._runner import audit
 
@@ -70,6 +70,7 @@ def _audit(args: argparse.Namespace) -> int:
         raise ConfigurationError(f"--concurrency must be at least 1, not {args.concurrency}")
     if args.inventory:
         inventory = load_inventory(args.inventory)
+        inventory.check_files()
         concurrency = args.concurrency or inventory.concurrency or DEFAULT_CONCURRENCY
         timeout = args.timeout or inventory.timeout or DEFAULT_TIMEOUT
         targets = inventory.targets(resolver_for(args), timeout=timeout)

@@ -1,10 +1,10 @@
 """How the ``doctor``, ``audit``, ``enable``, ``disable`` and ``apply`` commands reach hosts.
 
-Connection options build the same :class:`~vmic.fleet._inventory.HostEntry` an inventory
-line does, so one code path reaches a host whichever command asks. Passwords never come
-from the command line: ``--user`` names the account and the password comes from
-``$VMIC_PASSWORD`` (``$VMIC_GUEST_PASSWORD`` for Windows guests), the system keyring, or a
-prompt on a terminal.
+Connection options build the same :class:`~vmic.connect.HostEntry` an inventory line
+does, so one code path (:mod:`vmic.connect`) reaches a host whichever command asks.
+Passwords never come from the command line: ``--user`` names the account and the password
+comes from ``$VMIC_PASSWORD`` (``$VMIC_GUEST_PASSWORD`` for Windows guests), the system
+keyring, or a prompt on a terminal.
 """
 
 from __future__ import annotations
@@ -15,10 +15,15 @@ import math
 import sys
 from typing import TYPE_CHECKING, Final
 
-from vmic.errors import ConfigurationError
-from vmic.fleet._credentials import CredentialResolver
-from vmic.fleet._inventory import PSRP_AUTHS, TRANSPORTS, GuestAccess, HostEntry
-from vmic.fleet._targets import HostTarget
+from vmic.connect import (
+    PSRP_AUTHS,
+    TRANSPORTS,
+    CredentialResolver,
+    GuestAccess,
+    HostEntry,
+    HostTarget,
+)
+from vmic.errors import ConfigurationError, VMNotFoundError
 from vmic.rules._features import Feature
 
 if TYPE_CHECKING:
@@ -149,14 +154,15 @@ def host_entry(args: argparse.Namespace) -> HostEntry:
     """The host the options describe.
 
     Raises:
-        ConfigurationError: ``--host`` is missing.
+        ConfigurationError: ``--host`` is missing, or a ``--ssh-key`` or ``--ca-bundle``
+            file does not exist.
     """
     if not args.host:
         msg = "give --host NAME (or --lab demo for the simulated lab)"
         raise ConfigurationError(msg)
     guest_user = getattr(args, "guest_user", None)
     linux_user = getattr(args, "linux_user", None)
-    return HostEntry(
+    entry = HostEntry(
         name=args.host,
         transport=args.transport,
         port=args.port,
@@ -175,17 +181,32 @@ def host_entry(args: argparse.Namespace) -> HostEntry:
             known_hosts=args.known_hosts,
         ),
     )
+    entry.check_files()
+    return entry
 
 
 def lab_targets(
-    lab_name: str, *, host: str | None = None, timeout: float | None = None
+    lab_name: str,
+    *,
+    host: str | None = None,
+    vm: str | None = None,
+    timeout: float | None = None,
 ) -> list[HostTarget]:
     """Audit targets for the hosts of a simulated lab, guests included.
 
+    Args:
+        lab_name: One of :data:`LABS`.
+        host: Only the host of this name.
+        vm: Only the host that has the VM of exactly this name (when *host* is None).
+        timeout: Seconds each command may run.
+
     Raises:
         ConfigurationError: The lab has no host of that name.
+        vmic.errors.VMNotFoundError: No host of the lab has the VM (when *host* is None).
     """
     lab = _lab(lab_name)
+    if host is None and vm is not None:
+        host = _holder(lab_name, lab, vm)
     targets = []
     for fake in lab.hosts:
         name = str(fake.name)
@@ -211,15 +232,20 @@ def lab_executor(lab_name: str, host: str | None, vm: str) -> tuple[str, Executo
         vmic.errors.VMNotFoundError: No host has the VM (when *host* is None).
     """
     lab = _lab(lab_name)
-    if host is not None:
-        executor: Executor = lab.host(host)
-        return host, executor
+    name = host if host is not None else _holder(lab_name, lab, vm)
+    executor: Executor = lab.host(name)
+    return name, executor
+
+
+def _holder(lab_name: str, lab: DemoLab, vm: str) -> str:
+    """The name of the lab host that has the VM named exactly *vm* (read from its state).
+
+    Raises:
+        vmic.errors.VMNotFoundError: No host has it.
+    """
     for fake in lab.hosts:
         if any(candidate.name == vm for candidate in fake.vms):
-            executor = fake
-            return str(fake.name), executor
-    from vmic.errors import VMNotFoundError  # noqa: PLC0415 - error path only
-
+            return str(fake.name)
     names = [candidate.name for fake in lab.hosts for candidate in fake.vms]
     raise VMNotFoundError(f"the {lab_name} lab", vm, names)
 

@@ -31,8 +31,10 @@ from vmic.fleet._runner import audit
 if TYPE_CHECKING:
     import argparse
 
+    from vmic.connect import HostTarget
     from vmic.diagnosis._results import Diagnosis, Finding, VMDiagnosis
     from vmic.fleet._report import AuditReport
+    from vmic.model._observations import HostObservation
 
 __all__ = ["register", "render_diagnosis"]
 
@@ -64,12 +66,15 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 def _doctor(args: argparse.Namespace) -> int:
     if args.lab:
-        targets = lab_targets(args.lab, host=args.host, timeout=args.timeout)
+        targets = lab_targets(args.lab, host=args.host, vm=args.vm, timeout=args.timeout)
     else:
         targets = [host_entry(args).target(resolver_for(args), timeout=args.timeout)]
-    report = audit(targets, timeout=args.timeout, features=features_of(args))
+    seen: list[str] = []
     if args.vm is not None:
-        report = _only_vm(report, args.vm)
+        targets = [_recording_names(target, seen) for target in targets]
+    report = audit(targets, timeout=args.timeout, features=features_of(args), vm=args.vm)
+    if args.vm is not None:
+        _check_found(report, args.vm, seen)
     emit(_render(report, args.output_format, verbose=args.verbose))
     for failure in report.failures:
         print(
@@ -79,24 +84,27 @@ def _doctor(args: argparse.Namespace) -> int:
     return report.exit_status
 
 
-def _only_vm(report: AuditReport, vm: str) -> AuditReport:
-    results = []
-    found = False
-    known: list[str] = []
-    for result in report.results:
-        diagnosis = result.diagnosis
-        if diagnosis is None:
-            results.append(result)
-            continue
-        known.extend(entry.vm for entry in diagnosis.vms)
-        chosen = diagnosis.vm(vm)
-        if chosen is not None:
-            found = True
-            results.append(attrs.evolve(result, diagnosis=attrs.evolve(diagnosis, vms=(chosen,))))
+def _recording_names(target: HostTarget, seen: list[str]) -> HostTarget:
+    """*target*, noting the names of the VMs its host reports (for a "no such VM" error)."""
+    observe = target.observe
+
+    def observe_and_note() -> HostObservation:
+        host = observe()
+        seen.extend(vm.name for vm in host.vms)
+        return host
+
+    return attrs.evolve(target, observe=observe_and_note)
+
+
+def _check_found(report: AuditReport, vm: str, known: list[str]) -> None:
+    """Raise VMNotFoundError when every host answered and none has the VM *vm*."""
+    found = any(
+        result.diagnosis is not None and result.diagnosis.vm(vm) is not None
+        for result in report.results
+    )
     if not found and not report.failures:
         host = ", ".join(result.host for result in report.results)
         raise VMNotFoundError(host, vm, known)
-    return attrs.evolve(report, results=tuple(results))
 
 
 def _render(report: AuditReport, output_format: str, *, verbose: bool) -> str:

@@ -3,43 +3,34 @@
 Exit statuses: 0 success; 1 findings (diagnosis and audit commands), or an operation that
 ran but failed (a command's non-zero exit, a change that did not take effect); 2 usage
 error or bad input (unknown OS, unsupported combination, bad option, bad inventory); 3 a
-host unreachable (connection refused, authentication failed, timed out); 70 an unexpected
-internal error. Errors are one line on stderr, never a traceback.
+host unreachable or unreadable (connection refused, authentication failed, timed out,
+output vmic cannot read); 70 an unexpected internal error. The statuses and the one-line
+rendering of errors are :mod:`vmic.connect`'s, which the audit shares. Errors are one line
+on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Final, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from vmic.cli import _audit, _doctor, _manage, _rules_commands
 from vmic.cli._render import visible
-from vmic.errors import (
-    CommandTimeoutError,
-    ConnectionFailedError,
-    ExecutionError,
-    VmicError,
+from vmic.connect import (
+    EXIT_FAILED,
+    EXIT_INTERNAL,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    exit_status_for,
+    one_line,
 )
+from vmic.errors import VmicError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERNAL", "EXIT_UNREACHABLE", "EXIT_USAGE", "main"]
-
-EXIT_FAILED: Final = 1
-EXIT_USAGE: Final = 2
-EXIT_UNREACHABLE: Final = 3
-EXIT_INTERNAL: Final = 70
-
-
-def exit_status_for(error: VmicError) -> int:
-    """The exit status a vmic error ends the command with."""
-    if isinstance(error, ConnectionFailedError | CommandTimeoutError):
-        return EXIT_UNREACHABLE
-    if isinstance(error, ExecutionError):
-        return EXIT_FAILED
-    return EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -86,12 +77,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    first, *rest = text.splitlines()
-    return first + (" ..." if rest else "")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``vmic`` command line; returns the exit status."""
     parser = build_parser()
@@ -99,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.handler(args)
     except VmicError as error:
-        print(f"vmic: error: {visible(_one_line(error))}", file=sys.stderr)
+        print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
         return exit_status_for(error)
     except KeyboardInterrupt:
         print("vmic: interrupted", file=sys.stderr)
@@ -110,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as error:  # noqa: BLE001 - the CLI contract: one line, never a traceback
         print(
-            f"vmic: internal error: {type(error).__name__}: {visible(_one_line(error))}",
+            f"vmic: internal error: {type(error).__name__}: {visible(one_line(error))}",
             file=sys.stderr,
         )
         return EXIT_INTERNAL

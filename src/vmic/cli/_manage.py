@@ -3,20 +3,19 @@
 Services are named any way vmic knows them (``"Guest Service Interface"``, ``vmicvss``,
 ``Takt``, a component GUID) and selected on the host by component GUID; the VM by its
 exact name. Each change is read back in the same round trip. Exit status: 0 done (or
-nothing to do), 2 usage error, 3 the host could not be reached.
+nothing to do), 1 the change failed, 2 usage error, 3 the host could not be reached or
+its answer could not be read (see :mod:`vmic.connect`).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING, Any, Final
 
 from vmic.cli._connection import add_connection_options, host_entry, lab_executor, resolver_for
-from vmic.cli._render import FORMATS, emit, render_records, visible
+from vmic.cli._render import FORMATS, emit, render_records
 from vmic.cli._values import ExactValue
-from vmic.errors import CommandTimeoutError, ConfigurationError, ConnectionFailedError
-from vmic.fleet._targets import one_line
+from vmic.errors import ConfigurationError
 
 if TYPE_CHECKING:
     import argparse
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-EXIT_UNREACHABLE: Final = 3
 _ON: Final = frozenset({"on", "true", "yes", "enabled", "1"})
 _OFF: Final = frozenset({"off", "false", "no", "disabled", "0"})
 
@@ -98,16 +96,10 @@ def _run(
     *,
     checking: bool,
 ) -> int:
-    try:
+    # The connection (and, for SSH, its background thread) ends with the command; a
+    # failure reaches the CLI's one error line and its exit status (vmic.connect).
+    with host.executor:
         changes = change()
-    except (ConnectionFailedError, CommandTimeoutError) as error:
-        print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
-        return EXIT_UNREACHABLE
-    finally:
-        # The connection (and, for SSH, its background thread) ends with the command.
-        closer = getattr(host.executor, "close", None)
-        if callable(closer):
-            closer()
     records = [
         {
             "vm": c.vm,

@@ -27,7 +27,7 @@ import enum
 import math
 import types
 from collections.abc import Mapping, Sequence
-from typing import Final, TypeAlias
+from typing import Final, NoReturn, SupportsIndex, TypeAlias
 
 import attrs
 
@@ -44,11 +44,20 @@ class Shell(enum.Enum):
     POSIX = "posix"
 
 
-@attrs.frozen(repr=False)
 class Secret:
     """A string that is never shown: ``repr``, ``str`` and ``format`` print ``***``.
 
-    Call :meth:`reveal` at the one place the plain text is needed.
+    Call :meth:`reveal` at the one place the plain text is needed. A secret is not an
+    attrs class, so ``attrs.asdict`` of a model holding one keeps the :class:`Secret`
+    (it does not unpack its text); it refuses :mod:`pickle`, and ``copy`` returns the
+    same object.
+
+    Args:
+        value: The plain text.
+        mask: Whether executors blank this value in the results of the commands that
+            carry it (see :func:`vmic.executors._output.redact`). PowerShell Direct
+            turns it off for the guest password it passes to the host, whose results
+            hold the guest's data, which must reach the parsers unchanged.
 
     >>> s = Secret("hunter2")
     >>> s, str(s), f"{s}"
@@ -57,11 +66,42 @@ class Secret:
     'hunter2'
     """
 
-    _value: str = attrs.field(alias="value", validator=attrs.validators.instance_of(str))
+    __slots__ = ("_mask", "_value")
+
+    def __init__(self, value: str, *, mask: bool = True) -> None:
+        checked: object = value
+        if not isinstance(checked, str):
+            msg = f"a Secret holds text, not {type(checked).__name__}"
+            raise TypeError(msg)
+        self._value = value
+        self._mask = mask
+
+    @property
+    def mask(self) -> bool:
+        """Whether executors blank this value in command results."""
+        return self._mask
 
     def reveal(self) -> str:
         """Return the plain text."""
         return self._value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return self._value == other._value
+
+    def __hash__(self) -> int:
+        return hash((Secret, self._value))
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> NoReturn:
+        msg = "a Secret cannot be pickled: its text would be stored in plain"
+        raise TypeError(msg)
+
+    def __copy__(self) -> Secret:
+        return self
+
+    def __deepcopy__(self, memo: object) -> Secret:
+        return self
 
     def __repr__(self) -> str:
         return "Secret('***')"

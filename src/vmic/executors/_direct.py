@@ -182,7 +182,9 @@ class PowerShellDirectExecutor(Closing):
             )
         parameters: dict[str, ParameterValue] = dict(self._selector.parameters)
         parameters["VmicUser"] = self._credential.username
-        parameters["VmicPassword"] = self._credential.password
+        # The host's results hold the guest's data, which the parsers must get unchanged
+        # (a password "vmicvss" must not blank that service); messages mask it instead.
+        parameters["VmicPassword"] = Secret(self._credential.password.reveal(), mask=False)
         parameters["VmicScript"] = guest_script(command)
         parameters["VmicArgumentNames"] = tuple(command.parameters)
         for index, value in enumerate(command.parameters.values()):
@@ -222,14 +224,16 @@ class PowerShellDirectExecutor(Closing):
                 stderr=redact(exc.stderr, secrets),
                 duration=exc.duration,
             ) from None
-        stdout = redact(result.stdout, secrets)
-        stderr = redact(result.stderr, secrets)
         if result.exit_code == SETUP_FAILURE_EXIT:
-            self._raise_setup_failure(stderr)
+            self._raise_setup_failure(redact(result.stderr, secrets))
+        # The guest's output is data the parsers read: only the guest command's own
+        # secrets are blanked there, as every executor does, never the guest password
+        # (a password "vmicvss" would blank that service's name). Standard error, which
+        # holds the host's messages (PowerShell echoes the failing line), is masked whole.
         return Result(
             command,
-            stdout=stdout,
-            stderr=stderr,
+            stdout=redact(result.stdout, command.secrets),
+            stderr=redact(result.stderr, secrets),
             exit_code=result.exit_code,
             duration=result.duration,
         )

@@ -48,6 +48,13 @@ _POWERSHELL_NAMES: Final = ("pwsh", "powershell.exe", "powershell")
 _DRAIN_SECONDS: Final = 5.0
 
 
+def _child_environment() -> dict[str, str]:
+    """This process's environment without ``VMIC_*`` (``VMIC_PASSWORD`` and the like)."""
+    return {
+        name: value for name, value in os.environ.items() if not name.upper().startswith("VMIC_")
+    }
+
+
 class LocalExecutor(Closing):
     """Runs commands on this machine.
 
@@ -56,7 +63,8 @@ class LocalExecutor(Closing):
         powershell: The PowerShell executable (name on ``PATH`` or path);
             default: the first of ``pwsh``, ``powershell.exe``, ``powershell``
             found on ``PATH`` when a PowerShell command runs.
-        env: Environment for the child processes (default: this process's).
+        env: Environment for the child processes (default: this process's, without
+            the ``VMIC_*`` variables, which may hold passwords).
         cwd: Working directory for the child processes (default: this process's).
     """
 
@@ -133,7 +141,7 @@ class LocalExecutor(Closing):
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                env=self._env,
+                env=self._env if self._env is not None else _child_environment(),
                 cwd=self._cwd,
                 start_new_session=os.name == "posix",
             )

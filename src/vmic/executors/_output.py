@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import shlex
 import threading
 from collections import Counter
@@ -28,6 +29,9 @@ LOG: Final = logging.getLogger("vmic.executors")
 TAIL_LINES: Final = 10
 _TAIL_WIDTH: Final = 300
 _PS_QUOTES: Final = "'\u2018\u2019\u201a\u201b"
+#: Secrets shorter than this are not masked: masking a password ``p`` would turn
+#: ``port=2222`` into ``***ort=2222`` and so tell the password to whoever reads it.
+MIN_MASKED_LENGTH: Final = 4
 
 
 def decode(data: bytes) -> str:
@@ -44,15 +48,25 @@ def _forms(secret: str) -> set[str]:
 
 
 def redact(text: str, secrets: Iterable[Secret | str]) -> str:
-    """Replace every occurrence of each secret (plain or quoted) in *text* with ``***``."""
+    """Replace each secret (plain or quoted) in *text* with ``***``, where it stands whole.
+
+    A secret is masked only where it is not part of a longer word (no letter, digit or
+    ``_`` touches it), and only when it is at least :data:`MIN_MASKED_LENGTH` characters
+    long; a :class:`~vmic.executors.Secret` made with ``mask=False`` is left alone.
+    """
     forms: set[str] = set()
     for secret in secrets:
+        if not isinstance(secret, str) and not secret.mask:
+            continue
         plain = secret if isinstance(secret, str) else secret.reveal()
-        if plain:
+        if len(plain) >= MIN_MASKED_LENGTH:
             forms |= _forms(plain)
-    for form in sorted(forms, key=len, reverse=True):
-        text = text.replace(form, "***")
-    return text
+    if not forms:
+        return text
+    # Longest first, so a quoted form wins over the plain text inside it. (Not cached:
+    # a cache would keep the secrets' text alive.)
+    alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return re.sub(rf"(?<!\w)(?:{alternatives})(?!\w)", "***", text)
 
 
 def tail(text: str, lines: int = TAIL_LINES) -> tuple[str, int]:

@@ -13,7 +13,9 @@ Needs the ``psrp`` extra (``pip install 'vmic[psrp]'``).
   the session key PSRP negotiates.
 * **A per-command deadline**: pypsrp has none of its own; the executor polls
   the pipeline and, when the command's timeout passes, stops it
-  (``PowerShell.stop()``, a Ctrl+C signal to the pipeline).
+  (``PowerShell.stop()``, a Ctrl+C signal to the pipeline). Connecting and
+  logging in count too: the HTTP connection and read timeouts of each request
+  are cut to the time the command has left.
 * **Output**: the script's output is formatted on the server with
   ``Out-String -Stream`` and joined with newlines; the error stream (and
   warnings, prefixed ``WARNING:``) becomes ``stderr``.
@@ -107,6 +109,10 @@ def psrp_value(value: ParameterValue) -> object:
     return list(value)
 
 
+class _DeadlinePassed(Exception):  # noqa: N818 - private signal, never leaves the module
+    """Opening the pool ran out of the command's time (it becomes a CommandTimeoutError)."""
+
+
 class _ExitCodeHost(PSHost):
     """A PSHost without UI that records ``exit N`` per pipeline."""
 
@@ -159,8 +165,10 @@ class PsrpExecutor(Closing):
         ca_bundle: A CA certificate file (PEM) to validate the host's certificate.
         skip_tls_verify: Do not validate the host's certificate (insecure; warns).
         configuration_name: The session configuration (JEA endpoints have their own).
-        connect_timeout: Seconds to wait for the TCP/TLS connection.
-        operation_timeout: Seconds the host may take to answer one WS-Man request.
+        connect_timeout: Seconds to wait for the TCP/TLS connection (a command's own
+            timeout, when shorter, bounds it too).
+        operation_timeout: Seconds the host may take to answer one WS-Man request
+            (likewise).
         max_concurrency: Pipelines that may run at once in the runspace pool.
         poll_interval: Longest time, in whole seconds, one poll of a running
             pipeline waits; a smaller value lets concurrent runs interleave sooner.
@@ -237,12 +245,36 @@ class PsrpExecutor(Closing):
     def _where(self) -> str:
         return f"{self._host}:{self._port or (5986 if self._use_tls else 5985)}"
 
-    def _make_wsman(self) -> WSMan:
+    def http_timeouts(self, deadline: float | None) -> tuple[int, int]:
+        """The HTTP (connection, read) timeouts of the requests made for a command due then.
+
+        They are the executor's own (``connect_timeout``; ``operation_timeout`` plus
+        10 s to read), or the whole seconds left until *deadline* (a
+        :func:`time.monotonic` value, rounded up, at least 1) when that is shorter, so
+        that connecting and logging in never outlive the command's own timeout.
+        """
+        connect = math.ceil(self._connect_timeout)
+        read = self._operation_timeout + 10
+        if deadline is not None:
+            left = max(1, math.ceil(deadline - time.monotonic()))
+            connect, read = min(connect, left), min(read, left)
+        return connect, read
+
+    def _bound(self, deadline: float | None) -> None:
+        """Cut the open connection's HTTP timeouts to what the command due then has left."""
+        connect, read = self.http_timeouts(deadline)
+        transport = getattr(self._wsman, "transport", None)
+        if transport is not None:
+            transport.connection_timeout = connect
+            transport.read_timeout = read
+
+    def _make_wsman(self, timeouts: tuple[int, int]) -> WSMan:
         bundle = self._cert_validation
         if isinstance(bundle, str) and not Path(bundle).exists():
             # Checked here, not by requests, which would report it as a connection failure.
             raise ConfigurationError(f"the ca_bundle {bundle!r} for {self._where()} does not exist")
         credential = self._credential
+        connect, read = timeouts
         try:
             return WSMan(
                 self._host,
@@ -252,10 +284,10 @@ class PsrpExecutor(Closing):
                 ssl=self._use_tls,
                 auth=self._auth,
                 cert_validation=self._cert_validation,  # type: ignore[arg-type] # a path is accepted too
-                connection_timeout=math.ceil(self._connect_timeout),
+                connection_timeout=connect,
                 encryption="auto" if self._use_tls else "always",
                 operation_timeout=self._operation_timeout,
-                read_timeout=self._operation_timeout + 10,
+                read_timeout=read,
             )
         except ValueError as exc:
             raise ConfigurationError(f"invalid PSRP options for {self._where()}: {exc}") from None
@@ -271,11 +303,14 @@ class PsrpExecutor(Closing):
         with _PYPSRP_LOGS.active(self._own_secrets()), self._lock:
             self._open_pool()
 
-    def _open_pool(self) -> RunspacePool:
+    def _open_pool(self, deadline: float | None = None) -> RunspacePool:
         if self._pool is not None:
             return self._pool
         LOG.debug("psrp connect: %r", self)
-        wsman = self._make_wsman()
+        timeouts = self.http_timeouts(deadline)
+        # Whether the command's deadline, not the executor's own timeouts, bounds the opening.
+        bounded = timeouts != self.http_timeouts(None)
+        wsman = self._make_wsman(timeouts)
         pool = RunspacePool(
             wsman,
             configuration_name=self._configuration_name,
@@ -287,6 +322,8 @@ class PsrpExecutor(Closing):
             pool.open()
         except Exception as exc:
             self._discard(wsman)
+            if bounded and isinstance(exc, requests.exceptions.Timeout):
+                raise _DeadlinePassed from None
             raise self._map_error(exc, opening=True) from exc
         self._wsman = wsman
         self._pool = pool
@@ -367,7 +404,17 @@ class PsrpExecutor(Closing):
         start = time.monotonic()
         deadline = None if command.timeout is None else start + command.timeout
         with self._lock:
-            pool = self._open_pool()
+            try:
+                pool = self._open_pool(deadline)
+            except _DeadlinePassed:
+                raise CommandTimeoutError(
+                    f"command timed out after {command.timeout}s on {self._where()} before it "
+                    f"started (connecting and logging in took too long): {command.summary()}",
+                    command=command,
+                    timeout=command.timeout or 0.0,
+                    duration=time.monotonic() - start,
+                ) from None
+            self._bound(deadline)
             try:
                 if command.secrets and not self._keys_exchanged:
                     pool.exchange_keys()

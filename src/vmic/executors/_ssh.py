@@ -21,8 +21,9 @@ commands; POSIX commands need a POSIX shell on the far side).
   group (``SIGKILL``, as :class:`LocalExecutor` does), so children die too. Channel signals
   alone are not enough: ``sshd`` refuses them for root logins. For PowerShell
   commands (Windows OpenSSH) the channel is closed and a ``KILL`` channel
-  signal is sent. The timeout counts from the call: time spent waiting for a
-  free channel counts too.
+  signal is sent. The timeout counts from the call: connecting, logging in
+  (asyncssh's ``connect_timeout`` and ``login_timeout`` are cut to the time
+  left) and waiting for a free channel count too.
 * **One connection, many commands**: the connection opens on first use and is
   reused; ``run`` is thread-safe and concurrent calls become concurrent SSH
   channels (at most ``max_sessions`` at once; OpenSSH allows 10 by default).
@@ -82,7 +83,7 @@ leader of a new process group; the id is reported so that a timeout can stop
 the whole group.
 """
 # Seconds allowed for stopping a timed-out command and for closing the connection.
-_STOP_SECONDS: Final = 5.0
+_STOP_SECONDS: Final = 2.0
 _PID_MARKER: Final = re.compile(rb"\Avmic-pid:(\d+)\r?\n")
 # The remote PowerShell executable is one word of the remote command line, read by
 # whatever shell the account has (sh, cmd.exe, PowerShell): only characters that
@@ -182,7 +183,8 @@ class SshExecutor(Closing):
             (default ``~/.ssh/known_hosts``).
         accept_unknown_host_keys: Skip host key verification (insecure; warns).
         use_agent: Offer keys from ``SSH_AUTH_SOCK``'s agent.
-        connect_timeout: Seconds allowed to connect and authenticate.
+        connect_timeout: Seconds allowed to connect and authenticate (a command's
+            own timeout, when shorter, bounds them too).
         powershell: Remote PowerShell executable for PowerShell commands
             (``powershell`` for Windows PowerShell, ``pwsh`` for PowerShell 7).
         max_sessions: Channels open at once on the connection.
@@ -292,7 +294,7 @@ class SshExecutor(Closing):
             vmic.ConnectionFailedError: The host is unreachable or its key is not trusted.
             vmic.AuthenticationFailedError: The host refused every offered credential.
         """
-        self._call(self._get_connection)
+        self._call(self._get_connection, None)
 
     def _known_hosts_argument(self) -> object:
         if self._insecure:
@@ -303,7 +305,7 @@ class SshExecutor(Closing):
         # No file: trust nothing (asyncssh would otherwise fall back to ssh_config).
         return asyncssh.import_known_hosts("")
 
-    async def _get_connection(self) -> asyncssh.SSHClientConnection:
+    async def _get_connection(self, deadline: float | None) -> asyncssh.SSHClientConnection:
         if self._connect_lock is None:
             self._connect_lock = asyncio.Lock()
             self._sessions = asyncio.Semaphore(self._max_sessions)
@@ -312,14 +314,27 @@ class SshExecutor(Closing):
             if connection is not None and not connection.is_closed():
                 return connection
             self._connection = None
-            self._connection = await self._open()
+            self._connection = await self._open(deadline)
             return self._connection
 
-    async def _open(self) -> asyncssh.SSHClientConnection:
+    def login_limits(self, deadline: float | None) -> dict[str, float]:
+        """The ``connect_timeout`` and ``login_timeout`` asyncssh gets for a command due then.
+
+        Both are the executor's ``connect_timeout``, or the time left until *deadline*
+        (a :func:`time.monotonic` value) when that is shorter, so that connecting and
+        logging in never outlive the command's own timeout.
+        """
+        seconds = self._connect_timeout
+        left = _remaining(deadline)
+        if left is not None:
+            seconds = max(min(seconds, left), _SMALLEST_WAIT)
+        return {"connect_timeout": seconds, "login_timeout": seconds}
+
+    async def _open(self, deadline: float | None) -> asyncssh.SSHClientConnection:
         options: dict[str, Any] = {
             "port": self._port,
             "known_hosts": self._known_hosts_argument(),
-            "connect_timeout": self._connect_timeout,
+            **self.login_limits(deadline),
             # Only the options given here apply; no ~/.ssh/config surprises.
             "config": None,
         }
@@ -343,7 +358,14 @@ class SshExecutor(Closing):
                 f"{self._where} refused authentication as {self._username!r}: "
                 f"{self._redact(exc.reason)}"
             ) from None
-        except (TimeoutError, asyncssh.Error, OSError) as exc:
+        except TimeoutError:
+            if options["connect_timeout"] < self._connect_timeout:
+                raise  # the command's deadline: the caller reports a command timeout
+            raise ConnectionFailedError(
+                f"could not connect to {self._where} over SSH: no answer within "
+                f"{options['connect_timeout']:g}s"
+            ) from None
+        except (asyncssh.Error, OSError) as exc:
             reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
             raise ConnectionFailedError(
                 f"could not connect to {self._where} over SSH: {self._redact(reason)}"
@@ -392,7 +414,16 @@ class SshExecutor(Closing):
     async def _run(self, command: Command, remote: str, payload: bytes) -> Result:
         start = time.monotonic()
         deadline = None if command.timeout is None else start + command.timeout
-        connection = await self._get_connection()
+        try:
+            # The lock another command holds while it connects counts against this
+            # command's deadline too.
+            connection = await asyncio.wait_for(
+                self._get_connection(deadline), _remaining(deadline)
+            )
+        except TimeoutError:
+            raise self._not_started(
+                command, start, "connecting and logging in took too long"
+            ) from None
         sessions = self._sessions
         assert sessions is not None  # noqa: S101 - set together with the connect lock
         try:
@@ -527,6 +558,9 @@ class SshExecutor(Closing):
             LOG.debug("ssh: closing the connection failed", exc_info=True)
         finally:
             runner.stop()
+
+
+_SMALLEST_WAIT: Final = 0.001
 
 
 def _remaining(deadline: float | None) -> float | None:

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 from vmic._lazy import lazy_face
 
 if TYPE_CHECKING:
-    from vmic.fleet._credentials import CredentialResolver as CredentialResolver
-    from vmic.fleet._inventory import (
+    from vmic.connect import (
+        CredentialResolver as CredentialResolver,
         GuestAccess as GuestAccess,
         HostEntry as HostEntry,
+        HostTarget as HostTarget,
         Inventory as Inventory,
         InventoryError as InventoryError,
         load_inventory as load_inventory,
@@ -29,22 +30,21 @@ if TYPE_CHECKING:
         HostStatus as HostStatus,
     )
     from vmic.fleet._runner import audit as audit
-    from vmic.fleet._targets import HostTarget as HostTarget
 
 __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
         "AuditReport": "._report",
-        "CredentialResolver": "._credentials",
-        "GuestAccess": "._inventory",
-        "HostEntry": "._inventory",
+        "CredentialResolver": "vmic.connect",
+        "GuestAccess": "vmic.connect",
+        "HostEntry": "vmic.connect",
         "HostResult": "._report",
         "HostStatus": "._report",
-        "HostTarget": "._targets",
-        "Inventory": "._inventory",
-        "InventoryError": "._inventory",
+        "HostTarget": "vmic.connect",
+        "Inventory": "vmic.connect",
+        "InventoryError": "vmic.connect",
         "audit": "._runner",
-        "load_inventory": "._inventory",
-        "parse_inventory": "._inventory",
+        "load_inventory": "vmic.connect",
+        "parse_inventory": "vmic.connect",
     },
 )

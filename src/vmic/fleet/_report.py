@@ -17,6 +17,7 @@ import attrs
 
 from vmic import _html
 from vmic._csv import csv_text
+from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
 from vmic.diagnosis._results import Diagnosis, Finding, diagnosis_html, service_name
 
 if TYPE_CHECKING:
@@ -30,10 +31,6 @@ __all__ = [
     "HostResult",
     "HostStatus",
 ]
-
-EXIT_OK: Final = 0
-EXIT_FINDINGS: Final = 1
-EXIT_UNREACHABLE: Final = 3
 
 _v = attrs.validators
 

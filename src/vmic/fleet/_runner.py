@@ -23,6 +23,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Final
 
+import attrs
+
+from vmic.connect import HostTarget, observe_guest, one_line
 from vmic.diagnosis._engine import diagnose
 from vmic.errors import (
     AuthenticationFailedError,
@@ -32,7 +35,6 @@ from vmic.errors import (
     ParseError,
 )
 from vmic.fleet._report import AuditReport, HostResult, HostStatus
-from vmic.fleet._targets import HostTarget, observe_guest, one_line
 from vmic.model._observations import GuestUnreachable
 from vmic.model._records import VMState
 from vmic.rules._features import Feature
@@ -74,6 +76,7 @@ def audit(
     grace: float = 1.0,
     features: Iterable[Feature] = (),
     progress: ProgressCallback | None = None,
+    vm: str | None = None,
 ) -> AuditReport:
     """Observe and diagnose many Hyper-V hosts concurrently.
 
@@ -87,6 +90,9 @@ def audit(
             timeout before it stops waiting for the host.
         features: Features the fleet relies on (see :func:`vmic.diagnose`).
         progress: Called after each host, in the calling thread.
+        vm: Only the VM with exactly this name: each host is observed once as usual,
+            but only this VM's guest is asked and only this VM is diagnosed (a host
+            without it gives a result with no VMs). None: every VM.
 
     Returns:
         One result per host, in the order given; a host that failed is a result too.
@@ -95,6 +101,9 @@ def audit(
         ConfigurationError: An option is out of range, or a host is neither a HostTarget
             nor an executor.
     """
+    named: object = vm
+    if named is not None and (not isinstance(named, str) or not named):
+        raise ConfigurationError(f"vm must be a VM's exact name, not {vm!r}")
     checked: object = concurrency
     if isinstance(checked, bool) or not isinstance(checked, int) or checked < 1:
         raise ConfigurationError(f"concurrency must be a whole number >= 1, not {concurrency!r}")
@@ -108,7 +117,7 @@ def audit(
             raise ConfigurationError(f"{feature!r} is not a vmic.rules._features.Feature")
     jobs = [_Job(index, _target(host, timeout)) for index, host in enumerate(hosts)]
     started = time.monotonic()
-    results = _Runner(jobs, concurrency, timeout, grace, wanted, progress).run()
+    results = _Runner(jobs, concurrency, timeout, grace, wanted, progress, vm).run()
     return AuditReport(
         results=tuple(results), duration=time.monotonic() - started, concurrency=concurrency
     )
@@ -133,6 +142,7 @@ class _Runner:
         grace: float,
         features: tuple[Feature, ...],
         progress: ProgressCallback | None,
+        vm: str | None = None,
     ) -> None:
         self.jobs = jobs
         self.concurrency = concurrency
@@ -140,6 +150,7 @@ class _Runner:
         self.guard = timeout + grace
         self.features = features
         self.progress = progress
+        self.vm = vm
         self.queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         # Guarded by `wakeup`: jobs a worker has taken and not handed back, and jobs
         # handed back and not yet reported.
@@ -219,6 +230,9 @@ class _Runner:
         target = job.target
         try:
             host = target.observe()
+            if self.vm is not None:
+                # Only that VM's guest is asked, and only it is diagnosed.
+                host = attrs.evolve(host, vms=tuple(v for v in host.vms if v.name == self.vm))
             with job.lock:
                 job.host = host
             if target.observe_guest is not None:

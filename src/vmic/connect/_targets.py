@@ -1,8 +1,9 @@
-"""What an audit asks: a host, and optionally each of its guests.
+"""What is asked of a reachable host: the host, and optionally each of its guests.
 
 A :class:`HostTarget` is a name plus two callables, so anything that can produce
-observations can be audited: the clients over real executors (:meth:`HostTarget.for_executor`),
-the simulated lab, or canned observations in tests.
+observations can be audited or diagnosed: the clients over real executors
+(:meth:`HostTarget.for_executor`), the simulated lab, or canned observations in tests.
+:func:`guest_observation` chooses the guest client by the guest's OS.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from vmic.connect._errors import one_line
 from vmic.errors import ConfigurationError, VmicError
 from vmic.model._observations import GuestUnreachable
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from vmic.executors._protocol import Executor
     from vmic.model._observations import GuestObservation, HostObservation, VMObservation
 
-__all__ = ["HostTarget", "guest_observation", "observe_guest", "one_line", "vm_uuid"]
+__all__ = ["HostTarget", "guest_observation", "observe_guest", "vm_uuid"]
 
 
 def _callable(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -85,12 +87,11 @@ class HostTarget:
                     return None
                 return guest_observation(guest_executor, vm, timeout=timeout)
 
-        closer = getattr(executor, "close", None)
         return cls(
             name=label,
             observe=client.observe,
             observe_guest=observe_guest,
-            close=closer if callable(closer) else None,
+            close=executor.close,
         )
 
 
@@ -160,15 +161,6 @@ def observe_guest(target: HostTarget, vm: VMObservation) -> GuestObservation | N
         return GuestUnreachable(reason=one_line(error))
     except Exception as error:  # noqa: BLE001 - one guest's failure must not end the host's audit
         return GuestUnreachable(reason=f"{type(error).__name__}: {one_line(error)}")
-
-
-def one_line(error: BaseException, *, limit: int = 300) -> str:
-    """The first line of an error's message, cut to *limit* characters."""
-    text = str(error).strip() or type(error).__name__
-    first = text.splitlines()[0]
-    if len(first) > limit:
-        first = first[: limit - 3] + "..."
-    return first
 
 
 def vm_uuid(vm: VMObservation) -> uuid.UUID | str:

@@ -14,6 +14,17 @@ import pytest
 
 from tests import _diagnosis_builders as b
 from vmic.clients import HyperVHost
+from vmic.connect import (
+    CredentialResolver,
+    GuestAccess,
+    HostEntry,
+    Inventory,
+    InventoryError,
+    _inventory as inventory_module,
+    guest_executor,
+    load_inventory,
+    parse_inventory,
+)
 from vmic.errors import ConfigurationError, UnknownCommandError
 from vmic.executors import (
     Command,
@@ -24,16 +35,9 @@ from vmic.executors import (
     Result,
     Shell,
 )
+from vmic.executors._closing import Closing
 from vmic.executors._psrp import PsrpExecutor
 from vmic.executors._ssh import SshExecutor
-from vmic.fleet import (
-    CredentialResolver,
-    InventoryError,
-    _inventory as inventory_module,
-    load_inventory,
-    parse_inventory,
-)
-from vmic.fleet._inventory import GuestAccess, HostEntry, guest_executor
 from vmic.model._records import VirtualMachineRecord, VMState
 from vmic.testing import FakeHyperVHost
 
@@ -126,8 +130,15 @@ def test_the_example_builds_one_executor_per_transport_without_connecting() -> N
         ),
         (
             '[audit]\ntimeout = -1\n[[hosts]]\nname = "a"\n',
-            "audit.timeout: must be a number of seconds",
+            "audit.timeout: must be a finite number of seconds",
         ),
+        # inf once passed and failed every host later (exit 3, no key named); 1e-300
+        # was refused by audit() without naming the key.
+        ('[audit]\ntimeout = inf\n[[hosts]]\nname = "a"\n', "audit.timeout: must be a finite"),
+        ('[audit]\ntimeout = nan\n[[hosts]]\nname = "a"\n', "audit.timeout: must be a finite"),
+        ('[audit]\ntimeout = 1e-300\n[[hosts]]\nname = "a"\n', "audit.timeout: must be a finite"),
+        # 5,000 levels of nesting once escaped as a RecursionError from tomllib.
+        ("a = " + "[" * 5000 + "]" * 5000 + "\n", "values are nested too deeply"),
         ('[[hosts]]\nname = "a"\nport = 70000\n', "hosts[0].port: must be a port number"),
         ('[[hosts]]\nname = "a"\nuse_tls = "yes"\n', "hosts[0].use_tls: must be true or false"),
         ('[[hosts]]\naddress = "10.0.0.1"\n', "hosts[0].name: every host needs a name"),
@@ -388,7 +399,7 @@ def test_no_usable_guest_address_is_a_configuration_error(reported: str) -> None
         guest_executor(LocalExecutor(), vm, access, access.credentials(resolver(), host="h"))
 
 
-class _Tracked:
+class _Tracked(Closing):
     """An executor that passes commands on and counts how often it is closed."""
 
     def __init__(self, inner: Executor) -> None:
@@ -489,3 +500,30 @@ def test_control_characters_in_inventory_strings_are_refused(text: str, where: s
 def test_host_names_are_one_line_of_text_whoever_builds_the_entry(name: object) -> None:
     with pytest.raises(ConfigurationError, match="a host name must be non-empty text"):
         HostEntry(name=name)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        (HostEntry(name="a", transport="ssh", ssh_keys=("/nonexistent/id",)), "SSH key file"),
+        (HostEntry(name="a", ca_bundle="/nonexistent/ca.pem"), "CA bundle file"),
+        (
+            HostEntry(
+                name="a",
+                transport="local",
+                guests=GuestAccess(linux="ssh", linux_username="u", ssh_keys=("/nonexistent/g",)),
+            ),
+            "guest SSH key file",
+        ),
+    ],
+)
+def test_a_missing_key_or_ca_file_is_named_before_anything_connects(
+    entry: HostEntry, words: str
+) -> None:
+    # It was found only when connecting, and reported as an unreachable host (exit 3).
+    with pytest.raises(ConfigurationError, match=words) as caught:
+        entry.check_files()
+    assert "/nonexistent/" in str(caught.value)
+    inventory = Inventory(hosts=(HostEntry(name="fine", transport="local"), entry), source="f")
+    with pytest.raises(InventoryError, match=rf"^f: hosts\[1\]: host 'a': the {words}"):
+        inventory.check_files()

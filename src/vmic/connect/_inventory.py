@@ -1,4 +1,9 @@
-r"""The TOML inventory of ``vmic audit``: hosts, how to reach them, and how to reach guests.
+r"""The TOML inventory: hosts, how to reach them, and how to reach their guests.
+
+Almost every key of an inventory is a transport option (address, transport, port,
+account, TLS, SSH keys, guest access), so the inventory is read here, beside the
+code that turns those options into executors; only ``[audit]`` (concurrency and
+timeout) is about the audit, and it is two numbers.
 
 The format is described in ``docs/audit.md``; ``docs/inventory.example.toml`` is a
 complete example. In short::
@@ -19,7 +24,7 @@ complete example. In short::
     name = "hv01.contoso.com"
 
 An inventory holds no passwords: a ``password`` key is an error. Passwords come from
-the environment, the system keyring or a prompt (:mod:`vmic.fleet._credentials`).
+the environment, the system keyring or a prompt (:class:`~vmic.connect.CredentialResolver`).
 
 >>> inventory = parse_inventory('[[hosts]]\nname = "hv01"\ntransport = "local"\n')
 >>> inventory.hosts[0].name, inventory.hosts[0].transport
@@ -31,15 +36,17 @@ from __future__ import annotations
 import contextlib
 import difflib
 import ipaddress
+import math
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
 
+from vmic.connect._credentials import GUEST_PASSWORD_ENV, HOST_PASSWORD_ENV, CredentialResolver
+from vmic.connect._errors import one_line
+from vmic.connect._targets import HostTarget, vm_uuid
 from vmic.errors import ConfigurationError
-from vmic.fleet._credentials import GUEST_PASSWORD_ENV, HOST_PASSWORD_ENV, CredentialResolver
-from vmic.fleet._targets import HostTarget, one_line, vm_uuid
 
 if TYPE_CHECKING:
     from vmic.executors._command import Credential
@@ -64,6 +71,8 @@ TRANSPORTS: Final = ("psrp", "ssh", "local")
 #: How vmic reaches guests: Windows through PowerShell Direct, Linux over SSH, or not at all.
 GUEST_ACCESS: Final = {"windows": ("powershell_direct", "none"), "linux": ("ssh", "none")}
 _SECRET_KEYS: Final = frozenset({"password", "passphrase", "secret", "token"})
+#: The shortest timeout vmic accepts, in seconds (as :func:`vmic.audit.audit` does).
+SHORTEST_TIMEOUT: Final = 0.001
 #: PSRP authentication protocols (:data:`vmic.executors._psrp.PsrpAuth`, without loading pypsrp).
 PSRP_AUTHS: Final = ("negotiate", "kerberos", "ntlm", "credssp", "basic", "certificate")
 
@@ -245,6 +254,23 @@ class HostEntry:
             ca_bundle=self.ca_bundle,
         )
 
+    def check_files(self) -> None:
+        """Check that the key and CA files this host's transport will read exist.
+
+        Executors read them only when they connect, where a missing file would look
+        like an unreachable host; the CLI checks first, so that the user hears which
+        file is missing (a usage error, exit 2).
+
+        Raises:
+            vmic.ConfigurationError: A file does not exist; the message names it.
+        """
+        if self.transport == "ssh":
+            _check_files(self.ssh_keys, "SSH key", self.name)
+        elif self.transport == "psrp" and self.ca_bundle:
+            _check_files((self.ca_bundle,), "CA bundle", self.name)
+        if self.guests.linux != "none":
+            _check_files(self.guests.ssh_keys, "guest SSH key", self.name)
+
     def target(self, resolver: CredentialResolver, *, timeout: float | None = None) -> HostTarget:
         """The audit target: the host over its transport, and its guests as configured.
 
@@ -276,16 +302,18 @@ class HostEntry:
                 return read_guest(vm)
             finally:
                 while opened:
-                    _close(opened.pop())
+                    # Closing must not change the guest's reading.
+                    with contextlib.suppress(Exception):
+                        opened.pop().close()
 
         return attrs.evolve(target, observe_guest=observe_guest)
 
 
-def _close(executor: Executor) -> None:
-    closer = getattr(executor, "close", None)
-    if callable(closer):
-        with contextlib.suppress(Exception):
-            closer()
+def _check_files(paths: tuple[str, ...], what: str, host: str) -> None:
+    """Raise ConfigurationError naming the first of *paths* that is not a readable file."""
+    for path in paths:
+        if not Path(path).expanduser().is_file():
+            raise ConfigurationError(f"host {host!r}: the {what} file {path!r} does not exist")
 
 
 def guest_executor(
@@ -372,6 +400,20 @@ class Inventory:
     timeout: float | None = None
     source: str = "<inventory>"
 
+    def check_files(self) -> None:
+        """Check every host's key and CA files (see :meth:`HostEntry.check_files`).
+
+        Raises:
+            InventoryError: A file does not exist; the message names the host and file.
+        """
+        for index, entry in enumerate(self.hosts):
+            try:
+                entry.check_files()
+            except ConfigurationError as error:
+                raise InventoryError(
+                    str(error), source=self.source, where=f"hosts[{index}]"
+                ) from None
+
     def targets(
         self, resolver: CredentialResolver | None = None, *, timeout: float | None = None
     ) -> list[HostTarget]:
@@ -445,6 +487,10 @@ def parse_inventory(text: str, *, source: str = "<inventory>") -> Inventory:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InventoryError(f"not valid TOML: {error}", source=source) from None
+    except RecursionError:
+        # tomllib reads nested arrays and inline tables recursively.
+        nested = "not an inventory: values are nested too deeply"
+        raise InventoryError(nested, source=source) from None
     _check_keys(data, _TOP_KEYS, "", source)
     audit = _table(data.get("audit", {}), "audit", source)
     _check_keys(audit, _AUDIT_KEYS, "audit", source)
@@ -550,8 +596,17 @@ def _optional_seconds(table: dict[str, Any], key: str, where: str, source: str) 
     value = table.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        _fail("must be a number of seconds > 0", source, f"{where}.{key}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not value >= SHORTEST_TIMEOUT
+    ):
+        _fail(
+            f"must be a finite number of seconds, at least {SHORTEST_TIMEOUT:g}, not {value!r}",
+            source,
+            f"{where}.{key}",
+        )
     return float(value)
 
 

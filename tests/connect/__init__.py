@@ -1,0 +1,1 @@
+"""Tests of connecting to hosts and guests (vmic.connect)."""
