@@ -231,3 +231,15 @@ def test_plan_fix_commands_select_exactly_the_named_vm(name: str) -> None:
             assert [v == "x" for v in reference_literals].count(True) <= 1
             for value, reference_value in zip(literals, reference_literals, strict=True):
                 assert value == (name if reference_value == "x" else reference_value)
+
+
+def test_a_name_no_literal_can_carry_is_read_from_the_vm_by_its_id() -> None:
+    # A name with NUL cannot be quoted; with the host's VM id, the fix reads it from the VM.
+    plan = plan_update("Windows 8", "Windows 7", vm_running=True, data_exchange_enabled=True)
+    vm_id = "E3E70682-C209-4CAC-629F-6FBED82C07CD"
+    commands = [c for fix in plan_fixes(plan, "a\x00b", vm_id) for c in fix.commands]
+    assert commands
+    assert all("\x00" not in command for command in commands)
+    named = [c for c in commands if vm_id in c]
+    assert named
+    assert all(not parse(c).has_error for c in named)

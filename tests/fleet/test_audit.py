@@ -26,8 +26,7 @@ from vmic.errors import (
     ParseError,
     VmicError,
 )
-from vmic.fleet import AuditReport, HostResult, HostStatus, HostTarget, audit
-from vmic.fleet._progress import TerminalProgress
+from vmic.fleet import AuditReport, HostStatus, HostTarget, audit
 from vmic.fleet._report import COLUMNS
 from vmic.model._observations import GuestUnreachable, HostObservation
 from vmic.model._records import VMState
@@ -381,26 +380,6 @@ def test_progress_is_reported_once_per_host() -> None:
     )
     assert [(done, total) for done, total, _ in seen] == [(1, 3), (2, 3), (3, 3)]
     assert sorted(host for *_, host in seen) == ["a", "b", "c"]
-
-
-def test_terminal_progress_draws_only_on_a_terminal() -> None:
-    ok = HostResult(host="a", status=HostStatus.OK)
-    down = HostResult(host="b", status=HostStatus.UNREACHABLE, error="down")
-    quiet = io.StringIO()
-    progress = TerminalProgress(quiet)
-    progress(1, 2, ok)
-    progress(2, 2, down)
-    progress.close()
-    assert quiet.getvalue() == ""
-    shown = io.StringIO()
-    bar = TerminalProgress(shown, force=True)
-    bar(1, 2, ok)
-    bar(2, 2, down)
-    bar.close()
-    text = shown.getvalue()
-    assert text.startswith("\rvmic audit [")
-    assert "2/2 hosts, 1 not audited" in text
-    assert text.endswith("\n")
 
 
 @pytest.mark.parametrize(

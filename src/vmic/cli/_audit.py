@@ -2,7 +2,8 @@
 
 Exit status: 0 when every VM of every host functions, 1 when there are findings, 2 on a
 usage error or a bad inventory, 3 when some host could not be audited. A progress bar is
-drawn on stderr when it is a terminal.
+drawn on stderr when it is a terminal; the table fits the terminal (``COLUMNS``) and
+colours verdicts there (``NO_COLOR``/``FORCE_COLOR``).
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from vmic.cli._connection import (
     resolver_for,
     seconds,
 )
-from vmic.cli._render import FORMATS, emit
+from vmic.cli._render import FORMATS, colour, emit, width
 from vmic.connect import load_inventory
 from vmic.errors import ConfigurationError
-from vmic.fleet._progress import TerminalProgress
 from vmic.fleet._runner import audit
+from vmic.render import TerminalProgress
 
 if TYPE_CHECKING:
     import argparse
@@ -80,6 +81,7 @@ def _audit(args: argparse.Namespace) -> int:
         targets = lab_targets(args.lab, timeout=timeout)
     progress = TerminalProgress(sys.stderr)
     progress.enabled = progress.enabled and not args.no_progress
+    progress.start(len(targets))
     try:
         report = audit(
             targets,
@@ -90,5 +92,9 @@ def _audit(args: argparse.Namespace) -> int:
         )
     finally:
         progress.close()
-    emit(report.render(args.output_format))
+    table = args.output_format == "table"
+    text = report.render(
+        args.output_format, width=width() if table else None, colour=table and colour()
+    )
+    emit(text, rendered=True)
     return report.exit_status

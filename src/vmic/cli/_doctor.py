@@ -9,7 +9,6 @@ VM functions, 1 when there are findings, 3 when a host could not be diagnosed.
 from __future__ import annotations
 
 import sys
-import textwrap
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -22,9 +21,8 @@ from vmic.cli._connection import (
     lab_targets,
     resolver_for,
 )
-from vmic.cli._render import FORMATS, emit, render_records, text_table, visible
+from vmic.cli._render import FORMATS, colour, emit, visible, width
 from vmic.cli._values import ExactValue
-from vmic.diagnosis._results import service_name
 from vmic.errors import VMNotFoundError
 from vmic.fleet._runner import audit
 
@@ -32,13 +30,10 @@ if TYPE_CHECKING:
     import argparse
 
     from vmic.connect import HostTarget
-    from vmic.diagnosis._results import Diagnosis, Finding, VMDiagnosis
     from vmic.fleet._report import AuditReport
     from vmic.model._observations import HostObservation
 
-__all__ = ["register", "render_diagnosis"]
-
-_WIDTH = 100
+__all__ = ["register"]
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -75,7 +70,7 @@ def _doctor(args: argparse.Namespace) -> int:
     report = audit(targets, timeout=args.timeout, features=features_of(args), vm=args.vm)
     if args.vm is not None:
         _check_found(report, args.vm, seen)
-    emit(_render(report, args.output_format, verbose=args.verbose))
+    emit(_render(report, args.output_format, verbose=args.verbose), rendered=True)
     for failure in report.failures:
         print(
             visible(f"vmic: error: {failure.host}: {failure.status.value}: {failure.error}"),
@@ -108,124 +103,18 @@ def _check_found(report: AuditReport, vm: str, known: list[str]) -> None:
 
 
 def _render(report: AuditReport, output_format: str, *, verbose: bool) -> str:
-    if output_format == "json":
-        return report.to_json()
-    if output_format == "csv":
-        return report.to_csv()
+    if output_format in {"json", "csv"}:
+        return report.render(output_format)
     # Hosts that could not be diagnosed are reported on stderr, one line each.
-    markdown = output_format == "markdown"
+    table = output_format == "table"
     parts = [
-        render_diagnosis(result.diagnosis, markdown=markdown, verbose=verbose)
+        result.diagnosis.render(
+            output_format,
+            verbose=verbose,
+            width=width() if table else None,
+            colour=table and colour(),
+        )
         for result in report.results
         if result.diagnosis is not None
     ]
     return "\n".join(parts)
-
-
-def render_diagnosis(diagnosis: Diagnosis, *, markdown: bool = False, verbose: bool = False) -> str:
-    """A host's diagnosis as text (or Markdown): a VM overview, then each VM's findings."""
-    count = len(diagnosis.findings)
-    vms = len(diagnosis.vms)
-    heading = (
-        f"{diagnosis.host} ({diagnosis.host_os or 'host OS unknown'}): {vms} "
-        f"VM{'' if vms == 1 else 's'}, {count} finding{'' if count == 1 else 's'}"
-    )
-    lines = [f"## {heading}" if markdown else heading, ""]
-    overview = [
-        {
-            "vm": vm.vm,
-            "state": vm.state.value,
-            "guest": vm.guest_view.value,
-            "guest_os": str(vm.guest_os) if vm.guest_os else "unknown",
-            "verdict": _vm_verdict(vm),
-        }
-        for vm in diagnosis.vms
-    ]
-    if overview:
-        lines.append(
-            _table(overview, ("vm", "state", "guest", "guest_os", "verdict"), markdown=markdown)
-        )
-    number = 0
-    for vm in diagnosis.vms:
-        if vm.healthy and not verbose:
-            continue
-        lines.extend(_vm_section(vm, markdown=markdown))
-        for finding in vm.findings:
-            number += 1
-            lines.extend(_finding(number, finding, markdown=markdown))
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _vm_verdict(vm: VMDiagnosis) -> str:
-    if vm.healthy:
-        return "healthy"
-    count = len(vm.findings)
-    return f"{count} finding{'' if count == 1 else 's'}"
-
-
-def _table(rows: list[dict[str, Any]], columns: tuple[str, ...], *, markdown: bool) -> str:
-    if markdown:
-        return render_records(rows, columns, "markdown")
-    return textwrap.indent(text_table(rows, columns), "  ")
-
-
-def _vm_section(vm: VMDiagnosis, *, markdown: bool) -> list[str]:
-    title = f"{vm.vm}: {_vm_verdict(vm)}"
-    lines = ["", f"### {title}" if markdown else title]
-    if vm.guest_detail:
-        lines.append(f"  guest {vm.guest_view.value.replace('_', ' ')}: {vm.guest_detail}")
-    rows = [
-        {
-            "service": entry.name,
-            "host": _host_cell(entry.host_status, enabled=entry.host_enabled),
-            "guest": entry.guest_state,
-            "verdict": entry.verdict.label,
-        }
-        for entry in vm.services
-    ]
-    lines.append(_table(rows, ("service", "host", "guest", "verdict"), markdown=markdown))
-    broken = [entry.feature.info.title for entry in vm.broken_features]
-    if broken:
-        lines.append("  features not working: " + "; ".join(broken))
-    lines.extend(f"  note: {note}" for note in vm.notes)
-    return lines
-
-
-def _host_cell(status: str, *, enabled: bool | None) -> str:
-    if enabled is None:
-        return status
-    words = "enabled" if enabled else "disabled"
-    return f"{words}, {status}" if status else words
-
-
-def _finding(number: int, finding: Finding, *, markdown: bool) -> list[str]:
-    subject = finding.vm if finding.service is None else service_name(finding.service)
-    head = f"[{number}] {subject}: {finding.cause.value} ({finding.verdict.label})"
-    lines = ["", f"**{head}**" if markdown else f"  {head}"]
-    lines.extend(
-        textwrap.wrap(
-            finding.explanation, width=_WIDTH, initial_indent="      ", subsequent_indent="      "
-        )
-    )
-    if finding.features:
-        lines.append("      breaks: " + ", ".join(f.value for f in finding.features))
-    for fix in finding.fixes:
-        role = "" if fix.role.value == "required" else f", {fix.role.value}"
-        shell = f", {fix.shell.value}" if fix.shell is not None else ""
-        lines.append(f"      fix ({fix.side.value}{shell}{role}): {fix.title}")
-        if fix.commands:
-            if markdown:
-                language = "powershell" if shell == ", powershell" else "sh"
-                lines.extend(["", f"```{language}", *fix.commands, "```", ""])
-            else:
-                lines.extend(f"        {command}" for command in fix.commands)
-        if fix.detail and not fix.commands:
-            lines.extend(
-                textwrap.wrap(
-                    fix.detail,
-                    width=_WIDTH,
-                    initial_indent="        ",
-                    subsequent_indent="        ",
-                )
-            )
-    return lines

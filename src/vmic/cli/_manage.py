@@ -112,7 +112,7 @@ def _run(
         for c in changes
     ]
     if args.output_format == "json":
-        emit(json.dumps(records, indent=2) + "\n")
+        emit(json.dumps(records, indent=2) + "\n", rendered=True)
     elif args.output_format in {"csv", "markdown"}:
         columns = ("vm", "service", "before", "after", "changed")
         emit(render_records(records, columns, args.output_format))

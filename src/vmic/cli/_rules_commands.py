@@ -73,7 +73,8 @@ def _matrix(args: argparse.Namespace) -> int:
     if args.output_format == "markdown":
         text = matrix_markdown(args.host)
     elif args.output_format == "json":
-        text = matrix_json(args.host) + "\n"
+        emit(matrix_json(args.host) + "\n", rendered=True)
+        return 0
     elif args.output_format == "csv":
         text = matrix_csv(args.host)
     else:
@@ -94,7 +95,7 @@ def _plan(args: argparse.Namespace) -> int:
     )
     data = plan_as_dict(plan)
     if args.output_format == "json":
-        emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", rendered=True)
         return 0
     steps = data["steps"]
     if args.output_format == "csv":

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from vmic.diagnosis._results import Fix
+from vmic.errors import UnsafeValueError
 from vmic.executors._command import Shell
 from vmic.executors._scripting import VmSelector, posix_quote, ps_quote
 from vmic.model._services import IntegrationService
@@ -223,15 +224,28 @@ def _concrete(command: str, vm_name: str, vm_id: str | None) -> str:
     ``'<VMName>'``) is ever read again as a slot.
     """
     selection = f"-VM ({vm_selection(vm_name, vm_id)})"
-    quoted = ps_quote(vm_name)
     parts: list[str] = []
     position = 0
     for slot in _VM_SLOT_RE.finditer(command):
         parts.append(command[position : slot.start()])
-        parts.append(selection if slot.group(1) else quoted)
+        parts.append(selection if slot.group(1) else _name_literal(vm_name, vm_id))
         position = slot.end()
     parts.append(command[position:])
     return "".join(parts)
+
+
+def _name_literal(vm_name: str, vm_id: str | None) -> str:
+    """The VM's name as a PowerShell value: quoted, or read from the VM by its id.
+
+    A name no literal can carry (one with NUL) is read back from the VM the host
+    identified, so the command still names exactly that VM.
+    """
+    try:
+        return ps_quote(vm_name)
+    except UnsafeValueError:
+        if vm_id is None:
+            raise
+        return f"({vm_selection(vm_name, vm_id)}).Name"
 
 
 def _step_fix(step: PlanStep, vm_name: str, vm_id: str | None) -> Fix:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from vmic import _html
 from vmic.executors._command import Shell
 from vmic.model._operating_system import OperatingSystem
 from vmic.model._records import VMState
@@ -195,7 +194,9 @@ class Finding:
         }
 
     def _repr_html_(self) -> str:
-        return str(_finding_html(self))
+        from vmic.render import finding_html  # noqa: PLC0415 - only in notebooks
+
+        return str(finding_html(_finding_view(self)))
 
 
 @attrs.frozen(kw_only=True)
@@ -353,7 +354,9 @@ class VMDiagnosis:
         }
 
     def _repr_html_(self) -> str:
-        return str(_vm_html(self))
+        from vmic.render import vm_html  # noqa: PLC0415 - only in notebooks
+
+        return str(vm_html(_vm_view(self)))
 
 
 @attrs.frozen(kw_only=True)
@@ -404,110 +407,76 @@ class Diagnosis:
             "vms": [vm.to_dict() for vm in self.vms],
         }
 
+    def render(
+        self,
+        output_format: str = "table",
+        *,
+        verbose: bool = False,
+        width: int | None = None,
+        colour: bool = False,
+    ) -> str:
+        """The diagnosis as ``"table"`` (text), ``"markdown"`` or ``"json"``.
+
+        Args:
+            output_format: The format.
+            verbose: Show the service table of healthy VMs too (text and Markdown).
+            width: Fit text lines into this many columns (None: no limit); fix commands
+                are never cut.
+            colour: Colour the verdicts of the text form (ANSI).
+
+        Raises:
+            ConfigurationError: For another format.
+        """
+        from vmic import render  # noqa: PLC0415 - only when rendering
+
+        view = diagnosis_view(self)
+        if output_format == "table":
+            return render.diagnosis_text(view, verbose=verbose, width=width, colour=colour)
+        if output_format == "markdown":
+            return render.diagnosis_markdown(view, verbose=verbose)
+        if output_format == "json":
+            return render.json_text(self.to_dict()) + "\n"
+        from vmic.errors import ConfigurationError  # noqa: PLC0415 - error path only
+
+        raise ConfigurationError(
+            f"unknown diagnosis format {output_format!r}; known: table, markdown, json"
+        )
+
     def _repr_html_(self) -> str:
-        return str(diagnosis_html(self))
+        from vmic.render import diagnosis_html  # noqa: PLC0415 - only in notebooks
+
+        return str(diagnosis_html(diagnosis_view(self)))
 
 
-# --- HTML ---------------------------------------------------------------------------------------
-
-_VERDICT_COLOURS = {
-    Verdict.FUNCTIONING: "#1a7f37",
-    Verdict.DEGRADED: "#9a6700",
-    Verdict.NOT_FUNCTIONING: "#cf222e",
-    Verdict.NOT_AVAILABLE: "#57606a",
-    Verdict.OFF_BY_DEFAULT: "#57606a",
-    Verdict.UNKNOWN: "#57606a",
-}
+# --- views: the plain data the renderers show (vmic.render) ----------------------------------
 
 
-def verdict_html(verdict: Verdict) -> _html.Markup:
-    """A coloured verdict label."""
-    return _html.element("span", verdict.label, style=f"color: {_VERDICT_COLOURS[verdict]}")
+def _finding_view(finding: Finding) -> dict[str, Any]:
+    return {
+        **finding.to_dict(),
+        "subject": finding.subject,
+        "service_name": None if finding.service is None else service_name(finding.service),
+        "feature_titles": [feature.info.title for feature in finding.features],
+    }
 
 
-def _fix_html(fix: Fix) -> _html.Markup:
-    role = "" if fix.role is StepRole.REQUIRED else f" ({fix.role.value})"
-    parts: list[object] = [_html.element("div", f"{fix.side.value}{role}: {fix.title}")]
-    if fix.commands:
-        parts.append(_html.code_block(fix.commands))
-    if fix.detail:
-        parts.append(_html.element("div", fix.detail))
-    return _html.element("li", *parts)
-
-
-def _finding_html(finding: Finding) -> _html.Markup:
-    features = ", ".join(feature.info.title for feature in finding.features)
-    parts: list[object] = [
-        _html.element("strong", finding.subject),
-        " \u2014 ",
-        _html.element("code", finding.cause.value),
-        " (",
-        verdict_html(finding.verdict),
-        ")",
-        _html.element("div", finding.explanation),
-    ]
-    if features:
-        parts.append(_html.element("div", f"Breaks: {features}"))
-    if finding.fixes:
-        parts.append(_html.element("ol", *(_fix_html(fix) for fix in finding.fixes)))
-    return _html.element("div", *parts, class_="vmic-finding")
-
-
-def _vm_html(vm: VMDiagnosis) -> _html.Markup:
-    title = f"{vm.vm} ({vm.state.value}; {vm.guest_os or 'guest OS unknown'})"
-    view = vm.guest_view.value.replace("_", " ")
-    if vm.guest_detail:
-        view += f": {vm.guest_detail}"
-    services = _html.table(
-        ("service", "host", "guest", "verdict", "causes"),
-        [
-            (
-                entry.name,
-                _host_cell(entry),
-                entry.guest_state,
-                verdict_html(entry.verdict),
-                ", ".join(cause.value for cause in entry.causes),
-            )
-            for entry in vm.services
-        ],
-    )
-    features = _html.table(
-        ("feature", "verdict", "blocked by"),
-        [
-            (
-                entry.feature.info.title,
-                verdict_html(entry.verdict),
-                ", ".join(service_name(s) for s in entry.blocking),
-            )
+def _vm_view(vm: VMDiagnosis) -> dict[str, Any]:
+    return {
+        **vm.to_dict(),
+        "services": [{**entry.to_dict(), "name": entry.name} for entry in vm.services],
+        "features": [
+            {
+                **entry.to_dict(),
+                "title": entry.feature.info.title,
+                "blocking": [service_name(service) for service in entry.blocking],
+                "broken": entry.broken,
+            }
             for entry in vm.features
         ],
-    )
-    parts: list[object] = [
-        _html.element("h4", title),
-        _html.element("div", f"guest: {view}"),
-        services,
-        features,
-    ]
-    parts.extend(_html.element("div", f"note: {note}") for note in vm.notes)
-    parts.extend(_finding_html(finding) for finding in vm.findings)
-    return _html.element("div", *parts, class_="vmic-vm")
+        "findings": [_finding_view(finding) for finding in vm.findings],
+    }
 
 
-def _host_cell(entry: ServiceDiagnosis) -> str:
-    if entry.host_enabled is None:
-        return entry.host_status
-    enabled = "enabled" if entry.host_enabled else "disabled"
-    return f"{enabled}, {entry.host_status}" if entry.host_status else enabled
-
-
-def diagnosis_html(diagnosis: Diagnosis) -> _html.Markup:
-    """The HTML of a host's diagnosis (used by ``_repr_html_`` and by audit reports)."""
-    count = len(diagnosis.findings)
-    summary = f"{len(diagnosis.vms)} VMs, {count} finding{'s' if count != 1 else ''}"
-    heading = f"{diagnosis.host} ({diagnosis.host_os or 'host OS unknown'}): {summary}"
-    return _html.element(
-        "div",
-        _html.element("h3", heading),
-        *(_vm_html(vm) for vm in diagnosis.vms),
-        class_="vmic-diagnosis",
-    )
+def diagnosis_view(diagnosis: Diagnosis) -> dict[str, Any]:
+    """The plain data :mod:`vmic.render` shows: the JSON fields plus names and titles."""
+    return {**diagnosis.to_dict(), "vms": [_vm_view(vm) for vm in diagnosis.vms]}

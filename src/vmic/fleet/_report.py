@@ -10,18 +10,13 @@ or answered with output vmic could not read).
 from __future__ import annotations
 
 import enum
-import json
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import attrs
 
-from vmic import _html
-from vmic._csv import csv_text
+from vmic import render
 from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
-from vmic.diagnosis._results import Diagnosis, Finding, diagnosis_html, service_name
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
+from vmic.diagnosis._results import Diagnosis, Finding, diagnosis_view, service_name
 
 __all__ = [
     "EXIT_FINDINGS",
@@ -108,6 +103,10 @@ COLUMNS: Final = (
     "fix",
 )
 
+#: Columns of the text table; each row's explanation is printed under it (the fix commands
+#: are in the other forms).
+TEXT_COLUMNS: Final = ("host", "vm", "service", "verdict", "cause")
+
 
 @attrs.frozen(kw_only=True)
 class AuditReport:
@@ -188,11 +187,7 @@ class AuditReport:
 
     def headline(self) -> str:
         """One line: how many hosts, failures, VMs and findings."""
-        s = self.summary()
-        return (
-            f"{s['hosts']} hosts ({s['failed']} not audited), {s['vms']} VMs "
-            f"({s['healthy_vms']} healthy), {s['findings']} findings in {s['duration']:.1f}s"
-        )
+        return render.audit_headline(self.summary())
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, JSON-ready: summary, each host's full diagnosis, and the flat rows."""
@@ -202,66 +197,59 @@ class AuditReport:
             "findings": self.records(),
         }
 
+    def _view(self) -> dict[str, Any]:
+        """The plain data :mod:`vmic.render` shows."""
+        return {
+            "summary": self.summary(),
+            "findings": self.records(),
+            "failures": [(r.host, r.status.value, r.error) for r in self.failures],
+            "diagnoses": [
+                diagnosis_view(r.diagnosis) for r in self.results if r.diagnosis is not None
+            ],
+        }
+
     def to_json(self) -> str:
-        """:meth:`to_dict` as indented JSON."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        """:meth:`to_dict` as indented JSON (valid whatever the names hold)."""
+        return render.json_text(self.to_dict()) + "\n"
 
     def to_csv(self) -> str:
         """The rows of :meth:`records` as CSV with a header line."""
-        return csv_text(COLUMNS, ([row.get(c, "") for c in COLUMNS] for row in self.records()))
+        return render.audit_csv(self._view(), COLUMNS)
 
     def to_markdown(self) -> str:
         """A headline and a Markdown table of the rows."""
-        lines = [f"**vmic audit**: {self.headline()}", ""]
-        rows = self.records()
-        if not rows:
-            return "\n".join([*lines, "No findings: every VM of every host functions.", ""])
-        lines.append("| " + " | ".join(COLUMNS) + " |")
-        lines.append("|" + "|".join("---" for _ in COLUMNS) + "|")
-        lines.extend(
-            "| " + " | ".join(_md_cell(row[column]) for column in COLUMNS) + " |" for row in rows
-        )
-        return "\n".join(lines) + "\n"
+        return render.audit_markdown(self._view(), COLUMNS)
 
-    def to_text(self, *, width: int = 60) -> str:
-        """A headline and an aligned table; long cells are cut to *width* characters."""
-        rows = self.records()
-        if not rows:
-            return f"{self.headline()}\nNo findings: every VM of every host functions.\n"
-        columns = ("host", "host_status", "vm", "service", "verdict", "cause", "explanation")
-        return self.headline() + "\n\n" + _text_table(rows, columns, width=width)
+    def to_text(self, *, width: int | None = None, colour: bool = False) -> str:
+        """A headline and an aligned table whose lines fit *width* columns (None: no limit).
 
-    def render(self, output_format: str) -> str:
-        """``"table"``, ``"json"``, ``"csv"`` or ``"markdown"``."""
-        renderers = {
-            "table": self.to_text,
-            "json": self.to_json,
-            "csv": self.to_csv,
-            "markdown": self.to_markdown,
-        }
+        Cells wrap onto more lines when the table is wider; *colour* colours the verdicts.
+        """
+        return render.audit_text(self._view(), TEXT_COLUMNS, width=width, colour=colour)
+
+    def render(self, output_format: str, *, width: int | None = None, colour: bool = False) -> str:
+        """``"table"``, ``"json"``, ``"csv"`` or ``"markdown"``.
+
+        *width* and *colour* apply to the table (see :meth:`to_text`).
+
+        Raises:
+            ConfigurationError: For another format.
+        """
+        if output_format == "table":
+            return self.to_text(width=width, colour=colour)
+        renderers = {"json": self.to_json, "csv": self.to_csv, "markdown": self.to_markdown}
         try:
             return renderers[output_format]()
         except KeyError:
             from vmic.errors import ConfigurationError  # noqa: PLC0415 - error path only
 
-            known = ", ".join(renderers)
+            known = ", ".join(["table", *renderers])
             raise ConfigurationError(
                 f"unknown report format {output_format!r}; known: {known}"
             ) from None
 
     def _repr_html_(self) -> str:
-        failures = [(result.host, result.status.value, result.error) for result in self.failures]
-        parts: list[object] = [_html.element("h3", f"vmic audit: {self.headline()}")]
-        if failures:
-            parts.append(
-                _html.table(("host", "status", "error"), failures, caption="Hosts not audited")
-            )
-        parts.extend(
-            diagnosis_html(result.diagnosis)
-            for result in self.results
-            if result.diagnosis is not None
-        )
-        return str(_html.element("div", *parts, class_="vmic-audit"))
+        return render.audit_html(self._view())
 
 
 def _finding_row(result: HostResult, finding: Finding) -> dict[str, str]:
@@ -279,23 +267,3 @@ def _finding_row(result: HostResult, finding: Finding) -> dict[str, str]:
         "explanation": finding.explanation,
         "fix": fix_text,
     }
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _cut(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def _text_table(rows: Sequence[dict[str, str]], columns: Sequence[str], *, width: int) -> str:
-    cells = [[_cut(row[c], width) for c in columns] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines.extend(
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    )
-    return "\n".join(lines) + "\n"

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from vmic import render
 from vmic.model._operating_system import OperatingSystem, parse_os
 from vmic.rules._matrix import UpdateRule, UpdateTable, update_rule, update_tables
 from vmic.rules._matrix_data import CAB_FOOTNOTE, VMGUEST_ISO_NOTE
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from vmic.rules._plans import PlanStep, UpdatePlan
 
 __all__ = [
@@ -106,46 +105,41 @@ def matrix_records(host: str | OperatingSystem | None = None) -> list[dict[str, 
 
 def matrix_json(host: str | OperatingSystem | None = None, *, indent: int | None = 2) -> str:
     """The matrix as a JSON array of row objects (see :func:`matrix_records`)."""
-    import json  # noqa: PLC0415 - keep `import vmic` light
-
-    return json.dumps(matrix_records(host), indent=indent, ensure_ascii=False)
+    return render.json_text(matrix_records(host), indent=indent)
 
 
 def matrix_csv(host: str | OperatingSystem | None = None) -> str:
     """The matrix as CSV with a header row; list fields are joined with ``;``."""
-    import csv  # noqa: PLC0415 - keep `import vmic` light
-    import io  # noqa: PLC0415
-
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=_CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for record in matrix_records(host):
-        writer.writerow(
-            {
-                key: ";".join(value) if isinstance(value, list) else value
-                for key, value in record.items()
-            }
-        )
-    return buffer.getvalue()
+    rows = [
+        [
+            ";".join(value) if isinstance(value, list) else value
+            for value in (record[field] for field in _CSV_FIELDS)
+        ]
+        for record in matrix_records(host)
+    ]
+    return render.csv_text(_CSV_FIELDS, rows)
 
 
-def _markdown_table(table: UpdateTable) -> Iterable[str]:
-    yield f"**{table.heading}:**"
-    yield ""
-    if table.key == "windows_10_server_2016_2019":
-        yield f"> {VMGUEST_ISO_NOTE}"
-        yield ""
-    yield "| Guest | Update mechanism | Notes |"
-    yield "|:---------|:---------|:---------|"
-    for index, group in enumerate(table.groups):
-        if index:
-            yield "| - | | |"
-        for row in group:
-            note = row.note + ("*" if row.note_kind == "data_exchange" else "")
-            yield f"| {row.guest_label} | {row.mechanism.label} | {note} |"
-    if any(row.note_kind == "data_exchange" for row in table.rows):
-        yield ""
-        yield f"\\* {CAB_FOOTNOTE}"
+def _table_view(table: UpdateTable) -> dict[str, Any]:
+    """The plain data of one host table, for :func:`vmic.render.matrix_markdown_text`."""
+    starred = any(row.note_kind == "data_exchange" for row in table.rows)
+    return {
+        "heading": table.heading,
+        "note": VMGUEST_ISO_NOTE if table.key == "windows_10_server_2016_2019" else "",
+        "groups": [
+            [
+                {
+                    "guest_label": row.guest_label,
+                    "mechanism": row.mechanism.label,
+                    "note": row.note,
+                    "starred": row.note_kind == "data_exchange",
+                }
+                for row in group
+            ]
+            for group in table.groups
+        ],
+        "footnote": CAB_FOOTNOTE if starred else "",
+    }
 
 
 def matrix_markdown(host: str | OperatingSystem | None = None) -> str:
@@ -155,9 +149,8 @@ def matrix_markdown(host: str | OperatingSystem | None = None) -> str:
     """
     tables, general = _tables_for(host)
     if general is not None:
-        return "No table covers this host. " + general + "\n"
-    blocks = ["\n".join(_markdown_table(table)) for table in tables]
-    return "\n\n".join(blocks) + "\n"
+        return "No table covers this host. " + render.markdown_escape(general) + "\n"
+    return render.matrix_markdown_text([_table_view(table) for table in tables])
 
 
 def _step_record(index: int, step: PlanStep) -> dict[str, Any]:

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from tests import _diagnosis_builders as b
-from vmic import IntegrationService, _html as h, plan_update, update_rule, update_tables
+from vmic import IntegrationService, plan_update, update_rule, update_tables
 from vmic.diagnosis import diagnose
+from vmic.render import _html as h
 
 if TYPE_CHECKING:
     from vmic.rules._matrix import UpdateTable

@@ -1,0 +1,103 @@
+r"""Every rendering vmic does: text tables, Markdown, CSV, JSON and HTML, over plain data.
+
+One table writer (:func:`text_table`, :func:`markdown_table`, :func:`csv_text`), one JSON
+writer (:func:`json_text`), one Markdown escaper (:func:`markdown_escape`) and one
+control-character policy (:func:`visible`):
+
+- text formats (tables, plain text, Markdown, CSV cells) spell out every C0 and C1 control,
+  DEL, line and paragraph separator, bidi control and zero-width character (``\x7f``,
+  ``\u202e``), so a name can neither forge a line nor reorder or hide text;
+- JSON is :func:`json.dumps` alone: valid whatever a name holds, and it round-trips;
+- Markdown escapes its syntax too, passes no raw HTML, and a name cannot close a code fence;
+- CSV keeps a formula-like cell as text (:func:`spreadsheet_safe`).
+
+The renderers take the plain data the models give (``to_dict()`` and the words to show);
+this package imports nothing of vmic but :mod:`vmic.errors`, so every layer may use it.
+Models' ``render()``/``_repr_html_()`` delegate here; the CLI only chooses a renderer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vmic._lazy import lazy_face
+
+if TYPE_CHECKING:
+    from vmic.render._audit import (
+        audit_csv as audit_csv,
+        audit_headline as audit_headline,
+        audit_html as audit_html,
+        audit_markdown as audit_markdown,
+        audit_text as audit_text,
+    )
+    from vmic.render._diagnosis import (
+        diagnosis_html as diagnosis_html,
+        diagnosis_markdown as diagnosis_markdown,
+        diagnosis_text as diagnosis_text,
+        finding_html as finding_html,
+        vm_html as vm_html,
+    )
+    from vmic.render._escape import (
+        markdown_code as markdown_code,
+        markdown_escape as markdown_escape,
+        spreadsheet_safe as spreadsheet_safe,
+        visible as visible,
+        visible_lines as visible_lines,
+    )
+    from vmic.render._progress import TerminalProgress as TerminalProgress
+    from vmic.render._rules import (
+        matrix_markdown_text as matrix_markdown_text,
+        plan_html as plan_html,
+        rule_html as rule_html,
+        update_table_html as update_table_html,
+    )
+    from vmic.render._tables import (
+        FORMATS as FORMATS,
+        cell_text as cell_text,
+        csv_text as csv_text,
+        json_text as json_text,
+        markdown_table as markdown_table,
+        render_records as render_records,
+        text_table as text_table,
+    )
+    from vmic.render._terminal import (
+        colour_enabled as colour_enabled,
+        paint_verdict as paint_verdict,
+        terminal_width as terminal_width,
+    )
+
+__all__, __getattr__, __dir__ = lazy_face(
+    __name__,
+    {
+        "FORMATS": "._tables",
+        "TerminalProgress": "._progress",
+        "audit_csv": "._audit",
+        "audit_headline": "._audit",
+        "audit_html": "._audit",
+        "audit_markdown": "._audit",
+        "audit_text": "._audit",
+        "cell_text": "._tables",
+        "colour_enabled": "._terminal",
+        "csv_text": "._tables",
+        "diagnosis_html": "._diagnosis",
+        "diagnosis_markdown": "._diagnosis",
+        "diagnosis_text": "._diagnosis",
+        "finding_html": "._diagnosis",
+        "json_text": "._tables",
+        "markdown_code": "._escape",
+        "markdown_escape": "._escape",
+        "markdown_table": "._tables",
+        "matrix_markdown_text": "._rules",
+        "paint_verdict": "._terminal",
+        "plan_html": "._rules",
+        "render_records": "._tables",
+        "rule_html": "._rules",
+        "spreadsheet_safe": "._escape",
+        "terminal_width": "._terminal",
+        "text_table": "._tables",
+        "update_table_html": "._rules",
+        "visible": "._escape",
+        "visible_lines": "._escape",
+        "vm_html": "._diagnosis",
+    },
+)

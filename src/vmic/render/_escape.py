@@ -1,0 +1,109 @@
+r"""The one control-character policy, and the escaping of each text format built on it.
+
+Text formats (the aligned tables, plain text, Markdown, CSV cells) must never hand a
+reader's terminal, editor or Markdown viewer a character that moves the cursor, starts an
+escape sequence, breaks a line, reorders text or hides itself: a VM named
+``"x\nHV01: 0 findings"`` would print a forged line, one carrying U+202E would show its
+text reversed. :func:`visible` spells each such character out (``\x7f``, ``\u202e``).
+
+JSON is not escaped here: :mod:`json` writes every string as valid JSON itself.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = [
+    "INVISIBLE",
+    "markdown_code",
+    "markdown_escape",
+    "spreadsheet_safe",
+    "visible",
+    "visible_lines",
+]
+
+#: Every character :func:`visible` spells out, as a regular-expression class body:
+#: C0 controls and DEL, C1 controls (NEL U+0085 among them), the soft hyphen, the Arabic
+#: letter mark, the Mongolian vowel separator, zero-width space / non-joiner / joiner,
+#: the left-to-right and right-to-left marks, the line and paragraph separators
+#: (U+2028/U+2029), the bidi embeddings and overrides (U+202A-U+202E), word joiner and
+#: invisible operators (U+2060-U+2064), the bidi isolates (U+2066-U+2069) and the other
+#: deprecated format characters up to U+206F, the zero-width no-break space / BOM
+#: (U+FEFF), the interlinear annotation characters (U+FFF9-U+FFFB), lone surrogates (which
+#: no terminal can be sent) and the tag characters (U+E0000-U+E007F).
+_OTHER_INVISIBLE: Final = (
+    "\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f"
+)
+INVISIBLE: Final = "\x00-\x1f" + _OTHER_INVISIBLE
+_INVISIBLE_RE: Final = re.compile(f"[{INVISIBLE}]")
+# The same without tab (U+0009) and newline (U+000A).
+_INVISIBLE_BUT_LINES_RE: Final = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHER_INVISIBLE}]")
+
+
+def _spelled(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def visible(text: str) -> str:
+    r"""*text* on one line, every invisible or control character spelled out.
+
+    >>> visible("web\x7f01\n\u202eevil")
+    'web\\x7f01\\x0a\\u202eevil'
+    """
+    return _INVISIBLE_RE.sub(_spelled, text)
+
+
+def visible_lines(text: str) -> str:
+    r"""Like :func:`visible`, but newlines and tabs stay (for text that has several lines).
+
+    >>> visible_lines("a\tb\r\nc\x1b[2J")
+    'a\tb\\x0d\nc\\x1b[2J'
+    """
+    return _INVISIBLE_BUT_LINES_RE.sub(_spelled, text)
+
+
+# Markdown syntax characters, escaped with a backslash (CommonMark: any ASCII punctuation
+# may be). `<`, `>` and `&` so that no raw HTML or entity passes; `|` for tables; the rest
+# for emphasis, code spans, links, headings, strike-through and images.
+_MARKDOWN_RE: Final = re.compile(r"([\\`*_\[\]<>#|~!&{}])")
+
+
+def markdown_escape(text: str) -> str:
+    r"""*text* as literal Markdown on one line: controls spelled out, syntax escaped.
+
+    >>> markdown_escape("a|b <img src=x> *c*\nd")
+    'a\\|b \\<img src=x\\> \\*c\\*\\\\x0ad'
+    """
+    return _MARKDOWN_RE.sub(r"\\\1", visible(text))
+
+
+def markdown_code(lines: Iterable[str], language: str = "") -> list[str]:
+    """A fenced code block of *lines* (each made :func:`visible`).
+
+    The fence is longer than any run of backticks in the lines, so no line can close it.
+
+    >>> markdown_code(["echo ```"], "sh")
+    ['````sh', 'echo ```', '````']
+    """
+    body = [visible(line) for line in lines]
+    longest = max((len(run) for line in body for run in re.findall("`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}{language}", *body, fence]
+
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (a VM named "=HYPERLINK(...)" would run on open); a leading apostrophe makes it text.
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """*value*, with an apostrophe in front when a spreadsheet would read it as a formula."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
