@@ -984,8 +984,8 @@ def _daemon_observation(
 def _packaging_of(draw: st.DrawFn, distribution: str | None) -> LinuxPackaging:
     if distribution is not None:
         return packaging_for(distribution)
-    # A guest of unknown family: the daemon names of whichever family it runs.
-    return draw(st.sampled_from(all_packaging()))
+    # A guest of unknown family: the daemon names of whichever Linux family it runs.
+    return draw(st.sampled_from([p for p in all_packaging() if p.provides == DAEMON_SERVICES]))
 
 
 def linux_daemon_observations(

@@ -70,7 +70,7 @@ _FIX_CHECKS: dict[Cause, Callable[[dict[str, Any]], bool]] = {
         and f["plan"]["mechanism"] == "windows_update"
         and f["fixes"][0]["title"].startswith("Install the important updates")
     ),
-    Cause.DAEMON_NOT_INSTALLED: lambda f: _commands(f)[0] == "sudo dnf install -y hyperv-daemons",
+    Cause.DAEMON_NOT_INSTALLED: lambda f: _commands(f)[0] == "sudo yum install -y hyperv-daemons",
     Cause.DAEMON_NOT_RUNNING: lambda f: (
         "sudo systemctl start hv-vss-daemon.service" in _commands(f)
     ),

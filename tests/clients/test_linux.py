@@ -12,9 +12,9 @@ import pytest
 
 from vmic import ConfigurationError, IntegrationService, ParseError
 from vmic.clients import GuestCommandError, LinuxGuest
-from vmic.clients._linux import parse_os_release, release_family
+from vmic.clients._linux import parse_os_release, release_family, release_os
 from vmic.executors import LocalExecutor
-from vmic.model._linux import packaging_for
+from vmic.model._linux import InitSystem, packaging_for
 from vmic.model._linux_records import KvpPool, KvpRecord, ModuleStatus, UnitFileState, UnitLoadState
 from vmic.rules._semantics import KernelDriver, UnitState
 from vmic.testing import FakeHyperVHost
@@ -28,7 +28,12 @@ DISTRIBUTIONS = {
     "debian": "Debian 12",
     "rhel": "Red Hat Enterprise Linux 9",
     "arch": "Arch Linux",
-    "suse": "SUSE Linux Enterprise Server 15",
+    "sles": "SUSE Linux Enterprise Server 15",
+    "fedora": "Fedora Linux 41",
+    "opensuse-leap": "openSUSE Leap 15.5",
+    "alpine": "Alpine Linux 3.20",
+    "photon": "VMware Photon OS 5.0",
+    "azurelinux": "Azure Linux 3.0",
 }
 
 
@@ -48,7 +53,8 @@ def test_observe_names_the_daemons_of_each_distribution(family: str) -> None:
     assert observation.distribution == family
     assert guest.distribution == family
     assert observation.hv_utils is ModuleStatus.LOADED
-    packaging = packaging_for(family)
+    packaging = packaging_for(family, observation.distribution_version)
+    assert observation.init_system is packaging.init
     assert [d.service for d in observation.daemons] == [KVP, VSS, GSI]
     for entry in observation.daemons:
         assert entry.daemon == packaging.daemon_for(entry.service)
@@ -56,7 +62,10 @@ def test_observe_names_the_daemons_of_each_distribution(family: str) -> None:
         # Guest Service Interface is off on the host by default: its daemon idles.
         assert entry.running is (entry.service is not GSI)
         unit_name = packaging.unit_for(entry.service)
-        if unit_name is None:
+        if packaging.init is InitSystem.OPENRC:
+            assert entry.unit is None
+            assert entry.service_status == (0 if entry.service is not GSI else 3)
+        elif unit_name is None:
             assert entry.unit is None or entry.unit.load_state is UnitLoadState.NOT_FOUND
         else:
             assert entry.unit is not None
@@ -75,7 +84,7 @@ def test_a_given_distribution_asks_only_for_its_units() -> None:
 
 def test_unknown_distribution_is_refused() -> None:
     lab, _ = _guest()
-    with pytest.raises(ConfigurationError, match="unknown Linux distribution family"):
+    with pytest.raises(ConfigurationError, match="unknown Linux distribution 'gentoo'"):
         LinuxGuest(lab.guest_executor("vm"), distribution="gentoo")
 
 
@@ -145,7 +154,7 @@ def test_start_and_stop_detect_the_distribution_once() -> None:
     actions = [c.action for c in lab.vm("vm").guest_executor().commands]
     assert actions == ["os-release", "stop-daemon", "start-daemon"]
     recorded = lab.vm("vm").guest_executor().commands[1].command
-    assert recorded.parameters["Unit"] == "hyperv-daemons.hv-kvp-daemon.service"
+    assert recorded.parameters["Unit"] == "hv-kvp-daemon.service"
     assert recorded.parameters["Sudo"] is False
 
 
@@ -180,7 +189,11 @@ def test_os_release_parsing() -> None:
         "ID": "rocky",
         "ID_LIKE": "rhel centos fedora",
     }
-    assert release_family(release) == "rhel"
+    assert release_family(release) == "rocky"
+    assert str(release_os(release)) == "Linux (rocky 9.3)"
+    # A derivative vmic does not know takes its parent's facts, not its release number.
+    mint = {"ID": "linuxmint", "ID_LIKE": "ubuntu debian", "VERSION_ID": "21.3"}
+    assert str(release_os(mint)) == "Linux (ubuntu)"
     assert release_family({"NAME": "Plan 9", "ID": "plan9"}) is None
     assert release_family(parse_os_release('NAME="Debian GNU/Linux"\nID=debian\n')) == "debian"
 
@@ -225,8 +238,9 @@ def test_observe_runs_for_real_on_this_machine() -> None:
 
 
 def test_stopping_a_daemon_that_is_not_installed_fails_clearly_for_real(tmp_path: Path) -> None:
+    # RHEL's renamed binaries: not on this machine, even where Debian's real package is.
     env = dict(os.environ, PATH=f"{tmp_path}:/usr/bin:/bin")
-    guest = LinuxGuest(LocalExecutor(env=env), distribution="debian")
+    guest = LinuxGuest(LocalExecutor(env=env), distribution="rhel")
     with pytest.raises(GuestCommandError, match="not installed"):
         guest.stop(KVP)
 
@@ -272,13 +286,14 @@ def test_a_daemon_is_started_and_signalled_for_real(tmp_path: Path) -> None:
 
 
 def test_newer_kernels_file_copy_daemon_is_found_and_driven_for_real(tmp_path: Path) -> None:
-    # Linux 6.10 replaced hv_fcopy_daemon with hv_fcopy_uio_daemon: a Debian guest with the
-    # new binary has Guest Service Interface's daemon installed, under its new name.
+    # Linux 6.10 replaced hv_fcopy_daemon with hv_fcopy_uio_daemon: a Fedora 41 guest has
+    # Guest Service Interface's daemon installed under the new name. (Fedora, since this
+    # machine may have Debian's real package, whose hv_fcopy_daemon would be found first.)
     daemon = tmp_path / "hv_fcopy_uio_daemon"
     daemon.write_text('#!/bin/bash\n( exec -a "$0" sleep 600 ) </dev/null >/dev/null 2>&1 &\n')
     daemon.chmod(0o755)
     env = dict(os.environ, PATH=f"{tmp_path}:{os.environ.get('PATH', '/usr/bin:/bin')}")
-    guest = LinuxGuest(LocalExecutor(env=env), distribution="debian")
+    guest = LinuxGuest(LocalExecutor(env=env), distribution="fedora", version="41")
     try:
         entry = guest.observe().daemon(GSI)
         assert entry is not None

@@ -78,7 +78,7 @@ def test_powershell_scripts_read_only_their_own_parameters(name: str) -> None:
 
 # The parameters each POSIX script reads (as "$Name", always inside double quotes).
 POSIX_PARAMETERS = {
-    "LINUX_OBSERVE": {"Units"},
+    "LINUX_OBSERVE": {"Units", "Paths", "Services"},
     "LINUX_RELEASE": set(),
     "LINUX_KVP_POOLS": set(),
     "LINUX_START": {"Daemon", "Unit", "Sudo"},

@@ -16,7 +16,7 @@ from vmic import (
     strategies as vst,
 )
 from vmic.diagnosis._fixes import install_daemon
-from vmic.model._linux import LinuxPackaging, all_packaging
+from vmic.model._linux import InitSystem, LinuxPackaging, all_packaging
 
 
 def _actions(plan: UpdatePlan) -> list[tuple[str, str]]:
@@ -137,7 +137,8 @@ def test_offline_servicing_is_not_offered_where_it_cannot_work(host: str, guest:
     ("guest", "package", "command"),
     [
         ("Ubuntu 22.04", "linux-cloud-tools-virtual", "apt-get"),
-        ("Red Hat Enterprise Linux 9", "hyperv-daemons", "dnf"),
+        ("Red Hat Enterprise Linux 9", "hyperv-daemons", "yum"),
+        ("Fedora Linux 41", "hyperv-daemons", "dnf"),
         ("Arch Linux", "hyperv", "pacman"),
         ("Linux", "hyperv-daemons", "apt-get"),
     ],
@@ -158,24 +159,39 @@ def test_linux_updates_through_the_distributions_package_manager(
 UNATTENDED = {
     "apt-get": "-y",
     "dnf": "-y",
+    "yum": "-y",
+    "tdnf": "-y",
     "pacman": "--noconfirm",
     "zypper": "--non-interactive",
+    # apk asks only when given --interactive; freebsd-update's fetch refuses a non-terminal
+    # unless told it is not cron.
+    "freebsd-update": "--not-running-from-cron",
 }
 
 
 @pytest.mark.parametrize("packaging", all_packaging(), ids=lambda p: p.family)
 def test_linux_package_commands_run_unattended(packaging: LinuxPackaging) -> None:
     update = packaging.package_manager_update
-    install = install_daemon(packaging, IntegrationService.KEY_VALUE_PAIR_EXCHANGE).commands[0]
-    for command in (update, install):
+    install = install_daemon(packaging, IntegrationService.KEY_VALUE_PAIR_EXCHANGE).commands
+    for command in (update, *install[:1]):
         for part in command.removeprefix("sudo ").split("&&"):
             tool = part.split()[0]
             if part.split()[1:2] == ["update"] and tool == "apt-get":
                 continue  # refreshing the package lists asks nothing
+            if tool == "apk":
+                assert "--interactive" not in part.split(), command
+                continue
             assert UNATTENDED[tool] in part.split(), command
-    plan = plan_update(
-        "Windows Server 2016", OperatingSystem(Product.LINUX, distribution=packaging.family)
+    if packaging.init is InitSystem.RC_D:
+        return  # FreeBSD: no Linux guest to plan for
+    first, last = packaging.versions
+    release = first if first is not None else last
+    guest = OperatingSystem(
+        Product.LINUX,
+        distribution=packaging.distributions[0],
+        distribution_version=None if release is None else str(release),
     )
+    plan = plan_update("Windows Server 2016", guest)
     assert plan.steps[0].commands == (update,)
     assert plan.automatable
 

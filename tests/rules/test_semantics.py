@@ -473,13 +473,14 @@ def test_linux_daemon_install_follows_distribution_packaging() -> None:
     with pytest.raises(InvalidTransitionError, match="not installed in the guest"):
         vm.set_unit_state(KVP, UnitState.MASKED)
     installed = vm.enable(GSI).install_in_guest()
-    # Arch ships units for the KVP and VSS daemons, none for the file-copy daemon.
+    # Arch's hyperv package ships a unit for each daemon (hv_fcopy_daemon.service too).
     kvp, gsi = installed.state(KVP).guest, installed.state(GSI).guest
     assert isinstance(kvp, LinuxDaemonService)
     assert isinstance(gsi, LinuxDaemonService)
-    assert (kvp.unit, gsi.unit) == (UnitState.ENABLED, UnitState.NO_UNIT)
+    assert (kvp.unit, gsi.unit) == (UnitState.ENABLED, UnitState.ENABLED)
     assert installed.state(KVP).functioning
-    assert installed.state(GSI).reasons == (Reason.DAEMON_NOT_RUNNING,)
+    # An enabled unit starts the daemon on install, as the package's preset does.
+    assert installed.state(GSI).functioning
 
 
 def test_linux_daemon_uninstall() -> None:

@@ -30,6 +30,8 @@ import binascii
 import re
 from typing import TYPE_CHECKING, Final
 
+import attrs
+
 from vmic.clients import _scripts
 from vmic.clients._sections import error_reason, read_result
 from vmic.errors import (
@@ -39,10 +41,16 @@ from vmic.errors import (
     UnknownOperatingSystemError,
 )
 from vmic.executors._command import Command, ParameterValue, Shell
-from vmic.model._linux import DAEMON_SERVICES, all_packaging, packaging_for
-from vmic.model._linux_records import KvpPool, UnitLoadState, daemon_service
+from vmic.model._linux import DAEMON_SERVICES, InitSystem, all_packaging, packaging_for
+from vmic.model._linux_records import (
+    KvpPool,
+    ModuleStatus,
+    UnitActiveState,
+    UnitLoadState,
+    daemon_service,
+)
 from vmic.model._observations import LinuxDaemonObservation, LinuxGuestObservation
-from vmic.model._operating_system import parse_os
+from vmic.model._operating_system import OperatingSystem, Product, parse_os
 from vmic.model._services import IntegrationService
 from vmic.parsers._kvp import parse_kvp_pool
 from vmic.parsers._linux import (
@@ -58,9 +66,9 @@ if TYPE_CHECKING:
 
     from vmic.executors._protocol import Executor
     from vmic.model._linux import LinuxPackaging
-    from vmic.model._linux_records import KvpRecord, ModuleStatus, SystemdUnit
+    from vmic.model._linux_records import KvpRecord, ProcessRecord, SystemdUnit
 
-__all__ = ["LinuxGuest", "parse_os_release"]
+__all__ = ["LinuxGuest", "parse_os_release", "release_os"]
 
 #: Seconds a guest command may run by default.
 DEFAULT_TIMEOUT: Final = 120.0
@@ -94,29 +102,86 @@ def parse_os_release(text: str) -> dict[str, str]:
     return values
 
 
-def release_family(release: Mapping[str, str]) -> str | None:
-    """The distribution family (``"ubuntu"``, ``"rhel"``...) an os-release names, or None."""
-    candidates = [
-        release.get("NAME", ""),
-        release.get("PRETTY_NAME", ""),
-        release.get("ID", ""),
-        *release.get("ID_LIKE", "").split(),
-    ]
+def release_os(release: Mapping[str, str]) -> OperatingSystem | None:
+    """The distribution and release an os-release names (``ID``, ``ID_LIKE``, ``VERSION_ID``).
+
+    >>> str(release_os({"ID": "fedora", "VERSION_ID": "41"}))
+    'Linux (fedora 41)'
+    >>> str(release_os({"ID": "linuxmint", "ID_LIKE": "ubuntu debian", "VERSION_ID": "21.3"}))
+    'Linux (ubuntu)'
+    """
+    version = release.get("VERSION_ID", "").strip() or None
+    own = release.get("ID", "").strip().lower()
+    candidates = [own, *release.get("ID_LIKE", "").lower().split()]
     for candidate in candidates:
-        if not candidate:
+        try:
+            packaging_for(candidate)
+        except ConfigurationError:
+            continue
+        # A derivative's VERSION_ID is its own, not its parent's.
+        keep = version if candidate == own else None
+        try:
+            return OperatingSystem(Product.LINUX, distribution=candidate, distribution_version=keep)
+        except (ValueError, TypeError):
+            return OperatingSystem(Product.LINUX, distribution=candidate)
+    for text in (release.get("PRETTY_NAME", ""), release.get("NAME", "")):
+        if not text:
             continue
         try:
-            found = parse_os(candidate)
+            found = parse_os(text)
         except UnknownOperatingSystemError:
             continue
         if found.is_linux and found.distribution is not None:
-            return found.distribution
+            return found
     return None
+
+
+def release_family(release: Mapping[str, str]) -> str | None:
+    """The distribution (``/etc/os-release`` ``ID`` vmic knows) an os-release names, or None."""
+    found = release_os(release)
+    return found.distribution if found is not None else None
 
 
 def _all_units() -> tuple[str, ...]:
     return tuple(
-        dict.fromkeys(unit for packaging in all_packaging() for unit in packaging.units.values())
+        dict.fromkeys(unit for packaging in all_packaging() for unit in packaging.all_units())
+    )
+
+
+def _all_paths() -> tuple[str, ...]:
+    return tuple(
+        dict.fromkeys(
+            path
+            for packaging in all_packaging()
+            for service in _SERVICE_ORDER
+            for path in packaging.paths_for(service)
+        )
+    )
+
+
+_INIT_SYSTEMS: Final = {init.value: init for init in InitSystem}
+
+
+def _service_status(text: str) -> dict[str, int]:
+    status: dict[str, int] = {}
+    for line in text.splitlines():
+        name, _, code = line.strip().rpartition(" ")
+        if name and code.isdigit():
+            status[name] = int(code)
+    return status
+
+
+def _vmbus(status: ModuleStatus, sections: Mapping[str, str]) -> ModuleStatus:
+    """hv_vmbus as lsmod says, corrected by ``/sys/bus/vmbus`` (present only on Hyper-V)."""
+    seen = sections.get("vmbus", "").strip()
+    if status in {ModuleStatus.LOADED, ModuleStatus.BUILT_IN} or not seen:
+        return status
+    return ModuleStatus.BUILT_IN if seen == "present" else ModuleStatus.ABSENT
+
+
+def _unit_runs(unit: SystemdUnit) -> bool:
+    return unit.active_state in {UnitActiveState.ACTIVE, UnitActiveState.RELOADING} and (
+        unit.main_pid is not None or unit.sub_state == "running"
     )
 
 
@@ -136,13 +201,25 @@ def _daemon_service(daemon: IntegrationService | str) -> IntegrationService:
     return service
 
 
+@attrs.frozen
+class _Seen:
+    """What one observation found, for deciding each daemon's entry."""
+
+    available: set[str]
+    paths: set[str]
+    processes: dict[str, ProcessRecord]
+    units: dict[str, SystemdUnit]
+    status: dict[str, int]
+
+
 class LinuxGuest:
     """A Linux guest, reached through an executor that runs POSIX ``sh`` in it.
 
     Args:
         executor: Runs ``sh`` in the guest.
-        distribution: The distribution family (``"ubuntu"``, ``"debian"``, ``"rhel"``,
-            ``"arch"``, ``"suse"``); default: read from ``/etc/os-release``.
+        distribution: The distribution (``/etc/os-release`` ``ID``: ``"ubuntu"``,
+            ``"fedora"``, ``"sles"``...); default: read from ``/etc/os-release``.
+        version: Its release (``VERSION_ID``); default: read with the distribution.
         sudo: Run the daemon actions through ``sudo -n`` (the account is not root).
         timeout: Seconds each command may run.
 
@@ -155,13 +232,15 @@ class LinuxGuest:
         executor: Executor,
         *,
         distribution: str | None = None,
+        version: str | None = None,
         sudo: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> None:
         if distribution is not None:
-            packaging_for(distribution)
+            packaging_for(distribution, version)
         self._executor = executor
         self._distribution = distribution
+        self._version = version
         self._detected = distribution is not None
         self._sudo = bool(sudo)
         self._timeout = timeout
@@ -171,8 +250,13 @@ class LinuxGuest:
 
     @property
     def distribution(self) -> str | None:
-        """The distribution family: as given, else as last read from the guest (None before)."""
+        """The distribution: as given, else as last read from the guest (None before)."""
         return self._distribution
+
+    @property
+    def version(self) -> str | None:
+        """The distribution's release: as given, else as last read (None before or unknown)."""
+        return self._version
 
     def _run(
         self,
@@ -199,72 +283,95 @@ class LinuxGuest:
             vmic.ExecutionError: The command could not run, or failed.
             vmic.ParseError: The guest's output could not be read.
         """
-        units = (
-            tuple(packaging_for(self._distribution).units.values())
-            if self._distribution is not None
-            else _all_units()
-        )
+        if self._distribution is not None:
+            known = packaging_for(self._distribution, self._version)
+            units, services = known.all_units(), known.all_units()
+            paths = tuple(p for service in _SERVICE_ORDER for p in known.paths_for(service))
+        else:
+            units, services, paths = _all_units(), _all_units(), _all_paths()
+        systemd_units = tuple(u for u in units if u.endswith(".service"))
+        other_services = tuple(u for u in services if not u.endswith(".service"))
         sections = self._run(
             _scripts.LINUX_OBSERVE,
             what="the Linux guest check",
             required=("os-release", "lsmod", "ps", "compgen"),
-            Units=units,
+            Units=systemd_units,
+            Paths=paths,
+            Services=other_services,
         )
         if not self._detected:
-            self._distribution = release_family(parse_os_release(sections["os-release"]))
+            found = release_os(parse_os_release(sections["os-release"]))
+            if found is not None:
+                self._distribution = found.distribution
+                self._version = found.distribution_version
             self._detected = True
         modules = parse_lsmod(sections["lsmod"])
         builtin = parse_modules_builtin(sections["builtin"]) if "builtin" in sections else None
         processes = parse_ps(sections["ps"])
         commands = parse_compgen(sections["compgen"])
         shown = sections.get("systemctl", "")
-        unit_list = parse_systemctl_show(shown, units=units) if shown.strip() else ()
-        by_unit = {unit.name: unit for unit in unit_list}
-        running = {p.daemon for p in processes if p.daemon is not None}
-        available = set(commands.names)
-        entries = [self._daemon(service, available, running, by_unit) for service in _SERVICE_ORDER]
+        unit_list = parse_systemctl_show(shown, units=systemd_units) if shown.strip() else ()
+        init_word = sections.get("init", "").strip()
+        seen = _Seen(
+            available=set(commands.names),
+            paths={line.strip() for line in sections.get("paths", "").splitlines() if line.strip()},
+            processes={p.daemon: p for p in processes if p.daemon is not None},
+            units={unit.name: unit for unit in unit_list},
+            status=_service_status(sections.get("service-status", "")),
+        )
+        entries = [self._daemon(service, seen) for service in _SERVICE_ORDER]
         daemons = tuple(entry for entry in entries if entry is not None)
         return LinuxGuestObservation(
             distribution=self._distribution,
+            distribution_version=self._version,
             hv_utils=modules.status("hv_utils", builtin=builtin),
+            hv_vmbus=_vmbus(modules.status("hv_vmbus", builtin=builtin), sections),
+            init_system=_INIT_SYSTEMS.get(init_word),
             daemons=daemons,
         )
 
-    def _daemon(
-        self,
-        service: IntegrationService,
-        available: set[str],
-        running: set[str],
-        units: dict[str, SystemdUnit],
-    ) -> LinuxDaemonObservation | None:
-        candidates: list[LinuxPackaging]
+    def _daemon(self, service: IntegrationService, seen: _Seen) -> LinuxDaemonObservation | None:
+        present = seen.available | set(seen.processes) | {p.rsplit("/", 1)[-1] for p in seen.paths}
         if self._distribution is not None:
-            candidates = [packaging_for(self._distribution)]
+            packaging = packaging_for(self._distribution, self._version)
         else:
-            # Unknown distribution: the family whose daemon is there, else upstream names.
-            candidates = [*all_packaging(), packaging_for(None)]
-            present = [
+            # Unknown distribution: the row whose daemon is there, else upstream names.
+            candidates = [
                 p
-                for p in candidates
-                if any(name in available | running for name in p.daemon_names_for(service))
+                for p in all_packaging()
+                if any(name in present for name in p.daemon_names_for(service))
             ]
-            candidates = present or [packaging_for(None)]
-        packaging = candidates[0]
+            packaging = candidates[0] if candidates else packaging_for(None)
         names = packaging.daemon_names_for(service)
         if not names:
             return None
         # The binary this guest has (newer kernels ship another file-copy daemon), else the
         # usual one, reported as not installed.
-        daemon = next((name for name in names if name in available | running), names[0])
-        unit_name = packaging.unit_for(service)
-        unit = units.get(unit_name) if unit_name is not None else None
+        daemon = next((name for name in names if name in present), names[0])
+        path = next(
+            (p for p in packaging.paths_for(service) if p.rsplit("/", 1)[-1] == daemon), None
+        )
+        unit_name = packaging.unit_for(service, daemon)
+        unit = seen.units.get(unit_name) if unit_name is not None else None
         loaded = unit is not None and unit.load_state is UnitLoadState.LOADED
+        process = seen.processes.get(daemon)
+        status = seen.status.get(unit_name) if unit_name is not None else None
+        if loaded and unit is not None:
+            # The unit's word first; a process of the daemon started outside the unit runs too.
+            running = _unit_runs(unit) or process is not None
+        elif status is not None:
+            running = status == 0
+        else:
+            running = process is not None
         return LinuxDaemonObservation(
             service=service,
             daemon=daemon,
-            installed=daemon in available or loaded,
-            running=daemon in running,
+            installed=daemon in seen.available or (path in seen.paths) or loaded,
+            running=running,
             unit=unit,
+            path=path if path in seen.paths else None,
+            pid=process.pid if process is not None else None,
+            service_status=status,
         )
 
     def hv_utils(self) -> ModuleStatus:
@@ -342,17 +449,20 @@ class LinuxGuest:
         if not names:  # pragma: no cover - every family names the three daemons
             raise ConfigurationError(f"{packaging.family} has no daemon for {service.english_name}")
         name = names[0]
-        if len(names) > 1:
-            # Which of the binaries this guest has decides what to start or signal.
+        target = name
+        if len(names) > 1 or packaging.directory not in {"/usr/sbin", "/usr/bin"}:
+            # Which of the binaries this guest has decides what to start or signal; a
+            # binary off PATH (SUSE) is run by its path.
             entry = self.observe().daemon(service)
             if entry is not None and entry.installed:
-                name = entry.daemon
+                name = target = entry.daemon
+                target = entry.path or name
         sections = self._run(
             script,
             what=f"{verb} {name}",
             required=("method",),
-            Daemon=name,
-            Unit=packaging.unit_for(service) or "",
+            Daemon=target,
+            Unit=packaging.unit_for(service, name) or "",
             Sudo=self._sudo,
         )
         reason = error_reason(sections)
@@ -372,6 +482,9 @@ class LinuxGuest:
             sections = self._run(
                 _scripts.LINUX_RELEASE, what="reading /etc/os-release", required=("os-release",)
             )
-            self._distribution = release_family(parse_os_release(sections["os-release"]))
+            found = release_os(parse_os_release(sections["os-release"]))
+            if found is not None:
+                self._distribution = found.distribution
+                self._version = found.distribution_version
             self._detected = True
-        return packaging_for(self._distribution)
+        return packaging_for(self._distribution, self._version)

@@ -308,14 +308,49 @@ if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
             -- "$@" 2>/dev/null
     fi
 fi
+echo '<<vmic:paths>>'
+eval "set -- $Paths"
+for vmic_path in "$@"; do
+    if [ -x "$vmic_path" ]; then echo "$vmic_path"; fi
+done
+echo '<<vmic:vmbus>>'
+if [ -d /sys/bus/vmbus/devices ]; then echo present; else echo absent; fi
+echo '<<vmic:init>>'
+if [ -d /run/systemd/system ]; then
+    echo systemd
+elif command -v rc-service >/dev/null 2>&1 && [ -d /run/openrc ]; then
+    echo openrc
+elif [ "$(uname -s 2>/dev/null)" = FreeBSD ]; then
+    echo rc.d
+else
+    echo none
+fi
+eval "set -- $Services"
+if [ "$#" -gt 0 ] && command -v rc-service >/dev/null 2>&1 && [ -d /run/openrc ]; then
+    echo '<<vmic:service-status>>'
+    for vmic_service in "$@"; do
+        rc-service "$vmic_service" status >/dev/null 2>&1
+        echo "$vmic_service $?"
+    done
+elif [ "$#" -gt 0 ] && [ "$(uname -s 2>/dev/null)" = FreeBSD ]; then
+    echo '<<vmic:service-status>>'
+    for vmic_service in "$@"; do
+        service "$vmic_service" status >/dev/null 2>&1
+        echo "$vmic_service $?"
+    done
+fi
 echo '<<vmic:end>>'
 """
 )
 """The Linux guest checks of the specification in one round trip: ``lsmod`` (or
 ``/proc/modules``), the kernel's ``modules.builtin`` when readable, ``ps -ef``, ``compgen -c``
-for the daemon names, and ``systemctl show`` for the units in ``$Units`` when systemd runs.
-Sections: ``os-release``, ``lsmod``, ``builtin`` (optional), ``ps``, ``compgen``,
-``systemctl`` (optional)."""
+for the daemon names, ``systemctl show`` for the units in ``$Units`` when systemd runs, which
+of the binaries in ``$Paths`` exist (SUSE's are off ``PATH``), the service manager, and the
+status (exit code) of the OpenRC or ``rc.d`` services in ``$Services``. Sections:
+``os-release``, ``lsmod``, ``builtin`` (optional), ``ps``, ``compgen``, ``systemctl``
+(optional), ``paths``, ``vmbus`` (``present`` when ``/sys/bus/vmbus`` has devices),
+``init`` (``systemd``, ``openrc``, ``rc.d`` or ``none``),
+``service-status`` (optional: ``NAME EXIT-CODE`` lines)."""
 
 LINUX_KVP_POOLS: Final = """\
 for vmic_pool in 0 1 2 3 4; do

@@ -323,8 +323,9 @@ def _explain_daemon_not_installed(case: Case, clue: Clue) -> str:
     daemon = _daemon_name(clue.evidence, packaging, _linux_service(clue))
     return (
         f"{clue.service_entry.name} needs the {daemon} daemon in the guest, and it is not "
-        f"installed; on {packaging.family} it comes from {', '.join(packaging.packages)}. "
-        f"{_impact(clue)}"
+        f"installed; on {packaging.name or packaging.family} it comes from "
+        f"{', '.join(packaging.packages) or 'the base system'}. {_impact(clue)}"
+        + _fixes.unverified_words(packaging)
     )
 
 
@@ -338,11 +339,14 @@ def _explain_daemon_not_running(case: Case, clue: Clue) -> str:
     packaging = _packaging(case)
     service = _linux_service(clue)
     daemon = _daemon_name(clue.evidence, packaging, service)
-    unit = packaging.unit_for(service)
-    unit_words = f" (systemd unit {unit})" if unit else ""
+    seen = clue.evidence.daemon if clue.evidence is not None else None
+    unit = packaging.unit_for(service, daemon)
+    unit_words = f" (unit {unit})" if unit else ""
+    seen_words = f": {seen.evidence}" if seen is not None else ""
     return (
         f"{clue.service_entry.name} needs the {daemon} daemon{unit_words}, which is installed "
-        f"but not running; Hyper-V does not restart Linux daemons. {_impact(clue)}"
+        f"but not running{seen_words}; Hyper-V does not restart Linux daemons. {_impact(clue)}"
+        + _fixes.unverified_words(packaging)
     )
 
 

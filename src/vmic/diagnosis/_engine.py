@@ -325,10 +325,13 @@ class _VMCase:
             self.guest_os is not None and self.guest_os.is_linux
         ):
             return None
-        family = self.guest.distribution if isinstance(self.guest, LinuxGuestObservation) else None
-        family = family or (self.guest_os.distribution if self.guest_os else None)
+        family, version = None, None
+        if isinstance(self.guest, LinuxGuestObservation):
+            family, version = self.guest.distribution, self.guest.distribution_version
+        if family is None and self.guest_os is not None:
+            family, version = self.guest_os.distribution, self.guest_os.distribution_version
         try:
-            return packaging_for(family)
+            return packaging_for(family, version)
         except ConfigurationError:
             self.notes.append(
                 f"Linux distribution {family!r} is not one vmic knows: package, daemon and unit "
@@ -610,7 +613,11 @@ def _guest_os(vm: VMObservation, guest: GuestObservation | None) -> OperatingSys
         return guest.guest_os
     if isinstance(guest, LinuxGuestObservation):
         try:
-            return OperatingSystem(Product.LINUX, distribution=guest.distribution)
+            return OperatingSystem(
+                Product.LINUX,
+                distribution=guest.distribution,
+                distribution_version=guest.distribution_version,
+            )
         except (ValueError, VmicError):
             return OperatingSystem(Product.LINUX)
     return None

@@ -16,6 +16,7 @@ from vmic.diagnosis._results import Fix
 from vmic.errors import UnsafeValueError
 from vmic.executors._command import Shell
 from vmic.executors._scripting import VmSelector, posix_quote, ps_quote
+from vmic.model._linux import InitSystem
 from vmic.model._services import IntegrationService
 from vmic.rules._plans import PlanStep, StepAction, StepRole, StepSide, UpdatePlan
 
@@ -33,17 +34,10 @@ __all__ = [
     "start_daemon",
     "start_vm",
     "start_windows_service",
+    "unverified_words",
     "vm_selection",
 ]
 
-# Package installation per distribution family (the package names come from vmic.model._linux).
-_INSTALL: Final = {
-    "debian": "apt-get install -y",
-    "ubuntu": "apt-get install -y",
-    "rhel": "dnf install -y",
-    "arch": "pacman -S --needed --noconfirm",
-    "suse": "zypper --non-interactive install",
-}
 # A plan's example commands name the VM with this placeholder, alone or as the value of
 # a -VMName or -Name parameter (vmic.rules._plans).
 _VM_PLACEHOLDER: Final = "'<VMName>'"
@@ -151,21 +145,60 @@ def load_hv_utils() -> Fix:
     )
 
 
+def unverified_words(packaging: LinuxPackaging) -> str:
+    """A sentence saying which of the distribution's facts no package source showed, or ""."""
+    if packaging.verified:
+        return ""
+    return f" (Unverified for this distribution: {'; '.join(packaging.unverified)}.)"
+
+
+def _enable_commands(packaging: LinuxPackaging, unit: str, unit_state: str) -> tuple[str, ...]:
+    """Commands that start (and enable at boot) the service *unit* under its init system."""
+    quoted = posix_quote(unit)
+    if packaging.init is InitSystem.OPENRC:
+        return (f"sudo rc-update add {quoted} default", f"sudo rc-service {quoted} start")
+    if packaging.init is InitSystem.RC_D:
+        return (f"sudo service {quoted} enable", f"sudo service {quoted} start")
+    if unit_state == "masked":
+        return (f"sudo systemctl unmask {quoted}", f"sudo systemctl enable --now {quoted}")
+    if unit_state == "disabled":
+        return (f"sudo systemctl enable --now {quoted}",)
+    return (f"sudo systemctl start {quoted}",)
+
+
+def _status_command(packaging: LinuxPackaging, unit: str) -> str:
+    quoted = posix_quote(unit)
+    if packaging.init is InitSystem.OPENRC:
+        return f"rc-service {quoted} status"
+    if packaging.init is InitSystem.RC_D:
+        return f"service {quoted} status"
+    return f"systemctl status {quoted}"
+
+
 def install_daemon(packaging: LinuxPackaging, service: IntegrationService) -> Fix:
     """Install the package that provides the daemon of *service* on this distribution."""
-    install = _INSTALL.get(packaging.family, _INSTALL["debian"])
-    packages = " ".join(posix_quote(p) for p in packaging.packages)
     daemon = packaging.daemon_for(service) or "the daemon"
-    commands = [f"sudo {install} {packages}"]
     unit = packaging.unit_for(service)
+    where = packaging.name or packaging.family
+    if not packaging.packages:
+        return Fix(
+            side=StepSide.GUEST,
+            title=f"Restore {daemon} from the base system of the guest",
+            detail=f"{where} ships {daemon} in its base system ({packaging.source})."
+            + unverified_words(packaging),
+            automatable=False,
+        )
+    packages = " ".join(posix_quote(p) for p in packaging.packages)
+    commands = [f"sudo {packaging.install} {packages}"]
     if unit is not None:
-        commands.append(f"sudo systemctl start {posix_quote(unit)}")
+        commands.extend(_enable_commands(packaging, unit, "disabled"))
     return Fix(
         side=StepSide.GUEST,
         title=f"Install {', '.join(packaging.packages)} (provides {daemon}) in the guest",
         commands=tuple(commands),
         shell=Shell.POSIX,
-        detail=f"Package names for the {packaging.family} family ({packaging.source}).",
+        detail=f"Package and unit names for {where} ({packaging.source})."
+        + unverified_words(packaging),
     )
 
 
@@ -177,41 +210,36 @@ def start_daemon(
     unit: SystemdUnit | None,
     unit_state: str,
 ) -> Fix:
-    """Start the daemon of *service*: through its systemd unit, else by running it as root.
+    """Start the daemon of *service*: through its service manager, else by running it as root.
 
     Args:
-        packaging: The distribution's packaging.
+        packaging: The distribution release's packaging.
         service: The service.
         daemon: The daemon binary the guest has (default: the distribution's name).
         unit: The unit the guest reported, if any.
         unit_state: ``"masked"``, ``"disabled"``, ``"enabled"`` or ``"no_unit"``.
     """
     binary = daemon or packaging.daemon_for(service) or "hv_kvp_daemon"
-    unit_name = unit.name if unit is not None else packaging.unit_for(service)
-    if unit_name is None or unit_state == "no_unit":
+    unit_name = unit.name if unit is not None else packaging.unit_for(service, binary)
+    systemd = packaging.init is InitSystem.SYSTEMD
+    if unit_name is None or (systemd and unit_state == "no_unit"):
+        path = next((p for p in packaging.paths_for(service) if p.endswith(f"/{binary}")), binary)
         return Fix(
             side=StepSide.GUEST,
             title=f"Start {binary} as root in the guest",
-            commands=(f"sudo {posix_quote(binary)}", f"pidof {posix_quote(binary)}"),
+            commands=(f"sudo {posix_quote(path)}", f"pidof {posix_quote(binary)}"),
             shell=Shell.POSIX,
-            detail="This distribution ships no systemd unit for it; start it from the boot "
-            "scripts to keep it running after a reboot.",
+            detail="This distribution ships no service for it; start it from the boot "
+            "scripts to keep it running after a reboot." + unverified_words(packaging),
         )
-    quoted = posix_quote(unit_name)
-    commands: tuple[str, ...]
-    if unit_state == "masked":
-        commands = (f"sudo systemctl unmask {quoted}", f"sudo systemctl start {quoted}")
-    elif unit_state == "disabled":
-        commands = (f"sudo systemctl enable --now {quoted}",)
-    else:
-        commands = (f"sudo systemctl start {quoted}",)
+    commands = _enable_commands(packaging, unit_name, unit_state)
     return Fix(
         side=StepSide.GUEST,
         title=f"Start {binary} ({unit_name}) in the guest",
-        commands=(*commands, f"systemctl status {quoted}"),
+        commands=(*commands, _status_command(packaging, unit_name)),
         shell=Shell.POSIX,
-        detail="If the unit does not start, 'systemctl status' names the condition that "
-        "failed; Hyper-V does not restart Linux daemons on its own.",
+        detail="If it does not start, the status command names the condition that failed; "
+        "Hyper-V does not restart Linux daemons on its own." + unverified_words(packaging),
     )
 
 

@@ -299,14 +299,25 @@ def _daemon_table() -> dict[str, IntegrationService]:
         daemon: service for service in IntegrationService for daemon in service.info.linux_daemons
     }
     for packaging in all_packaging():
-        table.update({daemon: service for service, daemon in packaging.daemons.items()})
+        table.update(
+            {
+                daemon: service
+                for service in packaging.daemons
+                for daemon in packaging.daemon_names_for(service)
+            }
+        )
     return table
 
 
 def _unit_table() -> dict[str, IntegrationService]:
-    return {
+    table = {
         unit: service for packaging in all_packaging() for service, unit in packaging.units.items()
     }
+    for packaging in all_packaging():
+        for daemon, unit in packaging.unit_by_daemon.items():
+            service = next(s for s in packaging.daemons if daemon in packaging.daemon_names_for(s))
+            table[unit] = service
+    return table
 
 
 _DAEMONS: Final = _daemon_table()
@@ -326,6 +337,8 @@ def unit_service(name: str) -> IntegrationService | None:
 
     A name without a type suffix is taken as a ``.service`` unit, as systemctl does.
     """
+    if name in _UNITS:
+        return _UNITS[name]  # also OpenRC and rc.d service names
     if "." not in name:
         name += ".service"
     return _UNITS.get(name)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
+from vmic.model._linux import InitSystem
 from vmic.model._linux_records import ModuleStatus, SystemdUnit
 from vmic.model._operating_system import OperatingSystem
 from vmic.model._records import (
@@ -157,9 +158,13 @@ class LinuxDaemonObservation:
     Attributes:
         service: The integration service the daemon implements.
         daemon: The binary name on this distribution (``hv_kvp_daemon``, ``hypervkvpd``...).
-        installed: Whether the binary is present (``compgen -c hv_`` / the unit exists).
-        running: Whether a process of it runs (``ps -ef``).
+        installed: Whether the binary is present (``compgen -c hv_``, its path, or the unit).
+        running: Whether it runs: the service manager's word first (systemd ``ActiveState``
+            and ``MainPID``, OpenRC / ``rc.d`` status), the process list otherwise.
         unit: The systemd unit's state, when systemd is present and ships one.
+        path: Where the binary was found, when its path was checked.
+        pid: The PID of its process in ``ps -ef``, if one runs (corroboration).
+        service_status: Exit code of the OpenRC / ``rc.d`` ``status`` command (0: started).
     """
 
     service: IntegrationService = attrs.field(validator=_v.instance_of(IntegrationService))
@@ -169,6 +174,37 @@ class LinuxDaemonObservation:
     unit: SystemdUnit | None = attrs.field(
         default=None, validator=_v.optional(_v.instance_of(SystemdUnit))
     )
+    path: str | None = attrs.field(default=None, validator=_v.optional(_v.instance_of(str)))
+    pid: int | None = attrs.field(default=None, validator=_v.optional(_v.instance_of(int)))
+    service_status: int | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(int))
+    )
+
+    @property
+    def evidence(self) -> str:
+        """How *running* was decided (unit, state, PID), in words the diagnosis quotes."""
+        return _daemon_evidence(self)
+
+
+def _daemon_evidence(entry: LinuxDaemonObservation) -> str:
+    """How "running" was decided, in words the diagnosis quotes."""
+    unit = entry.unit
+    if unit is not None and unit.load_state.systemd_name != "not-found":
+        words = (
+            f"{unit.name} is {unit.active_state.systemd_name} ({unit.sub_state}"
+            + (f", MainPID {unit.main_pid}" if unit.main_pid else "")
+            + ")"
+        )
+        if unit.load_state.systemd_name != "loaded":
+            words += f", {unit.load_state.systemd_name}"
+        if entry.pid is not None and entry.pid != unit.main_pid:
+            words += f"; process {entry.daemon} (PID {entry.pid}) runs outside the unit"
+        return words
+    if entry.service_status is not None:
+        return f"service status exit code {entry.service_status}"
+    if entry.pid is not None:
+        return f"process {entry.daemon} (PID {entry.pid})"
+    return f"no {entry.daemon} process"
 
 
 @attrs.frozen(kw_only=True)
@@ -176,15 +212,29 @@ class LinuxGuestObservation:
     """What a Linux guest reported.
 
     Attributes:
-        distribution: The distribution family (``"ubuntu"``, ``"rhel"``...), when known.
+        distribution: The distribution (``/etc/os-release`` ``ID``), when known.
         hv_utils: Whether the ``hv_utils`` driver is loaded, built in, or absent.
         daemons: One entry per daemon-backed service (Key-Value Pair Exchange, VSS, Guest
             Service Interface).
+        distribution_version: Its release (``VERSION_ID``), when known.
+        init_system: The service manager running as PID 1 (``NONE``: none, as in a
+            container); None when not read.
+        hv_vmbus: Whether the VMBus driver is there: absent means not on Hyper-V. None when
+            not read.
     """
 
     distribution: str | None = None
     hv_utils: ModuleStatus = attrs.field(validator=_v.instance_of(ModuleStatus))
     daemons: tuple[LinuxDaemonObservation, ...] = attrs.field(default=(), converter=_daemons)
+    distribution_version: str | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(str))
+    )
+    init_system: InitSystem | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(InitSystem))
+    )
+    hv_vmbus: ModuleStatus | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(ModuleStatus))
+    )
 
     def daemon(self, service: IntegrationService) -> LinuxDaemonObservation | None:
         """The daemon entry for *service*, or None (kernel-only services have none)."""

@@ -8,6 +8,11 @@
 'Windows Server 2012 R2'
 >>> str(parse_os("Windows Server Datacenter", version="10.0.17763"))
 'Windows Server 2019 (build 17763)'
+>>> fedora = parse_os("Fedora Linux 41 (Server Edition)")
+>>> fedora.distribution, fedora.distribution_version
+('fedora', '41')
+>>> str(parse_os("Debian GNU/Linux 12 (bookworm)"))
+'Linux (debian 12)'
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ import attrs
 
 from vmic.errors import InvalidRecordError, UnknownOperatingSystemError
 from vmic.model._os_data import (
+    LINUX_CODENAMES,
     LINUX_DISTRIBUTIONS,
+    LINUX_IDS,
     OS_ROWS,
     SERVER_BUILDS,
     WINDOWS_11_FIRST_BUILD,
@@ -105,6 +112,13 @@ def _check_distribution(instance: OperatingSystem, attribute: object, value: str
         )
 
 
+def _check_version(instance: OperatingSystem, attribute: object, value: str | None) -> None:
+    if value is not None and instance.distribution is None:
+        raise InvalidRecordError(
+            field="distribution_version", value=value, reason="it needs a distribution"
+        )
+
+
 @attrs.frozen(cache_hash=True)
 class OperatingSystem:
     """A host or guest operating system.
@@ -113,8 +127,10 @@ class OperatingSystem:
         product: Which product.
         service_pack: Minimum service pack the text named (e.g. 1 for "SP 1"), if any.
         build: Build number, when known (from a KVP ``OSVersion`` or a version string).
-        distribution: For Linux, the distribution family (``"ubuntu"``, ``"debian"``,
-            ``"rhel"``, ``"arch"``, ``"suse"``) when known.
+        distribution: For Linux, the distribution as ``/etc/os-release`` ``ID`` names it
+            (``"fedora"``, ``"rhel"``, ``"debian"``, ``"ubuntu"``, ``"sles"``...) when known.
+        distribution_version: Its release (``VERSION_ID``: ``"12"``, ``"22.04"``, ``"9.4"``),
+            when known.
     """
 
     product: Product = attrs.field(validator=attrs.validators.instance_of(Product))
@@ -133,10 +149,17 @@ class OperatingSystem:
     distribution: str | None = attrs.field(
         default=None,
         validator=[
-            attrs.validators.optional(
-                attrs.validators.in_(frozenset(dict(LINUX_DISTRIBUTIONS).values()))
-            ),
+            attrs.validators.optional(attrs.validators.in_(LINUX_IDS)),
             _check_distribution,
+        ],
+    )
+    distribution_version: str | None = attrs.field(
+        default=None,
+        validator=[
+            attrs.validators.optional(
+                attrs.validators.matches_re(r"[0-9]{1,4}(?:\.[0-9]{1,4}){0,2}")
+            ),
+            _check_version,
         ],
     )
 
@@ -168,7 +191,8 @@ class OperatingSystem:
     def __str__(self) -> str:
         text = self.product.display_name
         if self.distribution is not None:
-            text += f" ({self.distribution})"
+            release = f" {self.distribution_version}" if self.distribution_version else ""
+            text += f" ({self.distribution}{release})"
         if self.service_pack:
             text += f" SP{self.service_pack}"
         if self.build is not None:
@@ -185,6 +209,9 @@ class _Grammar:
     version: re.Pattern[str]
     noise: re.Pattern[str]
     non_key: re.Pattern[str]
+    linux: re.Pattern[str]
+    linux_release: re.Pattern[str]
+    linux_ids: dict[str, str]
     by_spelling: dict[str, Product]
     server_by_build: dict[int, Product]
 
@@ -208,6 +235,21 @@ def _grammar() -> _Grammar:
             r"azure)\b"
         ),
         non_key=re.compile(r"[^0-9a-z.]+"),
+        # One alternation, longest names first, so one search finds the distribution.
+        linux=re.compile(
+            r"\b(?:"
+            + "|".join(
+                re.escape(needle)
+                for needle in sorted(
+                    (*dict(LINUX_DISTRIBUTIONS), *dict(LINUX_CODENAMES)), key=len, reverse=True
+                )
+            )
+            + r")\b"
+        ),
+        linux_release=re.compile(
+            r"(?<![\w.])([0-9]{1,4}(?:\.[0-9]{1,4})?)(?:\.[0-9]{1,6})?(?![\w.])"
+        ),
+        linux_ids={**dict(LINUX_DISTRIBUTIONS), **dict(LINUX_CODENAMES)},
         by_spelling={},
         server_by_build={build: Product(key) for build, key in SERVER_BUILDS},
     )
@@ -220,11 +262,31 @@ def _grammar() -> _Grammar:
     return grammar
 
 
-def _distribution(lowered: str) -> str | None:
-    for needle, family in LINUX_DISTRIBUTIONS:
-        if re.search(rf"\b{re.escape(needle)}\b", lowered):
-            return family
-    return None
+_CODENAMES: Final = dict(LINUX_CODENAMES)
+
+
+def _linux(lowered: str, version: str | None) -> OperatingSystem | None:
+    """A Linux distribution and its release named in *lowered*, or None."""
+    grammar = _grammar()
+    distribution: str | None = None
+    codename: str | None = None
+    end = 0
+    for match in grammar.linux.finditer(lowered):
+        found = match.group()
+        if found in _CODENAMES:
+            codename = codename or _CODENAMES[found]
+        elif distribution is None:
+            distribution, end = grammar.linux_ids[found], match.end()
+    if distribution is None and not re.search(r"\blinux\b", lowered):
+        return None
+    if distribution is None:
+        return OperatingSystem(Product.LINUX)
+    release_match = grammar.linux_release.search(lowered, end)
+    release = release_match.group(1) if release_match else codename
+    if release is None and version is not None and version.count(".") < 2:
+        # A KVP OSVersion of a Linux guest is the kernel (x.y.z): only a short one is a release.
+        release = version if grammar.linux_release.fullmatch(version) else None
+    return OperatingSystem(Product.LINUX, distribution=distribution, distribution_version=release)
 
 
 def _from_version(
@@ -269,7 +331,10 @@ def parse_os(text: str, *, version: str | None = None) -> OperatingSystem:
       (``parse_os("Windows Server Datacenter", version="10.0.17763")``), or both in one
       string. A Windows 10-family build number decides between Windows 10 and 11 and
       between the Server releases, since ``OSName`` does not always say;
-    - Linux distribution names (``"Ubuntu 22.04 LTS"``, ``"Red Hat Enterprise Linux 9"``).
+    - Linux distribution names with their release (``"Ubuntu 22.04 LTS"``,
+      ``"Red Hat Enterprise Linux 9"``, ``"Debian GNU/Linux 12 (bookworm)"``, ``"Fedora 41"``);
+      the distribution is the ``/etc/os-release`` ``ID``. For Linux, *version* is a release
+      only when it is no kernel version (``x.y.z``), as KVP ``OSVersion`` is.
 
     Args:
         text: The name to read.
@@ -293,6 +358,9 @@ def parse_os(text: str, *, version: str | None = None) -> OperatingSystem:
         .lower()
         .split()
     )
+    linux = _linux(lowered, None if version is None else str(version).strip())
+    if linux is not None:
+        return linux
     if version is not None:
         lowered = f"{lowered} {' '.join(str(version).lower().split())}".strip()
 
@@ -303,10 +371,6 @@ def parse_os(text: str, *, version: str | None = None) -> OperatingSystem:
     build_match = grammar.build.search(without_sp)
     named_build = int(build_match.group(1)) if build_match else None
     without_sp = grammar.build.sub(" ", without_sp)
-
-    distribution = _distribution(without_sp)
-    if distribution is not None or re.search(r"\blinux\b", without_sp):
-        return OperatingSystem(Product.LINUX, distribution=distribution)
 
     build: int | None = None
     match = grammar.version.search(without_sp)

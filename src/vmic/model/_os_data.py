@@ -147,27 +147,51 @@ OS_ROWS: Final[tuple[tuple[str, str, str, tuple[int, int], bool, tuple[str, ...]
     ),
 )
 
-#: Linux distribution names recognised in free text and KVP ``OSName`` values,
-#: mapped to the distribution family used for package and unit names.
+#: Linux distribution names recognised in free text and KVP ``OSName`` values, mapped to
+#: the ``/etc/os-release`` ``ID`` that names the distribution (the packaging facts of
+#: :mod:`vmic.model._linux_data` are keyed by it). The longest name found first wins.
 LINUX_DISTRIBUTIONS: Final[tuple[tuple[str, str], ...]] = (
     ("ubuntu", "ubuntu"),
     ("debian", "debian"),
     ("red hat", "rhel"),
     ("redhat", "rhel"),
     ("rhel", "rhel"),
-    ("centos", "rhel"),
-    ("fedora", "rhel"),
-    ("rocky", "rhel"),
-    ("almalinux", "rhel"),
-    ("alma linux", "rhel"),
-    ("oracle linux", "rhel"),
-    ("azure linux", "rhel"),
-    ("cbl-mariner", "rhel"),
-    ("mariner", "rhel"),
+    ("centos", "centos"),
+    ("fedora", "fedora"),
+    ("rocky", "rocky"),
+    ("almalinux", "almalinux"),
+    ("alma linux", "almalinux"),
+    ("oracle linux", "ol"),
+    ("azure linux", "azurelinux"),
+    ("azurelinux", "azurelinux"),
+    ("cbl-mariner", "mariner"),
+    ("mariner", "mariner"),
+    ("photon", "photon"),
+    ("alpine", "alpine"),
     ("arch", "arch"),
-    ("suse", "suse"),
-    ("sles", "suse"),
-    ("opensuse", "suse"),
+    ("opensuse tumbleweed", "opensuse-tumbleweed"),
+    ("opensuse-tumbleweed", "opensuse-tumbleweed"),
+    ("opensuse leap", "opensuse-leap"),
+    ("opensuse-leap", "opensuse-leap"),
+    ("opensuse", "opensuse-leap"),
+    ("suse", "sles"),
+    ("sles", "sles"),
+)
+#: Every distribution ``ID`` an ``OperatingSystem`` may carry: the ones above, plus IDs that
+#: only ``/etc/os-release`` gives (``ID_LIKE``-level names such as ``suse``).
+LINUX_IDS: Final = frozenset(
+    {distribution for _needle, distribution in LINUX_DISTRIBUTIONS}
+    | {"suse", "ol", "sles_sap", "sled", "opensuse"}
+)
+#: Release code names that stand for a version when a text gives no number.
+LINUX_CODENAMES: Final[tuple[tuple[str, str], ...]] = (
+    ("buster", "10"),
+    ("bullseye", "11"),
+    ("bookworm", "12"),
+    ("trixie", "13"),
+    ("focal", "20.04"),
+    ("jammy", "22.04"),
+    ("noble", "24.04"),
 )
 
 #: Windows 10-family build numbers that identify a product when the name is ambiguous.

@@ -279,7 +279,7 @@ def _disk_steps(
 
 
 def _linux_steps(guest: OperatingSystem) -> Iterator[PlanStep]:
-    packaging = packaging_for(guest.distribution)
+    packaging = packaging_for(guest.distribution, guest.distribution_version)
     which = guest.distribution or "Debian-like (distribution not given)"
     yield PlanStep(
         action=StepAction.UPDATE_LINUX_PACKAGES,

@@ -512,7 +512,7 @@ def _packaged_unit(guest_os: OperatingSystem, service: Service) -> UnitState:
     """The unit a Linux daemon package gives a service: enabled when the distribution ships one."""
     if not guest_os.is_linux or not isinstance(service, IntegrationService):
         return UnitState.NO_UNIT
-    unit = packaging_for(guest_os.distribution).unit_for(service)
+    unit = packaging_for(guest_os.distribution, guest_os.distribution_version).unit_for(service)
     return UnitState.NO_UNIT if unit is None else UnitState.ENABLED
 
 

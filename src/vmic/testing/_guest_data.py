@@ -18,6 +18,7 @@ __all__ = [
     "HOST_CAPTIONS",
     "HV_MODULES",
     "INTEGRATION_SERVICES_VERSIONS",
+    "LINUX_KERNELS",
     "LINUX_RELEASES",
     "OUTDATED_VERSIONS",
     "PRODUCT_BUILDS",
@@ -94,29 +95,41 @@ OUTDATED_VERSIONS: Final = {
     (10, 0): "10.0.10240.16384",
 }
 
-#: Per family: (os-release NAME, VERSION_ID, ID, ID_LIKE, kernel release, daemon directory).
-#: Ubuntu runs its daemons from the versioned linux-tools directory (the specification's
-#: ``ps -ef`` sample); the others from the directory their package installs into.
+#: Per distribution (``/etc/os-release`` ``ID``): (``NAME``, default ``VERSION_ID``, ``ID_LIKE``,
+#: kernel release). Binary names, paths, units and the init system are not here: the lab
+#: reads them from the packaging facts (:mod:`vmic.model._linux`), for the release given.
 LINUX_RELEASES: Final = {
-    "ubuntu": ("Ubuntu", "22.04", "ubuntu", "debian", "5.15.0-91-generic", "/usr/lib/linux-tools"),
-    "debian": ("Debian GNU/Linux", "12", "debian", "", "6.1.0-13-amd64", "/usr/sbin"),
-    "rhel": (
-        "Red Hat Enterprise Linux",
-        "9.3",
-        "rhel",
-        "fedora",
-        "5.14.0-362.8.1.el9_3.x86_64",
-        "/usr/sbin",
-    ),
-    "arch": ("Arch Linux", "", "arch", "", "6.6.7-arch1-1", "/usr/bin"),
-    "suse": (
-        "SLES",
-        "15-SP5",
-        "sles",
-        "suse",
-        "5.14.21-150500.55.39-default",
-        "/usr/sbin",
-    ),
+    "ubuntu": ("Ubuntu", "22.04", "debian", "5.15.0-91-generic"),
+    "debian": ("Debian GNU/Linux", "12", "", "6.1.0-13-amd64"),
+    "rhel": ("Red Hat Enterprise Linux", "9.3", "fedora", "5.14.0-362.8.1.el9_3.x86_64"),
+    "centos": ("CentOS Stream", "9", "rhel fedora", "5.14.0-427.el9.x86_64"),
+    "rocky": ("Rocky Linux", "9.4", "rhel centos fedora", "5.14.0-427.13.1.el9_4.x86_64"),
+    "almalinux": ("AlmaLinux", "9.4", "rhel centos fedora", "5.14.0-427.13.1.el9_4.x86_64"),
+    "ol": ("Oracle Linux Server", "9.4", "fedora", "5.15.0-206.153.7.el9uek.x86_64"),
+    "fedora": ("Fedora Linux", "41", "", "6.11.4-301.fc41.x86_64"),
+    "arch": ("Arch Linux", "", "", "6.6.7-arch1-1"),
+    "sles": ("SLES", "15-SP5", "suse", "5.14.21-150500.55.39-default"),
+    "opensuse-leap": ("openSUSE Leap", "15.5", "suse opensuse", "5.14.21-150500.55.39-default"),
+    "opensuse-tumbleweed": ("openSUSE Tumbleweed", "", "opensuse suse", "6.11.5-1-default"),
+    "alpine": ("Alpine Linux", "3.20.3", "", "6.6.58-0-virt"),
+    "azurelinux": ("Microsoft Azure Linux", "3.0", "", "6.6.47.1-1.azl3"),
+    "mariner": ("Common Base Linux Mariner", "2.0", "", "5.15.138.1-1.cm2"),
+    "photon": ("VMware Photon OS", "5.0", "", "6.1.10-11.ph5"),
+}
+#: A kernel release of each major version line, for guests whose text names a release the
+#: default above does not match (Debian 10 runs 4.19, Debian 13 runs 6.12...).
+LINUX_KERNELS: Final = {
+    ("debian", "10"): "4.19.0-27-amd64",
+    ("debian", "11"): "5.10.0-32-amd64",
+    ("debian", "13"): "6.12.12-amd64",
+    ("fedora", "39"): "6.5.6-300.fc39.x86_64",
+    ("fedora", "40"): "6.8.5-301.fc40.x86_64",
+    ("rhel", "7"): "3.10.0-1160.el7.x86_64",
+    ("rhel", "8"): "4.18.0-513.5.1.el8_9.x86_64",
+    ("rhel", "10"): "6.12.0-55.9.1.el10_0.x86_64",
+    ("centos", "7"): "3.10.0-1160.el7.x86_64",
+    ("ubuntu", "20.04"): "5.4.0-200-generic",
+    ("ubuntu", "24.04"): "6.8.0-45-generic",
 }
 
 #: The Hyper-V kernel modules of a guest as ``lsmod`` lists them (name, size, users), newest

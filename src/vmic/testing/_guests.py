@@ -28,7 +28,7 @@ from vmic.clients import _scripts
 from vmic.errors import InvalidTransitionError, UnknownCommandError
 from vmic.executors._closing import Closing
 from vmic.executors._command import Command, Shell
-from vmic.model._linux import packaging_for
+from vmic.model._linux import InitSystem
 from vmic.model._linux_records import UnitLoadState, daemon_service
 from vmic.model._services import guest_service_for
 from vmic.model._status import StartType
@@ -63,6 +63,15 @@ def _sections(*parts: tuple[str, str]) -> str:
             lines.append(body.rstrip("\r\n"))
     lines.append(_scripts.END)
     return _NEWLINE.join(lines) + _NEWLINE
+
+
+def _names(command: Command, name: str) -> tuple[str, ...]:
+    value = command.parameters.get(name, ())
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, tuple):
+        raise UnknownCommandError(f"{command.summary()} needs the list parameter {name!r}")
+    return tuple(str(item) for item in value)
 
 
 def _error(reason: str) -> Reply:
@@ -260,8 +269,17 @@ class FakeGuestExecutor(Closing):
             ("ps", format_ps(_render.processes(vm, extra=("ps -ef",)))),
             ("compgen", format_compgen(_render.command_names(vm))),
         ]
-        if units:
+        init = _render.init_system(vm)
+        if units and init is InitSystem.SYSTEMD:
             parts.append(("systemctl", format_systemctl_show(_render.systemd_units(vm, units))))
+        paths = _names(command, "Paths")
+        parts.append(("paths", "".join(p + "\n" for p in _render.installed_paths(vm, paths))))
+        parts.append(("vmbus", "present"))  # every lab guest runs on the lab's Hyper-V
+        parts.append(("init", init.value))
+        services = _names(command, "Services")
+        if services and init is InitSystem.OPENRC:
+            status = _render.service_status(vm, services)
+            parts.append(("service-status", "".join(f"{n} {c}\n" for n, c in status)))
         return Reply(stdout=_sections(*parts))
 
     def _pools(self) -> Reply:
@@ -276,7 +294,8 @@ class FakeGuestExecutor(Closing):
         vm = self._vm
         daemon = text(command, "Daemon")
         unit = text(command, "Unit")
-        packaging = packaging_for(vm.guest_os.distribution)
+        packaging = _render.lab_packaging(vm)
+        daemon = daemon.rsplit("/", 1)[-1]
         service = daemon_service(daemon)
         if unit:
             listed = _render.systemd_units(vm, (unit,))[0]
@@ -295,8 +314,9 @@ class FakeGuestExecutor(Closing):
                         exit_code=1,
                     )
                 return Reply(stdout=_sections(("method", "systemd")))
-        installed = service is not None and packaging.daemon_for(service) == daemon
-        if not installed or daemon not in _render.command_names(vm):
+        installed = service is not None and _render.lab_daemon(vm, service) == daemon
+        paths = (f"{packaging.directory}/{daemon}",)
+        if not installed or not _render.installed_paths(vm, paths):
             return _error("not-installed")
         assert service is not None  # noqa: S101 - checked just above
         running = vm.daemon_process(service) is not None

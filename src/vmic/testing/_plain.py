@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from vmic.errors import InvalidTransitionError
-from vmic.model._linux import packaging_for
 from vmic.model._linux_records import daemon_service, unit_service
 from vmic.model._locales import integration_service_name
 from vmic.model._records import expand_hive
@@ -452,8 +451,7 @@ def _pids_of(vm: FakeVM, daemon: str) -> list[int]:
     service = daemon_service(daemon)
     if service is None:
         return []
-    packaging = packaging_for(vm.guest_os.distribution)
-    if packaging.daemon_for(service) != daemon:
+    if _render.lab_daemon(vm, service) != daemon:
         return []
     found = vm.daemon_process(service)
     return [] if found is None else [found[0]]
@@ -572,7 +570,6 @@ def _kill(vm: FakeVM, pids: list[int]) -> Reply:
 def _systemctl(vm: FakeVM, verb: str, unit: str) -> Reply:
     name = unit if "." in unit else unit + ".service"
     service = unit_service(name)
-    packaging = packaging_for(vm.guest_os.distribution)
     listed = _render.systemd_units(vm, (name,))[0]
     if verb == "is-active":
         return Reply(
@@ -581,7 +578,7 @@ def _systemctl(vm: FakeVM, verb: str, unit: str) -> Reply:
         )
     if (
         service is None
-        or packaging.unit_for(service) != name
+        or _render.lab_unit(vm, service) != name
         or listed.load_state.value == "not_found"
     ):
         return Reply(stderr=f"Failed to {verb} {name}: Unit {name} not found.\n", exit_code=5)
@@ -599,9 +596,8 @@ def _systemctl(vm: FakeVM, verb: str, unit: str) -> Reply:
 
 def _run_daemon(vm: FakeVM, program: str, sudo: bool) -> Reply:  # noqa: FBT001
     service = daemon_service(program)
-    packaging = packaging_for(vm.guest_os.distribution)
     installed = service is not None and program in _render.command_names(vm)
-    if service is None or packaging.daemon_for(service) != program or not installed:
+    if service is None or _render.lab_daemon(vm, service) != program or not installed:
         if sudo:
             return Reply(stderr=f"sudo: {program}: command not found\n", exit_code=1)
         return Reply(stderr=f"sh: 1: {program}: not found\n", exit_code=127)

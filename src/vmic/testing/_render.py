@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from vmic.model._linux import KERNEL_SERVICES, packaging_for
+from vmic.errors import ConfigurationError
+from vmic.model._linux import DAEMON_SERVICES, KERNEL_SERVICES, InitSystem, packaging_for
 from vmic.model._linux_records import (
     KvpPool,
     KvpRecord,
@@ -60,6 +61,7 @@ from vmic.testing._guest_data import (
 )
 
 if TYPE_CHECKING:
+    from vmic.model._linux import LinuxPackaging
     from vmic.testing._vm import FakeVM
 
 __all__ = [
@@ -82,6 +84,11 @@ __all__ = [
 REGISTRY_KEY: Final = "HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Virtual Machine\\Auto"
 
 _KVP: Final = IntegrationService.KEY_VALUE_PAIR_EXCHANGE
+_UIO_DAEMON: Final = "hv_fcopy_uio_daemon"
+#: Linux 6.10 replaced hv_fcopy_daemon with hv_fcopy_uio_daemon.
+_UIO_KERNEL: Final = (6, 10)
+#: Directories on a default PATH, where ``compgen -c`` finds a binary.
+_ON_PATH: Final = frozenset({"/usr/sbin", "/usr/bin", "/sbin", "/bin"})
 #: What Linux's hv_kvp driver reports as IntegrationServicesVersion (HV_DRV_VERSION).
 _LINUX_IS_VERSION: Final = "3.1"
 
@@ -279,10 +286,75 @@ def builtin_modules(vm: FakeVM) -> list[str]:
     return sorted(lines)
 
 
-def _daemon_path(vm: FakeVM, daemon: str) -> str:
+def lab_packaging(vm: FakeVM) -> LinuxPackaging:
+    """The packaging facts of this guest's distribution and release (the lab's only source)."""
+    release = vm.release
+    guest_os = vm.guest_os
+    if release is not None:
+        try:
+            return packaging_for(release.id, release.version_id or None)
+        except ConfigurationError:
+            pass  # a release a test made up: the daemons of the OS the VM was made with
+    return packaging_for(guest_os.distribution, guest_os.distribution_version)
+
+
+def lab_daemon(vm: FakeVM, service: IntegrationService) -> str | None:
+    """The binary this guest has for *service*: a kernel 6.10 or later has the UIO file copy."""
+    names = lab_packaging(vm).daemon_names_for(service)
+    if not names:
+        return None
+    release = vm.release
+    if release is not None and release.kernel_version >= _UIO_KERNEL and _UIO_DAEMON in names:
+        return _UIO_DAEMON
+    return names[0]
+
+
+def lab_unit(vm: FakeVM, service: IntegrationService) -> str | None:
+    """The unit (or service) name of *service*'s daemon on this guest."""
+    return lab_packaging(vm).unit_for(service, lab_daemon(vm, service))
+
+
+def daemon_path(vm: FakeVM, daemon: str) -> str:
+    """Where *daemon* is installed (and runs from) on this guest."""
     release = vm.release
     directory = release.daemon_directory if release is not None else "/usr/sbin"
     return f"{directory}/{daemon}"
+
+
+def installed_paths(vm: FakeVM, asked: tuple[str, ...]) -> list[str]:
+    """Which of the binary paths asked for exist on this guest (its installed daemons)."""
+    packaging = lab_packaging(vm)
+    present = set()
+    for state in vm.integration.states:
+        guest = state.guest
+        service = state.service
+        if isinstance(guest, LinuxDaemonService) and guest.installed:
+            assert isinstance(service, IntegrationService)  # noqa: S101 - daemons serve these
+            daemon = lab_daemon(vm, service)
+            if daemon is not None:
+                present.add(f"{packaging.directory}/{daemon}")
+    return [path for path in asked if path in present]
+
+
+def init_system(vm: FakeVM) -> InitSystem:
+    """The service manager this guest runs (the one its packaging is written for)."""
+    return lab_packaging(vm).init
+
+
+def service_status(vm: FakeVM, names: tuple[str, ...]) -> list[tuple[str, int]]:
+    """``rc-service NAME status`` exit codes (0 started, 3 stopped, 1 unknown service)."""
+    by_name = {
+        unit: service for service in DAEMON_SERVICES if (unit := lab_unit(vm, service)) is not None
+    }
+    codes = []
+    for name in names:
+        service = by_name.get(name)
+        guest = vm.integration.state(service).guest if service is not None else None
+        if service is None or not isinstance(guest, LinuxDaemonService) or not guest.installed:
+            codes.append((name, 1))
+        else:
+            codes.append((name, 0 if vm.daemon_process(service) is not None else 3))
+    return codes
 
 
 def processes(vm: FakeVM, *, extra: tuple[str, ...] = ()) -> list[ProcessRecord]:
@@ -292,7 +364,6 @@ def processes(vm: FakeVM, *, extra: tuple[str, ...] = ()) -> list[ProcessRecord]
         vm: The VM.
         extra: Commands of transient processes to list last (the ``ps`` itself).
     """
-    packaging = packaging_for(vm.guest_os.distribution)
     rows = [
         ProcessRecord("root", 1, 0, "Jul11", "?", "00:00:04", "/sbin/init", cpu=0),
         ProcessRecord("root", 2, 0, "Jul11", "?", "00:00:00", "[kthreadd]"),
@@ -312,11 +383,11 @@ def processes(vm: FakeVM, *, extra: tuple[str, ...] = ()) -> list[ProcessRecord]
         if not isinstance(service, IntegrationService) or service in KERNEL_SERVICES:
             continue
         found = vm.daemon_process(service)
-        daemon = packaging.daemon_for(service)
+        daemon = lab_daemon(vm, service)
         if found is None or daemon is None:
             continue
         pid, method = found
-        command = _daemon_path(vm, daemon) + (" -n" if method == "systemd" else "")
+        command = daemon_path(vm, daemon) + (" -n" if method == "systemd" else "")
         rows.append(ProcessRecord("root", pid, 1, "Jul11", "?", "00:00:00", command))
     for command in extra:
         rows.append(
@@ -327,7 +398,7 @@ def processes(vm: FakeVM, *, extra: tuple[str, ...] = ()) -> list[ProcessRecord]
 
 def command_names(vm: FakeVM) -> list[str]:
     """The commands ``compgen -c hv_; compgen -c hyperv`` finds (installed daemons, helpers)."""
-    packaging = packaging_for(vm.guest_os.distribution)
+    packaging = lab_packaging(vm)
     names: list[str] = []
     for state in vm.integration.states:
         guest = state.guest
@@ -335,10 +406,10 @@ def command_names(vm: FakeVM) -> list[str]:
         if not isinstance(guest, LinuxDaemonService) or not guest.installed:
             continue
         assert isinstance(service, IntegrationService)  # noqa: S101 - daemons serve these
-        daemon = packaging.daemon_for(service)
-        if daemon is not None:
+        daemon = lab_daemon(vm, service)
+        if daemon is not None and packaging.directory in _ON_PATH:
             names.append(daemon)
-        if service is _KVP and packaging.family in {"debian", "ubuntu"}:
+        if service is _KVP and packaging.family in {"debian", "debian-10", "ubuntu"}:
             names.extend(KVP_HELPERS)
     hv = sorted(name for name in names if name.startswith("hv_"))
     hyperv = sorted(name for name in names if name.startswith("hyperv"))
@@ -347,8 +418,9 @@ def command_names(vm: FakeVM) -> list[str]:
 
 def systemd_units(vm: FakeVM, names: tuple[str, ...]) -> list[SystemdUnit]:
     """``systemctl show`` of each unit asked for, in the order asked."""
-    packaging = packaging_for(vm.guest_os.distribution)
-    by_unit = {unit: service for service, unit in packaging.units.items()}
+    by_unit = {
+        unit: service for service in DAEMON_SERVICES if (unit := lab_unit(vm, service)) is not None
+    }
     units = []
     for name in names:
         service = by_unit.get(name)

@@ -28,7 +28,7 @@ import attrs
 from packaging.version import Version
 
 from vmic.errors import ConfigurationError, InvalidTransitionError
-from vmic.model._linux import DAEMON_SERVICES
+from vmic.model._linux import DAEMON_SERVICES, packaging_for
 from vmic.model._linux_records import daemon_service
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.rules._semantics import (
@@ -40,6 +40,7 @@ from vmic.rules._semantics import (
 )
 from vmic.testing._guest_data import (
     INTEGRATION_SERVICES_VERSIONS,
+    LINUX_KERNELS,
     LINUX_RELEASES,
     OUTDATED_VERSIONS,
     PRODUCT_BUILDS,
@@ -90,14 +91,32 @@ class LinuxRelease:
 
     @classmethod
     def for_family(cls, family: str | None, text: str = "") -> LinuxRelease:
-        """The release of a distribution family; a version in *text* replaces the default."""
-        name, version_id, os_id, like, kernel, directory = LINUX_RELEASES[family or "debian"]
+        """The release of a distribution; a version in *text* replaces the default.
+
+        The daemon directory comes from the packaging facts of that release.
+        """
+        os_id = family or "debian"
+        if os_id not in LINUX_RELEASES:
+            # A row key or ID_LIKE name (suse): the first distribution of its row the lab has.
+            row = packaging_for(os_id)
+            os_id = next((d for d in row.distributions if d in LINUX_RELEASES), "debian")
+        name, version_id, like, kernel = LINUX_RELEASES[os_id]
         match = _VERSION_IN_TEXT.search(text)
         if match is not None:
             version_id = match.group(1)
-        if family == "ubuntu":
-            directory = f"{directory}/{kernel}"
+        major = version_id.split(".")[0].split("-")[0]
+        kernel = LINUX_KERNELS.get((os_id, version_id), LINUX_KERNELS.get((os_id, major), kernel))
+        directory = packaging_for(os_id, version_id or None).directory
+        if os_id == "ubuntu":
+            # Ubuntu runs them from the versioned linux-tools directory (the Manage doc's ps).
+            directory = f"/usr/lib/linux-tools/{kernel}"
         return cls(name, version_id, os_id, like, kernel, directory)
+
+    @property
+    def kernel_version(self) -> tuple[int, int]:
+        """The kernel's (major, minor) from ``uname -r``."""
+        parts = self.kernel.split("-")[0].split(".")
+        return int(parts[0]), int(parts[1])
 
     def os_release(self) -> str:
         """The text of ``/etc/os-release``."""

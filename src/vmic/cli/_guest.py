@@ -1,0 +1,70 @@
+"""``vmic guest``: diagnose the machine vmic runs on as a Hyper-V guest (Linux)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Final
+
+from vmic.cli._render import emit, render_records
+
+if TYPE_CHECKING:
+    import argparse
+
+__all__ = ["register"]
+
+_FORMATS: Final = ("table", "markdown", "json", "csv")
+_DAEMON_COLUMNS: Final = ("service", "daemon", "installed", "running", "unit", "evidence")
+_FINDING_COLUMNS: Final = ("cause", "subject", "explanation", "fix")
+
+
+def register(commands: argparse._SubParsersAction[Any]) -> None:
+    """Add the ``guest`` command."""
+    parser = commands.add_parser(
+        "guest",
+        help="diagnose this Linux machine as a Hyper-V guest",
+        description="Check this machine as a Hyper-V guest from inside it: hv_vmbus and "
+        "hv_utils, each daemon with its service-manager state, and the fixes for this "
+        "distribution. Exit status: 0 healthy, 1 findings, 2 bad usage.",
+    )
+    parser.add_argument("--format", choices=_FORMATS, default="table", dest="output_format")
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds the check may run (default 120)"
+    )
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from vmic.clients._linux import LinuxGuest  # noqa: PLC0415 - keep `vmic --help` fast
+    from vmic.diagnosis.guest import diagnose_linux_guest  # noqa: PLC0415
+    from vmic.executors._local import LocalExecutor  # noqa: PLC0415
+
+    observation = LinuxGuest(LocalExecutor(), timeout=args.timeout).observe()
+    report = diagnose_linux_guest(observation)
+    if args.output_format == "json":
+        emit(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        return 0 if report.healthy else 1
+    findings: list[dict[str, Any]] = [
+        {
+            "cause": finding.cause,
+            "subject": finding.subject,
+            "explanation": finding.explanation,
+            "fix": "; ".join(c for fix in finding.fixes for c in fix.commands),
+        }
+        for finding in report.findings
+    ]
+    seen = report.observation
+    release = " ".join(p for p in (seen.distribution, seen.distribution_version) if p)
+    head = (
+        f"Guest: {release or 'unknown distribution'}; service manager "
+        f"{seen.init_system.value if seen.init_system else 'unknown'}; hv_vmbus "
+        f"{seen.hv_vmbus.value if seen.hv_vmbus else 'unknown'}; hv_utils {seen.hv_utils.value}\n"
+    )
+    daemons = render_records(report.daemon_rows(), _DAEMON_COLUMNS, args.output_format)
+    found = render_records(findings, _FINDING_COLUMNS, args.output_format)
+    if args.output_format == "csv":
+        emit(daemons + "\n" + found)
+    else:
+        notes = "".join(f"Note: {note}\n" for note in report.notes)
+        verdict = "healthy\n" if report.healthy else ""
+        emit(head + "\n" + daemons + "\n" + (found if findings else verdict) + notes)
+    return 0 if report.healthy else 1
