@@ -107,6 +107,7 @@ if TYPE_CHECKING:
     from vmic.rules import (
         Cause as Cause,
         Feature as Feature,
+        GuestSupport as GuestSupport,
         PlanStep as PlanStep,
         Reason as Reason,
         ServiceState as ServiceState,
@@ -119,6 +120,7 @@ if TYPE_CHECKING:
         UpdateRule as UpdateRule,
         UpdateTable as UpdateTable,
         VMIntegration as VMIntegration,
+        guest_support as guest_support,
         plan_update as plan_update,
         update_rule as update_rule,
         update_tables as update_tables,
@@ -130,6 +132,8 @@ __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
         "AuditReport": "vmic.fleet",
+        "GuestSupport": "vmic.rules",
+        "guest_support": "vmic.rules",
         "AuthenticationFailedError": "vmic.errors",
         "Cause": "vmic.rules",
         "Command": "vmic.executors",

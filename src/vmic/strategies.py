@@ -28,7 +28,11 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from packaging.version import Version
 
-from vmic.errors import InvalidTransitionError, UnknownOperatingSystemError
+from vmic.errors import (
+    InvalidTransitionError,
+    UnknownOperatingSystemError,
+    UnsupportedCombinationError,
+)
 from vmic.model._linux import DAEMON_SERVICES, KERNEL_SERVICES, all_packaging, packaging_for
 from vmic.model._linux_records import (
     MAX_PID,
@@ -279,6 +283,15 @@ def matrix_pairs() -> st.SearchStrategy[tuple[OperatingSystem, OperatingSystem]]
     return st.sampled_from(cells)
 
 
+def _answered(pair: tuple[OperatingSystem, OperatingSystem]) -> bool:
+    """Whether a source answers the pair (newer hosts support only the guests their page lists)."""
+    try:
+        update_rule(*pair)
+    except UnsupportedCombinationError:
+        return False
+    return True
+
+
 def _answered_pairs() -> st.SearchStrategy[tuple[OperatingSystem, OperatingSystem]]:
     """(host, guest) pairs the matrix answers: its tables' cells and the general statement."""
     general = st.tuples(
@@ -287,7 +300,7 @@ def _answered_pairs() -> st.SearchStrategy[tuple[OperatingSystem, OperatingSyste
     ).map(lambda pair: (OperatingSystem(pair[0]), OperatingSystem(pair[1])))
     newer = general.filter(
         lambda pair: all(pair[0].product not in t.hosts for t in update_tables())
-    )
+    ).filter(_answered)
     return st.one_of(matrix_pairs(), newer)
 
 

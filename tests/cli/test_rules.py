@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 
 def test_plan_json_contract() -> None:
-    status, out, err = run("plan", "--host", "ws2012r2", "--guest", "Windows 7", "--format", "json")
+    status, out, err = run(
+        "plan", "--host-os", "ws2012r2", "--guest-os", "Windows 7", "--format", "json"
+    )
     assert (status, err) == (0, "")
     data = json.loads(out)
     assert {"host", "guest", "mechanism", "prerequisites", "fallback", "support", "steps"} <= set(
@@ -30,7 +32,7 @@ def test_plan_json_contract() -> None:
 
 def test_plan_json_for_a_data_exchange_row() -> None:
     status, out, _ = run(
-        "plan", "--host", "2019", "--guest", "Windows 8", "--format", "json",
+        "plan", "--host-os", "2019", "--guest-os", "Windows 8", "--format", "json",
         "--data-exchange-disabled",
     )  # fmt: skip
     data = json.loads(out)
@@ -41,7 +43,9 @@ def test_plan_json_for_a_data_exchange_row() -> None:
 
 
 def test_unknown_os_is_one_line_exit_2() -> None:
-    status, out, err = run("plan", "--host", "2016", "--guest", "Windows 97", "--format", "json")
+    status, out, err = run(
+        "plan", "--host-os", "2016", "--guest-os", "Windows 97", "--format", "json"
+    )
     assert status == 2
     assert out == ""
     assert err.count("\n") == 1
@@ -50,7 +54,7 @@ def test_unknown_os_is_one_line_exit_2() -> None:
 
 
 def test_unsupported_combination_is_one_line_exit_2() -> None:
-    status, _, err = run("plan", "--host", "Windows Server 2012", "--guest", "Windows 10")
+    status, _, err = run("plan", "--host-os", "Windows Server 2012", "--guest-os", "Windows 10")
     assert status == 2
     assert err.count("\n") == 1
     assert "lists no Windows 10 guest" in err
@@ -64,9 +68,9 @@ def test_bad_option_is_one_line_exit_2() -> None:
 
 
 def test_matrix_markdown_and_console_script_agree(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run("matrix", "--host", "Windows 8", "--format", "markdown")
+    status, out, _ = run("matrix", "--host-os", "Windows 8", "--format", "markdown")
     assert status == 0
-    assert main(["matrix", "--host", "Windows 8", "--format", "markdown"]) == 0
+    assert main(["matrix", "--host-os", "Windows 8", "--format", "markdown"]) == 0
     assert capsys.readouterr().out == out
     assert "| Windows XP (SP 2, SP 3) | Integration Services disk |" in out
 
@@ -75,7 +79,7 @@ def test_matrix_csv_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["matrix", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 45
-    assert main(["matrix", "--host", "2025"]) == 0
+    assert main(["matrix", "--host-os", "2025"]) == 0
     assert "general statement" in capsys.readouterr().out
 
 
@@ -96,7 +100,7 @@ def test_services_lists_the_catalog(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_plan_text_output(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["plan", "--host", "2016", "--guest", "Ubuntu 22.04", "--vm-off"]) == 0
+    assert main(["plan", "--host-os", "2016", "--guest-os", "Ubuntu 22.04", "--vm-off"]) == 0
     out = capsys.readouterr().out
     assert "mechanism:     package manager" in out
     assert "update_linux_packages" in out
@@ -107,7 +111,7 @@ def test_control_characters_never_reach_the_terminal_raw(
 ) -> None:
     # A name carrying an escape sequence (from a hostile VM name or argument) is echoed
     # in the error line; the terminal must see it spelled out, not executed.
-    assert main(["plan", "--host", "2016", "--guest", "Windows 97\x1b[2J\r"]) == 2
+    assert main(["plan", "--host-os", "2016", "--guest-os", "Windows 97\x1b[2J\r"]) == 2
     err = capsys.readouterr().err
     assert "\x1b" not in err
     assert "\r" not in err

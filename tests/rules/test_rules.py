@@ -54,18 +54,24 @@ def test_every_host_is_covered_by_a_table_or_the_general_statement() -> None:
 
 
 @pytest.mark.parametrize("host", ["Windows 11", "Windows Server 2022", "Windows Server 2025"])
-def test_hosts_newer_than_the_tables_get_the_general_statement(host: str) -> None:
-    windows = update_rule(host, "Windows 7")
+def test_hosts_newer_than_the_tables(host: str) -> None:
+    # Linux: the newest revision's general statement; Windows: the supported-guests page.
     linux = update_rule(host, "Ubuntu 24.04")
-    assert windows.mechanism is UpdateMechanism.WINDOWS_UPDATE
     assert linux.mechanism is UpdateMechanism.PACKAGE_MANAGER
-    for rule in (windows, linux):
-        assert rule.row is None
-        assert rule.table is None
-        assert rule.provenance.kind is ProvenanceKind.GENERAL_STATEMENT
-        assert "general statement, not a table row" in str(rule.provenance)
-        assert rule.support is SupportLevel.NOT_STATED
-        assert rule.prerequisites == frozenset()
+    assert linux.row is None
+    assert linux.table is None
+    assert linux.provenance.kind is ProvenanceKind.GENERAL_STATEMENT
+    assert "general statement, not a table row" in str(linux.provenance)
+    assert linux.support is SupportLevel.NOT_STATED
+    assert linux.prerequisites == frozenset()
+    windows = update_rule(host, "Windows 10")
+    assert windows.mechanism is UpdateMechanism.WINDOWS_UPDATE
+    assert windows.row is None
+    assert windows.table is None
+    assert windows.guest_row is not None
+    assert windows.provenance.document.startswith("Supported Windows guest")
+    assert windows.support is SupportLevel.SUPPORTED
+    assert windows.prerequisites == frozenset()
 
 
 def test_non_host_raises_naming_the_known_hosts() -> None:

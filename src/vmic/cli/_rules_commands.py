@@ -1,12 +1,16 @@
-"""``vmic matrix``, ``vmic plan`` and ``vmic services``: the rules and the catalog, offline."""
+"""``vmic matrix``, ``vmic plan``, ``vmic support`` and ``vmic services``: the rules, offline."""
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
+import textwrap
 from typing import TYPE_CHECKING, Any
 
-from vmic.cli._render import FORMATS, emit, render_records
+from vmic.cli._render import FORMATS, emit, render_records, width
 from vmic.model._services import GuestOnlyService, IntegrationService
+from vmic.render import markdown_escape
 from vmic.rules._export import (
     matrix_csv,
     matrix_json,
@@ -15,13 +19,16 @@ from vmic.rules._export import (
     plan_as_dict,
 )
 from vmic.rules._plans import plan_update
+from vmic.rules._support_tables import supported_guest_records, supported_guest_sections
 
 if TYPE_CHECKING:
-    import argparse
+    from collections.abc import Sequence
 
 __all__ = ["register"]
 
 _MATRIX_COLUMNS = ("hosts", "guest_label", "mechanism", "prerequisites", "fallback", "support")
+_SUPPORT_COLUMNS = ("feature", "status", "inferred", "notes", "provenance")
+_GUEST_COLUMNS = ("page", "host", "guest_label", "integration_services", "min_host", "note")
 _STEP_COLUMNS = ("step", "role", "side", "action", "automatable", "requires_restart", "title")
 _SERVICE_COLUMNS = (
     "service",
@@ -40,7 +47,12 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     matrix = commands.add_parser(
         "matrix", help="the host x guest update matrix", description="Print the update matrix."
     )
-    matrix.add_argument("--host", help="only the table for this host (e.g. 'Server 2016')")
+    _os_option(matrix, "host", help_text="only the table for this host (e.g. 'Server 2016')")
+    matrix.add_argument(
+        "--supported-guests",
+        action="store_true",
+        help="print only the supported-guests tables of the newer hosts' pages",
+    )
     matrix.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
     matrix.set_defaults(handler=_matrix)
 
@@ -49,8 +61,8 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         help="how to update a guest's integration services",
         description="Plan the update of a guest's integration services on a host.",
     )
-    plan.add_argument("--host", required=True, help="the Hyper-V host OS (e.g. 'ws2012r2')")
-    plan.add_argument("--guest", required=True, help="the guest OS (e.g. 'Windows 7')")
+    _os_option(plan, "host", required=True, help_text="the Hyper-V host OS (e.g. 'ws2012r2')")
+    _os_option(plan, "guest", required=True, help_text="the guest OS (e.g. 'Windows 7')")
     plan.add_argument("--vm-off", action="store_true", help="the VM is not running")
     plan.add_argument(
         "--data-exchange-disabled",
@@ -59,6 +71,17 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     )
     plan.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
     plan.set_defaults(handler=_plan)
+
+    support = commands.add_parser(
+        "support",
+        help="which integration features a guest can have on a host",
+        description="Answer which integration features a guest (Linux/FreeBSD distribution "
+        "and version, or Windows) can have on a host, from Microsoft's supported-guest pages.",
+    )
+    _os_option(support, "host", required=True, help_text="the Hyper-V host OS")
+    _os_option(support, "guest", required=True, help_text="the guest (e.g. 'Ubuntu 22.04')")
+    support.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
+    support.set_defaults(handler=_support)
 
     services = commands.add_parser(
         "services",
@@ -69,7 +92,51 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     services.set_defaults(handler=_services)
 
 
+class _DeprecatedAlias(argparse.Action):
+    """Stores like the new option and says once, on stderr, that the old spelling is deprecated.
+
+    A plain line, not a ``DeprecationWarning``: the CLI must not turn it into an error
+    under ``-W error`` and a library user never sees it.
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        setattr(namespace, self.dest, values)
+        print(
+            f"vmic: note: {option_string} is deprecated; use --{self.dest.replace('_', '-')}",
+            file=sys.stderr,
+        )
+
+
+def _os_option(
+    parser: argparse.ArgumentParser,
+    which: str,
+    *,
+    help_text: str,
+    required: bool = False,
+) -> None:
+    """``--host-os`` / ``--guest-os``, with the old ``--host`` / ``--guest`` kept as aliases."""
+    group = parser.add_mutually_exclusive_group(required=required)
+    group.add_argument(f"--{which}-os", dest=f"{which}_os", help=help_text)
+    group.add_argument(
+        f"--{which}", dest=f"{which}_os", action=_DeprecatedAlias, help=argparse.SUPPRESS
+    )
+
+
 def _matrix(args: argparse.Namespace) -> int:
+    args.host = args.host_os
+    if args.supported_guests:
+        records = supported_guest_records(args.host)
+        if args.output_format == "json":
+            emit(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+        else:
+            emit(render_records(records, _GUEST_COLUMNS, args.output_format))
+        return 0
     if args.output_format == "markdown":
         text = matrix_markdown(args.host)
     elif args.output_format == "json":
@@ -82,14 +149,46 @@ def _matrix(args: argparse.Namespace) -> int:
         text = render_records(records, _MATRIX_COLUMNS, "table") if records else ""
         if not records:
             text = matrix_markdown(args.host)
+    if args.output_format in {"table", "markdown"}:
+        # The newer hosts' supported-guests tables, each under its own heading, after the
+        # 2020 tables (JSON/CSV keep the seed's rows only: use --supported-guests for them).
+        for heading, rows in supported_guest_sections(args.host):
+            title = (
+                f"### {markdown_escape(heading)}"
+                if args.output_format == "markdown"
+                else textwrap.fill(heading, width() or len(heading))
+            )
+            text += f"\n{title}\n\n" + render_records(rows, _GUEST_COLUMNS, args.output_format)
     emit(text)
+    return 0
+
+
+def _support(args: argparse.Namespace) -> int:
+    from vmic.rules._support import guest_support  # noqa: PLC0415 - only this command needs it
+
+    answer = guest_support(args.host_os, args.guest_os)
+    if args.output_format == "json":
+        emit(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        return 0
+    records = [entry.to_dict() for entry in answer.features]
+    if args.output_format != "csv":
+        header = (
+            f"host:     {answer.host.name}\nguest:    {answer.guest}\n"
+            f"column:   {answer.column}\nsource:   {answer.provenance}\n\n"
+        )
+        emit(
+            header
+            if args.output_format == "table"
+            else "\n".join(f"- {line}" for line in header.strip().splitlines()) + "\n\n"
+        )
+    emit(render_records(records, _SUPPORT_COLUMNS, args.output_format))
     return 0
 
 
 def _plan(args: argparse.Namespace) -> int:
     plan = plan_update(
-        args.host,
-        args.guest,
+        args.host_os,
+        args.guest_os,
         vm_running=not args.vm_off,
         data_exchange_enabled=not args.data_exchange_disabled,
     )

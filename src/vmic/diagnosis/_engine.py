@@ -78,6 +78,7 @@ from vmic.rules._semantics import (
     ServiceState,
     UnitState,
 )
+from vmic.rules._support import unavailable_reason
 
 if TYPE_CHECKING:
     from vmic.diagnosis._results import Service
@@ -359,6 +360,15 @@ class _VMCase:
             return linux_evidence(service, guest, driver[0], driver[1], self.packaging)
         return None
 
+    def _page_says_unavailable(self, service: IntegrationService) -> bool:
+        """Whether the distribution's supported-guests page says the guest can't have it."""
+        if self.guest_os is None or not self.guest_os.is_linux:
+            return False
+        why = unavailable_reason(self.host_os, self.guest_os, service)
+        if why is not None:
+            self.notes.append(why)
+        return why is not None
+
     def _judge_host_visible(
         self, service: IntegrationService, evidence: GuestEvidence | None
     ) -> ServiceDiagnosis:
@@ -380,7 +390,10 @@ class _VMCase:
         else:
             side = None
             reasons = [] if enabled else [Reason.DISABLED_ON_HOST]
-            if self.guest_os is not None and not service.is_available_on(self.guest_os.product):
+            if self.guest_os is not None and (
+                not service.is_available_on(self.guest_os.product)
+                or self._page_says_unavailable(service)
+            ):
                 reasons.append(Reason.NOT_AVAILABLE_ON_GUEST_OS)
         causes = _causes(reasons, side)
         needed = service in self.needed

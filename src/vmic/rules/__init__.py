@@ -28,6 +28,12 @@ if TYPE_CHECKING:
         FeatureInfo as FeatureInfo,
         services_needed as services_needed,
     )
+    from vmic.rules._guests import (
+        GuestPage as GuestPage,
+        IntegrationServicesKind as IntegrationServicesKind,
+        SupportedGuest as SupportedGuest,
+        supported_guests as supported_guests,
+    )
     from vmic.rules._matrix import (
         MatrixRow as MatrixRow,
         SupportLevel as SupportLevel,
@@ -61,10 +67,32 @@ if TYPE_CHECKING:
         VMIntegration as VMIntegration,
         WindowsGuestService as WindowsGuestService,
     )
+    from vmic.rules._support import (
+        FeatureStatus as FeatureStatus,
+        FeatureSupport as FeatureSupport,
+        GuestFeature as GuestFeature,
+        GuestSupport as GuestSupport,
+        guest_support as guest_support,
+    )
+    from vmic.rules._support_tables import (
+        supported_guest_records as supported_guest_records,
+        supported_guest_sections as supported_guest_sections,
+    )
 
 __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
+        "FeatureStatus": "._support",
+        "FeatureSupport": "._support",
+        "GuestFeature": "._support",
+        "GuestSupport": "._support",
+        "guest_support": "._support",
+        "GuestPage": "._guests",
+        "IntegrationServicesKind": "._guests",
+        "SupportedGuest": "._guests",
+        "supported_guests": "._guests",
+        "supported_guest_records": "._support_tables",
+        "supported_guest_sections": "._support_tables",
         "Cause": "._causes",
         "Feature": "._features",
         "FeatureInfo": "._features",

@@ -1,9 +1,14 @@
 """The host-by-guest update matrix: how a guest's integration services are kept up to date.
 
 The 2020 revision of "Manage Hyper-V Integration Services" has one table per host
-family; :func:`update_rule` answers a (host, guest) pair exactly as its row says.
-Hosts newer than the tables (Windows 11, Windows Server 2022 and 2025) get the
-newest revision's general statement, with a provenance that says so.
+family; :func:`update_rule` answers a (host, guest) pair exactly as its row says. The
+tables stay the highest authority for their hosts. Outside them, Microsoft's
+supported-guest pages (:mod:`vmic.rules._guests`) decide: a Windows guest they list for
+the host is serviced by its own Windows Update (Data Exchange required for Windows 8 /
+Server 2012 and earlier guests, which is how Windows Update learns the host version);
+a guest they do not list raises :class:`~vmic.UnsupportedCombinationError` naming the
+page. Linux guests on hosts newer than the tables get the newest revision's general
+statement, with a provenance that says so.
 
 >>> from vmic import update_rule
 >>> rule = update_rule("Windows Server 2016", "Windows 7")
@@ -13,6 +18,8 @@ newest revision's general statement, with a provenance that says so.
 UpdateMechanism.INTEGRATION_SERVICES_DISK
 >>> update_rule("Windows Server 2025", "Ubuntu 24.04").provenance.kind
 <ProvenanceKind.GENERAL_STATEMENT: 'general_statement'>
+>>> update_rule("Windows Server 2022", "Windows 11").provenance.document
+'Supported Windows guest operating systems for Hyper-V on Windows Server'
 """
 
 from __future__ import annotations
@@ -32,6 +39,13 @@ from vmic.model._provenance import (
     ProvenanceKind,
 )
 from vmic.model._services import IntegrationService
+from vmic.rules._guests import (
+    SupportedGuest,
+    built_in_on_windows_server,
+    find_supported_guest,
+    page_for_host,
+    supported_guests,
+)
 from vmic.rules._matrix_data import (
     CAB_FOOTNOTE,
     GENERAL_HOSTS,
@@ -40,6 +54,12 @@ from vmic.rules._matrix_data import (
     NOTE_TEXT,
     TABLES,
     VMGUEST_ISO_NOTE,
+)
+from vmic.rules._support_data import (
+    CAB_LATER_HOSTS_NOTE,
+    DATA_EXCHANGE_MAX_NT,
+    INTEGRATION_SERVICES_PAGE,
+    WU_APPLICABILITY_NOTE,
 )
 
 if TYPE_CHECKING:
@@ -96,6 +116,8 @@ class SupportLevel(enum.Enum):
     """"Not under mainstream support"."""
     NOT_STATED = "not_stated"
     """No table covers this host: the general statement says nothing about support."""
+    UNVERIFIED = "unverified"
+    """No source lists this guest for this host; the answer is inferred and says so."""
 
     def __repr__(self) -> str:
         return f"SupportLevel.{self.name}"
@@ -187,6 +209,10 @@ class UpdateRule:
         table: The host table that answered, or None for the general statement.
         row: The row that answered, or None for the general statement.
         provenance: Where the answer comes from.
+        guest_row: The supported-guests page row that answered when no 2020 table row did,
+            or None.
+        prerequisite_source: Where the Data Exchange prerequisite is stated, when it is not
+            the answering row itself, or None.
     """
 
     host: OperatingSystem
@@ -199,11 +225,13 @@ class UpdateRule:
     table: UpdateTable | None
     row: MatrixRow | None
     provenance: Provenance
+    guest_row: SupportedGuest | None = None
+    prerequisite_source: Provenance | None = None
 
     @property
     def is_general_statement(self) -> bool:
-        """True when no table row answered (hosts newer than the tables)."""
-        return self.row is None
+        """True when no table row of any source answered (Linux on hosts newer than the tables)."""
+        return self.row is None and self.guest_row is None
 
     def _repr_html_(self) -> str:
         from vmic.rules._html import rule_html  # noqa: PLC0415 - only in notebooks
@@ -257,6 +285,12 @@ _GENERAL_PROVENANCE: Final = Provenance(
     section="Keep integration services up to date",
 )
 _DATA_EXCHANGE: Final = frozenset({IntegrationService.KEY_VALUE_PAIR_EXCHANGE})
+_PREREQUISITE_SOURCE: Final = Provenance(
+    INTEGRATION_SERVICES_PAGE[0],
+    f"ms.date {INTEGRATION_SERVICES_PAGE[3]}, commit {INTEGRATION_SERVICES_PAGE[2]}",
+    ProvenanceKind.REFERENCE,
+    section="Hyper-V data exchange service (KVP)",
+)
 _CACHE_LIMIT: Final = 4096
 _cache: dict[tuple[OSLike, OSLike], UpdateRule] = {}
 
@@ -279,9 +313,10 @@ def update_rule(host: OSLike, guest: OSLike) -> UpdateRule:
 
     Raises:
         UnknownOperatingSystemError: A text names no known operating system.
-        UnsupportedCombinationError: The host's table does not list the guest (or the guest's
-            service pack is below the one the table names), or the host is not a Hyper-V host
-            vmic knows. The error lists what the table does list.
+        UnsupportedCombinationError: Neither the host's 2020 table nor its supported-guests
+            page lists the guest (or the guest's service pack is below the one they name), or
+            the host is not a Hyper-V host vmic knows. The error names the source and lists
+            what it does list.
     """
     # Answers are immutable and depend only on the inputs: memoize (hashes of
     # OperatingSystem are cached, so a hit costs one tuple hash and one dict probe).
@@ -304,22 +339,8 @@ def update_rule(host: OSLike, guest: OSLike) -> UpdateRule:
 
 
 def _answer(host: OperatingSystem, guest: OperatingSystem) -> UpdateRule:
-    if host.product in _GENERAL_HOSTS:
-        linux = guest.family is OSFamily.LINUX
-        return UpdateRule(
-            host=host,
-            guest=guest,
-            mechanism=UpdateMechanism.PACKAGE_MANAGER if linux else UpdateMechanism.WINDOWS_UPDATE,
-            prerequisites=frozenset(),
-            fallback=None,
-            support=SupportLevel.NOT_STATED,
-            notes=(GENERAL_LINUX_NOTE if linux else GENERAL_WINDOWS_NOTE,),
-            table=None,
-            row=None,
-            provenance=_GENERAL_PROVENANCE,
-        )
     table = _TABLE_BY_HOST.get(host.product)
-    if table is None:
+    if table is None and host.product not in _GENERAL_HOSTS:
         hosts = ", ".join(p.display_name for p in Product if p.is_hyperv_host)
         raise UnsupportedCombinationError(
             host.name,
@@ -328,11 +349,56 @@ def _answer(host: OperatingSystem, guest: OperatingSystem) -> UpdateRule:
             message=f"{host.name} is not a Hyper-V host the update matrix covers; "
             f"known hosts: {hosts}",
         )
-    found = _ROW_BY_CELL.get((host.product, guest.product))
-    listed = tuple(row.guest_label for row in table.rows)
-    if found is None:
-        raise UnsupportedCombinationError(host.name, guest.name, listed)
-    _, row = found
+    if table is not None:
+        found = _ROW_BY_CELL.get((host.product, guest.product))
+        if found is not None:
+            return _table_rule(host, guest, table, found[1])
+    elif guest.family is OSFamily.LINUX:
+        return _general_linux_rule(host, guest)
+    page_row = find_supported_guest(host, guest) if guest.is_windows else None
+    if page_row is not None:
+        return _page_rule(host, guest, page_row, verified=True)
+    page = page_for_host(host.product)
+    if page is not None and page.key == "client" and built_in_on_windows_server(guest.product):
+        built_in = next(r for r in supported_guests() if r.guest is guest.product)
+        return _page_rule(host, guest, built_in, verified=False)
+    _raise_unsupported(host, guest, table)
+    raise AssertionError  # pragma: no cover - _raise_unsupported always raises
+
+
+def _raise_unsupported(
+    host: OperatingSystem, guest: OperatingSystem, table: UpdateTable | None
+) -> None:
+    page = page_for_host(host.product)
+    if table is not None:
+        listed = tuple(row.guest_label for row in table.rows)
+        if page is None:
+            raise UnsupportedCombinationError(host.name, guest.name, listed)
+        raise UnsupportedCombinationError(
+            host.name,
+            str(guest),
+            listed,
+            message=f"the update matrix lists no {guest} guest for a {host.name} host, and "
+            f"{page.title!r} ({page.revision}) does not list it for that host either; "
+            f"that host's table lists: {', '.join(listed)}",
+        )
+    assert page is not None  # noqa: S101 - every host without a table has a page
+    listed = tuple(
+        row.guest_label for row in supported_guests(host.product) if row.allows_host(host.product)
+    )
+    raise UnsupportedCombinationError(
+        host.name,
+        str(guest),
+        listed,
+        message=f"{page.title!r} ({page.revision}) does not list {guest} as a guest of a "
+        f"{host.name} host; it lists: {', '.join(listed)}",
+    )
+
+
+def _table_rule(
+    host: OperatingSystem, guest: OperatingSystem, table: UpdateTable, row: MatrixRow
+) -> UpdateRule:
+    listed = tuple(r.guest_label for r in table.rows)
     if (
         row.min_service_pack is not None
         and guest.service_pack is not None
@@ -362,4 +428,58 @@ def _answer(host: OperatingSystem, guest: OperatingSystem) -> UpdateRule:
         table=table,
         row=row,
         provenance=row.provenance,
+    )
+
+
+def _general_linux_rule(host: OperatingSystem, guest: OperatingSystem) -> UpdateRule:
+    return UpdateRule(
+        host=host,
+        guest=guest,
+        mechanism=UpdateMechanism.PACKAGE_MANAGER,
+        prerequisites=frozenset(),
+        fallback=None,
+        support=SupportLevel.NOT_STATED,
+        notes=(GENERAL_LINUX_NOTE,),
+        table=None,
+        row=None,
+        provenance=_GENERAL_PROVENANCE,
+    )
+
+
+def _page_rule(
+    host: OperatingSystem, guest: OperatingSystem, row: SupportedGuest, *, verified: bool
+) -> UpdateRule:
+    """A Windows guest a supported-guests page answers: its own Windows Update servicing."""
+    nt = guest.product.nt_version
+    # "When disabled, virtual machines running Windows 8 or Windows Server 2012 or earlier
+    # don't receive updates to Hyper-V integration services" (reference page), because
+    # Windows Update reads the host version from the values Data Exchange writes (2014 post).
+    data_exchange = nt is not None and nt <= DATA_EXCHANGE_MAX_NT
+    # The newest Manage revision's general statement explains the mechanism; it comes first.
+    notes: list[str] = [GENERAL_WINDOWS_NOTE]
+    if not verified:
+        notes.append(
+            f"Unverified: the supported-guests page for {host.name} hosts does not list "
+            f"{guest.name}; the Windows Server page says its integration services are "
+            "built in, so the guest's own Windows Update servicing is assumed."
+        )
+    if row.integration_services.text:
+        notes.append(f"Integration Services: {row.integration_services.text}")
+    if row.note:
+        notes.append(row.note)
+    if data_exchange:
+        notes.extend((NOTE_TEXT["data_exchange"], WU_APPLICABILITY_NOTE, CAB_LATER_HOSTS_NOTE))
+    return UpdateRule(
+        host=host,
+        guest=guest,
+        mechanism=UpdateMechanism.WINDOWS_UPDATE,
+        prerequisites=_DATA_EXCHANGE if data_exchange else frozenset(),
+        fallback=UpdateMechanism.DOWNLOAD_CENTER_CAB if data_exchange else None,
+        support=SupportLevel.SUPPORTED if verified else SupportLevel.UNVERIFIED,
+        notes=tuple(notes),
+        table=None,
+        row=None,
+        provenance=row.provenance,
+        guest_row=row,
+        prerequisite_source=_PREREQUISITE_SOURCE if data_exchange else None,
     )

@@ -1,0 +1,487 @@
+"""Which integration features a guest can have on a host, with the page that says so.
+
+Linux and FreeBSD answers come from Microsoft's per-distribution "Supported ... virtual
+machines on Hyper-V" pages (one column per distribution version, one host list per
+feature row); Windows answers from the supported-guests pages and the service catalog.
+A version newer than every column of its page, or a host newer than every host a row
+lists, gets the newest column's (host's) cell, marked ``inferred`` with the reason.
+
+>>> from vmic import guest_support
+>>> answer = guest_support("Windows Server 2019", "Ubuntu 20.04")
+>>> answer.feature(GuestFeature.LIVE_BACKUP).status.value
+'available'
+>>> answer.provenance.document
+'Supported Ubuntu virtual machines on Hyper-V'
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Any, Final
+
+import attrs
+
+from vmic.errors import UnsupportedCombinationError
+from vmic.model._operating_system import OperatingSystem, Product, parse_os
+from vmic.model._provenance import Provenance, ProvenanceKind
+from vmic.model._services import IntegrationService
+from vmic.rules._matrix import update_rule
+from vmic.rules._support_data import FEATURE_DESCRIPTIONS_PAGE, LINUX_PAGES, Page
+
+__all__ = [
+    "FeatureStatus",
+    "FeatureSupport",
+    "GuestFeature",
+    "GuestSupport",
+    "guest_support",
+    "unavailable_reason",
+]
+
+OSLike = str | OperatingSystem
+
+
+class GuestFeature(enum.Enum):
+    """An integration feature the supported-guest pages have a row for."""
+
+    INTEGRATED_SHUTDOWN = "integrated_shutdown"
+    TIME_SYNCHRONIZATION = "time_synchronization"
+    HEARTBEAT = "heartbeat"
+    KEY_VALUE_PAIR_EXCHANGE = "key_value_pair_exchange"
+    LIVE_BACKUP = "live_backup"
+    FILE_COPY = "file_copy"
+    HYPERV_SOCKETS = "hyperv_sockets"
+
+    def __repr__(self) -> str:
+        return f"GuestFeature.{self.name}"
+
+    @property
+    def service(self) -> IntegrationService | None:
+        """The host-visible integration service behind the feature (None for Hyper-V sockets)."""
+        return _SERVICE_OF.get(self)
+
+
+_SERVICE_OF: Final = {
+    GuestFeature.INTEGRATED_SHUTDOWN: IntegrationService.SHUTDOWN,
+    GuestFeature.TIME_SYNCHRONIZATION: IntegrationService.TIME_SYNCHRONIZATION,
+    GuestFeature.HEARTBEAT: IntegrationService.HEARTBEAT,
+    GuestFeature.KEY_VALUE_PAIR_EXCHANGE: IntegrationService.KEY_VALUE_PAIR_EXCHANGE,
+    GuestFeature.LIVE_BACKUP: IntegrationService.VSS,
+    GuestFeature.FILE_COPY: IntegrationService.GUEST_SERVICE_INTERFACE,
+}
+
+
+class FeatureStatus(enum.Enum):
+    """What a page's cell says."""
+
+    AVAILABLE = "available"
+    NOT_AVAILABLE = "not_available"
+    NEEDS_ADD_ON = "needs_add_on"
+    """Available once an add-on is installed (LIS download, a ports package, a daemon package)."""
+
+    def __repr__(self) -> str:
+        return f"FeatureStatus.{self.name}"
+
+
+@attrs.frozen
+class FeatureSupport:
+    """One feature's answer.
+
+    Attributes:
+        feature: Which feature.
+        status: Available, not available or needs an add-on.
+        notes: The page's notes for the cell, and why it was inferred if it was.
+        inferred: True when no cell states this exact host and version.
+        provenance: Page, revision and row.
+    """
+
+    feature: GuestFeature
+    status: FeatureStatus
+    notes: tuple[str, ...]
+    inferred: bool
+    provenance: Provenance
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "feature": self.feature.value,
+            "status": self.status.value,
+            "inferred": self.inferred,
+            "notes": list(self.notes),
+            "provenance": str(self.provenance),
+        }
+
+
+@attrs.frozen
+class GuestSupport:
+    """What a guest can have on a host.
+
+    Attributes:
+        host: The host.
+        guest: The guest as asked (``"Ubuntu 22.04"``).
+        distribution: ``"ubuntu"``, ``"debian"``, ``"rhel"``, ``"oracle"``, ``"suse"``,
+            ``"freebsd"`` or ``"windows"``.
+        column: The page column (or Windows row) that answered.
+        features: One answer per :class:`GuestFeature`, in enum order.
+        provenance: The page that answered.
+    """
+
+    host: OperatingSystem
+    guest: str
+    distribution: str
+    column: str
+    features: tuple[FeatureSupport, ...]
+    provenance: Provenance
+
+    def feature(self, feature: GuestFeature) -> FeatureSupport:
+        """The answer for one feature."""
+        return next(entry for entry in self.features if entry.feature is feature)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (enum values as snake_case strings)."""
+        return {
+            "host": self.host.name,
+            "guest": self.guest,
+            "distribution": self.distribution,
+            "column": self.column,
+            "provenance": str(self.provenance),
+            "features": [entry.to_dict() for entry in self.features],
+        }
+
+
+# --- the guest's distribution and version -------------------------------------------------
+
+_DISTRIBUTION_PATTERNS: Final = (
+    ("freebsd", r"\bfreebsd\b"),
+    ("oracle", r"\boracle\s+linux\b|\bol\s*(?=\d)"),
+    ("rhel", r"\bred\s*hat\b|\brhel\b|\bcentos\b"),
+    ("suse", r"\bsuse\b|\bsles\b"),
+    ("ubuntu", r"\bubuntu\b"),
+    ("debian", r"\bdebian\b"),
+)
+_VERSION: Final = re.compile(r"(\d{1,2})(?:\.(\d{1,2}))?(?:\s*sp\s*(\d))?")
+#: os-release IDs (OperatingSystem.distribution) that one page covers; others (arch...) have none.
+_PAGE_OF_FAMILY: Final = {
+    "ubuntu": "ubuntu",
+    "debian": "debian",
+    "suse": "suse",
+    "sles": "suse",
+    "opensuse-leap": "suse",
+    "rhel": "rhel",
+    "centos": "rhel",
+    "ol": "oracle",
+    "freebsd": "freebsd",
+}
+
+
+def _distribution_version(guest: OSLike) -> tuple[str | None, tuple[int, int | None] | None]:
+    """Read (page key, (major, minor)) from a guest name or OperatingSystem.
+
+    The one place that knows how a guest names its distribution and version: an
+    OperatingSystem gives its os-release ID and release; text is read here, so that
+    SUSE's minor can be the service pack ("SLES 12 SP4" -> (12, 4)).
+    """
+    if isinstance(guest, OperatingSystem):
+        family = guest.distribution
+        key = _PAGE_OF_FAMILY.get(family) if family else None
+        release = guest.distribution_version
+        found = _VERSION.match(release) if release else None
+        if key is None or found is None:
+            return key, None
+        minor = found.group(2) or ("0" if key == "suse" else None)
+        return key, (int(found.group(1)), int(minor) if minor is not None else None)
+    lowered = " ".join(guest.lower().split())
+    for key, pattern in _DISTRIBUTION_PATTERNS:
+        match = re.search(pattern, lowered)
+        if match is None:
+            continue
+        version = _VERSION.search(lowered, match.end())
+        if version is None:
+            return key, None
+        major = int(version.group(1))
+        minor_text = version.group(3) if key == "suse" else version.group(2)
+        if key == "suse" and minor_text is None:
+            minor_text = "0"
+        return key, (major, int(minor_text) if minor_text is not None else None)
+    return None, None
+
+
+# --- hosts --------------------------------------------------------------------------------
+
+_SERVER_HOSTS: Final = (
+    Product.WINDOWS_SERVER_2012,
+    Product.WINDOWS_SERVER_2012_R2,
+    Product.WINDOWS_SERVER_2016,
+    Product.WINDOWS_SERVER_2019,
+    Product.WINDOWS_SERVER_2022,
+    Product.WINDOWS_SERVER_2025,
+)
+_HOST_TOKEN: Final = {
+    "2008 r2": None,  # not a host vmic models; the pages still list it
+    "2012 r2": Product.WINDOWS_SERVER_2012_R2,
+    "2012": Product.WINDOWS_SERVER_2012,
+    "2016": Product.WINDOWS_SERVER_2016,
+    "2019": Product.WINDOWS_SERVER_2019,
+    "2022": Product.WINDOWS_SERVER_2022,
+    "2025": Product.WINDOWS_SERVER_2025,
+}
+#: Client hosts share their Hyper-V with a Windows Server release; the pages list servers only.
+_SERVER_OF_CLIENT: Final = {
+    Product.WINDOWS_8: Product.WINDOWS_SERVER_2012,
+    Product.WINDOWS_8_1: Product.WINDOWS_SERVER_2012_R2,
+    Product.WINDOWS_10: Product.WINDOWS_SERVER_2016,
+    Product.WINDOWS_11: Product.WINDOWS_SERVER_2022,
+}
+
+
+def _hosts_of(cell: str) -> tuple[Product, ...]:
+    hosts = []
+    for raw in cell.lower().replace("windows server", "").split(","):
+        product = _HOST_TOKEN.get(raw.strip())
+        if product is not None:
+            hosts.append(product)
+    return tuple(hosts)
+
+
+# --- Linux and FreeBSD --------------------------------------------------------------------
+
+_ROW_FEATURES: Final = {
+    "core": (
+        GuestFeature.INTEGRATED_SHUTDOWN,
+        GuestFeature.TIME_SYNCHRONIZATION,
+        GuestFeature.HEARTBEAT,
+    ),
+    "live virtual machine backup": (GuestFeature.LIVE_BACKUP,),
+    "key/value pair": (GuestFeature.KEY_VALUE_PAIR_EXCHANGE,),
+    "key-value pair": (GuestFeature.KEY_VALUE_PAIR_EXCHANGE,),
+    "file copy from host to guest": (GuestFeature.FILE_COPY,),
+    "hyper-v sockets": (GuestFeature.HYPERV_SOCKETS,),
+}
+#: Notes that make an available cell depend on an add-on (page key -> note numbers).
+_ADD_ON_NOTES: Final = {"debian": frozenset({2}), "freebsd": frozenset({5})}
+_PAGES: Final = {page[0]: page for page in LINUX_PAGES}
+_NOTE_NUMBERS: Final = re.compile(r"\d+")
+
+
+def _page_provenance(page: Page, section: str = "") -> Provenance:
+    _key, title, _path, commit, date, _columns, _rows, _notes = page
+    return Provenance(
+        title, f"ms.date {date}, commit {commit}", ProvenanceKind.TABLE_ROW, section=section
+    )
+
+
+def _column_index(page: Page, version: tuple[int, int | None]) -> tuple[int, bool]:
+    """The column for *version*, and whether it was inferred (newer than every column)."""
+    columns = page[5]
+    major, minor = version
+    for index, (_label, ranges, _availability) in enumerate(columns):
+        for low, high in ranges:
+            if minor is None:
+                if low[0] <= major <= (high or low)[0]:
+                    return index, False
+                continue
+            if (major, minor) >= low and (
+                (high is None and major == low[0]) or (high is not None and (major, minor) <= high)
+            ):
+                return index, False
+    newest = max(low for _label, ranges, _a in columns for low, _high in ranges)
+    if (major, minor or 0) > newest:
+        index = next(i for i, c in enumerate(columns) if any(low == newest for low, _ in c[1]))
+        return index, True
+    labels = ", ".join(column[0] for column in columns)
+    msg = f"{page[1]!r} lists no column for version {major}.{minor or 0}; it lists: {labels}"
+    asked = f"{major}.{minor or 0}"
+    raise UnsupportedCombinationError(page[1], asked, (c[0] for c in columns), message=msg)
+
+
+def _linux_support(
+    host: OperatingSystem, guest: str, key: str, version: tuple[int, int | None]
+) -> GuestSupport:
+    page = _PAGES[key]
+    _key, _title, _path, _commit, _date, columns, rows, notes = page
+    index, newer_version = _column_index(page, version)
+    label, _ranges, availability = columns[index]
+    server = _SERVER_OF_CLIENT.get(host.product, host.product)
+    answers: dict[GuestFeature, FeatureSupport] = {}
+    for row_name, (host_cell, cells) in rows.items():
+        features = _ROW_FEATURES[row_name.lower()]
+        listed = _hosts_of(host_cell)
+        cell = cells[index]
+        why: list[str] = []
+        if newer_version:
+            why.append(
+                f"Inferred: the page revision has no column for this version; the newest "
+                f"column ({label}) is applied, as the integration services are built into the "
+                "distribution."
+            )
+        if server is not host.product:
+            why.append(f"Inferred: a {host.name} host is read as {server.display_name}.")
+        if server in listed:
+            pass
+        elif listed and _SERVER_HOSTS.index(server) > max(_SERVER_HOSTS.index(h) for h in listed):
+            why.append(
+                f"Inferred: the page revision lists this row for "
+                f"{', '.join(h.display_name for h in listed)} hosts only; the newest is applied."
+            )
+        else:
+            cell = ""
+            names = ", ".join(h.display_name for h in listed)
+            why.append(f"The page lists this row only for {names} hosts.")
+        numbers = [int(n) for n in _NOTE_NUMBERS.findall(cell)]
+        cell_notes = [f"Note {n}: {notes[n]}" for n in numbers if n in notes]
+        if not cell.strip():
+            status = FeatureStatus.NOT_AVAILABLE
+        elif availability not in {"Built in", "Built-in", ""} or any(
+            n in _ADD_ON_NOTES.get(key, ()) for n in numbers
+        ):
+            status = FeatureStatus.NEEDS_ADD_ON
+            if availability not in {"Built in", "Built-in", ""}:
+                cell_notes.append(f"Availability: {availability}.")
+        else:
+            status = FeatureStatus.AVAILABLE
+        for feature in features:
+            answers[feature] = FeatureSupport(
+                feature=feature,
+                status=status,
+                notes=tuple(cell_notes + why),
+                inferred=any(w.startswith("Inferred") for w in why),
+                provenance=_page_provenance(page, f"{row_name} / {label}"),
+            )
+    return GuestSupport(
+        host=host,
+        guest=guest,
+        distribution=key,
+        column=label,
+        features=tuple(answers[f] for f in GuestFeature),
+        provenance=_page_provenance(page),
+    )
+
+
+# --- Windows ------------------------------------------------------------------------------
+
+_SOCKETS_MIN_NT: Final = (10, 0)
+
+
+def _windows_support(host: OperatingSystem, guest: OperatingSystem) -> GuestSupport:
+    rule = update_rule(host, guest)  # raises for a pair no source supports
+    answers = []
+    for feature in GuestFeature:
+        service = feature.service
+        if service is not None:
+            available = service.is_available_on(guest.product)
+            note = (
+                ""
+                if available
+                else (f"{service.english_name} is not available on {guest.name} (service catalog).")
+            )
+            inferred = False
+        else:
+            nt_guest, nt_host = guest.product.nt_version, host.product.nt_version
+            available = bool(
+                nt_guest and nt_host and nt_guest >= _SOCKETS_MIN_NT and nt_host >= _SOCKETS_MIN_NT
+            )
+            note = (
+                "Inferred: Hyper-V sockets need Windows 10 / Windows Server 2016 or later on "
+                "both sides; no supported-guests page states it."
+            )
+            inferred = True
+        answers.append(
+            FeatureSupport(
+                feature=feature,
+                status=FeatureStatus.AVAILABLE if available else FeatureStatus.NOT_AVAILABLE,
+                notes=(note,) if note else (),
+                inferred=inferred,
+                provenance=rule.provenance,
+            )
+        )
+    column = (
+        rule.row.guest_label
+        if rule.row
+        else (rule.guest_row.guest_label if rule.guest_row else guest.name)
+    )
+    return GuestSupport(
+        host=host,
+        guest=str(guest),
+        distribution="windows",
+        column=column,
+        features=tuple(answers),
+        provenance=rule.provenance,
+    )
+
+
+def guest_support(host: OSLike, guest: OSLike) -> GuestSupport:
+    """Which integration features *guest* can have on *host*, per Microsoft's pages.
+
+    Args:
+        host: The Hyper-V host, as an OperatingSystem or a name :func:`~vmic.parse_os` reads.
+        guest: The guest: a Linux or FreeBSD distribution with its version
+            (``"Ubuntu 22.04"``, ``"RHEL 9.2"``, ``"SLES 12 SP4"``, ``"FreeBSD 13"``) or a
+            Windows guest.
+
+    Returns:
+        One answer per feature, with notes and provenance.
+
+    Raises:
+        UnknownOperatingSystemError: A name is not an operating system vmic knows.
+        UnsupportedCombinationError: The pages list no such version, the distribution has no
+            page, or the Windows guest is not supported on the host.
+    """
+    host_os = host if isinstance(host, OperatingSystem) else parse_os(host)
+    if not host_os.is_hyperv_host:
+        raise UnsupportedCombinationError(
+            host_os.name, str(guest), (), message=f"{host_os.name} is not a Hyper-V host"
+        )
+    key, version = _distribution_version(guest)
+    if key is not None:
+        if version is None:
+            raise UnsupportedCombinationError(
+                host_os.name,
+                str(guest),
+                (),
+                message=f"name the version of {guest} (for example 'Ubuntu 22.04'): the "
+                f"feature tables differ per version",
+            )
+        return _linux_support(host_os, str(guest), key, version)
+    guest_os = guest if isinstance(guest, OperatingSystem) else parse_os(guest)
+    if guest_os.is_linux:
+        raise UnsupportedCombinationError(
+            host_os.name,
+            str(guest_os),
+            tuple(page[1] for page in LINUX_PAGES),
+            message=f"no supported-guests page covers {guest_os}; pages exist for: "
+            + ", ".join(page[1] for page in LINUX_PAGES),
+        )
+    return _windows_support(host_os, guest_os)
+
+
+def unavailable_reason(
+    host: OperatingSystem | None, guest: OSLike, service: IntegrationService
+) -> str | None:
+    """Why *service* is not available to *guest* on *host*, or None when it is (or is unknown).
+
+    Used by the diagnosis: a service the guest cannot have is ``not_available``, not broken.
+    Only an explicit "not available" cell counts; anything vmic cannot answer is None.
+    """
+    if host is None:
+        return None
+    try:
+        support = guest_support(host, guest)
+    except Exception:  # noqa: BLE001 - no answer means "not known", never a failure here
+        return None
+    for entry in support.features:
+        if entry.feature.service is service and entry.status is FeatureStatus.NOT_AVAILABLE:
+            detail = "; ".join(entry.notes) or "the page's cell is blank"
+            return (
+                f"{entry.feature.value} is not available on {support.guest}: {detail} "
+                f"({entry.provenance})"
+            )
+    return None
+
+
+#: The feature-descriptions page the Core row stands for (shutdown, time sync, heartbeat).
+FEATURE_DESCRIPTIONS: Final = Provenance(
+    FEATURE_DESCRIPTIONS_PAGE[0],
+    f"ms.date {FEATURE_DESCRIPTIONS_PAGE[3]}, commit {FEATURE_DESCRIPTIONS_PAGE[2]}",
+    ProvenanceKind.REFERENCE,
+    section="Core",
+)
