@@ -65,6 +65,11 @@ if TYPE_CHECKING:
         VMDiagnosis as VMDiagnosis,
         diagnose as diagnose,
     )
+    from vmic.errors import (
+        OperationError as OperationError,
+        PreflightError as PreflightError,
+        WaitTimeoutError as WaitTimeoutError,
+    )
     from vmic.executors import (
         Command as Command,
         Credential as Credential,
@@ -131,6 +136,9 @@ if TYPE_CHECKING:
 __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
+        "OperationError": "vmic.errors",
+        "PreflightError": "vmic.errors",
+        "WaitTimeoutError": "vmic.errors",
         "AuditReport": "vmic.fleet",
         "GuestSupport": "vmic.rules",
         "guest_support": "vmic.rules",

@@ -21,7 +21,10 @@ inherits the closest built-in exception, so code that already catches
     │   ├── ConnectionFailedError(ExecutionError, ConnectionError)
     │   ├── AuthenticationFailedError(ConnectionFailedError)
     │   ├── VerificationError
-    │   └── UnknownCommandError
+    │   ├── UnknownCommandError
+    │   └── OperationError
+    │       ├── PreflightError
+    │       └── WaitTimeoutError(OperationError, TimeoutError)
     ├── ConfigurationError(VmicError, ValueError)
     │   ├── UnsafeValueError
     │   ├── VMNotFoundError(ConfigurationError, LookupError)
@@ -56,7 +59,9 @@ __all__ = [
     "InvalidTransitionError",
     "KvpPoolError",
     "MissingExtraError",
+    "OperationError",
     "ParseError",
+    "PreflightError",
     "RegistryValueNotFoundError",
     "UnknownCommandError",
     "UnknownOperatingSystemError",
@@ -66,6 +71,7 @@ __all__ = [
     "VMNotFoundError",
     "VerificationError",
     "VmicError",
+    "WaitTimeoutError",
 ]
 
 
@@ -345,6 +351,15 @@ class AmbiguousVMError(ConfigurationError, LookupError):
         return str(self.args[0])
 
 
+class _Cause(Protocol):
+    """What an error needs of a diagnosis cause (a ``vmic.Cause``): its stable value."""
+
+    @property
+    def value(self) -> str:
+        """The cause's stable name."""
+        ...
+
+
 class _NamedService(Protocol):
     """What an error needs of a service: its name (errors hold plain data, not model types)."""
 
@@ -404,3 +419,86 @@ class GuestCommandError(InvalidTransitionError):
         self.target = target
         self.reason = reason
         super().__init__(message)
+
+
+class OperationError(ExecutionError):
+    """An operation on a VM (wait, copy a file, shut down) could not be done.
+
+    Attributes:
+        host: The host.
+        vm: The VM.
+        cause: Why, as a diagnosis cause, when vmic could tell (None otherwise).
+        reason: Why, in words (one sentence, no credential).
+        diagnosis: The diagnosis of the VM behind *cause*, when one was made
+            (a ``vmic.diagnosis.VMDiagnosis``; None otherwise).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        host: str,
+        vm: str,
+        reason: str,
+        cause: _Cause | None = None,
+        diagnosis: object = None,
+    ) -> None:
+        self.host = host
+        self.vm = vm
+        self.reason = reason
+        self.cause = cause
+        self.diagnosis = diagnosis
+        super().__init__(message)
+
+
+class PreflightError(OperationError):
+    """An operation was refused before anything changed: a service it needs does not work.
+
+    Attributes:
+        service: The integration service the operation needs (an ``IntegrationService``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        host: str,
+        vm: str,
+        reason: str,
+        service: _NamedService | None = None,
+        cause: _Cause | None = None,
+        diagnosis: object = None,
+    ) -> None:
+        self.service = service
+        super().__init__(message, host=host, vm=vm, reason=reason, cause=cause, diagnosis=diagnosis)
+
+
+class WaitTimeoutError(OperationError, TimeoutError):
+    """What was waited for did not happen within the timeout; says why, as far as vmic can tell.
+
+    Attributes:
+        until: What was waited for (``heartbeat``, ``ip``, ``kvp:KEY``...).
+        timeout: The timeout, in seconds.
+        elapsed: Seconds the host waited.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        host: str,
+        vm: str,
+        until: str,
+        timeout: float,
+        elapsed: float,
+        reason: str,
+        cause: _Cause | None = None,
+        diagnosis: object = None,
+    ) -> None:
+        self.until = until
+        self.timeout = timeout
+        self.elapsed = elapsed
+        super().__init__(message, host=host, vm=vm, reason=reason, cause=cause, diagnosis=diagnosis)
+
+    def __str__(self) -> str:
+        return str(self.args[0])

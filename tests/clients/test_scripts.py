@@ -8,17 +8,24 @@ import sys
 
 import pytest
 import tree_sitter_powershell
+from hypothesis import given, settings
 from tree_sitter import Language, Node, Parser
 
+from tests.executors.hostile import hostile_names, hostile_text
+from tests.executors.psgrammar import decoded_literals, parse
 from vmic import ParseError
 from vmic.clients import _scripts
 from vmic.clients._sections import error_reason, load_json, split_sections
-from vmic.executors import VmSelector
+from vmic.executors import Command, Shell, VmSelector
+from vmic.executors._scripting import render_powershell
 
 POWERSHELL_SCRIPTS = {
     "HOST_INVENTORY": _scripts.HOST_INVENTORY,
     "HOST_INVENTORY_VM": _scripts.HOST_INVENTORY_VM,
     "HOST_SET_SERVICES": _scripts.HOST_SET_SERVICES,
+    "HOST_WAIT": _scripts.HOST_WAIT,
+    "HOST_COPY_FILE": _scripts.HOST_COPY_FILE,
+    "HOST_SHUTDOWN": _scripts.HOST_SHUTDOWN,
     "WINDOWS_OBSERVE": _scripts.WINDOWS_OBSERVE,
     "WINDOWS_VERSION": _scripts.WINDOWS_VERSION,
     "WINDOWS_SERVICES": _scripts.WINDOWS_SERVICES,
@@ -38,6 +45,19 @@ PARAMETERS = {
     "HOST_INVENTORY": set(),
     "HOST_INVENTORY_VM": {"VMName"},
     "HOST_SET_SERVICES": {"VMName", "Enable", "Disable"},
+    "HOST_WAIT": {
+        "VMName",
+        "For",
+        "Key",
+        "Prefix",
+        "Family",
+        "HeartbeatId",
+        "Timeout",
+        "Poll",
+        "MaxPoll",
+    },
+    "HOST_COPY_FILE": {"VMName", "Source", "Destination", "CreatePath", "Overwrite"},
+    "HOST_SHUTDOWN": {"VMName", "Timeout", "Poll", "MaxPoll", "Force"},
     "WINDOWS_OBSERVE": set(),
     "WINDOWS_VERSION": set(),
     "WINDOWS_SERVICES": set(),
@@ -157,6 +177,9 @@ def test_vm_selection_is_the_executors_exact_selector() -> None:
     assert VmSelector.by_name("any", parameter="VMName").expression == _scripts.SELECT_ONE_VM
     assert _scripts.SELECT_ONE_VM in _scripts.HOST_INVENTORY_VM
     assert _scripts.SELECT_ONE_VM in _scripts.HOST_SET_SERVICES
+    for script in (_scripts.HOST_WAIT, _scripts.HOST_COPY_FILE, _scripts.HOST_SHUTDOWN):
+        assert _scripts.SELECT_ONE_VM in script
+        assert "Get-VM -Name" not in script
     assert "Get-VM -Name" not in _scripts.HOST_INVENTORY_VM
 
 
@@ -223,3 +246,53 @@ def test_import_vmic_loads_neither_clients_nor_the_lab() -> None:
         "assert 'vmic.testing' not in sys.modules, 'clients load the lab'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- operations: hostile values stay data -----------------------------------------------------
+
+_OPERATION_TEXT = {
+    "HOST_WAIT": ("VMName", "Key", "Prefix"),
+    "HOST_COPY_FILE": ("VMName", "Source", "Destination"),
+    "HOST_SHUTDOWN": ("VMName",),
+}
+_OPERATION_OTHERS: dict[str, dict[str, str | float | bool]] = {
+    "HOST_WAIT": {
+        "For": "kvp",
+        "Family": "",
+        "HeartbeatId": "84EAAE65-2F2E-45F5-9BB5-0E857DC8EB47",
+        "Timeout": 5.0,
+        "Poll": 1.0,
+        "MaxPoll": 8.0,
+    },
+    "HOST_COPY_FILE": {"CreatePath": True, "Overwrite": False},
+    "HOST_SHUTDOWN": {"Timeout": 5.0, "Poll": 1.0, "MaxPoll": 8.0, "Force": True},
+}
+
+
+def _operation(name: str, values: tuple[str, ...]) -> str:
+    parameters = dict(zip(_OPERATION_TEXT[name], values, strict=True))
+    command = Command(
+        Shell.POWERSHELL,
+        POWERSHELL_SCRIPTS[name],
+        parameters={**parameters, **_OPERATION_OTHERS[name]},
+    )
+    return render_powershell(command)
+
+
+@settings(max_examples=150)
+@given(vm=hostile_names(), first=hostile_text(), second=hostile_text())
+@pytest.mark.parametrize("name", sorted(_OPERATION_TEXT))
+def test_operation_scripts_keep_hostile_names_paths_and_keys_one_literal(
+    name: str, vm: str, first: str, second: str
+) -> None:
+    count = len(_OPERATION_TEXT[name])
+    benign = ("vm-benign", "first-benign", "second-benign")[:count]
+    hostile = (vm, first, second)[:count]
+    parsed, reference = parse(_operation(name, hostile)), parse(_operation(name, benign))
+    assert not reference.has_error
+    assert not parsed.has_error
+    assert parsed.shape == reference.shape
+    got, want = decoded_literals(parsed), decoded_literals(reference)
+    for value, benign_value in zip(hostile, benign, strict=True):
+        assert want.count(benign_value) == 1
+        assert got[want.index(benign_value)] == value

@@ -23,6 +23,16 @@ if TYPE_CHECKING:
         ServiceLike as ServiceLike,
     )
     from vmic.clients._linux import LinuxGuest as LinuxGuest
+    from vmic.clients._operations import (
+        CopyResult as CopyResult,
+        Explainer as Explainer,
+        Explanation as Explanation,
+        ShutdownResult as ShutdownResult,
+        WaitFor as WaitFor,
+        WaitKind as WaitKind,
+        WaitResult as WaitResult,
+        host_explanation as host_explanation,
+    )
     from vmic.clients._windows import WindowsGuest as WindowsGuest
     from vmic.errors import (
         AmbiguousVMError as AmbiguousVMError,
@@ -34,6 +44,14 @@ if TYPE_CHECKING:
 __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
+        "CopyResult": "._operations",
+        "Explainer": "._operations",
+        "Explanation": "._operations",
+        "ShutdownResult": "._operations",
+        "WaitFor": "._operations",
+        "WaitKind": "._operations",
+        "WaitResult": "._operations",
+        "host_explanation": "._operations",
         "AmbiguousVMError": "vmic.errors",
         "Change": "._host",
         "GuestCommandError": "vmic.errors",

@@ -36,21 +36,37 @@ from vmic.clients._inventory import (
     inventory_from_sections,
     parse_components,
 )
-from vmic.clients._sections import error_reason, read_result
+from vmic.clients._operations import (
+    FAMILIES,
+    CopyResult,
+    ShutdownResult,
+    WaitFor,
+    WaitResult,
+    check_path,
+    check_seconds,
+    host_explanation,
+    read_wait,
+)
+from vmic.clients._sections import error_reason, load_json, read_result
 from vmic.errors import (
     AmbiguousVMError,
     ConfigurationError,
+    OperationError,
     ParseError,
+    PreflightError,
     UnknownServiceError,
     VerificationError,
     VMNotFoundError,
+    WaitTimeoutError,
 )
 from vmic.executors._command import Command, Shell
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
+from vmic.rules._causes import Cause
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from vmic.clients._operations import Explainer, Explanation
     from vmic.executors._protocol import Executor
     from vmic.executors._result import Result
     from vmic.model._observations import HostObservation, VMObservation
@@ -61,6 +77,9 @@ __all__ = ["Change", "DesiredState", "HyperVHost", "ServiceLike"]
 
 #: Seconds a host command may run by default (an inventory of a large host takes a while).
 DEFAULT_TIMEOUT: Final = 300.0
+#: Seconds an operation's command may run beyond its own deadline (the final inventory).
+_OPERATION_SLACK: Final = 60.0
+_GSI: Final = IntegrationService.GUEST_SERVICE_INTERFACE
 
 #: What names a service: the enum, or any name :meth:`IntegrationService.lookup` knows
 #: (English, localized, Windows service name, GUID...).
@@ -328,6 +347,327 @@ class HyperVHost:
             for service in IntegrationService
             if service in before and service in after and before[service] != after[service]
         )
+
+    # --- operations -------------------------------------------------------------------------
+
+    def wait(
+        self,
+        vm: str,
+        until: WaitFor | str,
+        *,
+        timeout: float,
+        poll: float = 1.0,
+        max_poll: float = 8.0,
+        explain: Explainer | None = None,
+    ) -> WaitResult:
+        """Wait until the VM named exactly *vm* shows *until*, or raise saying why not.
+
+        The waiting happens on the host, in one command: it looks at once, then after
+        *poll* seconds, doubling up to *max_poll*, until *timeout* seconds have passed.
+        The same command reports the VM's state at the end, so a timeout is explained
+        without another round trip.
+
+        Args:
+            vm: The VM's exact name.
+            until: A :class:`WaitFor`, or its text (``heartbeat``, ``ip``, ``ipv4``,
+                ``ipv6``, ``kvp:KEY``).
+            timeout: Seconds to wait.
+            poll: Seconds between the first two looks.
+            max_poll: The longest pause between two looks.
+            explain: Says why the service does not work (default: what the host alone
+                tells; :func:`vmic.diagnosis.explainer` asks the guest too).
+
+        Returns:
+            What was seen (the addresses, the item's value) and how long it took.
+
+        Raises:
+            vmic.WaitTimeoutError: Not met in time; ``cause`` and ``reason`` say why.
+            VMNotFoundError: No VM has exactly that name.
+            AmbiguousVMError: Several VMs have that name.
+            vmic.ConfigurationError: A bad *until*, timeout or poll.
+            vmic.ExecutionError: The command could not run, or failed.
+        """
+        name = _check_vm_name(vm)
+        wanted = WaitFor.parse(until) if isinstance(until, str) else until
+        if not isinstance(wanted, WaitFor):
+            raise ConfigurationError(f"until must be a WaitFor or its text, not {until!r}")
+        seconds = check_seconds(timeout, what="timeout")
+        first = check_seconds(poll, what="poll")
+        longest = max(first, check_seconds(max_poll, what="max_poll"))
+        result = self._executor.run(
+            Command(
+                Shell.POWERSHELL,
+                _scripts.HOST_WAIT,
+                parameters={
+                    "VMName": name,
+                    "For": wanted.kind.value,
+                    "Key": wanted.key,
+                    "Prefix": wanted.prefix,
+                    "Family": FAMILIES[wanted.family],
+                    "HeartbeatId": IntegrationService.HEARTBEAT.guid,
+                    "Timeout": seconds,
+                    "Poll": first,
+                    "MaxPoll": longest,
+                },
+                timeout=self._operation_timeout(seconds),
+            )
+        )
+        sections = read_result(result, required=("wait",), what="the wait command")
+        reason = error_reason(sections)
+        if reason is not None:
+            self._raise_vm_error(name, reason)
+        met, elapsed, polls, values = read_wait(sections["wait"])
+        if met:
+            return WaitResult(name, wanted, elapsed, polls, values)
+        observation = self._read_inventory(result).vm(name)
+        why = self._explain(observation, wanted.service, explain)
+        if why.functioning and observation is not None:
+            if wanted.kind.value == "ip":
+                what = "address" + (f" starting with {wanted.prefix!r}" if wanted.prefix else "")
+                hint = " (no DHCP lease, or no network adapter connected)"
+            else:
+                what, hint = f"KVP item {wanted.key!r}", ""
+            why = attrs.evolve(
+                why,
+                reason=f"{wanted.service.english_name} works, but the guest reports no "
+                f"{what}{hint}",
+            )
+        label = f"{why.cause.value}: " if why.cause is not None else ""
+        raise WaitTimeoutError(
+            f"VM {name!r} on {self._label}: no {wanted} within {seconds:g}s: {label}{why.reason}",
+            host=self._label,
+            vm=name,
+            until=str(wanted),
+            timeout=seconds,
+            elapsed=elapsed,
+            reason=why.reason,
+            cause=why.cause,
+            diagnosis=why.diagnosis,
+        )
+
+    def copy_file(
+        self,
+        vm: str,
+        source: str,
+        destination: str,
+        *,
+        create_path: bool = False,
+        overwrite: bool = False,
+        enable_service: bool = False,
+        explain: Explainer | None = None,
+    ) -> CopyResult:
+        """Copy the host's file *source* to *destination* in the guest (``Copy-VMFile``).
+
+        Copy-VMFile copies from the host into the guest only, never back. It needs Guest
+        Service Interface, which Hyper-V leaves off: the preflight refuses while it is off,
+        unless *enable_service* (then it is enabled, and the result says so), and refuses
+        while the guest side (``vmicguestinterface``; a Linux ``hv_fcopy_daemon`` or
+        ``hv_fcopy_uio_daemon``) does not answer, saying why.
+
+        Args:
+            vm: The VM's exact name.
+            source: The file's path on the host.
+            destination: The path in the guest (an existing directory there takes the
+                source's file name).
+            create_path: Create missing directories of *destination* (``-CreateFullPath``).
+            overwrite: Replace an existing file (``-Force``).
+            enable_service: Enable Guest Service Interface on the host if it is off.
+            explain: Says why the service does not work (see :meth:`wait`).
+
+        Raises:
+            vmic.PreflightError: Guest Service Interface is off, or its guest side does not
+                work; nothing was copied.
+            vmic.OperationError: The host refused the copy (no such source file, the file
+                exists in the guest, a missing directory...).
+            vmic.UnsafeValueError: A path holds a NUL.
+            VMNotFoundError: No VM has exactly that name.
+        """
+        name = _check_vm_name(vm)
+        source = check_path(source, what="source path")
+        destination = check_path(destination, what="destination path")
+        observation = self._observe_vm(name)
+        enabled = False
+        component = observation.component(_GSI)
+        if (
+            component is not None
+            and not component.enabled
+            and observation.vm.state.value
+            in {
+                "running",
+                "running_critical",
+            }
+        ):
+            if not enable_service:
+                raise PreflightError(
+                    f"cannot copy into VM {name!r}: Guest Service Interface is disabled on "
+                    f"{self._label} (Hyper-V's default); enable it (enable_service=True, "
+                    "vmic copy --enable-service)",
+                    host=self._label,
+                    vm=name,
+                    reason="Guest Service Interface is disabled in the VM's settings on the host",
+                    service=_GSI,
+                    cause=Cause.DISABLED_ON_HOST,
+                )
+            enabled = bool(self.enable(name, _GSI))
+            observation = self._observe_vm(name)
+        why = self._explain(observation, _GSI, explain)
+        if not why.functioning:
+            label = f"{why.cause.value}: " if why.cause is not None else ""
+            raise PreflightError(
+                f"cannot copy into VM {name!r}: Guest Service Interface does not work: "
+                f"{label}{why.reason}",
+                host=self._label,
+                vm=name,
+                reason=why.reason,
+                service=_GSI,
+                cause=why.cause,
+                diagnosis=why.diagnosis,
+            )
+        result = self._executor.run(
+            Command(
+                Shell.POWERSHELL,
+                _scripts.HOST_COPY_FILE,
+                parameters={
+                    "VMName": name,
+                    "Source": source,
+                    "Destination": destination,
+                    "CreatePath": bool(create_path),
+                    "Overwrite": bool(overwrite),
+                },
+                timeout=self._timeout,
+            )
+        )
+        sections = read_result(result, required=("copied",), what="the copy command")
+        reason = error_reason(sections)
+        if reason is not None:
+            word, detail = reason
+            if word == "vm-count":
+                self._raise_vm_error(name, reason)
+            message = sections["error"].split("\n", 1)[1].strip() if word == "copy-failed" else ""
+            text = {
+                "source-missing": f"the host has no file {source!r}",
+                "copy-failed": f"Copy-VMFile failed: {message or detail or 'no message'}",
+            }.get(word, f"the copy command reported {word!r} {detail!r}")
+            raise OperationError(
+                f"cannot copy into VM {name!r}: {text}", host=self._label, vm=name, reason=text
+            )
+        copied = load_json(sections["copied"], section="copied")
+        size = copied.get("Bytes") if isinstance(copied, dict) else None
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise ParseError(f"the copy command reported no size: {copied!r}")
+        return CopyResult(name, source, destination, size, enabled_service=enabled)
+
+    def shutdown(
+        self,
+        vm: str,
+        *,
+        timeout: float,
+        force: bool = False,
+        poll: float = 1.0,
+        max_poll: float = 8.0,
+        explain: Explainer | None = None,
+    ) -> ShutdownResult:
+        """Shut the VM named exactly *vm* down through its guest, and wait until it is off.
+
+        The preflight checks the Shutdown service (enabled on the host, and its guest side
+        answering): without it Hyper-V cannot ask the guest, so the call refuses, unless
+        *force*. Then ``Stop-VM`` asks the guest and the host waits up to *timeout* seconds
+        for Off. With *force*, a VM still running at the deadline is turned off
+        (``Stop-VM -TurnOff``: a power cut), never earlier, and the result says so
+        (:attr:`ShutdownResult.forced`). A VM already off is left alone.
+
+        Raises:
+            vmic.PreflightError: The Shutdown service does not work (and not *force*).
+            vmic.WaitTimeoutError: The VM was not off within *timeout* (and not *force*).
+            VMNotFoundError: No VM has exactly that name.
+        """
+        name = _check_vm_name(vm)
+        seconds = check_seconds(timeout, what="timeout")
+        first = check_seconds(poll, what="poll")
+        longest = max(first, check_seconds(max_poll, what="max_poll"))
+        observation = self._observe_vm(name)
+        if observation.vm.state.value == "off":
+            return ShutdownResult(name, "Off", "Off", 0.0)
+        service = IntegrationService.SHUTDOWN
+        why = self._explain(observation, service, explain)
+        if not why.functioning and not force:
+            label = f"{why.cause.value}: " if why.cause is not None else ""
+            raise PreflightError(
+                f"cannot shut VM {name!r} down cleanly: the Shutdown service does not work: "
+                f"{label}{why.reason} (force=True / --force turns it off after the timeout)",
+                host=self._label,
+                vm=name,
+                reason=why.reason,
+                service=service,
+                cause=why.cause,
+                diagnosis=why.diagnosis,
+            )
+        result = self._executor.run(
+            Command(
+                Shell.POWERSHELL,
+                _scripts.HOST_SHUTDOWN,
+                parameters={
+                    "VMName": name,
+                    "Timeout": seconds,
+                    "Poll": first,
+                    "MaxPoll": longest,
+                    "Force": bool(force),
+                },
+                timeout=self._operation_timeout(seconds),
+            )
+        )
+        sections = read_result(result, required=("shutdown",), what="the shutdown command")
+        reason = error_reason(sections)
+        if reason is not None:
+            self._raise_vm_error(name, reason)
+        data = load_json(sections["shutdown"], section="shutdown")
+        if not isinstance(data, dict):
+            raise ParseError(f"the shutdown command printed {data!r}")
+        before, after = str(data.get("Before", "")), str(data.get("After", ""))
+        elapsed = data.get("Seconds")
+        elapsed = float(elapsed) if isinstance(elapsed, int | float) else 0.0
+        refused = str(data.get("Refused") or "")
+        forced = data.get("Forced") is True
+        if forced or after.lower() != "off":
+            because = (
+                f"Stop-VM failed: {refused}"
+                if refused
+                else f"the guest did not finish shutting down within {seconds:g}s"
+            )
+            if not why.functioning:
+                because = f"{why.reason}; {because}"
+        else:
+            because = ""
+        if after.lower() != "off":
+            raise WaitTimeoutError(
+                f"VM {name!r} on {self._label} is still {after or 'running'} after "
+                f"{seconds:g}s: {because}",
+                host=self._label,
+                vm=name,
+                until="off",
+                timeout=seconds,
+                elapsed=elapsed,
+                reason=because,
+                cause=why.cause,
+                diagnosis=why.diagnosis,
+            )
+        return ShutdownResult(name, before, after, elapsed, forced=forced, reason=because)
+
+    def _explain(
+        self,
+        observation: VMObservation | None,
+        service: IntegrationService,
+        explain: Explainer | None,
+    ) -> Explanation:
+        if observation is None:
+            msg = "the host's final report does not list the VM"
+            raise ParseError(msg)
+        return (explain or host_explanation)(observation, service)
+
+    def _operation_timeout(self, seconds: float) -> float | None:
+        if self._timeout is None:
+            return None
+        return seconds + max(self._timeout, _OPERATION_SLACK)
 
     def _raise_vm_error(self, vm: str, reason: tuple[str, str]) -> None:
         word, detail = reason

@@ -20,6 +20,7 @@ host shows in its own language.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Final
 
 from vmic.executors._scripting import VmSelector
@@ -27,9 +28,12 @@ from vmic.executors._scripting import VmSelector
 __all__ = [
     "END",
     "ERROR_EXIT",
+    "HOST_COPY_FILE",
     "HOST_INVENTORY",
     "HOST_INVENTORY_VM",
     "HOST_SET_SERVICES",
+    "HOST_SHUTDOWN",
+    "HOST_WAIT",
     "LINUX_KVP_POOLS",
     "LINUX_OBSERVE",
     "LINUX_RELEASE",
@@ -414,3 +418,186 @@ LINUX_STOP: Final = (
 """Stop the daemon ``$Daemon``: ``systemctl stop $Unit`` when systemd has the unit loaded,
 else SIGTERM to its processes (``kill -15 `pidof ...```, as the specification does).
 Sections: ``method`` (``systemd`` or ``signal``), or ``error`` (``not-installed``)."""
+
+# --- Hyper-V host: operations (PowerShell) ----------------------------------------------------
+
+_ONE_VM: Final = """\
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$vmicVm = {selection}
+if ($vmicVm.Count -ne 1) {
+    '<<vmic:error>>'
+    'vm-count ' + $vmicVm.Count
+    '<<vmic:end>>'
+    exit 3
+}
+$vmicVm = $vmicVm[0]
+""".replace("{selection}", SELECT_ONE_VM)
+
+# Waits on the host: a loop with its own deadline ($Timeout seconds) that sleeps $Poll
+# seconds after the first check, doubling up to $MaxPoll, never past the deadline.
+_BACKOFF: Final = """\
+    $vmicLeft = $Timeout - $vmicClock.Elapsed.TotalSeconds
+    if ($vmicLeft -le 0) { break }
+    Start-Sleep -Milliseconds ([int][Math]::Ceiling(1000 * [Math]::Min($vmicDelay, $vmicLeft)))
+    $vmicDelay = [Math]::Min($vmicDelay * 2, $MaxPoll)
+"""
+
+HOST_WAIT: Final = (
+    _ONE_VM
+    + """\
+$vmicClock = [System.Diagnostics.Stopwatch]::StartNew()
+$vmicDelay = $Poll
+$vmicPolls = 0
+$vmicMet = $false
+$vmicSeen = @()
+while ($true) {
+    $vmicPolls += 1
+    $vmicNow = Hyper-V\\Get-VM -Id $vmicVm.Id
+    $vmicSeen = @()
+    if ([string]$vmicNow.State -eq 'Running') {
+        if ($For -eq 'heartbeat') {
+            $vmicSeen = @(
+                Hyper-V\\Get-VMIntegrationService -VM $vmicNow |
+                    Where-Object {
+                        ($_.Id -split '\\\\')[-1].ToUpperInvariant() -eq $HeartbeatId -and
+                            [string]$_.PrimaryOperationalStatus -eq 'Ok'
+                    } |
+                    ForEach-Object { [string]$_.PrimaryOperationalStatus }
+            )
+        } elseif ($For -eq 'ip') {
+            $vmicAddresses = @($vmicNow.NetworkAdapters | ForEach-Object { $_.IPAddresses })
+            foreach ($vmicAddress in $vmicAddresses) {
+                $vmicText = [string]$vmicAddress
+                $vmicKind = [string]([System.Net.IPAddress]::Parse($vmicText).AddressFamily)
+                $vmicCase = [System.StringComparison]::OrdinalIgnoreCase
+                if ($vmicText.StartsWith($Prefix, $vmicCase) -and
+                        ($Family -eq '' -or $vmicKind -eq $Family)) {
+                    $vmicSeen += $vmicText
+                }
+            }
+        } else {
+            $vmicVmId = $vmicVm.Id.ToString().ToUpperInvariant()
+            $vmicExchange = @(
+                Get-CimInstance -Namespace 'root\\virtualization\\v2' `
+                    -ClassName 'Msvm_KvpExchangeComponent' |
+                    Where-Object { ([string]$_.SystemName).ToUpperInvariant() -eq $vmicVmId }
+            )
+            foreach ($vmicComponent in $vmicExchange) {
+                $vmicItems = @($vmicComponent.GuestExchangeItems) +
+                    @($vmicComponent.GuestIntrinsicExchangeItems)
+                foreach ($vmicItem in $vmicItems) {
+                    $vmicXml = [xml]$vmicItem
+                    $vmicName = $vmicXml.SelectSingleNode("/INSTANCE/PROPERTY[@NAME='Name']/VALUE")
+                    $vmicData = $vmicXml.SelectSingleNode("/INSTANCE/PROPERTY[@NAME='Data']/VALUE")
+                    $vmicOrdinal = [System.StringComparison]::Ordinal
+                    if ($null -ne $vmicName -and $vmicSeen.Count -eq 0 -and
+                            $vmicName.InnerText.Equals($Key, $vmicOrdinal)) {
+                        $vmicValue = ''
+                        if ($null -ne $vmicData) { $vmicValue = $vmicData.InnerText }
+                        $vmicSeen += $vmicValue
+                    }
+                }
+            }
+        }
+    }
+    $vmicMet = $vmicSeen.Count -gt 0
+    if ($vmicMet) { break }
+"""
+    + _BACKOFF
+    + """\
+}
+'<<vmic:wait>>'
+ConvertTo-Json -Depth 3 -InputObject ([pscustomobject]@{
+    Met = $vmicMet
+    Seconds = $vmicClock.Elapsed.TotalSeconds
+    Polls = $vmicPolls
+    Values = @($vmicSeen | ForEach-Object { [string]$_ })
+})
+"""
+    + HOST_INVENTORY_VM
+)
+"""Wait on the host, in one command, until the VM named exactly ``$VMName`` shows what ``$For``
+asks: ``heartbeat`` (the Heartbeat component, GUID ``$HeartbeatId``, reports Ok), ``ip`` (an
+address of its network adapters starts with ``$Prefix``, of ``$Family`` ``InterNetwork`` or
+``InterNetworkV6`` unless empty), or ``kvp`` (the guest reports the KVP item ``$Key``).
+Checks at once, then after ``$Poll`` seconds, doubling to ``$MaxPoll``, until ``$Timeout``
+seconds have passed. Sections: ``wait`` (``Met``, ``Seconds``, ``Polls``, ``Values``) and
+then those of :data:`HOST_INVENTORY_VM` (the state at the end, for the diagnosis), or
+``error`` (``vm-count N``)."""
+
+HOST_COPY_FILE: Final = (
+    _ONE_VM
+    + """\
+if (-not (Test-Path -LiteralPath $Source -PathType Leaf)) {
+    '<<vmic:error>>'
+    'source-missing'
+    '<<vmic:end>>'
+    exit 3
+}
+$vmicBytes = (Get-Item -LiteralPath $Source).Length
+try {
+    Hyper-V\\Copy-VMFile -VM $vmicVm -SourcePath $Source -DestinationPath $Destination `
+        -FileSource Host -CreateFullPath:$CreatePath -Force:$Overwrite -Confirm:$false
+} catch {
+    '<<vmic:error>>'
+    'copy-failed'
+    [string]$_.Exception.Message
+    '<<vmic:end>>'
+    exit 3
+}
+'<<vmic:copied>>'
+ConvertTo-Json -Depth 2 -InputObject ([pscustomobject]@{ Bytes = $vmicBytes })
+'<<vmic:end>>'
+"""
+)
+"""``Copy-VMFile -FileSource Host``: copy the host's file ``$Source`` to ``$Destination`` in
+the guest of the VM named exactly ``$VMName`` (``-CreateFullPath`` with ``$CreatePath``,
+``-Force`` overwrites with ``$Overwrite``). Host to guest only: Copy-VMFile copies nothing
+back. Sections: ``copied`` (``Bytes``), or ``error`` (``vm-count N``, ``source-missing``, or
+``copy-failed`` followed by Hyper-V's message)."""
+
+HOST_SHUTDOWN: Final = (
+    _ONE_VM
+    + """\
+$vmicBefore = [string]$vmicVm.State
+$vmicClock = [System.Diagnostics.Stopwatch]::StartNew()
+$vmicState = $vmicBefore
+$vmicRefused = ''
+$vmicForced = $false
+if ($vmicBefore -ne 'Off') {
+    $vmicJob = Hyper-V\\Stop-VM -VM $vmicVm -Confirm:$false -AsJob
+    $vmicDelay = $Poll
+    while ($true) {
+        $vmicState = [string](Hyper-V\\Get-VM -Id $vmicVm.Id).State
+        if ($vmicState -eq 'Off') { break }
+        if ($vmicRefused -eq '' -and [string]$vmicJob.State -eq 'Failed') {
+            $vmicRefused = [string]$vmicJob.ChildJobs[0].JobStateInfo.Reason.Message
+        }
+"""
+    + textwrap.indent(_BACKOFF, "    ")
+    + """\
+    }
+    if ($vmicState -ne 'Off' -and $Force) {
+        Hyper-V\\Stop-VM -VM $vmicVm -TurnOff -Force -Confirm:$false
+        $vmicForced = $true
+        $vmicState = [string](Hyper-V\\Get-VM -Id $vmicVm.Id).State
+    }
+}
+'<<vmic:shutdown>>'
+ConvertTo-Json -Depth 2 -InputObject ([pscustomobject]@{
+    Before = $vmicBefore
+    After = $vmicState
+    Seconds = $vmicClock.Elapsed.TotalSeconds
+    Forced = $vmicForced
+    Refused = $vmicRefused
+})
+'<<vmic:end>>'
+"""
+)
+"""Shut down the VM named exactly ``$VMName`` through its guest (``Stop-VM`` as a job), then
+wait up to ``$Timeout`` seconds for it to be Off (checks after ``$Poll`` seconds, doubling
+to ``$MaxPoll``). With ``$Force``, a VM still not off at the deadline is turned off
+(``Stop-VM -TurnOff``), never before. A VM already off is left alone. Sections:
+``shutdown`` (``Before``, ``After``, ``Seconds``, ``Forced``, ``Refused``: why Stop-VM
+failed, if it did), or ``error`` (``vm-count N``)."""

@@ -14,6 +14,7 @@ from vmic._lazy import lazy_face
 
 if TYPE_CHECKING:
     from vmic.diagnosis._engine import diagnose as diagnose, diagnose_vm as diagnose_vm
+    from vmic.diagnosis._explain import explainer as explainer
     from vmic.diagnosis._results import (
         Diagnosis as Diagnosis,
         FeatureDiagnosis as FeatureDiagnosis,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
+        "explainer": "._explain",
         "Diagnosis": "._results",
         "FeatureDiagnosis": "._results",
         "Finding": "._results",

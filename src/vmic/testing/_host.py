@@ -54,7 +54,7 @@ from vmic.parsers._integration_services import format_vm_integration_services
 from vmic.parsers._json import PowerShellVersion, dumps
 from vmic.parsers._vms import format_get_vm
 from vmic.rules._semantics import VMIntegration
-from vmic.testing import _plain, _render
+from vmic.testing import _operations, _plain, _render
 from vmic.testing._guest_data import HOST_CAPTIONS, PRODUCT_BUILDS
 from vmic.testing._machine import FaultSlot, RecordedCommand, check_latency, execute
 from vmic.testing._shell import Reply, answer_primitive
@@ -128,6 +128,10 @@ class FakeHyperVHost(Closing):
         """The DNS domain of the host and its guests."""
         self.subnet = 0x0A000000 + ((zlib.crc32(name.encode("utf-8")) & 0xFF) << 16)
         """The guests' IPv4 network (10.x.0.0/16, x from the host's name)."""
+        self.clock = _operations.SimulatedClock()
+        """The lab's simulated time: waits advance it instead of sleeping."""
+        self.host_files: dict[str, bytes] = {}
+        """Files on the host, by path: what ``Copy-VMFile`` can copy into a guest."""
 
     def __repr__(self) -> str:
         return (
@@ -355,7 +359,14 @@ class FakeHyperVHost(Closing):
         primitive = answer_primitive(command)
         if primitive is not None:
             return _plain.Plan("shell", mutating=False, run=lambda: primitive)
-        return _plain.plan_host(self, script)
+        return self._plan_operation(command) or _plain.plan_host(self, script)
+
+    def _plan_operation(self, command: Command) -> _plain.Plan | None:
+        operation = _OPERATIONS.get(command.script)
+        if operation is None:
+            return None
+        action, answer = operation
+        return _plain.Plan(action, mutating=action != "wait", run=lambda: answer(self, command))
 
     def _selected(self, name: str | None) -> list[FakeVM]:
         if name is None:
@@ -406,6 +417,10 @@ class FakeHyperVHost(Closing):
         ]
         return Reply(stdout=_NEWLINE.join(parts) + _NEWLINE)
 
+    def answer_inventory(self, name: str | None) -> Reply:
+        """The answer to :data:`~vmic.clients._scripts.HOST_INVENTORY_VM` (all VMs: None)."""
+        return self._inventory(name)
+
     def _set_services(self, name: str, enable: tuple[str, ...], disable: tuple[str, ...]) -> Reply:
         vms = self._selected(name)
         if len(vms) != 1:
@@ -430,6 +445,13 @@ class FakeHyperVHost(Closing):
             _scripts.END,
         ]
         return Reply(stdout=_NEWLINE.join(parts) + _NEWLINE)
+
+
+_OPERATIONS: Final = {
+    _scripts.HOST_WAIT: ("wait", _operations.answer_wait),
+    _scripts.HOST_COPY_FILE: ("copy-vmfile", _operations.answer_copy),
+    _scripts.HOST_SHUTDOWN: ("stop-vm", _operations.answer_shutdown),
+}
 
 
 def _version(value: str | Version) -> Version:

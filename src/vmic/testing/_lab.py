@@ -150,6 +150,8 @@ def demo_lab(*, latency: float = 0.0) -> DemoLab:
     planted.append(PlantedProblem("HV01", "rhel-db", _KVP, Cause.DAEMON_NOT_INSTALLED))
     hv01.add_vm("web01", "Ubuntu 22.04 LTS")
     hv01.add_vm("web02", "Windows Server 2022")
+    # A file on the host, for Copy-VMFile (vmic copy) demonstrations.
+    hv01.host_files["C:\\Deploy\\settings.json"] = b'{"environment": "test"}\n'
 
     berlin = FakeHyperVHost(
         "HV-BERLIN", host_os="Windows Server 2022", locale="de-DE", latency=latency

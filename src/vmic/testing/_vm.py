@@ -196,6 +196,12 @@ class FakeVM:
         self._guest_faults = FaultSlot()
         self._guest_latency: float | None = None
         self._executor: FakeGuestExecutor | None = None
+        self._files: dict[str, tuple[str, bytes]] = {}
+        self._directories: set[str] = set()
+        self.guest_items: dict[str, str] = {}
+        """KVP items the guest itself writes (host sees them while Data Exchange works)."""
+        self.shutdown_seconds = 5.0
+        """Simulated seconds a clean shutdown takes, from ``Stop-VM`` to Off."""
         self._sync_processes()
 
     def __repr__(self) -> str:
@@ -491,6 +497,72 @@ class FakeVM:
             self._running = True
             self._integration = _booted(self._integration)
             self._sync_processes()
+
+    # --- files (Copy-VMFile) ---------------------------------------------------------------------
+
+    @property
+    def files(self) -> dict[str, bytes]:
+        """The files copied into the guest, by the path they were written to."""
+        with self._host.lock:
+            return dict(self._files.values())
+
+    def read_file(self, path: str) -> bytes:
+        """A file copied into the guest (a Windows guest ignores the path's case).
+
+        Raises:
+            vmic.ConfigurationError: The guest has no such file.
+        """
+        from vmic.testing._operations import check_guest_path  # noqa: PLC0415 - a cycle
+
+        with self._host.lock:
+            found = self._files.get(check_guest_path(self, path))
+        if found is None:
+            raise ConfigurationError(f"the guest of {self._name!r} has no file {path!r}")
+        return found[1]
+
+    def add_directory(self, path: str) -> None:
+        """Create a directory (and its parents) in the guest."""
+        from vmic.testing._operations import check_guest_path, parent_of  # noqa: PLC0415
+
+        with self._host.lock:
+            while check_guest_path(self, path) not in self._all_directories():
+                self._directories.add(check_guest_path(self, path))
+                parent = parent_of(self, path)
+                if parent == path:
+                    break
+                path = parent
+
+    def _all_directories(self) -> set[str]:
+        if self._guest_os.is_windows:
+            base = {"c:\\", "c:\\windows", "c:\\windows\\temp", "c:\\users", "c:\\temp"}
+        else:
+            # Paths inside the simulated guest, never touched on this machine.
+            base = {"/", "/tmp", "/root", "/home", "/etc", "/opt", "/var", "/var/tmp"}  # noqa: S108
+        return base | self._directories
+
+    def receive_file(
+        self, path: str, data: bytes, *, name: str, create_path: bool, overwrite: bool
+    ) -> str | None:
+        """What the guest side of ``Copy-VMFile`` does; returns why it failed (None: copied).
+
+        An existing directory at *path* takes the file under *name*.
+        """
+        from vmic.testing._operations import check_guest_path, parent_of  # noqa: PLC0415
+
+        with self._host.lock:
+            separator = "\\" if self._guest_os.is_windows else "/"
+            if check_guest_path(self, path.rstrip(separator) or path) in self._all_directories():
+                path = path.rstrip(separator) + separator + name
+            key = check_guest_path(self, path)
+            parent = parent_of(self, path)
+            if check_guest_path(self, parent) not in self._all_directories():
+                if not create_path:
+                    return "The system cannot find the path specified. (0x80070003)"
+                self.add_directory(parent)
+            if key in self._files and not overwrite:
+                return "The file exists. (0x80070050)"
+            self._files[key] = (path, data)
+            return None
 
     # --- time ---------------------------------------------------------------------------------
 

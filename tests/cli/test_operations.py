@@ -1,0 +1,103 @@
+"""``vmic wait``, ``vmic copy`` and ``vmic shutdown`` on the simulated lab."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tests._cli import in_process, run
+
+if TYPE_CHECKING:
+    import pytest
+
+
+def test_wait_for_the_ip_of_rhel_db_exits_1_with_one_line_naming_the_cause() -> None:
+    status, out, err = run(
+        "wait", "--lab", "demo", "--vm", "rhel-db", "--for", "ip", "--timeout", "2"
+    )
+    assert status == 1
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert "daemon_not_installed" in err
+    assert "Traceback" not in err
+
+
+def test_wait_for_the_heartbeat_of_dc01_exits_0() -> None:
+    status, out, err = run(
+        "wait", "--lab", "demo", "--vm", "dc01", "--for", "heartbeat", "--timeout", "2"
+    )
+    assert (status, err) == (0, "")
+    assert out.startswith("dc01: heartbeat")
+
+
+def test_wait_for_an_address_with_a_prefix(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = in_process(
+        capsys, "wait", "--lab", "demo", "--vm", "web01", "--for", "ipv4", "--prefix", "10."
+    )
+    assert status == 0
+    assert "10." in out
+    status, _, err = in_process(
+        capsys, "wait", "--lab", "demo", "--vm", "web01", "--for", "kvp:X", "--prefix", "10."
+    )
+    assert status == 2
+    assert "--prefix" in err
+
+
+def test_bad_input_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = in_process(capsys, "wait", "--lab", "demo", "--vm", "dc01", "--for", "nope")
+    assert status == 2
+    assert "kvp:KEY" in err
+    status, _, err = in_process(capsys, "wait", "--lab", "demo", "--vm", "ghost", "--for", "ip")
+    assert status == 2
+    assert "ghost" in err
+
+
+def test_copy_refuses_while_guest_service_interface_is_off(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = in_process(
+        capsys, "copy", "--lab", "demo", "--vm", "dc01", "C:\\Deploy\\settings.json", "C:\\Temp"
+    )
+    assert status == 1
+    assert out == ""
+    assert "Guest Service Interface" in err
+    assert len(err.splitlines()) == 1
+
+
+def test_copy_with_enable_service_copies(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = in_process(
+        capsys,
+        "copy",
+        "--lab",
+        "demo",
+        "--vm",
+        "dc01",
+        "C:\\Deploy\\settings.json",
+        "C:\\Temp",
+        "--enable-service",
+    )
+    assert (status, err) == (0, "")
+    assert "enabled Guest Service Interface" in out
+    assert "copied" in out
+
+
+def test_copy_into_a_linux_guest(capsys: pytest.CaptureFixture[str]) -> None:
+    # rhel-db has no KVP daemon, but its file copy daemon runs once the service is enabled.
+    status, out, _ = in_process(
+        capsys,
+        "copy",
+        "--lab",
+        "demo",
+        "--vm",
+        "rhel-db",
+        "C:\\Deploy\\settings.json",
+        "/tmp/",
+        "--enable-service",
+    )
+    assert status == 0
+    assert "/tmp/" in out
+
+
+def test_shutdown_cleanly(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = in_process(capsys, "shutdown", "--lab", "demo", "--vm", "web02")
+    assert (status, err) == (0, "")
+    assert "shut down cleanly" in out
