@@ -66,6 +66,9 @@ if TYPE_CHECKING:
         diagnose as diagnose,
     )
     from vmic.errors import (
+        DataExchangeDisabledError as DataExchangeDisabledError,
+        KvpItemError as KvpItemError,
+        KvpVerificationError as KvpVerificationError,
         OperationError as OperationError,
         PreflightError as PreflightError,
         WaitTimeoutError as WaitTimeoutError,
@@ -94,6 +97,7 @@ if TYPE_CHECKING:
         HostObservation as HostObservation,
         IntegrationComponentRecord as IntegrationComponentRecord,
         IntegrationServicesState as IntegrationServicesState,
+        KvpExchange as KvpExchange,
         KvpPool as KvpPool,
         KvpRecord as KvpRecord,
         LinuxDaemonObservation as LinuxDaemonObservation,
@@ -136,6 +140,10 @@ if TYPE_CHECKING:
 __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
+        "KvpItemError": "vmic.errors",
+        "DataExchangeDisabledError": "vmic.errors",
+        "KvpVerificationError": "vmic.errors",
+        "KvpExchange": "vmic.model",
         "OperationError": "vmic.errors",
         "PreflightError": "vmic.errors",
         "WaitTimeoutError": "vmic.errors",

@@ -21,12 +21,15 @@ inherits the closest built-in exception, so code that already catches
     │   ├── ConnectionFailedError(ExecutionError, ConnectionError)
     │   ├── AuthenticationFailedError(ConnectionFailedError)
     │   ├── VerificationError
+    │   │   └── KvpVerificationError
+    │   ├── DataExchangeDisabledError
     │   ├── UnknownCommandError
     │   └── OperationError
     │       ├── PreflightError
     │       └── WaitTimeoutError(OperationError, TimeoutError)
     ├── ConfigurationError(VmicError, ValueError)
     │   ├── UnsafeValueError
+    │   ├── KvpItemError
     │   ├── VMNotFoundError(ConfigurationError, LookupError)
     │   └── AmbiguousVMError(ConfigurationError, LookupError)
     └── MissingExtraError(VmicError, ImportError)
@@ -52,12 +55,15 @@ __all__ = [
     "CommandTimeoutError",
     "ConfigurationError",
     "ConnectionFailedError",
+    "DataExchangeDisabledError",
     "ExecutionError",
     "GuestCommandError",
     "InsecureOptionWarning",
     "InvalidRecordError",
     "InvalidTransitionError",
+    "KvpItemError",
     "KvpPoolError",
+    "KvpVerificationError",
     "MissingExtraError",
     "OperationError",
     "ParseError",
@@ -502,3 +508,74 @@ class WaitTimeoutError(OperationError, TimeoutError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class KvpItemError(ConfigurationError):
+    """A KVP key or value that Hyper-V cannot store, refused before anything is sent.
+
+    Attributes:
+        field: ``"key"`` or ``"value"``.
+        reason: Why, in words (the size it has and the limit, a NUL...).
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"a KVP {field} {reason}")
+
+
+class DataExchangeDisabledError(ExecutionError):
+    """Key-Value Pair Exchange (Data Exchange) is off, so no item can move.
+
+    Attributes:
+        vm: The VM.
+        side: ``"host"`` (the VM's setting) or ``"guest"`` (its KVP service or daemon).
+    """
+
+    def __init__(self, vm: str, *, side: str = "host", fix: str = "") -> None:
+        self.vm = vm
+        self.side = side
+        where = (
+            "is disabled in the VM's settings on the host"
+            if side == "host"
+            else "is not running in the guest"
+        )
+        # The fix names the VM exactly (never a pattern): vmic selects it by its exact name.
+        hint = fix or (
+            "enable it first: 'vmic enable --vm=<VM> key_value_pair_exchange' "
+            "(selects exactly that VM)"
+        )
+        super().__init__(
+            f"Key-Value Pair Exchange (Data Exchange) {where} for VM {vm!r}, so no KVP item "
+            f"can move; {hint}"
+        )
+
+
+class KvpVerificationError(VerificationError):
+    """A KVP change ran, but the items read back afterwards do not show it.
+
+    Attributes:
+        host: The host.
+        vm: The VM.
+        key: The key changed.
+        expected: The value asked for (None: removed).
+        actual: The value read back (None: absent).
+    """
+
+    def __init__(
+        self, host: str, vm: str, key: str, expected: str | None, actual: str | None
+    ) -> None:
+        self.host = host
+        self.vm = vm
+        self.key = key
+        self.expected_value = expected
+        self.actual_value = actual
+        self.expected = {}
+        self.actual = {}
+        wanted = "absent" if expected is None else f"{expected!r}"
+        found = "absent" if actual is None else f"{actual!r}"
+        ExecutionError.__init__(
+            self,
+            f"the KVP change to VM {vm!r} on host {host!r} did not take effect: "
+            f"key {key!r} is {found}, expected {wanted}",
+        )

@@ -32,6 +32,10 @@ POWERSHELL_SCRIPTS = {
     "WINDOWS_START": _scripts.WINDOWS_START,
     "WINDOWS_STOP": _scripts.WINDOWS_STOP,
     "WINDOWS_SET_STARTUP": _scripts.WINDOWS_SET_STARTUP,
+    "HOST_KVP_READ": _scripts.HOST_KVP_READ,
+    "HOST_KVP_CHANGE": _scripts.HOST_KVP_CHANGE,
+    "WINDOWS_KVP_READ": _scripts.WINDOWS_KVP_READ,
+    "WINDOWS_KVP_PUBLISH": _scripts.WINDOWS_KVP_PUBLISH,
 }
 POSIX_SCRIPTS = {
     "LINUX_OBSERVE": _scripts.LINUX_OBSERVE,
@@ -39,6 +43,7 @@ POSIX_SCRIPTS = {
     "LINUX_KVP_POOLS": _scripts.LINUX_KVP_POOLS,
     "LINUX_START": _scripts.LINUX_START,
     "LINUX_STOP": _scripts.LINUX_STOP,
+    "LINUX_KVP_PUBLISH": _scripts.LINUX_KVP_PUBLISH,
 }
 # The parameters each script reads, and nothing else may vary.
 PARAMETERS = {
@@ -64,6 +69,10 @@ PARAMETERS = {
     "WINDOWS_START": {"Name"},
     "WINDOWS_STOP": {"Name"},
     "WINDOWS_SET_STARTUP": {"Name", "StartupType"},
+    "HOST_KVP_READ": {"VMName", "Component"},
+    "HOST_KVP_CHANGE": {"VMName", "Component", "Operation", "Key", "Value"},
+    "WINDOWS_KVP_READ": set(),
+    "WINDOWS_KVP_PUBLISH": {"Key", "Value"},
 }
 _PARSER = Parser(Language(tree_sitter_powershell.language()))
 
@@ -103,6 +112,7 @@ POSIX_PARAMETERS = {
     "LINUX_KVP_POOLS": set(),
     "LINUX_START": {"Daemon", "Unit", "Sudo"},
     "LINUX_STOP": {"Daemon", "Unit", "Sudo"},
+    "LINUX_KVP_PUBLISH": {"PoolFile", "Key", "Value", "Sudo"},
 }
 
 
@@ -180,6 +190,8 @@ def test_vm_selection_is_the_executors_exact_selector() -> None:
     for script in (_scripts.HOST_WAIT, _scripts.HOST_COPY_FILE, _scripts.HOST_SHUTDOWN):
         assert _scripts.SELECT_ONE_VM in script
         assert "Get-VM -Name" not in script
+    assert _scripts.SELECT_ONE_VM in _scripts.HOST_KVP_READ
+    assert _scripts.SELECT_ONE_VM in _scripts.HOST_KVP_CHANGE
     assert "Get-VM -Name" not in _scripts.HOST_INVENTORY_VM
 
 

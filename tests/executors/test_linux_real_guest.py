@@ -22,7 +22,7 @@ import pytest
 from tests._cli import run
 from vmic import IntegrationService
 from vmic.clients import LinuxGuest
-from vmic.diagnosis.guest import diagnose_linux_guest
+from vmic.diagnosis._guest import diagnose_linux_guest
 from vmic.executors import LocalExecutor
 from vmic.model._linux import packaging_for
 from vmic.model._linux_records import ModuleStatus

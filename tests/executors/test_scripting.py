@@ -293,3 +293,83 @@ def test_the_literal_pipeline_selects_by_the_quoted_name(name: str) -> None:
     vm_id = uuid.UUID("7cca7664-91d0-40a9-9769-7809f256f603")
     by_id = VmSelector.by_id(vm_id).pipeline(literal=True)
     assert by_id == "Hyper-V\\Get-VM -Id '7CCA7664-91D0-40A9-9769-7809F256F603'"
+
+
+# --- the KVP scripts (issue 14): hostile keys and values stay data --------------------------
+
+
+@settings(max_examples=200)
+@given(vm=hostile_names(), key=hostile_text(), value=hostile_text())
+def test_host_kvp_change_keeps_every_value_as_data(vm: str, key: str, value: str) -> None:
+    from vmic.clients import _scripts  # noqa: PLC0415 - the clients' fixed scripts
+
+    def script(vm: str, key: str, value: str) -> str:
+        parameters = {
+            "VMName": vm,
+            "Component": "GUID",
+            "Operation": "set",
+            "Key": key,
+            "Value": value,
+        }
+        return render_powershell(
+            Command(Shell.POWERSHELL, _scripts.HOST_KVP_CHANGE, parameters=parameters)
+        )
+
+    benign = {"vm-benign": vm, "key-benign": key, "value-benign": value}
+    _assert_same_program_with_data(
+        script(vm, key, value), script("vm-benign", "key-benign", "value-benign"), benign
+    )
+
+
+@settings(max_examples=200)
+@given(key=hostile_text(), value=hostile_text())
+def test_windows_kvp_publish_keeps_every_value_as_data(key: str, value: str) -> None:
+    from vmic.clients import _scripts  # noqa: PLC0415 - the clients' fixed scripts
+
+    def script(key: str, value: str) -> str:
+        parameters = {"Key": key, "Value": value}
+        return render_powershell(
+            Command(Shell.POWERSHELL, _scripts.WINDOWS_KVP_PUBLISH, parameters=parameters)
+        )
+
+    _assert_same_program_with_data(
+        script(key, value),
+        script("key-benign", "value-benign"),
+        {"key-benign": key, "value-benign": value},
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(key=hostile_text(max_pieces=8), value=hostile_text(max_pieces=8))
+def test_linux_kvp_publish_keeps_every_value_as_data(key: str, value: str) -> None:
+    """The real script, run by sh and python3 here on a scratch pool: exact round trip."""
+    import subprocess  # noqa: PLC0415 - this test only
+    import tempfile  # noqa: PLC0415 - this test only
+    from pathlib import Path  # noqa: PLC0415 - this test only
+
+    from vmic.clients import _scripts  # noqa: PLC0415 - the clients' fixed scripts
+    from vmic.model._kvp_exchange import check_item  # noqa: PLC0415 - this test only
+    from vmic.model._linux_records import KvpRecord  # noqa: PLC0415
+    from vmic.parsers._kvp import format_kvp_pool, parse_kvp_pool  # noqa: PLC0415
+
+    try:
+        check_item(key, value)
+    except ConfigurationError:
+        return
+    with tempfile.TemporaryDirectory() as directory:
+        pool = Path(directory) / ".kvp_pool_1"
+        pool.write_bytes(format_kvp_pool([KvpRecord("other", "kept")]))
+        parameters: dict[str, str | bool] = {
+            "PoolFile": str(pool),
+            "Key": key,
+            "Value": value,
+            "Sudo": False,
+        }
+        text = render_posix(Command(Shell.POSIX, _scripts.LINUX_KVP_PUBLISH, parameters=parameters))
+        done = subprocess.run(["sh"], input=text, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[-2] == ("replaced" if key == "other" else "added")
+        records = {r.key: r.value for r in parse_kvp_pool(pool.read_bytes())}
+    assert records[key] == value
+    if key != "other":
+        assert records["other"] == "kept"

@@ -13,7 +13,7 @@ from vmic import IntegrationService, parse_os
 from vmic.clients import LinuxGuest
 from vmic.clients._scripts import LINUX_OBSERVE, marker
 from vmic.diagnosis import diagnose_vm
-from vmic.diagnosis.guest import diagnose_linux_guest
+from vmic.diagnosis._guest import diagnose_linux_guest
 from vmic.executors._closing import Closing
 from vmic.executors._result import Result
 from vmic.model._linux import InitSystem, LinuxPackaging, all_packaging, packaging_for

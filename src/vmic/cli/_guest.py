@@ -35,7 +35,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from vmic.clients._linux import LinuxGuest  # noqa: PLC0415 - keep `vmic --help` fast
-    from vmic.diagnosis.guest import diagnose_linux_guest  # noqa: PLC0415
+    from vmic.diagnosis._guest import diagnose_linux_guest  # noqa: PLC0415
     from vmic.executors._local import LocalExecutor  # noqa: PLC0415
 
     observation = LinuxGuest(LocalExecutor(), timeout=args.timeout).observe()

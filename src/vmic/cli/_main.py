@@ -15,7 +15,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-from vmic.cli import _audit, _doctor, _guest, _manage, _operations, _rules_commands
+from vmic.cli import _audit, _doctor, _guest, _kvp, _manage, _operations, _rules_commands
 from vmic.cli._render import visible
 from vmic.connect import (
     EXIT_FAILED,
@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     _manage.register(commands)
     _guest.register(commands)
     _operations.register(commands)
+    _kvp.register(commands)
     return parser
 
 

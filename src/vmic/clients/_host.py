@@ -51,6 +51,9 @@ from vmic.clients._sections import error_reason, load_json, read_result
 from vmic.errors import (
     AmbiguousVMError,
     ConfigurationError,
+    DataExchangeDisabledError,
+    ExecutionError,
+    KvpVerificationError,
     OperationError,
     ParseError,
     PreflightError,
@@ -60,6 +63,7 @@ from vmic.errors import (
     WaitTimeoutError,
 )
 from vmic.executors._command import Command, Shell
+from vmic.model._kvp_exchange import KvpExchange, check_item, check_key
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.rules._causes import Cause
 
@@ -678,6 +682,128 @@ class HyperVHost:
         if word == "vm-count" and count is not None and count > 1:
             raise AmbiguousVMError(self._label, vm, count)
         raise ParseError(f"the change command reported {word!r} {detail!r}")
+
+    # --- Key-Value Pair Exchange (Data Exchange) ---------------------------------------------
+
+    def kvp_items(self, vm: str) -> KvpExchange:
+        """The KVP items of the VM named exactly *vm*, both ways, in one round trip.
+
+        The guest's intrinsic items and the items it published (guest → host), and the
+        items the host sent (host → guest), with whether Data Exchange is enabled.
+
+        Raises:
+            VMNotFoundError: No VM has exactly that name.
+            AmbiguousVMError: Several VMs have that name.
+            vmic.ExecutionError: The command could not run, or failed.
+            vmic.ParseError: The host's output could not be read.
+        """
+        name = _check_vm_name(vm)
+        sections = self._kvp_run(_scripts.HOST_KVP_READ, name, required=("state", "host"))
+        state = load_json(sections["state"], section="state")
+        enabled = isinstance(state, dict) and state.get("Enabled") is True
+        return KvpExchange(
+            vm=name,
+            enabled=enabled,
+            intrinsic=_kvp_pairs(sections.get("intrinsic", "[]"), "intrinsic"),
+            guest=_kvp_pairs(sections.get("guest", "[]"), "guest"),
+            host=_kvp_pairs(sections["host"], "host"),
+        )
+
+    def kvp_set(self, vm: str, key: str, value: str) -> KvpExchange:
+        """Send the item *key* = *value* to the guest of *vm* (add it, or modify it).
+
+        ``AddKvpItems`` or ``ModifyKvpItems`` with one ``Msvm_KvpExchangeDataItem``, then
+        the host's items are read back in the same command and checked. The key and
+        value are checked against Hyper-V's limits before anything is sent (see
+        :mod:`vmic.model._kvp_exchange`).
+
+        Returns:
+            The VM's items after the change.
+
+        Raises:
+            vmic.KvpItemError: The key or value cannot be stored (too long, NUL, empty key).
+            vmic.DataExchangeDisabledError: Key-Value Pair Exchange is disabled for the VM.
+            vmic.KvpVerificationError: The item read back is not the one sent.
+            VMNotFoundError: No VM has exactly that name.
+            AmbiguousVMError: Several VMs have that name.
+        """
+        name = _check_vm_name(vm)
+        key, value = check_item(key, value)
+        return self._kvp_change(name, "set", key, value)
+
+    def kvp_remove(self, vm: str, key: str) -> KvpExchange:
+        """Remove the host item *key* of *vm* (``RemoveKvpItems``); nothing to do if absent.
+
+        Raises:
+            vmic.KvpItemError: The key cannot be a KVP key.
+            vmic.DataExchangeDisabledError: Key-Value Pair Exchange is disabled for the VM.
+            vmic.KvpVerificationError: The item is still there afterwards.
+            VMNotFoundError: No VM has exactly that name.
+            AmbiguousVMError: Several VMs have that name.
+        """
+        name = _check_vm_name(vm)
+        key = check_key(key)
+        return self._kvp_change(name, "remove", key, "")
+
+    def _kvp_change(self, vm: str, operation: str, key: str, value: str) -> KvpExchange:
+        sections = self._kvp_run(
+            _scripts.HOST_KVP_CHANGE,
+            vm,
+            required=("method", "host"),
+            Operation=operation,
+            Key=key,
+            Value=value,
+        )
+        host = dict(_kvp_pairs(sections["host"], "host"))
+        expected = value if operation == "set" else None
+        if host.get(key) != expected:
+            raise KvpVerificationError(self._label, vm, key, expected, host.get(key))
+        return KvpExchange(vm=vm, enabled=True, host=host)
+
+    def _kvp_run(
+        self, script: str, vm: str, *, required: tuple[str, ...], **extra: str
+    ) -> dict[str, str]:
+        result = self._executor.run(
+            Command(
+                Shell.POWERSHELL,
+                script,
+                parameters={
+                    "VMName": vm,
+                    "Component": IntegrationService.KEY_VALUE_PAIR_EXCHANGE.guid,
+                    **extra,
+                },
+                timeout=self._timeout,
+            )
+        )
+        sections = read_result(result, required=required, what="the KVP command")
+        reason = error_reason(sections)
+        if reason is None:
+            return sections
+        word, detail = reason
+        if word == "kvp-disabled":
+            raise DataExchangeDisabledError(vm)
+        if word == "kvp-failed":
+            raise ExecutionError(
+                f"Hyper-V refused the KVP change to VM {vm!r} on host {self._label!r} "
+                f"(WMI return code {detail})"
+            )
+        self._raise_vm_error(vm, reason)
+        raise AssertionError  # pragma: no cover - _raise_vm_error always raises
+
+
+def _kvp_pairs(text: str, section: str) -> dict[str, str]:
+    value = load_json(text, section=section) if text.strip() else []
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        raise ParseError(f"the {section!r} section should be a JSON list", source=text)
+    pairs: dict[str, str] = {}
+    for entry in value:
+        if not isinstance(entry, dict) or not isinstance(entry.get("Name"), str):
+            raise ParseError(f"the {section!r} section holds a malformed item", source=text)
+        data = entry.get("Data")
+        pairs[entry["Name"]] = "" if data is None else str(data)
+    return pairs
 
 
 def _desired(desired: DesiredState) -> dict[IntegrationService, bool]:

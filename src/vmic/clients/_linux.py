@@ -41,6 +41,7 @@ from vmic.errors import (
     UnknownOperatingSystemError,
 )
 from vmic.executors._command import Command, ParameterValue, Shell
+from vmic.model._kvp_exchange import GuestKvpItems, check_item
 from vmic.model._linux import DAEMON_SERVICES, InitSystem, all_packaging, packaging_for
 from vmic.model._linux_records import (
     KvpPool,
@@ -52,6 +53,7 @@ from vmic.model._linux_records import (
 from vmic.model._observations import LinuxDaemonObservation, LinuxGuestObservation
 from vmic.model._operating_system import OperatingSystem, Product, parse_os
 from vmic.model._services import IntegrationService
+from vmic.model._time_sync import LinuxTimeSync
 from vmic.parsers._kvp import parse_kvp_pool
 from vmic.parsers._linux import (
     parse_compgen,
@@ -68,7 +70,7 @@ if TYPE_CHECKING:
     from vmic.model._linux import LinuxPackaging
     from vmic.model._linux_records import KvpRecord, ProcessRecord, SystemdUnit
 
-__all__ = ["LinuxGuest", "parse_os_release", "release_os"]
+__all__ = ["LinuxGuest", "parse_os_release", "parse_time_sync", "release_os"]
 
 #: Seconds a guest command may run by default.
 DEFAULT_TIMEOUT: Final = 120.0
@@ -328,6 +330,7 @@ class LinuxGuest:
             hv_vmbus=_vmbus(modules.status("hv_vmbus", builtin=builtin), sections),
             init_system=_INIT_SYSTEMS.get(init_word),
             daemons=daemons,
+            time_sync=parse_time_sync(sections["time-sync"]) if "time-sync" in sections else None,
         )
 
     def _daemon(self, service: IntegrationService, seen: _Seen) -> LinuxDaemonObservation | None:
@@ -488,3 +491,100 @@ class LinuxGuest:
                 self._version = found.distribution_version
             self._detected = True
         return packaging_for(self._distribution, self._version)
+
+    # --- Key-Value Pair Exchange (issue 14) ------------------------------------------------
+
+    def kvp_items(self) -> GuestKvpItems:
+        """The items of the five KVP pools (0 external ... 4 auto-internal), in one command.
+
+        Pools the daemon has not created are empty.
+
+        Raises:
+            vmic.KvpPoolError: A pool file is malformed.
+            vmic.ParseError: The output could not be read.
+        """
+        pools = self.kvp_pools()
+
+        def items(pool: KvpPool) -> dict[str, str]:
+            return {record.key: record.value for record in pools.get(pool, ())}
+
+        return GuestKvpItems(
+            external=items(KvpPool.EXTERNAL),
+            guest=items(KvpPool.GUEST),
+            auto=items(KvpPool.AUTO),
+            parameters=items(KvpPool.AUTO_EXTERNAL),
+            auto_internal=items(KvpPool.AUTO_INTERNAL),
+        )
+
+    def kvp_publish(self, key: str, value: str) -> str:
+        """Publish *key* = *value* to the host: add or replace its record in pool 1.
+
+        The pool file is rewritten under ``hv_kvp_daemon``'s whole-file ``fcntl`` write lock,
+        by ``python3`` in the guest (as root with ``sudo=True``); key and value travel as
+        arguments, never as code. The host sees the item when it next enumerates the guest's
+        items, which the daemon answers from the file.
+
+        Returns:
+            ``"added"`` or ``"replaced"``.
+
+        Raises:
+            vmic.KvpItemError: The key or value cannot be stored (too long, NUL, empty key).
+            GuestCommandError: No pool file (the daemon never ran), no python3, or the file is
+                malformed.
+        """
+        key, value = check_item(key, value)
+        sections = self._run(
+            _scripts.LINUX_KVP_PUBLISH,
+            what="publishing a KVP item",
+            required=("result",),
+            PoolFile=KvpPool.GUEST.path,
+            Key=key,
+            Value=value,
+            Sudo=self._sudo,
+        )
+        reason = error_reason(sections)
+        if reason is not None:
+            why = _KVP_PUBLISH_REASONS.get(reason[0], f"the guest refused ({reason[0]})")
+            raise GuestCommandError(
+                f"cannot publish a KVP item: {why}", target=KvpPool.GUEST.path, reason=reason[0]
+            )
+        return sections["result"].strip()
+
+
+# --- Key-Value Pair Exchange and time sync (issue 14) ----------------------------------------
+
+_KVP_PUBLISH_REASONS: Final = {
+    "no-pool": "the KVP daemon has never run in this guest, so /var/lib/hyperv/.kvp_pool_1 "
+    "does not exist; install and start it (vmic: LinuxGuest.start('hv_kvp_daemon'))",
+    "no-python": "the guest has no python3, which vmic uses to take the daemon's fcntl lock",
+    "too-long": "the guest refused the item's size",
+    "corrupt": "/var/lib/hyperv/.kvp_pool_1 does not end on a 2560-byte record boundary",
+}
+
+
+def parse_time_sync(text: str) -> LinuxTimeSync:
+    r"""The ``time-sync`` section of the Linux guest check.
+
+    Lines: ``ptp /dev/ptp_hyperv``, ``chrony <directive ...>``, ``timesyncd <NTP=...>``,
+    ``daemon <name>``; others are ignored.
+
+    >>> posture = parse_time_sync("ptp /dev/ptp_hyperv\nchrony pool 2.pool.ntp.org\ndaemon chronyd")
+    >>> posture.ptp_hyperv, posture.chrony, posture.ptp_refclock, posture.network_source
+    (True, ('pool 2.pool.ntp.org',), False, True)
+    """
+    ptp = False
+    chrony: list[str] = []
+    timesyncd: list[str] = []
+    daemons: list[str] = []
+    for line in text.splitlines():
+        word, _, rest = line.strip().partition(" ")
+        rest = rest.strip()
+        if word == "ptp" and rest == "/dev/ptp_hyperv":
+            ptp = True
+        elif word == "chrony" and rest:
+            chrony.append(rest)
+        elif word == "timesyncd" and rest:
+            timesyncd.append(rest)
+        elif word == "daemon" and rest:
+            daemons.append(rest)
+    return LinuxTimeSync(ptp_hyperv=ptp, chrony=chrony, timesyncd=timesyncd, daemons=daemons)

@@ -31,15 +31,20 @@ __all__ = [
     "HOST_COPY_FILE",
     "HOST_INVENTORY",
     "HOST_INVENTORY_VM",
+    "HOST_KVP_CHANGE",
+    "HOST_KVP_READ",
     "HOST_SET_SERVICES",
     "HOST_SHUTDOWN",
     "HOST_WAIT",
     "LINUX_KVP_POOLS",
+    "LINUX_KVP_PUBLISH",
     "LINUX_OBSERVE",
     "LINUX_RELEASE",
     "LINUX_START",
     "LINUX_STOP",
     "SELECT_ONE_VM",
+    "WINDOWS_KVP_PUBLISH",
+    "WINDOWS_KVP_READ",
     "WINDOWS_OBSERVE",
     "WINDOWS_SERVICES",
     "WINDOWS_SET_STARTUP",
@@ -207,6 +212,16 @@ $vmicServices = @(Get-Service -Name 'vmic*' | Select-Object {_SERVICE_PROPERTIES
 """
     + _REG_QUERY
     + """\
+$vmicComputer = Get-CimInstance -ClassName Win32_ComputerSystem
+$vmicProvider = Get-ItemProperty -ErrorAction SilentlyContinue -Name 'Enabled' -LiteralPath \
+    'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\TimeProviders\\VMICTimeProvider'
+$vmicProviderEnabled = $null
+if ($null -ne $vmicProvider) { $vmicProviderEnabled = [int]$vmicProvider.Enabled }
+$vmicSource = @(
+    & w32tm.exe /query /source 2>&1 | ForEach-Object {
+        if ($_ -is [System.Management.Automation.ErrorRecord]) { '' } else { [string]$_ }
+    }
+) -join "`n"
 '<<vmic:os>>'
 ConvertTo-Json -Depth 2 -InputObject ([pscustomobject]@{
     Caption = $vmicOs.Caption
@@ -216,11 +231,19 @@ ConvertTo-Json -Depth 2 -InputObject ([pscustomobject]@{
 $vmicReg
 '<<vmic:services>>'
 ConvertTo-Json -Depth 2 -InputObject $vmicServices
+'<<vmic:time>>'
+ConvertTo-Json -Depth 2 -InputObject ([pscustomobject]@{
+    DomainRole = $vmicComputer.DomainRole
+    VmicProvider = $vmicProviderEnabled
+    Source = $vmicSource.Trim()
+})
 '<<vmic:end>>'
 """
 )
 """Everything a Windows guest tells about its integration services, in one round trip.
-Sections: ``os`` (caption and version), ``reg`` and ``services``."""
+Sections: ``os`` (caption and version), ``reg``, ``services`` and ``time`` (its
+``Win32_ComputerSystem.DomainRole``, ``VMICTimeProvider\\Enabled`` and ``w32tm /query
+/source``)."""
 
 _SERVICE_ACTION: Final = f"""\
 $ErrorActionPreference = 'Stop'
@@ -343,6 +366,23 @@ elif [ "$#" -gt 0 ] && [ "$(uname -s 2>/dev/null)" = FreeBSD ]; then
         echo "$vmic_service $?"
     done
 fi
+echo '<<vmic:time-sync>>'
+if [ -e /dev/ptp_hyperv ]; then echo 'ptp /dev/ptp_hyperv'; fi
+for vmic_conf in /etc/chrony.conf /etc/chrony/chrony.conf /etc/chrony/conf.d/*.conf \\
+    /etc/chrony.d/*.conf; do
+    if [ -r "$vmic_conf" ]; then
+        grep -E '^[[:space:]]*(server|pool|peer|refclock)[[:space:]]' "$vmic_conf" \\
+            | sed 's/^[[:space:]]*/chrony /'
+    fi
+done
+for vmic_conf in /etc/systemd/timesyncd.conf /etc/systemd/timesyncd.conf.d/*.conf; do
+    if [ -r "$vmic_conf" ]; then
+        grep -E '^[[:space:]]*(NTP|FallbackNTP)=' "$vmic_conf" | sed 's/^[[:space:]]*/timesyncd /'
+    fi
+done
+for vmic_daemon in chronyd ntpd systemd-timesyncd; do
+    if pidof "$vmic_daemon" >/dev/null 2>&1; then echo "daemon $vmic_daemon"; fi
+done
 echo '<<vmic:end>>'
 """
 )
@@ -354,7 +394,10 @@ status (exit code) of the OpenRC or ``rc.d`` services in ``$Services``. Sections
 ``os-release``, ``lsmod``, ``builtin`` (optional), ``ps``, ``compgen``, ``systemctl``
 (optional), ``paths``, ``vmbus`` (``present`` when ``/sys/bus/vmbus`` has devices),
 ``init`` (``systemd``, ``openrc``, ``rc.d`` or ``none``),
-``service-status`` (optional: ``NAME EXIT-CODE`` lines)."""
+``service-status`` (optional: ``NAME EXIT-CODE`` lines), ``time-sync`` (``ptp /dev/ptp_hyperv``
+when the Hyper-V PTP clock exists, chrony's ``server``/``pool``/``peer``/``refclock`` lines as
+``chrony ...``, timesyncd's ``NTP=`` lines as ``timesyncd ...``, and ``daemon NAME`` per
+running time daemon)."""
 
 LINUX_KVP_POOLS: Final = """\
 for vmic_pool in 0 1 2 3 4; do
@@ -601,3 +644,309 @@ to ``$MaxPoll``). With ``$Force``, a VM still not off at the deadline is turned 
 (``Stop-VM -TurnOff``), never before. A VM already off is left alone. Sections:
 ``shutdown`` (``Before``, ``After``, ``Seconds``, ``Forced``, ``Refused``: why Stop-VM
 failed, if it did), or ``error`` (``vm-count N``)."""
+
+
+# --- Key-Value Pair Exchange (issue 14) -------------------------------------------------------
+
+_KVP_ITEMS_FUNCTION: Final = """\
+function vmicItems($vmicTexts) {
+    $vmicOut = @()
+    foreach ($vmicText in @($vmicTexts)) {
+        if ([string]::IsNullOrEmpty($vmicText)) { continue }
+        $vmicXml = [xml]$vmicText
+        $vmicName = $vmicXml.SelectSingleNode("/INSTANCE/PROPERTY[@NAME='Name']/VALUE")
+        $vmicData = $vmicXml.SelectSingleNode("/INSTANCE/PROPERTY[@NAME='Data']/VALUE")
+        if ($null -ne $vmicName) {
+            $vmicValue = ''
+            if ($null -ne $vmicData) { $vmicValue = $vmicData.InnerText }
+            $vmicOut += [pscustomobject]@{ Name = $vmicName.InnerText; Data = $vmicValue }
+        }
+    }
+    ConvertTo-Json -Depth 3 -InputObject @($vmicOut)
+}
+"""
+
+_KVP_HOST_PROLOGUE: Final = (
+    """\
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$vmicVm = {selection}
+if ($vmicVm.Count -ne 1) {
+    '<<vmic:error>>'
+    'vm-count ' + $vmicVm.Count
+    '<<vmic:end>>'
+    exit 3
+}
+$vmicNamespace = 'root\\virtualization\\v2'
+$vmicId = $vmicVm[0].Id.ToString()
+$vmicSystem = @(
+    Get-CimInstance -Namespace $vmicNamespace -ClassName 'Msvm_ComputerSystem' |
+        Where-Object {
+            ([string]$_.Name).Equals($vmicId, [System.StringComparison]::OrdinalIgnoreCase)
+        }
+)[0]
+$vmicEnabled = @(
+    Hyper-V\\Get-VMIntegrationService -VM $vmicVm[0] |
+        Where-Object { ($_.Id -split '\\\\')[-1].ToUpperInvariant() -eq $Component } |
+        ForEach-Object { [bool]$_.Enabled }
+) -contains $true
+function vmicHostItems {
+    $vmicSettings = @(
+        Get-CimAssociatedInstance -InputObject $vmicSystem -ResultClassName `
+            'Msvm_VirtualSystemSettingData' |
+            Where-Object { $_.VirtualSystemType -eq 'Microsoft:Hyper-V:System:Realized' }
+    )
+    $vmicTexts = @()
+    foreach ($vmicSetting in $vmicSettings) {
+        $vmicTexts += @(
+            Get-CimAssociatedInstance -InputObject $vmicSetting -ResultClassName `
+                'Msvm_KvpExchangeComponentSettingData' |
+                ForEach-Object { $_.HostExchangeItems }
+        )
+    }
+    vmicItems $vmicTexts
+}
+"""
+    + _KVP_ITEMS_FUNCTION
+).replace("{selection}", SELECT_ONE_VM)
+
+HOST_KVP_READ: Final = (
+    _KVP_HOST_PROLOGUE
+    + """\
+$vmicComponent = @(
+    Get-CimAssociatedInstance -InputObject $vmicSystem -ResultClassName `
+        'Msvm_KvpExchangeComponent'
+)
+'<<vmic:state>>'
+ConvertTo-Json -InputObject ([pscustomobject]@{ Enabled = $vmicEnabled })
+'<<vmic:intrinsic>>'
+vmicItems @($vmicComponent | ForEach-Object { $_.GuestIntrinsicExchangeItems })
+'<<vmic:guest>>'
+vmicItems @($vmicComponent | ForEach-Object { $_.GuestExchangeItems })
+'<<vmic:host>>'
+vmicHostItems
+'<<vmic:end>>'
+"""
+)
+"""The KVP items of the VM named exactly ``$VMName``: whether Data Exchange (component
+GUID ``$Component``) is enabled, the guest's intrinsic and published items
+(``Msvm_KvpExchangeComponent``) and the host's items
+(``Msvm_KvpExchangeComponentSettingData.HostExchangeItems``). Sections: ``state``,
+``intrinsic``, ``guest``, ``host`` (each a JSON list of ``{Name, Data}``), or ``error``
+(``vm-count N``)."""
+
+HOST_KVP_CHANGE: Final = (
+    _KVP_HOST_PROLOGUE
+    + """\
+if (-not $vmicEnabled) {
+    '<<vmic:error>>'
+    'kvp-disabled'
+    '<<vmic:end>>'
+    exit 3
+}
+$vmicBefore = @(vmicHostItems | ConvertFrom-Json)
+$vmicOrdinal = [System.StringComparison]::Ordinal
+$vmicExists = @(
+    $vmicBefore | Where-Object { ([string]$_.Name).Equals($Key, $vmicOrdinal) }
+).Count -gt 0
+$vmicMethod = 'AddKvpItems'
+if ($Operation -eq 'remove') { $vmicMethod = 'RemoveKvpItems' }
+elseif ($vmicExists) { $vmicMethod = 'ModifyKvpItems' }
+if ($Operation -ne 'remove' -or $vmicExists) {
+    $vmicService = Get-CimInstance -Namespace $vmicNamespace -ClassName `
+        'Msvm_VirtualSystemManagementService'
+    $vmicItem = New-CimInstance -Namespace $vmicNamespace -ClassName `
+        'Msvm_KvpExchangeDataItem' -ClientOnly -Property @{
+            Name = [string]$Key
+            Data = [string]$Value
+            Source = [uint16]0
+        }
+    $vmicSerializer = [Microsoft.Management.Infrastructure.Serialization.CimSerializer]::Create()
+    $vmicBytes = $vmicSerializer.Serialize($vmicItem,
+        [Microsoft.Management.Infrastructure.Serialization.InstanceSerializationOptions]::None)
+    $vmicText = [System.Text.Encoding]::Unicode.GetString($vmicBytes)
+    $vmicResult = Invoke-CimMethod -InputObject $vmicService -MethodName $vmicMethod `
+        -Arguments @{ TargetSystem = $vmicSystem; DataItems = @($vmicText) }
+    $vmicCode = [int]$vmicResult.ReturnValue
+    if ($vmicCode -eq 4096) {
+        $vmicJob = Get-CimInstance -InputObject $vmicResult.Job
+        $vmicWait = 0
+        while (($vmicJob.JobState -eq 3 -or $vmicJob.JobState -eq 4) -and $vmicWait -lt 600) {
+            Start-Sleep -Milliseconds 100
+            $vmicJob = Get-CimInstance -InputObject $vmicJob
+            $vmicWait += 1
+        }
+        $vmicCode = 0
+        if ($vmicJob.JobState -ne 7) { $vmicCode = [int]$vmicJob.ErrorCode + 1 }
+    }
+    if ($vmicCode -ne 0) {
+        '<<vmic:error>>'
+        'kvp-failed ' + $vmicCode
+        '<<vmic:end>>'
+        exit 3
+    }
+}
+'<<vmic:method>>'
+$vmicMethod
+'<<vmic:host>>'
+vmicHostItems
+'<<vmic:end>>'
+"""
+)
+"""Add or modify (``$Operation`` ``set``) or remove (``remove``) the host item ``$Key`` (value
+``$Value``) of the VM named exactly ``$VMName``, through
+``Msvm_VirtualSystemManagementService.AddKvpItems``/``ModifyKvpItems``/``RemoveKvpItems`` with
+one ``Msvm_KvpExchangeDataItem`` (``Source`` 0), waiting for the job; then read the host
+items back. Sections: ``method`` (the WMI method called), ``host``, or ``error``
+(``vm-count N``, ``kvp-disabled`` when Data Exchange (GUID ``$Component``) is off,
+``kvp-failed CODE``)."""
+
+_GUEST_KVP_FUNCTION: Final = """\
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$vmicRoot = 'HKLM:\\SOFTWARE\\Microsoft\\Virtual Machine'
+function vmicKey($vmicPath) {
+    $vmicOut = @()
+    $vmicKey = Get-Item -LiteralPath $vmicPath -ErrorAction SilentlyContinue
+    if ($null -ne $vmicKey) {
+        foreach ($vmicName in $vmicKey.GetValueNames()) {
+            if ($vmicName -eq '') { continue }
+            $vmicOut += [pscustomobject]@{
+                Name = $vmicName
+                Data = [string]$vmicKey.GetValue($vmicName)
+            }
+        }
+    }
+    ConvertTo-Json -Depth 3 -InputObject @($vmicOut)
+}
+"""
+
+WINDOWS_KVP_READ: Final = (
+    _GUEST_KVP_FUNCTION
+    + """\
+'<<vmic:external>>'
+vmicKey ($vmicRoot + '\\External')
+'<<vmic:guest>>'
+vmicKey ($vmicRoot + '\\Guest')
+'<<vmic:parameters>>'
+vmicKey ($vmicRoot + '\\Guest\\Parameters')
+'<<vmic:auto>>'
+vmicKey ($vmicRoot + '\\Auto')
+'<<vmic:end>>'
+"""
+)
+r"""The values of ``HKLM\SOFTWARE\Microsoft\Virtual Machine\External``, ``\Guest``,
+``\Guest\Parameters`` and ``\Auto``. Sections: ``external``, ``guest``, ``parameters``,
+``auto`` (each a JSON list of ``{Name, Data}``)."""
+
+WINDOWS_KVP_PUBLISH: Final = (
+    _GUEST_KVP_FUNCTION
+    + """\
+$vmicPath = $vmicRoot + '\\Guest'
+if (-not (Test-Path -LiteralPath $vmicPath)) {
+    '<<vmic:error>>'
+    'no-key'
+    '<<vmic:end>>'
+    exit 3
+}
+$vmicService = Get-Service -Name 'vmickvpexchange' -ErrorAction SilentlyContinue
+$vmicRunning = ($null -ne $vmicService) -and ([string]$vmicService.Status -eq 'Running')
+$null = New-ItemProperty -LiteralPath $vmicPath -Name $Key -Value $Value -PropertyType String `
+    -Force
+'<<vmic:state>>'
+ConvertTo-Json -InputObject ([pscustomobject]@{ Running = $vmicRunning })
+'<<vmic:guest>>'
+vmicKey $vmicPath
+'<<vmic:end>>'
+"""
+)
+r"""Set the string value ``$Key`` to ``$Value`` under ``HKLM\SOFTWARE\Microsoft\Virtual
+Machine\Guest`` (as Microsoft's Data Exchange article shows), then read the key back.
+Sections: ``state`` (whether ``vmickvpexchange`` runs), ``guest``, or ``error``
+(``no-key`` when the integration services never created the key)."""
+
+# The guest side of pool 1, run by python3 in the guest: whole-file fcntl write lock (as
+# hv_kvp_daemon and Microsoft's sample take it), replace the record whose key matches
+# exactly or append one, rewrite, unlock. Values arrive as argv, never as code.
+_POOL_WRITER: Final = """\
+import fcntl, os, sys
+path = sys.argv[1]
+key = sys.argv[2].encode("utf-8", "surrogateescape")
+value = sys.argv[3].encode("utf-8", "surrogateescape")
+if not key or len(key) >= 512 or len(value) >= 2048 or 0 in key or 0 in value:
+    print("too-long")
+    sys.exit(3)
+fd = os.open(path, os.O_RDWR)
+try:
+    fcntl.lockf(fd, fcntl.LOCK_EX)
+    chunks = []
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    if len(data) % 2560:
+        print("corrupt")
+        sys.exit(3)
+    records = [data[i:i + 2560] for i in range(0, len(data), 2560)]
+    record = key.ljust(512, b"\\0") + value.ljust(2048, b"\\0")
+    done = "added"
+    for index, old in enumerate(records):
+        if old[:512].split(b"\\0", 1)[0] == key:
+            records[index] = record
+            done = "replaced"
+            break
+    else:
+        records.append(record)
+    out = b"".join(records)
+    os.lseek(fd, 0, os.SEEK_SET)
+    view = memoryview(out)
+    while view:
+        view = view[os.write(fd, view):]
+    os.ftruncate(fd, len(out))
+    print(done)
+finally:
+    fcntl.lockf(fd, fcntl.LOCK_UN)
+    os.close(fd)
+"""
+
+LINUX_KVP_PUBLISH: Final = (
+    _POSIX_PATH
+    + """\
+vmic_run() {
+    if [ "$Sudo" = true ]; then sudo -n -- "$@"; else "$@"; fi
+}
+if [ ! -f "$PoolFile" ]; then
+    echo '<<vmic:error>>'
+    echo no-pool
+    echo '<<vmic:end>>'
+    exit 3
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+    echo '<<vmic:error>>'
+    echo no-python
+    echo '<<vmic:end>>'
+    exit 3
+fi
+vmic_code='"""
+    + _POOL_WRITER
+    + """'
+vmic_out=$(vmic_run python3 -c "$vmic_code" "$PoolFile" "$Key" "$Value")
+vmic_status=$?
+if [ "$vmic_status" -ne 0 ]; then
+    echo '<<vmic:error>>'
+    echo "${vmic_out:-write-failed}"
+    echo '<<vmic:end>>'
+    exit 3
+fi
+echo '<<vmic:result>>'
+echo "$vmic_out"
+echo '<<vmic:end>>'
+"""
+)
+"""Add or replace the record ``$Key`` = ``$Value`` in the pool file ``$PoolFile`` (pool 1,
+``/var/lib/hyperv/.kvp_pool_1``) under the daemon's whole-file ``fcntl`` write lock, as
+``python3`` in the guest (root with ``$Sudo``). Sections: ``result`` (``added`` or
+``replaced``), or ``error`` (``no-pool``: the daemon never created the file; ``no-python``;
+``too-long``; ``corrupt``: the file does not end on a record boundary)."""

@@ -33,13 +33,16 @@ from vmic.clients._sections import error_reason, load_json, read_result
 from vmic.errors import (
     ConfigurationError,
     GuestCommandError,
+    KvpVerificationError,
     ParseError,
     RegistryValueNotFoundError,
 )
 from vmic.executors._command import Command, Shell
+from vmic.model._kvp_exchange import GuestKvpItems, check_item
 from vmic.model._observations import WindowsGuestObservation
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.model._status import StartType
+from vmic.model._time_sync import WindowsTimeSync
 from vmic.parsers._registry import parse_integration_services_version
 from vmic.parsers._services import parse_get_service
 
@@ -133,6 +136,7 @@ class WindowsGuest:
             integration_services_version=_version(sections["reg"]),
             services=parse_get_service(sections["services"]),
             guest_os=_guest_os(sections["os"]),
+            time_sync=_time_sync(sections["time"]) if "time" in sections else None,
         )
 
     def integration_services_version(self) -> Version | None:
@@ -222,6 +226,69 @@ class WindowsGuest:
                 return record
         raise ParseError(f"the guest did not report the state of {name} afterwards")
 
+    # --- Key-Value Pair Exchange (Data Exchange) ---------------------------------------------
+
+    def kvp_items(self) -> GuestKvpItems:
+        r"""The KVP items under ``HKLM\SOFTWARE\Microsoft\Virtual Machine``, in one command.
+
+        ``External`` (host → guest), ``Guest`` (guest → host), ``Guest\Parameters`` (what the
+        host says about itself) and ``Auto`` (the guest's intrinsic items).
+
+        Raises:
+            vmic.ExecutionError: The command could not run, or failed.
+            vmic.ParseError: The guest's output could not be read.
+        """
+        sections = self._run(
+            _scripts.WINDOWS_KVP_READ,
+            required=("external", "guest", "parameters", "auto"),
+            what="reading the KVP registry keys",
+        )
+        return GuestKvpItems(
+            external=_kvp_values(sections["external"], "external"),
+            guest=_kvp_values(sections["guest"], "guest"),
+            parameters=_kvp_values(sections["parameters"], "parameters"),
+            auto=_kvp_values(sections["auto"], "auto"),
+        )
+
+    def kvp_publish(self, key: str, value: str) -> dict[str, str]:
+        r"""Publish *key* = *value* to the host: a string value under ``...\Virtual Machine\Guest``.
+
+        The key is read back and checked. The host sees the item once the guest's Data
+        Exchange service (``vmickvpexchange``) runs and the host has Data Exchange enabled.
+
+        Returns:
+            The guest's published items afterwards.
+
+        Raises:
+            vmic.KvpItemError: The key or value cannot be stored (too long, NUL, empty key).
+            GuestCommandError: The guest has no ``Guest`` key (no integration services).
+            vmic.KvpVerificationError: The value read back differs.
+        """
+        key, value = check_item(key, value)
+        sections = self._run(
+            _scripts.WINDOWS_KVP_PUBLISH,
+            required=("guest",),
+            what="publishing a KVP item",
+            Key=key,
+            Value=value,
+        )
+        reason = error_reason(sections)
+        if reason is not None:
+            message = (
+                "cannot publish a KVP item: the guest has no "
+                "HKLM\\SOFTWARE\\Microsoft\\Virtual Machine\\Guest key (are its integration "
+                "services installed?)"
+            )
+            raise GuestCommandError(
+                message,
+                target="vmickvpexchange",
+                reason=reason[0],
+            )
+        items = dict(_kvp_values(sections["guest"], "guest"))
+        if items.get(key) != value:
+            raise KvpVerificationError(repr(self._executor), "guest", key, value, items.get(key))
+        return items
+
 
 def _version(text: str) -> Version | None:
     try:
@@ -236,3 +303,33 @@ def _guest_os(text: str) -> OperatingSystem | None:
         msg = "the 'os' section should be one JSON object"
         raise ParseError(msg, source=text)
     return parse_os_caption(value.get("Caption"), value.get("Version"))
+
+
+def _kvp_values(text: str, section: str) -> dict[str, str]:
+    value = load_json(text, section=section) if text.strip() else []
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        raise ParseError(f"the {section!r} section should be a JSON list", source=text)
+    pairs: dict[str, str] = {}
+    for entry in value:
+        if not isinstance(entry, dict) or not isinstance(entry.get("Name"), str):
+            raise ParseError(f"the {section!r} section holds a malformed item", source=text)
+        data = entry.get("Data")
+        pairs[entry["Name"]] = "" if data is None else str(data)
+    return pairs
+
+
+def _time_sync(text: str) -> WindowsTimeSync:
+    value = load_json(text, section="time")
+    if not isinstance(value, dict):
+        message = "the 'time' section should be one JSON object"
+        raise ParseError(message, source=text)
+    role = value.get("DomainRole")
+    provider = value.get("VmicProvider")
+    source = value.get("Source")
+    return WindowsTimeSync(
+        domain_role=role if isinstance(role, int) and not isinstance(role, bool) else None,
+        vmic_provider_enabled=None if not isinstance(provider, int) else provider != 0,
+        source=source if isinstance(source, str) else "",
+    )

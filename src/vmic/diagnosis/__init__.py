@@ -15,6 +15,11 @@ from vmic._lazy import lazy_face
 if TYPE_CHECKING:
     from vmic.diagnosis._engine import diagnose as diagnose, diagnose_vm as diagnose_vm
     from vmic.diagnosis._explain import explainer as explainer
+    from vmic.diagnosis._guest import (
+        GuestFinding as GuestFinding,
+        GuestReport as GuestReport,
+        diagnose_linux_guest as diagnose_linux_guest,
+    )
     from vmic.diagnosis._results import (
         Diagnosis as Diagnosis,
         FeatureDiagnosis as FeatureDiagnosis,
@@ -30,6 +35,9 @@ if TYPE_CHECKING:
 __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
+        "GuestFinding": "._guest",
+        "GuestReport": "._guest",
+        "diagnose_linux_guest": "._guest",
         "explainer": "._explain",
         "Diagnosis": "._results",
         "FeatureDiagnosis": "._results",

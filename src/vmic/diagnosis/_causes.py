@@ -486,6 +486,11 @@ CAUSES: Final[Mapping[Cause, CauseEntry]] = {
     Cause.VM_NOT_RUNNING: CauseEntry(_description_only, _no_fixes),
     Cause.GUEST_UNREACHABLE: CauseEntry(_explain_guest_unreachable, _fix_guest_unreachable),
     Cause.HOST_UNREACHABLE: CauseEntry(_description_only, _no_fixes),
+    # The time-sync posture findings carry their own evidence and fixes (vmic.diagnosis._time_sync).
+    Cause.TIME_SYNC_DC_FROM_HOST: CauseEntry(_description_only, _no_fixes),
+    Cause.TIME_SYNC_MEMBER_FROM_HOST: CauseEntry(_description_only, _no_fixes),
+    Cause.TIME_SYNC_NO_PTP_REFCLOCK: CauseEntry(_description_only, _no_fixes),
+    Cause.TIME_SYNC_NO_SOURCE: CauseEntry(_description_only, _no_fixes),
 }
 
 

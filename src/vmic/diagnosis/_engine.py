@@ -48,6 +48,7 @@ from vmic.diagnosis._results import (
     Verdict,
     VMDiagnosis,
 )
+from vmic.diagnosis._time_sync import time_sync_findings
 from vmic.errors import (
     ConfigurationError,
     UnknownOperatingSystemError,
@@ -284,6 +285,7 @@ class _VMCase:
         feature_entries = self._feature_verdicts(services)
         self._service_findings(services, evidence_by_service, feature_entries)
         self._vm_wide_findings(services, feature_entries)
+        self.findings.extend(time_sync_findings(self.vm, self.guest, host=self.host))
         if view is GuestView.UNREACHABLE:
             self._unreachable_finding(detail)
         if not self.running:

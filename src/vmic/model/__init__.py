@@ -14,10 +14,19 @@ from typing import TYPE_CHECKING
 from vmic._lazy import lazy_face
 
 if TYPE_CHECKING:
+    from vmic.model._kvp_exchange import (
+        MAX_KEY_BYTES as MAX_KEY_BYTES,
+        MAX_VALUE_BYTES as MAX_VALUE_BYTES,
+        GuestKvpItems as GuestKvpItems,
+        KvpExchange as KvpExchange,
+    )
     from vmic.model._linux import (
         DAEMON_SERVICES as DAEMON_SERVICES,
         KERNEL_SERVICES as KERNEL_SERVICES,
+        InitSystem as InitSystem,
         LinuxPackaging as LinuxPackaging,
+        all_packaging as all_packaging,
+        known_distributions as known_distributions,
         packaging_for as packaging_for,
     )
     from vmic.model._linux_records import (
@@ -101,10 +110,23 @@ if TYPE_CHECKING:
         StartType as StartType,
         WindowsServiceStatus as WindowsServiceStatus,
     )
+    from vmic.model._time_sync import (
+        LinuxTimeSync as LinuxTimeSync,
+        WindowsTimeSync as WindowsTimeSync,
+    )
 
 __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
+        "GuestKvpItems": "._kvp_exchange",
+        "KvpExchange": "._kvp_exchange",
+        "MAX_KEY_BYTES": "._kvp_exchange",
+        "MAX_VALUE_BYTES": "._kvp_exchange",
+        "LinuxTimeSync": "._time_sync",
+        "WindowsTimeSync": "._time_sync",
+        "InitSystem": "._linux",
+        "all_packaging": "._linux",
+        "known_distributions": "._linux",
         "CommandList": "._linux_records",
         "ComponentId": "._records",
         "DAEMON_SERVICES": "._linux",

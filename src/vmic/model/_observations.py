@@ -20,6 +20,7 @@ from vmic.model._records import (
     VirtualMachineRecord,
 )
 from vmic.model._services import IntegrationService
+from vmic.model._time_sync import LinuxTimeSync, WindowsTimeSync
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -134,12 +135,16 @@ class WindowsGuestObservation:
         services: The ``vmic*`` services from ``Get-Service``.
         guest_os: The guest's own operating system (``Win32_OperatingSystem``), when it
             reported one; the host knows it only through Data Exchange.
+        time_sync: Where its clock takes time from, when the guest reported it.
     """
 
     integration_services_version: Version | None = None
     services: tuple[GuestServiceRecord, ...] = attrs.field(default=(), converter=_services)
     guest_os: OperatingSystem | None = attrs.field(
         default=None, validator=_v.optional(_v.instance_of(OperatingSystem))
+    )
+    time_sync: WindowsTimeSync | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(WindowsTimeSync))
     )
 
     def service(self, name: str) -> GuestServiceRecord | None:
@@ -221,6 +226,7 @@ class LinuxGuestObservation:
             container); None when not read.
         hv_vmbus: Whether the VMBus driver is there: absent means not on Hyper-V. None when
             not read.
+        time_sync: Where its clock takes time from, when the guest reported it.
     """
 
     distribution: str | None = None
@@ -234,6 +240,9 @@ class LinuxGuestObservation:
     )
     hv_vmbus: ModuleStatus | None = attrs.field(
         default=None, validator=_v.optional(_v.instance_of(ModuleStatus))
+    )
+    time_sync: LinuxTimeSync | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(LinuxTimeSync))
     )
 
     def daemon(self, service: IntegrationService) -> LinuxDaemonObservation | None:

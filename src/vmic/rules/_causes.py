@@ -31,6 +31,11 @@ class Cause(enum.Enum):
     VM_NOT_RUNNING = "vm_not_running"
     GUEST_UNREACHABLE = "guest_unreachable"
     HOST_UNREACHABLE = "host_unreachable"
+    # Time-sync posture (issue 14; words and fixes in vmic.diagnosis._time_sync).
+    TIME_SYNC_DC_FROM_HOST = "time_sync_dc_from_host"
+    TIME_SYNC_MEMBER_FROM_HOST = "time_sync_member_from_host"
+    TIME_SYNC_NO_PTP_REFCLOCK = "time_sync_no_ptp_refclock"
+    TIME_SYNC_NO_SOURCE = "time_sync_no_source"
 
     def __repr__(self) -> str:
         return f"Cause.{self.name}"
@@ -65,4 +70,18 @@ _TEXT: Final = {
     Cause.VM_NOT_RUNNING: "The VM is not running, so no guest service can work.",
     Cause.GUEST_UNREACHABLE: "The guest could not be asked; only the host's view is known.",
     Cause.HOST_UNREACHABLE: "The Hyper-V host could not be reached.",
+    Cause.TIME_SYNC_DC_FROM_HOST: (
+        "A domain controller takes its time from the Hyper-V host (Time Synchronization and "
+        "the guest's VMICTimeProvider are both on) instead of the domain hierarchy."
+    ),
+    Cause.TIME_SYNC_MEMBER_FROM_HOST: (
+        "A domain member's Windows Time service uses the Hyper-V host as its source, not the "
+        "domain hierarchy."
+    ),
+    Cause.TIME_SYNC_NO_PTP_REFCLOCK: (
+        "The guest has the Hyper-V PTP clock (/dev/ptp_hyperv), but chrony does not read it."
+    ),
+    Cause.TIME_SYNC_NO_SOURCE: (
+        "Time Synchronization is off on the host and the guest has no other time source."
+    ),
 }

@@ -37,7 +37,7 @@ from vmic.parsers._kvp import format_kvp_pool
 from vmic.parsers._linux import format_compgen, format_lsmod, format_ps, format_systemctl_show
 from vmic.parsers._registry import format_reg_query
 from vmic.parsers._services import format_get_service
-from vmic.testing import _plain, _render
+from vmic.testing import _kvp, _plain, _render
 from vmic.testing._machine import execute
 from vmic.testing._shell import Reply, answer_primitive, text
 
@@ -135,6 +135,9 @@ class FakeGuestExecutor(Closing):
         primitive = answer_primitive(command)
         if primitive is not None:
             return _plain.Plan("shell", mutating=False, run=lambda: primitive)
+        kvp = _kvp.plan_guest(self._vm, command)
+        if kvp is not None:
+            return kvp
         if windows:
             return self._plan_windows(command)
         return self._plan_linux(command)
@@ -197,7 +200,10 @@ class FakeGuestExecutor(Closing):
         )
         return Reply(
             stdout=_sections(
-                ("os", os_json), ("reg", self._reg()), ("services", self._services(None))
+                ("os", os_json),
+                ("reg", self._reg()),
+                ("services", self._services(None)),
+                ("time", _kvp.windows_time(self._vm)),
             )
         )
 
@@ -280,6 +286,7 @@ class FakeGuestExecutor(Closing):
         if services and init is InitSystem.OPENRC:
             status = _render.service_status(vm, services)
             parts.append(("service-status", "".join(f"{n} {c}\n" for n, c in status)))
+        parts.append(("time-sync", _kvp.linux_time(vm)))
         return Reply(stdout=_sections(*parts))
 
     def _pools(self) -> Reply:

@@ -54,7 +54,7 @@ from vmic.parsers._integration_services import format_vm_integration_services
 from vmic.parsers._json import PowerShellVersion, dumps
 from vmic.parsers._vms import format_get_vm
 from vmic.rules._semantics import VMIntegration
-from vmic.testing import _operations, _plain, _render
+from vmic.testing import _kvp, _operations, _plain, _render
 from vmic.testing._guest_data import HOST_CAPTIONS, PRODUCT_BUILDS
 from vmic.testing._machine import FaultSlot, RecordedCommand, check_latency, execute
 from vmic.testing._shell import Reply, answer_primitive
@@ -359,7 +359,11 @@ class FakeHyperVHost(Closing):
         primitive = answer_primitive(command)
         if primitive is not None:
             return _plain.Plan("shell", mutating=False, run=lambda: primitive)
-        return self._plan_operation(command) or _plain.plan_host(self, script)
+        return (
+            self._plan_operation(command)
+            or _kvp.plan_host(self, command)
+            or _plain.plan_host(self, script)
+        )
 
     def _plan_operation(self, command: Command) -> _plain.Plan | None:
         operation = _OPERATIONS.get(command.script)

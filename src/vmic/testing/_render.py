@@ -70,6 +70,7 @@ __all__ = [
     "command_names",
     "component_records",
     "guest_service_records",
+    "host_parameters",
     "intrinsic_items",
     "kvp_pools",
     "loaded_modules",
@@ -458,25 +459,46 @@ def systemd_units(vm: FakeVM, names: tuple[str, ...]) -> list[SystemdUnit]:
     return units
 
 
-def kvp_pools(vm: FakeVM) -> dict[KvpPool, list[KvpRecord]]:
-    r"""The pool files under ``/var/lib/hyperv``: they exist once the KVP daemon has run.
+def host_parameters(vm: FakeVM) -> list[KvpRecord]:
+    r"""What the host says about itself in pool 3 / ``Guest\Parameters``.
 
-    Pool 3 (``Guest\Parameters``) holds what the host says about itself; the others
-    are empty (nothing was pushed or set).
+    HostName, PhysicalHostName, PhysicalHostNameFullyQualified and VirtualMachineName are
+    documented (Virtual PC/Virtual Server ``IVMGuestOS::GetParameter``, MicrosoftDocs/win32);
+    HostSystemOSMajor/Minor come from Microsoft's 2014 virtualization blog on Windows
+    Update applicability. VirtualMachineId and the HostingSystem* names are what the
+    ``hyperkv`` pool-3 reader prints (docs/peer-systems reference); UNVERIFIED against a
+    Microsoft page, and their values here are illustrative.
     """
-    guest = vm.integration.state(_KVP).guest
-    if not isinstance(guest, LinuxDaemonService) or not guest.installed:
-        return {}
     host = vm.host
     nt = host.host_os.product.nt_version or (0, 0)
-    parameters = [
+    return [
         KvpRecord("HostName", host.name),
         KvpRecord("PhysicalHostName", host.name),
         KvpRecord("PhysicalHostNameFullyQualified", f"{host.name.lower()}.{host.domain}"),
         KvpRecord("VirtualMachineName", vm.name),
         KvpRecord("HostSystemOSMajor", str(nt[0])),
         KvpRecord("HostSystemOSMinor", str(nt[1])),
+        KvpRecord("VirtualMachineId", str(vm.id).upper()),
+        KvpRecord("HostingSystemOsMajor", str(nt[0])),
+        KvpRecord("HostingSystemOsMinor", str(nt[1])),
+        KvpRecord("HostingSystemEditionId", "8"),
     ]
+
+
+def kvp_pools(vm: FakeVM) -> dict[KvpPool, list[KvpRecord]]:
+    r"""The pool files under ``/var/lib/hyperv``: they exist once the KVP daemon has run.
+
+    Pool 3 (``Guest\Parameters``) holds what the host says about itself; pool 0 what the
+    host sent and pool 1 what the guest published (see :mod:`vmic.testing._kvp`).
+    """
+    guest = vm.integration.state(_KVP).guest
+    if not isinstance(guest, LinuxDaemonService) or not guest.installed:
+        return {}
+    from vmic.testing._kvp import sync  # noqa: PLC0415 - _kvp renders through this module
+
+    sync(vm)
     pools: dict[KvpPool, list[KvpRecord]] = {pool: [] for pool in KvpPool}
-    pools[KvpPool.AUTO_EXTERNAL] = parameters
+    pools[KvpPool.EXTERNAL] = [KvpRecord(k, v) for k, v in vm.kvp.external.items()]
+    pools[KvpPool.GUEST] = [KvpRecord(k, v) for k, v in vm.kvp.guest_items.items()]
+    pools[KvpPool.AUTO_EXTERNAL] = host_parameters(vm)
     return pools

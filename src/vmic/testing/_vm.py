@@ -45,6 +45,7 @@ from vmic.testing._guest_data import (
     OUTDATED_VERSIONS,
     PRODUCT_BUILDS,
 )
+from vmic.testing._kvp import GuestClock, KvpState
 from vmic.testing._machine import FaultSlot, check_latency
 
 if TYPE_CHECKING:
@@ -202,6 +203,10 @@ class FakeVM:
         """KVP items the guest itself writes (host sees them while Data Exchange works)."""
         self.shutdown_seconds = 5.0
         """Simulated seconds a clean shutdown takes, from ``Stop-VM`` to Off."""
+        self.kvp = KvpState()
+        """Both sides of the VM's KVP items (see :mod:`vmic.testing._kvp`)."""
+        self.clock = GuestClock()
+        """Where the guest's clock takes its time from; tests change it to plant cases."""
         self._sync_processes()
 
     def __repr__(self) -> str:

@@ -1,0 +1,114 @@
+"""``vmic kvp get|set|remove``: Key-Value Pair Exchange items of a VM, from its host.
+
+``get`` prints the guest's intrinsic items, the items it published and the items the
+host sent (or one key's value with ``--key``); ``set`` adds or modifies a host item and
+``remove`` removes one, each verified by reading back. Connection options are those of
+``vmic enable``. Exit status: 0 done, 1 the change failed or Data Exchange is disabled,
+2 usage error or an item Hyper-V cannot store, 3 the host could not be reached.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Any, Final
+
+from vmic.cli._connection import add_connection_options, host_entry, lab_executor, resolver_for
+from vmic.cli._render import FORMATS, emit, render_records, visible
+from vmic.connect import one_line
+from vmic.errors import CommandTimeoutError, ConfigurationError, ConnectionFailedError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from vmic.clients import HyperVHost
+    from vmic.model._kvp_exchange import KvpExchange
+
+__all__ = ["register"]
+
+EXIT_UNREACHABLE: Final = 3
+EXIT_FAILED: Final = 1
+_SETS: Final = ("intrinsic", "guest", "host")
+
+
+def register(commands: argparse._SubParsersAction[Any]) -> None:
+    """Add ``vmic kvp`` to the ``vmic`` parser."""
+    command = commands.add_parser(
+        "kvp",
+        help="read, set or remove Data Exchange (KVP) items of a VM on its host",
+        description="Key-Value Pair Exchange items of the VM with exactly this name: get "
+        "(guest intrinsic, guest published, host sent), set (add or modify a host item) or "
+        "remove; changes are read back and verified.",
+    )
+    command.add_argument("action", choices=("get", "set", "remove"))
+    add_connection_options(command, guests=False)
+    command.add_argument("--vm", required=True, help="the VM's exact name")
+    command.add_argument("--key", help="the item's key (required for set and remove)")
+    command.add_argument("--value", help="the item's value (required for set)")
+    command.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
+    command.set_defaults(handler=_kvp)
+
+
+def _host(args: argparse.Namespace) -> HyperVHost:
+    from vmic.clients import HyperVHost  # noqa: PLC0415 - load on use
+
+    if args.lab:
+        name, executor = lab_executor(args.lab, args.host, args.vm)
+        return HyperVHost(executor, name=name, timeout=args.timeout)
+    entry = host_entry(args)
+    return HyperVHost(entry.executor(resolver_for(args)), name=entry.name, timeout=args.timeout)
+
+
+def _kvp(args: argparse.Namespace) -> int:
+    if args.action in {"set", "remove"} and args.key is None:
+        raise ConfigurationError(f"vmic kvp {args.action} needs --key")
+    if args.action == "set" and args.value is None:
+        message = "vmic kvp set needs --value"
+        raise ConfigurationError(message)
+    if args.action != "set" and args.value is not None:
+        raise ConfigurationError(f"vmic kvp {args.action} takes no --value")
+    host = _host(args)
+    try:
+        if args.action == "set":
+            items = host.kvp_set(args.vm, args.key, args.value)
+        elif args.action == "remove":
+            items = host.kvp_remove(args.vm, args.key)
+        else:
+            items = host.kvp_items(args.vm)
+    except (ConnectionFailedError, CommandTimeoutError) as error:
+        print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    finally:
+        # The connection (and, for SSH, its background thread) ends with the command.
+        closer = getattr(host.executor, "close", None)
+        if callable(closer):
+            closer()
+    return _print(args, items)
+
+
+def _print(args: argparse.Namespace, items: KvpExchange) -> int:
+    records = [
+        {"vm": items.vm, "set": name, "key": key, "value": value}
+        for name in _SETS
+        for key, value in getattr(items, name)
+        if args.key is None or args.action != "get" or key == args.key
+    ]
+    if args.action == "get" and args.key is not None and not records:
+        print(f"vmic: error: VM {args.vm!r} has no KVP item {args.key!r}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.action != "get":
+        done = "set" if args.action == "set" else "removed"
+        records = [r for r in records if r["key"] == args.key]
+        if args.output_format == "table":
+            emit(f"{done} {args.key!r} on {args.vm}\n")
+            return 0
+    if args.output_format == "json":
+        emit(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+    elif args.output_format in {"csv", "markdown"}:
+        emit(render_records(records, ("vm", "set", "key", "value"), args.output_format))
+    else:
+        if not records:
+            emit(f"{args.vm}: no KVP items\n")
+        for record in records:
+            emit(f"{record['set']:<10} {visible(record['key'])} = {visible(record['value'])}\n")
+    return 0
