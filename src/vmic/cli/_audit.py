@@ -19,8 +19,9 @@ from vmic.cli._connection import (
     resolver_for,
     seconds,
 )
-from vmic.cli._render import FORMATS, colour, emit, width
-from vmic.connect import load_inventory
+from vmic.cli._history import add_audit_options, finish_audit
+from vmic.cli._render import FORMATS, colour, width
+from vmic.connect._ansible import limit_targets, load_inventory_limited
 from vmic.errors import ConfigurationError
 from vmic.fleet._runner import audit
 from vmic.render import TerminalProgress
@@ -43,7 +44,9 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         "Exit status: 0 all functioning, 1 findings, 2 usage error, 3 some hosts unreachable.",
     )
     source = command.add_mutually_exclusive_group(required=True)
-    source.add_argument("--inventory", help="the TOML inventory of hosts")
+    source.add_argument(
+        "--inventory", help="the inventory of hosts: TOML, or Ansible YAML (.yml) or INI (.ini)"
+    )
     source.add_argument("--lab", choices=LABS, help="audit the embedded simulated lab")
     command.add_argument(
         "--concurrency",
@@ -57,7 +60,10 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         f"{DEFAULT_TIMEOUT:g})",
     )
     add_feature_option(command)
-    command.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
+    command.add_argument(
+        "--format", choices=(*FORMATS, "openmetrics"), default="table", dest="output_format"
+    )
+    add_audit_options(command)
     command.add_argument("--no-progress", action="store_true", help="no progress bar")
     command.add_argument(
         "--no-keyring", action="store_true", help="do not look for passwords in the keyring"
@@ -70,7 +76,7 @@ def _audit(args: argparse.Namespace) -> int:
     if args.concurrency is not None and args.concurrency < 1:
         raise ConfigurationError(f"--concurrency must be at least 1, not {args.concurrency}")
     if args.inventory:
-        inventory = load_inventory(args.inventory)
+        inventory = load_inventory_limited(args.inventory, limit=args.limit)
         inventory.check_files()
         concurrency = args.concurrency or inventory.concurrency or DEFAULT_CONCURRENCY
         timeout = args.timeout or inventory.timeout or DEFAULT_TIMEOUT
@@ -79,6 +85,7 @@ def _audit(args: argparse.Namespace) -> int:
         concurrency = args.concurrency or DEFAULT_CONCURRENCY
         timeout = args.timeout or DEFAULT_TIMEOUT
         targets = lab_targets(args.lab, timeout=timeout)
+        targets = limit_targets(targets, args.limit, source=f"lab {args.lab}")
     progress = TerminalProgress(sys.stderr)
     progress.enabled = progress.enabled and not args.no_progress
     progress.start(len(targets))
@@ -92,9 +99,15 @@ def _audit(args: argparse.Namespace) -> int:
         )
     finally:
         progress.close()
-    table = args.output_format == "table"
-    text = report.render(
-        args.output_format, width=width() if table else None, colour=table and colour()
-    )
-    emit(text, rendered=True)
+    if args.output_format == "openmetrics":
+        from vmic.fleet._monitoring import openmetrics  # noqa: PLC0415 - on use
+
+        text = openmetrics(report)
+    else:
+        # A terminal table fits its width and may be coloured; a file never is.
+        table = args.output_format == "table" and not args.output
+        text = report.render(
+            args.output_format, width=width() if table else None, colour=table and colour()
+        )
+    finish_audit(args, report, text)
     return report.exit_status

@@ -15,7 +15,17 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-from vmic.cli import _audit, _doctor, _guest, _kvp, _manage, _operations, _rules_commands
+from vmic.cli import (
+    _audit,
+    _check,
+    _doctor,
+    _guest,
+    _history,
+    _kvp,
+    _manage,
+    _operations,
+    _rules_commands,
+)
 from vmic.cli._render import visible
 from vmic.connect import (
     EXIT_FAILED,
@@ -77,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     _guest.register(commands)
     _operations.register(commands)
     _kvp.register(commands)
+    _history.register(commands)
+    _check.register(commands)
     return parser
 
 

@@ -433,13 +433,18 @@ class Inventory:
 
 
 def load_inventory(path: str | Path) -> Inventory:
-    """Read an inventory file.
+    """Read an inventory file: TOML, or an Ansible inventory (``.yml``, ``.yaml``, ``.ini``).
 
     Raises:
         InventoryError: The file cannot be read, is not TOML, or holds a key or value
             vmic does not accept (the message names the key).
     """
     source = str(path)
+    if Path(path).suffix.lower() in (".yml", ".yaml", ".ini", ".cfg"):
+        # An Ansible inventory: read into the same hosts (vmic.connect._ansible).
+        from vmic.connect._ansible import load_ansible_inventory  # noqa: PLC0415 - no cycle
+
+        return load_ansible_inventory(path).inventory
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

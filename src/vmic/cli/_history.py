@@ -1,0 +1,213 @@
+"""``vmic history`` and ``vmic diff``: saved audits, and what changed between two of them.
+
+``vmic audit --save`` records a run (see :mod:`vmic.history`); ``vmic history`` lists the
+runs, prunes old ones and imports another machine's; ``vmic diff`` compares two runs and
+exits 1 when something got worse (a new finding, a host that became unreachable, a
+service whose verdict fell), else 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Final
+
+from vmic.cli._render import FORMATS, emit, render_records
+from vmic.history import DB_ENV, History, HistoryError, default_db_path, diff_runs
+from vmic.history._diff import COLUMNS as DIFF_COLUMNS
+
+if TYPE_CHECKING:
+    import argparse
+
+    from vmic.fleet._report import AuditReport
+
+__all__ = ["add_audit_options", "finish_audit", "register"]
+
+_RUN_COLUMNS: Final = (
+    "id",
+    "started",
+    "inventory",
+    "hosts",
+    "unreachable",
+    "vms",
+    "findings",
+    "exit_status",
+    "vmic_version",
+)
+
+
+def _add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        help=f"the history database (default: ${DB_ENV}, else {default_db_path()})",
+    )
+
+
+def _open(args: argparse.Namespace) -> History:
+    return History(args.db) if args.db else History()
+
+
+def register(commands: argparse._SubParsersAction[Any]) -> None:
+    """Add ``vmic history`` and ``vmic diff`` to the ``vmic`` parser."""
+    history = commands.add_parser(
+        "history",
+        help="list saved audits (vmic audit --save), prune or import them",
+        description="List the audits saved with `vmic audit --save`, oldest first.",
+    )
+    _add_db_option(history)
+    history.add_argument("--host", help="only runs that audited this host")
+    history.add_argument("--vm", help="only runs that saw this VM")
+    history.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
+    history.set_defaults(handler=_list)
+    actions = history.add_subparsers(dest="action", metavar="ACTION")
+    prune = actions.add_parser(
+        "prune", help="delete old runs", description="Delete old runs from the history."
+    )
+    _add_db_option(prune)
+    prune.add_argument("--keep", type=int, metavar="N", help="keep only the newest N runs")
+    prune.add_argument(
+        "--older-than", type=float, metavar="DAYS", help="delete runs older than DAYS days"
+    )
+    prune.set_defaults(handler=_prune)
+    merge = actions.add_parser(
+        "import",
+        help="copy in the runs of another history database",
+        description="Merge another machine's history: runs this database lacks are copied "
+        "in (matched by their UUID, so importing twice adds nothing).",
+    )
+    _add_db_option(merge)
+    merge.add_argument("other", metavar="OTHER.db", help="the history database to read")
+    merge.set_defaults(handler=_import)
+
+    diff = commands.add_parser(
+        "diff",
+        help="what changed between two saved audits",
+        description="Compare two saved audits (default: the last two; one RUN: that run "
+        "against the latest). Exit status: 1 when something got worse, else 0.",
+    )
+    _add_db_option(diff)
+    diff.add_argument("runs", nargs="*", type=int, metavar="RUN", help="run numbers (vmic history)")
+    diff.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
+    diff.set_defaults(handler=_diff)
+
+
+def _list(args: argparse.Namespace) -> int:
+    with _open(args) as history:
+        runs = history.runs(host=args.host, vm=args.vm)
+    records = [run.to_dict() for run in runs]
+    if args.output_format == "json":
+        emit(render_records(records, _RUN_COLUMNS, "json"), rendered=True)
+    elif not records and args.output_format == "table":
+        emit("No saved runs.\n")
+    else:
+        emit(render_records(records, _RUN_COLUMNS, args.output_format), rendered=True)
+    return 0
+
+
+def _prune(args: argparse.Namespace) -> int:
+    with _open(args) as history:
+        deleted = history.prune(keep=args.keep, older_than=args.older_than)
+    emit(f"{deleted} run{'s' if deleted != 1 else ''} deleted\n")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    with _open(args) as history:
+        copied = history.import_from(args.other)
+    emit(f"{copied} run{'s' if copied != 1 else ''} imported\n")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    if len(args.runs) > 2:
+        msg = "give at most two run numbers"
+        raise HistoryError(msg)
+    with _open(args) as history:
+        if len(args.runs) == 2:
+            first, second = args.runs
+        else:
+            last = history.last_runs(2)
+            if len(args.runs) == 1:
+                if not last:
+                    raise HistoryError(f"{history.path}: no saved runs")
+                first, second = args.runs[0], last[-1].id
+            else:
+                if len(last) < 2:
+                    raise HistoryError(
+                        f"{history.path}: {len(last)} saved run(s); vmic diff needs two "
+                        "(vmic audit --save)"
+                    )
+                first, second = last[0].id, last[1].id
+        drift = diff_runs(history.snapshot(first), history.snapshot(second))
+    records = [change.to_dict() for change in drift.changes]
+    if args.output_format == "json":
+        emit(drift_json(drift.to_dict()), rendered=True)
+    elif args.output_format == "csv":
+        emit(render_records(records, DIFF_COLUMNS, "csv"), rendered=True)
+    else:
+        head = (
+            f"run {drift.a.id} ({_when(drift.a.started)}) -> run {drift.b.id} "
+            f"({_when(drift.b.started)}): {len(records)} change{'s' if len(records) != 1 else ''}"
+            + (", worse" if drift.worse else "")
+        )
+        if args.output_format == "markdown":
+            head = f"**vmic diff**: {head}"
+        body = (
+            render_records(records, DIFF_COLUMNS, args.output_format)
+            if records
+            else "No changes.\n"
+        )
+        emit(f"{head}\n\n{body}")
+    return 1 if drift.worse else 0
+
+
+def drift_json(data: dict[str, Any]) -> str:
+    """The diff as indented JSON."""
+    import json  # noqa: PLC0415 - one use
+
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _when(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+# --- the options `vmic audit` gets from here ------------------------------------------------
+
+
+def add_audit_options(command: argparse.ArgumentParser) -> None:
+    """``--limit``, ``--save``, ``--db`` and ``--output`` of ``vmic audit``."""
+    command.add_argument(
+        "--limit",
+        metavar="PATTERN",
+        help="only these hosts: an Ansible pattern of groups and hosts (hv*,berlin,!hv03)",
+    )
+    command.add_argument(
+        "--save", action="store_true", help="record the run in the history database"
+    )
+    _add_db_option(command)
+    command.add_argument(
+        "--output",
+        metavar="PATH",
+        help="write the report to PATH (atomically: a temporary file, then a rename) "
+        "instead of stdout, e.g. for node_exporter's textfile collector",
+    )
+
+
+def finish_audit(args: argparse.Namespace, report: AuditReport, text: str) -> None:
+    """Write the rendered report to stdout or ``--output``, then save the run when asked."""
+    if args.output:
+        from vmic.fleet._monitoring import write_atomically  # noqa: PLC0415 - on use
+
+        write_atomically(args.output, text)
+    else:
+        emit(text, rendered=True)  # the renderers escaped every value (JSON stays JSON)
+    if args.save:
+        inventory = args.inventory or f"lab:{args.lab}"
+        if args.limit:
+            inventory += f" --limit {args.limit}"
+        with _open(args) as history:
+            history.save(
+                report,
+                inventory=inventory,
+                started=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=report.duration),
+            )

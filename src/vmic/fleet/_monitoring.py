@@ -1,0 +1,369 @@
+"""An audit for monitoring systems: a Nagios/Icinga/Checkmk plugin result and Prometheus text.
+
+The plugin result follows the Monitoring Plugins development guidelines: one status line
+``VMIC <STATE> - <text> | <perfdata>``, optional long output on the following lines,
+exit status 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Thresholds are ranges in the
+guidelines' syntax, ``[@]start:end``: ``10`` alerts above 10 (or below 0), ``10:``
+below 10, ``~:10`` above 10, ``10:20`` outside 10..20, ``@10:20`` inside 10..20
+(ends included). Performance data are ``'label'=value[UOM];[warn];[crit];[min];[max]``.
+
+The Prometheus form is the text exposition format that node_exporter's textfile
+collector reads (``*.prom``): gauges only, each with ``# HELP`` and ``# TYPE``, label
+values escaped (backslash, double quote, line feed), ending with ``# EOF`` so the same
+text also parses as OpenMetrics. :func:`write_atomically` puts a file in place by
+renaming a finished temporary file, so the collector never reads half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import math
+import os
+import re
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from vmic.errors import ConfigurationError
+from vmic.rules._causes import Cause
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from vmic.fleet._report import AuditReport
+
+__all__ = [
+    "DEFAULT_CRITICAL_CAUSES",
+    "CheckResult",
+    "CheckState",
+    "Range",
+    "check_report",
+    "openmetrics",
+    "parse_range",
+    "write_atomically",
+]
+
+#: Causes that make the check CRITICAL whatever the thresholds say.
+DEFAULT_CRITICAL_CAUSES: Final = (Cause.HOST_UNREACHABLE,)
+
+
+class CheckState(enum.IntEnum):
+    """A plugin state; its value is the exit status."""
+
+    OK = 0
+    WARNING = 1
+    CRITICAL = 2
+    UNKNOWN = 3
+
+
+_RANGE_RE: Final = re.compile(
+    r"(?P<inside>@)?(?:(?P<start>~|[-+]?[0-9.]+)?(?P<colon>:))?(?P<end>[-+]?[0-9.]+)?"
+)
+
+
+@attrs.frozen
+class Range:
+    """A threshold range of the Monitoring Plugins guidelines.
+
+    Attributes:
+        start: The lower end (``-inf`` for ``~``).
+        end: The upper end (``inf`` when omitted).
+        inside: ``@``: alert inside the range rather than outside it.
+        text: The range as given (for perfdata).
+    """
+
+    start: float
+    end: float
+    inside: bool = False
+    text: str = ""
+
+    def alerts(self, value: float) -> bool:
+        """Whether *value* raises the alert."""
+        within = self.start <= value <= self.end
+        return within if self.inside else not within
+
+
+def parse_range(text: str) -> Range:
+    """Read a threshold range (``10``, ``10:``, ``~:10``, ``10:20``, ``@10:20``).
+
+    >>> parse_range("5").alerts(6), parse_range("5").alerts(5)
+    (True, False)
+    >>> parse_range("@1:3").alerts(2)
+    True
+
+    Raises:
+        ConfigurationError: Not a range, or its start is above its end.
+    """
+    match = _RANGE_RE.fullmatch(text.strip())
+    if not text.strip() or match is None or not (match["end"] or match["colon"]):
+        raise ConfigurationError(f"{text!r} is not a threshold range ([@]start:end)")
+    try:
+        start_text = match["start"]
+        start = -math.inf if start_text == "~" else float(start_text) if start_text else 0.0
+        end = float(match["end"]) if match["end"] else math.inf
+    except ValueError:
+        raise ConfigurationError(f"{text!r} is not a threshold range ([@]start:end)") from None
+    if start > end:
+        raise ConfigurationError(f"threshold range {text!r}: start is above end")
+    return Range(start, end, inside=bool(match["inside"]), text=text.strip())
+
+
+@attrs.frozen(kw_only=True)
+class CheckResult:
+    """What a plugin prints and exits with.
+
+    Attributes:
+        state: OK, WARNING, CRITICAL or UNKNOWN (its value is the exit status).
+        summary: The text of the status line after the state.
+        perfdata: The performance data.
+        details: Long output, one line each.
+    """
+
+    state: CheckState
+    summary: str
+    perfdata: str = ""
+    details: tuple[str, ...] = ()
+
+    @property
+    def exit_status(self) -> int:
+        """0, 1, 2 or 3."""
+        return int(self.state)
+
+    def render(self, *, long_output: bool = False) -> str:
+        """The status line (and the long output when asked)."""
+        line = f"VMIC {self.state.name} - {_one_line(self.summary)}"
+        if self.perfdata:
+            line += f" | {self.perfdata}"
+        lines = [line]
+        if long_output:
+            lines.extend(_one_line(detail) for detail in self.details)
+        return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    # The status line is one line, and "|" starts the performance data.
+    return " ".join(text.split()).replace("|", "/")
+
+
+def _perf_label(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z0-9_]+", name) else "'" + name.replace("'", "''") + "'"
+
+
+def _perf(name: str, value: int, warn: str = "", crit: str = "") -> str:
+    # 'label'=value[UOM];[warn];[crit];[min];[max], trailing empty fields dropped.
+    return f"{_perf_label(name)}={value};{warn};{crit};0"
+
+
+def check_report(
+    report: AuditReport,
+    *,
+    warning: Range | None = None,
+    critical: Range | None = None,
+    critical_causes: Iterable[Cause] = DEFAULT_CRITICAL_CAUSES,
+) -> CheckResult:
+    """Judge an audit as a monitoring plugin would.
+
+    CRITICAL when the number of findings (an unreachable host counts as one finding of
+    cause ``host_unreachable``) is in the critical range, or any finding has one of
+    *critical_causes*; else WARNING when it is in the warning range; else OK. UNKNOWN
+    when no host at all could be audited, since then nothing is known.
+
+    Args:
+        report: The audit.
+        warning: The warning range (None: never warn on the count).
+        critical: The critical range (None: never critical on the count).
+        critical_causes: Causes that are CRITICAL on their own.
+    """
+    rows = report.records()
+    summary = report.summary()
+    count = len(rows)
+    perfdata = " ".join(
+        (
+            _perf("hosts", summary["hosts"]),
+            _perf("vms", summary["vms"]),
+            _perf(
+                "findings",
+                count,
+                "" if warning is None else warning.text,
+                "" if critical is None else critical.text,
+            ),
+            _perf("unreachable", summary["failed"]),
+        )
+    )
+    details = tuple(
+        f"{row['host']}/{row['vm'] or '-'} {row['service'] or '-'}: {row['cause']}"
+        + (f" ({row['explanation']})" if row["explanation"] else "")
+        for row in rows
+    )
+    text = (
+        f"{count} finding{'s' if count != 1 else ''} on {summary['vms']} VMs of "
+        f"{summary['hosts']} hosts ({summary['failed']} not audited)"
+    )
+    if summary["hosts"] and summary["failed"] == summary["hosts"]:
+        return CheckResult(
+            state=CheckState.UNKNOWN,
+            summary=f"no host could be audited: {text}",
+            perfdata=perfdata,
+            details=details,
+        )
+    chosen = {cause.value for cause in critical_causes}
+    critical_rows = [row for row in rows if row["cause"] in chosen]
+    if critical_rows or (critical is not None and critical.alerts(count)):
+        state = CheckState.CRITICAL
+        if critical_rows:
+            causes = sorted({row["cause"] for row in critical_rows})
+            text += f"; critical: {', '.join(causes)}"
+    elif warning is not None and warning.alerts(count):
+        state = CheckState.WARNING
+    else:
+        state = CheckState.OK
+    return CheckResult(state=state, summary=text, perfdata=perfdata, details=details)
+
+
+# --- Prometheus / OpenMetrics text -------------------------------------------------------
+
+_LABEL_ESCAPES: Final = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n"})
+
+
+def _labels(pairs: Sequence[tuple[str, str]]) -> str:
+    if not pairs:
+        return ""
+    return (
+        "{" + ",".join(f'{name}="{value.translate(_LABEL_ESCAPES)}"' for name, value in pairs) + "}"
+    )
+
+
+def _number(value: float) -> str:
+    if isinstance(value, int) or value.is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+class _Exposition:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def family(
+        self, name: str, help_text: str, samples: Iterable[tuple[Sequence[tuple[str, str]], float]]
+    ) -> None:
+        self.lines.append(f"# HELP {name} {help_text}")
+        self.lines.append(f"# TYPE {name} gauge")
+        self.lines.extend(f"{name}{_labels(labels)} {_number(value)}" for labels, value in samples)
+
+
+def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
+    """The audit as Prometheus text (gauges), readable as OpenMetrics too.
+
+    Families: ``vmic_audit_*`` (hosts, VMs, findings, unreachable hosts, duration, when
+    it ran), ``vmic_host_up`` and ``vmic_host_status`` per host, ``vmic_vm_healthy`` per
+    VM, ``vmic_service_verdict`` per VM and service (1 for its verdict, a series per
+    verdict so a change of verdict is a change of series), ``vmic_findings`` per cause
+    (every cause, 0 included, so alerts have a series to watch).
+
+    Args:
+        report: The audit.
+        timestamp: When it ran (seconds since the epoch; default now).
+    """
+    summary = report.summary()
+    out = _Exposition()
+    out.family("vmic_audit_hosts", "Hosts in the audit.", [((), summary["hosts"])])
+    out.family(
+        "vmic_audit_unreachable_hosts",
+        "Hosts that could not be audited.",
+        [((), summary["failed"])],
+    )
+    out.family("vmic_audit_vms", "VMs seen on the audited hosts.", [((), summary["vms"])])
+    out.family(
+        "vmic_audit_findings",
+        "Findings, unreachable hosts included.",
+        [((), len(report.records()))],
+    )
+    out.family(
+        "vmic_audit_duration_seconds", "Wall-clock seconds the audit took.", [((), report.duration)]
+    )
+    out.family(
+        "vmic_audit_timestamp_seconds",
+        "When the audit ran, in seconds since the epoch.",
+        [((), round(time.time() if timestamp is None else timestamp, 3))],
+    )
+    out.family(
+        "vmic_host_up",
+        "1 when the host was audited, 0 when it could not be.",
+        [((("host", r.host),), 1 if r.ok else 0) for r in report.results],
+    )
+    out.family(
+        "vmic_host_status",
+        "1 for the host's audit status (ok, unreachable, timed_out...).",
+        [((("host", r.host), ("status", r.status.value)), 1) for r in report.results],
+    )
+    vms = [
+        (result.host, vm)
+        for result in report.results
+        if result.diagnosis is not None
+        for vm in result.diagnosis.vms
+    ]
+    out.family(
+        "vmic_vm_healthy",
+        "1 when every service of the VM stands as it should.",
+        [((("host", host), ("vm", vm.vm)), 1 if vm.healthy else 0) for host, vm in vms],
+    )
+    out.family(
+        "vmic_service_verdict",
+        "1 for the verdict of an integration service of a VM.",
+        [
+            (
+                (
+                    ("host", host),
+                    ("vm", vm.vm),
+                    ("service", entry.service.value),
+                    ("verdict", entry.verdict.value),
+                ),
+                1,
+            )
+            for host, vm in vms
+            for entry in vm.services
+        ],
+    )
+    causes = Counter(row["cause"] for row in report.records())
+    out.family(
+        "vmic_findings",
+        "Findings by cause.",
+        [((("cause", cause.value),), causes.get(cause.value, 0)) for cause in Cause],
+    )
+    return "\n".join([*out.lines, "# EOF"]) + "\n"
+
+
+def write_atomically(path: str | Path, text: str) -> None:
+    """Write *text* to *path* through a temporary file in the same folder and a rename.
+
+    A reader (node_exporter's textfile collector) sees the old file or the new one, never
+    a part. The temporary name starts with a dot and does not end in ``.prom``, so the
+    collector ignores it while it is written.
+
+    Raises:
+        ConfigurationError: The folder cannot be written to.
+    """
+    target = Path(path)
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise ConfigurationError(f"cannot write {target}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        # mkstemp makes the file private; the collector may run as another user.
+        Path(temporary).chmod(0o644)
+        Path(temporary).replace(target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        raise ConfigurationError(f"cannot write {target}: {error.strerror or error}") from None

@@ -1,0 +1,204 @@
+"""What changed between two saved audits, and whether it got worse."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+if TYPE_CHECKING:
+    from vmic.history._store import Run, RunSnapshot
+
+__all__ = ["COLUMNS", "Change", "ChangeKind", "RunDiff", "diff_runs"]
+
+
+class ChangeKind(enum.Enum):
+    """What kind of change a :class:`Change` is."""
+
+    NEW_FINDING = "new_finding"
+    RESOLVED_FINDING = "resolved_finding"
+    VERDICT_CHANGED = "verdict_changed"
+    VM_ADDED = "vm_added"
+    VM_REMOVED = "vm_removed"
+    HOST_UNREACHABLE = "host_unreachable"
+    HOST_RECOVERED = "host_recovered"
+    HOST_ADDED = "host_added"
+    HOST_REMOVED = "host_removed"
+
+    def __repr__(self) -> str:
+        return f"ChangeKind.{self.name}"
+
+
+# How bad a verdict is, for "did it get worse": working or not applicable, degraded,
+# not known, not working.
+_VERDICT_RANK: Final = {
+    "functioning": 0,
+    "off_by_default": 0,
+    "not_available": 0,
+    "degraded": 1,
+    "unknown": 2,
+    "not_functioning": 3,
+}
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """One difference between two runs.
+
+    Attributes:
+        kind: What changed.
+        host: The host.
+        vm: The VM, or ``""``.
+        service: The service, or ``""``.
+        before: The earlier value (verdict, host status, cause), or ``""``.
+        after: The later value, or ``""``.
+        detail: The finding's explanation or the host's status, in words.
+        worse: Whether this change is a regression.
+    """
+
+    kind: ChangeKind
+    host: str
+    vm: str = ""
+    service: str = ""
+    before: str = ""
+    after: str = ""
+    detail: str = ""
+    worse: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the keys of :data:`COLUMNS`)."""
+        return {
+            "change": self.kind.value,
+            "host": self.host,
+            "vm": self.vm,
+            "service": self.service,
+            "before": self.before,
+            "after": self.after,
+            "worse": self.worse,
+            "detail": self.detail,
+        }
+
+
+#: Columns of the tabular forms.
+COLUMNS: Final = ("change", "host", "vm", "service", "before", "after", "worse", "detail")
+
+
+@attrs.frozen(kw_only=True)
+class RunDiff:
+    """The changes from run *a* to run *b*.
+
+    Attributes:
+        a: The earlier run.
+        b: The later run.
+        changes: The differences, hosts first, then VMs, services and findings.
+    """
+
+    a: Run
+    b: Run
+    changes: tuple[Change, ...]
+
+    @property
+    def worse(self) -> bool:
+        """Whether anything got worse (``vmic diff`` then exits 1)."""
+        return any(change.worse for change in self.changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: both runs and the changes."""
+        return {
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
+            "worse": self.worse,
+            "changes": [change.to_dict() for change in self.changes],
+        }
+
+
+def diff_runs(a: RunSnapshot, b: RunSnapshot) -> RunDiff:
+    """Compare two saved runs.
+
+    Hosts present in only one run are added/removed; a host audited before and not now
+    became unreachable (worse), and the reverse recovered. VMs are compared only on
+    hosts audited in both runs, so an unreachable host does not also report all its VMs
+    as removed. A finding is new when its host, VM, service and cause were not found
+    before (worse), resolved in the reverse case; a service's verdict change is worse
+    when the new verdict is further from "functioning".
+    """
+    changes: list[Change] = []
+    for host in sorted(a.hosts.keys() | b.hosts.keys()):
+        before, after = a.hosts.get(host), b.hosts.get(host)
+        if before is None:
+            changes.append(Change(kind=ChangeKind.HOST_ADDED, host=host, after=str(after)))
+        elif after is None:
+            changes.append(Change(kind=ChangeKind.HOST_REMOVED, host=host, before=before))
+        elif before == "ok" and after != "ok":
+            changes.append(
+                Change(
+                    kind=ChangeKind.HOST_UNREACHABLE,
+                    host=host,
+                    before=before,
+                    after=after,
+                    worse=True,
+                )
+            )
+        elif before != "ok" and after == "ok":
+            changes.append(
+                Change(kind=ChangeKind.HOST_RECOVERED, host=host, before=before, after=after)
+            )
+    audited = {h for h, s in a.hosts.items() if s == "ok"} & {
+        h for h, s in b.hosts.items() if s == "ok"
+    }
+    changes.extend(
+        Change(kind=ChangeKind.VM_ADDED, host=host, vm=vm)
+        for host, vm in sorted(b.vms - a.vms)
+        if host in audited
+    )
+    changes.extend(
+        Change(kind=ChangeKind.VM_REMOVED, host=host, vm=vm)
+        for host, vm in sorted(a.vms - b.vms)
+        if host in audited
+    )
+    for key in sorted(a.services.keys() & b.services.keys()):
+        before, after = a.services[key], b.services[key]
+        if before != after:
+            host, vm, service = key
+            changes.append(
+                Change(
+                    kind=ChangeKind.VERDICT_CHANGED,
+                    host=host,
+                    vm=vm,
+                    service=service,
+                    before=before,
+                    after=after,
+                    worse=_VERDICT_RANK.get(after, 2) > _VERDICT_RANK.get(before, 2),
+                )
+            )
+    for new in sorted(b.findings.keys() - a.findings.keys()):
+        finding = b.findings[new]
+        changes.append(
+            Change(
+                kind=ChangeKind.NEW_FINDING,
+                host=finding.host,
+                vm=finding.vm,
+                service=finding.service,
+                after=finding.cause,
+                detail=finding.explanation,
+                # Worse unless the host was not audited last time (then it is not news).
+                worse=a.hosts.get(finding.host, "ok") == "ok",
+            )
+        )
+    for old in sorted(a.findings.keys() - b.findings.keys()):
+        finding = a.findings[old]
+        if finding.host in b.hosts and b.hosts[finding.host] != "ok":
+            # Not seen this time because the host was not reached: not resolved.
+            continue
+        changes.append(
+            Change(
+                kind=ChangeKind.RESOLVED_FINDING,
+                host=finding.host,
+                vm=finding.vm,
+                service=finding.service,
+                before=finding.cause,
+                detail=finding.explanation,
+            )
+        )
+    return RunDiff(a=a.run, b=b.run, changes=tuple(changes))

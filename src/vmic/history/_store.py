@@ -1,0 +1,650 @@
+"""The audit history database: one SQLite file, one transaction per saved run.
+
+The schema carries its version in a ``schema_version`` table and is brought forward by
+the migrations in :data:`MIGRATIONS`, each applied once, in order, inside the
+transaction that records the new version. A file written by a newer vmic (a version
+above :data:`SCHEMA_VERSION`) is refused rather than guessed at.
+
+Several audits may save into one file at once: the database runs in WAL mode, every
+connection waits up to :data:`BUSY_TIMEOUT` seconds for a lock, and a run is written
+between ``BEGIN IMMEDIATE`` and ``COMMIT``, so a reader sees a run whole or not at all
+and an interrupted write (an exception, Ctrl-C, a killed process) leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import sys
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Self
+
+import attrs
+
+from vmic.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from types import TracebackType
+
+    from vmic.fleet._report import AuditReport, HostResult
+
+__all__ = [
+    "BUSY_TIMEOUT",
+    "DB_ENV",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "History",
+    "HistoryError",
+    "Run",
+    "RunFinding",
+    "RunSnapshot",
+    "default_db_path",
+]
+
+#: Environment variable naming the history database (``--db`` wins over it).
+DB_ENV: Final = "VMIC_DB"
+#: Seconds a connection waits for another writer before giving up.
+BUSY_TIMEOUT: Final = 30.0
+
+_SCHEMA_V1: Final = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL UNIQUE,
+    started TEXT NOT NULL,
+    duration REAL NOT NULL,
+    vmic_version TEXT NOT NULL,
+    inventory TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT '',
+    hosts INTEGER NOT NULL,
+    unreachable INTEGER NOT NULL,
+    vms INTEGER NOT NULL,
+    findings INTEGER NOT NULL,
+    exit_status INTEGER NOT NULL
+);
+CREATE INDEX runs_started ON runs (started);
+CREATE TABLE hosts (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    host TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT NOT NULL,
+    duration REAL NOT NULL,
+    PRIMARY KEY (run_id, host)
+);
+CREATE TABLE vms (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    host TEXT NOT NULL,
+    vm TEXT NOT NULL,
+    vm_id TEXT,
+    state TEXT NOT NULL,
+    healthy INTEGER NOT NULL,
+    PRIMARY KEY (run_id, host, vm)
+);
+CREATE INDEX vms_name ON vms (vm);
+CREATE TABLE services (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    host TEXT NOT NULL,
+    vm TEXT NOT NULL,
+    service TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    causes TEXT NOT NULL,
+    PRIMARY KEY (run_id, host, vm, service)
+);
+CREATE TABLE findings (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    host TEXT NOT NULL,
+    vm TEXT NOT NULL,
+    service TEXT NOT NULL,
+    cause TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    fix TEXT NOT NULL
+);
+CREATE INDEX findings_run ON findings (run_id);
+"""
+
+#: Forward migrations: (the version a script brings the schema to, the script).
+MIGRATIONS: Final[tuple[tuple[int, str], ...]] = ((1, _SCHEMA_V1),)
+#: The schema version this vmic writes.
+SCHEMA_VERSION: Final = MIGRATIONS[-1][0]
+
+
+class HistoryError(ConfigurationError):
+    """The history database cannot be used: unreadable, from a newer vmic, no such run."""
+
+
+def default_db_path() -> Path:
+    """Where the history lives by default.
+
+    ``$VMIC_DB`` when set; else ``vmic/history.sqlite3`` under the user's data directory:
+    ``$XDG_DATA_HOME`` (default ``~/.local/share``), or ``%LOCALAPPDATA%`` on Windows.
+    """
+    chosen = os.environ.get(DB_ENV)
+    if chosen:
+        return Path(chosen)
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"])
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME", "")
+        # The XDG spec: a relative value is invalid and is ignored.
+        base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "vmic" / "history.sqlite3"
+
+
+def _now() -> str:
+    return _stamp(dt.datetime.now(dt.UTC))
+
+
+def _stamp(moment: dt.datetime) -> str:
+    # Fixed width and UTC, so text order is time order.
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse_stamp(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+
+
+@attrs.frozen(kw_only=True)
+class Run:
+    """One saved audit, as listed.
+
+    Attributes:
+        id: Its number in this database (what ``vmic diff`` takes).
+        uuid: Its identity across databases (what an import deduplicates on).
+        started: When it started (UTC).
+        duration: Seconds the audit took.
+        vmic_version: The vmic that ran it.
+        inventory: The inventory (file or lab) it audited.
+        origin: The database it was imported from, or ``""``.
+        hosts: Hosts in it.
+        unreachable: Hosts that could not be audited.
+        vms: VMs seen.
+        findings: Findings.
+        exit_status: What ``vmic audit`` exited with.
+    """
+
+    id: int
+    uuid: str
+    started: dt.datetime
+    duration: float
+    vmic_version: str
+    inventory: str
+    origin: str = ""
+    hosts: int
+    unreachable: int
+    vms: int
+    findings: int
+    exit_status: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "id": self.id,
+            "uuid": self.uuid,
+            "started": _stamp(self.started),
+            "duration": round(self.duration, 3),
+            "vmic_version": self.vmic_version,
+            "inventory": self.inventory,
+            "origin": self.origin,
+            "hosts": self.hosts,
+            "unreachable": self.unreachable,
+            "vms": self.vms,
+            "findings": self.findings,
+            "exit_status": self.exit_status,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class RunFinding:
+    """A finding as saved: what, where, why, and the first fix's title."""
+
+    host: str
+    vm: str
+    service: str
+    cause: str
+    verdict: str
+    explanation: str
+    fix: str
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """What makes it the same finding in another run: host, VM, service, cause."""
+        return (self.host, self.vm, self.service, self.cause)
+
+
+@attrs.frozen(kw_only=True)
+class RunSnapshot:
+    """Everything saved of one run, keyed for comparison.
+
+    Attributes:
+        run: The run's metadata.
+        hosts: Host name to status (``"ok"``, ``"unreachable"``...).
+        vms: ``(host, vm)`` of every VM seen.
+        services: ``(host, vm, service)`` to its verdict.
+        findings: The findings by :attr:`RunFinding.key`.
+    """
+
+    run: Run
+    hosts: dict[str, str]
+    vms: frozenset[tuple[str, str]]
+    services: dict[tuple[str, str, str], str]
+    findings: dict[tuple[str, str, str, str], RunFinding]
+
+
+_RUN_COLUMNS: Final = (
+    "id, uuid, started, duration, vmic_version, inventory, origin, hosts, unreachable, "
+    "vms, findings, exit_status"
+)
+
+
+def _run(row: Sequence[Any]) -> Run:
+    return Run(
+        id=row[0],
+        uuid=row[1],
+        started=_parse_stamp(row[2]),
+        duration=row[3],
+        vmic_version=row[4],
+        inventory=row[5],
+        origin=row[6],
+        hosts=row[7],
+        unreachable=row[8],
+        vms=row[9],
+        findings=row[10],
+        exit_status=row[11],
+    )
+
+
+class History:
+    """An open history database.
+
+    Args:
+        path: The SQLite file (created, with its directory, when missing);
+            default :func:`default_db_path`.
+        busy_timeout: Seconds to wait for another writer.
+
+    Raises:
+        HistoryError: The file is not a vmic history, or was written by a newer vmic.
+    """
+
+    def __init__(
+        self, path: str | Path | None = None, *, busy_timeout: float = BUSY_TIMEOUT
+    ) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Autocommit mode: every transaction below is opened and closed explicitly.
+            self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise HistoryError(f"{self.path}: cannot open the history database: {error}") from None
+        try:
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            raise HistoryError(f"{self.path}: not a vmic history database: {error}") from None
+        except HistoryError:
+            self._db.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"History({str(self.path)!r})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the file (0 for a new one)."""
+        return _version_of(self._db)
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    def _migrate(self) -> None:
+        with self._transaction():
+            self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            current = _version_of(self._db)
+            if current > SCHEMA_VERSION:
+                raise HistoryError(
+                    f"{self.path}: the history database has schema version {current}, written "
+                    f"by a newer vmic; this vmic reads up to version {SCHEMA_VERSION}: upgrade "
+                    "vmic or choose another file with --db"
+                )
+            for version, script in MIGRATIONS:
+                if version > current:
+                    for statement in _statements(script):
+                        self._db.execute(statement)
+                    self._db.execute("DELETE FROM schema_version")
+                    self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+    # --- writing -------------------------------------------------------------------------
+
+    def save(
+        self,
+        report: AuditReport,
+        *,
+        inventory: str,
+        started: dt.datetime | None = None,
+    ) -> Run:
+        """Record one audit, whole, in one transaction.
+
+        Args:
+            report: The audit's report.
+            inventory: What was audited (the inventory file, ``lab:demo``...).
+            started: When the audit started (default: now less its duration).
+
+        Returns:
+            The saved run.
+        """
+        from vmic import __version__  # noqa: PLC0415 - avoid a cycle at import time
+
+        if started is None:
+            started = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=report.duration)
+        summary = report.summary()
+        with self._transaction():
+            cursor = self._db.execute(
+                "INSERT INTO runs (uuid, started, duration, vmic_version, inventory, hosts, "
+                "unreachable, vms, findings, exit_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    str(uuid.uuid4()),
+                    _stamp(started),
+                    report.duration,
+                    __version__,
+                    inventory,
+                    summary["hosts"],
+                    summary["failed"],
+                    summary["vms"],
+                    summary["findings"],
+                    report.exit_status,
+                ),
+            )
+            run_id = cursor.lastrowid
+            assert run_id is not None  # noqa: S101 - an INSERT always has one
+            for result in report.results:
+                _write_host(self._db, run_id, result)
+        return self.run(run_id)
+
+    def prune(self, *, keep: int | None = None, older_than: float | None = None) -> int:
+        """Delete old runs; returns how many.
+
+        Args:
+            keep: Keep only the newest *keep* runs.
+            older_than: Delete the runs started more than this many days ago.
+
+        Raises:
+            HistoryError: Neither or a negative limit was given.
+        """
+        if keep is None and older_than is None:
+            msg = "say what to prune: --keep N or --older-than DAYS"
+            raise HistoryError(msg)
+        if (keep is not None and keep < 0) or (older_than is not None and older_than < 0):
+            msg = "--keep and --older-than take numbers of 0 or more"
+            raise HistoryError(msg)
+        with self._transaction():
+            deleted = 0
+            if keep is not None:
+                deleted += self._db.execute(
+                    "DELETE FROM runs WHERE id NOT IN "
+                    "(SELECT id FROM runs ORDER BY started DESC, id DESC LIMIT ?)",
+                    (keep,),
+                ).rowcount
+            if older_than is not None:
+                cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=older_than)
+                deleted += self._db.execute(
+                    "DELETE FROM runs WHERE started < ?", (_stamp(cutoff),)
+                ).rowcount
+        return deleted
+
+    def import_from(self, other: str | Path) -> int:
+        """Copy in the runs of another history file that this one lacks; returns how many.
+
+        Runs are matched by their UUID, so importing twice (or importing a file that
+        was merged before) adds nothing twice. The other file is only read.
+
+        Raises:
+            HistoryError: The other file is missing, not a history, or of another schema.
+        """
+        source = Path(other)
+        if not source.is_file():
+            raise HistoryError(f"{source}: no such history database")
+        try:
+            if source.resolve() == self.path.resolve():
+                raise HistoryError(f"{source}: that is the database being imported into")
+        except OSError as error:
+            raise HistoryError(f"{source}: {error}") from None
+        try:
+            them = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as error:
+            raise HistoryError(f"{source}: cannot open: {error}") from None
+        try:
+            try:
+                version = _version_of(them)
+            except sqlite3.DatabaseError as error:
+                raise HistoryError(f"{source}: not a vmic history database: {error}") from None
+            if version != SCHEMA_VERSION:
+                raise HistoryError(
+                    f"{source}: schema version {version}, this vmic writes {SCHEMA_VERSION}: "
+                    "open it once with this vmic (vmic history --db FILE) to bring it forward"
+                    if version < SCHEMA_VERSION
+                    else f"{source}: schema version {version} is from a newer vmic"
+                )
+            return self._copy_runs(them, origin=str(source))
+        finally:
+            them.close()
+
+    def _copy_runs(self, them: sqlite3.Connection, *, origin: str) -> int:
+        ours = {row[0] for row in self._db.execute("SELECT uuid FROM runs")}
+        copied = 0
+        with self._transaction():
+            for row in them.execute(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY started, id"):  # noqa: S608 - fixed column list
+                if row[1] in ours:
+                    continue
+                new_id = self._db.execute(
+                    "INSERT INTO runs (uuid, started, duration, vmic_version, inventory, origin, "
+                    "hosts, unreachable, vms, findings, exit_status) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*row[1:6], row[6] or origin, *row[7:]),
+                ).lastrowid
+                for table, columns in _CHILD_TABLES:
+                    marks = ", ".join("?" for _ in columns)
+                    rows = them.execute(
+                        f"SELECT {', '.join(columns)} FROM {table} WHERE run_id = ?",  # noqa: S608 - fixed names
+                        (row[0],),
+                    )
+                    self._db.executemany(
+                        f"INSERT INTO {table} (run_id, {', '.join(columns)}) VALUES (?, {marks})",  # noqa: S608 - fixed names
+                        ((new_id, *values) for values in rows),
+                    )
+                copied += 1
+        return copied
+
+    # --- reading -------------------------------------------------------------------------
+
+    def runs(self, *, host: str | None = None, vm: str | None = None) -> list[Run]:
+        """Saved runs, oldest first; only those that saw *host* / *vm* when given."""
+        query = f"SELECT {_RUN_COLUMNS} FROM runs"  # noqa: S608 - fixed column list
+        where: list[str] = []
+        values: list[str] = []
+        if host is not None:
+            where.append("id IN (SELECT run_id FROM hosts WHERE host = ?)")
+            values.append(host)
+        if vm is not None:
+            where.append("id IN (SELECT run_id FROM vms WHERE vm = ?)")
+            values.append(vm)
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        query += " ORDER BY started, id"
+        return [_run(row) for row in self._db.execute(query, values)]
+
+    def run(self, run_id: int) -> Run:
+        """The run with that number.
+
+        Raises:
+            HistoryError: No such run.
+        """
+        row = self._db.execute(
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?",  # noqa: S608 - fixed column list
+            (run_id,),
+        ).fetchone()
+        if row is None:
+            raise HistoryError(f"{self.path}: no run {run_id}")
+        return _run(row)
+
+    def last_runs(self, count: int) -> list[Run]:
+        """The newest *count* runs, oldest first."""
+        rows = self._db.execute(
+            f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY started DESC, id DESC LIMIT ?",  # noqa: S608 - fixed column list
+            (count,),
+        ).fetchall()
+        return [_run(row) for row in reversed(rows)]
+
+    def snapshot(self, run_id: int) -> RunSnapshot:
+        """Everything saved of one run.
+
+        Raises:
+            HistoryError: No such run.
+        """
+        run = self.run(run_id)
+        hosts = dict(
+            self._db.execute(
+                "SELECT host, status FROM hosts WHERE run_id = ?", (run_id,)
+            ).fetchall()
+        )
+        vms = frozenset(
+            (row[0], row[1])
+            for row in self._db.execute("SELECT host, vm FROM vms WHERE run_id = ?", (run_id,))
+        )
+        services = {
+            (row[0], row[1], row[2]): row[3]
+            for row in self._db.execute(
+                "SELECT host, vm, service, verdict FROM services WHERE run_id = ?", (run_id,)
+            )
+        }
+        findings: dict[tuple[str, str, str, str], RunFinding] = {}
+        for row in self._db.execute(
+            "SELECT host, vm, service, cause, verdict, explanation, fix FROM findings "
+            "WHERE run_id = ? ORDER BY rowid",
+            (run_id,),
+        ):
+            finding = RunFinding(
+                host=row[0],
+                vm=row[1],
+                service=row[2],
+                cause=row[3],
+                verdict=row[4],
+                explanation=row[5],
+                fix=row[6],
+            )
+            findings.setdefault(finding.key, finding)
+        return RunSnapshot(run=run, hosts=hosts, vms=vms, services=services, findings=findings)
+
+
+_CHILD_TABLES: Final = (
+    ("hosts", ("host", "status", "error", "duration")),
+    ("vms", ("host", "vm", "vm_id", "state", "healthy")),
+    ("services", ("host", "vm", "service", "verdict", "causes")),
+    ("findings", ("host", "vm", "service", "cause", "verdict", "explanation", "fix")),
+)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any exception (Ctrl-C too)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        # IMMEDIATE takes the write lock now, so a second writer waits (busy timeout)
+        # here rather than failing halfway through its run.
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self._db.execute("COMMIT")
+        else:
+            self._db.execute("ROLLBACK")
+
+
+def _version_of(db: sqlite3.Connection) -> int:
+    exists = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if exists is None:
+        return 0
+    row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _statements(script: str) -> Iterator[str]:
+    # The scripts hold no semicolons inside literals; executescript() would COMMIT.
+    for statement in script.split(";"):
+        if statement.strip():
+            yield statement
+
+
+def _write_host(db: sqlite3.Connection, run_id: int, result: HostResult) -> None:
+    """Write one host's rows (inside the run's transaction)."""
+    db.execute(
+        "INSERT INTO hosts (run_id, host, status, error, duration) VALUES (?, ?, ?, ?, ?)",
+        (run_id, result.host, result.status.value, result.error, result.duration),
+    )
+    if result.diagnosis is None:
+        return
+    for vm in result.diagnosis.vms:
+        db.execute(
+            "INSERT OR REPLACE INTO vms (run_id, host, vm, vm_id, state, healthy) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (run_id, result.host, vm.vm, vm.vm_id, vm.state.value, int(vm.healthy)),
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO services (run_id, host, vm, service, verdict, causes) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    run_id,
+                    result.host,
+                    vm.vm,
+                    entry.service.value,
+                    entry.verdict.value,
+                    ",".join(cause.value for cause in entry.causes),
+                )
+                for entry in vm.services
+            ),
+        )
+    db.executemany(
+        "INSERT INTO findings (run_id, host, vm, service, cause, verdict, explanation, fix) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                run_id,
+                result.host,
+                finding.vm,
+                "" if finding.service is None else finding.service.value,
+                finding.cause.value,
+                finding.verdict.value,
+                finding.explanation,
+                finding.fixes[0].title if finding.fixes else "",
+            )
+            for finding in result.findings
+        ),
+    )
