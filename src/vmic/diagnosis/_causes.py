@@ -16,11 +16,14 @@ import attrs
 from vmic.diagnosis import _fixes
 from vmic.diagnosis._evidence import unit_state
 from vmic.diagnosis._results import Fix, service_name
+from vmic.executors._command import Shell
+from vmic.executors._scripting import posix_quote
 from vmic.model._linux import packaging_for
 from vmic.model._observations import LinuxGuestObservation
 from vmic.model._services import GuestOnlyService, IntegrationService
+from vmic.model._time_sync import PTP_REFCLOCK
 from vmic.rules._causes import Cause
-from vmic.rules._plans import StepSide
+from vmic.rules._plans import StepRole, StepSide
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -355,6 +358,105 @@ def _fix_daemon_not_running(case: Case, clue: Clue, service: IntegrationService)
     return (_daemon_start(_packaging(case), service, daemon),)
 
 
+# --- time-sync posture ---------------------------------------------------------------------
+# Sources: Microsoft, "Virtualizing domain controllers with Hyper-V" @038f5a79 (ms.date
+# 06/09/2023), "Time service and synchronization"; the chrony line is Microsoft's Azure Linux
+# time-sync guidance (unverified against its current revision). See vmic.diagnosis._time_sync.
+
+_TIME_SYNCHRONIZATION: Final = IntegrationService.TIME_SYNCHRONIZATION
+_PROVIDER_KEY: Final = (
+    r"HKLM\SYSTEM\CurrentControlSet\Services\W32Time\TimeProviders\VMICTimeProvider"
+)
+_DOMAIN_HIERARCHY: Final = (
+    f"reg add {_PROVIDER_KEY} /v Enabled /t REG_DWORD /d 0 /f",
+    "w32tm /config /syncfromflags:DOMHIER /update",
+    "Restart-Service -Name w32time",
+    "w32tm /resync /force",
+    "w32tm /query /source",
+)
+
+
+def _explain_with_evidence(_case: Case, clue: Clue) -> str:
+    return f"{clue.cause.description} Evidence: {clue.reason}."
+
+
+def _fix_dc_from_host(case: Case, _clue: Clue) -> tuple[Fix, ...]:
+    host_side = attrs.evolve(
+        _fixes.disable_on_host(
+            case.vm.name, case.vm.vm.id, IntegrationService.TIME_SYNCHRONIZATION
+        ),
+        detail="Microsoft, 'Virtualizing domain controllers with Hyper-V' (Time service and "
+        "synchronization): the DC then synchronizes with the domain hierarchy.",
+    )
+    guest_side = Fix(
+        side=StepSide.GUEST,
+        title="Stop w32tm using the host's provider and follow the domain hierarchy",
+        commands=_DOMAIN_HIERARCHY,
+        shell=Shell.POWERSHELL,
+        role=StepRole.ALTERNATIVE,
+        detail="Keeps the host's one-off correction after a restore from saved state; on the "
+        "forest root PDC emulator configure an external NTP source instead of DOMHIER "
+        "(w32tm /config /manualpeerlist:<servers> /syncfromflags:MANUAL /reliable:YES /update).",
+    )
+    return (host_side, guest_side)
+
+
+def _fix_member_from_host(_case: Case, _clue: Clue) -> tuple[Fix, ...]:
+    return (
+        Fix(
+            side=StepSide.GUEST,
+            title="Let w32tm follow the domain hierarchy (if the host's time is not the domain's)",
+            commands=_DOMAIN_HIERARCHY,
+            shell=Shell.POWERSHELL,
+            detail="A report, not necessarily a fault: fine while the host itself follows the "
+            "domain's time.",
+        ),
+    )
+
+
+def _fix_no_ptp_refclock(_case: Case, _clue: Clue) -> tuple[Fix, ...]:
+    return (
+        Fix(
+            side=StepSide.GUEST,
+            title="Let chrony read the Hyper-V PTP clock",
+            commands=(
+                f"printf '%s\\n' {posix_quote(PTP_REFCLOCK)} | sudo tee -a /etc/chrony/chrony.conf",
+                "sudo systemctl restart chronyd || sudo systemctl restart chrony",
+                "chronyc sources",
+            ),
+            shell=Shell.POSIX,
+            detail="An advisory: add the line to /etc/chrony/chrony.conf or /etc/chrony.conf (the "
+            "path depends on the distribution); install chrony first if the guest has none.",
+        ),
+    )
+
+
+def _fix_no_time_source(case: Case, _clue: Clue) -> tuple[Fix, ...]:
+    if isinstance(case.guest, LinuxGuestObservation):
+        return (
+            Fix(
+                side=StepSide.GUEST,
+                title="Give the guest a network time source (chrony with server/pool lines)",
+                commands=(
+                    "sudo systemctl enable --now chronyd || sudo systemctl enable --now chrony",
+                    "chronyc sources",
+                ),
+                shell=Shell.POSIX,
+                detail="Or enable Time Synchronization for the VM on the host.",
+            ),
+        )
+    return (
+        Fix(
+            side=StepSide.GUEST,
+            title="Give w32tm a source: the domain hierarchy, or NTP servers",
+            commands=_DOMAIN_HIERARCHY[1:],
+            shell=Shell.POWERSHELL,
+            detail="Outside a domain: w32tm /config /manualpeerlist:<servers> "
+            "/syncfromflags:MANUAL /update. Or enable Time Synchronization on the host.",
+        ),
+    )
+
+
 # --- causes of the whole VM -----------------------------------------------------------------
 
 
@@ -486,11 +588,11 @@ CAUSES: Final[Mapping[Cause, CauseEntry]] = {
     Cause.VM_NOT_RUNNING: CauseEntry(_description_only, _no_fixes),
     Cause.GUEST_UNREACHABLE: CauseEntry(_explain_guest_unreachable, _fix_guest_unreachable),
     Cause.HOST_UNREACHABLE: CauseEntry(_description_only, _no_fixes),
-    # The time-sync posture findings carry their own evidence and fixes (vmic.diagnosis._time_sync).
-    Cause.TIME_SYNC_DC_FROM_HOST: CauseEntry(_description_only, _no_fixes),
-    Cause.TIME_SYNC_MEMBER_FROM_HOST: CauseEntry(_description_only, _no_fixes),
-    Cause.TIME_SYNC_NO_PTP_REFCLOCK: CauseEntry(_description_only, _no_fixes),
-    Cause.TIME_SYNC_NO_SOURCE: CauseEntry(_description_only, _no_fixes),
+    # Time-sync posture (found by vmic.diagnosis._time_sync; the clue's reason is the evidence).
+    Cause.TIME_SYNC_DC_FROM_HOST: CauseEntry(_explain_with_evidence, _fix_dc_from_host),
+    Cause.TIME_SYNC_MEMBER_FROM_HOST: CauseEntry(_explain_with_evidence, _fix_member_from_host),
+    Cause.TIME_SYNC_NO_PTP_REFCLOCK: CauseEntry(_explain_with_evidence, _fix_no_ptp_refclock),
+    Cause.TIME_SYNC_NO_SOURCE: CauseEntry(_explain_with_evidence, _fix_no_time_source),
 }
 
 

@@ -48,7 +48,7 @@ from vmic.diagnosis._results import (
     Verdict,
     VMDiagnosis,
 )
-from vmic.diagnosis._time_sync import time_sync_findings
+from vmic.diagnosis._time_sync import time_sync_clues
 from vmic.errors import (
     ConfigurationError,
     UnknownOperatingSystemError,
@@ -88,6 +88,8 @@ if TYPE_CHECKING:
     from vmic.rules._semantics import GuestSide
 
 __all__ = ["DIAGNOSED_SERVICES", "diagnose", "diagnose_vm"]
+
+_TIME_SYNCHRONIZATION: Final = IntegrationService.TIME_SYNCHRONIZATION
 
 
 #: The services a diagnosis reports on, in this order.
@@ -285,7 +287,10 @@ class _VMCase:
         feature_entries = self._feature_verdicts(services)
         self._service_findings(services, evidence_by_service, feature_entries)
         self._vm_wide_findings(services, feature_entries)
-        self.findings.extend(time_sync_findings(self.vm, self.guest, host=self.host))
+        for clue, verdict in time_sync_clues(self.vm, self.guest):
+            self._add_finding(
+                clue, service=IntegrationService.TIME_SYNCHRONIZATION, verdict=verdict
+            )
         if view is GuestView.UNREACHABLE:
             self._unreachable_finding(detail)
         if not self.running:

@@ -20,11 +20,15 @@ if TYPE_CHECKING:
 __all__ = [
     "DC_DOMAIN_ROLES",
     "MEMBER_DOMAIN_ROLES",
+    "PTP_REFCLOCK",
     "VMIC_SOURCE",
     "LinuxTimeSync",
     "WindowsTimeSync",
 ]
 
+#: The chrony line that makes chrony read the Hyper-V PTP clock (Microsoft's Azure Linux
+#: time-sync guidance; unverified against the page's current revision).
+PTP_REFCLOCK: Final = "refclock PHC /dev/ptp_hyperv poll 3 dpoll -2 offset 0"
 #: ``Win32_ComputerSystem.DomainRole`` of a domain controller (4 backup, 5 primary).
 DC_DOMAIN_ROLES: Final = frozenset({4, 5})
 #: ``Win32_ComputerSystem.DomainRole`` of a domain member (1 workstation, 3 server).

@@ -20,7 +20,7 @@ import attrs
 from vmic.clients import _scripts
 from vmic.model._kvp_exchange import check_item
 from vmic.model._services import IntegrationService
-from vmic.model._time_sync import VMIC_SOURCE
+from vmic.model._time_sync import PTP_REFCLOCK, VMIC_SOURCE
 from vmic.parsers._json import dumps
 from vmic.testing import _plain, _render
 from vmic.testing._shell import Reply, text
@@ -36,7 +36,6 @@ _NEWLINE: Final = "\n"
 _KVP: Final = IntegrationService.KEY_VALUE_PAIR_EXCHANGE
 _TIME: Final = IntegrationService.TIME_SYNCHRONIZATION
 #: chrony's line for the Hyper-V PTP clock, as Microsoft's Azure time-sync article gives it.
-PTP_REFCLOCK: Final = "refclock PHC /dev/ptp_hyperv poll 3 dpoll -2 offset 0"
 
 
 @attrs.define
