@@ -155,3 +155,11 @@ def test_model_validation() -> None:
     assert OperatingSystem(Product.WINDOWS_SERVER_2016).family is OSFamily.WINDOWS_SERVER
     assert Product.LINUX.nt_version is None
     assert Product.WINDOWS_8_1.nt_version == (6, 3)
+
+
+def test_freebsd_guests_carry_their_id_and_release() -> None:
+    # Hyper-V's pages list FreeBSD beside the Linux distributions; its daemons are in the base
+    # system, and the facts and the support tables are keyed by the os-release-style ID.
+    guest = parse_os("FreeBSD 14.1")
+    assert (guest.distribution, guest.distribution_version) == ("freebsd", "14.1")
+    assert guest.is_linux  # a Linux-or-FreeBSD guest: integration services built in

@@ -176,6 +176,9 @@ LINUX_DISTRIBUTIONS: Final[tuple[tuple[str, str], ...]] = (
     ("opensuse", "opensuse-leap"),
     ("suse", "sles"),
     ("sles", "sles"),
+    # Not Linux, but a guest of the same kind for Hyper-V: the same pages list it, its daemons
+    # are in the base system (vmic.model._linux_data).
+    ("freebsd", "freebsd"),
 )
 #: Every distribution ``ID`` an ``OperatingSystem`` may carry: the ones above, plus IDs that
 #: only ``/etc/os-release`` gives (``ID_LIKE``-level names such as ``suse``).
