@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from vmic.cli._connection import add_connection_options, host_entry, lab_executor, resolver_for
 from vmic.cli._render import FORMATS, emit, render_records, visible
-from vmic.connect import one_line
+from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, one_line
 from vmic.errors import CommandTimeoutError, ConfigurationError, ConnectionFailedError
 
 if TYPE_CHECKING:
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-EXIT_UNREACHABLE: Final = 3
-EXIT_FAILED: Final = 1
 _SETS: Final = ("intrinsic", "guest", "host")
 
 

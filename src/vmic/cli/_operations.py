@@ -11,11 +11,11 @@ not be reached.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from vmic.cli._connection import add_connection_options, host_entry, lab_executor, resolver_for
 from vmic.cli._render import emit, visible
-from vmic.connect import guest_observation, one_line
+from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, guest_observation, one_line
 from vmic.errors import CommandTimeoutError, ConnectionFailedError, OperationError
 
 if TYPE_CHECKING:
@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     from vmic.model._observations import GuestObservation, VMObservation
 
 __all__ = ["register"]
-
-EXIT_FAILED: Final = 1
-EXIT_UNREACHABLE: Final = 3
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
