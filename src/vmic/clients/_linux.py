@@ -218,7 +218,7 @@ class _Seen:
 #: Install packages: ``$Install`` holds the install command's words and the package names
 #: (as data); the manager's own output goes to stderr. Section: ``installed``.
 LINUX_INSTALL: Final = (
-    _scripts._POSIX_PATH  # noqa: SLF001 - the same PATH preamble as the daemon actions
+    _scripts._POSIX_PATH
     + """\
 vmic_run() {
     if [ "$Sudo" = true ]; then sudo -n -- "$@"; else "$@"; fi

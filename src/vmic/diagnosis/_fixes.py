@@ -302,17 +302,17 @@ def _name_literal(vm_name: str, vm_id: str | None) -> str:
 
 
 # The plan steps that update the guest's integration services (and may restart it).
-_UPDATE_KINDS: Final = {
-    action: FixKind.UPDATE_INTEGRATION_SERVICES
-    for action in (
+_UPDATE_KINDS: Final = dict.fromkeys(
+    (
         StepAction.WINDOWS_UPDATE,
         StepAction.APPLY_CAB_ONLINE,
         StepAction.APPLY_CAB_OFFLINE,
         StepAction.INSERT_SETUP_DISK,
         StepAction.CONFIGURATION_MANAGER,
         StepAction.UPDATE_LINUX_PACKAGES,
-    )
-}
+    ),
+    FixKind.UPDATE_INTEGRATION_SERVICES,
+)
 
 
 def _step_fix(step: PlanStep, vm_name: str, vm_id: str | None) -> Fix:

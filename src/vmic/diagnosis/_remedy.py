@@ -224,6 +224,22 @@ def _same(one: Fix, other: Fix) -> bool:
     return (one.side, one.title, one.commands) == (other.side, other.title, other.commands)
 
 
+def _merged(findings: tuple[Finding, ...]) -> list[tuple[Fix, list[Finding]]]:
+    """One VM's required fixes, each once with the findings it serves; host side first."""
+    merged: list[tuple[Fix, list[Finding]]] = []
+    for finding in findings:
+        for fix in finding.fixes:
+            if fix.role is not StepRole.REQUIRED:
+                continue
+            for known, served in merged:
+                if _same(known, fix):
+                    served.append(finding)
+                    break
+            else:
+                merged.append((fix, [finding]))
+    return sorted(merged, key=lambda item: item[0].side is not StepSide.HOST)
+
+
 def plan_fixes(
     diagnosis: Diagnosis | Iterable[Diagnosis],
     *,
@@ -259,19 +275,7 @@ def plan_fixes(
     steps: list[FixStep] = []
     for entry in diagnoses:
         for vm in entry.vms:
-            merged: list[tuple[Fix, list[Finding]]] = []
-            for finding in vm.findings:
-                for fix in finding.fixes:
-                    if fix.role is not StepRole.REQUIRED:
-                        continue
-                    for known, findings in merged:
-                        if _same(known, fix):
-                            findings.append(finding)
-                            break
-                    else:
-                        merged.append((fix, [finding]))
-            host_first = sorted(merged, key=lambda item: item[0].side is not StepSide.HOST)
-            for fix, findings in host_first:
+            for fix, findings in _merged(vm.findings):
                 permission, why = _permission(fix, allow)
                 steps.append(
                     FixStep(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -25,8 +26,9 @@ from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, HostTarget, o
 from vmic.diagnosis._remedy import FixPlan, FixStep, finding_key
 from vmic.diagnosis._results import Diagnosis, Finding, FixKind
 from vmic.errors import ConfigurationError, VmicError
-from vmic.fleet._report import HostResult, HostStatus
+from vmic.fleet._report import HostResult
 from vmic.fleet._runner import _classify, audit
+from vmic.model._services import IntegrationService
 from vmic.model._status import StartType, WindowsServiceStatus
 
 if TYPE_CHECKING:
@@ -256,16 +258,16 @@ class FixReport:
         }
 
 
-_WINDOWS_KINDS: Final = frozenset({
-    FixKind.START_GUEST_SERVICE,
-    FixKind.ENABLE_GUEST_SERVICE,
-    FixKind.RESTART_GUEST_SERVICE,
-})
+_WINDOWS_KINDS: Final = frozenset(
+    {
+        FixKind.START_GUEST_SERVICE,
+        FixKind.ENABLE_GUEST_SERVICE,
+        FixKind.RESTART_GUEST_SERVICE,
+    }
+)
 
 
-def apply_fixes(
-    plan: FixPlan, targets: Iterable[FixTarget], *, check: bool = False
-) -> FixReport:
+def apply_fixes(plan: FixPlan, targets: Iterable[FixTarget], *, check: bool = False) -> FixReport:
     """Run the allowed steps of *plan*, host side first, then diagnose the touched hosts again.
 
     Args:
@@ -281,47 +283,31 @@ def apply_fixes(
     """
     if not isinstance(plan, FixPlan):
         raise ConfigurationError(f"apply_fixes() takes a FixPlan, not {plan!r}")
-    by_name: dict[str, FixTarget] = {}
-    for target in targets:
-        if not isinstance(target, FixTarget):
-            raise ConfigurationError(f"apply_fixes() takes FixTarget objects, not {target!r}")
-        by_name[target.name] = target
+    by_name = _by_name(targets)
     results: dict[int, StepResult] = {}
     failures: list[HostResult] = []
     touched: list[FixTarget] = []
-    hosts = list(dict.fromkeys(step.host for step in plan.steps))
-    for host in hosts:
-        indexed = [(i, s) for i, s in enumerate(plan.steps) if s.host == host]
-        for index, step in indexed:
-            if not step.allowed:
-                outcome = (
-                    StepOutcome.MANUAL if not step.automatable else StepOutcome.SKIPPED
-                )
-                results[index] = StepResult(step=step, outcome=outcome, detail=step.why)
-        runnable = [(i, s) for i, s in indexed if s.allowed]
+    for index, step in enumerate(plan.steps):
+        if not step.allowed:
+            outcome = StepOutcome.MANUAL if not step.automatable else StepOutcome.SKIPPED
+            results[index] = StepResult(step=step, outcome=outcome, detail=step.why)
+    for host in dict.fromkeys(step.host for step in plan.steps):
+        runnable = [(i, s) for i, s in enumerate(plan.steps) if s.host == host and s.allowed]
+        reach = by_name.get(host)
         if not runnable:
             continue
-        target = by_name.get(host)
-        if target is None:
+        if reach is None:
             for index, step in runnable:
                 results[index] = StepResult(
                     step=step, outcome=StepOutcome.FAILED, detail=f"no target for host {host!r}"
                 )
             continue
-        failure = _run_host(target, runnable, results, check=check)
+        failure = _run_host(reach, runnable, results, check=check)
         if failure is not None:
             failures.append(failure)
-            continue
-        if any(results[i].outcome is StepOutcome.DONE for i, _ in runnable):
-            touched.append(target)
-    after: list[Diagnosis] = []
-    if touched and not check:
-        report = audit([target.audit_target() for target in touched])
-        for result in report.results:
-            if result.diagnosis is not None:
-                after.append(result.diagnosis)
-            else:
-                failures.append(result)
+        elif any(results[i].outcome is StepOutcome.DONE for i, _ in runnable):
+            touched.append(reach)
+    after = _diagnose_again(touched, failures) if not check else []
     findings = _finding_results(plan, after, {t.name for t in touched}, failures)
     ordered = tuple(_settled(results[i], findings) for i in range(len(plan.steps)))
     return FixReport(
@@ -334,13 +320,34 @@ def apply_fixes(
     )
 
 
+def _by_name(targets: Iterable[FixTarget]) -> dict[str, FixTarget]:
+    by_name: dict[str, FixTarget] = {}
+    for target in targets:
+        checked: object = target
+        if not isinstance(checked, FixTarget):
+            raise ConfigurationError(f"apply_fixes() takes FixTarget objects, not {target!r}")
+        by_name[target.name] = target
+    return by_name
+
+
+def _diagnose_again(touched: list[FixTarget], failures: list[HostResult]) -> list[Diagnosis]:
+    """Observe and diagnose the touched hosts as an audit does; failures join *failures*."""
+    if not touched:
+        return []
+    after = []
+    for result in audit([target.audit_target() for target in touched]).results:
+        if result.diagnosis is not None:
+            after.append(result.diagnosis)
+        else:
+            failures.append(result)
+    return after
+
+
 def _settled(result: StepResult, findings: tuple[FindingResult, ...]) -> StepResult:
     """A step left out (manual or by policy) whose findings other steps resolved: not needed."""
     if result.outcome not in {StepOutcome.MANUAL, StepOutcome.SKIPPED}:
         return result
-    resolved = {
-        id(r.finding) for r in findings if r.outcome is FindingOutcome.RESOLVED
-    }
+    resolved = {id(r.finding) for r in findings if r.outcome is FindingOutcome.RESOLVED}
     if all(id(finding) in resolved for finding in result.step.findings):
         return attrs.evolve(
             result,
@@ -405,7 +412,7 @@ def _run_host(
         return HostResult(host=target.name, status=status, error=message)
     for index, step in runnable:
         if step.side.value == "host":
-            results[index] = _guarded(step, lambda s=step: _host_step(client, s, check=check))
+            results[index] = _guarded(step, functools.partial(_host_step, client, step, check))
     guest_steps = [(i, s) for i, s in runnable if s.side.value != "host"]
     for vm_name in dict.fromkeys(s.vm for _, s in guest_steps):
         steps = [(i, s) for i, s in guest_steps if s.vm == vm_name]
@@ -420,7 +427,7 @@ def _run_host(
         try:
             for index, step in steps:
                 results[index] = _guarded(
-                    step, lambda s=step, e=executor: _guest_step(e, s, check=check)
+                    step, functools.partial(_guest_step, executor, step, check)
                 )
         finally:
             _close_all([executor])
@@ -441,10 +448,12 @@ def _guarded(step: FixStep, run: Callable[[], tuple[StepOutcome, str]]) -> StepR
     return StepResult(step=step, outcome=outcome, detail=detail)
 
 
-def _host_step(client: HyperVHost, step: FixStep, *, check: bool) -> tuple[StepOutcome, str]:
+def _host_step(
+    client: HyperVHost,
+    step: FixStep,
+    check: bool,  # noqa: FBT001 - bound positionally by functools.partial
+) -> tuple[StepOutcome, str]:
     service = step.fix.service
-    from vmic.model._services import IntegrationService  # noqa: PLC0415 - typing narrow
-
     if not isinstance(service, IntegrationService):
         raise ConfigurationError(f"{step.fix.title}: the step names no integration service")
     wanted = step.fix.kind is FixKind.ENABLE_ON_HOST
@@ -478,7 +487,11 @@ def _guest_executor(target: FixTarget, host: HostObservation, step: FixStep) -> 
     return executor
 
 
-def _guest_step(executor: Executor, step: FixStep, *, check: bool) -> tuple[StepOutcome, str]:
+def _guest_step(
+    executor: Executor,
+    step: FixStep,
+    check: bool,  # noqa: FBT001 - bound positionally by functools.partial
+) -> tuple[StepOutcome, str]:
     kind = step.fix.kind
     if kind in _WINDOWS_KINDS:
         return _windows_step(executor, step, check=check)
@@ -493,9 +506,7 @@ def _windows_step(executor: Executor, step: FixStep, *, check: bool) -> tuple[St
         raise ConfigurationError(f"{step.fix.title}: the step names no service")
     guest = WindowsGuest(executor)
     name = service.info.windows_service
-    record = next(
-        (r for r in guest.services() if r.name.casefold() == name.casefold()), None
-    )
+    record = next((r for r in guest.services() if r.name.casefold() == name.casefold()), None)
     kind = step.fix.kind
     running = record is not None and record.status is WindowsServiceStatus.RUNNING
     disabled = record is not None and record.start_type is StartType.DISABLED
@@ -513,7 +524,6 @@ def _windows_step(executor: Executor, step: FixStep, *, check: bool) -> tuple[St
 
 def _linux_step(executor: Executor, step: FixStep, *, check: bool) -> tuple[StepOutcome, str]:
     from vmic.clients import LinuxGuest  # noqa: PLC0415 - clients load on first use
-    from vmic.model._services import IntegrationService  # noqa: PLC0415 - typing narrow
 
     service = step.fix.service
     if not isinstance(service, IntegrationService):
