@@ -24,7 +24,7 @@ import attrs
 
 from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, HostTarget, one_line
 from vmic.diagnosis._remedy import FixPlan, FixStep, finding_key
-from vmic.diagnosis._results import Diagnosis, Finding, FixKind
+from vmic.diagnosis._results import Diagnosis, Finding, FixKind, GuestView, VMDiagnosis
 from vmic.errors import ConfigurationError, VmicError
 from vmic.fleet._report import HostResult
 from vmic.fleet._runner import _classify, audit
@@ -258,6 +258,7 @@ class FixReport:
         }
 
 
+_OBSERVED: Final = GuestView.OBSERVED
 _WINDOWS_KINDS: Final = frozenset(
     {
         FixKind.START_GUEST_SERVICE,
@@ -362,36 +363,40 @@ def _finding_results(
 ) -> tuple[FindingResult, ...]:
     new = {d.host: d for d in after}
     failed = {f.host for f in failures}
+    observed = {
+        (d.host, vm.vm) for d in plan.diagnoses for vm in d.vms if vm.guest_view is _OBSERVED
+    }
     results = []
     for finding in plan.findings:
         diagnosis = new.get(finding.host)
         if diagnosis is None:
-            outcome = (
-                FindingOutcome.UNKNOWN
-                if finding.host in failed and finding.host in touched
-                else FindingOutcome.PRESENT
-            )
+            unknown = finding.host in failed and finding.host in touched
+            outcome = FindingOutcome.UNKNOWN if unknown else FindingOutcome.PRESENT
             results.append(
                 FindingResult(finding=finding, outcome=outcome, after=finding.verdict.value)
             )
             continue
-        vm = diagnosis.vm(finding.vm)
-        still = vm is not None and any(
-            (f.service, f.cause) == (finding.service, finding.cause) for f in vm.findings
-        )
-        if still:
-            verdict = finding.verdict.value
-            if vm is not None and finding.service is not None:
-                entry = vm.service(finding.service)
-                verdict = verdict if entry is None else entry.verdict.value
-            results.append(
-                FindingResult(finding=finding, outcome=FindingOutcome.PRESENT, after=verdict)
-            )
-        else:
-            results.append(
-                FindingResult(finding=finding, outcome=FindingOutcome.RESOLVED, after="resolved")
-            )
+        was_observed = (finding.host, finding.vm) in observed
+        results.append(_compare(finding, diagnosis.vm(finding.vm), was_observed=was_observed))
     return tuple(results)
+
+
+def _compare(finding: Finding, vm: VMDiagnosis | None, *, was_observed: bool) -> FindingResult:
+    """Whether *finding* is still in the new diagnosis *vm* of its VM."""
+    if vm is None:
+        return FindingResult(finding=finding, outcome=FindingOutcome.UNKNOWN, after="VM not found")
+    if any((f.service, f.cause) == (finding.service, finding.cause) for f in vm.findings):
+        verdict = finding.verdict.value
+        entry = vm.service(finding.service) if finding.service is not None else None
+        if entry is not None:
+            verdict = entry.verdict.value
+        return FindingResult(finding=finding, outcome=FindingOutcome.PRESENT, after=verdict)
+    if was_observed and vm.guest_view is not _OBSERVED:
+        # The guest that showed the problem could not be asked again: gone is not proven.
+        return FindingResult(
+            finding=finding, outcome=FindingOutcome.UNKNOWN, after="guest not observed"
+        )
+    return FindingResult(finding=finding, outcome=FindingOutcome.RESOLVED, after="resolved")
 
 
 def _run_host(
