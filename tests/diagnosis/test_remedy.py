@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import vmic
+from vmic.cli._fix import lab_fix_targets
 from vmic.diagnosis import (
     Diagnosis,
     FixKind,
@@ -14,20 +15,12 @@ from vmic.diagnosis import (
     plan_fixes,
 )
 from vmic.fleet import audit
-from vmic.fleet._fix import FixTarget
 from vmic.rules import Cause, StepSide
 from vmic.testing import DemoLab, demo_lab
 
 
 def _diagnoses(lab: DemoLab) -> list[Diagnosis]:
-    targets = [
-        FixTarget(
-            name=host.name,
-            executor=host,
-            guests=lambda vm, name=host.name: lab.guest_executor(name, vm.name),
-        ).audit_target()
-        for host in lab.hosts
-    ]
+    targets = [t.audit_target() for t in lab_fix_targets(lab)]
     return [r.diagnosis for r in audit(targets).results if r.diagnosis is not None]
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import vmic
+from vmic.cli._fix import lab_fix_targets
 from vmic.diagnosis import Diagnosis, FixKind, plan_fixes
 from vmic.executors import Command, Shell
 from vmic.fleet import FindingOutcome, FixReport, FixTarget, StepOutcome, apply_fixes, audit
@@ -18,14 +19,7 @@ if TYPE_CHECKING:
 
 
 def _targets(lab: DemoLab) -> list[FixTarget]:
-    return [
-        FixTarget(
-            name=host.name,
-            executor=host,
-            guests=lambda vm, name=host.name: lab.guest_executor(name, vm.name),
-        )
-        for host in lab.hosts
-    ]
+    return lab_fix_targets(lab)
 
 
 def _recorded(lab: DemoLab) -> list[RecordedCommand]:
