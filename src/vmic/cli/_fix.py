@@ -80,7 +80,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def _fix(args: argparse.Namespace) -> int:
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    interactive = _interactive()
     if not args.check and not args.yes and not interactive:
         # Refuse before reaching anything: no terminal to ask on, and no --yes.
         print(
@@ -126,6 +126,11 @@ def _run(args: argparse.Namespace, targets: list[FixTarget], *, interactive: boo
     if before.failures:
         return before.exit_status
     return report.exit_status
+
+
+def _interactive() -> bool:
+    """Whether a person can be asked: stdin and stdout are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _confirm(count: int) -> bool:
