@@ -96,8 +96,13 @@ def test_on_a_terminal_it_asks_once_and_a_no_changes_nothing(
     capsys: pytest.CaptureFixture[str], lab: DemoLab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
+
+    def answer() -> str:
+        asked.append("?")
+        return "n"
+
     monkeypatch.setattr(_fix, "_interactive", lambda: True)
-    monkeypatch.setattr("builtins.input", lambda: asked.append("?") or "n")
+    monkeypatch.setattr("builtins.input", answer)
     status, out, err = in_process(capsys, "fix", "--lab", "demo")
     assert asked == ["?"]
     assert status == 1
