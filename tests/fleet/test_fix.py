@@ -94,6 +94,10 @@ def test_a_stale_plan_finds_every_step_already_done() -> None:
     ran = [r for r in again.steps if r.step.allowed]
     assert ran
     assert {r.outcome for r in ran} == {StepOutcome.NOT_NEEDED}
+    # The hosts were diagnosed again, so the findings are known to be gone.
+    assert [(r.finding.vm, r.outcome) for r in again.remaining] == [
+        ("app2012r2", FindingOutcome.PRESENT)
+    ]
 
 
 def test_without_allow_install_the_install_is_skipped_and_its_finding_remains() -> None:

@@ -306,7 +306,8 @@ def apply_fixes(plan: FixPlan, targets: Iterable[FixTarget], *, check: bool = Fa
         failure = _run_host(reach, runnable, results, check=check)
         if failure is not None:
             failures.append(failure)
-        elif any(results[i].outcome is StepOutcome.DONE for i, _ in runnable):
+        else:
+            # Diagnosed again even when every step found its work done (a stale plan).
             touched.append(reach)
     after = _diagnose_again(touched, failures) if not check else []
     findings = _finding_results(plan, after, {t.name for t in touched}, failures)
