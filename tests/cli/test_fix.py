@@ -12,6 +12,8 @@ from vmic.cli import _fix
 from vmic.testing import DemoLab, demo_lab
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from vmic.testing._machine import RecordedCommand
 
 
@@ -150,3 +152,13 @@ def test_the_command_runs_as_a_subprocess_without_a_terminal() -> None:
     assert status == 2
     assert out == ""
     assert err.startswith("vmic: error:")
+
+
+def test_a_missing_inventory_is_one_line_with_status_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = f"{tmp_path}/nowhere.toml"
+    status, out, err = in_process(capsys, "fix", "--inventory", missing, "--yes")
+    assert status == 2
+    assert out == ""
+    assert len(err.splitlines()) == 1

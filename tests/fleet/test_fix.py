@@ -11,6 +11,7 @@ from vmic.cli._fix import lab_fix_targets
 from vmic.diagnosis import Diagnosis, FixKind, plan_fixes
 from vmic.executors import Command, Shell
 from vmic.fleet import FindingOutcome, FixReport, FixTarget, StepOutcome, apply_fixes, audit
+from vmic.model import IntegrationService
 from vmic.rules import Cause
 from vmic.testing import DemoLab, Fault, demo_lab
 
@@ -187,3 +188,24 @@ def test_report_json_shows_before_and_after() -> None:
         ("not_functioning", "resolved", "resolved")
     }
     assert data["changed"] is True
+
+
+def test_a_vm_named_like_a_pattern_is_fixed_alone() -> None:
+    from vmic.testing import FakeHyperVHost  # noqa: PLC0415 - this test's own host
+
+    host = FakeHyperVHost("HV01")
+    for name in ("web*", "web01", "webx"):
+        vm = host.add_vm(name, "Windows Server 2019")
+        if name == "web*":
+            vm.disable_on_host(IntegrationService.TIME_SYNCHRONIZATION)
+    host.settle()
+    target = FixTarget(name="HV01", executor=host, guests=None)
+    diagnosis = audit([target.audit_target()]).results[0].diagnosis
+    assert diagnosis is not None
+    report = apply_fixes(plan_fixes(diagnosis), [target])
+    assert [r.outcome for r in report.steps] == [StepOutcome.DONE]
+    assert report.exit_status == 0
+    changes = [c for c in host.commands if c.mutating]
+    assert [c.command.parameters["VMName"] for c in changes] == ["web*"]
+    for name in ("web01", "webx"):
+        assert host.vm(name).integration.state(IntegrationService.TIME_SYNCHRONIZATION).host_enabled
