@@ -8,7 +8,7 @@ import pytest
 
 import vmic
 from vmic.cli._fix import lab_fix_targets
-from vmic.diagnosis import Diagnosis, FixKind, plan_fixes
+from vmic.diagnosis import Diagnosis, FixKind, FixPolicy, plan_fixes
 from vmic.executors import Command, Shell
 from vmic.fleet import FindingOutcome, FixReport, FixTarget, StepOutcome, apply_fixes, audit
 from vmic.model import IntegrationService
@@ -209,3 +209,29 @@ def test_a_vm_named_like_a_pattern_is_fixed_alone() -> None:
     assert [c.command.parameters["VMName"] for c in changes] == ["web*"]
     for name in ("web01", "webx"):
         assert host.vm(name).integration.state(IntegrationService.TIME_SYNCHRONIZATION).host_enabled
+
+
+def test_features_asked_about_are_asked_about_again() -> None:
+    from vmic.rules import Feature  # noqa: PLC0415 - this test's own feature
+
+    lab = demo_lab()
+    targets = _targets(lab)
+    report = audit([t.audit_target() for t in targets], features=[Feature.FILE_COPY])
+    diagnoses = [r.diagnosis for r in report.results if r.diagnosis is not None]
+    # With file copy asked about, Guest Service Interface (off everywhere) is a finding;
+    # host changes are not allowed, so it must still be there after the guest steps.
+    plan = plan_fixes(diagnoses, allow=FixPolicy(host=False))
+    applied = apply_fixes(plan, targets)
+    assert applied.changed
+    gsi = [
+        r
+        for r in applied.findings
+        if r.finding.service is IntegrationService.GUEST_SERVICE_INTERFACE
+    ]
+    assert gsi
+    assert {r.outcome for r in gsi} == {FindingOutcome.PRESENT}
+
+
+def test_a_target_needs_an_executor() -> None:
+    with pytest.raises(vmic.ConfigurationError, match="executor"):
+        FixTarget(name="h", executor="hv01")  # type: ignore[arg-type]

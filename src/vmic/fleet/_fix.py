@@ -56,6 +56,11 @@ def _callable(_instance: object, attribute: attrs.Attribute[Any], value: object)
         raise ConfigurationError(f"FixTarget.{attribute.name} must be callable, not {value!r}")
 
 
+def _executor(_instance: object, _attribute: object, value: object) -> None:
+    if not callable(getattr(value, "run", None)):
+        raise ConfigurationError(f"FixTarget.executor must be an executor, not {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class FixTarget:
     """One host to fix: its executor and how its guests are reached.
@@ -68,7 +73,7 @@ class FixTarget:
     """
 
     name: str = attrs.field(validator=_v.instance_of(str))
-    executor: Executor = attrs.field()
+    executor: Executor = attrs.field(validator=_executor)
     guests: Callable[[VMObservation], Executor | None] | None = attrs.field(
         default=None, validator=_callable
     )
@@ -259,6 +264,8 @@ class FixReport:
 
 
 _OBSERVED: Final = GuestView.OBSERVED
+#: Seconds each host may take when diagnosed again, unless its target says otherwise.
+_TIMEOUT: Final = 60.0
 _WINDOWS_KINDS: Final = frozenset(
     {
         FixKind.START_GUEST_SERVICE,
@@ -309,7 +316,7 @@ def apply_fixes(plan: FixPlan, targets: Iterable[FixTarget], *, check: bool = Fa
         else:
             # Diagnosed again even when every step found its work done (a stale plan).
             touched.append(reach)
-    after = _diagnose_again(touched, failures) if not check else []
+    after = _diagnose_again(plan, touched, failures) if not check else []
     findings = _finding_results(plan, after, {t.name for t in touched}, failures)
     ordered = tuple(_settled(results[i], findings) for i in range(len(plan.steps)))
     return FixReport(
@@ -332,12 +339,31 @@ def _by_name(targets: Iterable[FixTarget]) -> dict[str, FixTarget]:
     return by_name
 
 
-def _diagnose_again(touched: list[FixTarget], failures: list[HostResult]) -> list[Diagnosis]:
-    """Observe and diagnose the touched hosts as an audit does; failures join *failures*."""
+def _diagnose_again(
+    plan: FixPlan, touched: list[FixTarget], failures: list[HostResult]
+) -> list[Diagnosis]:
+    """Observe and diagnose the touched hosts as an audit does; failures join *failures*.
+
+    The features the first diagnosis was asked about are asked about again, so a finding
+    that only such a feature raises is not taken for resolved.
+    """
     if not touched:
         return []
+    features = {
+        entry.feature
+        for diagnosis in plan.diagnoses
+        for vm in diagnosis.vms
+        for entry in vm.features
+        if entry.requested
+    }
+    timeout = max((t.timeout for t in touched if t.timeout is not None), default=_TIMEOUT)
+    report = audit(
+        [target.audit_target() for target in touched],
+        timeout=timeout,
+        features=sorted(features, key=lambda feature: feature.value),
+    )
     after = []
-    for result in audit([target.audit_target() for target in touched]).results:
+    for result in report.results:
         if result.diagnosis is not None:
             after.append(result.diagnosis)
         else:
