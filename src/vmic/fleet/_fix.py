@@ -56,8 +56,9 @@ def _callable(_instance: object, attribute: attrs.Attribute[Any], value: object)
         raise ConfigurationError(f"FixTarget.{attribute.name} must be callable, not {value!r}")
 
 
-def _executor(_instance: object, _attribute: object, value: object) -> None:
-    if not callable(getattr(value, "run", None)):
+def _executor(_instance: object, _attribute: object, value: Executor) -> None:
+    checked: object = value
+    if not callable(getattr(checked, "run", None)):
         raise ConfigurationError(f"FixTarget.executor must be an executor, not {value!r}")
 
 
