@@ -207,9 +207,9 @@ def _permission(fix: Fix, policy: FixPolicy) -> tuple[StepPermission, str]:
     if side is None or not fix.automatable or fix.side is not side:
         return StepPermission.MANUAL, "manual: a person must do this step"
     if fix.kind in _RESTARTS and not policy.restart:
-        return StepPermission.POLICY, "restarts the guest (allow with allow_restart)"
+        return StepPermission.POLICY, "restarts the guest (allow_restart, --allow-restart)"
     if fix.kind in _INSTALLS and not policy.install:
-        return StepPermission.POLICY, "installs packages (allow with allow_install)"
+        return StepPermission.POLICY, "installs packages (allow_install, --allow-install)"
     if side is StepSide.HOST and not policy.host:
         return StepPermission.POLICY, "changes host settings (not allowed)"
     if side is StepSide.GUEST and not policy.guest:
