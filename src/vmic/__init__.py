@@ -60,10 +60,14 @@ if TYPE_CHECKING:
         FeatureDiagnosis as FeatureDiagnosis,
         Finding as Finding,
         Fix as Fix,
+        FixKind as FixKind,
+        FixPlan as FixPlan,
+        FixPolicy as FixPolicy,
         ServiceDiagnosis as ServiceDiagnosis,
         Verdict as Verdict,
         VMDiagnosis as VMDiagnosis,
         diagnose as diagnose,
+        plan_fixes as plan_fixes,
     )
     from vmic.errors import (
         DataExchangeDisabledError as DataExchangeDisabledError,
@@ -83,10 +87,13 @@ if TYPE_CHECKING:
     )
     from vmic.fleet import (
         AuditReport as AuditReport,
+        FixReport as FixReport,
+        FixTarget as FixTarget,
         HostResult as HostResult,
         HostStatus as HostStatus,
         HostTarget as HostTarget,
         Inventory as Inventory,
+        apply_fixes as apply_fixes,
         audit as audit,
         load_inventory as load_inventory,
     )
@@ -166,6 +173,13 @@ __all__, __getattr__, __dir__ = lazy_face(
         "FeatureDiagnosis": "vmic.diagnosis",
         "Finding": "vmic.diagnosis",
         "Fix": "vmic.diagnosis",
+        "FixKind": "vmic.diagnosis",
+        "FixPlan": "vmic.diagnosis",
+        "FixPolicy": "vmic.diagnosis",
+        "FixReport": "vmic.fleet",
+        "FixTarget": "vmic.fleet",
+        "apply_fixes": "vmic.fleet",
+        "plan_fixes": "vmic.diagnosis",
         "GuestOnlyService": "vmic.model._services",
         "GuestServiceRecord": "vmic.model",
         "GuestUnreachable": "vmic.model",

@@ -19,6 +19,7 @@ from vmic.cli import (
     _audit,
     _check,
     _doctor,
+    _fix,
     _guest,
     _history,
     _kvp,
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     _kvp.register(commands)
     _history.register(commands)
     _check.register(commands)
+    _fix.register(commands)
     return parser
 
 

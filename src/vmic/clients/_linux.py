@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import shlex
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -70,7 +71,7 @@ if TYPE_CHECKING:
     from vmic.model._linux import LinuxPackaging
     from vmic.model._linux_records import KvpRecord, ProcessRecord, SystemdUnit
 
-__all__ = ["LinuxGuest", "parse_os_release", "parse_time_sync", "release_os"]
+__all__ = ["LINUX_INSTALL", "LinuxGuest", "parse_os_release", "parse_time_sync", "release_os"]
 
 #: Seconds a guest command may run by default.
 DEFAULT_TIMEOUT: Final = 120.0
@@ -212,6 +213,22 @@ class _Seen:
     processes: dict[str, ProcessRecord]
     units: dict[str, SystemdUnit]
     status: dict[str, int]
+
+
+#: Install packages: ``$Install`` holds the install command's words and the package names
+#: (as data); the manager's own output goes to stderr. Section: ``installed``.
+LINUX_INSTALL: Final = (
+    _scripts._POSIX_PATH
+    + """\
+vmic_run() {
+    if [ "$Sudo" = true ]; then sudo -n -- "$@"; else "$@"; fi
+}
+eval "set -- $Install"
+vmic_run "$@" 1>&2 || exit $?
+echo '<<vmic:installed>>'
+echo '<<vmic:end>>'
+"""
+)
 
 
 class LinuxGuest:
@@ -429,6 +446,45 @@ class LinuxGuest:
             vmic.ConfigurationError: The service has no daemon (kernel only).
         """
         return self._act(_scripts.LINUX_START, daemon, "start")
+
+    def install(self, daemon: IntegrationService | str) -> tuple[str, ...]:
+        """Install the package that provides a daemon, with the distribution's install command.
+
+        The command and the package names come from the distribution's facts
+        (:func:`vmic.model.packaging_for`, ``install`` and ``packages``); each word is
+        bound as data, never spliced into the script. The package manager's output goes
+        to stderr. A package already installed is left as it is (every supported
+        manager treats it so).
+
+        Args:
+            daemon: The service (Key-Value Pair Exchange, VSS, Guest Service Interface)
+                or its daemon's name.
+
+        Returns:
+            The packages asked for.
+
+        Raises:
+            vmic.ConfigurationError: The distribution ships the daemon in its base
+                system (no package to install), or the service has no daemon.
+            vmic.CommandFailedError: The package manager failed.
+        """
+        service = _daemon_service(daemon)
+        packaging = self._packaging()
+        if not packaging.packages:
+            where = packaging.name or packaging.family
+            raise ConfigurationError(
+                f"{where} ships the daemon of {service.english_name} in its base system; "
+                "there is no package to install"
+            )
+        words = (*shlex.split(packaging.install), *packaging.packages)
+        self._run(
+            LINUX_INSTALL,
+            what=f"installing {', '.join(packaging.packages)}",
+            required=("installed",),
+            Install=words,
+            Sudo=self._sudo,
+        )
+        return packaging.packages
 
     def stop(self, daemon: IntegrationService | str) -> str:
         """Stop a daemon: ``systemctl stop`` when systemd has its unit, else SIGTERM by pid.

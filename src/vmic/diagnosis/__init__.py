@@ -20,11 +20,19 @@ if TYPE_CHECKING:
         GuestReport as GuestReport,
         diagnose_linux_guest as diagnose_linux_guest,
     )
+    from vmic.diagnosis._remedy import (
+        FixPlan as FixPlan,
+        FixPolicy as FixPolicy,
+        FixStep as FixStep,
+        StepPermission as StepPermission,
+        plan_fixes as plan_fixes,
+    )
     from vmic.diagnosis._results import (
         Diagnosis as Diagnosis,
         FeatureDiagnosis as FeatureDiagnosis,
         Finding as Finding,
         Fix as Fix,
+        FixKind as FixKind,
         GuestView as GuestView,
         ServiceDiagnosis as ServiceDiagnosis,
         Verdict as Verdict,
@@ -43,6 +51,12 @@ __all__, __getattr__, __dir__ = lazy_face(
         "FeatureDiagnosis": "._results",
         "Finding": "._results",
         "Fix": "._results",
+        "FixKind": "._results",
+        "FixPlan": "._remedy",
+        "FixPolicy": "._remedy",
+        "FixStep": "._remedy",
+        "StepPermission": "._remedy",
+        "plan_fixes": "._remedy",
         "GuestView": "._results",
         "ServiceDiagnosis": "._results",
         "VMDiagnosis": "._results",

@@ -253,7 +253,11 @@ def _explain_guest_service_stopped(_case: Case, clue: Clue) -> str:
 def _fix_guest_service_stopped(
     _case: Case, _clue: Clue, service: IntegrationService
 ) -> tuple[Fix, ...]:
-    return (_fixes.start_windows_service(service.info.windows_service, enable_startup=False),)
+    return (
+        _fixes.start_windows_service(
+            service.info.windows_service, enable_startup=False, service=service
+        ),
+    )
 
 
 def _explain_guest_startup_disabled(_case: Case, clue: Clue) -> str:
@@ -266,8 +270,9 @@ def _explain_guest_startup_disabled(_case: Case, clue: Clue) -> str:
 
 def _fix_guest_startup_disabled(_case: Case, clue: Clue) -> tuple[Fix, ...]:
     # The same for PowerShell Direct: its service must be allowed to start on demand.
-    name = clue.service_entry.service.info.windows_service
-    return (_fixes.start_windows_service(name, enable_startup=True),)
+    service = clue.service_entry.service
+    name = service.info.windows_service
+    return (_fixes.start_windows_service(name, enable_startup=True, service=service),)
 
 
 def _explain_guest_service_missing(_case: Case, clue: Clue) -> str:
@@ -318,7 +323,7 @@ def _fix_contact(case: Case, clue: Clue, service: IntegrationService) -> tuple[F
         if packaging.daemon_for(service) is not None:
             return (_daemon_start(packaging, service, daemon),)
         return (_fixes.load_hv_utils(),)
-    return (_fixes.restart_windows_service(service.info.windows_service),)
+    return (_fixes.restart_windows_service(service.info.windows_service, service=service),)
 
 
 def _explain_daemon_not_installed(case: Case, clue: Clue) -> str:

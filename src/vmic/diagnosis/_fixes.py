@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
-from vmic.diagnosis._results import Fix
+from vmic.diagnosis._results import Fix, FixKind
 from vmic.errors import UnsafeValueError
 from vmic.executors._command import Shell
 from vmic.executors._scripting import VmSelector, posix_quote, ps_quote
 from vmic.model._linux import InitSystem
-from vmic.model._services import IntegrationService
+from vmic.model._services import GuestOnlyService, IntegrationService
 from vmic.rules._plans import PlanStep, StepAction, StepRole, StepSide, UpdatePlan
 
 if TYPE_CHECKING:
@@ -76,6 +76,8 @@ def enable_on_host(vm_name: str, vm_id: str | None, service: IntegrationService)
         title=f"Enable {service.english_name} for the VM on the Hyper-V host",
         commands=(_toggle(vm_name, vm_id, service, "Enable"),),
         shell=Shell.POWERSHELL,
+        kind=FixKind.ENABLE_ON_HOST,
+        service=service,
         detail="Once it is enabled, Hyper-V starts a Windows guest's service on its own; a "
         "Linux guest's daemon starts through its systemd unit, where the distribution ships one.",
     )
@@ -88,6 +90,8 @@ def disable_on_host(vm_name: str, vm_id: str | None, service: IntegrationService
         title=f"Disable {service.english_name} for the VM on the Hyper-V host",
         commands=(_toggle(vm_name, vm_id, service, "Disable"),),
         shell=Shell.POWERSHELL,
+        kind=FixKind.DISABLE_ON_HOST,
+        service=service,
     )
 
 
@@ -98,11 +102,20 @@ def start_vm(vm_name: str, vm_id: str | None) -> Fix:
         title="Start the VM",
         commands=(f"{vm_selection(vm_name, vm_id)} | Hyper-V\\Start-VM",),
         shell=Shell.POWERSHELL,
+        kind=FixKind.START_VM,
     )
 
 
-def start_windows_service(name: str, *, enable_startup: bool) -> Fix:
-    """Start a Windows guest service, first setting its startup type back to Manual if asked."""
+def start_windows_service(
+    name: str, *, enable_startup: bool, service: IntegrationService | GuestOnlyService | None = None
+) -> Fix:
+    """Start a Windows guest service, first setting its startup type back to Manual if asked.
+
+    Args:
+        name: The Windows service's name (``vmicvss``).
+        enable_startup: Set its startup type to Manual first.
+        service: The integration service it belongs to (the typed action's subject).
+    """
     commands = [f"Start-Service -Name {ps_quote(name)}"]
     if enable_startup:
         # Manual is the integration services' own startup type: Hyper-V starts them on demand.
@@ -118,10 +131,12 @@ def start_windows_service(name: str, *, enable_startup: bool) -> Fix:
         commands=tuple(commands),
         shell=Shell.POWERSHELL,
         detail="Run in an elevated PowerShell session inside the guest.",
+        kind=FixKind.ENABLE_GUEST_SERVICE if enable_startup else FixKind.START_GUEST_SERVICE,
+        service=service,
     )
 
 
-def restart_windows_service(name: str) -> Fix:
+def restart_windows_service(name: str, *, service: IntegrationService | None = None) -> Fix:
     """Restart a Windows guest service that stopped answering the host."""
     return Fix(
         side=StepSide.GUEST,
@@ -130,6 +145,8 @@ def restart_windows_service(name: str) -> Fix:
         shell=Shell.POWERSHELL,
         detail="If the host still reports no contact afterwards, update the guest's "
         "integration services.",
+        kind=FixKind.RESTART_GUEST_SERVICE,
+        service=service,
     )
 
 
@@ -142,6 +159,7 @@ def load_hv_utils() -> Fix:
         shell=Shell.POSIX,
         detail="If modprobe finds no module, the running kernel has no Hyper-V utilities "
         "driver: install the distribution's kernel for Hyper-V and reboot.",
+        kind=FixKind.LOAD_DRIVER,
     )
 
 
@@ -199,6 +217,9 @@ def install_daemon(packaging: LinuxPackaging, service: IntegrationService) -> Fi
         shell=Shell.POSIX,
         detail=f"Package and unit names for {where} ({packaging.source})."
         + unverified_words(packaging),
+        kind=FixKind.INSTALL_DAEMON,
+        service=service,
+        packages=packaging.packages,
     )
 
 
@@ -231,6 +252,8 @@ def start_daemon(
             shell=Shell.POSIX,
             detail="This distribution ships no service for it; start it from the boot "
             "scripts to keep it running after a reboot." + unverified_words(packaging),
+            kind=FixKind.START_DAEMON,
+            service=service,
         )
     commands = _enable_commands(packaging, unit_name, unit_state)
     return Fix(
@@ -240,6 +263,8 @@ def start_daemon(
         shell=Shell.POSIX,
         detail="If it does not start, the status command names the condition that failed; "
         "Hyper-V does not restart Linux daemons on its own." + unverified_words(packaging),
+        kind=FixKind.START_DAEMON,
+        service=service,
     )
 
 
@@ -276,6 +301,20 @@ def _name_literal(vm_name: str, vm_id: str | None) -> str:
         return f"({vm_selection(vm_name, vm_id)}).Name"
 
 
+# The plan steps that update the guest's integration services (and may restart it).
+_UPDATE_KINDS: Final = dict.fromkeys(
+    (
+        StepAction.WINDOWS_UPDATE,
+        StepAction.APPLY_CAB_ONLINE,
+        StepAction.APPLY_CAB_OFFLINE,
+        StepAction.INSERT_SETUP_DISK,
+        StepAction.CONFIGURATION_MANAGER,
+        StepAction.UPDATE_LINUX_PACKAGES,
+    ),
+    FixKind.UPDATE_INTEGRATION_SERVICES,
+)
+
+
 def _step_fix(step: PlanStep, vm_name: str, vm_id: str | None) -> Fix:
     if step.action is StepAction.ENABLE_DATA_EXCHANGE:
         fix = enable_on_host(vm_name, vm_id, IntegrationService.KEY_VALUE_PAIR_EXCHANGE)
@@ -286,6 +325,8 @@ def _step_fix(step: PlanStep, vm_name: str, vm_id: str | None) -> Fix:
             shell=fix.shell,
             role=step.role,
             detail=step.detail,
+            kind=fix.kind,
+            service=fix.service,
         )
     if step.action is StepAction.START_VM:
         fix = start_vm(vm_name, vm_id)
@@ -296,6 +337,7 @@ def _step_fix(step: PlanStep, vm_name: str, vm_id: str | None) -> Fix:
             shell=fix.shell,
             role=step.role,
             detail=step.detail,
+            kind=fix.kind,
         )
     commands = tuple(_concrete(c, vm_name, vm_id) for c in step.commands)
     shell: Shell | None = None
@@ -312,6 +354,7 @@ def _step_fix(step: PlanStep, vm_name: str, vm_id: str | None) -> Fix:
         role=step.role,
         automatable=step.automatable,
         detail=step.detail,
+        kind=_UPDATE_KINDS.get(step.action),
     )
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "FeatureDiagnosis",
     "Finding",
     "Fix",
+    "FixKind",
     "GuestView",
     "ServiceDiagnosis",
     "VMDiagnosis",
@@ -102,6 +103,39 @@ def _service_value(service: Service | None) -> str | None:
     return None if service is None else service.value
 
 
+class FixKind(enum.Enum):
+    """What a fix does, as a typed action :func:`vmic.apply_fixes` can carry out.
+
+    The commands of a :class:`Fix` are for a person to read and paste; the kind (with
+    the fix's service and packages) is what vmic runs, through the typed client APIs.
+    """
+
+    ENABLE_ON_HOST = "enable_on_host"
+    """Enable the service for the VM on the Hyper-V host."""
+    DISABLE_ON_HOST = "disable_on_host"
+    """Disable the service for the VM on the Hyper-V host."""
+    START_VM = "start_vm"
+    """Start the VM."""
+    START_GUEST_SERVICE = "start_guest_service"
+    """Start a Windows guest service."""
+    ENABLE_GUEST_SERVICE = "enable_guest_service"
+    """Set a Windows guest service's startup type to Manual and start it."""
+    RESTART_GUEST_SERVICE = "restart_guest_service"
+    """Restart a Windows guest service."""
+    START_DAEMON = "start_daemon"
+    """Start a Linux guest's daemon."""
+    INSTALL_DAEMON = "install_daemon"
+    """Install the package that provides a Linux guest's daemon, then start it."""
+    LOAD_DRIVER = "load_driver"
+    """Load the ``hv_utils`` kernel driver in a Linux guest."""
+    UPDATE_INTEGRATION_SERVICES = "update_integration_services"
+    """Update the guest's integration services (Windows Update, a cab, packages); the guest
+    may have to restart."""
+
+    def __repr__(self) -> str:
+        return f"FixKind.{self.name}"
+
+
 @attrs.frozen(kw_only=True)
 class Fix:
     """One concrete step that removes (part of) a finding.
@@ -117,6 +151,9 @@ class Fix:
         role: Required, an alternative to a required step, or a fallback.
         automatable: Whether the step can run unattended.
         detail: Why, or what to check afterwards.
+        kind: What the step does as a typed action, or None when vmic has none for it.
+        service: The service the action concerns, when it concerns one.
+        packages: The packages an :attr:`FixKind.INSTALL_DAEMON` step installs.
     """
 
     side: StepSide = attrs.field(validator=_v.instance_of(StepSide))
@@ -126,6 +163,11 @@ class Fix:
     role: StepRole = attrs.field(default=StepRole.REQUIRED, validator=_v.instance_of(StepRole))
     automatable: bool = attrs.field(default=True, validator=_v.instance_of(bool))
     detail: str = attrs.field(default="", validator=_v.instance_of(str))
+    kind: FixKind | None = attrs.field(default=None, validator=_v.optional(_v.instance_of(FixKind)))
+    service: Service | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(_SERVICE_TYPES))
+    )
+    packages: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""

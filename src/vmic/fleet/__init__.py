@@ -24,6 +24,15 @@ if TYPE_CHECKING:
         load_inventory as load_inventory,
         parse_inventory as parse_inventory,
     )
+    from vmic.fleet._fix import (
+        FindingOutcome as FindingOutcome,
+        FindingResult as FindingResult,
+        FixReport as FixReport,
+        FixTarget as FixTarget,
+        StepOutcome as StepOutcome,
+        StepResult as StepResult,
+        apply_fixes as apply_fixes,
+    )
     from vmic.fleet._report import (
         AuditReport as AuditReport,
         HostResult as HostResult,
@@ -35,6 +44,13 @@ __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
         "AuditReport": "._report",
+        "FindingOutcome": "._fix",
+        "FindingResult": "._fix",
+        "FixReport": "._fix",
+        "FixTarget": "._fix",
+        "StepOutcome": "._fix",
+        "StepResult": "._fix",
+        "apply_fixes": "._fix",
         "CredentialResolver": "vmic.connect",
         "GuestAccess": "vmic.connect",
         "HostEntry": "vmic.connect",

@@ -25,10 +25,11 @@ import base64
 from typing import TYPE_CHECKING, Final
 
 from vmic.clients import _scripts
+from vmic.clients._linux import LINUX_INSTALL
 from vmic.errors import InvalidTransitionError, UnknownCommandError
 from vmic.executors._closing import Closing
 from vmic.executors._command import Command, Shell
-from vmic.model._linux import InitSystem
+from vmic.model._linux import DAEMON_SERVICES, InitSystem
 from vmic.model._linux_records import UnitLoadState, daemon_service
 from vmic.model._services import guest_service_for
 from vmic.model._status import StartType
@@ -254,6 +255,10 @@ class FakeGuestExecutor(Closing):
                 mutating=True,
                 run=lambda: self._daemon_action(command, start=start),
             )
+        if script == LINUX_INSTALL:
+            return _plain.Plan(
+                "install-packages", mutating=True, run=lambda: self._install(command)
+            )
         return _plain.plan_linux(vm, script)
 
     def _release(self) -> str:
@@ -296,6 +301,21 @@ class FakeGuestExecutor(Closing):
             for pool, records in pools.items()
         ]
         return Reply(stdout=_sections(*parts))
+
+    def _install(self, command: Command) -> Reply:
+        """The package manager: installs the lab's daemon package when it is named."""
+        vm = self._vm
+        words = _names(command, "Install")
+        packaging = _render.lab_packaging(vm)
+        if not packaging.packages or not set(packaging.packages) <= set(words):
+            missing = ", ".join(w for w in words if not w.startswith("-"))
+            return Reply(stderr=f"No match for argument: {missing}\n", exit_code=1)
+        for service in sorted(DAEMON_SERVICES, key=lambda s: s.value):
+            try:
+                vm.install_daemon(service)  # already installed: left as it is
+            except InvalidTransitionError:
+                continue
+        return Reply(stdout=_sections(("installed", "")))
 
     def _daemon_action(self, command: Command, *, start: bool) -> Reply:
         vm = self._vm

@@ -1,0 +1,275 @@
+"""``vmic fix``: diagnose, plan the fixes, apply the allowed ones, and diagnose again.
+
+``vmic fix --lab demo --check`` shows what would run and changes nothing;
+``vmic fix --host H … --yes`` applies host-setting changes and guest service starts;
+``--allow-install`` adds package installs, ``--allow-restart`` steps that restart a guest.
+Without ``--yes`` it asks once on a terminal, and refuses without one. Exit status: 0
+every finding resolved, 1 findings remain, 2 usage error (or no ``--yes`` and no
+terminal), 3 a host unreachable.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from vmic.cli._connection import (
+    add_connection_options,
+    add_feature_option,
+    features_of,
+    host_entry,
+    resolver_for,
+)
+from vmic.cli._render import FORMATS, emit, render_records, visible
+from vmic.cli._values import ExactValue
+from vmic.connect import EXIT_FINDINGS, EXIT_USAGE, guest_executor
+from vmic.diagnosis._remedy import FixPlan, FixPolicy, plan_fixes
+from vmic.errors import ConfigurationError, VMNotFoundError
+from vmic.fleet._fix import FixReport, FixTarget, apply_fixes
+from vmic.fleet._runner import audit
+from vmic.render import json_text
+
+if TYPE_CHECKING:
+    import argparse
+
+    from vmic.connect import CredentialResolver, HostEntry
+    from vmic.executors._protocol import Executor
+    from vmic.model._observations import VMObservation
+    from vmic.testing import DemoLab
+
+__all__ = ["register"]
+
+_STEP_COLUMNS = ("host", "vm", "side", "step", "outcome", "detail")
+_FINDING_COLUMNS = ("host", "vm", "service", "cause", "before", "after")
+
+
+def register(commands: argparse._SubParsersAction[Any]) -> None:
+    """Add ``vmic fix`` to the ``vmic`` parser."""
+    fix = commands.add_parser(
+        "fix",
+        help="apply the diagnosis's fixes and check they worked",
+        description="Diagnose, then run the fixes the policy allows (host settings and guest "
+        "services; package installs with --allow-install; guest restarts with "
+        "--allow-restart), then diagnose again and show each finding before -> after. "
+        "Manual steps are listed, never attempted. Exit status: 0 all resolved, 1 findings "
+        "remain, 2 usage error or no --yes without a terminal, 3 host unreachable.",
+    )
+    add_connection_options(fix, guests=True)
+    fix.add_argument(
+        "--inventory", help="the inventory of hosts: TOML, or Ansible YAML (.yml) or INI (.ini)"
+    )
+    fix.add_argument(
+        "--vm", action=ExactValue, help="only the VM with exactly this name (--vm=NAME for any)"
+    )
+    add_feature_option(fix)
+    fix.add_argument("--check", action="store_true", help="change nothing; show what would run")
+    fix.add_argument(
+        "--allow-install", action="store_true", help="install or update packages in guests"
+    )
+    fix.add_argument(
+        "--allow-restart", action="store_true", help="allow steps after which a guest restarts"
+    )
+    fix.add_argument("--yes", action="store_true", help="do not ask before changing anything")
+    fix.add_argument(
+        "--format",
+        choices=[f for f in FORMATS if f != "csv"],
+        default="table",
+        dest="output_format",
+    )
+    fix.set_defaults(handler=_fix)
+
+
+def _fix(args: argparse.Namespace) -> int:
+    interactive = _interactive()
+    if not args.check and not args.yes and not interactive:
+        # Refuse before reaching anything: no terminal to ask on, and no --yes.
+        print(
+            "vmic: error: vmic fix changes hosts and guests: give --yes to apply, or --check "
+            "to see what would run",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    targets = _targets(args)
+    try:
+        return _run(args, targets, interactive=interactive)
+    finally:
+        for target in targets:
+            target.executor.close()
+
+
+def _run(args: argparse.Namespace, targets: list[FixTarget], *, interactive: bool) -> int:
+    before = audit(
+        [target.audit_target() for target in targets],
+        timeout=args.timeout,
+        features=features_of(args),
+        vm=args.vm,
+    )
+    for failure in before.failures:
+        print(
+            visible(f"vmic: error: {failure.host}: {failure.status.value}: {failure.error}"),
+            file=sys.stderr,
+        )
+    diagnoses = [r.diagnosis for r in before.results if r.diagnosis is not None]
+    if args.vm is not None and not before.failures and not any(d.vm(args.vm) for d in diagnoses):
+        raise VMNotFoundError(", ".join(t.name for t in targets), args.vm)
+    policy = FixPolicy(install=args.allow_install, restart=args.allow_restart)
+    plan = plan_fixes(diagnoses, allow=policy)
+    reachable = {d.host for d in diagnoses}
+    live = [target for target in targets if target.name in reachable]
+    if not args.check and not args.yes and plan.allowed:
+        emit(_render_plan(plan, args.output_format), rendered=True)
+        if not _confirm(len(plan.allowed)):
+            print("vmic: nothing changed", file=sys.stderr)
+            return EXIT_FINDINGS if plan.findings else before.exit_status
+    report = apply_fixes(plan, live, check=args.check)
+    emit(_render(report, args.output_format), rendered=True)
+    if before.failures:
+        return before.exit_status
+    return report.exit_status
+
+
+def _interactive() -> bool:
+    """Whether a person can be asked: stdin and stdout are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _confirm(count: int) -> bool:
+    sys.stdout.write(f"Apply {count} step{'s' if count != 1 else ''}? [y/N] ")
+    sys.stdout.flush()
+    try:
+        answer = input()
+    except EOFError:
+        return False
+    return answer.strip().casefold() in {"y", "yes"}
+
+
+# --- targets --------------------------------------------------------------------------------
+
+
+def _targets(args: argparse.Namespace) -> list[FixTarget]:
+    timeout = args.timeout
+    if args.lab:
+        lab = _lab(args.lab)
+        return lab_fix_targets(lab, host=args.host, timeout=timeout)
+    resolver = resolver_for(args)
+    if args.inventory:
+        from vmic.connect._ansible import load_inventory_limited  # noqa: PLC0415 - on use
+
+        inventory = load_inventory_limited(args.inventory, limit=None)
+        inventory.check_files()
+        return [_entry_target(entry, resolver, timeout) for entry in inventory.hosts]
+    return [_entry_target(host_entry(args), resolver, timeout)]
+
+
+def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float) -> FixTarget:
+    executor = entry.executor(resolver)
+    access = entry.guests
+    if not access.enabled:
+        return FixTarget(name=entry.name, executor=executor, timeout=timeout)
+    credentials = access.credentials(resolver, host=entry.name)
+
+    def reach(vm: VMObservation) -> Executor | None:
+        return guest_executor(executor, vm, access, credentials)
+
+    return FixTarget(name=entry.name, executor=executor, guests=reach, timeout=timeout)
+
+
+def _lab(name: str) -> DemoLab:
+    if name != "demo":
+        raise ConfigurationError(f"unknown lab {name!r}; known: demo")
+    from vmic.testing import demo_lab  # noqa: PLC0415 - the simulated lab loads on use
+
+    return demo_lab()
+
+
+def lab_fix_targets(
+    lab: DemoLab, *, host: str | None = None, timeout: float | None = None
+) -> list[FixTarget]:
+    """One target per host of a simulated lab, guests included.
+
+    Raises:
+        ConfigurationError: The lab has no host named *host*.
+    """
+    targets = []
+    for fake in lab.hosts:
+        name = str(fake.name)
+        if host is not None and name != host:
+            continue
+
+        def reach(vm: VMObservation, host_name: str = name) -> Executor | None:
+            executor: Executor = lab.guest_executor(host_name, vm.name)
+            return executor
+
+        targets.append(FixTarget(name=name, executor=fake, guests=reach, timeout=timeout))
+    if not targets:
+        known = ", ".join(str(fake.name) for fake in lab.hosts)
+        raise ConfigurationError(f"the lab has no host {host!r}; its hosts: {known}")
+    return targets
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def _plan_rows(plan: FixPlan) -> list[dict[str, Any]]:
+    return [
+        {
+            "host": step.host,
+            "vm": step.vm,
+            "side": step.side.value,
+            "step": step.fix.title,
+            "outcome": "will run" if step.allowed else step.permission.value,
+            "detail": step.why,
+        }
+        for step in plan.steps
+    ]
+
+
+def _render_plan(plan: FixPlan, output_format: str) -> str:
+    if output_format == "json":
+        return json_text(plan.to_dict()) + "\n"
+    return "Plan:\n" + render_records(_plan_rows(plan), _STEP_COLUMNS, output_format) + "\n"
+
+
+def _render(report: FixReport, output_format: str) -> str:
+    if output_format == "json":
+        return json_text(report.to_dict()) + "\n"
+    steps = [
+        {
+            "host": r.step.host,
+            "vm": r.step.vm,
+            "side": r.step.side.value,
+            "step": r.step.fix.title,
+            "outcome": r.outcome.value.replace("_", " "),
+            "detail": r.detail,
+        }
+        for r in report.steps
+    ]
+    findings = [
+        {
+            "host": r.finding.host,
+            "vm": r.finding.vm,
+            "service": "" if r.finding.service is None else r.finding.service.value,
+            "cause": r.finding.cause.value,
+            "before": r.finding.verdict.value,
+            "after": r.after if not report.check else "(check: unchanged)",
+        }
+        for r in report.findings
+    ]
+    heading = "Steps (check: nothing changed)" if report.check else "Steps"
+    parts = []
+    if steps:
+        parts.append(f"{heading}:\n" + render_records(steps, _STEP_COLUMNS, output_format))
+    if findings:
+        parts.append(
+            "Findings (before -> after):\n"
+            + render_records(findings, _FINDING_COLUMNS, output_format)
+        )
+    if not parts:
+        return "Nothing to fix: no findings.\n"
+    left = len(report.remaining)
+    summary = (
+        f"{left} finding{'s' if left != 1 else ''} remain{'s' if left == 1 else ''}."
+        if left
+        else "Every finding is resolved."
+    )
+    return "\n\n".join(parts) + "\n\n" + summary + "\n"

@@ -1,0 +1,164 @@
+"""``vmic fix``: check runs, applying with --yes, refusing without a terminal, asking once."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests._cli import in_process, run
+from vmic.cli import _fix
+from vmic.testing import DemoLab, demo_lab
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from vmic.testing._machine import RecordedCommand
+
+
+@pytest.fixture
+def lab(monkeypatch: pytest.MonkeyPatch) -> DemoLab:
+    """One lab that every ``vmic fix --lab demo`` of the test works on."""
+    held = demo_lab()
+    monkeypatch.setattr(_fix, "_lab", lambda _name: held)
+    return held
+
+
+def _recorded(lab: DemoLab) -> list[RecordedCommand]:
+    hosts = [c for host in lab.hosts for c in host.commands]
+    guests = [c for host in lab.hosts for vm in host.vms for c in vm.guest_executor().commands]
+    return hosts + guests
+
+
+def _mutating(lab: DemoLab) -> list[RecordedCommand]:
+    return [c for c in _recorded(lab) if c.mutating]
+
+
+def test_check_lists_a_step_per_planted_problem_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab
+) -> None:
+    status, out, err = in_process(capsys, "fix", "--lab", "demo", "--check", "--format", "json")
+    assert status == 1, err
+    data = json.loads(out)
+    assert data["check"] is True
+    served = {
+        (f["vm"], f["service"], f["cause"]) for step in data["steps"] for f in step["findings"]
+    }
+    for problem in lab.planted:
+        service = None if problem.service is None else problem.service.value
+        assert (problem.vm, service, problem.cause.value) in served
+    assert _recorded(lab)  # it did read the hosts and guests
+    assert _mutating(lab) == []
+
+
+def test_yes_with_allow_install_resolves_all_but_the_manual_problem_then_is_idempotent(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab
+) -> None:
+    status, out, err = in_process(
+        capsys, "fix", "--lab", "demo", "--yes", "--allow-install", "--format", "json"
+    )
+    assert status == 1, err
+    data = json.loads(out)
+    remaining = [(f["vm"], f["cause"]) for f in data["findings"] if f["outcome"] != "resolved"]
+    assert remaining == [("app2012r2", "integration_services_outdated")]
+    outdated = next(s for s in data["steps"] if s["vm"] == "app2012r2")
+    assert outdated["outcome"] == "manual"
+    assert _mutating(lab)
+    before = len(_mutating(lab))
+    status, out, err = in_process(capsys, "fix", "--lab", "demo", "--yes", "--allow-install")
+    assert status == 1, err
+    assert len(_mutating(lab)) == before
+    assert "1 finding remains." in out
+
+
+def test_table_output_shows_before_and_after(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab
+) -> None:
+    status, out, _ = in_process(capsys, "fix", "--lab", "demo", "--yes", "--allow-install")
+    assert status == 1
+    assert "Findings (before -> after):" in out
+    fs01 = next(line for line in out.splitlines() if "fs01" in line and "disabled_on_host" in line)
+    assert fs01.split()[-2:] == ["not_functioning", "resolved"]
+    assert _mutating(lab)
+
+
+def test_without_yes_and_without_a_terminal_it_refuses(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab
+) -> None:
+    status, out, err = in_process(capsys, "fix", "--lab", "demo")
+    assert status == 2
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert "--yes" in err
+    assert _recorded(lab) == []
+
+
+def test_on_a_terminal_it_asks_once_and_a_no_changes_nothing(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def answer() -> str:
+        asked.append("?")
+        return "n"
+
+    monkeypatch.setattr(_fix, "_interactive", lambda: True)
+    monkeypatch.setattr("builtins.input", answer)
+    status, out, err = in_process(capsys, "fix", "--lab", "demo")
+    assert asked == ["?"]
+    assert status == 1
+    assert "Plan:" in out
+    assert "[y/N]" in out
+    assert "nothing changed" in err
+    assert _mutating(lab) == []
+
+
+def test_on_a_terminal_a_yes_applies(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_fix, "_interactive", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda: "y")
+    status, out, _ = in_process(capsys, "fix", "--lab", "demo")
+    assert status == 1
+    assert "Steps:" in out
+    # Without --allow-install the package install is skipped and its finding remains.
+    assert not any(c.action == "install-packages" for c in _recorded(lab))
+    assert _mutating(lab)
+
+
+def test_a_healthy_vm_exits_0(capsys: pytest.CaptureFixture[str], lab: DemoLab) -> None:
+    status, out, _ = in_process(capsys, "fix", "--lab", "demo", "--vm", "dc01", "--yes")
+    assert status == 0
+    assert "Nothing to fix" in out
+    assert _mutating(lab) == []
+
+
+def test_one_vm_only(capsys: pytest.CaptureFixture[str], lab: DemoLab) -> None:
+    status, out, _ = in_process(capsys, "fix", "--lab", "demo", "--vm", "fs01", "--yes")
+    assert status == 0, out
+    assert {c.target for c in _mutating(lab)} == {"HV-BERLIN"}
+
+
+def test_an_unknown_vm_is_one_line(capsys: pytest.CaptureFixture[str], lab: DemoLab) -> None:
+    status, _, err = in_process(capsys, "fix", "--lab", "demo", "--vm", "nope", "--yes")
+    assert status != 0
+    assert len(err.splitlines()) == 1
+    assert _mutating(lab) == []
+
+
+def test_the_command_runs_as_a_subprocess_without_a_terminal() -> None:
+    status, out, err = run("fix", "--lab", "demo")
+    assert status == 2
+    assert out == ""
+    assert err.startswith("vmic: error:")
+
+
+def test_a_missing_inventory_is_one_line_with_status_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = f"{tmp_path}/nowhere.toml"
+    status, out, err = in_process(capsys, "fix", "--inventory", missing, "--yes")
+    assert status == 2
+    assert out == ""
+    assert len(err.splitlines()) == 1
