@@ -9,6 +9,9 @@ from hypothesis import HealthCheck, settings
 settings.register_profile(
     "ci",
     max_examples=200,
+    # CI replays the same examples each run: a red CI means a change broke something, never a
+    # new draw. The dev profile keeps exploring (and its database keeps what it finds).
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,

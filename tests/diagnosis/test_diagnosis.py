@@ -339,6 +339,20 @@ def test_protocol_mismatch_brings_the_update_plan_for_the_pair() -> None:
     assert entry(vm, S.HEARTBEAT).verdict is Verdict.DEGRADED
 
 
+def test_protocol_mismatch_on_a_service_the_guest_cannot_have_still_says_outdated() -> None:
+    # An XP guest cannot have Guest Service Interface; the host's ProtocolMismatch on it still
+    # says the VM's integration services are out of date (found by hypothesis).
+    observation = b.vm(
+        "xp", guest_os="Windows XP",
+        overrides={S.GUEST_SERVICE_INTERFACE: {"enabled": True, "secondary": O.PROTOCOL_MISMATCH}},
+    )  # fmt: skip
+    vm = diagnose_vm(observation, None, host=b.HOST)
+    assert entry(vm, S.GUEST_SERVICE_INTERFACE).verdict is Verdict.NOT_AVAILABLE
+    outdated = [f for f in vm.findings if f.cause is Cause.INTEGRATION_SERVICES_OUTDATED]
+    assert len(outdated) == 1
+    assert outdated[0].verdict is Verdict.DEGRADED
+
+
 def test_degraded_primary_status_is_degraded_not_broken() -> None:
     observation = b.vm("app", overrides={S.KEY_VALUE_PAIR_EXCHANGE: {"primary": O.DEGRADED}})
     vm = only_vm(observation, b.windows_guest())

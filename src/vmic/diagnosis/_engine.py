@@ -406,6 +406,7 @@ class _VMCase:
         needed = service in self.needed
         if Cause.NOT_AVAILABLE_ON_GUEST_OS in causes:
             verdict, causes = Verdict.NOT_AVAILABLE, [Cause.NOT_AVAILABLE_ON_GUEST_OS]
+            causes.extend(self._outdated_by_host(component, enabled=enabled))
         elif Cause.DISABLED_ON_HOST in causes and not service.info.default_enabled and not needed:
             # Off as by default and not relied on: what its guest side looks like does not matter.
             verdict, causes = Verdict.OFF_BY_DEFAULT, []
@@ -415,12 +416,7 @@ class _VMCase:
             )
         elif causes:
             verdict = Verdict.NOT_FUNCTIONING
-            # Out-of-date integration services are a fact about the VM whatever else is
-            # wrong; the host's contact statuses, though, are explained by the guest side.
-            if self.running and enabled:
-                _, host_causes = _from_host(component, observed=True)
-                if Cause.INTEGRATION_SERVICES_OUTDATED in host_causes:
-                    causes.append(Cause.INTEGRATION_SERVICES_OUTDATED)
+            causes.extend(self._outdated_by_host(component, enabled=enabled))
         elif not self.running:
             verdict = Verdict.UNKNOWN
         else:
@@ -433,6 +429,20 @@ class _VMCase:
             host_status=status_text,
             guest_state=guest_text,
         )
+
+    def _outdated_by_host(
+        self, component: IntegrationComponentRecord | None, *, enabled: bool
+    ) -> list[Cause]:
+        """Out-of-date integration services, when the host's statuses say so.
+
+        They are a fact about the VM whatever else is wrong with the service (not available
+        on this guest, not working); the host's contact statuses, though, are explained by
+        the guest side, so only the outdated cause is taken from them here.
+        """
+        if component is None or not (self.running and enabled):
+            return []
+        _, host_causes = _from_host(component, observed=True)
+        return [c for c in host_causes if c is Cause.INTEGRATION_SERVICES_OUTDATED]
 
     def _judge_guest_only(
         self, service: GuestOnlyService, evidence: GuestEvidence | None
@@ -577,7 +587,7 @@ class _VMCase:
 
     def _outdated_finding(self, outdated: list[ServiceDiagnosis], *, update_required: bool) -> None:
         plan, why_not = self.plan()
-        worst = max((e.verdict for e in outdated), key=_SEVERITY.__getitem__, default=None)
+        worst = max((e.verdict for e in outdated), key=lambda v: _SEVERITY.get(v, 0), default=None)
         clue = Clue(
             Cause.INTEGRATION_SERVICES_OUTDATED,
             affected=tuple(outdated),
