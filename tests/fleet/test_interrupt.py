@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 import pytest
 
@@ -40,6 +40,12 @@ class GatedHost:
 
     def close(self) -> None:
         self.host.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def audit_threads() -> set[threading.Thread]:
