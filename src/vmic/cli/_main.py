@@ -35,7 +35,7 @@ from vmic.errors import VmicError
 from vmic.render._escape import visible
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERNAL", "EXIT_UNREACHABLE", "EXIT_USAGE", "main"]
 
@@ -140,15 +140,22 @@ def _command_in(argv: Sequence[str]) -> str:
     return ""
 
 
-def _debug_log() -> None:
-    """Send the ``vmic.*`` loggers' records, DEBUG and up, to stderr."""
+def _debug_log() -> Callable[[], None]:
+    """Send the ``vmic.*`` loggers' records, DEBUG and up, to stderr; returns the undo."""
     import logging  # noqa: PLC0415 - only with --debug
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("vmic: debug: %(name)s: %(message)s"))
     logger = logging.getLogger("vmic")
+    level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+
+    def undo() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    return undo
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -160,8 +167,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.quiet:
         for note in NOTES:
             print(f"vmic: note: {note}", file=sys.stderr)
-    if args.debug:
-        _debug_log()
+    undo = _debug_log() if args.debug else None
+    try:
+        return _run(args)
+    finally:
+        if undo is not None:
+            undo()
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command; every failure becomes one line on stderr and a status."""
     try:
         status: int = args.handler(args)
     except VmicError as error:
