@@ -23,6 +23,8 @@ COMMANDS = {
     "vmic matrix": ["-m", "vmic", "matrix"],
     "vmic audit --help": ["-m", "vmic", "audit", "--help"],
 }
+#: The commands the target is for; the others are shown for reference.
+TARGETED = ("vmic services", "vmic --help")
 TARGET = 6.0
 
 
@@ -51,10 +53,13 @@ def main() -> None:
     print(f"python -c pass: median {statistics.median(bases) * 1000:.1f} ms over {rounds} rounds")
     for name, values in ratios.items():
         median = statistics.median(values)
-        verdict = "ok" if median <= TARGET else "over"
+        if name in TARGETED:
+            verdict = f"target {TARGET:g}x: {'ok' if median <= TARGET else 'over'}"
+        else:
+            verdict = "for reference"
         print(
             f"{name:<20} {median:5.2f}x python -c pass (rounds {min(values):.2f}x-"
-            f"{max(values):.2f}x; target {TARGET:g}x: {verdict})"
+            f"{max(values):.2f}x; {verdict})"
         )
 
 

@@ -275,3 +275,15 @@ def test_bash_completion_completes_commands_options_and_choices() -> None:
     assert sorted(_bash_complete(script, "vmic doctor --format ")) == sorted(
         ["table", "markdown", "json", "csv"]
     )
+
+
+def test_completion_without_shtab_names_the_extra(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "shtab", None)  # as if not installed
+    status, out, err = in_process(capsys, "completion", "bash")
+    assert (status, out) == (2, "")
+    assert err == (
+        "vmic: error: vmic completion needs the optional dependency 'shtab': "
+        "pip install 'vmic[completion]'\n"
+    )
