@@ -1,6 +1,8 @@
 """An audit that is interrupted stops: no new host, no ``vmic-audit`` thread left behind.
 
-Hosts are gated by events, so the tests count what happened instead of timing it.
+Hosts are gated by events, so the tests count what happened instead of timing it. The
+gate of the hosts in flight opens only once the audit has halted its pool (it then waits
+for them), so a worker that took another host after the interrupt would be counted.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING, Self
 
 import pytest
 
-from vmic.fleet import audit
+from vmic.fleet import _runner, audit
 from vmic.testing import FakeHyperVHost
 
 if TYPE_CHECKING:
@@ -63,6 +65,20 @@ def new_audit_threads() -> Callable[[], set[threading.Thread]]:
     return lambda: audit_threads() - before
 
 
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Opens when the audit, having halted its pool, starts waiting for the hosts in flight."""
+    opened = threading.Event()
+    drain = _runner._Runner._drain
+
+    def open_then_drain(runner: _runner._Runner) -> None:
+        opened.set()
+        drain(runner)
+
+    monkeypatch.setattr(_runner._Runner, "_drain", open_then_drain)
+    return opened
+
+
 def gated_fleet(count: int, asked: list[str], gate: threading.Event) -> list[GatedHost]:
     # The first host answers at once; every other one waits for the gate.
     return [
@@ -71,22 +87,23 @@ def gated_fleet(count: int, asked: list[str], gate: threading.Event) -> list[Gat
 
 
 def test_a_raising_progress_callback_stops_the_pool(
-    new_audit_threads: Callable[[], set[threading.Thread]],
+    gate: threading.Event, new_audit_threads: Callable[[], set[threading.Thread]]
 ) -> None:
     asked: list[str] = []
-    gate = threading.Event()
     calls: list[int] = []
 
     def progress(done: int, total: int, result: HostResult) -> None:
         calls.append(done)
-        gate.set()  # the hosts in flight may finish now
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
-        audit(gated_fleet(30, asked, gate), concurrency=2, timeout=30, progress=progress)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            audit(gated_fleet(30, asked, gate), concurrency=2, timeout=30, progress=progress)
+    finally:
+        gate.set()  # never leave a gated worker behind, whatever happened
     assert calls == [1]
     assert new_audit_threads() == set()
-    # One host done, at most one more per worker in flight: no new host after the interrupt.
+    # The first host, and at most one host per worker in flight: none after the interrupt.
     assert len(asked) <= 1 + 2
     assert len(set(asked)) == len(asked)
 
@@ -106,35 +123,27 @@ def test_a_progress_callback_error_leaves_no_worker_behind(
 
 
 def test_sigint_during_an_audit_stops_new_hosts_and_joins_the_workers(
-    new_audit_threads: Callable[[], set[threading.Thread]],
+    gate: threading.Event, new_audit_threads: Callable[[], set[threading.Thread]]
 ) -> None:
     asked: list[str] = []
-    gate = threading.Event()
-    third = threading.Event()
+    both_busy = threading.Event()
     hosts = gated_fleet(30, asked, gate)
 
     class Signalling(GatedHost):
         def run(self, command: Command) -> Result:
-            third.set()
+            both_busy.set()  # the third host: each worker now waits at the gate
             return super().run(command)
 
-    signalling = Signalling("HV02", asked, gate)
-    hosts[2] = signalling
+    hosts[2] = Signalling("HV02", asked, gate)
     main = threading.main_thread().ident
     assert main is not None
 
-    def on_sigint(signum: int, frame: object) -> None:
-        # Runs in the main thread, inside audit(): let the hosts in flight finish, then
-        # interrupt as Python's own handler does.
-        gate.set()
-        raise KeyboardInterrupt
-
     def interrupt() -> None:
-        third.wait()
+        both_busy.wait()
         signal.pthread_kill(main, signal.SIGINT)  # what Ctrl-C does
 
     helper = threading.Thread(target=interrupt)
-    previous = signal.signal(signal.SIGINT, on_sigint)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     helper.start()
     try:
         with pytest.raises(KeyboardInterrupt):
@@ -144,9 +153,8 @@ def test_sigint_during_an_audit_stops_new_hosts_and_joins_the_workers(
         gate.set()
         helper.join()
     assert new_audit_threads() == set()
-    # Hosts 0-2 were asked before the interrupt; the two in flight finish, and a worker
-    # may take one more host in the instant before the audit's finally runs: never the rest.
-    assert len(asked) <= 3 + 2 * 2
+    # Hosts 0-2 were asked before the interrupt and no other one after it.
+    assert sorted(asked) == ["HV00", "HV01", "HV02"]
 
 
 def test_a_finished_audit_leaves_no_worker_behind(

@@ -199,24 +199,33 @@ class _Runner:
         return [result for result in results if result is not None]
 
     def _stop(self) -> None:
-        """End the pool: no new host, a sentinel for every worker, workers joined.
+        """End the pool: no new host, a sentinel for every worker, workers joined."""
+        self._halt()
+        self._drain()
 
-        Hosts already in flight are waited for, each at most until its own guard (the
-        audit never waits longer for a host); a thread still stuck past that is left
-        to finish on its own, like any abandoned worker. A second interrupt while
-        waiting ends the wait at once.
-        """
+    def _halt(self) -> None:
+        """From now on no worker takes a host; each idle one gets its sentinel."""
         with self.wakeup:
             self.stopping = True
             for _ in range(self.workers):
                 self.queue.put(None)
+
+    def _drain(self) -> None:
+        """Wait for the hosts in flight, then join every worker not stuck on one.
+
+        Each host is waited for at most until its own guard (the audit never waits
+        longer for a host); a thread still stuck past that is left to finish on its own,
+        like any abandoned worker. A second interrupt while waiting ends the wait at once.
+        """
+        with self.wakeup:
             while self.running:
                 left = max(job.started for job in self.running) + self.guard - time.monotonic()
                 if left <= 0:
                     break
                 self.wakeup.wait(min(left, _WAIT_MAX))
             stuck = {job.worker for job in self.running} | {job.worker for job in self.abandoned}
-            threads = [thread for thread in self.threads if thread not in stuck]
+            # (A thread that never started, its start having failed, has no ident.)
+            threads = [t for t in self.threads if t not in stuck and t.ident is not None]
         for thread in threads:
             # Each is idle or just done: it takes its sentinel (or sees `stopping`) and ends.
             thread.join()
