@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
-__all__ = ["COMMANDS", "Handler", "add_commands"]
+__all__ = ["AUDIT_TIMEOUT", "COMMANDS", "DEFAULT_CONCURRENCY", "Handler", "add_commands"]
 
 #: Hosts an audit asks at once unless the inventory or --concurrency says otherwise.
 DEFAULT_CONCURRENCY: Final = 8
