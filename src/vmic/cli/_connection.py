@@ -9,29 +9,39 @@ keyring, or a prompt on a terminal.
 
 from __future__ import annotations
 
-import argparse
 import getpass
-import math
 import sys
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
+from vmic.cli._options import (
+    DEFAULT_TIMEOUT,
+    LABS,
+    add_connection_options,
+    add_feature_option,
+    port_number,
+    seconds,
+)
 from vmic.connect import (
-    PSRP_AUTHS,
-    TRANSPORTS,
     CredentialResolver,
     GuestAccess,
     HostEntry,
     HostTarget,
+    Inventory,
+    InventoryError,
+    one_line,
 )
 from vmic.errors import ConfigurationError, VMNotFoundError
 from vmic.rules._features import Feature
 
 if TYPE_CHECKING:
+    import argparse
+
     from vmic.executors._protocol import Executor
     from vmic.model._observations import VMObservation
     from vmic.testing import DemoLab
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "LABS",
     "add_connection_options",
     "add_feature_option",
@@ -39,106 +49,38 @@ __all__ = [
     "host_entry",
     "lab_targets",
     "port_number",
+    "read_inventory",
     "resolver_for",
     "seconds",
 ]
-
-#: The simulated labs ``--lab`` accepts.
-LABS: Final = ("demo",)
-DEFAULT_TIMEOUT: Final = 60.0
-
-
-def seconds(text: str) -> float:
-    """``--timeout``: a finite number of seconds above 0 (argparse ``type``)."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        msg = f"must be a number of seconds more than 0, not {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def port_number(text: str) -> int:
-    """``--port``: a TCP port, 1 to 65535 (argparse ``type``)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 0 < value < 65536:
-        msg = f"must be a port number from 1 to 65535, not {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def add_connection_options(parser: argparse.ArgumentParser, *, guests: bool) -> None:
-    """Options that say where the host is and how to log in (never a password)."""
-    where = parser.add_argument_group("reaching the host")
-    where.add_argument("--host", help="the Hyper-V host (name or address)")
-    where.add_argument(
-        "--lab",
-        choices=LABS,
-        help="use the embedded simulated lab instead of a real host",
-    )
-    where.add_argument("--transport", choices=TRANSPORTS, default="psrp")
-    where.add_argument(
-        "--user",
-        help="account on the host; its password comes from $VMIC_PASSWORD, the system "
-        "keyring, or a prompt (never from the command line)",
-    )
-    where.add_argument(
-        "--port", type=port_number, help="port (default: 5986 PSRP over TLS, 22 SSH)"
-    )
-    where.add_argument(
-        "--auth",
-        choices=PSRP_AUTHS,
-        default="negotiate",
-        help="PSRP authentication",
-    )
-    where.add_argument("--no-tls", action="store_true", help="PSRP over HTTP with encryption")
-    where.add_argument("--ca-bundle", help="PSRP: CA file that signed the host's certificate")
-    where.add_argument("--ssh-key", action="append", default=[], help="SSH private key file")
-    where.add_argument("--known-hosts", help="SSH known_hosts file")
-    where.add_argument(
-        "--timeout",
-        type=seconds,
-        default=DEFAULT_TIMEOUT,
-        help=f"seconds the host may take (default {DEFAULT_TIMEOUT:g})",
-    )
-    where.add_argument(
-        "--no-keyring", action="store_true", help="do not look for passwords in the keyring"
-    )
-    where.add_argument("--no-prompt", action="store_true", help="never ask for a password")
-    if guests:
-        guest = parser.add_argument_group("asking the guests (default: host side only)")
-        guest.add_argument(
-            "--guest-user",
-            help="Windows guest account for PowerShell Direct; password from "
-            "$VMIC_GUEST_PASSWORD, the keyring, or a prompt",
-        )
-        guest.add_argument(
-            "--linux-user", help="SSH account for Linux guests (at the address KVP reports)"
-        )
-
-
-def add_feature_option(parser: argparse.ArgumentParser) -> None:
-    """``--feature NAME`` (repeatable): features the user relies on."""
-    parser.add_argument(
-        "--feature",
-        action="append",
-        default=[],
-        choices=[feature.value for feature in Feature],
-        dest="features",
-        metavar="FEATURE",
-        help="a feature you rely on, so that services it needs count even when off by "
-        "default (repeatable): " + ", ".join(feature.value for feature in Feature),
-    )
 
 
 def features_of(args: argparse.Namespace) -> tuple[Feature, ...]:
     """The features named with ``--feature``."""
     return tuple(Feature(value) for value in args.features)
+
+
+def read_inventory(name: str, *, limit: str | None = None) -> Inventory:
+    """``--inventory NAME``: the file, or with ``-`` the text on stdin (kind told by content).
+
+    Raises:
+        vmic.connect.InventoryError: It cannot be read, is no inventory, or *limit*
+            selects no host.
+    """
+    from vmic.connect._ansible import (  # noqa: PLC0415 - on use
+        load_inventory_limited,
+        parse_inventory_limited,
+    )
+
+    if name != "-":
+        return load_inventory_limited(name, limit=limit)
+    try:
+        text = sys.stdin.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InventoryError(
+            f"cannot read the inventory: {one_line(error)}", source="<stdin>"
+        ) from None
+    return parse_inventory_limited(text, source="<stdin>", limit=limit)
 
 
 def resolver_for(args: argparse.Namespace) -> CredentialResolver:

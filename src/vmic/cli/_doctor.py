@@ -9,20 +9,17 @@ VM functions, 1 when there are findings, 3 when a host could not be diagnosed.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from vmic.cli._connection import (
-    add_connection_options,
-    add_feature_option,
     features_of,
     host_entry,
     lab_targets,
     resolver_for,
 )
-from vmic.cli._render import FORMATS, colour, emit, visible, width
-from vmic.cli._values import ExactValue
+from vmic.cli._render import colour, emit, visible, width
 from vmic.errors import VMNotFoundError
 from vmic.fleet._runner import audit
 
@@ -33,30 +30,7 @@ if TYPE_CHECKING:
     from vmic.fleet._report import AuditReport
     from vmic.model._observations import HostObservation
 
-__all__ = ["register"]
-
-
-def register(commands: argparse._SubParsersAction[Any]) -> None:
-    """Add ``vmic doctor`` to the ``vmic`` parser."""
-    doctor = commands.add_parser(
-        "doctor",
-        help="diagnose a host's integration services",
-        description="Diagnose every VM of a Hyper-V host (or one VM): a verdict per service "
-        "and feature, the cause of each problem in plain words, and the commands that fix "
-        "it. Exit status: 0 all functioning, 1 findings, 2 usage error, 3 host unreachable.",
-    )
-    add_connection_options(doctor, guests=True)
-    doctor.add_argument(
-        "--vm",
-        action=ExactValue,
-        help="only the VM with exactly this name (--vm=NAME for any name)",
-    )
-    add_feature_option(doctor)
-    doctor.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
-    doctor.add_argument(
-        "--verbose", action="store_true", help="show the service table of healthy VMs too"
-    )
-    doctor.set_defaults(handler=_doctor)
+__all__: list[str] = []
 
 
 def _doctor(args: argparse.Namespace) -> int:

@@ -14,14 +14,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from vmic.cli._connection import (
-    add_connection_options,
-    add_feature_option,
     features_of,
     host_entry,
     resolver_for,
 )
-from vmic.cli._render import FORMATS, emit, render_records, visible
-from vmic.cli._values import ExactValue
+from vmic.cli._render import emit, render_records, visible
 from vmic.connect import EXIT_FINDINGS, EXIT_USAGE, guest_executor
 from vmic.diagnosis._remedy import FixPlan, FixPolicy, plan_fixes
 from vmic.errors import ConfigurationError, VMNotFoundError
@@ -37,49 +34,14 @@ if TYPE_CHECKING:
     from vmic.model._observations import VMObservation
     from vmic.testing import DemoLab
 
-__all__ = ["register"]
+__all__ = ["run"]
 
 _STEP_COLUMNS = ("host", "vm", "side", "step", "outcome", "detail")
 _FINDING_COLUMNS = ("host", "vm", "service", "cause", "before", "after")
 
 
-def register(commands: argparse._SubParsersAction[Any]) -> None:
-    """Add ``vmic fix`` to the ``vmic`` parser."""
-    fix = commands.add_parser(
-        "fix",
-        help="apply the diagnosis's fixes and check they worked",
-        description="Diagnose, then run the fixes the policy allows (host settings and guest "
-        "services; package installs with --allow-install; guest restarts with "
-        "--allow-restart), then diagnose again and show each finding before -> after. "
-        "Manual steps are listed, never attempted. Exit status: 0 all resolved, 1 findings "
-        "remain, 2 usage error or no --yes without a terminal, 3 host unreachable.",
-    )
-    add_connection_options(fix, guests=True)
-    fix.add_argument(
-        "--inventory", help="the inventory of hosts: TOML, or Ansible YAML (.yml) or INI (.ini)"
-    )
-    fix.add_argument(
-        "--vm", action=ExactValue, help="only the VM with exactly this name (--vm=NAME for any)"
-    )
-    add_feature_option(fix)
-    fix.add_argument("--check", action="store_true", help="change nothing; show what would run")
-    fix.add_argument(
-        "--allow-install", action="store_true", help="install or update packages in guests"
-    )
-    fix.add_argument(
-        "--allow-restart", action="store_true", help="allow steps after which a guest restarts"
-    )
-    fix.add_argument("--yes", action="store_true", help="do not ask before changing anything")
-    fix.add_argument(
-        "--format",
-        choices=[f for f in FORMATS if f != "csv"],
-        default="table",
-        dest="output_format",
-    )
-    fix.set_defaults(handler=_fix)
-
-
-def _fix(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """``vmic fix``: plan, confirm, apply, re-diagnose."""
     interactive = _interactive()
     if not args.check and not args.yes and not interactive:
         # Refuse before reaching anything: no terminal to ask on, and no --yes.

@@ -10,27 +10,11 @@ from vmic.cli._render import emit, render_records
 if TYPE_CHECKING:
     import argparse
 
-__all__ = ["register"]
+__all__: list[str] = []
 
 _FORMATS: Final = ("table", "markdown", "json", "csv")
 _DAEMON_COLUMNS: Final = ("service", "daemon", "installed", "running", "unit", "evidence")
 _FINDING_COLUMNS: Final = ("cause", "subject", "explanation", "fix")
-
-
-def register(commands: argparse._SubParsersAction[Any]) -> None:
-    """Add the ``guest`` command."""
-    parser = commands.add_parser(
-        "guest",
-        help="diagnose this Linux machine as a Hyper-V guest",
-        description="Check this machine as a Hyper-V guest from inside it: hv_vmbus and "
-        "hv_utils, each daemon with its service-manager state, and the fixes for this "
-        "distribution. Exit status: 0 healthy, 1 findings, 2 bad usage.",
-    )
-    parser.add_argument("--format", choices=_FORMATS, default="table", dest="output_format")
-    parser.add_argument(
-        "--timeout", type=float, default=120.0, help="seconds the check may run (default 120)"
-    )
-    parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Final
 
-from vmic.cli._render import FORMATS, emit, render_records
-from vmic.history import DB_ENV, History, HistoryError, default_db_path, diff_runs
+from vmic.cli._render import emit, render_records
+from vmic.history import History, HistoryError, diff_runs
 from vmic.history._diff import COLUMNS as DIFF_COLUMNS
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from vmic.fleet._report import AuditReport
 
-__all__ = ["add_audit_options", "finish_audit", "register"]
+__all__ = ["finish_audit"]
 
 _RUN_COLUMNS: Final = (
     "id",
@@ -35,59 +35,8 @@ _RUN_COLUMNS: Final = (
 )
 
 
-def _add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        help=f"the history database (default: ${DB_ENV}, else {default_db_path()})",
-    )
-
-
 def _open(args: argparse.Namespace) -> History:
     return History(args.db) if args.db else History()
-
-
-def register(commands: argparse._SubParsersAction[Any]) -> None:
-    """Add ``vmic history`` and ``vmic diff`` to the ``vmic`` parser."""
-    history = commands.add_parser(
-        "history",
-        help="list saved audits (vmic audit --save), prune or import them",
-        description="List the audits saved with `vmic audit --save`, oldest first.",
-    )
-    _add_db_option(history)
-    history.add_argument("--host", help="only runs that audited this host")
-    history.add_argument("--vm", help="only runs that saw this VM")
-    history.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
-    history.set_defaults(handler=_list)
-    actions = history.add_subparsers(dest="action", metavar="ACTION")
-    prune = actions.add_parser(
-        "prune", help="delete old runs", description="Delete old runs from the history."
-    )
-    _add_db_option(prune)
-    prune.add_argument("--keep", type=int, metavar="N", help="keep only the newest N runs")
-    prune.add_argument(
-        "--older-than", type=float, metavar="DAYS", help="delete runs older than DAYS days"
-    )
-    prune.set_defaults(handler=_prune)
-    merge = actions.add_parser(
-        "import",
-        help="copy in the runs of another history database",
-        description="Merge another machine's history: runs this database lacks are copied "
-        "in (matched by their UUID, so importing twice adds nothing).",
-    )
-    _add_db_option(merge)
-    merge.add_argument("other", metavar="OTHER.db", help="the history database to read")
-    merge.set_defaults(handler=_import)
-
-    diff = commands.add_parser(
-        "diff",
-        help="what changed between two saved audits",
-        description="Compare two saved audits (default: the last two; one RUN: that run "
-        "against the latest). Exit status: 1 when something got worse, else 0.",
-    )
-    _add_db_option(diff)
-    diff.add_argument("runs", nargs="*", type=int, metavar="RUN", help="run numbers (vmic history)")
-    diff.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
-    diff.set_defaults(handler=_diff)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -172,25 +121,6 @@ def _when(moment: dt.datetime) -> str:
 
 
 # --- the options `vmic audit` gets from here ------------------------------------------------
-
-
-def add_audit_options(command: argparse.ArgumentParser) -> None:
-    """``--limit``, ``--save``, ``--db`` and ``--output`` of ``vmic audit``."""
-    command.add_argument(
-        "--limit",
-        metavar="PATTERN",
-        help="only these hosts: an Ansible pattern of groups and hosts (hv*,berlin,!hv03)",
-    )
-    command.add_argument(
-        "--save", action="store_true", help="record the run in the history database"
-    )
-    _add_db_option(command)
-    command.add_argument(
-        "--output",
-        metavar="PATH",
-        help="write the report to PATH (atomically: a temporary file, then a rename) "
-        "instead of stdout, e.g. for node_exporter's textfile collector",
-    )
 
 
 def finish_audit(args: argparse.Namespace, report: AuditReport, text: str) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
-from vmic.cli._connection import add_connection_options, host_entry, lab_executor, resolver_for
-from vmic.cli._render import FORMATS, emit, render_records, visible
+from vmic.cli._connection import host_entry, lab_executor, resolver_for
+from vmic.cli._render import emit, render_records, visible
 from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, one_line
 from vmic.errors import CommandTimeoutError, ConfigurationError, ConnectionFailedError
 
@@ -24,27 +24,9 @@ if TYPE_CHECKING:
     from vmic.clients import HyperVHost
     from vmic.model._kvp_exchange import KvpExchange
 
-__all__ = ["register"]
+__all__: list[str] = []
 
 _SETS: Final = ("intrinsic", "guest", "host")
-
-
-def register(commands: argparse._SubParsersAction[Any]) -> None:
-    """Add ``vmic kvp`` to the ``vmic`` parser."""
-    command = commands.add_parser(
-        "kvp",
-        help="read, set or remove Data Exchange (KVP) items of a VM on its host",
-        description="Key-Value Pair Exchange items of the VM with exactly this name: get "
-        "(guest intrinsic, guest published, host sent), set (add or modify a host item) or "
-        "remove; changes are read back and verified.",
-    )
-    command.add_argument("action", choices=("get", "set", "remove"))
-    add_connection_options(command, guests=False)
-    command.add_argument("--vm", required=True, help="the VM's exact name")
-    command.add_argument("--key", help="the item's key (required for set and remove)")
-    command.add_argument("--value", help="the item's value (required for set)")
-    command.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
-    command.set_defaults(handler=_kvp)
 
 
 def _host(args: argparse.Namespace) -> HyperVHost:

@@ -6,29 +6,24 @@ error or bad input (unknown OS, unsupported combination, bad option, bad invento
 host unreachable or unreadable (connection refused, authentication failed, timed out,
 output vmic cannot read); 70 an unexpected internal error. The statuses and the one-line
 rendering of errors are :mod:`vmic.connect`'s, which the audit shares. Errors are one line
-on stderr, never a traceback.
+on stderr, never a traceback (``--debug`` adds the traceback of an internal error, and the
+DEBUG log of the ``vmic.*`` loggers).
+
+Start-up stays cheap: the parser lists every command from :mod:`vmic.cli._commands`
+but builds only the options of the command being run, and that command's handler
+imports its implementation when it is called.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from vmic.cli import (
-    _audit,
-    _check,
-    _doctor,
-    _fix,
-    _guest,
-    _history,
-    _kvp,
-    _manage,
-    _operations,
-    _rules_commands,
-)
-from vmic.cli._render import visible
-from vmic.connect import (
+from vmic.cli._commands import COMMANDS, add_commands
+from vmic.cli._options import NOTES
+from vmic.connect._errors import (
     EXIT_FAILED,
     EXIT_INTERNAL,
     EXIT_UNREACHABLE,
@@ -37,15 +32,46 @@ from vmic.connect import (
     one_line,
 )
 from vmic.errors import VmicError
+from vmic.render._escape import visible
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERNAL", "EXIT_UNREACHABLE", "EXIT_USAGE", "main"]
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, with the terminal width found without importing shutil."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _columns() - 2  # what argparse does, from shutil.get_terminal_size()
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _columns() -> int:
+    """``COLUMNS``, else stdout's terminal, else 80 (shutil.get_terminal_size's rules)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr] # None is caught below
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line, like every other vmic error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - argparse's own
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
@@ -70,34 +96,87 @@ class _Parser(argparse.ArgumentParser):
         return parsed
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full ``vmic`` parser."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``vmic`` parser: every command, with the options of the one in *argv*.
+
+    Args:
+        argv: The arguments about to be parsed: only their command's options are built
+            (the others are listed by name and summary). None builds every command whole,
+            as ``--help`` of each command and shell completion need.
+    """
     from vmic import __version__  # noqa: PLC0415 - avoid a cycle at import time
 
     parser = _Parser(
         prog="vmic",
         description="Model, inspect and manage Hyper-V Integration Services.",
     )
-    parser.add_argument("--version", action="version", version=f"vmic {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"vmic {__version__}")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no notes on stderr (errors are still reported)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="log the vmic.* loggers at DEBUG level to stderr, and show the traceback of "
+        "an internal error",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    _rules_commands.register(commands)
-    _doctor.register(commands)
-    _audit.register(commands)
-    _manage.register(commands)
-    _guest.register(commands)
-    _operations.register(commands)
-    _kvp.register(commands)
-    _history.register(commands)
-    _check.register(commands)
-    _fix.register(commands)
+    add_commands(commands, only=None if argv is None else _command_in(argv))
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str:
+    """The command *argv* runs: its first word that is not a global option ("" if none)."""
+    names = {name for name, _summary, _build in COMMANDS}
+    for word in argv:
+        if word in names:
+            return word
+        if not word.startswith("-"):
+            break  # not a command: argparse says so, listing the commands
+    return ""
+
+
+def _debug_log() -> Callable[[], None]:
+    """Send the ``vmic.*`` loggers' records, DEBUG and up, to stderr; returns the undo."""
+    import logging  # noqa: PLC0415 - only with --debug
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("vmic: debug: %(name)s: %(message)s"))
+    logger = logging.getLogger("vmic")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    def undo() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    return undo
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``vmic`` command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words)
+    NOTES.clear()
+    args = parser.parse_args(words)
+    if not args.quiet:
+        for note in NOTES:
+            print(f"vmic: note: {note}", file=sys.stderr)
+    undo = _debug_log() if args.debug else None
+    try:
+        return _run(args)
+    finally:
+        if undo is not None:
+            undo()
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command; every failure becomes one line on stderr and a status."""
     try:
         status: int = args.handler(args)
     except VmicError as error:
@@ -111,6 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as error:  # noqa: BLE001 - the CLI contract: one line, never a traceback
+        if args.debug:
+            import traceback  # noqa: PLC0415 - only with --debug
+
+            traceback.print_exc(file=sys.stderr)
         print(
             f"vmic: internal error: {type(error).__name__}: {visible(one_line(error))}",
             file=sys.stderr,

@@ -10,11 +10,10 @@ its answer could not be read (see :mod:`vmic.connect`).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
-from vmic.cli._connection import add_connection_options, host_entry, lab_executor, resolver_for
-from vmic.cli._render import FORMATS, emit, render_records
-from vmic.cli._values import ExactValue
+from vmic.cli._connection import host_entry, lab_executor, resolver_for
+from vmic.cli._render import emit, render_records
 from vmic.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -23,40 +22,10 @@ if TYPE_CHECKING:
 
     from vmic.clients import Change, HyperVHost
 
-__all__ = ["register"]
+__all__: list[str] = []
 
 _ON: Final = frozenset({"on", "true", "yes", "enabled", "1"})
 _OFF: Final = frozenset({"off", "false", "no", "disabled", "0"})
-
-
-def register(commands: argparse._SubParsersAction[Any]) -> None:
-    """Add ``vmic enable``, ``vmic disable`` and ``vmic apply`` to the ``vmic`` parser."""
-    for verb in ("enable", "disable"):
-        command = commands.add_parser(
-            verb,
-            help=f"{verb} integration services of a VM on its host",
-            description=f"{verb.capitalize()} integration services of the VM with exactly this "
-            "name, and verify the host setting afterwards.",
-        )
-        add_connection_options(command, guests=False)
-        command.add_argument("--vm", required=True, action=ExactValue, help="the VM's exact name")
-        command.add_argument("services", nargs="+", metavar="SERVICE", help="service names")
-        command.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
-        command.set_defaults(handler=_toggle, verb=verb)
-    apply = commands.add_parser(
-        "apply",
-        help="bring a VM's host settings to a desired state",
-        description="Set each named service on or off for the VM with exactly this name; "
-        "only the settings that differ are changed, then verified.",
-    )
-    add_connection_options(apply, guests=False)
-    apply.add_argument("--vm", required=True, action=ExactValue, help="the VM's exact name")
-    apply.add_argument(
-        "settings", nargs="+", metavar="SERVICE=on|off", help="desired setting per service"
-    )
-    apply.add_argument("--check", action="store_true", help="change nothing; show what would")
-    apply.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
-    apply.set_defaults(handler=_apply)
 
 
 def _host(args: argparse.Namespace) -> HyperVHost:

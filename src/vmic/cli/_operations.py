@@ -11,9 +11,9 @@ not be reached.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from vmic.cli._connection import add_connection_options, host_entry, lab_executor, resolver_for
+from vmic.cli._connection import host_entry, lab_executor, resolver_for
 from vmic.cli._render import emit, visible
 from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, guest_observation, one_line
 from vmic.errors import CommandTimeoutError, ConnectionFailedError, OperationError
@@ -26,68 +26,7 @@ if TYPE_CHECKING:
     from vmic.executors._protocol import Executor
     from vmic.model._observations import GuestObservation, VMObservation
 
-__all__ = ["register"]
-
-
-def register(commands: argparse._SubParsersAction[Any]) -> None:
-    """Add ``vmic wait``, ``vmic copy`` and ``vmic shutdown`` to the ``vmic`` parser."""
-    wait = commands.add_parser(
-        "wait",
-        help="wait for a VM's heartbeat, an address or a KVP item",
-        description="Wait (on the host, one command) until the VM shows its heartbeat, an IP "
-        "address or a guest KVP item; on a timeout, say why. --timeout is how long to wait. "
-        "Exit status: 0 met, 1 timed out, 2 usage error, 3 host unreachable.",
-    )
-    add_connection_options(wait, guests=True)
-    wait.add_argument("--vm", required=True, help="the VM's exact name")
-    wait.add_argument(
-        "--for",
-        required=True,
-        dest="until",
-        metavar="heartbeat|ip|ipv4|ipv6|kvp:KEY",
-        help="what to wait for",
-    )
-    wait.add_argument("--prefix", default="", help="with ip: an address starting with this")
-    wait.set_defaults(handler=_wait)
-
-    copy = commands.add_parser(
-        "copy",
-        help="copy a file from the host into a VM's guest (Copy-VMFile)",
-        description="Copy a file from the Hyper-V host into the guest through Guest Service "
-        "Interface (host to guest only: Copy-VMFile copies nothing back). Refuses while the "
-        "service is off (Hyper-V's default) unless --enable-service, or while its guest side "
-        "does not work. Exit status: 0 copied, 1 refused or failed, 2 usage error, "
-        "3 host unreachable.",
-    )
-    add_connection_options(copy, guests=True)
-    copy.add_argument("--vm", required=True, help="the VM's exact name")
-    copy.add_argument("source", metavar="SOURCE", help="the file's path on the host")
-    copy.add_argument("destination", metavar="DESTINATION", help="the path in the guest")
-    copy.add_argument("--create-path", action="store_true", help="create missing directories")
-    copy.add_argument("--overwrite", action="store_true", help="replace an existing file")
-    copy.add_argument(
-        "--enable-service",
-        action="store_true",
-        help="enable Guest Service Interface on the host if it is off",
-    )
-    copy.set_defaults(handler=_copy)
-
-    shutdown = commands.add_parser(
-        "shutdown",
-        help="shut a VM down cleanly through its guest",
-        description="Shut the VM down through the Shutdown service (Stop-VM) and wait for Off "
-        "within --timeout. Refuses when the Shutdown service does not work, unless --force, "
-        "which turns the VM off (a power cut) only after the timeout, and says so. "
-        "Exit status: 0 off, 1 refused or not off in time, 2 usage error, 3 host unreachable.",
-    )
-    add_connection_options(shutdown, guests=True)
-    shutdown.add_argument("--vm", required=True, help="the VM's exact name")
-    shutdown.add_argument(
-        "--force",
-        action="store_true",
-        help="turn the VM off after the timeout if it is still running",
-    )
-    shutdown.set_defaults(handler=_shutdown)
+__all__: list[str] = []
 
 
 def _connect(args: argparse.Namespace) -> tuple[HyperVHost, Explainer]:

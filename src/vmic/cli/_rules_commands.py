@@ -1,30 +1,19 @@
-"""``vmic matrix``, ``vmic plan``, ``vmic support`` and ``vmic services``: the rules, offline."""
+"""``vmic matrix``, ``vmic plan``, ``vmic support`` and ``vmic services``: the rules, offline.
+
+Each handler imports the rules it needs: ``vmic services`` is a start-up benchmark and
+loads only the service catalog.
+"""
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-import textwrap
 from typing import TYPE_CHECKING, Any
 
-from vmic.cli._render import FORMATS, emit, render_records, width
-from vmic.model._services import GuestOnlyService, IntegrationService
-from vmic.render import markdown_escape
-from vmic.rules._export import (
-    matrix_csv,
-    matrix_json,
-    matrix_markdown,
-    matrix_records,
-    plan_as_dict,
-)
-from vmic.rules._plans import plan_update
-from vmic.rules._support_tables import supported_guest_records, supported_guest_sections
+from vmic.cli._render import emit, render_records, width
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    import argparse
 
-__all__ = ["register"]
+__all__: list[str] = []
 
 _MATRIX_COLUMNS = ("hosts", "guest_label", "mechanism", "prerequisites", "fallback", "support")
 _SUPPORT_COLUMNS = ("feature", "status", "inferred", "notes", "provenance")
@@ -42,93 +31,22 @@ _SERVICE_COLUMNS = (
 )
 
 
-def register(commands: argparse._SubParsersAction[Any]) -> None:
-    """Add the commands of this module to the ``vmic`` parser."""
-    matrix = commands.add_parser(
-        "matrix", help="the host x guest update matrix", description="Print the update matrix."
-    )
-    _os_option(matrix, "host", help_text="only the table for this host (e.g. 'Server 2016')")
-    matrix.add_argument(
-        "--supported-guests",
-        action="store_true",
-        help="print only the supported-guests tables of the newer hosts' pages",
-    )
-    matrix.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
-    matrix.set_defaults(handler=_matrix)
-
-    plan = commands.add_parser(
-        "plan",
-        help="how to update a guest's integration services",
-        description="Plan the update of a guest's integration services on a host.",
-    )
-    _os_option(plan, "host", required=True, help_text="the Hyper-V host OS (e.g. 'ws2012r2')")
-    _os_option(plan, "guest", required=True, help_text="the guest OS (e.g. 'Windows 7')")
-    plan.add_argument("--vm-off", action="store_true", help="the VM is not running")
-    plan.add_argument(
-        "--data-exchange-disabled",
-        action="store_true",
-        help="Data Exchange is disabled on the host for this VM",
-    )
-    plan.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
-    plan.set_defaults(handler=_plan)
-
-    support = commands.add_parser(
-        "support",
-        help="which integration features a guest can have on a host",
-        description="Answer which integration features a guest (Linux/FreeBSD distribution "
-        "and version, or Windows) can have on a host, from Microsoft's supported-guest pages.",
-    )
-    _os_option(support, "host", required=True, help_text="the Hyper-V host OS")
-    _os_option(support, "guest", required=True, help_text="the guest (e.g. 'Ubuntu 22.04')")
-    support.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
-    support.set_defaults(handler=_support)
-
-    services = commands.add_parser(
-        "services",
-        help="the integration service catalog",
-        description="List the integration services with their ids and names.",
-    )
-    services.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
-    services.set_defaults(handler=_services)
-
-
-class _DeprecatedAlias(argparse.Action):
-    """Stores like the new option and says once, on stderr, that the old spelling is deprecated.
-
-    A plain line, not a ``DeprecationWarning``: the CLI must not turn it into an error
-    under ``-W error`` and a library user never sees it.
-    """
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: str | Sequence[Any] | None,
-        option_string: str | None = None,
-    ) -> None:
-        setattr(namespace, self.dest, values)
-        print(
-            f"vmic: note: {option_string} is deprecated; use --{self.dest.replace('_', '-')}",
-            file=sys.stderr,
-        )
-
-
-def _os_option(
-    parser: argparse.ArgumentParser,
-    which: str,
-    *,
-    help_text: str,
-    required: bool = False,
-) -> None:
-    """``--host-os`` / ``--guest-os``, with the old ``--host`` / ``--guest`` kept as aliases."""
-    group = parser.add_mutually_exclusive_group(required=required)
-    group.add_argument(f"--{which}-os", dest=f"{which}_os", help=help_text)
-    group.add_argument(
-        f"--{which}", dest=f"{which}_os", action=_DeprecatedAlias, help=argparse.SUPPRESS
-    )
-
-
 def _matrix(args: argparse.Namespace) -> int:
+    import json  # noqa: PLC0415 - each command loads what it needs
+    import textwrap  # noqa: PLC0415
+
+    from vmic.render import markdown_escape  # noqa: PLC0415
+    from vmic.rules._export import (  # noqa: PLC0415
+        matrix_csv,
+        matrix_json,
+        matrix_markdown,
+        matrix_records,
+    )
+    from vmic.rules._support_tables import (  # noqa: PLC0415
+        supported_guest_records,
+        supported_guest_sections,
+    )
+
     args.host = args.host_os
     if args.supported_guests:
         records = supported_guest_records(args.host)
@@ -164,7 +82,9 @@ def _matrix(args: argparse.Namespace) -> int:
 
 
 def _support(args: argparse.Namespace) -> int:
-    from vmic.rules._support import guest_support  # noqa: PLC0415 - only this command needs it
+    import json  # noqa: PLC0415 - each command loads what it needs
+
+    from vmic.rules._support import guest_support  # noqa: PLC0415
 
     answer = guest_support(args.host_os, args.guest_os)
     if args.output_format == "json":
@@ -186,6 +106,11 @@ def _support(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    import json  # noqa: PLC0415 - each command loads what it needs
+
+    from vmic.rules._export import plan_as_dict  # noqa: PLC0415
+    from vmic.rules._plans import plan_update  # noqa: PLC0415
+
     plan = plan_update(
         args.host_os,
         args.guest_os,
@@ -221,6 +146,8 @@ def _plan(args: argparse.Namespace) -> int:
 
 def service_records() -> list[dict[str, Any]]:
     """One dict per catalog entry: the six host-visible services, then the guest-only ones."""
+    from vmic.model._services import GuestOnlyService, IntegrationService  # noqa: PLC0415
+
     records: list[dict[str, Any]] = [
         {
             "service": service.value,

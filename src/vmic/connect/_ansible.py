@@ -41,6 +41,7 @@ import logging
 import re
 import shlex
 import string
+import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
@@ -53,6 +54,7 @@ from vmic.connect._inventory import (
     Inventory,
     InventoryError,
     load_inventory,
+    parse_inventory,
 )
 from vmic.errors import ConfigurationError, MissingExtraError
 
@@ -64,11 +66,13 @@ if TYPE_CHECKING:
 __all__ = [
     "ANSIBLE_SUFFIXES",
     "AnsibleInventory",
+    "inventory_kind",
     "limit_targets",
     "load_ansible_inventory",
     "load_inventory_limited",
     "parse_ansible_ini",
     "parse_ansible_yaml",
+    "parse_inventory_limited",
 ]
 
 _log = logging.getLogger("vmic.audit.ansible")
@@ -689,7 +693,52 @@ def load_inventory_limited(path: str | Path, *, limit: str | None = None) -> Inv
     if Path(path).suffix.lower() in ANSIBLE_SUFFIXES:
         ansible = load_ansible_inventory(path)
         return ansible.inventory if limit is None else ansible.limit(limit)
-    inventory = load_inventory(path)
+    return _limited(load_inventory(path), limit)
+
+
+def inventory_kind(text: str) -> str:
+    """What inventory *text* is, from its content: ``"toml"``, ``"yaml"`` or ``"ini"``.
+
+    YAML when its first line (past blank lines and comments) is ``---`` or a mapping key
+    (``all:``); TOML when the whole text is valid TOML or it has an array of tables
+    (``[[hosts]]``, so a broken TOML inventory gets TOML's error); INI otherwise
+    (``[group]`` sections and host lines, which are neither).
+    """
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line == "---" or _YAML_KEY.match(line):
+            return "yaml"
+        break
+    try:
+        tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return "toml" if _TOML_ARRAY_TABLE.search(text) else "ini"
+    return "toml"
+
+
+_YAML_KEY: Final = re.compile(r"[^\s\[=:#;]+:(?:\s|$)")
+_TOML_ARRAY_TABLE: Final = re.compile(r"^\s*\[\[", re.MULTILINE)
+
+
+def parse_inventory_limited(
+    text: str, *, source: str = "<inventory>", limit: str | None = None
+) -> Inventory:
+    """Read inventory *text* of any kind vmic accepts (see :func:`inventory_kind`).
+
+    Raises:
+        InventoryError: The text is not an inventory, or *limit* selects no host.
+    """
+    kind = inventory_kind(text)
+    if kind == "toml":
+        return _limited(parse_inventory(text, source=source), limit)
+    parse = parse_ansible_yaml if kind == "yaml" else parse_ansible_ini
+    ansible = parse(text, source=source)
+    return ansible.inventory if limit is None else ansible.limit(limit)
+
+
+def _limited(inventory: Inventory, limit: str | None) -> Inventory:
     if limit is None:
         return inventory
     names = tuple(entry.name for entry in inventory.hosts)

@@ -9,6 +9,12 @@ worker in place of the one still stuck on it. The abandoned worker is a daemon t
 it finishes (or not) on its own, its late answer is ignored and it then exits, so one
 hung host never holds up the report and the number of hosts in flight stays bounded.
 
+However the audit ends (every host reported, a ``KeyboardInterrupt``, a progress callback
+that raises), the pool stops: no worker takes another host, every idle worker is sent
+its stop sentinel, hosts already in flight are waited for (each at most until its own
+guard) and the workers are joined, so no ``vmic-audit`` thread outlives the call except
+one still stuck on a host past its guard.
+
 Whatever goes wrong with one host (timeout, refused connection, rejected credentials,
 output vmic cannot read, or any other exception) becomes that host's
 :class:`~vmic.fleet._report.HostResult`; every other host's result is unaffected.
@@ -66,6 +72,7 @@ class _Job:
         self.guests: dict[str, GuestObservation] = {}
         self.error: BaseException | None = None
         self.result: HostResult | None = None
+        self.worker: threading.Thread | None = None
 
 
 def audit(
@@ -158,30 +165,70 @@ class _Runner:
         self.running: set[_Job] = set()
         self.finished: list[_Job] = []
         self.workers = 0
+        # The stop machinery: set (under `wakeup`) when the audit ends, however it ends;
+        # every thread started, and the jobs given up on past their guard.
+        self.stopping = False
+        self.threads: list[threading.Thread] = []
+        self.abandoned: list[_Job] = []
 
     def run(self) -> list[HostResult]:
         results: list[HostResult | None] = [None] * len(self.jobs)
         for job in self.jobs:
             self.queue.put(job)
-        for _ in range(min(self.concurrency, len(self.jobs))):
-            self._spawn()
-        reported = 0
-        while reported < len(self.jobs):
-            finished, overdue, now = self._wait()
-            for _ in overdue:
-                self._spawn()  # in place of the worker still stuck on this host
-            ended = [(job, False) for job in finished] + [(job, True) for job in overdue]
-            for job, timed_out in ended:
-                result = job.result if not timed_out else None
-                if result is None:
-                    result = self._result(job, timed_out=timed_out, end=now)
-                results[job.index] = result
-                reported += 1
-                if self.progress is not None:
-                    self.progress(reported, len(self.jobs), result)
-        for _ in range(self.workers):
-            self.queue.put(None)
+        try:
+            for _ in range(min(self.concurrency, len(self.jobs))):
+                self._spawn()
+            reported = 0
+            while reported < len(self.jobs):
+                finished, overdue, now = self._wait()
+                for _ in overdue:
+                    self._spawn()  # in place of the worker still stuck on this host
+                ended = [(job, False) for job in finished] + [(job, True) for job in overdue]
+                for job, timed_out in ended:
+                    result = job.result if not timed_out else None
+                    if result is None:
+                        result = self._result(job, timed_out=timed_out, end=now)
+                    results[job.index] = result
+                    reported += 1
+                    if self.progress is not None:
+                        self.progress(reported, len(self.jobs), result)
+        finally:
+            # Also on KeyboardInterrupt or a raising progress callback: without this,
+            # workers would keep taking hosts and then wait for a sentinel forever.
+            self._stop()
         return [result for result in results if result is not None]
+
+    def _stop(self) -> None:
+        """End the pool: no new host, a sentinel for every worker, workers joined."""
+        self._halt()
+        self._drain()
+
+    def _halt(self) -> None:
+        """From now on no worker takes a host; each idle one gets its sentinel."""
+        with self.wakeup:
+            self.stopping = True
+            for _ in range(self.workers):
+                self.queue.put(None)
+
+    def _drain(self) -> None:
+        """Wait for the hosts in flight, then join every worker not stuck on one.
+
+        Each host is waited for at most until its own guard (the audit never waits
+        longer for a host); a thread still stuck past that is left to finish on its own,
+        like any abandoned worker. A second interrupt while waiting ends the wait at once.
+        """
+        with self.wakeup:
+            while self.running:
+                left = max(job.started for job in self.running) + self.guard - time.monotonic()
+                if left <= 0:
+                    break
+                self.wakeup.wait(min(left, _WAIT_MAX))
+            stuck = {job.worker for job in self.running} | {job.worker for job in self.abandoned}
+            # (A thread that never started, its start having failed, has no ident.)
+            threads = [t for t in self.threads if t not in stuck and t.ident is not None]
+        for thread in threads:
+            # Each is idle or just done: it takes its sentinel (or sees `stopping`) and ends.
+            thread.join()
 
     def _wait(self) -> tuple[list[_Job], list[_Job], float]:
         """Block until a host is handed back or one is overdue; return both kinds."""
@@ -201,13 +248,16 @@ class _Runner:
                 # From here on the worker's late answer is ignored.
                 self.running.discard(job)
                 job.abandoned = True
+                self.abandoned.append(job)
             self.workers -= len(overdue)
         return finished, overdue, now
 
     def _spawn(self) -> None:
+        thread = threading.Thread(target=self._worker, name="vmic-audit", daemon=True)
         with self.wakeup:
             self.workers += 1
-        threading.Thread(target=self._worker, name="vmic-audit", daemon=True).start()
+            self.threads.append(thread)
+        thread.start()
 
     def _worker(self) -> None:
         while True:
@@ -215,7 +265,10 @@ class _Runner:
             if job is None:
                 return
             with self.wakeup:
+                if self.stopping:
+                    return  # the audit has ended: take no new host
                 job.started = time.monotonic()
+                job.worker = threading.current_thread()
                 self.running.add(job)
             self._work(job)
             with self.wakeup:
