@@ -191,6 +191,11 @@ class FakeGuestExecutor(Closing):
         )
         return text_ or "[]"
 
+    def observe_windows_output(self) -> str:
+        """What :data:`~vmic.clients._scripts.WINDOWS_OBSERVE` prints in this guest."""
+        with self._vm.host.lock:
+            return self._observe_windows().stdout
+
     def _observe_windows(self) -> Reply:
         caption, version = _render.os_caption(self._vm)
         os_json = dumps(

@@ -55,6 +55,7 @@ from vmic.parsers._json import PowerShellVersion, dumps
 from vmic.parsers._vms import format_get_vm
 from vmic.rules._semantics import VMIntegration
 from vmic.testing import _kvp, _operations, _plain, _render
+from vmic.testing._fan_out import plan_fan_out
 from vmic.testing._guest_data import HOST_CAPTIONS, PRODUCT_BUILDS
 from vmic.testing._machine import FaultSlot, RecordedCommand, check_latency, execute
 from vmic.testing._shell import Reply, answer_primitive
@@ -330,7 +331,7 @@ class FakeHyperVHost(Closing):
             target=self._name,
             command=command,
             plan=plan,
-            latency=self._latency,
+            latency=self._latency + (0.0 if plan is None else plan.latency),
             faults=self._faults,
         )
 
@@ -366,6 +367,8 @@ class FakeHyperVHost(Closing):
         )
 
     def _plan_operation(self, command: Command) -> _plain.Plan | None:
+        if command.script == _scripts.HOST_INVENTORY_GUESTS:
+            return plan_fan_out(self, command)
         operation = _OPERATIONS.get(command.script)
         if operation is None:
             return None
