@@ -62,7 +62,7 @@ def test_search_agrees_with_a_line_by_line_reading(
     text = newline.join(pieces) + (newline if final else "")
     expected = _line_by_line(text)
     if expected is None:
-        with pytest.raises(ParseError, match="no complete vmic output|printed nothing"):
+        with pytest.raises(ParseError, match=r"no complete vmic output|printed nothing"):
             split_sections(text)
         return
     assert split_sections(text) == expected
