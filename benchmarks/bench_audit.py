@@ -8,6 +8,8 @@
   host 50 ms + guests 50 ms), the other half two Linux guests, asked over their own
   executors at the same time once the host has answered (50 ms + 50 ms); ideal
   ``ceil(500 / 50) x (host + slowest guest)`` (target <= 1.5x);
+- **doctor** of one host with 10 Windows guests (fan-out) and with 10 Linux guests, 50 ms
+  each; ideal: host + guest latency (target <= 1.5x);
 - **mixed within a host** (one Windows, one Linux guest), for information: the Linux guest's
   address comes from the host's answer, so such a host costs host + Windows guest (inside
   the host command) + Linux guest; its floor is printed beside the ideal.
@@ -116,6 +118,27 @@ class _Fleet:
         return elapsed
 
 
+def _one_host(kind: str, guests: int, latency: float) -> tuple[_Fleet, float]:
+    """A fleet of one host with *guests* guests of *kind*, primed; and its ideal."""
+    fleet = _Fleet(0, latency, "none")
+    fleet.host_only = False
+    host = FakeHyperVHost("doctor", latency=latency)
+    for number in range(guests):
+        host.add_vm(f"vm{number:02d}", kind)
+    replays = {vm.name: Replay(vm.guest_executor()) for vm in host.vms}
+
+    def reach(vm: VMObservation) -> Executor:
+        return replays[vm.name]
+
+    fleet.targets.append(
+        HostTarget.for_executor(
+            Replay(host), name=host.name, guests=reach, timeout=30, fan_out=ACCOUNT
+        )
+    )
+    fleet.audit(1)
+    return fleet, 2 * latency
+
+
 def _render_cost(repeat: int = 200) -> tuple[float, float]:
     """CPU seconds the simulator spends rendering one host's answer (host-only, fan-out)."""
     host = FakeHyperVHost("render")
@@ -145,7 +168,7 @@ def _render_cost(repeat: int = 200) -> tuple[float, float]:
 def _line(label: str, runs: list[float], ideal: float, target: str) -> None:
     ratios = [run / ideal for run in runs]
     print(
-        f"{label:<28} median {statistics.median(runs):6.3f} s  "
+        f"{label:<34} median {statistics.median(runs):6.3f} s  "
         f"ratio {statistics.median(ratios):5.2f}x  spread {min(ratios):.2f}-{max(ratios):.2f}x"
         f"  {target}"
     )
@@ -184,6 +207,10 @@ def main() -> None:
         "priming audits (simulator rendering included): "
         + ", ".join(f"{mode} {seconds:.3f} s" for mode, seconds in priming.items())
     )
+    for label, kind in (("Windows, fan-out", "Windows Server 2022"), ("Linux", "Ubuntu 22.04")):
+        fleet, ideal = _one_host(kind, 10, latency)
+        doctor = [fleet.audit(1) for _ in range(max(options.runs, 5))]
+        _line(f"doctor, 10 {label} guests", doctor, ideal, "(target <= 1.5x host + guest)")
     plain, fanned = _render_cost()
     print(
         f"simulator CPU per host answer (2 VMs): inventory {plain * 1e3:.3f} ms, "

@@ -155,3 +155,19 @@ def test_fan_out_options_are_checked(option: str, value: int) -> None:
     with pytest.raises(ConfigurationError, match=option):
         HyperVHost(host).observe_with_guests(ACCOUNT, **{option: value})
     assert host.commands == []
+
+
+def test_guests_of_one_host_are_asked_at_most_sixteen_at_a_time() -> None:
+    host = _host(linux=20, latency=0.1)
+    audit([_target(host, fan_out=None)])
+    records = [r for vm in host.vms for r in vm.guest_executor().commands]
+    assert len(records) == 20
+    events = sorted(
+        [(r.started, 1) for r in records] + [(r.ended or 0.0, -1) for r in records],
+        key=lambda event: (event[0], event[1]),
+    )
+    running = most = 0
+    for _, change in events:
+        running += change
+        most = max(most, running)
+    assert 1 < most <= 16

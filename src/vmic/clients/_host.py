@@ -87,7 +87,7 @@ DEFAULT_TIMEOUT: Final = 300.0
 #: Seconds each guest may take when the host asks its guests (PowerShell Direct).
 DEFAULT_GUEST_TIMEOUT: Final = 120.0
 #: Guests a host asks at once.
-DEFAULT_THROTTLE: Final = 8
+DEFAULT_THROTTLE: Final = 16
 #: Seconds an operation's command may run beyond its own deadline (the final inventory).
 _OPERATION_SLACK: Final = 60.0
 _GSI: Final = IntegrationService.GUEST_SERVICE_INTERFACE

@@ -4,8 +4,9 @@ Executors are synchronous, so hosts are asked from a pool of ``concurrency`` wor
 threads; each worker asks a host (then its guests), diagnoses it and takes the next.
 A host whose target fans out (:attr:`HostTarget.observe_with_guests`) answers for its
 Windows guests inside its own command; the guests left over (Linux over SSH, guests
-without PowerShell Direct credentials) are asked at once, at most 8 per host and
-``8 * concurrency`` in the whole audit, each within what is left of the host's deadline.
+without PowerShell Direct credentials) are asked at once, at most 16 per host and
+``4 * concurrency`` (at least 16) in the whole audit, each within what is left of the
+host's deadline.
 A host gets ``timeout`` seconds from the moment a worker takes it; the executor
 enforces its own command deadline, and the audit adds a guard (``timeout + grace``)
 after which it stops waiting for the host, records it as timed out and starts a new
@@ -57,8 +58,11 @@ ProgressCallback = Callable[[int, int, HostResult], None]
 _RUNNING: Final = frozenset({VMState.RUNNING, VMState.RUNNING_CRITICAL})
 #: The longest single wait a lock accepts; longer deadlines are waited for in turns.
 _WAIT_MAX: Final = threading.TIMEOUT_MAX
-#: Guests asked at the same time for one host (the audit allows this many per host in flight).
-_GUESTS_PER_HOST: Final = 8
+#: Guests asked at the same time for one host.
+_GUESTS_PER_HOST: Final = 16
+#: Guests asked at the same time in the whole audit: this many per host in flight (at least
+#: one host's worth), so threads and connections stay bounded however big the fleet.
+_GUESTS_PER_SLOT: Final = 4
 
 
 class _Job:
@@ -169,7 +173,9 @@ class _Runner:
         self.workers = 0
         #: Guests asked at once per host, and across the whole audit.
         self.guest_concurrency = _GUESTS_PER_HOST
-        self.guest_slots = threading.BoundedSemaphore(max(concurrency, 1) * _GUESTS_PER_HOST)
+        self.guest_slots = threading.BoundedSemaphore(
+            max(concurrency * _GUESTS_PER_SLOT, _GUESTS_PER_HOST)
+        )
 
     def run(self) -> list[HostResult]:
         results: list[HostResult | None] = [None] * len(self.jobs)
