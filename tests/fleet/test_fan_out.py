@@ -171,3 +171,16 @@ def test_guests_of_one_host_are_asked_at_most_sixteen_at_a_time() -> None:
         running += change
         most = max(most, running)
     assert 1 < most <= 16
+
+
+def test_doctor_notes_the_vm_names_a_fanned_out_host_reports() -> None:
+    from vmic.cli._doctor import _recording_names  # noqa: PLC0415 - the CLI's helper
+
+    host = _host(windows=2)
+    seen: list[str] = []
+    report = audit([_recording_names(_target(host), seen)], vm="win1")
+    assert sorted(seen) == ["win0", "win1"]
+    (result,) = report.results
+    assert result.diagnosis is not None
+    assert [vm.vm for vm in result.diagnosis.vms] == ["win1"]
+    assert [c.action for c in host.commands] == ["inventory-guests"]
