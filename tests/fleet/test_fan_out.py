@@ -184,3 +184,13 @@ def test_doctor_notes_the_vm_names_a_fanned_out_host_reports() -> None:
     assert result.diagnosis is not None
     assert [vm.vm for vm in result.diagnosis.vms] == ["win1"]
     assert [c.action for c in host.commands] == ["inventory-guests"]
+
+
+def test_the_guests_deadline_lies_within_the_host_commands() -> None:
+    host = _host(windows=1)
+    HyperVHost(host, timeout=10).observe_with_guests(ACCOUNT, guest_timeout=60)
+    HyperVHost(host, timeout=10).observe_with_guests(ACCOUNT, guest_timeout=3)
+    first, second = (c.command for c in host.commands)
+    assert first.timeout == second.timeout == 10
+    assert float(str(first.parameters["VmicGuestTimeout"])) == 8
+    assert float(str(second.parameters["VmicGuestTimeout"])) == 3

@@ -88,6 +88,8 @@ DEFAULT_TIMEOUT: Final = 300.0
 DEFAULT_GUEST_TIMEOUT: Final = 120.0
 #: Guests a host asks at once.
 DEFAULT_THROTTLE: Final = 16
+#: The share of the host command's timeout its guests may take.
+_GUEST_SHARE: Final = 0.8
 #: Seconds an operation's command may run beyond its own deadline (the final inventory).
 _OPERATION_SLACK: Final = 60.0
 _GSI: Final = IntegrationService.GUEST_SERVICE_INTERFACE
@@ -208,7 +210,9 @@ class HyperVHost:
 
         The host opens a PowerShell Direct session to each running guest whose KVP
         ``OSName`` is empty or starts with ``Windows`` (*throttle* at once, each stopped after
-        *guest_timeout* seconds) and runs the Windows guest check there. The
+        *guest_timeout* seconds, at most 80% of the client's own timeout so that the
+        host still answers for every guest within it) and runs the Windows guest check
+        there. The
         credential's user name and password travel as parameters (the password as a
         secure string), never as script text.
 
@@ -230,6 +234,10 @@ class HyperVHost:
         limit: object = throttle
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise ConfigurationError(f"throttle must be a whole number >= 1, not {throttle!r}")
+        if self._timeout is not None:
+            # The guests' deadline lies within the host command's own: the host must
+            # still print what it has before the command is stopped.
+            guest_timeout = min(guest_timeout, self._timeout * _GUEST_SHARE)
         result = self._executor.run(
             Command(
                 Shell.POWERSHELL,
