@@ -22,6 +22,7 @@ from vmic.executors._scripting import render_powershell
 POWERSHELL_SCRIPTS = {
     "HOST_INVENTORY": _scripts.HOST_INVENTORY,
     "HOST_INVENTORY_VM": _scripts.HOST_INVENTORY_VM,
+    "HOST_INVENTORY_GUESTS": _scripts.HOST_INVENTORY_GUESTS,
     "HOST_SET_SERVICES": _scripts.HOST_SET_SERVICES,
     "HOST_WAIT": _scripts.HOST_WAIT,
     "HOST_COPY_FILE": _scripts.HOST_COPY_FILE,
@@ -49,6 +50,13 @@ POSIX_SCRIPTS = {
 PARAMETERS = {
     "HOST_INVENTORY": set(),
     "HOST_INVENTORY_VM": {"VMName"},
+    "HOST_INVENTORY_GUESTS": {
+        "VmicUser",
+        "VmicPassword",
+        "VmicGuestScript",
+        "VmicGuestTimeout",
+        "VmicThrottle",
+    },
     "HOST_SET_SERVICES": {"VMName", "Enable", "Disable"},
     "HOST_WAIT": {
         "VMName",

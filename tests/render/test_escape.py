@@ -10,7 +10,7 @@ import sys
 import unicodedata
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from vmic.render import (
     csv_text,
@@ -107,3 +107,35 @@ def test_csv_rows_are_one_line_each_and_formula_safe(cells: list[str]) -> None:
 )
 def test_json_round_trips_whatever_the_strings_hold(data: object) -> None:
     assert json.loads(json_text(data)) == data
+
+
+@settings(max_examples=200)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(st.text(max_size=5), children, max_size=4)
+        ),
+        max_leaves=20,
+    )
+)
+def test_json_text_reads_back_as_json_dumps_does(data: object) -> None:
+    for indent in (None, 2, 4):
+        assert json.loads(json_text(data, indent=indent)) == json.loads(json.dumps(data))
+
+
+def test_json_text_lays_out_two_levels_and_keeps_deeper_values_on_one_line() -> None:
+    data = {"summary": {"hosts": 1}, "results": [{"host": "h", "vms": [1, 2]}], "empty": []}
+    assert json_text(data) == (
+        "{\n"
+        '  "summary": {\n'
+        '    "hosts": 1\n'
+        "  },\n"
+        '  "results": [\n'
+        '    {"host": "h", "vms": [1, 2]}\n'
+        "  ],\n"
+        '  "empty": []\n'
+        "}"
+    )
+    assert json_text({1: [1]}) == '{"1": [1]}'

@@ -151,3 +151,20 @@ def test_markdown_for_a_newer_host_is_the_general_statement() -> None:
     text = matrix_markdown("Windows Server 2022")
     assert text.startswith("No table covers this host.")
     assert matrix_records("Windows Server 2022") == []
+
+
+def test_update_rule_answers_equal_inputs_alike_whatever_their_identity() -> None:
+    # The first cache is keyed by identity: equal but distinct inputs, texts and models,
+    # must get the same answer as the first caller's.
+    first = update_rule(
+        OperatingSystem(Product.WINDOWS_SERVER_2019), OperatingSystem(Product.WINDOWS_10)
+    )
+    again = update_rule(
+        OperatingSystem(Product.WINDOWS_SERVER_2019), OperatingSystem(Product.WINDOWS_10)
+    )
+    text = update_rule("".join(["Windows Server ", "2019"]), "".join(["Windows ", "10"]))
+    assert first == again == text
+    other = update_rule(
+        OperatingSystem(Product.WINDOWS_SERVER_2019), OperatingSystem(Product.WINDOWS_11)
+    )
+    assert other != first

@@ -443,3 +443,24 @@ def test_names_without_an_encoding_are_refused_as_configuration_errors(name: str
         FakeHyperVHost(name)
     with pytest.raises(ConfigurationError):
         FakeHyperVHost("hv01").add_vm(name)
+
+
+def test_cached_renderings_follow_every_change_of_state() -> None:
+    # The lab keeps what it rendered for an unchanged state; each change must show.
+    lab = FakeHyperVHost("HV-CACHE")
+    vm = lab.add_vm("web", "Windows Server 2019")
+    client = HyperVHost(lab)
+    guest = WindowsGuest(lab.guest_executor("web"))
+    first, again = client.observe(), client.observe()
+    assert first == again
+    assert guest.observe() == guest.observe()
+    vm.disable_on_host(IntegrationService.HEARTBEAT)
+    vm.stop_service(IntegrationService.VSS)
+    changed = client.observe()
+    heartbeat = changed.vms[0].component(IntegrationService.HEARTBEAT)
+    assert heartbeat is not None
+    assert not heartbeat.enabled
+    services = {s.name: s for s in guest.observe().services}
+    assert services["vmicvss"].status.value == "stopped"
+    vm.power_off()
+    assert client.observe().vms[0].vm.state.value == "off"

@@ -25,10 +25,11 @@ from vmic.fleet._runner import audit
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Mapping
 
     from vmic.connect import HostTarget
     from vmic.fleet._report import AuditReport
-    from vmic.model._observations import HostObservation
+    from vmic.model._observations import GuestObservation, HostObservation
 
 __all__: list[str] = []
 
@@ -62,7 +63,16 @@ def _recording_names(target: HostTarget, seen: list[str]) -> HostTarget:
         seen.extend(vm.name for vm in host.vms)
         return host
 
-    return attrs.evolve(target, observe=observe_and_note)
+    both = target.observe_with_guests
+    if both is None:
+        return attrs.evolve(target, observe=observe_and_note)
+
+    def both_and_note() -> tuple[HostObservation, Mapping[str, GuestObservation]]:
+        host, guests = both()
+        seen.extend(vm.name for vm in host.vms)
+        return host, guests
+
+    return attrs.evolve(target, observe=observe_and_note, observe_with_guests=both_and_note)
 
 
 def _check_found(report: AuditReport, vm: str, known: list[str]) -> None:

@@ -47,7 +47,8 @@ from vmic.clients._operations import (
     host_explanation,
     read_wait,
 )
-from vmic.clients._sections import error_reason, load_json, read_result
+from vmic.clients._sections import error_reason, load_json, read_result, split_sections
+from vmic.clients._windows import windows_observation
 from vmic.errors import (
     AmbiguousVMError,
     ConfigurationError,
@@ -62,8 +63,10 @@ from vmic.errors import (
     VMNotFoundError,
     WaitTimeoutError,
 )
-from vmic.executors._command import Command, Shell
+from vmic.executors._checks import check_instance
+from vmic.executors._command import Command, Credential, Secret, Shell
 from vmic.model._kvp_exchange import KvpExchange, check_item, check_key
+from vmic.model._observations import GuestUnreachable
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.rules._causes import Cause
 
@@ -73,7 +76,7 @@ if TYPE_CHECKING:
     from vmic.clients._operations import Explainer, Explanation
     from vmic.executors._protocol import Executor
     from vmic.executors._result import Result
-    from vmic.model._observations import HostObservation, VMObservation
+    from vmic.model._observations import GuestObservation, HostObservation, VMObservation
     from vmic.model._operating_system import OperatingSystem
     from vmic.model._records import IntegrationComponentRecord, VirtualMachineRecord
 
@@ -81,6 +84,12 @@ __all__ = ["Change", "DesiredState", "HyperVHost", "ServiceLike"]
 
 #: Seconds a host command may run by default (an inventory of a large host takes a while).
 DEFAULT_TIMEOUT: Final = 300.0
+#: Seconds each guest may take when the host asks its guests (PowerShell Direct).
+DEFAULT_GUEST_TIMEOUT: Final = 120.0
+#: Guests a host asks at once.
+DEFAULT_THROTTLE: Final = 16
+#: The share of the host command's timeout its guests may take.
+_GUEST_SHARE: Final = 0.8
 #: Seconds an operation's command may run beyond its own deadline (the final inventory).
 _OPERATION_SLACK: Final = 60.0
 _GSI: Final = IntegrationService.GUEST_SERVICE_INTERFACE
@@ -189,6 +198,69 @@ class HyperVHost:
             Command(Shell.POWERSHELL, _scripts.HOST_INVENTORY, timeout=self._timeout)
         )
         return self._read_inventory(result)
+
+    def observe_with_guests(
+        self,
+        credential: Credential,
+        *,
+        guest_timeout: float = DEFAULT_GUEST_TIMEOUT,
+        throttle: int = DEFAULT_THROTTLE,
+    ) -> tuple[HostObservation, dict[str, GuestObservation]]:
+        """:meth:`observe`, and every running Windows guest asked on the host, in one command.
+
+        The host opens a PowerShell Direct session to each running guest whose KVP
+        ``OSName`` is empty or starts with ``Windows`` (*throttle* at once, each stopped after
+        *guest_timeout* seconds, at most 80% of the client's own timeout so that the
+        host still answers for every guest within it) and runs the Windows guest check
+        there. The
+        credential's user name and password travel as parameters (the password as a
+        secure string), never as script text.
+
+        Returns:
+            The host's observation, and the guests' by VM name: a
+            :class:`~vmic.model.WindowsGuestObservation`, or a
+            :class:`~vmic.model.GuestUnreachable` with the host's reason (a guest that
+            failed or ran out of time). Guests the host did not try are absent.
+
+        Raises:
+            vmic.ConfigurationError: *guest_timeout* or *throttle* is out of range.
+            vmic.ExecutionError: The command could not run, or failed.
+            vmic.ParseError: The host's output could not be read.
+        """
+        check_instance(credential, Credential, what="credential")
+        seconds: object = guest_timeout
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
+            raise ConfigurationError(f"guest_timeout must be seconds > 0, not {guest_timeout!r}")
+        limit: object = throttle
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ConfigurationError(f"throttle must be a whole number >= 1, not {throttle!r}")
+        if self._timeout is not None:
+            # The guests' deadline lies within the host command's own: the host must
+            # still print what it has before the command is stopped.
+            guest_timeout = min(guest_timeout, self._timeout * _GUEST_SHARE)
+        result = self._executor.run(
+            Command(
+                Shell.POWERSHELL,
+                _scripts.HOST_INVENTORY_GUESTS,
+                parameters={
+                    "VmicUser": credential.username,
+                    # The guests' output is data the parsers read: not masked (as
+                    # PowerShellDirectExecutor does), only kept out of messages.
+                    "VmicPassword": Secret(credential.password.reveal(), mask=False),
+                    "VmicGuestScript": _scripts.WINDOWS_OBSERVE,
+                    "VmicGuestTimeout": str(float(guest_timeout)),
+                    "VmicThrottle": str(throttle),
+                },
+                timeout=self._timeout,
+            )
+        )
+        sections = read_result(
+            result, required=(*INVENTORY_SECTIONS, "guests"), what="the host inventory"
+        )
+        observation = inventory_from_sections(sections, name=self._name)
+        if self._name is None and observation.host:
+            self._name = observation.host
+        return observation, _fanned_guests(observation, sections["guests"])
 
     def _observe_vm(self, vm: str) -> VMObservation:
         name = _check_vm_name(vm)
@@ -789,6 +861,46 @@ class HyperVHost:
             )
         self._raise_vm_error(vm, reason)
         raise AssertionError  # pragma: no cover - _raise_vm_error always raises
+
+
+def _fanned_guests(host: HostObservation, text: str) -> dict[str, GuestObservation]:
+    """The guests of a ``guests`` section, by VM name.
+
+    A guest whose output cannot be read is unreachable, with the parser's reason.
+    """
+    names = {vm.vm.id.upper(): vm.name for vm in host.vms if vm.vm.id is not None}
+    entries = load_json(text, section="guests")
+    if isinstance(entries, dict):
+        entries = [entries]  # PowerShell 5.1 prints a one-element array as its element
+    if not isinstance(entries, list):
+        msg = "the 'guests' section is not a JSON array"
+        raise ParseError(msg, source=text)
+    guests: dict[str, GuestObservation] = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("VMId"), str):
+            msg = "a 'guests' entry has no VMId"
+            raise ParseError(msg, source=text)
+        name = names.get(entry["VMId"].upper())
+        if name is None:
+            continue
+        reason = entry.get("Reason") or ""
+        output = entry.get("Output") or ""
+        if reason:
+            guests[name] = GuestUnreachable(reason=f"PowerShell Direct: {_one_line(str(reason))}")
+            continue
+        try:
+            sections = split_sections(
+                str(output), required=("os", "reg", "services"), what="the Windows guest check"
+            )
+            guests[name] = windows_observation(sections)
+        except ParseError as error:
+            guests[name] = GuestUnreachable(reason=_one_line(str(error)))
+    return guests
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "\u2026"
 
 
 def _kvp_pairs(text: str, section: str) -> dict[str, str]:

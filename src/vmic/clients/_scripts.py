@@ -30,6 +30,7 @@ __all__ = [
     "ERROR_EXIT",
     "HOST_COPY_FILE",
     "HOST_INVENTORY",
+    "HOST_INVENTORY_GUESTS",
     "HOST_INVENTORY_VM",
     "HOST_KVP_CHANGE",
     "HOST_KVP_READ",
@@ -133,6 +134,76 @@ HOST_INVENTORY_VM: Final = _INVENTORY.replace("{selection}", SELECT_ONE_VM).repl
     "{properties}", _COMPONENT_PROPERTIES
 )
 """:data:`HOST_INVENTORY` for the VMs named exactly ``$VMName`` (zero, one or several)."""
+
+_FAN_OUT: Final = """\
+$vmicOther = @(
+    $vmicKvp | Where-Object {
+        $vmicOsName = [string]$_.Items.OSName
+        $vmicOsName -ne '' -and -not $vmicOsName.StartsWith('Windows')
+    } | ForEach-Object { ([string]$_.VMId).ToUpperInvariant() }
+)
+$vmicTargets = @(
+    $vmicVms | Where-Object {
+        $_.State -eq 'Running' -and $vmicOther -notcontains $_.Id.ToString().ToUpperInvariant()
+    }
+)
+$vmicGuests = @()
+if ($vmicTargets.Count -gt 0) {
+    $vmicCredential = New-Object System.Management.Automation.PSCredential($VmicUser, $VmicPassword)
+    $vmicBlock = [scriptblock]::Create($VmicGuestScript)
+    $vmicJobs = [ordered]@{}
+    $vmicStarted = @{}
+    $vmicQueue = [System.Collections.Queue]::new($vmicTargets)
+    do {
+        $vmicActive = @($vmicJobs.Values | Where-Object { $_.State -in 'NotStarted', 'Running' })
+        while ($vmicQueue.Count -gt 0 -and $vmicActive.Count -lt $VmicThrottle) {
+            $vmicTarget = $vmicQueue.Dequeue()
+            $vmicKey = $vmicTarget.Id.ToString().ToUpperInvariant()
+            $vmicJobs[$vmicKey] = Invoke-Command -VMId $vmicTarget.Id -Credential $vmicCredential `
+                -ScriptBlock $vmicBlock -AsJob -ErrorAction Continue
+            $vmicStarted[$vmicKey] = [datetime]::UtcNow
+            $vmicActive = @($vmicActive) + @($vmicJobs[$vmicKey])
+        }
+        foreach ($vmicKey in @($vmicJobs.Keys)) {
+            $vmicJob = $vmicJobs[$vmicKey]
+            $vmicAge = ([datetime]::UtcNow - $vmicStarted[$vmicKey]).TotalSeconds
+            if ($vmicJob.State -in 'NotStarted', 'Running' -and $vmicAge -gt $VmicGuestTimeout) {
+                Stop-Job -Job $vmicJob
+            }
+        }
+        $vmicBusy = @($vmicJobs.Values | Where-Object { $_.State -in 'NotStarted', 'Running' })
+        if ($vmicBusy.Count -gt 0 -or $vmicQueue.Count -gt 0) { Start-Sleep -Milliseconds 50 }
+    } while ($vmicBusy.Count -gt 0 -or $vmicQueue.Count -gt 0)
+    $vmicGuests = @(
+        foreach ($vmicKey in @($vmicJobs.Keys)) {
+            $vmicJob = $vmicJobs[$vmicKey]
+            $vmicOutput = @(Receive-Job -Job $vmicJob -ErrorAction SilentlyContinue) -join "`n"
+            $vmicReason = ''
+            if ($vmicJob.State -eq 'Stopped') {
+                $vmicReason = 'no answer within ' + $VmicGuestTimeout + 's'
+            } elseif ($vmicJob.State -ne 'Completed') {
+                $vmicReason = 'PowerShell Direct failed'
+                if ($null -ne $vmicJob.JobStateInfo.Reason) {
+                    $vmicReason = [string]$vmicJob.JobStateInfo.Reason.Message
+                }
+            }
+            [pscustomobject]@{ VMId = $vmicKey; Reason = $vmicReason; Output = $vmicOutput }
+            Remove-Job -Job $vmicJob -Force
+        }
+    )
+}
+'<<vmic:guests>>'
+ConvertTo-Json -Depth 2 -InputObject $vmicGuests
+'<<vmic:end>>'
+"""
+
+HOST_INVENTORY_GUESTS: Final = HOST_INVENTORY.removesuffix("'<<vmic:end>>'\n") + _FAN_OUT
+""":data:`HOST_INVENTORY`, then every running guest whose KVP ``OSName`` is empty or starts
+with ``Windows`` asked on the host with PowerShell Direct: at most ``$VmicThrottle`` at
+once, each stopped after ``$VmicGuestTimeout`` seconds, as ``$VmicUser`` with the password
+``$VmicPassword`` (a secure string), running ``$VmicGuestScript`` (:data:`WINDOWS_OBSERVE`).
+Sections: those of :data:`HOST_INVENTORY` and ``guests``, a JSON array of ``{VMId, Reason,
+Output}`` where an empty ``Reason`` means ``Output`` is the guest script's whole output."""
 
 HOST_SET_SERVICES: Final = """\
 $ErrorActionPreference = 'Stop'

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = ["error_reason", "load_json", "read_result", "split_sections"]
 
-_MARKER_RE: Final = re.compile(r"<<vmic:([a-z0-9-]+)>>\Z")
+# Starts with a literal, so the regex engine can jump from one "<<vmic:" to the next;
+# what precedes it on its line (byte order marks only) is checked separately.
+_MARKER_RE: Final = re.compile(r"<<vmic:([a-z0-9-]+)>>[^\S\n]*$", re.MULTILINE)
 
 
 def split_sections(
@@ -49,23 +51,27 @@ def split_sections(
         ParseError: The text has no end line (it was cut short, or is not the
             output of a vmic script), or lacks a required section.
     """
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
+    # Markers are found by one multi-line search, not a Python loop over every line.
+    # Lines end at LF only: a JSON string may hold U+2028 or a form feed, which
+    # str.splitlines() would also split on. A marker line may start with byte order
+    # marks and end with whitespace (a CR among it).
+    result: dict[str, str] = {}
     ended = False
-    # Split on LF only: a JSON string may hold U+2028 or a form feed, which
-    # str.splitlines() would also split on.
-    for raw in text.split("\n"):
-        line = raw.rstrip()
-        match = _MARKER_RE.match(line.lstrip("\ufeff"))
-        if match is not None:
-            name = match.group(1)
-            if name == "end":
-                ended = True
-                break
-            current = sections.setdefault(name, [])
-            continue
-        if current is not None:
-            current.append(raw.removesuffix("\r"))
+    name: str | None = None
+    body_start = 0
+    for match in _MARKER_RE.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if line_start != match.start() and text[line_start : match.start()].strip("\ufeff"):
+            continue  # a marker inside a line of text
+        if name is not None:
+            body = text[body_start:line_start].replace("\r\n", "\n")
+            result[name] = result.get(name, "") + body
+        name = match.group(1)
+        if name == "end":
+            ended = True
+            break
+        result.setdefault(name, "")
+        body_start = match.end() + 1
     if not ended:
         shown = text.strip().splitlines()[:1]
         start = shown[0][:60] if shown else ""
@@ -76,7 +82,6 @@ def split_sections(
             else f"{what} printed nothing",
             source=text,
         )
-    result = {name: "".join(line + "\n" for line in lines) for name, lines in sections.items()}
     if "error" not in result:
         missing = [name for name in required if name not in result]
         if missing:

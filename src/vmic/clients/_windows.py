@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from vmic.model._operating_system import OperatingSystem
     from vmic.model._records import GuestServiceRecord
 
-__all__ = ["WindowsGuest"]
+__all__ = ["WindowsGuest", "windows_observation"]
 
 #: Seconds a guest command may run by default.
 DEFAULT_TIMEOUT: Final = 120.0
@@ -132,12 +132,7 @@ class WindowsGuest:
             required=("os", "reg", "services"),
             what="the Windows guest check",
         )
-        return WindowsGuestObservation(
-            integration_services_version=_version(sections["reg"]),
-            services=parse_get_service(sections["services"]),
-            guest_os=_guest_os(sections["os"]),
-            time_sync=_time_sync(sections["time"]) if "time" in sections else None,
-        )
+        return windows_observation(sections)
 
     def integration_services_version(self) -> Version | None:
         """``IntegrationServicesVersion`` from ``REG QUERY``; None when the value is missing.
@@ -288,6 +283,20 @@ class WindowsGuest:
         if items.get(key) != value:
             raise KvpVerificationError(repr(self._executor), "guest", key, value, items.get(key))
         return items
+
+
+def windows_observation(sections: dict[str, str]) -> WindowsGuestObservation:
+    """The observation in the sections of :data:`~vmic.clients._scripts.WINDOWS_OBSERVE`.
+
+    Raises:
+        vmic.ParseError: A section could not be read.
+    """
+    return WindowsGuestObservation(
+        integration_services_version=_version(sections["reg"]),
+        services=parse_get_service(sections["services"]),
+        guest_os=_guest_os(sections["os"]),
+        time_sync=_time_sync(sections["time"]) if "time" in sections else None,
+    )
 
 
 def _version(text: str) -> Version | None:

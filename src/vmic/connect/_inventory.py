@@ -37,6 +37,7 @@ import contextlib
 import difflib
 import ipaddress
 import math
+import threading
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
@@ -283,21 +284,29 @@ class HostEntry:
         if not guests.enabled:
             return HostTarget.for_executor(executor, name=self.name, timeout=timeout)
         credentials = guests.credentials(resolver, host=self.name)
-        # Guests of one host are read one after the other, in one worker thread.
-        opened: list[Executor] = []
+        # Guests of one host are read at once, each in its own thread: each thread keeps
+        # the connections it opened and closes them when its guest is done.
+        local = threading.local()
 
         def reach(vm: VMObservation) -> Executor | None:
             guest = guest_executor(executor, vm, guests, credentials)
             if guest is not None:
-                opened.append(guest)
+                local.opened.append(guest)
             return guest
 
-        target = HostTarget.for_executor(executor, name=self.name, guests=reach, timeout=timeout)
+        # With a guest account, the host's own command asks its Windows guests (one
+        # round trip); *reach* is left for the guests it does not (Linux over SSH).
+        fan_out = credentials.windows if guests.windows == "powershell_direct" else None
+        target = HostTarget.for_executor(
+            executor, name=self.name, guests=reach, timeout=timeout, fan_out=fan_out
+        )
         read_guest = target.observe_guest
         assert read_guest is not None  # noqa: S101 - for_executor was given guests
 
         def observe_guest(vm: VMObservation) -> GuestObservation | None:
             # Each guest's connection (an SSH session and its thread) ends with its reading.
+            opened: list[Executor] = []
+            local.opened = opened
             try:
                 return read_guest(vm)
             finally:

@@ -18,8 +18,9 @@ from vmic.errors import ConfigurationError, VmicError
 from vmic.model._observations import GuestUnreachable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
+    from vmic.executors._command import Credential
     from vmic.executors._protocol import Executor
     from vmic.model._observations import GuestObservation, HostObservation, VMObservation
 
@@ -41,6 +42,9 @@ class HostTarget:
         observe_guest: Asks one VM's guest; returns None to leave it unobserved. Errors
             it raises become :class:`~vmic.model._observations.GuestUnreachable`.
         close: Releases connections once the host is done (optional).
+        observe_with_guests: Or: asks the host once and has the host ask its guests too
+            (PowerShell Direct fan-out); returns the host's observation and the guests'
+            by VM name. Guests it leaves out are asked with *observe_guest*.
     """
 
     name: str = attrs.field(validator=attrs.validators.instance_of(str))
@@ -49,6 +53,9 @@ class HostTarget:
         default=None, validator=_callable
     )
     close: Callable[[], None] | None = attrs.field(default=None, validator=_callable)
+    observe_with_guests: (
+        Callable[[], tuple[HostObservation, Mapping[str, GuestObservation]]] | None
+    ) = attrs.field(default=None, validator=_callable)
 
     @classmethod
     def for_executor(
@@ -58,6 +65,7 @@ class HostTarget:
         name: str | None = None,
         guests: Callable[[VMObservation], Executor | None] | None = None,
         timeout: float | None = None,
+        fan_out: Credential | None = None,
     ) -> HostTarget:
         """A target that reads the host with :class:`vmic.clients.HyperVHost` (one round trip).
 
@@ -68,6 +76,10 @@ class HostTarget:
                 with ``WindowsGuest`` or ``LinuxGuest`` according to its OS.
             timeout: Seconds each command may run (the executors' own deadline); None
                 keeps the clients' default.
+            fan_out: A Windows guest account: the host's own command then asks every
+                running Windows guest by PowerShell Direct (one round trip for the host
+                and those guests, each guest within *timeout*); *guests* still reaches
+                the others (Linux guests over SSH).
         """
         from vmic.clients import HyperVHost  # noqa: PLC0415 - clients load on first use
 
@@ -87,11 +99,21 @@ class HostTarget:
                     return None
                 return guest_observation(guest_executor, vm, timeout=timeout)
 
+        observe_with_guests = None
+        if fan_out is not None:
+            account = fan_out
+
+            def observe_with_guests() -> tuple[HostObservation, Mapping[str, GuestObservation]]:
+                if timeout is None:
+                    return client.observe_with_guests(account)
+                return client.observe_with_guests(account, guest_timeout=timeout)
+
         return cls(
             name=label,
             observe=client.observe,
             observe_guest=observe_guest,
             close=executor.close,
+            observe_with_guests=observe_with_guests,
         )
 
 

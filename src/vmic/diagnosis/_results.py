@@ -55,6 +55,10 @@ def _tuple_of(member: type | tuple[type, ...]) -> Any:  # noqa: ANN401 - an attr
 class Verdict(enum.Enum):
     """How a service (or a feature) of one VM stands."""
 
+    # Members are singletons compared by identity: hash them by identity too, in C
+    # (Enum.__hash__ is a Python call, and these are dict keys on every hot path).
+    __hash__ = object.__hash__
+
     FUNCTIONING = "functioning"
     """On at the host and working in the guest."""
     DEGRADED = "degraded"
@@ -80,6 +84,10 @@ class Verdict(enum.Enum):
 
 class GuestView(enum.Enum):
     """How much of the guest side a VM's verdicts rest on."""
+
+    # Members are singletons compared by identity: hash them by identity too, in C
+    # (Enum.__hash__ is a Python call, and these are dict keys on every hot path).
+    __hash__ = object.__hash__
 
     OBSERVED = "observed"
     """The guest answered: both sides are known."""

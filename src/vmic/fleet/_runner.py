@@ -2,6 +2,11 @@
 
 Executors are synchronous, so hosts are asked from a pool of ``concurrency`` worker
 threads; each worker asks a host (then its guests), diagnoses it and takes the next.
+A host whose target fans out (:attr:`HostTarget.observe_with_guests`) answers for its
+Windows guests inside its own command; the guests left over (Linux over SSH, guests
+without PowerShell Direct credentials) are asked at once, at most 16 per host and
+``4 * concurrency`` (at least 16) in the whole audit, each within what is left of the
+host's deadline.
 A host gets ``timeout`` seconds from the moment a worker takes it; the executor
 enforces its own command deadline, and the audit adds a guard (``timeout + grace``)
 after which it stops waiting for the host, records it as timed out and starts a new
@@ -46,8 +51,10 @@ from vmic.model._records import VMState
 from vmic.rules._features import Feature
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from vmic.executors._protocol import Executor
-    from vmic.model._observations import GuestObservation, HostObservation
+    from vmic.model._observations import GuestObservation, HostObservation, VMObservation
 
 __all__ = ["ProgressCallback", "audit"]
 
@@ -57,6 +64,11 @@ ProgressCallback = Callable[[int, int, HostResult], None]
 _RUNNING: Final = frozenset({VMState.RUNNING, VMState.RUNNING_CRITICAL})
 #: The longest single wait a lock accepts; longer deadlines are waited for in turns.
 _WAIT_MAX: Final = threading.TIMEOUT_MAX
+#: Guests asked at the same time for one host.
+_GUESTS_PER_HOST: Final = 16
+#: Guests asked at the same time in the whole audit: this many per host in flight (at least
+#: one host's worth), so threads and connections stay bounded however big the fleet.
+_GUESTS_PER_SLOT: Final = 4
 
 
 class _Job:
@@ -71,6 +83,7 @@ class _Job:
         self.host: HostObservation | None = None
         self.guests: dict[str, GuestObservation] = {}
         self.error: BaseException | None = None
+        self.guests_closed = False
         self.result: HostResult | None = None
         self.worker: threading.Thread | None = None
 
@@ -170,6 +183,11 @@ class _Runner:
         self.stopping = False
         self.threads: list[threading.Thread] = []
         self.abandoned: list[_Job] = []
+        #: Guests asked at once per host, and across the whole audit.
+        self.guest_concurrency = _GUESTS_PER_HOST
+        self.guest_slots = threading.BoundedSemaphore(
+            max(concurrency * _GUESTS_PER_SLOT, _GUESTS_PER_HOST)
+        )
 
     def run(self) -> list[HostResult]:
         results: list[HostResult | None] = [None] * len(self.jobs)
@@ -282,20 +300,22 @@ class _Runner:
         """Ask one host (and its guests), then diagnose it, all in this worker thread."""
         target = job.target
         try:
-            host = target.observe()
+            fanned: Mapping[str, GuestObservation] = {}
+            if target.observe_with_guests is not None:
+                # One command: the host, and the guests it reaches itself (PowerShell Direct).
+                host, fanned = target.observe_with_guests()
+            else:
+                host = target.observe()
             if self.vm is not None:
                 # Only that VM's guest is asked, and only it is diagnosed.
                 host = attrs.evolve(host, vms=tuple(v for v in host.vms if v.name == self.vm))
             with job.lock:
                 job.host = host
+                job.guests.update(
+                    (vm.name, fanned[vm.name]) for vm in host.vms if vm.name in fanned
+                )
             if target.observe_guest is not None:
-                for vm in host.vms:
-                    if vm.vm.state not in _RUNNING:
-                        continue
-                    guest = observe_guest(target, vm)
-                    if guest is not None:
-                        with job.lock:
-                            job.guests[vm.name] = guest
+                self._ask_guests(job, [v for v in host.vms if v.vm.state in _RUNNING])
         except BaseException as error:  # noqa: BLE001 - any failure is this host's result
             # BaseException too (SystemExit from a library, say): a worker that died here
             # would leave the host to be reported as timed out, a full timeout later.
@@ -308,13 +328,61 @@ class _Runner:
                     target.close()
         job.result = self._result(job, timed_out=False, end=time.monotonic())
 
+    def _ask_guests(self, job: _Job, vms: list[VMObservation]) -> None:
+        """Ask the guests the host did not answer for, at once, bounded per host and overall.
+
+        Each guest runs in its own daemon thread, so a guest that hangs past the host's
+        deadline is left behind (its late answer ignored) and becomes GuestUnreachable.
+        """
+        with job.lock:
+            pending = [vm for vm in vms if vm.name not in job.guests]
+        if not pending:
+            return
+        per_host = threading.BoundedSemaphore(min(self.guest_concurrency, len(pending)))
+        threads = [
+            threading.Thread(
+                target=self._ask_guest,
+                args=(job, vm, per_host),
+                name="vmic-audit-guest",
+                daemon=True,
+            )
+            for vm in pending
+        ]
+        for thread in threads:
+            thread.start()
+        deadline = job.started + self.timeout
+        for thread in threads:
+            left = deadline - time.monotonic()
+            thread.join(None if left > _WAIT_MAX else max(left, 0.0))
+        with job.lock:
+            job.guests_closed = True
+            for vm, thread in zip(pending, threads, strict=True):
+                if thread.is_alive() and vm.name not in job.guests:
+                    job.guests[vm.name] = GuestUnreachable(
+                        reason=f"the audit stopped waiting after {self.timeout:g}s"
+                    )
+
+    def _ask_guest(
+        self, job: _Job, vm: VMObservation, per_host: threading.BoundedSemaphore
+    ) -> None:
+        with per_host, self.guest_slots:
+            with job.lock:
+                if job.guests_closed:
+                    return
+            guest = observe_guest(job.target, vm)
+        if guest is not None:
+            with job.lock:
+                if not job.guests_closed:
+                    job.guests[vm.name] = guest
+
     def _result(self, job: _Job, *, timed_out: bool, end: float) -> HostResult:
         with job.lock:
             host, guests, error = job.host, dict(job.guests), job.error
         duration = end - job.started
         name = job.target.name
         if host is not None and (error is None or timed_out):
-            if timed_out and job.target.observe_guest is not None:
+            asks_guests = job.target.observe_guest is not None
+            if timed_out and (asks_guests or job.target.observe_with_guests is not None):
                 reason = f"the audit stopped waiting after {self.timeout:g}s"
                 for vm in host.vms:
                     if vm.vm.state in _RUNNING and vm.name not in guests:

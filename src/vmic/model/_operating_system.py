@@ -48,6 +48,10 @@ class OSFamily(enum.Enum):
 class Product(enum.Enum):
     """An operating-system product that appears in the Hyper-V documentation."""
 
+    # Members are singletons compared by identity: hash them by identity too, in C
+    # (Enum.__hash__ is a Python call, and these are dict keys on every hot path).
+    __hash__ = object.__hash__
+
     WINDOWS_XP = "windows_xp"
     WINDOWS_VISTA = "windows_vista"
     WINDOWS_7 = "windows_7"
@@ -349,6 +353,27 @@ def parse_os(text: str, *, version: str | None = None) -> OperatingSystem:
     """
     if not isinstance(text, str):
         raise UnknownOperatingSystemError(repr(text))
+    # A fleet names a handful of systems, over and over: answers are immutable, so keep
+    # them (errors are not kept; each bad text is read again and raises again).
+    key = (text, version)
+    try:
+        return _parsed[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable version: let the reading report it
+        return _parse_os(text, version)
+    answer = _parse_os(text, version)
+    if len(_parsed) >= _PARSED_LIMIT:
+        _parsed.clear()
+    _parsed[key] = answer
+    return answer
+
+
+_PARSED_LIMIT: Final = 4096
+_parsed: dict[tuple[str, object], OperatingSystem] = {}
+
+
+def _parse_os(text: str, version: str | None) -> OperatingSystem:
     lowered = " ".join(
         text.replace("\ufeff", "")
         .replace("®", " ")

@@ -327,6 +327,10 @@ class VMState(enum.Enum):
     states two lower, because they had no ``Hibernated`` and ``ComponentServicing``.
     """
 
+    # Members are singletons compared by identity: hash them by identity too, in C
+    # (Enum.__hash__ is a Python call, and these are dict keys on every hot path).
+    __hash__ = object.__hash__
+
     OTHER = "other"
     RUNNING = "running"
     OFF = "off"

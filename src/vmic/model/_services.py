@@ -85,6 +85,10 @@ class ServiceInfo:
 class IntegrationService(enum.Enum):
     """A host-visible integration service: one of the six rows of ``Get-VMIntegrationService``."""
 
+    # Members are singletons compared by identity: hash them by identity too, in C
+    # (Enum.__hash__ is a Python call, and these are dict keys on every hot path).
+    __hash__ = object.__hash__
+
     GUEST_SERVICE_INTERFACE = "guest_service_interface"
     HEARTBEAT = "heartbeat"
     KEY_VALUE_PAIR_EXCHANGE = "key_value_pair_exchange"
@@ -176,6 +180,10 @@ def _available(added_in: tuple[Product, ...], product: Product, *, classic: bool
 
 class GuestOnlyService(enum.Enum):
     """A Windows guest service with no host-side row in ``Get-VMIntegrationService``."""
+
+    # Members are singletons compared by identity: hash them by identity too, in C
+    # (Enum.__hash__ is a Python call, and these are dict keys on every hot path).
+    __hash__ = object.__hash__
 
     POWERSHELL_DIRECT = "powershell_direct"
     REMOTE_DESKTOP_VIRTUALIZATION = "remote_desktop_virtualization"

@@ -23,6 +23,10 @@ _NOT_A_STATUS: Final = "not a VMIntegrationComponentOperationalStatus"
 class OperationalStatus(enum.Enum):
     """``VMIntegrationComponentOperationalStatus``: the value is a stable snake_case string."""
 
+    # Members are singletons compared by identity: hash them by identity too, in C
+    # (Enum.__hash__ is a Python call, and these are dict keys on every hot path).
+    __hash__ = object.__hash__
+
     OK = "ok"
     DEGRADED = "degraded"
     ERROR = "error"

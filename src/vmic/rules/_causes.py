@@ -15,6 +15,10 @@ __all__ = ["Cause"]
 class Cause(enum.Enum):
     """A cause the diagnosis can name."""
 
+    # Members are singletons compared by identity: hash them by identity too, in C
+    # (Enum.__hash__ is a Python call, and these are dict keys on every hot path).
+    __hash__ = object.__hash__
+
     DISABLED_ON_HOST = "disabled_on_host"
     GUEST_SERVICE_STOPPED = "guest_service_stopped"
     GUEST_STARTUP_DISABLED = "guest_startup_disabled"

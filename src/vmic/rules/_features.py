@@ -32,6 +32,10 @@ __all__ = ["Feature", "FeatureInfo", "services_needed"]
 class Feature(enum.Enum):
     """A capability a VM gets from its integration services."""
 
+    # Members are singletons compared by identity: hash them by identity too, in C
+    # (Enum.__hash__ is a Python call, and these are dict keys on every hot path).
+    __hash__ = object.__hash__
+
     GRACEFUL_SHUTDOWN = "graceful_shutdown"
     GUEST_IP_REPORTING = "guest_ip_reporting"
     GUEST_OS_REPORTING = "guest_os_reporting"

@@ -293,6 +293,7 @@ _PREREQUISITE_SOURCE: Final = Provenance(
 )
 _CACHE_LIMIT: Final = 4096
 _cache: dict[tuple[OSLike, OSLike], UpdateRule] = {}
+_by_identity: dict[tuple[int, int], tuple[OSLike, OSLike, UpdateRule]] = {}
 
 
 def update_tables() -> tuple[UpdateTable, ...]:
@@ -318,23 +319,35 @@ def update_rule(host: OSLike, guest: OSLike) -> UpdateRule:
             the host is not a Hyper-V host vmic knows. The error names the source and lists
             what it does list.
     """
-    # Answers are immutable and depend only on the inputs: memoize (hashes of
-    # OperatingSystem are cached, so a hit costs one tuple hash and one dict probe).
+    # Answers are immutable and depend only on the inputs: memoize. Callers pass the same
+    # objects again and again (a fleet's few OperatingSystem values, or literal texts), so
+    # the first cache is keyed by identity: two ids hash in C, where hashing an attrs
+    # OperatingSystem is a Python call. The entry holds the objects, so their ids cannot
+    # be reused while it exists. Equal but distinct objects fall through to the second.
+    seen = _by_identity.get((id(host), id(guest)))
+    if seen is not None and seen[0] is host and seen[1] is guest:
+        return seen[2]
     key = (host, guest)
     try:
-        return _cache[key]
+        rule = _cache[key]
     except KeyError:
-        pass
+        rule = None
     except TypeError:  # unhashable input: let parse_os report it
         key = ("", "")
-    rule = _answer(
-        host if isinstance(host, OperatingSystem) else parse_os(host),
-        guest if isinstance(guest, OperatingSystem) else parse_os(guest),
-    )
-    if key != ("", ""):
+        rule = None
+    if rule is None:
+        rule = _answer(
+            host if isinstance(host, OperatingSystem) else parse_os(host),
+            guest if isinstance(guest, OperatingSystem) else parse_os(guest),
+        )
+        if key == ("", ""):
+            return rule
         if len(_cache) >= _CACHE_LIMIT:
             _cache.clear()
         _cache[key] = rule
+    if len(_by_identity) >= _CACHE_LIMIT:
+        _by_identity.clear()
+    _by_identity[id(host), id(guest)] = (host, guest, rule)
     return rule
 
 

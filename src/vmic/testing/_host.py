@@ -55,15 +55,17 @@ from vmic.parsers._json import PowerShellVersion, dumps
 from vmic.parsers._vms import format_get_vm
 from vmic.rules._semantics import VMIntegration
 from vmic.testing import _kvp, _operations, _plain, _render
+from vmic.testing._fan_out import plan_fan_out
 from vmic.testing._guest_data import HOST_CAPTIONS, PRODUCT_BUILDS
 from vmic.testing._machine import FaultSlot, RecordedCommand, check_latency, execute
 from vmic.testing._shell import Reply, answer_primitive
 from vmic.testing._vm import FakeVM, resolve_service
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from vmic.executors._result import Result
+    from vmic.model._records import IntegrationComponentRecord
     from vmic.rules._semantics import KernelDriver
     from vmic.testing._faults import Fault
     from vmic.testing._guests import FakeGuestExecutor
@@ -73,6 +75,8 @@ __all__ = ["FakeHyperVHost", "RecordedCommand"]
 
 _NEWLINE: Final = "\n"
 _POWERSHELL_VERSIONS: Final = ("5.1", "7")
+#: Rendered texts a host keeps (see FakeHyperVHost._rendered).
+_RENDERED_LIMIT: Final = 256
 
 
 class FakeHyperVHost(Closing):
@@ -132,6 +136,7 @@ class FakeHyperVHost(Closing):
         """The lab's simulated time: waits advance it instead of sleeping."""
         self.host_files: dict[str, bytes] = {}
         """Files on the host, by path: what ``Copy-VMFile`` can copy into a guest."""
+        self._texts: dict[object, str] = {}
 
     def __repr__(self) -> str:
         return (
@@ -330,7 +335,7 @@ class FakeHyperVHost(Closing):
             target=self._name,
             command=command,
             plan=plan,
-            latency=self._latency,
+            latency=self._latency + (0.0 if plan is None else plan.latency),
             faults=self._faults,
         )
 
@@ -366,6 +371,8 @@ class FakeHyperVHost(Closing):
         )
 
     def _plan_operation(self, command: Command) -> _plain.Plan | None:
+        if command.script == _scripts.HOST_INVENTORY_GUESTS:
+            return plan_fan_out(self, command)
         operation = _OPERATIONS.get(command.script)
         if operation is None:
             return None
@@ -378,7 +385,10 @@ class FakeHyperVHost(Closing):
         return [vm for vm in self._vms if vm.name == name]
 
     def _components_json(self, vms: list[FakeVM]) -> str:
-        records = [record for vm in vms for record in _render.component_records(vm)]
+        records = tuple(record for vm in vms for record in _render.component_records(vm))
+        return self._rendered(("components", records), lambda: self._format_components(records))
+
+    def _format_components(self, records: tuple[IntegrationComponentRecord, ...]) -> str:
         text = format_vm_integration_services(
             records,
             form="json",
@@ -388,25 +398,47 @@ class FakeHyperVHost(Closing):
         )
         return text or "[]"
 
+    def _rendered(self, key: object, render: Callable[[], str]) -> str:
+        """What *render* prints, rendered once per distinct *key*.
+
+        *key* holds every input the text is made from (frozen records, items), so an
+        unchanged state is answered from the cache and any change renders afresh: a
+        benchmark then measures vmic, not the simulator formatting the same JSON again.
+        """
+        text = self._texts.get(key)
+        if text is None:
+            if len(self._texts) >= _RENDERED_LIMIT:
+                self._texts.clear()
+            text = self._texts[key] = render()
+        return text
+
     def _inventory(self, name: str | None) -> Reply:
         vms = self._selected(name)
         caption, version = self.caption
         shell = self._powershell
-        host = dumps(
-            {"ComputerName": self._name, "Caption": caption, "Version": version},
-            powershell=shell,
-            newline=_NEWLINE,
+        host = self._rendered(
+            ("host", caption, version),
+            lambda: dumps(
+                {"ComputerName": self._name, "Caption": caption, "Version": version},
+                powershell=shell,
+                newline=_NEWLINE,
+            ),
         )
-        vm_json = format_get_vm(
-            [_render.vm_record(vm) for vm in vms],
-            form="json",
-            powershell=shell,
-            newline=_NEWLINE,
+        records = tuple(_render.vm_record(vm) for vm in vms)
+        vm_json = self._rendered(
+            ("vms", records),
+            lambda: format_get_vm(records, form="json", powershell=shell, newline=_NEWLINE),
         )
-        kvp = dumps(
-            [{"VMId": str(vm.id).upper(), "Items": _render.intrinsic_items(vm)} for vm in vms],
-            powershell=shell,
-            newline=_NEWLINE,
+        items = tuple(
+            (str(vm.id).upper(), tuple(_render.intrinsic_items(vm).items())) for vm in vms
+        )
+        kvp = self._rendered(
+            ("kvp", items),
+            lambda: dumps(
+                [{"VMId": vm_id, "Items": dict(pairs)} for vm_id, pairs in items],
+                powershell=shell,
+                newline=_NEWLINE,
+            ),
         )
         parts = [
             _scripts.marker("host"),

@@ -40,12 +40,18 @@ class RecordedCommand:
             ``get-vmintegrationservice``, ``observe-windows``...); None when it did not
             understand it.
         mutating: Whether it may change state (a change command).
+        started: When the machine received it (``time.monotonic()``).
+        ended: When the machine was done with it, answer or failure
+            (``time.monotonic()``; None while it runs). Tests compare these to see
+            that commands ran at the same time, never to time them.
     """
 
     target: str
     command: Command
     action: str | None
     mutating: bool
+    started: float = attrs.field(default=0.0, eq=False, kw_only=True)
+    ended: float | None = attrs.field(default=None, eq=False, kw_only=True)
 
 
 class FaultSlot:
@@ -111,15 +117,43 @@ def execute(
     checked: object = command
     if not isinstance(checked, Command):
         raise ConfigurationError(f"run() takes a vmic.executors.Command, not {command!r}")
+    record = RecordedCommand(
+        target=target,
+        command=command,
+        action=None if plan is None else plan.action,
+        mutating=plan is not None and plan.mutating,
+        started=time.monotonic(),
+    )
     with lock:
-        journal.append(
-            RecordedCommand(
-                target=target,
-                command=command,
-                action=None if plan is None else plan.action,
-                mutating=plan is not None and plan.mutating,
-            )
+        journal.append(record)
+        index = len(journal) - 1
+    try:
+        return _carry_out(
+            lock=lock,
+            target=target,
+            command=command,
+            plan=plan,
+            latency=latency,
+            faults=faults,
+            reachable=reachable,
         )
+    finally:
+        with lock:
+            # The journal may have been cleared meanwhile: only this record is replaced.
+            if index < len(journal) and journal[index] is record:
+                journal[index] = attrs.evolve(record, ended=time.monotonic())
+
+
+def _carry_out(
+    *,
+    lock: threading.RLock,
+    target: str,
+    command: Command,
+    plan: Plan | None,
+    latency: float,
+    faults: FaultSlot,
+    reachable: Callable[[], str | None],
+) -> Result:
     if latency > 0:
         time.sleep(latency)
     with lock:

@@ -84,11 +84,14 @@ class Plan:
         action: A short name for the recorded command (``get-vmintegrationservice``...).
         mutating: Whether carrying it out may change the simulated state.
         run: Carries it out (under the host's lock) and returns the reply.
+        latency: Seconds the command takes beyond the machine's own latency (a host
+            asking its guests waits for them).
     """
 
     action: str
     mutating: bool
     run: Callable[[], Reply]
+    latency: float = 0.0
 
 
 @attrs.frozen

@@ -1,0 +1,68 @@
+"""split_sections finds its markers by one search: it must agree with reading line by line."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from vmic import ParseError
+from vmic.clients._sections import split_sections
+
+_MARKER = re.compile(r"<<vmic:([a-z0-9-]+)>>\Z")
+
+
+def _line_by_line(text: str) -> dict[str, str] | None:
+    """The grammar of the module docstring, read one line at a time (None: no end line)."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for raw in text.split("\n"):
+        match = _MARKER.match(raw.rstrip().lstrip("\ufeff"))
+        if match is not None:
+            if match.group(1) == "end":
+                return {
+                    name: "".join(f"{line}\n" for line in lines) for name, lines in sections.items()
+                }
+            current = sections.setdefault(match.group(1), [])
+        elif current is not None:
+            current.append(raw.removesuffix("\r"))
+    return None
+
+
+_PIECES = st.sampled_from(
+    [
+        "<<vmic:a>>",
+        "<<vmic:b-2>>",
+        "<<vmic:end>>",
+        "\ufeff<<vmic:a>>",
+        " <<vmic:a>>",
+        "<<vmic:A>>",
+        "<<vmic:a>> x",
+        "{",
+        '  "Name": "x"',
+        "}",
+        "",
+        "\r",
+        " \t",
+        "\u2028",
+        "\x0c",
+        "\u0085",
+        "<<vmic:end>>\r",
+        "<<vmic:b-2>>  \r",
+    ]
+)
+
+
+@settings(max_examples=400)
+@given(st.lists(_PIECES, max_size=12), st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_search_agrees_with_a_line_by_line_reading(
+    pieces: list[str], newline: str, final: bool
+) -> None:
+    text = newline.join(pieces) + (newline if final else "")
+    expected = _line_by_line(text)
+    if expected is None:
+        with pytest.raises(ParseError, match=r"no complete vmic output|printed nothing"):
+            split_sections(text)
+        return
+    assert split_sections(text) == expected
