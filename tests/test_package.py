@@ -23,6 +23,7 @@ LAYERS = {
     "errors": 0,
     "_lazy": 0,
     "render": 0,
+    "schemas": 0,
     "model": 1,
     "rules": 2,
     "parsers": 3,

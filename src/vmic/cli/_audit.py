@@ -61,7 +61,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     )
     add_feature_option(command)
     command.add_argument(
-        "--format", choices=(*FORMATS, "openmetrics"), default="table", dest="output_format"
+        "--format", choices=(*FORMATS, "html", "openmetrics"), default="table", dest="output_format"
     )
     add_audit_options(command)
     command.add_argument("--no-progress", action="store_true", help="no progress bar")

@@ -52,7 +52,9 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         help="only the VM with exactly this name (--vm=NAME for any name)",
     )
     add_feature_option(doctor)
-    doctor.add_argument("--format", choices=FORMATS, default="table", dest="output_format")
+    doctor.add_argument(
+        "--format", choices=(*FORMATS, "html"), default="table", dest="output_format"
+    )
     doctor.add_argument(
         "--verbose", action="store_true", help="show the service table of healthy VMs too"
     )
@@ -103,7 +105,7 @@ def _check_found(report: AuditReport, vm: str, known: list[str]) -> None:
 
 
 def _render(report: AuditReport, output_format: str, *, verbose: bool) -> str:
-    if output_format in {"json", "csv"}:
+    if output_format in {"json", "csv", "html"}:
         return report.render(output_format)
     # Hosts that could not be diagnosed are reported on stderr, one line each.
     table = output_format == "table"

@@ -442,10 +442,13 @@ class Diagnosis:
             f"unknown diagnosis format {output_format!r}; known: table, markdown, json"
         )
 
-    def _repr_html_(self) -> str:
-        from vmic.render import diagnosis_html  # noqa: PLC0415 - only in notebooks
+    def __repr__(self) -> str:
+        return f"<Diagnosis {self.host!r}: {len(self.vms)} VMs, {len(self.findings)} findings>"
 
-        return str(diagnosis_html(diagnosis_view(self)))
+    def _repr_html_(self) -> str:
+        from vmic.render import fleet_fragment  # noqa: PLC0415 - only in notebooks
+
+        return fleet_fragment(fleet_view(self), title=f"vmic diagnosis: {self.host}")
 
 
 # --- views: the plain data the renderers show (vmic.render) ----------------------------------
@@ -474,6 +477,23 @@ def _vm_view(vm: VMDiagnosis) -> dict[str, Any]:
             for entry in vm.features
         ],
         "findings": [_finding_view(finding) for finding in vm.findings],
+    }
+
+
+def fleet_view(diagnosis: Diagnosis) -> dict[str, Any]:
+    """One host's diagnosis as the view of a fleet of one (see :func:`vmic.render.fleet_page`)."""
+    return {
+        "summary": {
+            "hosts": 1,
+            "audited": 1,
+            "failed": 0,
+            "vms": len(diagnosis.vms),
+            "healthy_vms": sum(1 for vm in diagnosis.vms if vm.healthy),
+            "findings": len(diagnosis.findings),
+            "duration": 0.0,
+        },
+        "failures": [],
+        "diagnoses": [diagnosis_view(diagnosis)],
     }
 
 

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         visible as visible,
         visible_lines as visible_lines,
     )
+    from vmic.render._fleet import fleet_fragment as fleet_fragment, fleet_page as fleet_page
     from vmic.render._progress import TerminalProgress as TerminalProgress
     from vmic.render._rules import (
         matrix_markdown_text as matrix_markdown_text,
@@ -83,6 +84,8 @@ __all__, __getattr__, __dir__ = lazy_face(
         "diagnosis_markdown": "._diagnosis",
         "diagnosis_text": "._diagnosis",
         "finding_html": "._diagnosis",
+        "fleet_fragment": "._fleet",
+        "fleet_page": "._fleet",
         "json_text": "._tables",
         "markdown_code": "._escape",
         "markdown_escape": "._escape",

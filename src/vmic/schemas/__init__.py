@@ -1,0 +1,36 @@
+"""The versioned JSON contract: :data:`SCHEMA_VERSION` and the JSON Schemas vmic ships.
+
+Every JSON document vmic writes carries ``"schema_version"``; the schema files in this
+package (``audit.json`` for ``vmic audit``/``vmic doctor``, ``observations.json`` for saved
+observations) describe them, and ``docs/schemas/`` publishes the same files. A reader
+refuses a document from a newer version (:class:`SchemaVersionError`) and reads the
+versions it lists in :data:`READABLE_VERSIONS`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vmic._lazy import lazy_face
+
+if TYPE_CHECKING:
+    from vmic.schemas._versions import (
+        READABLE_VERSIONS as READABLE_VERSIONS,
+        SCHEMA_NAMES as SCHEMA_NAMES,
+        SCHEMA_VERSION as SCHEMA_VERSION,
+        SchemaVersionError as SchemaVersionError,
+        check_schema_version as check_schema_version,
+        load_schema as load_schema,
+    )
+
+__all__, __getattr__, __dir__ = lazy_face(
+    __name__,
+    {
+        "READABLE_VERSIONS": "._versions",
+        "SCHEMA_NAMES": "._versions",
+        "SCHEMA_VERSION": "._versions",
+        "SchemaVersionError": "._versions",
+        "check_schema_version": "._versions",
+        "load_schema": "._versions",
+    },
+)
