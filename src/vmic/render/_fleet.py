@@ -7,8 +7,9 @@ cause with their fixes, the hosts not audited, and the healthy VMs folded under
 images, scripts, fonts or links out.
 
 Every heat-map cell carries its verdict three ways, so no reader depends on colour: a
-colour (class ``v-<verdict>``), a symbol with a short word for screen readers, and a
-``title`` tooltip with the service, verdict and causes. Each cell is a ``<td>`` with the
+colour (class ``v-<verdict>``), a symbol (the legend spells each out), and a ``title``
+tooltip with the verdict and its causes (the column names the service; a functioning
+cell, the most common, has no cause and no tooltip). Each cell is a ``<td>`` with the
 class ``cell``, one per VM and service.
 
 The view is :meth:`vmic.fleet.AuditReport` 's plain data: ``summary``, ``failures``
@@ -39,6 +40,10 @@ SYMBOLS: Final = {
     "unknown": "?",
 }
 
+# A cause with more findings than this shows the first _EXAMPLES in full, the rest as rows.
+_IN_FULL: Final = 20
+_EXAMPLES: Final = 3
+
 _CSS: Final = """
 .vmic-fleet{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;
  line-height:1.4;max-width:100%}
@@ -54,7 +59,6 @@ _CSS: Final = """
 .vmic-fleet .v-not_available{background:#f6f8fa;color:#57606a}
 .vmic-fleet .v-off_by_default{background:#ddf4ff;color:#0a3069}
 .vmic-fleet .v-unknown{background:#eaeef2;color:#424a53}
-.vmic-fleet .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .vmic-fleet pre{background:#f6f8fa;padding:4px 8px;overflow-x:auto;white-space:pre-wrap}
 .vmic-fleet .vmic-finding{margin:.6em 0}
 """
@@ -131,18 +135,23 @@ def _services(view: Mapping[str, Any]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def _cell(name: str, service: Mapping[str, Any] | None) -> str:
-    """One heat-map cell, built as a string: it is the page's innermost loop."""
+def _cell(service: Mapping[str, Any] | None) -> str:
+    """One heat-map cell, built as a string: it is the page's innermost loop.
+
+    The column names the service; the tooltip gives the verdict and its causes.
+    """
     if service is None:
         return '<td class="cell v-unknown" title="not assessed">?</td>'
     verdict = service["verdict"]
-    tip = f"{name}: {_label(verdict)}"
+    if verdict == "functioning":
+        # The fleet's most common cell says only what its symbol says: no tooltip.
+        return f'<td class="cell v-functioning">{SYMBOLS["functioning"]}</td>'
+    tip = _label(verdict)
     if service["causes"]:
-        tip += " \u2014 " + ", ".join(_label(cause) for cause in service["causes"])
+        tip += ": " + ", ".join(_label(cause) for cause in service["causes"])
     return (
         f'<td class="cell v-{_html.escape(verdict)}" title="{_html.escape(tip)}">'
-        f"{SYMBOLS.get(verdict, '?')}"
-        f'<span class="sr"> {_html.escape(_label(verdict))}</span></td>'
+        f"{SYMBOLS.get(verdict, '?')}</td>"
     )
 
 
@@ -157,7 +166,7 @@ def _heatmap_html(view: Mapping[str, Any]) -> _html.Markup:
         host = _html.escape(diagnosis["host"])
         for vm in diagnosis["vms"]:
             by_value = {s["service"]: s for s in vm["services"]}
-            cells = "".join(_cell(name, by_value.get(value)) for value, name in services)
+            cells = "".join(_cell(by_value.get(value)) for value, _ in services)
             rows.append(
                 f"<tr><td>{host}</td><td>{_html.escape(vm['vm'])}</td>"
                 f"<td>{_html.escape(vm['guest_os'] or 'unknown')}</td>{cells}</tr>\n"
@@ -193,19 +202,33 @@ def _findings_html(view: Mapping[str, Any]) -> _html.Markup:
     if not groups:
         parts.append(_html.element("p", "No findings: every VM of every host functions."))
     for cause, entries in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        shown = entries if len(entries) <= _IN_FULL else entries[:_EXAMPLES]
         items = (
             _html.element("li", _html.element("span", host, class_="host"), ": ", finding_html(f))
-            for host, f in entries
+            for host, f in shown
         )
-        parts.append(
-            _html.element(
-                "section",
-                _html.element("h3", f"{_label(cause)} ({_count(len(entries), 'finding')})"),
-                _html.element("ul", *items),
-                id=f"cause-{cause}",
-                class_="cause",
+        section: list[object] = [
+            _html.element("h3", f"{_label(cause)} ({_count(len(entries), 'finding')})"),
+            _html.element("ul", *items),
+        ]
+        rest = entries[len(shown) :]
+        if rest:
+            # A fleet-sized group: the first ones in full, the others one row each (the
+            # JSON and Markdown forms hold every finding's own commands).
+            section.append(
+                _html.element(
+                    "details",
+                    _html.element("summary", f"{len(rest)} more with this cause"),
+                    _html.table(
+                        ("host", "VM", "service", "verdict"),
+                        (
+                            (host, f["vm"], f["service_name"] or "", _label(f["verdict"]))
+                            for host, f in rest
+                        ),
+                    ),
+                )
             )
-        )
+        parts.append(_html.element("section", *section, id=f"cause-{cause}", class_="cause"))
     return _html.element("section", *parts, id="findings")
 
 
