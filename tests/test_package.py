@@ -33,6 +33,7 @@ LAYERS = {
     "testing": 6,
     "diagnosis": 7,
     "fleet": 8,
+    "convert": 8,
     "history": 9,
     "cli": 10,
     "__main__": 10,

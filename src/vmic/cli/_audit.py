@@ -20,6 +20,7 @@ from vmic.cli._connection import (
     seconds,
 )
 from vmic.cli._history import add_audit_options, finish_audit
+from vmic.cli._observations import ObservationRecorder, add_save_option
 from vmic.cli._render import FORMATS, colour, width
 from vmic.connect._ansible import limit_targets, load_inventory_limited
 from vmic.errors import ConfigurationError
@@ -64,6 +65,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         "--format", choices=(*FORMATS, "html", "openmetrics"), default="table", dest="output_format"
     )
     add_audit_options(command)
+    add_save_option(command)
     command.add_argument("--no-progress", action="store_true", help="no progress bar")
     command.add_argument(
         "--no-keyring", action="store_true", help="do not look for passwords in the keyring"
@@ -86,6 +88,10 @@ def _audit(args: argparse.Namespace) -> int:
         timeout = args.timeout or DEFAULT_TIMEOUT
         targets = lab_targets(args.lab, timeout=timeout)
         targets = limit_targets(targets, args.limit, source=f"lab {args.lab}")
+    recorder = None
+    if args.save_observations:
+        recorder = ObservationRecorder()
+        targets = [recorder.wrap(target) for target in targets]
     progress = TerminalProgress(sys.stderr)
     progress.enabled = progress.enabled and not args.no_progress
     progress.start(len(targets))
@@ -110,4 +116,6 @@ def _audit(args: argparse.Namespace) -> int:
             args.output_format, width=width() if table else None, colour=table and colour()
         )
     finish_audit(args, report, text)
+    if recorder is not None:
+        recorder.save(args.save_observations, report)
     return report.exit_status

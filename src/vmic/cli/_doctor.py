@@ -21,9 +21,10 @@ from vmic.cli._connection import (
     lab_targets,
     resolver_for,
 )
+from vmic.cli._observations import report_from_file
 from vmic.cli._render import FORMATS, colour, emit, visible, width
 from vmic.cli._values import ExactValue
-from vmic.errors import VMNotFoundError
+from vmic.errors import ConfigurationError, VMNotFoundError
 from vmic.fleet._runner import audit
 
 if TYPE_CHECKING:
@@ -58,10 +59,22 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     doctor.add_argument(
         "--verbose", action="store_true", help="show the service table of healthy VMs too"
     )
+    doctor.add_argument(
+        "--observations",
+        metavar="FILE",
+        help="diagnose observations saved by `vmic audit --save-observations` (contacts nothing)",
+    )
     doctor.set_defaults(handler=_doctor)
 
 
 def _doctor(args: argparse.Namespace) -> int:
+    if args.observations is not None:
+        if args.lab or args.host:
+            given = "--lab" if args.lab else "--host"
+            raise ConfigurationError(f"--observations diagnoses a file: {given} is not used")
+        report = report_from_file(args.observations, vm=args.vm, features=features_of(args))
+        emit(_render(report, args.output_format, verbose=args.verbose), rendered=True)
+        return report.exit_status
     if args.lab:
         targets = lab_targets(args.lab, host=args.host, vm=args.vm, timeout=args.timeout)
     else:
