@@ -10,6 +10,7 @@ or answered with output vmic could not read).
 from __future__ import annotations
 
 import enum
+import importlib
 from typing import Any, Final
 
 import attrs
@@ -127,6 +128,17 @@ COLUMNS: Final = (
     "fix",
 )
 
+#: Columns of :meth:`AuditReport.grid` and :meth:`AuditReport.to_dataframe`.
+GRID_COLUMNS: Final = (
+    "host",
+    "vm",
+    "guest_os",
+    "service",
+    "verdict",
+    "cause",
+    "features_broken",
+)
+
 #: Columns of the text table; each row's explanation is printed under it (the fix commands
 #: are in the other forms).
 TEXT_COLUMNS: Final = ("host", "vm", "service", "verdict", "cause")
@@ -211,6 +223,53 @@ class AuditReport:
                 continue
             rows.extend(_finding_row(result, finding) for finding in result.findings)
         return rows
+
+    def grid(self) -> list[dict[str, Any]]:
+        """One row per VM and service of every audited host (the heat map's cells, as data).
+
+        Columns: ``host``, ``vm``, ``guest_os`` (its text, or None), ``service`` (its
+        value), ``verdict`` (its value), ``cause`` (the first cause's value, or None) and
+        ``features_broken`` (the values of the features this service's verdict breaks).
+        """
+        rows: list[dict[str, Any]] = []
+        for result in self.results:
+            if result.diagnosis is None:
+                continue
+            for vm in result.diagnosis.vms:
+                guest_os = None if vm.guest_os is None else str(vm.guest_os)
+                for entry in vm.services:
+                    broken = tuple(
+                        f.feature.value
+                        for f in vm.features
+                        if f.broken and entry.service in f.blocking
+                    )
+                    rows.append(
+                        {
+                            "host": result.host,
+                            "vm": vm.vm,
+                            "guest_os": guest_os,
+                            "service": entry.service.value,
+                            "verdict": entry.verdict.value,
+                            "cause": entry.causes[0].value if entry.causes else None,
+                            "features_broken": broken,
+                        }
+                    )
+        return rows
+
+    def to_dataframe(self) -> Any:  # noqa: ANN401 - a pandas.DataFrame; pandas is optional
+        """:meth:`grid` as a ``pandas.DataFrame``, one row per VM and service.
+
+        Raises:
+            MissingExtraError: pandas is not installed (``pip install 'vmic[pandas]'``).
+        """
+        try:
+            pd = importlib.import_module("pandas")  # optional, and untyped: loaded on use
+        except ImportError:
+            from vmic.errors import MissingExtraError  # noqa: PLC0415 - error path only
+
+            feature = "AuditReport.to_dataframe()"
+            raise MissingExtraError(feature, extra="pandas", module="pandas") from None
+        return pd.DataFrame(self.grid(), columns=list(GRID_COLUMNS))
 
     def headline(self) -> str:
         """One line: how many hosts, failures, VMs and findings."""

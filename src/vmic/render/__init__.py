@@ -44,7 +44,11 @@ if TYPE_CHECKING:
         visible as visible,
         visible_lines as visible_lines,
     )
-    from vmic.render._fleet import fleet_fragment as fleet_fragment, fleet_page as fleet_page
+    from vmic.render._fleet import (
+        fleet_fragment as fleet_fragment,
+        fleet_page as fleet_page,
+        observation_fragment as observation_fragment,
+    )
     from vmic.render._progress import TerminalProgress as TerminalProgress
     from vmic.render._rules import (
         matrix_markdown_text as matrix_markdown_text,
@@ -88,6 +92,7 @@ __all__, __getattr__, __dir__ = lazy_face(
         "fleet_page": "._fleet",
         "json_text": "._tables",
         "markdown_code": "._escape",
+        "observation_fragment": "._fleet",
         "markdown_escape": "._escape",
         "markdown_table": "._tables",
         "matrix_markdown_text": "._rules",

@@ -27,7 +27,7 @@ from vmic.render._diagnosis import finding_html
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-__all__ = ["SYMBOLS", "fleet_fragment", "fleet_page"]
+__all__ = ["SYMBOLS", "fleet_fragment", "fleet_page", "observation_fragment"]
 
 #: Each verdict's symbol in a heat-map cell (the colour repeats it; the symbol does not
 #: depend on seeing colour).
@@ -61,6 +61,9 @@ _CSS: Final = """
 .vmic-fleet .v-unknown{background:#eaeef2;color:#424a53}
 .vmic-fleet pre{background:#f6f8fa;padding:4px 8px;overflow-x:auto;white-space:pre-wrap}
 .vmic-fleet .vmic-finding{margin:.6em 0}
+.vmic-fleet .h-on{background:#dafbe1;color:#116329}
+.vmic-fleet .h-off{background:#ffebe9;color:#a40e26}
+.vmic-fleet .h-other{background:#fff8c5;color:#7d4e00}
 """
 
 
@@ -286,3 +289,58 @@ def fleet_page(view: Mapping[str, Any], *, title: str = "vmic fleet report") -> 
         f"<title>{_html.escape(title)}</title><style>{_CSS}</style></head>\n"
         f"<body>{_body(view, title)}</body></html>\n"
     )
+
+
+# A host-side grid: what the host reports per VM and service, before any diagnosis.
+_HOST_SYMBOLS: Final = {"on": "\u2713", "off": "\u2717", "other": "!"}
+
+
+def observation_fragment(view: Mapping[str, Any]) -> str:
+    """A host's observation: a one-line summary, then its VM x service grid (host side).
+
+    *view* has ``host``, ``host_os`` and ``vms``, each with ``vm``, ``state``, ``guest_os``
+    and ``services`` (``name``, ``state``: ``on``/``off``/``other``, ``text``).
+    """
+    names = list(dict.fromkeys(s["name"] for vm in view["vms"] for s in vm["services"]))
+    rows = []
+    for vm in view["vms"]:
+        by_name = {s["name"]: s for s in vm["services"]}
+        cells = []
+        for name in names:
+            entry = by_name.get(name)
+            if entry is None:
+                cells.append(_html.element("td", "?", class_="cell", title="not reported"))
+                continue
+            cells.append(
+                _html.element(
+                    "td",
+                    _HOST_SYMBOLS[entry["state"]],
+                    class_=f"cell h-{entry['state']}",
+                    title=entry["text"],
+                )
+            )
+        rows.append(
+            _html.element(
+                "tr",
+                _html.element("td", vm["vm"]),
+                _html.element("td", vm["state"]),
+                _html.element("td", vm["guest_os"] or "unknown"),
+                *cells,
+            )
+        )
+    head = _html.element(
+        "tr", *(_html.element("th", h) for h in ("VM", "state", "guest OS", *names))
+    )
+    summary = (
+        f"{view['host']} ({view['host_os'] or 'host OS unknown'}): "
+        f"{_count(len(view['vms']), 'VM')} observed, host side (not yet diagnosed)"
+    )
+    body = _html.element(
+        "div",
+        _html.element("p", summary, class_="headline"),
+        _html.element(
+            "table", _html.element("thead", head), _html.element("tbody", *rows), class_="heat"
+        ),
+        class_="vmic-fleet",
+    )
+    return f"<style>{_CSS}</style>{body}"
