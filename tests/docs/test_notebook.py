@@ -93,3 +93,11 @@ def test_the_lab_check_finds_every_planted_problem(executed: NotebookNode) -> No
     assert int(total) > 0
     assert found == total
     assert healthy_line == "findings on healthy VMs: 0"
+
+
+def test_the_fleet_table_pivots_into_the_heat_map(executed: NotebookNode) -> None:
+    pivot = _html(_code(executed, "frame = report.to_dataframe()"))
+    assert "key_value_pair_exchange" in pivot  # a service column
+    assert "not_functioning" in pivot
+    broken = _html(_code(executed, 'frame[frame["verdict"] == "not_functioning"]'))
+    assert "features_broken" in broken
