@@ -160,3 +160,22 @@ def test_the_current_version_is_read() -> None:
 def test_an_unknown_schema_name_is_refused() -> None:
     with pytest.raises(ValueError, match="no schema named 'nope'"):
         load_schema("nope")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--host-os", "Windows Server 2016", "--guest-os", "Windows 7"),
+        ("--host-os", "Windows Server 2012 R2", "--guest-os", "Windows Server 2012", "--vm-off"),
+        ("--host-os", "Windows Server 2019", "--guest-os", "Ubuntu 22.04"),
+    ],
+)
+def test_plan_json_validates_and_carries_the_version(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    status, out, _ = in_process(capsys, "plan", *argv, "--format", "json")
+    assert status == 0
+    document = json.loads(out)
+    assert document["schema_version"] == SCHEMA_VERSION
+    _validate(document, "plan")
+    assert document["steps"]

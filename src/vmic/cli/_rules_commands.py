@@ -194,7 +194,10 @@ def _plan(args: argparse.Namespace) -> int:
     )
     data = plan_as_dict(plan)
     if args.output_format == "json":
-        emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", rendered=True)
+        from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
+
+        document = {"schema_version": SCHEMA_VERSION, **data}
+        emit(json.dumps(document, indent=2, ensure_ascii=False) + "\n", rendered=True)
         return 0
     steps = data["steps"]
     if args.output_format == "csv":

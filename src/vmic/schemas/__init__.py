@@ -2,7 +2,7 @@
 
 Every JSON document vmic writes carries ``"schema_version"``; the schema files in this
 package (``audit.json`` for ``vmic audit``/``vmic doctor``, ``observations.json`` for saved
-observations) describe them, and ``docs/schemas/`` publishes the same files. A reader
+observations, ``plan.json`` for ``vmic plan``) describe them, and ``docs/schemas/`` publishes the same files. A reader
 refuses a document from a newer version (:class:`SchemaVersionError`) and reads the
 versions it lists in :data:`READABLE_VERSIONS`.
 """
