@@ -13,7 +13,7 @@ from tests._cli import in_process
 from vmic.diagnosis._results import GuestView, Verdict
 from vmic.executors._command import Shell
 from vmic.fleet._report import AuditReport, HostResult, HostStatus
-from vmic.model._records import VMState
+from vmic.model._records import OperationalStatus, VMState
 from vmic.model._services import GuestOnlyService, IntegrationService
 from vmic.rules._causes import Cause
 from vmic.rules._features import Feature
@@ -48,6 +48,7 @@ ENUMS: dict[str, tuple[type[enum.Enum], ...]] = {
     "mechanism": (UpdateMechanism,),
     "support": (SupportLevel,),
     "shell": (Shell,),
+    "operational_status": (OperationalStatus,),
 }
 
 
@@ -179,3 +180,20 @@ def test_plan_json_validates_and_carries_the_version(
     assert document["schema_version"] == SCHEMA_VERSION
     _validate(document, "plan")
     assert document["steps"]
+
+
+def test_host_statuses_are_data_beside_their_words(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = in_process(capsys, "audit", "--lab", "demo", "--format", "json")
+    services = [
+        s
+        for h in json.loads(out)["hosts"]
+        for vm in h["diagnosis"]["vms"]
+        for s in vm["services"]
+        if s["host_enabled"] is not None
+    ]
+    assert services
+    for service in services:
+        # The words are the two statuses' values joined: the fields hold each of them.
+        parts = [service["host_primary_status"], service["host_secondary_status"]]
+        assert service["host_status"] == " / ".join(p for p in parts if p is not None)
+    assert any(s["host_secondary_status"] is not None for s in services)

@@ -18,7 +18,7 @@ import attrs
 
 from vmic.executors._command import Shell
 from vmic.model._operating_system import OperatingSystem
-from vmic.model._records import VMState
+from vmic.model._records import OperationalStatus, VMState
 from vmic.model._services import GuestOnlyService, IntegrationService
 from vmic.rules._causes import Cause
 from vmic.rules._features import Feature
@@ -96,6 +96,10 @@ def service_name(service: Service) -> str:
     if isinstance(service, IntegrationService):
         return service.english_name
     return service.info.windows_display_names[0]
+
+
+def _status_value(status: OperationalStatus | None) -> str | None:
+    return None if status is None else status.value
 
 
 def _service_value(service: Service | None) -> str | None:
@@ -213,6 +217,8 @@ class ServiceDiagnosis:
             ``"no_contact / protocol_mismatch"``), or ``""`` when not reported.
         guest_state: What the guest side showed (``"running"``, ``"stopped, startup
             disabled"``, ``"hv_kvp_daemon not installed"``), or ``""`` when not observed.
+        host_primary_status: The host's primary operational status as data, when reported.
+        host_secondary_status: The host's secondary operational status, when reported.
     """
 
     service: Service = attrs.field(validator=_v.instance_of(_SERVICE_TYPES))
@@ -223,6 +229,12 @@ class ServiceDiagnosis:
     )
     host_status: str = attrs.field(default="", validator=_v.instance_of(str))
     guest_state: str = attrs.field(default="", validator=_v.instance_of(str))
+    host_primary_status: OperationalStatus | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(OperationalStatus))
+    )
+    host_secondary_status: OperationalStatus | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(OperationalStatus))
+    )
 
     @property
     def name(self) -> str:
@@ -237,6 +249,8 @@ class ServiceDiagnosis:
             "causes": [cause.value for cause in self.causes],
             "host_enabled": self.host_enabled,
             "host_status": self.host_status,
+            "host_primary_status": _status_value(self.host_primary_status),
+            "host_secondary_status": _status_value(self.host_secondary_status),
             "guest_state": self.guest_state,
         }
 
