@@ -218,7 +218,7 @@ def test_ubuntu_2204_on_2019_has_kvp_vss_and_heartbeat_with_provenance() -> None
         "json",
     )
     assert status == 0
-    assert json.loads(out) == answer.to_dict()
+    assert json.loads(out) == {"schema_version": 1, **answer.to_dict()}
 
 
 def test_add_ons_and_unlisted_versions() -> None:

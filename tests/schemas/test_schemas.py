@@ -197,3 +197,32 @@ def test_host_statuses_are_data_beside_their_words(capsys: pytest.CaptureFixture
         parts = [service["host_primary_status"], service["host_secondary_status"]]
         assert service["host_status"] == " / ".join(p for p in parts if p is not None)
     assert any(s["host_secondary_status"] is not None for s in services)
+
+
+@pytest.mark.parametrize(
+    ("host", "guest"),
+    [
+        ("Windows Server 2019", "Ubuntu 22.04"),
+        ("Windows Server 2016", "FreeBSD 11.1"),
+        ("Windows Server 2022", "RHEL 9"),
+    ],
+)
+def test_support_json_validates_and_carries_the_version(
+    capsys: pytest.CaptureFixture[str], host: str, guest: str
+) -> None:
+    status, out, _ = in_process(
+        capsys, "support", "--host-os", host, "--guest-os", guest, "--format", "json"
+    )
+    assert status == 0
+    document = json.loads(out)
+    assert document["schema_version"] == SCHEMA_VERSION
+    _validate(document, "support")
+    assert document["features"]
+
+
+def test_support_enumerations_follow_the_code() -> None:
+    from vmic.rules._support import FeatureStatus, GuestFeature  # noqa: PLC0415
+
+    defs = load_schema("support")["$defs"]
+    assert defs["feature"]["enum"] == [m.value for m in GuestFeature]
+    assert defs["feature_status"]["enum"] == [m.value for m in FeatureStatus]

@@ -168,7 +168,10 @@ def _support(args: argparse.Namespace) -> int:
 
     answer = guest_support(args.host_os, args.guest_os)
     if args.output_format == "json":
-        emit(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
+
+        document = {"schema_version": SCHEMA_VERSION, **answer.to_dict()}
+        emit(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return 0
     records = [entry.to_dict() for entry in answer.features]
     if args.output_format != "csv":
