@@ -226,3 +226,24 @@ def test_support_enumerations_follow_the_code() -> None:
     defs = load_schema("support")["$defs"]
     assert defs["feature"]["enum"] == [m.value for m in GuestFeature]
     assert defs["feature_status"]["enum"] == [m.value for m in FeatureStatus]
+
+
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [
+        (("matrix",), "matrix"),
+        (("matrix", "--host-os", "Windows Server 2012 R2"), "matrix"),
+        (("matrix", "--supported-guests"), "matrix"),
+        (("matrix", "--supported-guests", "--host-os", "Windows Server 2022"), "matrix"),
+        (("services",), "services"),
+    ],
+)
+def test_row_outputs_validate_and_carry_the_version(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], name: str
+) -> None:
+    status, out, _ = in_process(capsys, *argv, "--format", "json")
+    assert status == 0
+    document = json.loads(out)
+    assert document["schema_version"] == SCHEMA_VERSION
+    _validate(document, name)
+    assert document["rows"]

@@ -13,7 +13,6 @@ from vmic.model._services import GuestOnlyService, IntegrationService
 from vmic.render import markdown_escape
 from vmic.rules._export import (
     matrix_csv,
-    matrix_json,
     matrix_markdown,
     matrix_records,
     plan_as_dict,
@@ -133,14 +132,14 @@ def _matrix(args: argparse.Namespace) -> int:
     if args.supported_guests:
         records = supported_guest_records(args.host)
         if args.output_format == "json":
-            emit(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+            emit(_versioned_rows(records))
         else:
             emit(render_records(records, _GUEST_COLUMNS, args.output_format))
         return 0
     if args.output_format == "markdown":
         text = matrix_markdown(args.host)
     elif args.output_format == "json":
-        emit(matrix_json(args.host) + "\n", rendered=True)
+        emit(_versioned_rows(matrix_records(args.host)), rendered=True)
         return 0
     elif args.output_format == "csv":
         text = matrix_csv(args.host)
@@ -264,5 +263,16 @@ def service_records() -> list[dict[str, Any]]:
 
 
 def _services(args: argparse.Namespace) -> int:
+    if args.output_format == "json":
+        emit(_versioned_rows(service_records()), rendered=True)
+        return 0
     emit(render_records(service_records(), _SERVICE_COLUMNS, args.output_format))
     return 0
+
+
+def _versioned_rows(rows: list[dict[str, Any]]) -> str:
+    """Rows as the versioned JSON contract: ``{"schema_version": N, "rows": [...]}``."""
+    from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
+
+    document = {"schema_version": SCHEMA_VERSION, "rows": rows}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
