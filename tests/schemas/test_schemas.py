@@ -247,3 +247,12 @@ def test_row_outputs_validate_and_carry_the_version(
     assert document["schema_version"] == SCHEMA_VERSION
     _validate(document, name)
     assert document["rows"]
+
+
+def test_guest_json_of_this_machine_validates(capsys: pytest.CaptureFixture[str]) -> None:
+    # This machine is observed as a Linux guest (the real guest tests do the same).
+    _, out, _ = in_process(capsys, "guest", "--format", "json")
+    document = json.loads(out)
+    assert document["schema_version"] == SCHEMA_VERSION
+    _validate(document, "guest")
+    assert document["daemons"]

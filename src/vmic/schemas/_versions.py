@@ -29,7 +29,15 @@ SCHEMA_VERSION: Final = 1
 READABLE_VERSIONS: Final = frozenset({1})
 
 #: The schema files shipped in this package, by name.
-SCHEMA_NAMES: Final = ("audit", "matrix", "observations", "plan", "services", "support")
+SCHEMA_NAMES: Final = (
+    "audit",
+    "guest",
+    "matrix",
+    "observations",
+    "plan",
+    "services",
+    "support",
+)
 
 
 class SchemaVersionError(ConfigurationError):
