@@ -13,8 +13,9 @@ from tests._cli import in_process
 from vmic.diagnosis._results import GuestView, Verdict
 from vmic.executors._command import Shell
 from vmic.fleet._report import AuditReport, HostResult, HostStatus
-from vmic.model._records import OperationalStatus, VMState
+from vmic.model._records import VMState
 from vmic.model._services import GuestOnlyService, IntegrationService
+from vmic.model._status import OperationalStatus
 from vmic.rules._causes import Cause
 from vmic.rules._features import Feature
 from vmic.rules._matrix import SupportLevel, UpdateMechanism

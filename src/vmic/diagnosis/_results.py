@@ -18,8 +18,9 @@ import attrs
 
 from vmic.executors._command import Shell
 from vmic.model._operating_system import OperatingSystem
-from vmic.model._records import OperationalStatus, VMState
+from vmic.model._records import VMState
 from vmic.model._services import GuestOnlyService, IntegrationService
+from vmic.model._status import OperationalStatus
 from vmic.rules._causes import Cause
 from vmic.rules._features import Feature
 from vmic.rules._plans import StepRole, StepSide, UpdatePlan
