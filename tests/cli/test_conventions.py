@@ -273,7 +273,7 @@ def test_bash_completion_completes_commands_options_and_choices() -> None:
     assert _bash_complete(script, "vmic doc") == ["doctor"]
     assert "--format" in _bash_complete(script, "vmic doctor --form")
     assert sorted(_bash_complete(script, "vmic doctor --format ")) == sorted(
-        ["table", "markdown", "json", "csv"]
+        ["table", "markdown", "json", "csv", "html"]
     )
 
 

@@ -85,7 +85,7 @@ def test_matrix_csv_and_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_services_lists_the_catalog(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["services", "--format", "json"]) == 0
-    records = json.loads(capsys.readouterr().out)
+    records = json.loads(capsys.readouterr().out)["rows"]
     assert [r["service"] for r in records][:6] == [
         "guest_service_interface",
         "heartbeat",

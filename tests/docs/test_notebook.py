@@ -71,10 +71,12 @@ def test_every_cell_runs_without_error(executed: NotebookNode) -> None:
 
 def test_reports_render_as_html(executed: NotebookNode) -> None:
     audit_html = _html(_code(executed, "report = audit("))
-    assert audit_html.startswith('<div class="vmic-audit">')
+    # The fleet summary first, then the VM x service heat map (see vmic.render).
+    assert audit_html.startswith("<style>")
+    assert audit_html.index("Fleet summary") < audit_html.index('<table class="heat">')
     diagnosis_html = _html(_code(executed, "report.results[0].diagnosis"))
-    assert diagnosis_html.startswith('<div class="vmic-diagnosis">')
-    assert "verdict" in diagnosis_html
+    assert diagnosis_html.index("Fleet summary") < diagnosis_html.index('<table class="heat">')
+    assert 'class="cell v-' in diagnosis_html
     rule_html = _html(_code(executed, "update_rule("))
     assert "Key-Value Pair Exchange" in rule_html  # Windows 7 on 2016 needs Data Exchange
     table_html = _html(_code(executed, "update_tables()[1]"))
@@ -91,3 +93,11 @@ def test_the_lab_check_finds_every_planted_problem(executed: NotebookNode) -> No
     assert int(total) > 0
     assert found == total
     assert healthy_line == "findings on healthy VMs: 0"
+
+
+def test_the_fleet_table_pivots_into_the_heat_map(executed: NotebookNode) -> None:
+    pivot = _html(_code(executed, "frame = report.to_dataframe()"))
+    assert "key_value_pair_exchange" in pivot  # a service column
+    assert "not_functioning" in pivot
+    broken = _html(_code(executed, 'frame[frame["verdict"] == "not_functioning"]'))
+    assert "features_broken" in broken

@@ -446,7 +446,7 @@ def test_csv_report(mixed_report: AuditReport) -> None:
     rows = list(csv.DictReader(io.StringIO(mixed_report.render("csv"))))
     assert tuple(rows[0]) == COLUMNS
     assert [(r["host"], r["vm"], r["service"], r["cause"]) for r in rows] == [
-        ("hv02", "app|1", "Shutdown", "disabled_on_host"),
+        ("hv02", "app|1", "shutdown", "disabled_on_host"),
         ("hv03", "", "", "host_unreachable"),
     ]
     assert rows[0]["fix"].startswith("[host] Hyper-V\\Get-VM -Id ")

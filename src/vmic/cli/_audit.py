@@ -19,6 +19,7 @@ from vmic.cli._connection import (
     resolver_for,
 )
 from vmic.cli._history import finish_audit
+from vmic.cli._observations import ObservationRecorder
 from vmic.cli._render import colour, width
 from vmic.connect._ansible import limit_targets
 from vmic.errors import ConfigurationError
@@ -45,6 +46,10 @@ def _audit(args: argparse.Namespace) -> int:
         timeout = args.timeout or DEFAULT_TIMEOUT
         targets = lab_targets(args.lab, timeout=timeout)
         targets = limit_targets(targets, args.limit, source=f"lab {args.lab}")
+    recorder = None
+    if args.save_observations:
+        recorder = ObservationRecorder()
+        targets = [recorder.wrap(target) for target in targets]
     progress = TerminalProgress(sys.stderr)
     progress.enabled = progress.enabled and not (args.no_progress or args.quiet)
     progress.start(len(targets))
@@ -69,4 +74,6 @@ def _audit(args: argparse.Namespace) -> int:
             args.output_format, width=width() if table else None, colour=table and colour()
         )
     finish_audit(args, report, text)
+    if recorder is not None:
+        recorder.save(args.save_observations, report)
     return report.exit_status

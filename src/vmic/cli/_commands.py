@@ -117,9 +117,14 @@ def _doctor(parser: argparse.ArgumentParser) -> None:
         help="only the VM with exactly this name (--vm=NAME for any name)",
     )
     add_feature_option(parser)
-    _formats(parser)
+    _formats(parser, "html")
     parser.add_argument(
         "--verbose", action="store_true", help="show the service table of healthy VMs too"
+    )
+    parser.add_argument(
+        "--observations",
+        metavar="FILE",
+        help="diagnose observations saved by `vmic audit --save-observations` (contacts nothing)",
     )
     parser.set_defaults(handler=Handler("vmic.cli._doctor", "_doctor"))
 
@@ -148,7 +153,7 @@ def _audit(parser: argparse.ArgumentParser) -> None:
         f"{AUDIT_TIMEOUT:g})",
     )
     add_feature_option(parser)
-    _formats(parser, "openmetrics")
+    _formats(parser, "html", "openmetrics")
     parser.add_argument(
         "--limit",
         metavar="PATTERN",
@@ -163,6 +168,12 @@ def _audit(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="write the report to PATH (atomically: a temporary file, then a rename) "
         "instead of stdout, e.g. for node_exporter's textfile collector",
+    )
+    parser.add_argument(
+        "--save-observations",
+        metavar="DIR",
+        help="also write what each host and its guests reported to DIR/<host>.json, "
+        "for `vmic doctor --observations FILE` later",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     _password_sources(parser, prompt=True)

@@ -19,8 +19,9 @@ from vmic.cli._connection import (
     lab_targets,
     resolver_for,
 )
+from vmic.cli._observations import report_from_file
 from vmic.cli._render import colour, emit, visible, width
-from vmic.errors import VMNotFoundError
+from vmic.errors import ConfigurationError, VMNotFoundError
 from vmic.fleet._runner import audit
 
 if TYPE_CHECKING:
@@ -35,6 +36,13 @@ __all__: list[str] = []
 
 
 def _doctor(args: argparse.Namespace) -> int:
+    if args.observations is not None:
+        if args.lab or args.host:
+            given = "--lab" if args.lab else "--host"
+            raise ConfigurationError(f"--observations diagnoses a file: {given} is not used")
+        report = report_from_file(args.observations, vm=args.vm, features=features_of(args))
+        emit(_render(report, args.output_format, verbose=args.verbose), rendered=True)
+        return report.exit_status
     if args.lab:
         targets = lab_targets(args.lab, host=args.host, vm=args.vm, timeout=args.timeout)
     else:
@@ -87,7 +95,7 @@ def _check_found(report: AuditReport, vm: str, known: list[str]) -> None:
 
 
 def _render(report: AuditReport, output_format: str, *, verbose: bool) -> str:
-    if output_format in {"json", "csv"}:
+    if output_format in {"json", "csv", "html"}:
         return report.render(output_format)
     # Hosts that could not be diagnosed are reported on stderr, one line each.
     table = output_format == "table"

@@ -25,7 +25,10 @@ def _run(args: argparse.Namespace) -> int:
     observation = LinuxGuest(LocalExecutor(), timeout=args.timeout).observe()
     report = diagnose_linux_guest(observation)
     if args.output_format == "json":
-        emit(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
+
+        document = {"schema_version": SCHEMA_VERSION, **report.to_dict()}
+        emit(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return 0 if report.healthy else 1
     findings: list[dict[str, Any]] = [
         {

@@ -32,13 +32,11 @@ _SERVICE_COLUMNS = (
 
 
 def _matrix(args: argparse.Namespace) -> int:
-    import json  # noqa: PLC0415 - each command loads what it needs
     import textwrap  # noqa: PLC0415
 
     from vmic.render import markdown_escape  # noqa: PLC0415
     from vmic.rules._export import (  # noqa: PLC0415
         matrix_csv,
-        matrix_json,
         matrix_markdown,
         matrix_records,
     )
@@ -51,14 +49,14 @@ def _matrix(args: argparse.Namespace) -> int:
     if args.supported_guests:
         records = supported_guest_records(args.host)
         if args.output_format == "json":
-            emit(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+            emit(_versioned_rows(records))
         else:
             emit(render_records(records, _GUEST_COLUMNS, args.output_format))
         return 0
     if args.output_format == "markdown":
         text = matrix_markdown(args.host)
     elif args.output_format == "json":
-        emit(matrix_json(args.host) + "\n", rendered=True)
+        emit(_versioned_rows(matrix_records(args.host)), rendered=True)
         return 0
     elif args.output_format == "csv":
         text = matrix_csv(args.host)
@@ -88,7 +86,10 @@ def _support(args: argparse.Namespace) -> int:
 
     answer = guest_support(args.host_os, args.guest_os)
     if args.output_format == "json":
-        emit(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
+
+        document = {"schema_version": SCHEMA_VERSION, **answer.to_dict()}
+        emit(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return 0
     records = [entry.to_dict() for entry in answer.features]
     if args.output_format != "csv":
@@ -119,7 +120,10 @@ def _plan(args: argparse.Namespace) -> int:
     )
     data = plan_as_dict(plan)
     if args.output_format == "json":
-        emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", rendered=True)
+        from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
+
+        document = {"schema_version": SCHEMA_VERSION, **data}
+        emit(json.dumps(document, indent=2, ensure_ascii=False) + "\n", rendered=True)
         return 0
     steps = data["steps"]
     if args.output_format == "csv":
@@ -185,5 +189,16 @@ def service_records() -> list[dict[str, Any]]:
 
 
 def _services(args: argparse.Namespace) -> int:
+    if args.output_format == "json":
+        emit(_versioned_rows(service_records()), rendered=True)
+        return 0
     emit(render_records(service_records(), _SERVICE_COLUMNS, args.output_format))
     return 0
+
+
+def _versioned_rows(rows: list[dict[str, Any]]) -> str:
+    """Rows as the versioned JSON contract: ``{"schema_version": N, "rows": [...]}``."""
+    from vmic.render import json_text  # noqa: PLC0415 - JSON only
+    from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
+
+    return json_text({"schema_version": SCHEMA_VERSION, "rows": rows}) + "\n"

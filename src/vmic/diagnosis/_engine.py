@@ -428,6 +428,8 @@ class _VMCase:
             host_enabled=enabled,
             host_status=status_text,
             guest_state=guest_text,
+            host_primary_status=component.primary_status,
+            host_secondary_status=component.secondary_status,
         )
 
     def _outdated_by_host(

@@ -20,6 +20,7 @@ from vmic.executors._command import Shell
 from vmic.model._operating_system import OperatingSystem
 from vmic.model._records import VMState
 from vmic.model._services import GuestOnlyService, IntegrationService
+from vmic.model._status import OperationalStatus
 from vmic.rules._causes import Cause
 from vmic.rules._features import Feature
 from vmic.rules._plans import StepRole, StepSide, UpdatePlan
@@ -105,6 +106,10 @@ def service_name(service: Service) -> str:
     if isinstance(service, IntegrationService):
         return service.english_name
     return service.info.windows_display_names[0]
+
+
+def _status_value(status: OperationalStatus | None) -> str | None:
+    return None if status is None else status.value
 
 
 def _service_value(service: Service | None) -> str | None:
@@ -263,6 +268,8 @@ class ServiceDiagnosis:
             ``"no_contact / protocol_mismatch"``), or ``""`` when not reported.
         guest_state: What the guest side showed (``"running"``, ``"stopped, startup
             disabled"``, ``"hv_kvp_daemon not installed"``), or ``""`` when not observed.
+        host_primary_status: The host's primary operational status as data, when reported.
+        host_secondary_status: The host's secondary operational status, when reported.
     """
 
     service: Service = attrs.field(validator=_v.instance_of(_SERVICE_TYPES))
@@ -273,6 +280,12 @@ class ServiceDiagnosis:
     )
     host_status: str = attrs.field(default="", validator=_v.instance_of(str))
     guest_state: str = attrs.field(default="", validator=_v.instance_of(str))
+    host_primary_status: OperationalStatus | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(OperationalStatus))
+    )
+    host_secondary_status: OperationalStatus | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(OperationalStatus))
+    )
 
     @property
     def name(self) -> str:
@@ -287,6 +300,8 @@ class ServiceDiagnosis:
             "causes": [cause.value for cause in self.causes],
             "host_enabled": self.host_enabled,
             "host_status": self.host_status,
+            "host_primary_status": _status_value(self.host_primary_status),
+            "host_secondary_status": _status_value(self.host_secondary_status),
             "guest_state": self.guest_state,
         }
 
@@ -492,10 +507,13 @@ class Diagnosis:
             f"unknown diagnosis format {output_format!r}; known: table, markdown, json"
         )
 
-    def _repr_html_(self) -> str:
-        from vmic.render import diagnosis_html  # noqa: PLC0415 - only in notebooks
+    def __repr__(self) -> str:
+        return f"<Diagnosis {self.host!r}: {len(self.vms)} VMs, {len(self.findings)} findings>"
 
-        return str(diagnosis_html(diagnosis_view(self)))
+    def _repr_html_(self) -> str:
+        from vmic.render import fleet_fragment  # noqa: PLC0415 - only in notebooks
+
+        return fleet_fragment(fleet_view(self), title=f"vmic diagnosis: {self.host}")
 
 
 # --- views: the plain data the renderers show (vmic.render) ----------------------------------
@@ -524,6 +542,23 @@ def _vm_view(vm: VMDiagnosis) -> dict[str, Any]:
             for entry in vm.features
         ],
         "findings": [_finding_view(finding) for finding in vm.findings],
+    }
+
+
+def fleet_view(diagnosis: Diagnosis) -> dict[str, Any]:
+    """One host's diagnosis as the view of a fleet of one (see :func:`vmic.render.fleet_page`)."""
+    return {
+        "summary": {
+            "hosts": 1,
+            "audited": 1,
+            "failed": 0,
+            "vms": len(diagnosis.vms),
+            "healthy_vms": sum(1 for vm in diagnosis.vms if vm.healthy),
+            "findings": len(diagnosis.findings),
+            "duration": 0.0,
+        },
+        "failures": [],
+        "diagnoses": [diagnosis_view(diagnosis)],
     }
 
 

@@ -196,7 +196,7 @@ def check_report(
         )
     )
     details = tuple(
-        f"{row['host']}/{row['vm'] or '-'} {row['service'] or '-'}: {row['cause']}"
+        f"{row['host']}/{row['vm'] or '-'} {_service_label(row['service'])}: {row['cause']}"
         + (f" ({row['explanation']})" if row["explanation"] else "")
         for row in rows
     )
@@ -367,3 +367,16 @@ def write_atomically(path: str | Path, text: str) -> None:
         with contextlib.suppress(OSError):
             Path(temporary).unlink()
         raise ConfigurationError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def _service_label(value: str) -> str:
+    """The English name of the service a row names by its value (``-`` for none)."""
+    from vmic.diagnosis._results import service_name  # noqa: PLC0415 - on use
+    from vmic.model._services import GuestOnlyService, IntegrationService  # noqa: PLC0415
+
+    if not value:
+        return "-"
+    for vocabulary in (IntegrationService, GuestOnlyService):
+        with contextlib.suppress(ValueError):
+            return service_name(vocabulary(value))
+    return value

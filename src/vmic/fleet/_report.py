@@ -10,13 +10,15 @@ or answered with output vmic could not read).
 from __future__ import annotations
 
 import enum
+import importlib
 from typing import Any, Final
 
 import attrs
 
 from vmic import render
 from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
-from vmic.diagnosis._results import Diagnosis, Finding, diagnosis_view, service_name
+from vmic.diagnosis._results import Diagnosis, Finding, diagnosis_view
+from vmic.schemas import SCHEMA_VERSION
 
 __all__ = [
     "EXIT_FINDINGS",
@@ -60,6 +62,9 @@ class HostResult:
         diagnosis: The diagnosis, when it was.
         error: Why it was not, in one line (no secrets); ``""`` when it was.
         duration: Seconds spent on the host (up to the timeout).
+        error_type: The class name of the exception that stopped it (``""`` when none did,
+            for a host that timed out).
+        error_detail: The whole message, never cut (``""``: the same as *error*).
     """
 
     host: str = attrs.field(validator=_v.instance_of(str))
@@ -69,6 +74,19 @@ class HostResult:
     )
     error: str = attrs.field(default="", validator=_v.instance_of(str))
     duration: float = attrs.field(default=0.0, converter=float)
+    error_type: str = attrs.field(default="", validator=_v.instance_of(str))
+    error_detail: str = attrs.field(default="", validator=_v.instance_of(str))
+
+    def __repr__(self) -> str:
+        if self.diagnosis is None:
+            return f"<HostResult {self.host!r} {self.status.value}>"
+        return (
+            f"<HostResult {self.host!r} ok: {len(self.diagnosis.vms)} VMs, "
+            f"{len(self.findings)} findings>"
+        )
+
+    def _repr_html_(self) -> str:
+        return render.fleet_fragment(_view((self,)), title=f"vmic: {self.host}")
 
     @property
     def ok(self) -> bool:
@@ -82,10 +100,17 @@ class HostResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
+        error = None
+        if not self.ok:
+            error = {
+                "kind": self.status.value,
+                "type": self.error_type,
+                "message": self.error_detail or self.error,
+            }
         return {
             "host": self.host,
             "status": self.status.value,
-            "error": self.error,
+            "error": error,
             "duration": round(self.duration, 3),
             "diagnosis": None if self.diagnosis is None else self.diagnosis.to_dict(),
         }
@@ -101,6 +126,17 @@ COLUMNS: Final = (
     "cause",
     "explanation",
     "fix",
+)
+
+#: Columns of :meth:`AuditReport.grid` and :meth:`AuditReport.to_dataframe`.
+GRID_COLUMNS: Final = (
+    "host",
+    "vm",
+    "guest_os",
+    "service",
+    "verdict",
+    "cause",
+    "features_broken",
 )
 
 #: Columns of the text table; each row's explanation is printed under it (the fix commands
@@ -123,6 +159,9 @@ class AuditReport:
     )
     duration: float = attrs.field(default=0.0, converter=float)
     concurrency: int = attrs.field(default=1, validator=_v.instance_of(int))
+
+    def __repr__(self) -> str:
+        return f"<AuditReport {self.headline()}>"
 
     @property
     def failures(self) -> tuple[HostResult, ...]:
@@ -185,13 +224,65 @@ class AuditReport:
             rows.extend(_finding_row(result, finding) for finding in result.findings)
         return rows
 
+    def grid(self) -> list[dict[str, Any]]:
+        """One row per VM and service of every audited host (the heat map's cells, as data).
+
+        Columns: ``host``, ``vm``, ``guest_os`` (its text, or None), ``service`` (its
+        value), ``verdict`` (its value), ``cause`` (the first cause's value, or None) and
+        ``features_broken`` (the values of the features this service's verdict breaks).
+        """
+        rows: list[dict[str, Any]] = []
+        for result in self.results:
+            if result.diagnosis is None:
+                continue
+            for vm in result.diagnosis.vms:
+                guest_os = None if vm.guest_os is None else str(vm.guest_os)
+                for entry in vm.services:
+                    broken = tuple(
+                        f.feature.value
+                        for f in vm.features
+                        if f.broken and entry.service in f.blocking
+                    )
+                    rows.append(
+                        {
+                            "host": result.host,
+                            "vm": vm.vm,
+                            "guest_os": guest_os,
+                            "service": entry.service.value,
+                            "verdict": entry.verdict.value,
+                            "cause": entry.causes[0].value if entry.causes else None,
+                            "features_broken": broken,
+                        }
+                    )
+        return rows
+
+    def to_dataframe(self) -> Any:  # noqa: ANN401 - a pandas.DataFrame; pandas is optional
+        """:meth:`grid` as a ``pandas.DataFrame``, one row per VM and service.
+
+        Raises:
+            MissingExtraError: pandas is not installed (``pip install 'vmic[pandas]'``).
+        """
+        try:
+            pd = importlib.import_module("pandas")  # optional, and untyped: loaded on use
+        except ImportError:
+            from vmic.errors import MissingExtraError  # noqa: PLC0415 - error path only
+
+            feature = "AuditReport.to_dataframe()"
+            raise MissingExtraError(feature, extra="pandas", module="pandas") from None
+        return pd.DataFrame(self.grid(), columns=list(GRID_COLUMNS))
+
     def headline(self) -> str:
         """One line: how many hosts, failures, VMs and findings."""
         return render.audit_headline(self.summary())
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything, JSON-ready: summary, each host's full diagnosis, and the flat rows."""
+        """Everything, JSON-ready: summary, each host's full diagnosis, and the flat rows.
+
+        It carries ``schema_version`` and is described by the JSON Schema
+        ``vmic/schemas/audit.json`` (see :mod:`vmic.schemas`).
+        """
         return {
+            "schema_version": SCHEMA_VERSION,
             "summary": self.summary(),
             "hosts": [result.to_dict() for result in self.results],
             "findings": self.records(),
@@ -199,14 +290,7 @@ class AuditReport:
 
     def _view(self) -> dict[str, Any]:
         """The plain data :mod:`vmic.render` shows."""
-        return {
-            "summary": self.summary(),
-            "findings": self.records(),
-            "failures": [(r.host, r.status.value, r.error) for r in self.failures],
-            "diagnoses": [
-                diagnosis_view(r.diagnosis) for r in self.results if r.diagnosis is not None
-            ],
-        }
+        return {**_view(self.results, self.duration), "findings": self.records()}
 
     def to_json(self) -> str:
         """:meth:`to_dict` as indented JSON (valid whatever the names hold)."""
@@ -228,7 +312,7 @@ class AuditReport:
         return render.audit_text(self._view(), TEXT_COLUMNS, width=width, colour=colour)
 
     def render(self, output_format: str, *, width: int | None = None, colour: bool = False) -> str:
-        """``"table"``, ``"json"``, ``"csv"`` or ``"markdown"``.
+        """``"table"``, ``"json"``, ``"csv"``, ``"markdown"`` or ``"html"``.
 
         *width* and *colour* apply to the table (see :meth:`to_text`).
 
@@ -237,7 +321,12 @@ class AuditReport:
         """
         if output_format == "table":
             return self.to_text(width=width, colour=colour)
-        renderers = {"json": self.to_json, "csv": self.to_csv, "markdown": self.to_markdown}
+        renderers = {
+            "json": self.to_json,
+            "csv": self.to_csv,
+            "markdown": self.to_markdown,
+            "html": self.to_html,
+        }
         try:
             return renderers[output_format]()
         except KeyError:
@@ -248,8 +337,25 @@ class AuditReport:
                 f"unknown report format {output_format!r}; known: {known}"
             ) from None
 
+    def to_html(self) -> str:
+        """One self-contained HTML page: fleet summary, VM x service heat map, findings by cause.
+
+        Inline CSS, no scripts, nothing loaded from anywhere (see :mod:`vmic.render`).
+        """
+        return render.fleet_page(self._view())
+
     def _repr_html_(self) -> str:
-        return render.audit_html(self._view())
+        return render.fleet_fragment(self._view())
+
+
+def _view(results: tuple[HostResult, ...], duration: float = 0.0) -> dict[str, Any]:
+    """The fleet view of *results* (summary, failures, diagnosis views) for the renderers."""
+    summary = AuditReport(results=results, duration=duration).summary()
+    return {
+        "summary": summary,
+        "failures": [(r.host, r.status.value, r.error) for r in results if not r.ok],
+        "diagnoses": [diagnosis_view(r.diagnosis) for r in results if r.diagnosis is not None],
+    }
 
 
 def _finding_row(result: HostResult, finding: Finding) -> dict[str, str]:
@@ -261,7 +367,7 @@ def _finding_row(result: HostResult, finding: Finding) -> dict[str, str]:
         "host": result.host,
         "host_status": result.status.value,
         "vm": finding.vm,
-        "service": "" if finding.service is None else service_name(finding.service),
+        "service": "" if finding.service is None else finding.service.value,
         "verdict": finding.verdict.value,
         "cause": finding.cause.value,
         "explanation": finding.explanation,

@@ -390,8 +390,7 @@ class _Runner:
             try:
                 diagnosis = diagnose(host, guests, features=self.features)
             except Exception as failure:  # noqa: BLE001 - a host's bad data must not end the audit
-                status, message = _classify(failure)
-                return HostResult(host=name, status=status, error=message, duration=duration)
+                return _failed(name, failure, duration)
             return HostResult(
                 host=name, status=HostStatus.OK, diagnosis=diagnosis, duration=duration
             )
@@ -403,8 +402,20 @@ class _Runner:
                 duration=duration,
             )
         assert error is not None  # noqa: S101 - a finished job has an observation or an error
-        status, message = _classify(error)
-        return HostResult(host=name, status=status, error=message, duration=duration)
+        return _failed(name, error, duration)
+
+
+def _failed(name: str, error: BaseException, duration: float) -> HostResult:
+    """The result of a host that *error* stopped: its kind, one line, and the whole message."""
+    status, message = _classify(error)
+    return HostResult(
+        host=name,
+        status=status,
+        error=message,
+        duration=duration,
+        error_type=type(error).__name__,
+        error_detail=str(error).strip() or message,
+    )
 
 
 def _classify(error: BaseException) -> tuple[HostStatus, str]:  # noqa: PLR0911 - a table

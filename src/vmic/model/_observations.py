@@ -124,6 +124,46 @@ class HostObservation:
                 return observation
         return None
 
+    def __repr__(self) -> str:
+        return f"<HostObservation {self.host!r}: {len(self.vms)} VMs>"
+
+    def _repr_html_(self) -> str:
+        from vmic.render import observation_fragment  # noqa: PLC0415 - only in notebooks
+
+        return observation_fragment(_observation_view(self))
+
+
+def _component_view(record: IntegrationComponentRecord) -> dict[str, str]:
+    status = record.primary_status
+    words = "enabled" if record.enabled else "disabled"
+    if status is not None:
+        words += f", {status.value}"
+    if not record.enabled:
+        state = "off"
+    elif status is None or status.value == "ok":
+        state = "on"
+    else:
+        state = "other"
+    name = record.name if record.service is None else record.service.english_name
+    return {"name": name, "state": state, "text": words}
+
+
+def _observation_view(host: HostObservation) -> dict[str, object]:
+    """The plain data :func:`vmic.render.observation_fragment` shows."""
+    return {
+        "host": host.host,
+        "host_os": None if host.host_os is None else str(host.host_os),
+        "vms": [
+            {
+                "vm": vm.name,
+                "state": vm.vm.state.value,
+                "guest_os": None if vm.guest_os is None else str(vm.guest_os),
+                "services": [_component_view(c) for c in vm.components],
+            }
+            for vm in host.vms
+        ],
+    }
+
 
 @attrs.frozen(kw_only=True)
 class WindowsGuestObservation:

@@ -44,6 +44,11 @@ if TYPE_CHECKING:
         visible as visible,
         visible_lines as visible_lines,
     )
+    from vmic.render._fleet import (
+        fleet_fragment as fleet_fragment,
+        fleet_page as fleet_page,
+        observation_fragment as observation_fragment,
+    )
     from vmic.render._progress import TerminalProgress as TerminalProgress
     from vmic.render._rules import (
         matrix_markdown_text as matrix_markdown_text,
@@ -83,8 +88,11 @@ __all__, __getattr__, __dir__ = lazy_face(
         "diagnosis_markdown": "._diagnosis",
         "diagnosis_text": "._diagnosis",
         "finding_html": "._diagnosis",
+        "fleet_fragment": "._fleet",
+        "fleet_page": "._fleet",
         "json_text": "._tables",
         "markdown_code": "._escape",
+        "observation_fragment": "._fleet",
         "markdown_escape": "._escape",
         "markdown_table": "._tables",
         "matrix_markdown_text": "._rules",

@@ -1,0 +1,93 @@
+"""The contract's version, its schema files, and the check every reader makes first."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Final
+
+from vmic.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "READABLE_VERSIONS",
+    "SCHEMA_NAMES",
+    "SCHEMA_VERSION",
+    "SchemaVersionError",
+    "check_schema_version",
+    "load_schema",
+]
+
+#: The version of the JSON vmic writes. It grows when a field changes meaning or goes
+#: away; a new optional field does not change it.
+SCHEMA_VERSION: Final = 1
+
+#: The versions a reader accepts. Documents without ``schema_version`` predate the
+#: contract and are refused, as are newer ones.
+READABLE_VERSIONS: Final = frozenset({1})
+
+#: The schema files shipped in this package, by name.
+SCHEMA_NAMES: Final = (
+    "audit",
+    "guest",
+    "matrix",
+    "observations",
+    "plan",
+    "services",
+    "support",
+)
+
+
+class SchemaVersionError(ConfigurationError):
+    """A JSON document is from a schema version this vmic cannot read."""
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema *name* (one of :data:`SCHEMA_NAMES`) as a dict.
+
+    Raises:
+        ConfigurationError: For another name.
+    """
+    if name not in SCHEMA_NAMES:
+        known = ", ".join(SCHEMA_NAMES)
+        raise ConfigurationError(f"no schema named {name!r}; known: {known}")
+    text = (
+        resources.files(__package__ or "vmic.schemas")
+        .joinpath(f"{name}.json")
+        .read_text(encoding="utf-8")
+    )
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def check_schema_version(document: Mapping[str, Any], *, source: str = "the document") -> int:
+    """The ``schema_version`` of *document*, when this vmic can read it.
+
+    Args:
+        document: A parsed JSON object vmic wrote.
+        source: Where it came from, for the message (a file name).
+
+    Raises:
+        SchemaVersionError: When the version is missing, not an integer, newer than
+            :data:`SCHEMA_VERSION`, or older and no longer read.
+    """
+    version = document.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise SchemaVersionError(
+            f"{source} has no schema_version (got {version!r}); it was not written by "
+            f"vmic {SCHEMA_VERSION}.x or later, write it again with this vmic"
+        )
+    if version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{source} is from schema_version {version}, newer than this vmic reads "
+            f"({SCHEMA_VERSION}); upgrade vmic to read it"
+        )
+    if version not in READABLE_VERSIONS:
+        readable = ", ".join(str(v) for v in sorted(READABLE_VERSIONS))
+        raise SchemaVersionError(
+            f"{source} is from schema_version {version}, older than this vmic reads "
+            f"({readable}); write it again with this vmic"
+        )
+    return version
