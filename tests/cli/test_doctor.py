@@ -295,3 +295,18 @@ def test_doctor_one_vm_missing_from_a_host_names_the_vms_it_has() -> None:
     assert (status, out) == (2, "")
     assert "host 'HV-BERLIN' has no VM named exactly 'dc01'; its VMs: 'dc02'" in err
     assert err.count("\n") == 1
+
+
+def test_doctor_json_gives_the_guest_side_as_data(capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 15: statuses are data, not display strings: sql01's VSS is stopped, startup Disabled.
+    _, out, _ = in_process(capsys, "doctor", "--lab", "demo", "--vm", "sql01", "--format", "json")
+    document = json.loads(out)
+    hosts = document["hosts"]
+    (vm,) = [vm for host in hosts for vm in host["diagnosis"]["vms"] if vm["vm"] == "sql01"]
+    (vss,) = [entry for entry in vm["services"] if entry["service"] == "vss"]
+    assert (vss["guest_installed"], vss["guest_running"], vss["guest_start_type"]) == (
+        True,
+        False,
+        "disabled",
+    )
+    assert vss["guest_state"]  # the words stay, for people

@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -78,6 +78,7 @@ from vmic.rules._semantics import (
     Reason,
     ServiceState,
     UnitState,
+    WindowsGuestService,
 )
 from vmic.rules._support import unavailable_reason
 
@@ -386,6 +387,7 @@ class _VMCase:
                 service=service,
                 verdict=Verdict.UNKNOWN,
                 guest_state=guest_text,
+                **_guest_fields(evidence),
                 host_status="not listed by the host",
             )
         enabled = component.enabled
@@ -428,6 +430,7 @@ class _VMCase:
             host_enabled=enabled,
             host_status=status_text,
             guest_state=guest_text,
+            **_guest_fields(evidence),
             host_primary_status=component.primary_status,
             host_secondary_status=component.secondary_status,
         )
@@ -463,6 +466,7 @@ class _VMCase:
                 verdict=Verdict.NOT_AVAILABLE,
                 causes=(Cause.NOT_AVAILABLE_ON_GUEST_OS,),
                 guest_state=evidence.text,
+                **_guest_fields(evidence),
             )
         causes = _causes(ServiceState(service, None, evidence.side).reasons)
         if causes == [Cause.GUEST_SERVICE_STOPPED]:
@@ -471,12 +475,14 @@ class _VMCase:
                 service=service,
                 verdict=Verdict.FUNCTIONING,
                 guest_state=evidence.text + " (starts on demand)",
+                **_guest_fields(evidence),
             )
         return ServiceDiagnosis(
             service=service,
             verdict=Verdict.NOT_FUNCTIONING if causes else Verdict.FUNCTIONING,
             causes=tuple(causes),
             guest_state=evidence.text,
+            **_guest_fields(evidence),
         )
 
     # --- features -------------------------------------------------------------------------
@@ -694,6 +700,19 @@ def _causes(reasons: Iterable[Reason], side: GuestSide | None = None) -> list[Ca
 def _status_text(component: IntegrationComponentRecord) -> str:
     parts = [s.value for s in (component.primary_status, component.secondary_status) if s]
     return " / ".join(parts)
+
+
+def _guest_fields(evidence: GuestEvidence | None) -> dict[str, Any]:
+    """The guest side as data, beside its words (``guest_state``)."""
+    side = evidence.side if evidence is not None else None
+    if side is None:
+        return {}
+    start_type = side.start_type if isinstance(side, WindowsGuestService) else None
+    return {
+        "guest_installed": side.installed,
+        "guest_running": side.running,
+        "guest_start_type": start_type,
+    }
 
 
 def _from_host(

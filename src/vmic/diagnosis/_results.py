@@ -20,7 +20,7 @@ from vmic.executors._command import Shell
 from vmic.model._operating_system import OperatingSystem
 from vmic.model._records import VMState
 from vmic.model._services import GuestOnlyService, IntegrationService
-from vmic.model._status import OperationalStatus
+from vmic.model._status import OperationalStatus, StartType
 from vmic.rules._causes import Cause
 from vmic.rules._features import Feature
 from vmic.rules._plans import StepRole, StepSide, UpdatePlan
@@ -270,6 +270,10 @@ class ServiceDiagnosis:
             disabled"``, ``"hv_kvp_daemon not installed"``), or ``""`` when not observed.
         host_primary_status: The host's primary operational status as data, when reported.
         host_secondary_status: The host's secondary operational status, when reported.
+        guest_installed: Whether the guest side is installed (the Windows service, the Linux
+            driver or daemon), when the guest was observed.
+        guest_running: Whether it runs, when the guest was observed.
+        guest_start_type: The Windows service's startup type, for a Windows guest.
     """
 
     service: Service = attrs.field(validator=_v.instance_of(_SERVICE_TYPES))
@@ -285,6 +289,15 @@ class ServiceDiagnosis:
     )
     host_secondary_status: OperationalStatus | None = attrs.field(
         default=None, validator=_v.optional(_v.instance_of(OperationalStatus))
+    )
+    guest_installed: bool | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(bool))
+    )
+    guest_running: bool | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(bool))
+    )
+    guest_start_type: StartType | None = attrs.field(
+        default=None, validator=_v.optional(_v.instance_of(StartType))
     )
 
     @property
@@ -303,6 +316,11 @@ class ServiceDiagnosis:
             "host_primary_status": _status_value(self.host_primary_status),
             "host_secondary_status": _status_value(self.host_secondary_status),
             "guest_state": self.guest_state,
+            "guest_installed": self.guest_installed,
+            "guest_running": self.guest_running,
+            "guest_start_type": (
+                self.guest_start_type.value if self.guest_start_type is not None else None
+            ),
         }
 
 
