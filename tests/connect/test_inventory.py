@@ -18,14 +18,16 @@ from vmic.connect import (
     CredentialResolver,
     GuestAccess,
     HostEntry,
+    HostTarget,
     Inventory,
     InventoryError,
     _inventory as inventory_module,
     guest_executor,
     load_inventory,
+    observe_guest,
     parse_inventory,
 )
-from vmic.errors import ConfigurationError, UnknownCommandError
+from vmic.errors import ConfigurationError, ConnectionFailedError, UnknownCommandError
 from vmic.executors import (
     Command,
     Executor,
@@ -38,6 +40,7 @@ from vmic.executors import (
 from vmic.executors._closing import Closing
 from vmic.executors._psrp import PsrpExecutor
 from vmic.executors._ssh import SshExecutor
+from vmic.model._observations import GuestUnreachable, HostObservation
 from vmic.model._records import VirtualMachineRecord, VMState
 from vmic.testing import FakeHyperVHost
 
@@ -527,3 +530,18 @@ def test_a_missing_key_or_ca_file_is_named_before_anything_connects(
     inventory = Inventory(hosts=(HostEntry(name="fine", transport="local"), entry), source="f")
     with pytest.raises(InventoryError, match=rf"^f: hosts\[1\]: host 'a': the {words}"):
         inventory.check_files()
+
+
+def test_a_guest_reason_is_kept_whole() -> None:
+    # Issue 15: errors are whole in the data (a long DNS cause was once cut at 300 characters).
+    cause = "name resolution failed: " + "x" * 500 + ".example"
+
+    def fail(_vm: object) -> None:
+        raise ConnectionFailedError(cause)
+
+    target = HostTarget(
+        name="hv01", observe=lambda: HostObservation(host="hv01"), observe_guest=fail
+    )
+    seen = observe_guest(target, b.vm("app"))
+    assert isinstance(seen, GuestUnreachable)
+    assert seen.reason == cause

@@ -63,17 +63,18 @@ def exit_status_for(error: BaseException) -> int:
     return EXIT_USAGE
 
 
-def one_line(error: BaseException, *, limit: int = _LIMIT) -> str:
+def one_line(error: BaseException, *, limit: int | None = _LIMIT) -> str:
     """The first line of an error's message (`` ...`` marks lines left out), cut to *limit*.
 
     Args:
         error: Any exception; an empty message gives the exception's type name.
-        limit: The longest text returned, in characters.
+        limit: The longest text returned, in characters; None keeps the line whole (for
+            data that is kept, such as a guest's reason; a terminal line is cut).
     """
     text = str(error).strip() or type(error).__name__
     first, *rest = text.splitlines()
     first = first.rstrip()
     more = " ..." if rest else ""
-    if len(first) + len(more) > limit:
+    if limit is not None and len(first) + len(more) > limit:
         return first[: max(limit - 3, 0)] + "..."
     return first + more

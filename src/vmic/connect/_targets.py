@@ -180,9 +180,10 @@ def observe_guest(target: HostTarget, vm: VMObservation) -> GuestObservation | N
     try:
         return target.observe_guest(vm)
     except VmicError as error:
-        return GuestUnreachable(reason=one_line(error))
+        # The reason is data (JSON keeps it whole): the renderers fit it to a terminal.
+        return GuestUnreachable(reason=one_line(error, limit=None))
     except Exception as error:  # noqa: BLE001 - one guest's failure must not end the host's audit
-        return GuestUnreachable(reason=f"{type(error).__name__}: {one_line(error)}")
+        return GuestUnreachable(reason=f"{type(error).__name__}: {one_line(error, limit=None)}")
 
 
 def vm_uuid(vm: VMObservation) -> uuid.UUID | str:
