@@ -36,6 +36,7 @@ from vmic.rules._features import Feature
 if TYPE_CHECKING:
     import argparse
 
+    from vmic.clients import HyperVHost
     from vmic.executors._protocol import Executor
     from vmic.model._observations import VMObservation
     from vmic.testing import DemoLab
@@ -125,6 +126,17 @@ def host_entry(args: argparse.Namespace) -> HostEntry:
     )
     entry.check_files()
     return entry
+
+
+def host_client(args: argparse.Namespace) -> HyperVHost:
+    """The HyperVHost the options name: the lab's host that has ``args.vm``, or a real one."""
+    from vmic.clients import HyperVHost  # noqa: PLC0415 - load on use
+
+    if args.lab:
+        name, executor = lab_executor(args.lab, args.host, args.vm)
+        return HyperVHost(executor, name=name, timeout=args.timeout)
+    entry = host_entry(args)
+    return HyperVHost(entry.executor(resolver_for(args)), name=entry.name, timeout=args.timeout)
 
 
 def lab_targets(

@@ -13,7 +13,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Final
 
-from vmic.cli._connection import host_entry, lab_executor, resolver_for
+from vmic.cli._connection import host_client
 from vmic.cli._render import emit, render_records, visible
 from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, one_line
 from vmic.errors import CommandTimeoutError, ConfigurationError, ConnectionFailedError
@@ -21,22 +21,11 @@ from vmic.errors import CommandTimeoutError, ConfigurationError, ConnectionFaile
 if TYPE_CHECKING:
     import argparse
 
-    from vmic.clients import HyperVHost
     from vmic.model._kvp_exchange import KvpExchange
 
 __all__: list[str] = []
 
 _SETS: Final = ("intrinsic", "guest", "host")
-
-
-def _host(args: argparse.Namespace) -> HyperVHost:
-    from vmic.clients import HyperVHost  # noqa: PLC0415 - load on use
-
-    if args.lab:
-        name, executor = lab_executor(args.lab, args.host, args.vm)
-        return HyperVHost(executor, name=name, timeout=args.timeout)
-    entry = host_entry(args)
-    return HyperVHost(entry.executor(resolver_for(args)), name=entry.name, timeout=args.timeout)
 
 
 def _kvp(args: argparse.Namespace) -> int:
@@ -47,7 +36,7 @@ def _kvp(args: argparse.Namespace) -> int:
         raise ConfigurationError(message)
     if args.action != "set" and args.value is not None:
         raise ConfigurationError(f"vmic kvp {args.action} takes no --value")
-    host = _host(args)
+    host = host_client(args)
     try:
         if args.action == "set":
             items = host.kvp_set(args.vm, args.key, args.value)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Final
 
-from vmic.cli._connection import host_entry, lab_executor, resolver_for
+from vmic.cli._connection import host_client
 from vmic.cli._render import emit, render_records
 from vmic.errors import ConfigurationError
 
@@ -28,18 +28,8 @@ _ON: Final = frozenset({"on", "true", "yes", "enabled", "1"})
 _OFF: Final = frozenset({"off", "false", "no", "disabled", "0"})
 
 
-def _host(args: argparse.Namespace) -> HyperVHost:
-    from vmic.clients import HyperVHost  # noqa: PLC0415 - load on use
-
-    if args.lab:
-        name, executor = lab_executor(args.lab, args.host, args.vm)
-        return HyperVHost(executor, name=name, timeout=args.timeout)
-    entry = host_entry(args)
-    return HyperVHost(entry.executor(resolver_for(args)), name=entry.name, timeout=args.timeout)
-
-
 def _toggle(args: argparse.Namespace) -> int:
-    host = _host(args)
+    host = host_client(args)
     action = host.enable if args.verb == "enable" else host.disable
     return _run(args, host, lambda: action(args.vm, *args.services), checking=False)
 
@@ -52,7 +42,7 @@ def _apply(args: argparse.Namespace) -> int:
         if not sep or not service.strip() or word not in _ON | _OFF:
             raise ConfigurationError(f"expected SERVICE=on or SERVICE=off, not {setting!r}")
         desired[service.strip()] = word in _ON
-    host = _host(args)
+    host = host_client(args)
     return _run(
         args, host, lambda: host.apply(args.vm, desired, check=args.check), checking=args.check
     )
