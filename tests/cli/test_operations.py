@@ -31,12 +31,12 @@ def test_wait_for_the_heartbeat_of_dc01_exits_0() -> None:
 
 def test_wait_for_an_address_with_a_prefix(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = in_process(
-        capsys, "wait", "--lab", "demo", "--vm", "web01", "--for", "ipv4", "--prefix", "10."
+        capsys, "wait", "--lab", "demo", "--vm", "web01", "--for", "ipv4", "--prefix", "192.0.2."
     )
     assert status == 0
-    assert "10." in out
+    assert "192.0.2." in out  # the lab's addresses are documentation ones (RFC 5737)
     status, _, err = in_process(
-        capsys, "wait", "--lab", "demo", "--vm", "web01", "--for", "kvp:X", "--prefix", "10."
+        capsys, "wait", "--lab", "demo", "--vm", "web01", "--for", "kvp:X", "--prefix", "192.0.2."
     )
     assert status == 2
     assert "--prefix" in err

@@ -79,6 +79,10 @@ _POWERSHELL_VERSIONS: Final = ("5.1", "7")
 _RENDERED_LIMIT: Final = 256
 
 
+#: TEST-NET-1, -2 and -3 (RFC 5737), as integers: the lab's guests take addresses in one.
+_DOCUMENTATION_NETWORKS: Final = (0xC0000200, 0xC6336400, 0xCB007100)
+
+
 class FakeHyperVHost(Closing):
     """A simulated Hyper-V host, usable wherever an :class:`~vmic.executors.Executor` is.
 
@@ -130,7 +134,8 @@ class FakeHyperVHost(Closing):
         """Every command the host was sent, in order (guest commands are on the guests)."""
         self.domain = "contoso.com"
         """The DNS domain of the host and its guests."""
-        self.subnet = 0x0A000000 + ((zlib.crc32(name.encode("utf-8")) & 0xFF) << 16)
+        # Guests' addresses come from the documentation ranges (RFC 5737), never a real network.
+        self.subnet = _DOCUMENTATION_NETWORKS[zlib.crc32(name.encode("utf-8")) % 3]
         """The guests' IPv4 network (10.x.0.0/16, x from the host's name)."""
         self.clock = _operations.SimulatedClock()
         """The lab's simulated time: waits advance it instead of sleeping."""

@@ -294,7 +294,7 @@ class FakeVM:
     @property
     def ipv4(self) -> str:
         """The guest's IPv4 address."""
-        return str(ipaddress.IPv4Address(self._host.subnet + 10 + self._index))
+        return str(ipaddress.IPv4Address(self._host.subnet + 10 + self._index % 240))
 
     @property
     def ipv6(self) -> str:
