@@ -205,7 +205,8 @@ once, each stopped after ``$VmicGuestTimeout`` seconds, as ``$VmicUser`` with th
 Sections: those of :data:`HOST_INVENTORY` and ``guests``, a JSON array of ``{VMId, Reason,
 Output}`` where an empty ``Reason`` means ``Output`` is the guest script's whole output."""
 
-HOST_SET_SERVICES: Final = """\
+# The start of every script about one VM: exactly one VM has the name, or an error section.
+_EXACTLY_ONE_VM: Final = """\
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $vmicVm = {selection}
@@ -215,6 +216,11 @@ if ($vmicVm.Count -ne 1) {
     '<<vmic:end>>'
     exit 3
 }
+""".replace("{selection}", SELECT_ONE_VM)
+
+HOST_SET_SERVICES: Final = (
+    _EXACTLY_ONE_VM
+    + """\
 $vmicProperties = {properties}
 $vmicBefore = @(Hyper-V\\Get-VMIntegrationService -VM $vmicVm[0])
 '<<vmic:before>>'
@@ -231,7 +237,8 @@ $vmicAfter = @(Hyper-V\\Get-VMIntegrationService -VM $vmicVm[0])
 '<<vmic:after>>'
 ConvertTo-Json -Depth 3 -InputObject @($vmicAfter | Select-Object -Property $vmicProperties)
 '<<vmic:end>>'
-""".replace("{selection}", SELECT_ONE_VM).replace("{properties}", _COMPONENT_PROPERTIES)
+""".replace("{properties}", _COMPONENT_PROPERTIES)
+)
 """Enable the components whose GUID is in ``$Enable`` and disable those in ``$Disable``, on
 the VM named exactly ``$VMName``; only components not already in that state are touched.
 Sections: ``before`` and ``after`` (the VM's components either side of the change), or
@@ -535,18 +542,7 @@ Sections: ``method`` (``systemd`` or ``signal``), or ``error`` (``not-installed`
 
 # --- Hyper-V host: operations (PowerShell) ----------------------------------------------------
 
-_ONE_VM: Final = """\
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$vmicVm = {selection}
-if ($vmicVm.Count -ne 1) {
-    '<<vmic:error>>'
-    'vm-count ' + $vmicVm.Count
-    '<<vmic:end>>'
-    exit 3
-}
-$vmicVm = $vmicVm[0]
-""".replace("{selection}", SELECT_ONE_VM)
+_ONE_VM: Final = _EXACTLY_ONE_VM + "$vmicVm = $vmicVm[0]\n"
 
 # Waits on the host: a loop with its own deadline ($Timeout seconds) that sleeps $Poll
 # seconds after the first check, doubling up to $MaxPoll, never past the deadline.
