@@ -144,7 +144,11 @@ def _cell(service: Mapping[str, Any] | None) -> str:
     The column names the service; the tooltip gives the verdict and its causes.
     """
     if service is None:
-        return '<td class="cell v-unknown" title="not assessed">?</td>'
+        # The diagnosis leaves out only what does not apply (PowerShell Direct in a Linux guest).
+        return (
+            '<td class="cell v-not_available" title="does not apply to this guest">'
+            f"{SYMBOLS['not_available']}</td>"
+        )
     verdict = service["verdict"]
     if verdict == "functioning":
         # The fleet's most common cell says only what its symbol says: no tooltip.
