@@ -588,17 +588,7 @@ class HyperVHost:
             observation = self._observe_vm(name)
         why = self._explain(observation, _GSI, explain)
         if not why.functioning:
-            label = f"{why.cause.value}: " if why.cause is not None else ""
-            raise PreflightError(
-                f"cannot copy into VM {name!r}: Guest Service Interface does not work: "
-                f"{label}{why.reason}",
-                host=self._label,
-                vm=name,
-                reason=why.reason,
-                service=_GSI,
-                cause=why.cause,
-                diagnosis=why.diagnosis,
-            )
+            raise self._refusal(f"cannot copy into VM {name!r}", name, _GSI, why)
         result = self._executor.run(
             Command(
                 Shell.POWERSHELL,
@@ -667,16 +657,13 @@ class HyperVHost:
         service = IntegrationService.SHUTDOWN
         why = self._explain(observation, service, explain)
         if not why.functioning and not force:
-            label = f"{why.cause.value}: " if why.cause is not None else ""
-            raise PreflightError(
-                f"cannot shut VM {name!r} down cleanly: the Shutdown service does not work: "
-                f"{label}{why.reason} (force=True / --force turns it off after the timeout)",
-                host=self._label,
-                vm=name,
-                reason=why.reason,
-                service=service,
-                cause=why.cause,
-                diagnosis=why.diagnosis,
+            raise self._refusal(
+                f"cannot shut VM {name!r} down cleanly",
+                name,
+                service,
+                why,
+                subject="the Shutdown service",
+                hint=" (force=True / --force turns it off after the timeout)",
             )
         result = self._executor.run(
             Command(
@@ -739,6 +726,28 @@ class HyperVHost:
             msg = "the host's final report does not list the VM"
             raise ParseError(msg)
         return (explain or host_explanation)(observation, service)
+
+    def _refusal(
+        self,
+        what: str,
+        vm: str,
+        service: IntegrationService,
+        why: Explanation,
+        *,
+        subject: str | None = None,
+        hint: str = "",
+    ) -> PreflightError:
+        """The preflight error of an operation whose *service* does not work, with its cause."""
+        label = f"{why.cause.value}: " if why.cause is not None else ""
+        return PreflightError(
+            f"{what}: {subject or service.english_name} does not work: {label}{why.reason}{hint}",
+            host=self._label,
+            vm=vm,
+            reason=why.reason,
+            service=service,
+            cause=why.cause,
+            diagnosis=why.diagnosis,
+        )
 
     def _operation_timeout(self, seconds: float) -> float | None:
         if self._timeout is None:
