@@ -22,6 +22,7 @@ SRC = Path(vmic.__file__).parent
 LAYERS = {
     "errors": 0,
     "_lazy": 0,
+    "_third_party": 0,
     "render": 0,
     "schemas": 0,
     "model": 1,

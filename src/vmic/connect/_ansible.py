@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
 
+from vmic._third_party import quiet_import
 from vmic.connect._inventory import (
     PSRP_AUTHS,
     GuestAccess,
@@ -190,7 +191,8 @@ def _fail(message: str, source: str, where: str = "") -> NoReturn:
 
 def _yaml_loader() -> Any:  # noqa: ANN401 - a PyYAML loader class, typed loosely by PyYAML
     try:
-        import yaml  # noqa: PLC0415 - optional extra, loaded on use
+        with quiet_import("yaml"):
+            import yaml  # noqa: PLC0415 - optional extra, loaded on use
     except ImportError:
         feature = "reading an Ansible YAML inventory"
         raise MissingExtraError(feature, extra="ansible", module="yaml") from None

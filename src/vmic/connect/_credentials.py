@@ -24,6 +24,7 @@ import os
 import threading
 from typing import TYPE_CHECKING, Final
 
+from vmic._third_party import quiet_import
 from vmic.errors import ConfigurationError, UnsafeValueError
 from vmic.executors._checks import check_text
 from vmic.executors._command import Credential, Secret
@@ -130,7 +131,8 @@ class CredentialResolver:
         if not self._use_keyring:
             return None
         try:
-            import keyring  # noqa: PLC0415 - optional dependency, looked up on use
+            with quiet_import("keyring"):
+                import keyring  # noqa: PLC0415 - optional dependency, looked up on use
         except ImportError:
             return None
         try:

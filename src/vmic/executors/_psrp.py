@@ -40,6 +40,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
+from vmic._third_party import quiet_import
 from vmic.errors import (
     AuthenticationFailedError,
     CommandTimeoutError,
@@ -56,13 +57,14 @@ from vmic.executors._output import LOG, RedactingFilter, redact
 from vmic.executors._result import Result
 
 try:
-    import requests
-    from pypsrp.complex_objects import PSInvocationState
-    from pypsrp.exceptions import AuthenticationError, WinRMError, WinRMTransportError
-    from pypsrp.host import PSHost
-    from pypsrp.powershell import PowerShell, RunspacePool
-    from pypsrp.serializer import TaggedValue
-    from pypsrp.wsman import WSMan
+    with quiet_import("pypsrp"):
+        import requests
+        from pypsrp.complex_objects import PSInvocationState
+        from pypsrp.exceptions import AuthenticationError, WinRMError, WinRMTransportError
+        from pypsrp.host import PSHost
+        from pypsrp.powershell import PowerShell, RunspacePool
+        from pypsrp.serializer import TaggedValue
+        from pypsrp.wsman import WSMan
 except ImportError as _exc:  # pragma: no cover - exercised only without the extra
     msg = "PsrpExecutor"
     raise MissingExtraError(msg, extra="psrp", module="pypsrp") from _exc

@@ -46,6 +46,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from vmic._third_party import quiet_import
 from vmic.errors import (
     AuthenticationFailedError,
     CommandTimeoutError,
@@ -64,7 +65,8 @@ from vmic.executors._result import Result
 from vmic.executors._scripting import render_posix, render_powershell
 
 try:
-    import asyncssh
+    with quiet_import("asyncssh"):
+        import asyncssh
 except ImportError as _exc:  # pragma: no cover - exercised only without the extra
     msg = "SshExecutor"
     raise MissingExtraError(msg, extra="ssh", module="asyncssh") from _exc
