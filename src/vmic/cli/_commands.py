@@ -463,15 +463,24 @@ COMMANDS: Final[tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]]
 )
 
 
-def add_commands(commands: argparse._SubParsersAction[Any], *, only: str | None = None) -> None:
+def add_commands(
+    commands: argparse._SubParsersAction[Any],
+    *,
+    only: str | None = None,
+    add_globals: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> None:
     """Add every command to the parser; build options only for *only* (None: for all).
 
     Args:
         commands: The ``vmic`` parser's subparsers.
         only: The command about to run: the others are listed (for ``--help`` and
             "invalid choice") without their options. None builds every command whole.
+        add_globals: Adds the global options to a command's parser, so that they are
+            accepted after the command too.
     """
     for name, summary, build in COMMANDS:
         parser = commands.add_parser(name, help=summary, description=summary)
         if only is None or name == only:
+            if add_globals is not None:
+                add_globals(parser)
             build(parser)
