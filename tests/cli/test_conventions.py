@@ -321,3 +321,30 @@ def test_completion_without_shtab_names_the_extra(
         "vmic: error: vmic completion needs the optional dependency 'shtab': "
         "pip install 'vmic[completion]'\n"
     )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("doctor", "--lab", "demo"),
+        ("audit", "--lab", "demo", "--format", "openmetrics"),
+        ("fix", "--lab", "demo", "--check"),
+    ],
+)
+def test_exit_zero_turns_findings_into_success(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    status, out, _err = in_process(capsys, *argv)
+    assert status == 1  # the demo lab has problems on purpose
+    zero, zero_out, _err = in_process(capsys, *argv, "--exit-zero")
+    assert zero == 0
+    # The same report (but for the audit's own duration and time stamp).
+    timeless = [line for line in out.splitlines() if "_seconds " not in line]
+    assert [line for line in zero_out.splitlines() if "_seconds " not in line] == timeless
+
+
+def test_exit_zero_keeps_the_status_of_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _out, err = in_process(
+        capsys, "doctor", "--observations", "/nonexistent/observations.json", "--exit-zero"
+    )
+    assert status == 2, err

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 from vmic.cli._options import (
     LABS,
     add_connection_options,
+    add_exit_zero_option,
     add_feature_option,
     os_option,
     seconds,
@@ -126,6 +127,7 @@ def _doctor(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="diagnose observations saved by `vmic audit --save-observations` (contacts nothing)",
     )
+    add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._doctor", "_doctor"))
 
 
@@ -177,6 +179,7 @@ def _audit(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     _password_sources(parser, prompt=True)
+    add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._audit", "_audit"))
 
 
@@ -228,6 +231,7 @@ def _guest(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout", type=float, default=120.0, help="seconds the check may run (default 120)"
     )
+    add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._guest", "_run"))
 
 
@@ -349,6 +353,7 @@ def _diff(parser: argparse.ArgumentParser) -> None:
         "runs", nargs="*", type=int, metavar="RUN", help="run numbers (vmic history)"
     )
     _formats(parser)
+    add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._history", "_diff"))
 
 
@@ -437,6 +442,7 @@ def _fix(parser: argparse.ArgumentParser) -> None:
         default="table",
         dest="output_format",
     )
+    add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._fix", "run"))
 
 

@@ -199,6 +199,8 @@ def _run(args: argparse.Namespace) -> int:
     """Run the parsed command; every failure becomes one line on stderr and a status."""
     try:
         status: int = args.handler(args)
+        if status == EXIT_FAILED and getattr(args, "exit_zero", False):
+            status = 0  # findings, not errors: --exit-zero asked for success
     except VmicError as error:
         print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
         return exit_status_for(error)
