@@ -22,8 +22,9 @@ from vmic.fleet._monitoring import (
     parse_range,
     write_atomically,
 )
+from vmic.render import visible
 from vmic.rules._causes import Cause
-from vmic.testing import FakeHyperVHost
+from vmic.testing import FakeHyperVHost, demo_lab
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -175,9 +176,11 @@ def test_openmetrics_of_the_demo_lab_parses(capsys: pytest.CaptureFixture[str]) 
     assert samples["vmic_audit_hosts", ()] == 2
     assert samples["vmic_audit_findings", ()] == 7
     assert samples["vmic_host_up", (("host", "HV01"),)] == 1
-    key = (("host", "HV01"), ("service", "vss"), ("verdict", "not_functioning"), ("vm", "sql01"))
+    vm_id = next(vm.id for vm in demo_lab().hosts[0].vms if vm.name == "sql01")
+    sql01 = (("host", "HV01"), ("vm", "sql01"), ("vm_id", str(vm_id).upper()))
+    key = (*sql01[:1], ("service", "vss"), ("verdict", "not_functioning"), *sql01[1:])
     assert samples["vmic_service_verdict", key] == 1
-    assert samples["vmic_vm_healthy", (("host", "HV01"), ("vm", "sql01"))] == 0
+    assert samples["vmic_vm_healthy", sql01] == 0
     assert samples["vmic_findings", (("cause", "daemon_not_running"),)] == 1
     causes = list(families["vmic_findings"].samples)
     assert len(causes) == len(Cause)
@@ -196,8 +199,10 @@ def test_label_values_are_escaped() -> None:
         for family in text_string_to_metric_families(text)
         for sample in family.samples
     }
-    assert (("host", name), ("vm", 'vm"1\\')) in labels
-    assert (("host", 'bad"\nhost\\'), ("status", "timed_out")) in labels
+    # Values read as in every other format (a newline spelled out), then escaped.
+    vm_id = str(host.vms[0].id).upper()
+    assert (("host", visible(name)), ("vm", 'vm"1\\'), ("vm_id", vm_id)) in labels
+    assert (("host", 'bad"\\x0ahost\\'), ("status", "timed_out")) in labels
     parsed = list(openmetrics_families(text))
     assert parsed
 

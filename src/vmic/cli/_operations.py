@@ -14,7 +14,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from vmic.cli._connection import host_entry, lab_executor, resolver_for
-from vmic.cli._render import emit, visible
+from vmic.cli._render import emit_line, visible
 from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, guest_observation, one_line
 from vmic.errors import CommandTimeoutError, ConnectionFailedError, OperationError
 
@@ -75,7 +75,7 @@ def _run(args: argparse.Namespace, operation: Callable[[HyperVHost, Explainer], 
         closer = getattr(host.executor, "close", None)
         if callable(closer):
             closer()
-    emit(line + "\n")
+    emit_line(line)
     return 0
 
 

@@ -30,11 +30,13 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from vmic.errors import ConfigurationError
+from vmic.render import visible
 from vmic.rules._causes import Cause
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from vmic.diagnosis._results import VMDiagnosis
     from vmic.fleet._report import AuditReport
 
 __all__ = [
@@ -146,8 +148,9 @@ class CheckResult:
 
 
 def _one_line(text: str) -> str:
-    # The status line is one line, and "|" starts the performance data.
-    return " ".join(text.split()).replace("|", "/")
+    # The status line is one line (the one sanitising policy spells out every control,
+    # bidi and invisible character and lone surrogate), and "|" starts the performance data.
+    return visible(" ".join(text.split())).replace("|", "/")
 
 
 def _perf_label(name: str) -> str:
@@ -233,8 +236,13 @@ _LABEL_ESCAPES: Final = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n"})
 def _labels(pairs: Sequence[tuple[str, str]]) -> str:
     if not pairs:
         return ""
+    # Label values follow the one sanitising policy (a VM name reads as in every other
+    # format, and a lone surrogate cannot make the text unencodable), then the format's
+    # own escapes.
     return (
-        "{" + ",".join(f'{name}="{value.translate(_LABEL_ESCAPES)}"' for name, value in pairs) + "}"
+        "{"
+        + ",".join(f'{name}="{visible(value).translate(_LABEL_ESCAPES)}"' for name, value in pairs)
+        + "}"
     )
 
 
@@ -264,6 +272,10 @@ def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
     VM, ``vmic_service_verdict`` per VM and service (1 for its verdict, a series per
     verdict so a change of verdict is a change of series), ``vmic_findings`` per cause
     (every cause, 0 included, so alerts have a series to watch).
+
+    A VM's series carry its name (``vm``) and its id (``vm_id``, ``""`` when the host did
+    not report it): Hyper-V lets two VMs of one host share a name, and each stays its own
+    series.
 
     Args:
         report: The audit.
@@ -310,7 +322,7 @@ def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
     out.family(
         "vmic_vm_healthy",
         "1 when every service of the VM stands as it should.",
-        [((("host", host), ("vm", vm.vm)), 1 if vm.healthy else 0) for host, vm in vms],
+        [(_vm_labels(host, vm), 1 if vm.healthy else 0) for host, vm in vms],
     )
     out.family(
         "vmic_service_verdict",
@@ -318,8 +330,7 @@ def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
         [
             (
                 (
-                    ("host", host),
-                    ("vm", vm.vm),
+                    *_vm_labels(host, vm),
                     ("service", entry.service.value),
                     ("verdict", entry.verdict.value),
                 ),
@@ -336,6 +347,10 @@ def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
         [((("cause", cause.value),), causes.get(cause.value, 0)) for cause in Cause],
     )
     return "\n".join([*out.lines, "# EOF"]) + "\n"
+
+
+def _vm_labels(host: str, vm: VMDiagnosis) -> tuple[tuple[str, str], ...]:
+    return (("host", host), ("vm", vm.vm), ("vm_id", vm.vm_id or ""))
 
 
 def write_atomically(path: str | Path, text: str) -> None:
