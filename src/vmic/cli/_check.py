@@ -50,10 +50,6 @@ def _run(args: argparse.Namespace) -> CheckResult:
         causes = tuple(Cause(value) for value in args.critical_causes)
     else:
         causes = DEFAULT_CRITICAL_CAUSES
-    if args.concurrency < 1:
-        from vmic.errors import ConfigurationError  # noqa: PLC0415 - error path only
-
-        raise ConfigurationError(f"--concurrency must be at least 1, not {args.concurrency}")
     if args.inventory:
         inventory = read_inventory(args.inventory, limit=args.limit)
         timeout = args.timeout or inventory.timeout or DEFAULT_TIMEOUT

@@ -129,7 +129,7 @@ def _when(moment: dt.datetime) -> str:
 def finish_audit(args: argparse.Namespace, report: AuditReport, text: str) -> None:
     """Write the rendered report to stdout or ``--output``, then save the run when asked."""
     if args.output:
-        from vmic.fleet._monitoring import write_atomically  # noqa: PLC0415 - on use
+        from vmic._files import write_atomically  # noqa: PLC0415 - on use
 
         write_atomically(args.output, text)
     else:

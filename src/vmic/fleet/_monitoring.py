@@ -10,8 +10,9 @@ below 10, ``~:10`` above 10, ``10:20`` outside 10..20, ``@10:20`` inside 10..20
 The Prometheus form is the text exposition format that node_exporter's textfile
 collector reads (``*.prom``): gauges only, each with ``# HELP`` and ``# TYPE``, label
 values escaped (backslash, double quote, line feed), ending with ``# EOF`` so the same
-text also parses as OpenMetrics. :func:`write_atomically` puts a file in place by
-renaming a finished temporary file, so the collector never reads half of one.
+text also parses as OpenMetrics. ``vmic audit --output`` puts the file in place by
+renaming a finished temporary file (``vmic._files.write_atomically``), so the collector
+never reads half of one.
 """
 
 from __future__ import annotations
@@ -19,12 +20,9 @@ from __future__ import annotations
 import contextlib
 import enum
 import math
-import os
 import re
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -47,7 +45,6 @@ __all__ = [
     "check_report",
     "openmetrics",
     "parse_range",
-    "write_atomically",
 ]
 
 #: Causes that make the check CRITICAL whatever the thresholds say.
@@ -351,37 +348,6 @@ def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
 
 def _vm_labels(host: str, vm: VMDiagnosis) -> tuple[tuple[str, str], ...]:
     return (("host", host), ("vm", vm.vm), ("vm_id", vm.vm_id or ""))
-
-
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write *text* to *path* through a temporary file in the same folder and a rename.
-
-    A reader (node_exporter's textfile collector) sees the old file or the new one, never
-    a part. The temporary name starts with a dot and does not end in ``.prom``, so the
-    collector ignores it while it is written.
-
-    Raises:
-        ConfigurationError: The folder cannot be written to.
-    """
-    target = Path(path)
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-    except OSError as error:
-        raise ConfigurationError(f"cannot write {target}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file private; the collector may run as another user.
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        raise ConfigurationError(f"cannot write {target}: {error.strerror or error}") from None
 
 
 def _service_label(value: str) -> str:
