@@ -33,12 +33,22 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
-__all__ = ["AUDIT_TIMEOUT", "COMMANDS", "DEFAULT_CONCURRENCY", "Handler", "add_commands"]
+__all__ = [
+    "AUDIT_TIMEOUT",
+    "COMMANDS",
+    "DEFAULT_CONCURRENCY",
+    "MONITORING_PLUGIN",
+    "Handler",
+    "add_commands",
+]
 
 #: Hosts an audit asks at once unless the inventory or --concurrency says otherwise.
 DEFAULT_CONCURRENCY: Final = 8
 #: Seconds per host of an audit, guests included, unless the inventory or --timeout says.
 AUDIT_TIMEOUT: Final = 120.0
+#: The parser default that marks a monitoring plugin's command (``vmic check``): its usage
+#: errors are UNKNOWN on stdout, exit status 3, not a usage error on stderr.
+MONITORING_PLUGIN: Final = "monitoring_plugin"
 
 
 class Handler:
@@ -416,7 +426,7 @@ def _check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-t", "--timeout", type=seconds, help="seconds per host")
     add_feature_option(parser)
     _password_sources(parser, prompt=False)
-    parser.set_defaults(handler=Handler("vmic.cli._check", "_check"))
+    parser.set_defaults(handler=Handler("vmic.cli._check", "_check"), **{MONITORING_PLUGIN: True})
 
 
 def _completion(parser: argparse.ArgumentParser) -> None:
