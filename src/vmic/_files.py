@@ -1,7 +1,9 @@
 """Reading and writing the files vmic is pointed at: bounded reads, atomic writes.
 
 Every file vmic loads (saved observations, inventories) is read by :func:`read_text`:
-at most a size limit, as UTF-8, with a one-line error naming the file. Every file an
+at most a size limit, as UTF-8, with a one-line error naming the file. JSON from such a
+file is parsed by :func:`load_json`, whose limits are checked before anything is built
+from it: nesting depth, digits of an integer, and no ``NaN`` or infinite number. Every file an
 ``--output`` option writes goes through :func:`write_atomically`: a temporary file in
 the same directory, then a rename, so a reader (node_exporter's textfile collector) sees
 the old file or the new one, never a part; a target that is not a regular file (a
@@ -15,15 +17,27 @@ Errors are :class:`~vmic.errors.ConfigurationError` (bad input: exit status 2 in
 from __future__ import annotations
 
 import contextlib
+import itertools
+import json
+import math
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, NoReturn
 
 from vmic.errors import ConfigurationError
 
-__all__ = ["MAX_FILE_BYTES", "NEW_FILE_MODE", "read_text", "write_atomically"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_JSON_DEPTH",
+    "MAX_JSON_DIGITS",
+    "NEW_FILE_MODE",
+    "load_json",
+    "read_text",
+    "write_atomically",
+]
 
 #: The largest file vmic reads unless told otherwise (64 MiB): a saved host of a thousand
 #: VMs is a few megabytes, an inventory of 200,000 hosts about ten.
@@ -31,6 +45,11 @@ MAX_FILE_BYTES: Final = 64 * 1024 * 1024
 #: The mode of a file :func:`write_atomically` creates: readable by the monitoring agent,
 #: which may run as another user.
 NEW_FILE_MODE: Final = 0o644
+
+#: How deeply a JSON document vmic reads may nest (a saved host nests about ten deep).
+MAX_JSON_DEPTH: Final = 64
+#: The most digits of an integer in a JSON document vmic reads (a 64-bit number has 20).
+MAX_JSON_DIGITS: Final = 20
 
 _KINDS: Final = (
     (stat.S_ISDIR, "a directory"),
@@ -137,3 +156,57 @@ def write_atomically(path: str | Path, text: str, *, what: str = "--output") -> 
             Path(temporary).unlink()
         reason = _reason(error) if isinstance(error, OSError) else "text that is not UTF-8"
         raise ConfigurationError(f"{given}: cannot write {what}: {reason}") from None
+
+
+# A JSON string (with its escapes), and what is left of the brackets outside strings.
+_JSON_STRING_RE: Final = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET_RE: Final = re.compile(r"[^\[\]{}]+")
+
+
+def _json_depth(text: str) -> int:
+    """How deeply *text* nests its arrays and objects (counted without parsing it)."""
+    brackets = _NOT_BRACKET_RE.sub("", _JSON_STRING_RE.sub("", text))
+    steps = (1 if bracket in "[{" else -1 for bracket in brackets)
+    return max(itertools.accumulate(steps, initial=0))
+
+
+def load_json(text: str, *, source: str, max_depth: int = MAX_JSON_DEPTH) -> Any:  # noqa: ANN401 - JSON data
+    """The JSON value of *text*, within vmic's limits, checked before it is built.
+
+    Args:
+        text: The document.
+        source: Its name (a file), for messages.
+        max_depth: How deeply arrays and objects may nest.
+
+    Raises:
+        ConfigurationError: Not JSON, nested deeper than *max_depth*, an integer of more
+            than :data:`MAX_JSON_DIGITS` digits, or ``NaN``/``Infinity``/a number too
+            large for a float; the message names *source* once.
+    """
+    depth = _json_depth(text)
+    if depth > max_depth:
+        raise ConfigurationError(f"{source}: nested {depth} deep; vmic reads at most {max_depth}")
+
+    def refuse(message: str) -> NoReturn:
+        raise ConfigurationError(f"{source}: {message}")
+
+    def integer(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_JSON_DIGITS:
+            refuse(f"an integer of {len(digits):,} digits; vmic reads at most {MAX_JSON_DIGITS}")
+        return int(digits)
+
+    def decimal(digits: str) -> float:
+        value = float(digits)
+        if not math.isfinite(value):
+            refuse(f"the number {digits[:20]} is too large for a float")
+        return value
+
+    def constant(name: str) -> NoReturn:
+        refuse(f"{name} is not a JSON number")
+
+    try:
+        return json.loads(text, parse_int=integer, parse_float=decimal, parse_constant=constant)
+    except json.JSONDecodeError as error:
+        refuse(f"not JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+    except RecursionError:  # the depth is checked above; this is the last guard
+        refuse("nested too deeply")

@@ -15,7 +15,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any, Final
 
-from vmic.render._escape import visible
+from vmic.render._escape import shown
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -67,13 +67,6 @@ _WHOLE_RE: Final = re.compile(r"[+-]?[0-9]{1,30}")
 _DECIMAL_RE: Final = re.compile(
     r"[+-]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})(?:[eE][+-]?[0-9]{1,4})?"
 )
-# How much of a refused value the message repeats.
-_SHOWN: Final = 40
-
-
-def _shown(text: str) -> str:
-    cut = text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
-    return repr(visible(cut))
 
 
 def _figure(value: float) -> str:
@@ -99,7 +92,7 @@ def whole_number(what: str, low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         value = int(text) if _WHOLE_RE.fullmatch(text) else None
         if value is None or not low <= value <= high:
-            msg = f"must be {what} {_bounds(low, high, above=False)}, not {_shown(text)}"
+            msg = f"must be {what} {_bounds(low, high, above=False)}, not {shown(text)}"
             raise argparse.ArgumentTypeError(msg)
         return value
 
@@ -123,7 +116,7 @@ def decimal_number(
         value = float(text) if _DECIMAL_RE.fullmatch(text) else math.nan
         inside = (low < value if above else low <= value) and value <= high
         if not (math.isfinite(value) and inside):
-            msg = f"must be {what} {_bounds(low, high, above=above)}, not {_shown(text)}"
+            msg = f"must be {what} {_bounds(low, high, above=above)}, not {shown(text)}"
             raise argparse.ArgumentTypeError(msg)
         return value
 

@@ -27,10 +27,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "INVISIBLE",
+    "SHOWN_LENGTH",
     "encodable",
     "json_visible",
     "markdown_code",
     "markdown_escape",
+    "shown",
     "spreadsheet_safe",
     "visible",
     "visible_lines",
@@ -73,6 +75,28 @@ def visible(text: str) -> str:
     'web\\x7f01\\x0a\\u202eevil'
     """
     return _INVISIBLE_RE.sub(_spelled, text)
+
+
+#: How many characters of a refused value an error message repeats.
+SHOWN_LENGTH: Final = 40
+
+
+def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
+    r"""A value as an error message repeats it: its ``repr``, cut to *limit* characters, visible.
+
+    An error names what it refuses, but a value from a file or the command line may be
+    megabytes long or hold control characters; the message stays one short line.
+
+    >>> shown("x" * 50)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'"
+    >>> shown("a\x1bb"), shown(7)
+    ("'a\\x1bb'", '7')
+    """
+    if isinstance(value, str):
+        cut = value if len(value) <= limit else value[:limit] + "..."
+        return visible(repr(cut))  # repr escapes what is not printable; visible the rest
+    text = type(value).__name__ if isinstance(value, dict | list) else repr(value)
+    return visible(text if len(text) <= limit else text[:limit] + "...")
 
 
 def encodable(text: str) -> str:

@@ -7,6 +7,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
 from vmic.errors import ConfigurationError
+from vmic.render._escape import shown
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -76,7 +77,7 @@ def check_schema_version(document: Mapping[str, Any], *, source: str = "the docu
     version = document.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise SchemaVersionError(
-            f"{source} has no schema_version (got {version!r}); it was not written by "
+            f"{source} has no schema_version (got {shown(version)}); it was not written by "
             f"vmic {SCHEMA_VERSION}.x or later, write it again with this vmic"
         )
     if version > SCHEMA_VERSION:
