@@ -110,13 +110,15 @@ def test_reading_stops_at_the_limit(tmp_path: Path) -> None:
         read_text(path, what="the observations", limit=100)
     assert read_text(path, what="the observations", limit=101) == "x" * 101
     # An endless device is read only up to the limit.
-    with pytest.raises(ConfigurationError, match=r"^/dev/zero: the observations is larger"):
+    with pytest.raises(
+        ConfigurationError, match=r"^/dev/zero: cannot read the observations: larger"
+    ):
         read_text("/dev/zero", what="the observations", limit=1000)
 
 
 @pytest.mark.parametrize(
     ("content", "words"),
-    [(b"\xff\xfe", "is not UTF-8 text (byte 0)"), (None, "No such file")],
+    [(b"\xff\xfe", "cannot read the inventory: not UTF-8 text (byte 0)"), (None, "No such file")],
 )
 def test_unreadable_files_are_one_line_naming_the_file(
     tmp_path: Path, content: bytes | None, words: str

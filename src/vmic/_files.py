@@ -92,12 +92,12 @@ def read_text(path: str | Path, *, what: str, limit: int = MAX_FILE_BYTES) -> st
     except OSError as error:
         raise ConfigurationError(f"{path}: cannot read {what}: {_reason(error)}") from None
     if len(data) > limit:
-        raise ConfigurationError(f"{path}: {what} is larger than {limit:,} bytes")
+        raise ConfigurationError(f"{path}: cannot read {what}: larger than {limit:,} bytes")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ConfigurationError(
-            f"{path}: {what} is not UTF-8 text (byte {error.start:,})"
+            f"{path}: cannot read {what}: not UTF-8 text (byte {error.start:,})"
         ) from None
 
 

@@ -68,7 +68,8 @@ def read_inventory(name: str, *, limit: str | None = None) -> Inventory:
         vmic.connect.InventoryError: It cannot be read, is no inventory, or *limit*
             selects no host.
     """
-    from vmic.connect._ansible import (  # noqa: PLC0415 - on use
+    from vmic._files import MAX_FILE_BYTES  # noqa: PLC0415 - on use
+    from vmic.connect._sources import (  # noqa: PLC0415
         load_inventory_limited,
         parse_inventory_limited,
     )
@@ -76,11 +77,14 @@ def read_inventory(name: str, *, limit: str | None = None) -> Inventory:
     if name != "-":
         return load_inventory_limited(name, limit=limit)
     try:
-        text = sys.stdin.read()
+        text = sys.stdin.read(MAX_FILE_BYTES + 1)
     except (OSError, UnicodeDecodeError) as error:
         raise InventoryError(
             f"cannot read the inventory: {one_line(error)}", source="<stdin>"
         ) from None
+    if len(text) > MAX_FILE_BYTES:
+        message = f"the inventory is larger than {MAX_FILE_BYTES:,} characters"
+        raise InventoryError(message, source="<stdin>")
     return parse_inventory_limited(text, source="<stdin>", limit=limit)
 
 

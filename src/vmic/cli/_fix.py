@@ -115,7 +115,7 @@ def _targets(args: argparse.Namespace) -> list[FixTarget]:
         return lab_fix_targets(lab, host=args.host, timeout=timeout)
     resolver = resolver_for(args)
     if args.inventory:
-        from vmic.connect._ansible import load_inventory_limited  # noqa: PLC0415 - on use
+        from vmic.connect._sources import load_inventory_limited  # noqa: PLC0415 - on use
 
         inventory = load_inventory_limited(args.inventory, limit=None)
         inventory.check_files()

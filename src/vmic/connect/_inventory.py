@@ -5,7 +5,8 @@ account, TLS, SSH keys, guest access), so the inventory is read here, beside the
 code that turns those options into executors; only ``[audit]`` (concurrency and
 timeout) is about the audit, and it is two numbers.
 
-The format is described in ``docs/audit.md``; ``docs/inventory.example.toml`` is a
+Files are read by :mod:`vmic.connect._sources` (TOML, or Ansible YAML/INI). The format
+is described in ``docs/audit.md``; ``docs/inventory.example.toml`` is a
 complete example. In short::
 
     [audit]  # optional: defaults for the command line
@@ -45,7 +46,6 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 import attrs
 
 from vmic.connect._credentials import GUEST_PASSWORD_ENV, HOST_PASSWORD_ENV, CredentialResolver
-from vmic.connect._errors import one_line
 from vmic.connect._targets import HostTarget, vm_uuid
 from vmic.errors import ConfigurationError
 
@@ -63,7 +63,6 @@ __all__ = [
     "HostEntry",
     "Inventory",
     "InventoryError",
-    "load_inventory",
     "parse_inventory",
 ]
 
@@ -441,28 +440,6 @@ class Inventory:
         return [entry.target(resolver, timeout=seconds) for entry in self.hosts]
 
 
-def load_inventory(path: str | Path) -> Inventory:
-    """Read an inventory file: TOML, or an Ansible inventory (``.yml``, ``.yaml``, ``.ini``).
-
-    Raises:
-        InventoryError: The file cannot be read, is not TOML, or holds a key or value
-            vmic does not accept (the message names the key).
-    """
-    source = str(path)
-    if Path(path).suffix.lower() in (".yml", ".yaml", ".ini", ".cfg"):
-        # An Ansible inventory: read into the same hosts (vmic.connect._ansible).
-        from vmic.connect._ansible import load_ansible_inventory  # noqa: PLC0415 - no cycle
-
-        return load_ansible_inventory(path).inventory
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InventoryError(
-            f"cannot read the inventory: {one_line(error)}", source=source
-        ) from None
-    return parse_inventory(text, source=source)
-
-
 _HOST_KEYS: Final = (
     "name",
     "address",
@@ -505,6 +482,10 @@ def parse_inventory(text: str, *, source: str = "<inventory>") -> Inventory:
         # tomllib reads nested arrays and inline tables recursively.
         nested = "not an inventory: values are nested too deeply"
         raise InventoryError(nested, source=source) from None
+    except ValueError:
+        # int() refuses an integer of thousands of digits, and tomllib passes that on.
+        message = "not an inventory: it holds a number too long to read"
+        raise InventoryError(message, source=source) from None
     _check_keys(data, _TOP_KEYS, "", source)
     audit = _table(data.get("audit", {}), "audit", source)
     _check_keys(audit, _AUDIT_KEYS, "audit", source)
