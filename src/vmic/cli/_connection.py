@@ -98,7 +98,11 @@ def resolver_for(args: argparse.Namespace) -> CredentialResolver:
 
 
 def host_entry(args: argparse.Namespace) -> HostEntry:
-    """The host the options describe.
+    """The host the options describe, connecting within ``--timeout``.
+
+    Every command that reaches a host by ``--host`` builds its entry here, so each one
+    honours ``--timeout`` while connecting and logging in (over SSH and PSRP alike),
+    whatever its own operation then waits for.
 
     Raises:
         ConfigurationError: ``--host`` is missing, or a ``--ssh-key`` or ``--ca-bundle``
@@ -127,6 +131,7 @@ def host_entry(args: argparse.Namespace) -> HostEntry:
             ssh_keys=tuple(args.ssh_key),
             known_hosts=args.known_hosts,
         ),
+        connect_timeout=args.timeout,
     )
     entry.check_files()
     return entry

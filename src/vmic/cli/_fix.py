@@ -124,6 +124,7 @@ def _targets(args: argparse.Namespace) -> list[FixTarget]:
 
 
 def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float) -> FixTarget:
+    entry = entry.within(timeout)  # an inventory's host connects within --timeout too
     executor = entry.executor(resolver)
     access = entry.guests
     if not access.enabled:
@@ -131,7 +132,9 @@ def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float
     credentials = access.credentials(resolver, host=entry.name)
 
     def reach(vm: VMObservation) -> Executor | None:
-        return guest_executor(executor, vm, access, credentials)
+        return guest_executor(
+            executor, vm, access, credentials, connect_timeout=entry.connect_timeout
+        )
 
     return FixTarget(name=entry.name, executor=executor, guests=reach, timeout=timeout)
 

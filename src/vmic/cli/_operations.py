@@ -52,7 +52,9 @@ def _connect(args: argparse.Namespace) -> tuple[HyperVHost, Explainer]:
         credentials = entry.guests.credentials(resolver, host=entry.name)
 
         def observe(vm: VMObservation) -> GuestObservation | None:
-            reach: Executor | None = guest_executor(host_executor, vm, entry.guests, credentials)
+            reach: Executor | None = guest_executor(
+                host_executor, vm, entry.guests, credentials, connect_timeout=args.timeout
+            )
             if reach is None:
                 return None
             return guest_observation(reach, vm, timeout=args.timeout)

@@ -111,6 +111,16 @@ def _check_port(_instance: object, _attribute: object, value: int | None) -> Non
         raise ConfigurationError(f"port must be a number from 1 to 65535, not {value!r}")
 
 
+def _check_seconds(_instance: object, _attribute: object, value: float | None) -> None:
+    checked: object = value
+    if checked is not None and (
+        isinstance(checked, bool)
+        or not isinstance(checked, int | float)
+        or not SHORTEST_TIMEOUT <= checked < math.inf
+    ):
+        raise ConfigurationError(f"connect_timeout must be finite seconds > 0, not {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class GuestAccess:
     """How to reach the guests of a host.
@@ -202,6 +212,9 @@ class HostEntry:
         ssh_keys: SSH private key files.
         known_hosts: SSH known_hosts file.
         guests: How to reach this host's guests.
+        connect_timeout: Seconds connecting and logging in may take, to the host and to
+            its Linux guests over SSH (None: the executors' own 30 s). Every command a
+            user gives ``--timeout`` sets it, so no command waits longer to connect.
     """
 
     name: str = attrs.field(validator=_check_name)
@@ -216,6 +229,13 @@ class HostEntry:
     ssh_keys: tuple[str, ...] = ()
     known_hosts: str | None = None
     guests: GuestAccess = attrs.field(factory=GuestAccess)
+    connect_timeout: float | None = attrs.field(default=None, validator=_check_seconds)
+
+    def within(self, seconds: float | None) -> HostEntry:
+        """This entry, connecting within *seconds* unless it says a time of its own."""
+        if seconds is None or self.connect_timeout is not None:
+            return self
+        return attrs.evolve(self, connect_timeout=seconds)
 
     def executor(self, resolver: CredentialResolver) -> Executor:
         """The executor that reaches this host (connections open on first use).
@@ -232,6 +252,7 @@ class HostEntry:
         credential = resolver.credential(
             self.username, target=address, env_var=self.password_env, default_env=HOST_PASSWORD_ENV
         )
+        deadline = _deadline(self.connect_timeout)
         if self.transport == "ssh":
             from vmic.executors._ssh import SshExecutor  # noqa: PLC0415 - optional extra
 
@@ -242,6 +263,7 @@ class HostEntry:
                 credential=credential,
                 client_keys=list(self.ssh_keys) or None,
                 known_hosts=self.known_hosts,
+                **deadline,
             )
         from vmic.executors._psrp import PsrpExecutor  # noqa: PLC0415 - optional extra
 
@@ -252,6 +274,7 @@ class HostEntry:
             auth=self.auth,  # type: ignore[arg-type]
             use_tls=self.use_tls,
             ca_bundle=self.ca_bundle,
+            **deadline,
         )
 
     def check_files(self) -> None:
@@ -276,9 +299,11 @@ class HostEntry:
 
         Args:
             resolver: Where passwords come from.
-            timeout: Seconds each command may run (None: the clients' default).
+            timeout: Seconds each command may run (None: the clients' default); also how
+                long connecting may take, unless :attr:`connect_timeout` says.
         """
-        executor = self.executor(resolver)
+        entry = self.within(timeout)
+        executor = entry.executor(resolver)
         guests = self.guests
         if not guests.enabled:
             return HostTarget.for_executor(executor, name=self.name, timeout=timeout)
@@ -288,7 +313,9 @@ class HostEntry:
         local = threading.local()
 
         def reach(vm: VMObservation) -> Executor | None:
-            guest = guest_executor(executor, vm, guests, credentials)
+            guest = guest_executor(
+                executor, vm, guests, credentials, connect_timeout=entry.connect_timeout
+            )
             if guest is not None:
                 local.opened.append(guest)
             return guest
@@ -325,9 +352,16 @@ def _check_files(paths: tuple[str, ...], what: str, host: str) -> None:
 
 
 def guest_executor(
-    host: Executor, vm: VMObservation, access: GuestAccess, credentials: GuestCredentials
+    host: Executor,
+    vm: VMObservation,
+    access: GuestAccess,
+    credentials: GuestCredentials,
+    *,
+    connect_timeout: float | None = None,
 ) -> Executor | None:
     """The executor for one VM's guest, or None when the access settings leave it out.
+
+    *connect_timeout* bounds connecting to a Linux guest over SSH (None: 30 s).
 
     Raises:
         ConfigurationError: The guest should be asked but cannot be (no account, no
@@ -353,6 +387,7 @@ def guest_executor(
             credential=credentials.linux,
             client_keys=list(access.ssh_keys) or None,
             known_hosts=access.known_hosts,
+            **_deadline(connect_timeout),
         )
     if access.windows == "none":
         return None
@@ -367,6 +402,11 @@ def guest_executor(
     from vmic.executors._direct import PowerShellDirectExecutor  # noqa: PLC0415 - load on use
 
     return PowerShellDirectExecutor(host, vm_uuid(vm), credentials.windows)
+
+
+def _deadline(connect_timeout: float | None) -> dict[str, Any]:
+    """An executor's ``connect_timeout`` argument, when one is given (else its own 30 s)."""
+    return {} if connect_timeout is None else {"connect_timeout": connect_timeout}
 
 
 def _first_address(vm: VMObservation) -> str | None:
