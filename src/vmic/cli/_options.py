@@ -70,7 +70,9 @@ _DECIMAL_RE: Final = re.compile(
 
 
 def _figure(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.0f}" if value.is_integer() else f"{value:g}"
 
 
 def _bounds(low: float, high: float, *, above: bool) -> str:

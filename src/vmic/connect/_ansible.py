@@ -364,7 +364,12 @@ def _key(value: object, source: str, where: str, what: str) -> str:
 
 def _yaml_group(parsed: _Parsed, name: str, body: object, *, where: str, depth: int) -> None:
     if depth > MAX_GROUP_DEPTH:
-        _fail(f"children nested more than {MAX_GROUP_DEPTH} deep", parsed.source, where)
+        # The group's name, not its whole path (64 groups long).
+        _fail(
+            f"children nested more than {MAX_GROUP_DEPTH} deep",
+            parsed.source,
+            f"group {_label(name)}",
+        )
     group = parsed.group(name)
     if body is None:
         return

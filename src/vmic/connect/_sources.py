@@ -111,6 +111,8 @@ def inventory_kind(text: str) -> str:
         tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError):
         return "toml" if _TOML_ARRAY_TABLE.search(text) else "ini"
+    except ValueError:
+        return "toml"  # TOML, with a number too long to read: the TOML reader says so
     return "toml"
 
 

@@ -145,9 +145,10 @@ class CheckResult:
 
 
 def _one_line(text: str) -> str:
-    # The status line is one line (the one sanitising policy spells out every control,
-    # bidi and invisible character and lone surrogate), and "|" starts the performance data.
-    return visible(" ".join(text.split())).replace("|", "/")
+    # The status line is one line: the one sanitising policy spells out every control,
+    # bidi and invisible character and lone surrogate (a name reads as in every other
+    # format), and "|", which starts the performance data, becomes "/".
+    return visible(text.strip()).replace("|", "/")
 
 
 def _perf_label(name: str) -> str:
