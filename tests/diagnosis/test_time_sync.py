@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import attrs
+
 from vmic.clients import HyperVHost, LinuxGuest, WindowsGuest
 from vmic.clients._linux import parse_time_sync
 from vmic.diagnosis import diagnose
@@ -32,7 +34,9 @@ def _diagnosis(lab: FakeHyperVHost, name: str) -> VMDiagnosis:
         if vm.guest_os.is_windows
         else LinuxGuest(executor).observe()
     )
-    return diagnose(HyperVHost(lab).observe(), {name: guest}).vms[0]
+    host = HyperVHost(lab).observe()
+    vms = [attrs.evolve(v, guest=guest) if v.name == name else v for v in host.vms]
+    return diagnose(attrs.evolve(host, vms=vms)).vms[0]
 
 
 def _time_causes(diagnosis: VMDiagnosis) -> list[Cause]:
