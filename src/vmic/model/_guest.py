@@ -46,6 +46,7 @@ __all__ = [
     "GuestUnreachable",
     "as_os",
     "as_version",
+    "guest_only_service_named",
 ]
 
 _v = attrs.validators
@@ -90,13 +91,28 @@ def as_version(value: Version | str | None) -> Version | None:
         ) from None
 
 
+def guest_only_service_named(name: str) -> GuestOnlyService | None:
+    """The guest-only service *name* names: its Windows service, value or display name."""
+    key = " ".join(name.replace("_", " ").split()).casefold()
+    for service in GuestOnlyService:
+        info = service.info
+        names = (info.windows_service, service.value.replace("_", " "), *info.windows_display_names)
+        if key in {n.casefold() for n in names}:
+            return service
+    return None
+
+
 def _service_of(value: _Service | str | None) -> _Service | None:
     """A service from either enumeration, or from any name vmic reads for it."""
     if value is None or isinstance(value, IntegrationService | GuestOnlyService):
         return value
     if not isinstance(value, str):
         raise UnknownServiceError(repr(value))
-    return guest_service_for(value) or IntegrationService.lookup(value)
+    return (
+        guest_service_for(value)
+        or guest_only_service_named(value)
+        or IntegrationService.lookup(value)
+    )
 
 
 def _named_service(record: GuestService) -> _Service | None:
@@ -156,7 +172,7 @@ class GuestService:
         name: The Windows service name (``vmickvpexchange``) or the daemon's binary
             (``hv_kvp_daemon``, ``hypervkvpd``...).
         service: The integration service; derived from *name* when not given (None for a
-            ``vmic*`` service vmic does not know, such as ``vmicrdv``).
+            ``vmic*`` service vmic does not know, as a newer Windows may add).
         installed: Whether it is there at all.
         running: Whether it runs.
         status: Windows: ``Get-Service`` ``Status`` (None when not shown).
@@ -269,8 +285,17 @@ def _init_system(value: InitSystem | str | None) -> InitSystem | None:
     return value if value is None or isinstance(value, InitSystem) else InitSystem(value)
 
 
-#: What :class:`Guest` accepts for its services: the records, or running (True/False) by name.
-ServicesLike = Iterable[GuestService] | Mapping[_Service | str, bool] | None
+#: What :class:`Guest` accepts for its services: the records, or running (True/False) by
+#: service (an enumeration member or any name vmic reads; a mapping's key type is invariant,
+#: so each usual key type is listed).
+ServicesLike = (
+    Iterable[GuestService]
+    | Mapping[str, bool]
+    | Mapping[IntegrationService, bool]
+    | Mapping[GuestOnlyService, bool]
+    | Mapping[_Service | str, bool]
+    | None
+)
 
 
 def _services(value: ServicesLike, os: OperatingSystem | None) -> tuple[GuestService, ...] | None:

@@ -32,7 +32,13 @@ import attrs
 from packaging.version import Version
 
 from vmic.errors import ConfigurationError, InvalidRecordError, UnknownServiceError
-from vmic.model._guest import Guest, GuestUnreachable, as_os, as_version
+from vmic.model._guest import (
+    Guest,
+    GuestUnreachable,
+    as_os,
+    as_version,
+    guest_only_service_named,
+)
 from vmic.model._operating_system import OperatingSystem
 from vmic.model._records import (
     _GUID_RE,
@@ -79,7 +85,11 @@ def _host_service(key: object) -> IntegrationService:
     if isinstance(key, IntegrationService):
         return key
     if isinstance(key, GuestOnlyService) or (
-        isinstance(key, str) and isinstance(guest_service_for(key), GuestOnlyService)
+        isinstance(key, str)
+        and (
+            isinstance(guest_service_for(key), GuestOnlyService)
+            or guest_only_service_named(key) is not None
+        )
     ):
         raise ConfigurationError(f"{key!r} is a guest-only service: the host has no setting for it")
     if not isinstance(key, str):
@@ -363,11 +373,9 @@ def operating_system_of(value: object, *, what: str) -> OperatingSystem:
     if isinstance(value, Host | Guest | VM):
         found = value.os
         if found is None:
-            label = (
-                f"{type(value).__name__} {value.name!r}"
-                if not isinstance(value, Guest)
-                else "the guest"
-            )
+            if isinstance(value, Guest):
+                raise ConfigurationError(f"{what} has no known operating system (Guest.os)")
+            label = f"{type(value).__name__} {value.name!r}"
             raise ConfigurationError(f"{what} ({label}) has no known operating system")
         return found
     raise ConfigurationError(
