@@ -26,10 +26,9 @@ A VM's host-side settings given as a mapping start from what Hyper-V gives a new
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-from packaging.version import Version
 
 from vmic.errors import ConfigurationError, InvalidRecordError, UnknownServiceError
 from vmic.model._guest import (
@@ -41,16 +40,17 @@ from vmic.model._guest import (
 )
 from vmic.model._operating_system import OperatingSystem
 from vmic.model._records import (
-    _GUID_RE,
     ComponentId,
     IntegrationComponentRecord,
     IntegrationServicesState,
     VirtualMachineRecord,
     VMState,
-    _check_system_version,
     _upper_or_none,
 )
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 __all__ = ["RUNNING_STATES", "VM", "Host", "ServiceSettings", "operating_system_of"]
 
@@ -143,19 +143,21 @@ def _check_guest(
         )
 
 
-# The defaults repeat __init__'s, so that readers (cattrs) know which keys may be absent;
-# the services may not be (their absence means "Hyper-V's defaults" only by hand).
+# A VM is what Get-VM reports (its fields and their checks are VirtualMachineRecord's) and
+# more. The defaults repeat __init__'s, so that readers (cattrs) know which keys may be
+# absent; the services may not be (their absence means "Hyper-V's defaults" only by hand).
 @attrs.frozen(init=False, kw_only=True)
-class VM:
+class VM(VirtualMachineRecord):
     """One VM as the host sees it, and its guest when known.
 
-    The first six attributes are what ``Get-VM`` reports; :attr:`record` gives them back
-    as that record.
+    The first six attributes are what ``Get-VM`` reports (a VM is a
+    :class:`~vmic.VirtualMachineRecord` with more); :attr:`record` gives them back as
+    that record alone.
 
     Attributes:
         name: ``Name``.
-        state: ``State`` (text is read as a state's name or value: ``"running"``).
         id: ``Id`` (``VMId``), upper case; None when not known.
+        state: ``State`` (text is read as a state's name or value: ``"running"``).
         status: ``Status`` as shown ("Operating normally"; driven by the heartbeat).
         integration_services_version: ``IntegrationServicesVersion`` (a ``System.Version``).
         integration_services_state: ``IntegrationServicesState``.
@@ -177,17 +179,6 @@ class VM:
             host-side service, or maps it to something other than True/False.
     """
 
-    name: str = attrs.field(validator=_v.instance_of(str))
-    state: VMState = attrs.field(validator=_v.instance_of(VMState))
-    id: str | None = attrs.field(default=None, validator=_v.optional(_v.matches_re(_GUID_RE)))
-    status: str = attrs.field(default="", validator=_v.instance_of(str))
-    integration_services_version: Version | None = attrs.field(
-        default=None, validator=[_v.optional(_v.instance_of(Version)), _check_system_version]
-    )
-    integration_services_state: IntegrationServicesState = attrs.field(
-        default=IntegrationServicesState.UNKNOWN,
-        validator=_v.instance_of(IntegrationServicesState),
-    )
     services: tuple[IntegrationComponentRecord, ...] = attrs.field(
         validator=_v.deep_iterable(_v.instance_of(IntegrationComponentRecord))
     )
@@ -236,13 +227,11 @@ class VM:
         guest: Guest | GuestUnreachable | None = None,
     ) -> VM:
         """The VM one ``Get-VM`` record and its ``Get-VMIntegrationService`` rows describe."""
+        shown: dict[str, Any] = {
+            f.name: getattr(record, f.name) for f in attrs.fields(VirtualMachineRecord)
+        }
         return cls(
-            record.name,
-            state=record.state,
-            id=record.id,
-            status=record.status,
-            integration_services_version=record.integration_services_version,
-            integration_services_state=record.integration_services_state,
+            **shown,
             services=tuple(services),
             intrinsic_items=intrinsic_items,
             guest_os=guest_os,
@@ -251,15 +240,9 @@ class VM:
 
     @property
     def record(self) -> VirtualMachineRecord:
-        """What ``Get-VM`` reports for this VM, as its record."""
-        return VirtualMachineRecord(
-            name=self.name,
-            id=self.id,
-            state=self.state,
-            status=self.status,
-            integration_services_version=self.integration_services_version,
-            integration_services_state=self.integration_services_state,
-        )
+        """What ``Get-VM`` reports for this VM, as its record alone."""
+        fields = attrs.fields(VirtualMachineRecord)
+        return VirtualMachineRecord(**{f.name: getattr(self, f.name) for f in fields})
 
     @property
     def running(self) -> bool:
