@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from vmic.diagnosis._evidence import GuestEvidence
     from vmic.diagnosis._results import Service, ServiceDiagnosis
-    from vmic.model._linux import LinuxPackaging
+    from vmic.model._linux import LinuxPackaging, NotPackaged
     from vmic.model._observations import GuestObservation, LinuxDaemonObservation, VMObservation
     from vmic.model._operating_system import OperatingSystem
     from vmic.rules._features import Feature
@@ -363,12 +363,77 @@ def _fix_daemon_not_running(case: Case, clue: Clue, service: IntegrationService)
     return (_daemon_start(_packaging(case), service, daemon),)
 
 
+def _missing(case: Case, clue: Clue) -> NotPackaged:
+    service = _linux_service(clue)
+    missing = clue.evidence.missing if clue.evidence is not None else None
+    found = missing or _packaging(case).missing(service)
+    if found is None:
+        msg = f"{clue.cause!r} needs a service its distribution does not package"
+        raise ValueError(msg)
+    return found
+
+
+def _explain_not_packaged(case: Case, clue: Clue) -> str:
+    missing = _missing(case, clue)
+    entry = clue.service_entry
+    on_host = (
+        " It is enabled on the host, where it can only report errors."
+        if (entry.host_enabled)
+        else ""
+    )
+    return f"{missing.reason} ({missing.source}).{on_host} {_impact(clue)}"
+
+
+#: What replaces a service the guest cannot have, by service (Copy-VMFile's alternatives).
+_INSTEAD: Final = {
+    IntegrationService.GUEST_SERVICE_INTERFACE: (
+        "Copy files into the guest another way",
+        (
+            "Copy-VMFile needs the guest's file-copy daemon. Copy over SSH (scp, sftp), from "
+            "a network share, or from an ISO or VHDX attached to the VM instead."
+        ),
+    ),
+}
+
+
+def _fix_not_packaged(case: Case, clue: Clue, service: IntegrationService) -> tuple[Fix, ...]:
+    missing = _missing(case, clue)
+    fixes: list[Fix] = []
+    instead = _INSTEAD.get(service)
+    if instead is not None:
+        fixes.append(
+            Fix(side=StepSide.GUEST, title=instead[0], detail=instead[1], automatable=False)
+        )
+    if missing.build:
+        daemon = "hv_fcopy_uio_daemon" if service is _GSI else "the daemon"
+        fixes.append(
+            Fix(
+                side=StepSide.GUEST,
+                title=f"Or build {daemon} yourself",
+                detail=missing.build[:1].upper() + missing.build[1:] + ". The distribution "
+                "does not support a daemon built this way.",
+                role=StepRole.ALTERNATIVE,
+                automatable=False,
+            )
+        )
+    if clue.service_entry.host_enabled:
+        fixes.append(
+            attrs.evolve(
+                _fixes.disable_on_host(case.vm.name, case.vm.vm.id, service),
+                role=StepRole.ALTERNATIVE,
+                detail="If nothing needs it: enabled, it can only report errors for this guest.",
+            )
+        )
+    return tuple(fixes)
+
+
 # --- time-sync posture ---------------------------------------------------------------------
 # Sources: Microsoft, "Virtualizing domain controllers with Hyper-V" @038f5a79 (ms.date
 # 06/09/2023), "Time service and synchronization"; the chrony line is Microsoft's Azure Linux
 # time-sync guidance (unverified against its current revision). See vmic.diagnosis._time_sync.
 
 _TIME_SYNCHRONIZATION: Final = IntegrationService.TIME_SYNCHRONIZATION
+_GSI: Final = IntegrationService.GUEST_SERVICE_INTERFACE
 _PROVIDER_KEY: Final = (
     r"HKLM\SYSTEM\CurrentControlSet\Services\W32Time\TimeProviders\VMICTimeProvider"
 )
@@ -586,6 +651,7 @@ CAUSES: Final[Mapping[Cause, CauseEntry]] = {
     Cause.DAEMON_NOT_RUNNING: CauseEntry(
         _explain_daemon_not_running, _host_visible(_fix_daemon_not_running)
     ),
+    Cause.NOT_PACKAGED: CauseEntry(_explain_not_packaged, _host_visible(_fix_not_packaged)),
     Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES: CauseEntry(
         _explain_data_exchange_required, _fix_with_plan
     ),
