@@ -30,7 +30,7 @@ from vmic.rules._semantics import (
 )
 
 if TYPE_CHECKING:
-    from vmic.model._linux import LinuxPackaging
+    from vmic.model._linux import LinuxPackaging, NotPackaged
     from vmic.model._observations import (
         LinuxDaemonObservation,
         LinuxGuestObservation,
@@ -80,11 +80,14 @@ class GuestEvidence:
             the service.
         text: What the guest showed, in a few words.
         daemon: The daemon entry of a Linux guest, when the service has one.
+        missing: Why the Linux guest's distribution release packages no daemon for the
+            service, when it packages none and the guest runs none.
     """
 
     side: GuestSide | None
     text: str
     daemon: LinuxDaemonObservation | None = None
+    missing: NotPackaged | None = None
 
 
 def windows_evidence(
@@ -161,9 +164,12 @@ def linux_evidence(
 ) -> GuestEvidence:
     """The guest side of *service* in a Linux guest (kernel-only or daemon-backed)."""
     daemon_name = packaging.daemon_for(service)
-    if daemon_name is None and guest.daemon(service) is None:
-        return GuestEvidence(LinuxKernelService(driver=driver), driver_text)
     entry = guest.daemon(service)
+    missing = packaging.missing(service)
+    if missing is not None and entry is None:
+        return GuestEvidence(None, "no daemon packaged", missing=missing)
+    if daemon_name is None and entry is None:
+        return GuestEvidence(LinuxKernelService(driver=driver), driver_text)
     if entry is None:
         side = LinuxDaemonService(
             driver=driver, status=GuestStatus.NOT_INSTALLED, unit=UnitState.NO_UNIT
