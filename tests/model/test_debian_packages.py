@@ -5,11 +5,12 @@ bookworm's and trixie's package) are checked against the facts everywhere. In CI
 ``.ci/debian-packages`` fetches the archive's current ``.deb`` of each release through apt
 and names the folder in ``VMIC_DEBIAN_DEBS``; the tests then compare each package itself
 with the facts and with its golden copy, so a Debian release that changes its packaging
-turns CI red. Outside CI, without that folder, those comparisons skip.
+turns CI red. Run any other way, the tests fetch the packages themselves with that script.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
 import shutil
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from vmic import IntegrationService
 
 DATA = Path(__file__).parents[1] / "data" / "linux"
+FETCH = Path(__file__).parents[2] / ".ci" / "debian-packages"
 #: Debian release number of each suite the facts cover.
 SUITES = {"bullseye": "11", "bookworm": "12", "trixie": "13"}
 _UNIT_DIRECTORIES = ("/lib/systemd/system/", "/usr/lib/systemd/system/")
@@ -88,15 +90,24 @@ def test_debian_13_ships_no_file_copy_daemon_and_12_does() -> None:
     assert "/usr/sbin/hv_fcopy_daemon" in files_12
 
 
+@functools.cache
 def _debs() -> Path:
-    folder = os.environ.get("VMIC_DEBIAN_DEBS", "")
-    if not folder:
-        message = "VMIC_DEBIAN_DEBS is not set (.ci/debian-packages fetches the packages)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    """The folder of the archive's packages: ``VMIC_DEBIAN_DEBS``, else fetched here.
+
+    ``.ci/run`` fetches them before the tests; run any other way, the tests fetch them
+    themselves through the same script (cached for a day, and locked, so that the xdist
+    workers fetch once).
+    """
     if shutil.which("dpkg-deb") is None:
         pytest.fail("dpkg-deb is missing")
+    folder = os.environ.get("VMIC_DEBIAN_DEBS", "")
+    if not folder:
+        fetched = subprocess.run(
+            ["bash", str(FETCH)], capture_output=True, text=True, check=False, timeout=600
+        )
+        if fetched.returncode != 0:
+            pytest.fail(f"{FETCH.name} failed: {fetched.stderr.strip()}")
+        folder = fetched.stdout.strip()
     return Path(folder)
 
 
