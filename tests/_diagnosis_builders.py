@@ -236,6 +236,13 @@ def with_guest(vm: VM, guest: Guest | GuestUnreachable | None) -> VM:
     return attrs.evolve(vm, guest=guest)
 
 
+def with_guests(host: Host, guests: Mapping[str, Guest | GuestUnreachable]) -> Host:
+    """*host*, each VM named in *guests* carrying its guest (as an audit attaches them)."""
+    return attrs.evolve(
+        host, vms=[with_guest(vm, guests[vm.name]) if vm.name in guests else vm for vm in host.vms]
+    )
+
+
 def host(*vms: VM, host_os: OperatingSystem | None = HOST_OS) -> Host:
     """A host with these VMs."""
     return Host(HOST, os=host_os, vms=vms)

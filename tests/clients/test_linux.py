@@ -320,9 +320,12 @@ def test_newer_kernels_file_copy_daemon_is_found_and_driven_for_real(tmp_path: P
 
 
 def test_packaging_names_the_usual_file_copy_daemon_first() -> None:
-    assert packaging_for("debian").daemon_names_for(GSI) == (
+    assert packaging_for("sles").daemon_names_for(GSI) == (
         "hv_fcopy_daemon",
         "hv_fcopy_uio_daemon",
     )
+    # Debian's own packages name exactly what they ship (checked against them in CI).
+    assert packaging_for("debian", "12").daemon_names_for(GSI) == ("hv_fcopy_daemon",)
+    assert packaging_for("debian", "13").daemon_names_for(GSI) == ()
     assert packaging_for("rhel").daemon_names_for(KVP) == ("hypervkvpd",)
     assert packaging_for("arch").daemon_names_for(IntegrationService.HEARTBEAT) == ()

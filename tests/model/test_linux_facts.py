@@ -74,18 +74,18 @@ def test_every_linux_id_has_facts_and_every_fact_a_known_id() -> None:
         ("rhel", "8", "hypervkvpd", "hypervkvpd.service"),
         ("centos", "7", "hypervkvpd", "hypervkvpd.service"),
         ("rocky", "9.4", "hypervkvpd", "hypervkvpd.service"),
-        ("almalinux", "10", "hv_kvp_daemon", "hypervkvpd.service"),
+        ("almalinux", "10", "hypervkvpd", "hypervkvpd.service"),
         ("sles", "15", "hv_kvp_daemon", "hv_kvp_daemon.service"),
         ("opensuse-leap", "15.5", "hv_kvp_daemon", "hv_kvp_daemon.service"),
         ("arch", None, "hv_kvp_daemon", "hv_kvp_daemon.service"),
         ("alpine", "3.20", "hv_kvp_daemon", "hv_kvp_daemon"),
         ("mariner", "2.0", "hypervkvpd", "hypervkvpd.service"),
         ("photon", "5.0", "hv_kvp_daemon", "hv_kvp_daemon.service"),
-        ("freebsd", "14.1", "hv_kvp_daemon", "hv_kvpd"),
+        ("freebsd", "14.1", "hv_kvp_daemon", None),
     ],
 )
 def test_facts_per_distribution_and_release(
-    distribution: str, version: str | None, kvp_daemon: str, kvp_unit: str
+    distribution: str, version: str | None, kvp_daemon: str, kvp_unit: str | None
 ) -> None:
     row = packaging_for(distribution, version)
     assert row.daemon_for(KVP) == kvp_daemon
@@ -99,11 +99,61 @@ def test_file_copy_and_init_system_per_distribution() -> None:
     assert suse.packages == ("hyper-v",)
     assert suse.unit_for(GSI, "hv_fcopy_uio_daemon") == "hv_fcopy_uio_daemon.service"
     assert suse.paths_for(KVP) == ("/usr/lib/hyper-v/bin/hv_kvp_daemon",)
-    assert packaging_for("alpine").init is InitSystem.OPENRC
-    assert packaging_for("alpine").packages == ("hvtools",)
-    assert packaging_for("freebsd").init is InitSystem.RC_D
-    assert packaging_for("freebsd").provides == frozenset({KVP, VSS})
+    alpine = packaging_for("alpine")
+    assert alpine.init is InitSystem.OPENRC
+    assert alpine.packages == ("hvtools", "hvtools-openrc")
+    assert alpine.directory == "/usr/bin"
+    assert alpine.daemon_names_for(GSI) == ("hv_fcopy_daemon",)  # built from Linux 4.11: no UIO
+    freebsd = packaging_for("freebsd")
+    assert freebsd.init is InitSystem.RC_D
+    assert freebsd.provides == frozenset({KVP, VSS})
+    assert freebsd.all_units() == ()  # devd starts the daemons; no rc.d script exists
+    assert "devd" in freebsd.started_by
     assert packaging_for("debian", "12").provides == frozenset({KVP, VSS, GSI})
+    assert packaging_for("debian", "13").provides == frozenset({KVP, VSS})
+    rhel10 = packaging_for("rhel", "10")
+    assert (rhel10.daemon_for(KVP), rhel10.daemon_for(VSS)) == ("hypervkvpd", "hypervvssd")
+    assert rhel10.daemon_for(GSI) == "hv_fcopy_uio_daemon"
+
+
+@pytest.mark.parametrize(("distribution", "version"), [("debian", "13"), ("freebsd", "14.1")])
+def test_a_release_without_a_file_copy_daemon_says_why(distribution: str, version: str) -> None:
+    row = packaging_for(distribution, version)
+    missing = row.missing(GSI)
+    assert missing is not None
+    assert "Copy-VMFile cannot work" in missing.reason
+    assert row.daemon_for(GSI) is None
+    assert row.unit_for(GSI) is None
+    assert row.missing(KVP) is None
+
+
+def test_a_row_cannot_both_ship_and_lack_a_daemon() -> None:
+    row = packaging_for("debian", "13")
+    with pytest.raises(ValueError, match="cannot have a daemon and none"):
+        attrs.evolve(row, daemons={**row.daemons, GSI: "hv_fcopy_daemon"})
+
+
+@pytest.mark.parametrize(
+    ("distribution", "version", "path", "service"),
+    [
+        ("debian", "12", "/etc/chrony/chrony.conf", "chrony"),
+        ("ubuntu", "24.04", "/etc/chrony/chrony.conf", "chrony"),
+        ("rhel", "9", "/etc/chrony.conf", "chronyd"),
+        ("fedora", "41", "/etc/chrony.conf", "chronyd"),
+        ("sles", "15", "/etc/chrony.conf", "chronyd"),
+    ],
+)
+def test_chrony_lives_where_each_family_puts_it(
+    distribution: str, version: str, path: str, service: str
+) -> None:
+    chrony = packaging_for(distribution, version).chrony
+    assert chrony is not None
+    assert (chrony.path, chrony.service) == (path, service)
+    assert chrony.source
+
+
+def test_every_row_knows_chrony() -> None:
+    assert all(row.chrony is not None for row in all_packaging())
 
 
 # --- the operating system ------------------------------------------------------------------------
@@ -334,12 +384,20 @@ def test_not_on_hyperv_is_one_finding_without_daemon_noise() -> None:
 # --- the lab derives from the facts --------------------------------------------------------------
 
 
+def test_a_debian_13_lab_guest_has_no_file_copy_daemon() -> None:
+    lab = FakeHyperVHost("HV01")
+    vm = lab.add_vm("g", "Debian GNU/Linux 13")
+    vm.enable_on_host(GSI)
+    observation = LinuxGuest(lab.guest_executor("g")).observe()
+    assert observation.service(GSI) is None
+    assert [d.name for d in observation.services or ()] == ["hv_kvp_daemon", "hv_vss_daemon"]
+
+
 @pytest.mark.parametrize(
     ("os_text", "gsi_daemon", "gsi_unit"),
     [
         ("Fedora Linux 41", "hv_fcopy_uio_daemon", "hypervfcopyd.service"),
         ("Debian GNU/Linux 12", "hv_fcopy_daemon", "hv-fcopy-daemon.service"),
-        ("Debian GNU/Linux 13", "hv_fcopy_uio_daemon", "hv-fcopy-daemon.service"),
         ("Debian GNU/Linux 10", "hv_fcopy_daemon", "hyperv-daemons.hv-fcopy-daemon.service"),
         ("openSUSE Tumbleweed", "hv_fcopy_uio_daemon", "hv_fcopy_uio_daemon.service"),
     ],

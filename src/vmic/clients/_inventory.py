@@ -54,8 +54,18 @@ def parse_os_caption(caption: object, version: object) -> OperatingSystem | None
 
 
 def guest_os_from_items(items: Mapping[str, str]) -> OperatingSystem | None:
-    """The guest OS its intrinsic KVP items name (``OSName`` and ``OSVersion``), or None."""
-    return parse_os_caption(items.get("OSName"), items.get("OSVersion"))
+    """The guest OS its intrinsic KVP items name (``OSName`` and ``OSVersion``), or None.
+
+    A Linux guest's ``OSVersion`` is its kernel release; its ``OSMajorVersion`` is the
+    distribution's ``VERSION_ID``, which ``hv_kvp_daemon`` reads from ``/etc/os-release``
+    with ``NAME`` (both strings are in Debian's ``/usr/sbin/hv_kvp_daemon`` 6.1.192-3), so
+    the release comes from there: Debian 13 packages other daemons than Debian 12.
+    """
+    found = parse_os_caption(items.get("OSName"), items.get("OSVersion"))
+    release = items.get("OSMajorVersion", "").strip()
+    if found is None or not found.is_linux or found.distribution_version or not release:
+        return found
+    return parse_os_caption(f"{items.get('OSName')} {release}", None) or found
 
 
 def _host_section(text: str) -> dict[str, str | None]:

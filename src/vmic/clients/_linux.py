@@ -377,6 +377,9 @@ class LinuxGuest:
             ]
             packaging = candidates[0] if candidates else packaging_for(None)
         names = packaging.daemon_names_for(service)
+        if not names and packaging.missing(service) is not None:
+            # Not packaged: a daemon built by hand still counts while it runs.
+            names = tuple(name for name, p in seen.processes.items() if p.service is service)
         if not names:
             return None
         # The binary this guest has (newer kernels ship another file-copy daemon), else the
@@ -400,7 +403,8 @@ class LinuxGuest:
         return GuestService(
             service=service,
             name=daemon,
-            installed=daemon in seen.available or (path in seen.paths) or loaded,
+            # A daemon that runs is there, wherever its binary is (one built by hand, say).
+            installed=running or daemon in seen.available or (path in seen.paths) or loaded,
             running=running,
             unit=unit,
             path=path if path in seen.paths else None,
@@ -459,7 +463,8 @@ class LinuxGuest:
         Raises:
             GuestCommandError: The daemon is not installed.
             vmic.CommandFailedError: systemd or the daemon refused (a masked unit...).
-            vmic.ConfigurationError: The service has no daemon (kernel only).
+            vmic.ConfigurationError: The service has no daemon (kernel only), or the
+                distribution release packages none for it.
         """
         return self._act(_scripts.LINUX_START, daemon, "start")
 
@@ -481,11 +486,15 @@ class LinuxGuest:
 
         Raises:
             vmic.ConfigurationError: The distribution ships the daemon in its base
-                system (no package to install), or the service has no daemon.
+                system (no package to install), packages no daemon for the service at all
+                (Debian 13's file copy), or the service has no daemon.
             vmic.CommandFailedError: The package manager failed.
         """
         service = _daemon_service(daemon)
         packaging = self._packaging()
+        missing = packaging.missing(service)
+        if missing is not None:
+            raise ConfigurationError(f"{missing.reason} ({missing.source})")
         if not packaging.packages:
             where = packaging.name or packaging.family
             raise ConfigurationError(
@@ -513,7 +522,8 @@ class LinuxGuest:
         Raises:
             GuestCommandError: The daemon is not installed.
             vmic.CommandFailedError: systemd or ``kill`` refused.
-            vmic.ConfigurationError: The service has no daemon (kernel only).
+            vmic.ConfigurationError: The service has no daemon (kernel only), or the
+                distribution release packages none for it.
         """
         return self._act(_scripts.LINUX_STOP, daemon, "stop")
 
@@ -521,8 +531,10 @@ class LinuxGuest:
         service = _daemon_service(daemon)
         packaging = self._packaging()
         names = packaging.daemon_names_for(service)
-        if not names:  # pragma: no cover - every family names the three daemons
-            raise ConfigurationError(f"{packaging.family} has no daemon for {service.english_name}")
+        missing = packaging.missing(service)
+        if not names:
+            why = missing.reason if missing is not None else "no daemon is known"
+            raise ConfigurationError(f"cannot {verb} {service.english_name}: {why}")
         name = names[0]
         target = name
         if len(names) > 1 or packaging.directory not in {"/usr/sbin", "/usr/bin"}:

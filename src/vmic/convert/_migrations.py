@@ -136,7 +136,9 @@ def _daemon(entry: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": name,
         "service": service,
-        "installed": entry["installed"],
+        # Version 1 let a daemon run "not installed" (its binary off the paths checked);
+        # one that runs is there.
+        "installed": bool(entry["installed"]) or bool(entry["running"]),
         "running": entry["running"],
         "unit": entry.get("unit"),
         "path": entry.get("path"),

@@ -89,6 +89,9 @@ DIAGNOSED_SERVICES: Final[tuple[Service, ...]] = (
     *IntegrationService,
     GuestOnlyService.POWERSHELL_DIRECT,
 )
+# Causes that say the guest cannot have the service: a finding only while the host enables
+# it or a requested feature needs it.
+_UNAVAILABLE: Final = frozenset({Cause.NOT_AVAILABLE_ON_GUEST_OS, Cause.NOT_PACKAGED})
 _CAUSE_OF_REASON: Final = {
     Reason.DISABLED_ON_HOST: Cause.DISABLED_ON_HOST,
     Reason.NOT_AVAILABLE_ON_GUEST_OS: Cause.NOT_AVAILABLE_ON_GUEST_OS,
@@ -374,7 +377,11 @@ class _VMCase:
                 reasons.append(Reason.NOT_AVAILABLE_ON_GUEST_OS)
         causes = _causes(reasons, side)
         needed = service in self.needed
-        if Cause.NOT_AVAILABLE_ON_GUEST_OS in causes:
+        if self._not_packaged(service, evidence):
+            # Nothing to install or start: the distribution release has no daemon for it.
+            verdict, causes = Verdict.NOT_AVAILABLE, [Cause.NOT_PACKAGED]
+            causes.extend(self._outdated_by_host(component, enabled=enabled))
+        elif Cause.NOT_AVAILABLE_ON_GUEST_OS in causes:
             verdict, causes = Verdict.NOT_AVAILABLE, [Cause.NOT_AVAILABLE_ON_GUEST_OS]
             causes.extend(self._outdated_by_host(component, enabled=enabled))
         elif Cause.DISABLED_ON_HOST in causes and not service.info.default_enabled and not needed:
@@ -402,6 +409,12 @@ class _VMCase:
             host_primary_status=component.primary_status,
             host_secondary_status=component.secondary_status,
         )
+
+    def _not_packaged(self, service: IntegrationService, evidence: GuestEvidence | None) -> bool:
+        """Whether the Linux guest's release ships no daemon for *service* (and runs none)."""
+        if evidence is not None:
+            return evidence.missing is not None
+        return self.packaging is not None and self.packaging.missing(service) is not None
 
     def _outdated_by_host(
         self, component: IntegrationComponentRecord | None, *, enabled: bool
@@ -501,11 +514,7 @@ class _VMCase:
             for cause in entry.causes:
                 if cause in _VM_WIDE:
                     continue
-                if (
-                    cause is Cause.NOT_AVAILABLE_ON_GUEST_OS
-                    and not entry.host_enabled
-                    and service not in self.needed
-                ):
+                if cause in _UNAVAILABLE and not entry.host_enabled and service not in self.needed:
                     continue
                 clue = Clue(
                     cause,

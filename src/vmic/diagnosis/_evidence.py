@@ -31,7 +31,7 @@ from vmic.rules._semantics import (
 
 if TYPE_CHECKING:
     from vmic.model._guest import Guest, GuestService
-    from vmic.model._linux import LinuxPackaging
+    from vmic.model._linux import LinuxPackaging, NotPackaged
     from vmic.model._operating_system import OperatingSystem
     from vmic.model._records import IntegrationComponentRecord
     from vmic.model._services import GuestOnlyService, IntegrationService
@@ -69,11 +69,14 @@ class GuestEvidence:
             the service.
         text: What the guest showed, in a few words.
         daemon: The daemon entry of a Linux guest, when the service has one.
+        missing: Why the Linux guest's distribution release packages no daemon for the
+            service, when it packages none and the guest runs none.
     """
 
     side: GuestSide | None
     text: str
     daemon: GuestService | None = None
+    missing: NotPackaged | None = None
 
 
 def windows_evidence(
@@ -162,6 +165,9 @@ def linux_evidence(
     """
     daemon_name = packaging.daemon_for(service)
     entry = guest.service(service)
+    missing = packaging.missing(service)
+    if missing is not None and entry is None:
+        return GuestEvidence(None, "no daemon packaged", missing=missing)
     if daemon_name is None and entry is None:
         if guest.hv_utils is None:
             return None

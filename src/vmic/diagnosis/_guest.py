@@ -141,6 +141,10 @@ def diagnose_linux_guest(observation: Guest) -> GuestReport:
         notes.append("Distribution unknown: package and unit names are Debian's.")
     if not packaging.verified:
         notes.append(_fixes.unverified_words(packaging).strip(" ()"))
+    for service, missing in packaging.not_packaged.items():
+        # The guest cannot tell whether the host enables the service: a note, not a finding.
+        if observation.service(service) is None:
+            notes.append(f"{missing.reason} ({missing.source}).")
     if observation.init_system is InitSystem.NONE:
         notes.append(
             "No service manager runs (PID 1 is not systemd, OpenRC or rc.d, as in a "

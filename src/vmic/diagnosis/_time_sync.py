@@ -17,9 +17,11 @@ Sources:
   0, keeps the host's correction after a restore from saved state while w32tm stops using the
   host as a running source (the Hyper-V team's position quoted in Microsoft's AD time
   troubleshooting notes, found through the code search; not re-verified on a current page).
-- Linux: the Hyper-V PTP clock and chrony's ``refclock PHC /dev/ptp_hyperv poll 3 dpoll -2
-  offset 0`` line are Microsoft's Azure Linux time-sync guidance ("Time sync for Linux VMs
-  in Azure"); UNVERIFIED here against the page's current revision.
+- Linux: the Hyper-V PTP clock, chrony's ``refclock PHC /dev/ptp_hyperv poll 3 dpoll -2
+  offset 0 stratum 2`` line and ``makestep 1.0 -1`` are Microsoft's "Time sync for Linux VMs
+  in Azure" (MicrosoftDocs/azure-docs ``articles/virtual-machines/linux/time-sync.md``
+  @00771b6, ms.date 04/26/2023). Where each distribution keeps chrony's configuration and
+  what its service is called are the packaging facts' (:mod:`vmic.model._linux_data`).
 """
 
 from __future__ import annotations

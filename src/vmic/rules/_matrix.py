@@ -192,9 +192,22 @@ class UpdateTable:
         )
 
     def _repr_html_(self) -> str:
-        from vmic.rules._html import table_html  # noqa: PLC0415 - only in notebooks
+        """The table, with its group separators as blank rows (Jupyter)."""
+        from vmic import render  # noqa: PLC0415 - only in notebooks
 
-        return table_html(self)
+        groups = [
+            [
+                {
+                    "guest_label": row.guest_label,
+                    "mechanism": row.mechanism.label,
+                    "note": row.note,
+                    "row": str(row.provenance.row or ""),
+                }
+                for row in group
+            ]
+            for group in self.groups
+        ]
+        return render.update_table_html({"heading": self.heading, "groups": groups})
 
 
 @attrs.frozen
@@ -238,10 +251,25 @@ class UpdateRule:
         """True when no table row of any source answered (Linux on hosts newer than the tables)."""
         return self.row is None and self.guest_row is None
 
-    def _repr_html_(self) -> str:
-        from vmic.rules._html import rule_html  # noqa: PLC0415 - only in notebooks
+    def _html_items(self) -> list[tuple[str, object]]:
+        """The rule as (label, value) rows, the plain data its HTML shows."""
+        services = sorted(s.english_name for s in self.prerequisites)
+        return [
+            ("host", str(self.host)),
+            ("guest", str(self.guest)),
+            ("mechanism", self.mechanism.label),
+            ("prerequisites", ", ".join(services) or "-"),
+            ("fallback", self.fallback.label if self.fallback else "-"),
+            ("support", self.support.value.replace("_", " ")),
+            ("notes", list(self.notes)),
+            ("source", str(self.provenance)),
+        ]
 
-        return rule_html(self)
+    def _repr_html_(self) -> str:
+        """The rule as a two-column table (Jupyter)."""
+        from vmic import render  # noqa: PLC0415 - only in notebooks
+
+        return render.rule_html(self._html_items())
 
 
 def _build_tables() -> Iterator[UpdateTable]:

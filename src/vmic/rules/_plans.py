@@ -119,9 +119,22 @@ class UpdatePlan:
         return any(s.requires_restart for s in self.steps if s.role is StepRole.REQUIRED)
 
     def _repr_html_(self) -> str:
-        from vmic.rules._html import plan_html  # noqa: PLC0415 - only in notebooks
+        """The plan: its rule, then its steps in order with their commands (Jupyter)."""
+        from vmic import render  # noqa: PLC0415 - only in notebooks
 
-        return plan_html(self)
+        steps = [
+            {
+                "role": step.role.value,
+                "side": step.side.value,
+                "title": step.title,
+                "detail": step.detail,
+                "commands": list(step.commands),
+                "automatable": step.automatable,
+                "requires_restart": step.requires_restart,
+            }
+            for step in self.steps
+        ]
+        return render.plan_html(self.rule._html_items(), steps)
 
 
 _KVP_GUID: Final = IntegrationService.KEY_VALUE_PAIR_EXCHANGE.guid

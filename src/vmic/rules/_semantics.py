@@ -515,8 +515,18 @@ def _packaged_unit(guest_os: OperatingSystem, service: Service) -> UnitState:
     """The unit a Linux daemon package gives a service: enabled when the distribution ships one."""
     if not guest_os.is_linux or not isinstance(service, IntegrationService):
         return UnitState.NO_UNIT
-    unit = packaging_for(guest_os.distribution, guest_os.distribution_version).unit_for(service)
-    return UnitState.NO_UNIT if unit is None else UnitState.ENABLED
+    row = packaging_for(guest_os.distribution, guest_os.distribution_version)
+    # FreeBSD's devd starts the daemons as systemd's enabled units would (sbin/devd/hyperv.conf).
+    started = row.unit_for(service) is not None or bool(row.started_by)
+    return UnitState.ENABLED if started else UnitState.NO_UNIT
+
+
+def _not_packaged(guest_os: OperatingSystem, service: Service) -> bool:
+    """Whether the Linux guest's distribution release ships no daemon for *service*."""
+    if not guest_os.is_linux or not isinstance(service, IntegrationService):
+        return False
+    row = packaging_for(guest_os.distribution, guest_os.distribution_version)
+    return row.missing(service) is not None
 
 
 def _to_states(states: Iterable[ServiceState]) -> tuple[ServiceState, ...]:
@@ -888,15 +898,21 @@ class VMIntegration:
     ) -> list[tuple[ServiceState, WindowsGuestService | LinuxDaemonService]]:
         """The states (and guest sides) that install/uninstall acts on."""
         if service is None:
+            # A daemon the distribution does not package cannot come with the package.
             return [
                 (state, state.guest)
                 for state in self.states
                 if isinstance(state.guest, WindowsGuestService | LinuxDaemonService)
+                and not _not_packaged(self.guest_os, state.service)
             ]
         state = self.state(service)
         guest = state.guest
         if guest is None:
             raise self._unavailable(service, action)
+        if action == "install" and _not_packaged(self.guest_os, service):
+            raise InvalidTransitionError(
+                f"cannot install {_name(service)}: {self.guest_os} packages no daemon for it"
+            )
         if isinstance(guest, LinuxKernelService):
             raise InvalidTransitionError(
                 f"cannot {action} {_name(service)} in a Linux guest: the kernel driver "
