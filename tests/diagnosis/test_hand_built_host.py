@@ -115,3 +115,31 @@ def test_a_users_script_with_the_models_passes_mypy_strict(tmp_path: Path) -> No
     assert "[list-item]" in stdout
     assert "wrong.py:4: error" in stdout
     assert "[union-attr]" in stdout
+
+
+def test_a_linux_guest_is_judged_by_what_it_was_built_with() -> None:
+    def only(guest: vmic.Guest) -> vmic.VMDiagnosis:
+        vm = vmic.VM("db", state="running", services={"Data Exchange": True}, guest=guest)
+        (diagnosed,) = vmic.diagnose(vmic.Host("hv01", os="2019", vms=[vm])).vms
+        return diagnosed
+
+    # Nothing reported but the OS: no guest-side judgement, so no finding.
+    bare = only(vmic.Guest(os="Ubuntu 22.04"))
+    assert bare.findings == ()
+    heartbeat = bare.service(vmic.IntegrationService.HEARTBEAT)
+    assert heartbeat is not None
+    assert heartbeat.guest_state == ""
+    # Its daemons but not hv_utils: the daemons count, the kernel services are not judged,
+    # and the note says hv_utils was not read.
+    stopped = only(vmic.Guest(os="Ubuntu 22.04", services={"Data Exchange": False}))
+    assert [(f.service, f.cause) for f in stopped.findings] == [
+        (KVP, Cause.DAEMON_NOT_RUNNING),
+        (vmic.IntegrationService.VSS, Cause.DAEMON_NOT_INSTALLED),
+    ]
+    assert any(note.startswith("hv_utils not read") for note in stopped.notes)
+    heartbeat = stopped.service(vmic.IntegrationService.HEARTBEAT)
+    assert heartbeat is not None
+    assert heartbeat.guest_state == ""
+    # And hv_utils: the kernel services are judged from it.
+    absent = only(vmic.Guest(os="Ubuntu 22.04", services=(), hv_utils="absent"))
+    assert Cause.KERNEL_DRIVER_MISSING in {f.cause for f in absent.findings}
