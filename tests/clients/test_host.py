@@ -7,11 +7,13 @@ import uuid
 import pytest
 
 from vmic import (
+    VM,
     AuthenticationFailedError,
     CommandFailedError,
     CommandTimeoutError,
     ConfigurationError,
     ConnectionFailedError,
+    Host,
     IntegrationService,
     OperationalStatus,
     ParseError,
@@ -84,6 +86,10 @@ def test_observe_reports_host_os_and_name() -> None:
     client = HyperVHost(lab)
     before = client.name
     observation = client.observe()
+    # The client reads the model itself: the Host you could also build by hand.
+    assert type(observation) is Host
+    assert all(type(vm) is VM and vm.guest is None for vm in observation.vms)
+    assert repr(observation) == "<Host 'HV-2022' Windows Server 2022 (build 20348): 1 VM>"
     assert (before, observation.name, client.name) == (None, "HV-2022", "HV-2022")
     assert observation.os is not None
     assert observation.os.product is Product.WINDOWS_SERVER_2022
