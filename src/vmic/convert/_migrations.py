@@ -27,7 +27,7 @@ __all__ = ["migrate_observations"]
 _RUNNING_STATES: Final = frozenset({"running", "running_critical"})
 _WINDOWS_RUNNING: Final = frozenset(status.value for status in WINDOWS_RUNNING)
 #: Why a version 1 guest report is not attached to a VM whose name another VM shares.
-SHARED_NAME: Final = (
+_SHARED_NAME: Final = (
     "several VMs of this host are named {name!r}; the saved guest report could be any of "
     "theirs, so it is not used"
 )
@@ -72,7 +72,7 @@ def _from_1(document: dict[str, Any]) -> dict[str, Any]:
         if guest is not None and counts[name] == 1:
             new_guest = _guest_from_1(guest)
         elif guest is not None and record.get("state") in _RUNNING_STATES:
-            new_guest = {"kind": "unreachable", "reason": SHARED_NAME.format(name=name)}
+            new_guest = {"kind": "unreachable", "reason": _SHARED_NAME.format(name=name)}
         migrated.append(
             {
                 **record,
