@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests import _diagnosis_builders as b
 from vmic import IntegrationService
 from vmic.clients import HyperVHost, LinuxGuest
 from vmic.diagnosis import diagnose
@@ -30,7 +31,7 @@ def _lab_guest(os_text: str, *, gsi: bool) -> tuple[FakeHyperVHost, VMDiagnosis]
     if gsi:
         vm.enable_on_host(GSI)
     observation = LinuxGuest(lab.guest_executor("g")).observe()
-    return lab, diagnose(HyperVHost(lab).observe(), {"g": observation}).vms[0]
+    return lab, diagnose(b.with_guests(HyperVHost(lab).observe(), {"g": observation})).vms[0]
 
 
 def _words(finding: Finding) -> str:
@@ -103,7 +104,7 @@ def test_a_file_copy_daemon_built_by_hand_counts_while_it_runs() -> None:
     )
     entry = guest._daemon(GSI, seen)
     assert entry is not None
-    assert (entry.daemon, entry.running, entry.pid) == ("hv_fcopy_uio_daemon", True, 4242)
+    assert (entry.name, entry.running, entry.pid) == ("hv_fcopy_uio_daemon", True, 4242)
 
 
 def test_freebsd_file_copy_is_not_packaged_and_no_fix_names_an_rc_d_script() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tests import _diagnosis_builders as b
 from vmic.clients import HyperVHost, LinuxGuest, WindowsGuest
 from vmic.clients._linux import parse_time_sync
 from vmic.diagnosis import diagnose
@@ -32,7 +33,7 @@ def _diagnosis(lab: FakeHyperVHost, name: str) -> VMDiagnosis:
         if vm.guest_os.is_windows
         else LinuxGuest(executor).observe()
     )
-    return diagnose(HyperVHost(lab).observe(), {name: guest}).vms[0]
+    return diagnose(b.with_guests(HyperVHost(lab).observe(), {name: guest})).vms[0]
 
 
 def _time_causes(diagnosis: VMDiagnosis) -> list[Cause]:

@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 from tests import _diagnosis_builders as b
-from vmic import IntegrationService, parse_os
+from vmic import IntegrationService, OperatingSystem, Product, parse_os
 from vmic.clients import LinuxGuest
 from vmic.clients._scripts import LINUX_OBSERVE, marker
 from vmic.diagnosis import diagnose_vm
@@ -260,29 +260,32 @@ def _fedora_guest(kvp: tuple[str, str, int]) -> LinuxGuest:
 
 def test_fedora_41_with_active_units_is_healthy() -> None:
     observation = _fedora_guest(("active", "running", 701)).observe()
-    assert [(d.daemon, d.running) for d in observation.daemons] == [
+    assert [(d.name, d.running) for d in observation.services or ()] == [
         ("hv_kvp_daemon", True),
         ("hv_vss_daemon", True),
         ("hv_fcopy_uio_daemon", True),
     ]
-    kvp = observation.daemon(KVP)
+    kvp = observation.service(KVP)
     assert kvp is not None
     assert kvp.unit is not None
     assert (kvp.unit.name, kvp.unit.main_pid) == ("hypervkvpd.service", 701)
     assert diagnose_linux_guest(observation).healthy
     host_side = b.vm("f41", guest_os="Fedora Linux 41", overrides={GSI: {"enabled": True}})
-    assert diagnose_vm(host_side, observation, host=b.HOST, host_os=b.HOST_OS).findings == ()
+    assert (
+        diagnose_vm(b.with_guest(host_side, observation), host=b.HOST, host_os=b.HOST_OS).findings
+        == ()
+    )
 
 
 def test_fedora_41_with_a_failed_kvp_unit_is_daemon_not_running_quoting_the_unit() -> None:
     observation = _fedora_guest(("failed", "failed", 0)).observe()
-    kvp = observation.daemon(KVP)
+    kvp = observation.service(KVP)
     assert kvp is not None
     assert kvp.unit is not None
     assert kvp.unit.active_state is UnitActiveState.FAILED
     assert not kvp.running
     host_side = b.vm("f41", guest_os="Fedora Linux 41", overrides={GSI: {"enabled": True}})
-    vm = diagnose_vm(host_side, observation, host=b.HOST, host_os=b.HOST_OS)
+    vm = diagnose_vm(b.with_guest(host_side, observation), host=b.HOST, host_os=b.HOST_OS)
     (finding,) = [f for f in vm.findings if f.service is KVP]
     assert finding.cause is Cause.DAEMON_NOT_RUNNING
     assert "hypervkvpd.service is failed (failed)" in finding.explanation
@@ -297,23 +300,21 @@ def test_fedora_41_with_a_failed_kvp_unit_is_daemon_not_running_quoting_the_unit
 
 def _stopped_kvp(os_text: str) -> tuple[str, ...]:
     found = parse_os(os_text)
-    guest = attrs.evolve(
-        b.linux_guest("debian", running={KVP: False}),
-        distribution=found.distribution,
-        distribution_version=found.distribution_version,
-    )
+    guest = attrs.evolve(b.linux_guest("debian", running={KVP: False}), os=found)
     row = packaging_for(found.distribution, found.distribution_version)
     daemons = tuple(
         attrs.evolve(
             d,
             unit=None
-            if d.unit is None
+            if d.unit is None or not isinstance(d.service, IntegrationService)
             else attrs.evolve(d.unit, name=str(row.unit_for(d.service))),
         )
-        for d in guest.daemons
+        for d in guest.services or ()
     )
-    guest = attrs.evolve(guest, daemons=daemons)
-    vm = diagnose_vm(b.vm("deb", guest_os=os_text), guest, host=b.HOST, host_os=b.HOST_OS)
+    guest = attrs.evolve(guest, services=daemons)
+    vm = diagnose_vm(
+        b.with_guest(b.vm("deb", guest_os=os_text), guest), host=b.HOST, host_os=b.HOST_OS
+    )
     (finding,) = vm.findings
     assert finding.cause is Cause.DAEMON_NOT_RUNNING
     return finding.fixes[0].commands
@@ -333,19 +334,19 @@ def test_suse_installs_hyper_v_and_finds_its_binaries_off_path() -> None:
     lab = FakeHyperVHost("HV01")
     lab.add_vm("sles", "SUSE Linux Enterprise Server 15 SP5")
     observation = LinuxGuest(lab.guest_executor("sles")).observe()
-    kvp = observation.daemon(KVP)
+    kvp = observation.service(KVP)
     assert kvp is not None
     assert (kvp.installed, kvp.path) == (True, "/usr/lib/hyper-v/bin/hv_kvp_daemon")
     missing = attrs.evolve(
         observation,
-        daemons=tuple(
+        services=tuple(
             attrs.evolve(d, installed=False, running=False, unit=None, path=None)
             if d.service is KVP
             else d
-            for d in observation.daemons
+            for d in observation.services or ()
         ),
     )
-    (finding,) = [f for f in diagnose_linux_guest(missing).findings if f.subject == kvp.daemon]
+    (finding,) = [f for f in diagnose_linux_guest(missing).findings if f.subject == kvp.name]
     assert finding.cause == "daemon_not_installed"
     assert finding.fixes[0].commands[0] == "sudo zypper --non-interactive install hyper-v"
 
@@ -353,12 +354,11 @@ def test_suse_installs_hyper_v_and_finds_its_binaries_off_path() -> None:
 def test_openrc_and_masked_units_get_their_own_commands() -> None:
     alpine = attrs.evolve(
         b.linux_guest("debian", running={VSS: False}),
-        distribution="alpine",
-        distribution_version="3.20",
+        os=OperatingSystem(Product.LINUX, distribution="alpine", distribution_version="3.20"),
         init_system=InitSystem.OPENRC,
-        daemons=tuple(
+        services=tuple(
             attrs.evolve(d, unit=None, service_status=0 if d.service is KVP else 3)
-            for d in b.linux_guest("debian", running={VSS: False}).daemons
+            for d in b.linux_guest("debian", running={VSS: False}).services or ()
         ),
     )
     report = diagnose_linux_guest(alpine)
@@ -389,8 +389,8 @@ def test_a_debian_13_lab_guest_has_no_file_copy_daemon() -> None:
     vm = lab.add_vm("g", "Debian GNU/Linux 13")
     vm.enable_on_host(GSI)
     observation = LinuxGuest(lab.guest_executor("g")).observe()
-    assert observation.daemon(GSI) is None
-    assert [d.daemon for d in observation.daemons] == ["hv_kvp_daemon", "hv_vss_daemon"]
+    assert observation.service(GSI) is None
+    assert [d.name for d in observation.services or ()] == ["hv_kvp_daemon", "hv_vss_daemon"]
 
 
 @pytest.mark.parametrize(
@@ -409,9 +409,9 @@ def test_lab_guests_show_their_distributions_binaries_and_units(
     vm = lab.add_vm("g", os_text)
     vm.enable_on_host(GSI)
     observation = LinuxGuest(lab.guest_executor("g")).observe()
-    gsi = observation.daemon(GSI)
+    gsi = observation.service(GSI)
     assert gsi is not None
-    assert gsi.daemon == gsi_daemon
+    assert gsi.name == gsi_daemon
     assert gsi.unit is not None
     assert gsi.unit.name == gsi_unit
     release = lab.vm("g").release

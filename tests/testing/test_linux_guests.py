@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests import _diagnosis_builders as b
 from vmic import IntegrationService
 from vmic.clients import HyperVHost, LinuxGuest
 from vmic.clients._scripts import LINUX_OBSERVE
@@ -35,11 +36,14 @@ def test_a_freebsd_guest_prints_bsd_ps_and_its_daemons_run_without_rc_d() -> Non
     assert "/sbin/devd" in section
     observation = LinuxGuest(lab.guest_executor("bsd")).observe()
     assert (observation.distribution, observation.init_system) == ("freebsd", InitSystem.RC_D)
-    assert [(d.daemon, d.running, d.unit) for d in observation.daemons] == [
+    assert [(d.name, d.running, d.unit) for d in observation.services or ()] == [
         ("hv_kvp_daemon", True, None),
         ("hv_vss_daemon", True, None),
     ]
-    assert diagnose(HyperVHost(lab).observe(), {"bsd": observation}).vms[0].findings == ()
+    assert (
+        diagnose(b.with_guests(HyperVHost(lab).observe(), {"bsd": observation})).vms[0].findings
+        == ()
+    )
 
 
 def test_a_stopped_freebsd_daemon_is_started_by_hand_never_through_rc_d() -> None:
@@ -47,7 +51,9 @@ def test_a_stopped_freebsd_daemon_is_started_by_hand_never_through_rc_d() -> Non
     vm = lab.add_vm("bsd", "FreeBSD 14.1")
     vm.stop_service(KVP, method="signal")
     observation = LinuxGuest(lab.guest_executor("bsd")).observe()
-    (finding,) = diagnose(HyperVHost(lab).observe(), {"bsd": observation}).vms[0].findings
+    (finding,) = (
+        diagnose(b.with_guests(HyperVHost(lab).observe(), {"bsd": observation})).vms[0].findings
+    )
     assert finding.cause is Cause.DAEMON_NOT_RUNNING
     (fix,) = finding.fixes
     assert fix.commands == ("sudo /usr/sbin/hv_kvp_daemon", "pgrep -x hv_kvp_daemon")
@@ -70,9 +76,9 @@ def test_an_alpine_guest_prints_busybox_ps_from_usr_bin() -> None:
     assert "/usr/bin/hv_kvp_daemon" in commands
     assert packaging_for("alpine").ps is PsFormat.BUSYBOX
     observation = LinuxGuest(lab.guest_executor("alp")).observe()
-    kvp = observation.daemon(KVP)
+    kvp = observation.service(KVP)
     assert kvp is not None
-    assert (kvp.daemon, kvp.running, kvp.path) == ("hv_kvp_daemon", True, "/usr/bin/hv_kvp_daemon")
+    assert (kvp.name, kvp.running, kvp.path) == ("hv_kvp_daemon", True, "/usr/bin/hv_kvp_daemon")
 
 
 def test_plain_ps_answers_in_the_guests_layout() -> None:

@@ -19,7 +19,6 @@ from vmic.diagnosis._results import Fix, service_name
 from vmic.executors._command import Shell
 from vmic.executors._scripting import posix_quote
 from vmic.model._linux import InitSystem, packaging_for
-from vmic.model._observations import LinuxGuestObservation
 from vmic.model._services import GuestOnlyService, IntegrationService
 from vmic.model._time_sync import CHRONY_MAKESTEP, PTP_REFCLOCK
 from vmic.rules._causes import Cause
@@ -30,8 +29,9 @@ if TYPE_CHECKING:
 
     from vmic.diagnosis._evidence import GuestEvidence
     from vmic.diagnosis._results import Service, ServiceDiagnosis
+    from vmic.model._guest import Guest, GuestService, GuestUnreachable
+    from vmic.model._host import VM
     from vmic.model._linux import ChronyFacts, LinuxPackaging, NotPackaged
-    from vmic.model._observations import GuestObservation, LinuxDaemonObservation, VMObservation
     from vmic.model._operating_system import OperatingSystem
     from vmic.rules._features import Feature
     from vmic.rules._matrix import UpdateRule
@@ -44,12 +44,12 @@ class Case(Protocol):
     """What the table reads about the VM under diagnosis (the engine's working state)."""
 
     @property
-    def vm(self) -> VMObservation:
+    def vm(self) -> VM:
         """The host's view of the VM."""
         ...
 
     @property
-    def guest(self) -> GuestObservation | None:
+    def guest(self) -> Guest | GuestUnreachable | None:
         """What the guest reported, when it was asked and the VM runs."""
         ...
 
@@ -170,7 +170,7 @@ def _upgrade(service: Service) -> Fix:
 def _plan_or_reinstall(case: Case, _clue: Clue) -> tuple[Fix, ...]:
     plan, why_not = case.plan()
     if plan is not None:
-        return _fixes.plan_fixes(plan, case.vm.name, case.vm.vm.id)
+        return _fixes.plan_fixes(plan, case.vm.name, case.vm.id)
     return (
         Fix(
             side=StepSide.GUEST,
@@ -203,19 +203,19 @@ def _daemon_name(
     evidence: GuestEvidence | None, packaging: LinuxPackaging, service: IntegrationService
 ) -> str:
     if evidence is not None and evidence.daemon is not None:
-        return evidence.daemon.daemon
+        return evidence.daemon.name
     return packaging.daemon_for(service) or service.info.linux_daemons[0]
 
 
 def _daemon_start(
-    packaging: LinuxPackaging, service: IntegrationService, daemon: LinuxDaemonObservation | None
+    packaging: LinuxPackaging, service: IntegrationService, daemon: GuestService | None
 ) -> Fix:
     unit = daemon.unit if daemon is not None else None
     state = unit_state(unit).value if daemon is not None else "enabled"
     return _fixes.start_daemon(
         packaging,
         service,
-        daemon=daemon.daemon if daemon is not None else None,
+        daemon=daemon.name if daemon is not None else None,
         unit=unit,
         unit_state=state,
     )
@@ -238,7 +238,7 @@ def _explain_disabled_on_host(case: Case, clue: Clue) -> str:
 
 
 def _fix_disabled_on_host(case: Case, _clue: Clue, service: IntegrationService) -> tuple[Fix, ...]:
-    return (_fixes.enable_on_host(case.vm.name, case.vm.vm.id, service),)
+    return (_fixes.enable_on_host(case.vm.name, case.vm.id, service),)
 
 
 def _explain_guest_service_stopped(_case: Case, clue: Clue) -> str:
@@ -298,7 +298,7 @@ def _fix_not_available(case: Case, clue: Clue) -> tuple[Fix, ...]:
     if isinstance(service, GuestOnlyService):
         return (_upgrade(service),)
     fixes = (
-        [_fixes.disable_on_host(case.vm.name, case.vm.vm.id, service)] if entry.host_enabled else []
+        [_fixes.disable_on_host(case.vm.name, case.vm.id, service)] if entry.host_enabled else []
     )
     if service in case.needed:
         fixes.append(_upgrade(service))
@@ -315,9 +315,7 @@ def _explain_contact(_case: Case, clue: Clue) -> str:
 
 
 def _fix_contact(case: Case, clue: Clue, service: IntegrationService) -> tuple[Fix, ...]:
-    if isinstance(case.guest, LinuxGuestObservation) or (
-        case.guest_os is not None and case.guest_os.is_linux
-    ):
+    if not case.windows_guest():
         packaging = _packaging(case)
         daemon = clue.evidence.daemon if clue.evidence is not None else None
         if packaging.daemon_for(service) is not None:
@@ -419,7 +417,7 @@ def _fix_not_packaged(case: Case, clue: Clue, service: IntegrationService) -> tu
     if clue.service_entry.host_enabled:
         fixes.append(
             attrs.evolve(
-                _fixes.disable_on_host(case.vm.name, case.vm.vm.id, service),
+                _fixes.disable_on_host(case.vm.name, case.vm.id, service),
                 role=StepRole.ALTERNATIVE,
                 detail="If nothing needs it: enabled, it can only report errors for this guest.",
             )
@@ -452,9 +450,7 @@ def _explain_with_evidence(_case: Case, clue: Clue) -> str:
 
 def _fix_dc_from_host(case: Case, _clue: Clue) -> tuple[Fix, ...]:
     host_side = attrs.evolve(
-        _fixes.disable_on_host(
-            case.vm.name, case.vm.vm.id, IntegrationService.TIME_SYNCHRONIZATION
-        ),
+        _fixes.disable_on_host(case.vm.name, case.vm.id, IntegrationService.TIME_SYNCHRONIZATION),
         detail="Microsoft, 'Virtualizing domain controllers with Hyper-V' (Time service and "
         "synchronization): the DC then synchronizes with the domain hierarchy.",
     )
@@ -539,7 +535,7 @@ def _enable_chrony(case: Case, chrony: ChronyFacts) -> tuple[str, ...]:
 
 
 def _fix_no_time_source(case: Case, _clue: Clue) -> tuple[Fix, ...]:
-    if isinstance(case.guest, LinuxGuestObservation):
+    if not case.windows_guest():
         return (
             Fix(
                 side=StepSide.GUEST,
@@ -587,7 +583,7 @@ def _explain_outdated(case: Case, clue: Clue) -> str:
         evidence.append(f"the host reports {shown}")
     if clue.update_required:
         evidence.append("Get-VM shows IntegrationServicesState 'Update required'")
-    version = case.vm.vm.integration_services_version
+    version = case.vm.integration_services_version
     if version is not None:
         evidence.append(f"the guest's integration services are version {version}")
     explanation = (
@@ -603,7 +599,7 @@ def _explain_outdated(case: Case, clue: Clue) -> str:
 
 def _fix_outdated(case: Case, clue: Clue) -> tuple[Fix, ...]:
     if clue.plan is not None:
-        return _fixes.plan_fixes(clue.plan, case.vm.name, case.vm.vm.id)
+        return _fixes.plan_fixes(clue.plan, case.vm.name, case.vm.id)
     return (
         Fix(
             side=StepSide.GUEST,
@@ -630,7 +626,7 @@ def _explain_data_exchange_required(case: Case, clue: Clue) -> str:
 def _fix_with_plan(case: Case, clue: Clue) -> tuple[Fix, ...]:
     if clue.plan is None:
         return ()
-    return _fixes.plan_fixes(clue.plan, case.vm.name, case.vm.vm.id)
+    return _fixes.plan_fixes(clue.plan, case.vm.name, case.vm.id)
 
 
 def _explain_guest_unreachable(_case: Case, clue: Clue) -> str:

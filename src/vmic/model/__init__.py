@@ -14,6 +14,15 @@ from typing import TYPE_CHECKING
 from vmic._lazy import lazy_face
 
 if TYPE_CHECKING:
+    from vmic.model._guest import (
+        Guest as Guest,
+        GuestService as GuestService,
+        GuestUnreachable as GuestUnreachable,
+    )
+    from vmic.model._host import (
+        VM as VM,
+        Host as Host,
+    )
     from vmic.model._kvp_exchange import (
         MAX_KEY_BYTES as MAX_KEY_BYTES,
         MAX_VALUE_BYTES as MAX_VALUE_BYTES,
@@ -65,15 +74,6 @@ if TYPE_CHECKING:
         service_for_name as service_for_name,
         status_description as status_description,
         status_for_description as status_for_description,
-    )
-    from vmic.model._observations import (
-        GuestObservation as GuestObservation,
-        GuestUnreachable as GuestUnreachable,
-        HostObservation as HostObservation,
-        LinuxDaemonObservation as LinuxDaemonObservation,
-        LinuxGuestObservation as LinuxGuestObservation,
-        VMObservation as VMObservation,
-        WindowsGuestObservation as WindowsGuestObservation,
     )
     from vmic.model._operating_system import (
         HOSTS as HOSTS,
@@ -139,14 +139,15 @@ __all__, __getattr__, __dir__ = lazy_face(
         "DEFAULT_LOCALE": "._locales",
         "ELLIPSES": "._locales",
         "GUID_PATTERN": "._records",
-        "GuestObservation": "._observations",
+        "Guest": "._guest",
+        "GuestService": "._guest",
         "GuestOnlyService": "._services",
         "GuestOnlyServiceInfo": "._services",
         "GuestServiceRecord": "._records",
-        "GuestUnreachable": "._observations",
+        "GuestUnreachable": "._guest",
         "HIVES": "._records",
         "HOSTS": "._operating_system",
-        "HostObservation": "._observations",
+        "Host": "._host",
         "Impact": "._services",
         "IntegrationComponentRecord": "._records",
         "IntegrationService": "._services",
@@ -159,8 +160,6 @@ __all__, __getattr__, __dir__ = lazy_face(
         "KvpPool": "._linux_records",
         "KvpRecord": "._linux_records",
         "LOCALES": "._locales",
-        "LinuxDaemonObservation": "._observations",
-        "LinuxGuestObservation": "._observations",
         "LinuxPackaging": "._linux_packaging",
         "NotPackaged": "._linux_packaging",
         "LoadedModule": "._linux_records",
@@ -187,10 +186,9 @@ __all__, __getattr__, __dir__ = lazy_face(
         "UnitActiveState": "._linux_records",
         "UnitFileState": "._linux_records",
         "UnitLoadState": "._linux_records",
-        "VMObservation": "._observations",
+        "VM": "._host",
         "VMState": "._records",
         "VirtualMachineRecord": "._records",
-        "WindowsGuestObservation": "._observations",
         "WindowsServiceStatus": "._status",
         "check_locale": "._locales",
         "daemon_service": "._linux_records",
