@@ -34,19 +34,22 @@ CORPUS = Path(__file__).parent.parent / "data" / "adversarial"
 
 _OBSERVATIONS = {
     "enabled_string_false.json": (
-        "host.vms[0].components[1].enabled: must be true or false, not the string 'false'"
+        "host.vms[0].services[1].enabled: must be true or false, not the string 'false'"
     ),
-    "enabled_string_no.json": "components[1].enabled: must be true or false, not the string 'no'",
-    "enabled_zero.json": "components[1].enabled: must be true or false, not the number 0",
-    "build_float.json": "host.host_os.build: must be a whole number, not the number 17763.5",
+    "enabled_string_no.json": "services[1].enabled: must be true or false, not the string 'no'",
+    "enabled_zero.json": "services[1].enabled: must be true or false, not the number 0",
+    "v1_enabled_string_false.json": (
+        "host.vms[0].services[0].enabled: must be true or false, not the string 'false'"
+    ),
+    "build_float.json": "host.os.build: must be a whole number, not the number 17763.5",
     "vms_object.json": "host.vms: must be an array, not an object",
-    "name_number.json": "host.vms[0].vm.name: must be a string, not the number 42",
+    "name_number.json": "host.vms[0].name: must be a string, not the number 42",
     "build_nan.json": "NaN is not a JSON number",
     "build_5000_digits.json": "an integer of 5,000 digits; vmic reads at most 20",
     "build_1e400.json": "the number 1e400 is too large",
     "nested_2000_deep.json": "nested 2001 deep; vmic reads at most 64",
     "guest_kind_unknown.json": (
-        "guests['web01'].kind: must be one of windows, linux, unreachable, not the string 'mac'"
+        "host.vms[0].guest: kind must be one of guest, unreachable, not the string 'mac'"
     ),
 }
 

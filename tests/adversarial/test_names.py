@@ -158,7 +158,7 @@ def test_saving_the_run_and_the_observations_keeps_every_vm(
     # The observations keep every name exactly, lone surrogates included, and read back.
     text = (folder / "HV01.json").read_text(encoding="utf-8")
     assert raw_characters(text) == set()
-    host, _ = read_observations(text, source="HV01.json")
+    host = read_observations(text, source="HV01.json")
     assert set(NAMES) <= {vm.name for vm in host.vms}
     status, out, err = in_process(
         capsys, "doctor", "--observations", str(folder / "HV01.json"), "--format", "json"
@@ -225,7 +225,7 @@ def test_any_names_through_every_renderer(names: list[str]) -> None:
     observed = HyperVHost(host).observe()
     text = json_text(observations_document(observed))
     assert raw_characters(text) == set()
-    back, _ = read_observations(text)
+    back = read_observations(text)
     assert [vm.name for vm in back.vms] == [vm.name for vm in observed.vms]
 
 
@@ -242,8 +242,12 @@ _OPERATIONS: tuple[tuple[str, ...], ...] = (
 )
 
 
+# The names that hold a line break, a control, a bidi or an invisible character.
+_LINE_BREAKERS = tuple(name for name in CREATABLE if raw_characters(name) or "\n" in name)
+
+
 @pytest.mark.parametrize("operation", _OPERATIONS, ids=lambda argv: argv[0])
-@pytest.mark.parametrize("name", CREATABLE, ids=range(len(CREATABLE)))
+@pytest.mark.parametrize("name", _LINE_BREAKERS, ids=range(len(_LINE_BREAKERS)))
 def test_one_line_results_stay_one_line(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,

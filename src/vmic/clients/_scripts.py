@@ -395,7 +395,7 @@ if [ -r "$vmic_builtin" ]; then
     cat "$vmic_builtin"
 fi
 echo '<<vmic:ps>>'
-ps -ef
+if [ "$(uname -s 2>/dev/null)" = FreeBSD ]; then ps -axww; else ps -ef; fi
 echo '<<vmic:compgen>>'
 if command -v bash >/dev/null 2>&1; then
     bash -c 'compgen -c hv_; compgen -c hyperv' 2>/dev/null
@@ -437,12 +437,6 @@ if [ "$#" -gt 0 ] && command -v rc-service >/dev/null 2>&1 && [ -d /run/openrc ]
         rc-service "$vmic_service" status >/dev/null 2>&1
         echo "$vmic_service $?"
     done
-elif [ "$#" -gt 0 ] && [ "$(uname -s 2>/dev/null)" = FreeBSD ]; then
-    echo '<<vmic:service-status>>'
-    for vmic_service in "$@"; do
-        service "$vmic_service" status >/dev/null 2>&1
-        echo "$vmic_service $?"
-    done
 fi
 echo '<<vmic:time-sync>>'
 if [ -e /dev/ptp_hyperv ]; then echo 'ptp /dev/ptp_hyperv'; fi
@@ -465,10 +459,12 @@ echo '<<vmic:end>>'
 """
 )
 """The Linux guest checks of the specification in one round trip: ``lsmod`` (or
-``/proc/modules``), the kernel's ``modules.builtin`` when readable, ``ps -ef``, ``compgen -c``
+``/proc/modules``), the kernel's ``modules.builtin`` when readable, ``ps -ef`` (FreeBSD:
+``ps -axww``, whose ``-e`` would add the environment; BusyBox ignores ``-e -f``), ``compgen -c``
 for the daemon names, ``systemctl show`` for the units in ``$Units`` when systemd runs, which
 of the binaries in ``$Paths`` exist (SUSE's are off ``PATH``), the service manager, and the
-status (exit code) of the OpenRC or ``rc.d`` services in ``$Services``. Sections:
+status (exit code) of the OpenRC services in ``$Services`` (FreeBSD's daemons have no
+``rc.d`` script: ``devd`` starts them, and the process list says whether they run). Sections:
 ``os-release``, ``lsmod``, ``builtin`` (optional), ``ps``, ``compgen``, ``systemctl``
 (optional), ``paths``, ``vmbus`` (``present`` when ``/sys/bus/vmbus`` has devices),
 ``init`` (``systemd``, ``openrc``, ``rc.d`` or ``none``),

@@ -38,8 +38,8 @@ from vmic.errors import (
     RegistryValueNotFoundError,
 )
 from vmic.executors._command import Command, Shell
+from vmic.model._guest import Guest, GuestService
 from vmic.model._kvp_exchange import GuestKvpItems, check_item
-from vmic.model._observations import WindowsGuestObservation
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.model._status import StartType
 from vmic.model._time_sync import WindowsTimeSync
@@ -118,7 +118,7 @@ class WindowsGuest:
         )
         return read_result(result, required=required, what=what)
 
-    def observe(self) -> WindowsGuestObservation:
+    def observe(self) -> Guest:
         """The guest's integration services version, its ``vmic*`` services and its OS.
 
         One command.
@@ -285,16 +285,16 @@ class WindowsGuest:
         return items
 
 
-def windows_observation(sections: dict[str, str]) -> WindowsGuestObservation:
-    """The observation in the sections of :data:`~vmic.clients._scripts.WINDOWS_OBSERVE`.
+def windows_observation(sections: dict[str, str]) -> Guest:
+    """The guest in the sections of :data:`~vmic.clients._scripts.WINDOWS_OBSERVE`.
 
     Raises:
         vmic.ParseError: A section could not be read.
     """
-    return WindowsGuestObservation(
+    return Guest(
+        os=_guest_os(sections["os"]),
+        services=[GuestService.from_record(r) for r in parse_get_service(sections["services"])],
         integration_services_version=_version(sections["reg"]),
-        services=parse_get_service(sections["services"]),
-        guest_os=_guest_os(sections["os"]),
         time_sync=_time_sync(sections["time"]) if "time" in sections else None,
     )
 

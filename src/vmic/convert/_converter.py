@@ -1,13 +1,14 @@
 """One cattrs converter for every public record, and saved observations.
 
-:func:`unstructure` turns a record (observations, diagnoses, audit reports, rules, plans,
+:func:`unstructure` turns a record (hosts, guests, diagnoses, audit reports, rules, plans,
 parsed records) into JSON-ready data; :func:`structure` builds the record back, so
 ``structure(unstructure(x), type(x)) == x``. What cattrs cannot infer is said once here:
 
 - a :class:`packaging.version.Version` is its string; an operating system its fields;
 - a union of enumerations (a service of either vocabulary) is its value, read back in the
   order the union lists them;
-- a guest observation (Windows, Linux, or unreachable) carries a ``"kind"`` tag;
+- a VM's guest (:class:`~vmic.Guest` or :class:`~vmic.GuestUnreachable`) and a guest's
+  time posture (Windows or Linux) carry a ``"kind"`` tag;
 - an update rule and an update plan are answers of the rules, so they are written with
   their readable fields (as in ``vmic plan --format json``) plus the question (host,
   guest, VM state), and read back by asking the rules again: the tables and provenance
@@ -16,13 +17,16 @@ parsed records) into JSON-ready data; :func:`structure` builds the record back, 
 Structuring is strict, for every type alike (nothing here names a model's fields): a
 ``bool`` is ``true`` or ``false`` (never ``"false"``, ``"no"`` or ``0``), an ``int`` a whole
 number (never a float, a string or a boolean), a ``float`` a finite number, a ``str`` a
-string, a sequence a JSON array (never an object: ``"vms": {}`` is refused) and a mapping
-a JSON object. An error names the place (``host.vms[0].components[1].enabled``) once.
+string, a sequence a JSON array (never an object: ``"vms": {}`` is refused), a mapping a
+JSON object, and a tagged union's ``"kind"`` one of its tags. An error names the place
+(``host.vms[0].services[1].enabled``) once.
 
 Saved observations (``vmic audit --save-observations``, ``vmic doctor --observations``)
-are one JSON object per host: ``schema_version``, the host's observation and its
-guests' observations by VM name (:func:`observations_document`, :func:`read_observations`),
-read within the limits of :func:`vmic._files.load_json` before anything is structured.
+are one JSON object per host: ``schema_version`` and the host, each VM with its guest
+(:func:`observations_document`, :func:`read_observations`). Version 1 documents (the
+host's observation and its guests' by VM name beside it) are read too, migrated first.
+The text is read within the limits of :func:`vmic._files.load_json` before anything is
+structured or migrated.
 """
 
 from __future__ import annotations
@@ -43,20 +47,21 @@ from cattrs.v import format_exception
 from packaging.version import Version
 
 from vmic._files import load_json
+from vmic.convert._migrations import migrate_observations
 from vmic.errors import ConfigurationError
-from vmic.model._observations import (
-    GuestObservation,
-    GuestUnreachable,
-    HostObservation,
-    LinuxGuestObservation,
-    WindowsGuestObservation,
-)
+from vmic.model._guest import Guest, GuestUnreachable
+from vmic.model._host import Host
 from vmic.model._operating_system import OperatingSystem
+from vmic.model._time_sync import LinuxTimeSync, WindowsTimeSync
 from vmic.render import shown, visible
 from vmic.rules._export import plan_as_dict, rule_as_dict
 from vmic.rules._matrix import UpdateRule, update_rule
 from vmic.rules._plans import UpdatePlan, plan_update
-from vmic.schemas import SCHEMA_VERSION, check_schema_version
+from vmic.schemas import (
+    OBSERVATIONS_READABLE,
+    OBSERVATIONS_VERSION,
+    check_schema_version,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -71,11 +76,9 @@ __all__ = [
 
 T = TypeVar("T")
 
-_GUEST_KINDS: Final = {
-    WindowsGuestObservation: "windows",
-    LinuxGuestObservation: "linux",
-    GuestUnreachable: "unreachable",
-}
+#: The tagged unions, each member with its ``"kind"`` tag.
+_GUEST_KINDS: Final = {Guest: "guest", GuestUnreachable: "unreachable"}
+_TIME_SYNC_KINDS: Final = {WindowsTimeSync: "windows", LinuxTimeSync: "linux"}
 
 
 def _enum_union(kind: Any) -> bool:  # noqa: ANN401 - a cattrs predicate takes any type
@@ -232,8 +235,7 @@ def _strict_containers(convert: cattrs.Converter) -> None:
 
 @functools.cache
 def _converter() -> cattrs.Converter:
-    for kind in _GUEST_KINDS:
-        _resolve(kind, _RESOLVED)
+    _resolve(Host, _RESOLVED)
     convert = cattrs.Converter()
     convert.register_structure_hook(bool, _strict_bool)
     convert.register_structure_hook(int, _strict_int)
@@ -246,17 +248,40 @@ def _converter() -> cattrs.Converter:
     convert.register_unstructure_hook_func(
         _enum_union, lambda value: None if value is None else value.value
     )
-    configure_tagged_union(
-        GuestObservation,
-        convert,
-        tag_generator=lambda kind: _GUEST_KINDS[kind],
-        tag_name="kind",
-    )
+    # The time posture first: the guest's hooks are built over the time posture's.
+    for kinds in (_TIME_SYNC_KINDS, _GUEST_KINDS):
+        _tagged_union(convert, kinds)
     convert.register_unstructure_hook(UpdateRule, _unstructure_rule)
     convert.register_structure_hook(UpdateRule, _structure_rule)
     convert.register_unstructure_hook(UpdatePlan, _unstructure_plan)
     convert.register_structure_hook(UpdatePlan, _structure_plan)
     return convert
+
+
+def _tagged_union(convert: cattrs.Converter, kinds: Mapping[type, str]) -> None:
+    """Tag the union of *kinds* with ``"kind"``, and the same union with None (a field's)."""
+    union: Any = typing.Union[tuple(kinds)]  # noqa: UP007 - the union of a table's keys
+    configure_tagged_union(union, convert, tag_generator=kinds.__getitem__, tag_name="kind")
+    tagged = convert.get_structure_hook(union)
+    tags = tuple(kinds.values())
+
+    def checked(value: object, as_type: Any) -> Any:  # noqa: ANN401 - cattrs hook
+        # The tag is checked first: cattrs' own hook says only KeyError('mac').
+        if not isinstance(value, dict):
+            raise _WrongKindError(f"must be an object, not {_kind_of(value)}")
+        if value.get("kind") not in tags:
+            found = _kind_of(value.get("kind"))
+            raise _WrongKindError(f"kind must be one of {', '.join(tags)}, not {found}")
+        return tagged(value, as_type)
+
+    convert.register_structure_hook(union, checked)
+    convert.register_structure_hook(
+        union | None, lambda value, _: None if value is None else checked(value, union)
+    )
+    convert.register_unstructure_hook(
+        union | None,
+        lambda value: None if value is None else convert.unstructure(value, unstructure_as=union),
+    )
 
 
 def converter() -> cattrs.Converter:
@@ -269,8 +294,8 @@ def unstructure(record: object, as_type: Any = None) -> Any:  # noqa: ANN401 - J
 
     Args:
         record: The record.
-        as_type: The type to write it as, when that is a union (``GuestObservation``
-            adds its ``"kind"`` tag); its own type otherwise.
+        as_type: The type to write it as, when that is a union (``Guest |
+            GuestUnreachable`` adds its ``"kind"`` tag); its own type otherwise.
     """
     convert = _converter()
     _resolve(type(record), _RESOLVED)
@@ -288,7 +313,7 @@ def structure(data: object, kind: type[T], *, where: str = "") -> T:
     Raises:
         ConfigurationError: The data does not describe a *kind*: a value of the wrong kind
             (see the module's notes), a missing field, a value a model refuses. The message
-            names the place (``host.vms[0].components[1].enabled``).
+            names the place (``host.vms[0].services[1].enabled``).
     """
     convert = _converter()
     _resolve(kind, _RESOLVED)
@@ -333,23 +358,17 @@ def _messages(error: BaseException, where: str) -> list[str]:
     return notes or [visible(str(error))[:200]]
 
 
-def observations_document(
-    host: HostObservation, guests: Mapping[str, GuestObservation] | None = None
-) -> dict[str, Any]:
+def observations_document(host: Host) -> dict[str, Any]:
     """What ``vmic audit --save-observations`` writes for one host (JSON-ready)."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "host": unstructure(host),
-        "guests": {
-            name: unstructure(guest, GuestObservation) for name, guest in (guests or {}).items()
-        },
-    }
+    return {"schema_version": OBSERVATIONS_VERSION, "host": unstructure(host)}
 
 
-def read_observations(
-    text: str, *, source: str = "the observations"
-) -> tuple[HostObservation, dict[str, GuestObservation]]:
-    """The host and guest observations a saved file holds.
+def read_observations(text: str, *, source: str = "the observations") -> Host:
+    """The host (each VM with its guest when known) a saved file holds.
+
+    A file of schema version 1 is migrated first: each guest saved by VM name is
+    attached to the VM of that name; when several VMs share the name, the running ones
+    get a :class:`~vmic.GuestUnreachable` saying the report cannot be placed.
 
     Args:
         text: The file's JSON text.
@@ -362,30 +381,13 @@ def read_observations(
     document = load_json(text, source=source)
     if not isinstance(document, dict):
         raise ConfigurationError(f"{source}: not a JSON object of observations")
-    check_schema_version(document, source=source)
-    if not isinstance(document.get("host"), dict) or not isinstance(
-        document.get("guests", {}), dict
-    ):
-        raise ConfigurationError(f"{source}: has no host observation (keys: host, guests)")
+    version = check_schema_version(
+        document, source=source, current=OBSERVATIONS_VERSION, readable=OBSERVATIONS_READABLE
+    )
+    document = migrate_observations(document, version, source=source)
+    if not isinstance(document.get("host"), dict):
+        raise ConfigurationError(f"{source}: has no host observation (key: host)")
     try:
-        host = structure(document["host"], HostObservation, where="host")
-        guests = {
-            name: _guest(guest, where=f"guests[{shown(name)}]")
-            for name, guest in document.get("guests", {}).items()
-        }
+        return structure(document["host"], Host, where="host")
     except ConfigurationError as error:
         raise ConfigurationError(f"{source}: {error}") from None
-    return host, guests
-
-
-def _guest(data: object, *, where: str) -> GuestObservation:
-    """One saved guest: an object whose ``"kind"`` tag names its class."""
-    kinds = tuple(_GUEST_KINDS.values())
-    if not isinstance(data, dict):
-        raise ConfigurationError(f"{where}: must be an object, not {_kind_of(data)}")
-    if data.get("kind") not in kinds:
-        raise ConfigurationError(
-            f"{where}.kind: must be one of {', '.join(kinds)}, not {_kind_of(data.get('kind'))}"
-        )
-    guest: GuestObservation = structure(data, GuestObservation, where=where)  # type: ignore[arg-type] # a union
-    return guest

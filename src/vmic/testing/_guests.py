@@ -30,6 +30,7 @@ from vmic.errors import InvalidTransitionError, UnknownCommandError
 from vmic.executors._closing import Closing
 from vmic.executors._command import Command, Shell
 from vmic.model._linux import DAEMON_SERVICES, InitSystem
+from vmic.model._linux_packaging import PsFormat
 from vmic.model._linux_records import UnitLoadState, daemon_service
 from vmic.model._services import guest_service_for
 from vmic.model._status import StartType
@@ -292,7 +293,7 @@ class FakeGuestExecutor(Closing):
             ("os-release", self._release()),
             ("lsmod", format_lsmod(_render.loaded_modules(vm))),
             ("builtin", "".join(line + "\n" for line in _render.builtin_modules(vm))),
-            ("ps", format_ps(_render.processes(vm, extra=("ps -ef",)))),
+            ("ps", self._ps()),
             ("compgen", format_compgen(_render.command_names(vm))),
         ]
         init = _render.init_system(vm)
@@ -308,6 +309,12 @@ class FakeGuestExecutor(Closing):
             parts.append(("service-status", "".join(f"{n} {c}\n" for n, c in status)))
         parts.append(("time-sync", _kvp.linux_time(vm)))
         return Reply(stdout=_sections(*parts))
+
+    def _ps(self) -> str:
+        """The process list as the guest's own ``ps`` prints it (the observe script's)."""
+        packaging = _render.lab_packaging(self._vm)
+        command = "ps -axww" if packaging.ps is PsFormat.BSD else "ps -ef"
+        return format_ps(_render.processes(self._vm, extra=(command,)), layout=packaging.ps)
 
     def _pools(self) -> Reply:
         pools = _render.kvp_pools(self._vm)
