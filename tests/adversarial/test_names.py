@@ -22,13 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given, settings, strategies as st
-from prometheus_client.openmetrics.parser import (
-    text_string_to_metric_families as _openmetrics_families,
-)
-from prometheus_client.parser import text_string_to_metric_families as _families
 
 import vmic.testing
 from tests._cli import in_process
+from tests._metrics import openmetrics_families, text_string_to_metric_families
 from tests.adversarial._hostile import (
     CREATABLE,
     FORGED,
@@ -50,19 +47,7 @@ from vmic.render import encodable, json_text, markdown_escape, spreadsheet_safe,
 from vmic.testing import FakeHyperVHost, demo_lab
 
 if TYPE_CHECKING:
-    from prometheus_client import Metric
-
     from vmic.fleet import AuditReport
-
-
-def prometheus_families(text: str) -> list[Metric]:
-    """The families Prometheus's text parser reads from *text*."""
-    return list(_families(text))
-
-
-def openmetrics_families(text: str) -> list[Metric]:
-    """The families the OpenMetrics parser (strict: no duplicate series) reads."""
-    return list(_openmetrics_families(text))  # type: ignore[no-untyped-call] # untyped library
 
 
 def _formats(command: str) -> tuple[str, ...]:
@@ -215,7 +200,7 @@ def test_any_names_through_every_renderer(names: list[str]) -> None:
     for output_format, text in _renderings(report).items():
         _check_text(output_format, text, tuple(names))
     # Prometheus's own parser reads the metrics; each name is its label as the policy shows it.
-    families = prometheus_families(openmetrics(report, timestamp=1.0))
+    families = text_string_to_metric_families(openmetrics(report, timestamp=1.0))
     labels = {sample.labels.get("vm") for family in families for sample in family.samples}
     assert {visible(name) for name in names} <= labels
     # A history stores every VM, and saved observations read back exactly.

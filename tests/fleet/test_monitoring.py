@@ -7,12 +7,9 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from prometheus_client.openmetrics.parser import (
-    text_string_to_metric_families as _openmetrics_families,
-)
-from prometheus_client.parser import text_string_to_metric_families as _families
 
 from tests._cli import in_process, run
+from tests._metrics import openmetrics_families, text_string_to_metric_families
 from vmic.errors import ConfigurationError
 from vmic.fleet import AuditReport, HostResult, HostStatus, audit
 from vmic.fleet._monitoring import (
@@ -27,18 +24,6 @@ from vmic.testing import FakeHyperVHost, demo_lab
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from prometheus_client import Metric
-
-
-def text_string_to_metric_families(text: str) -> list[Metric]:
-    """prometheus_client's text parser, as a list."""
-    return list(_families(text))
-
-
-def openmetrics_families(text: str) -> list[Metric]:
-    """prometheus_client's OpenMetrics parser (untyped), typed for these tests."""
-    return list(_openmetrics_families(text))  # type: ignore[no-untyped-call] # untyped library
 
 
 _STATUS_RE = re.compile(
