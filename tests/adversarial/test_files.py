@@ -126,7 +126,7 @@ _OTHER_KINDS = st.one_of(
 )
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(leaf=st.sampled_from(_TYPED_LEAVES), replacement=_OTHER_KINDS, data=st.data())
 def test_a_value_of_the_wrong_kind_anywhere_is_refused_naming_its_place(
     leaf: tuple[tuple[object, ...], object], replacement: object, data: st.DataObject
@@ -148,7 +148,7 @@ def test_a_value_of_the_wrong_kind_anywhere_is_refused_naming_its_place(
     assert message.count("saved.json") == 1
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(text=st.text(max_size=200) | st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
 def test_any_text_is_observations_or_one_line_error(text: str) -> None:
     message = _refusal(lambda: read_observations(text, source="saved.json"))
@@ -232,7 +232,7 @@ _INI_LINES = st.one_of(
 )
 
 
-@settings(max_examples=80)
+@settings(max_examples=50)
 @given(lines=st.lists(_INI_LINES, max_size=8))
 def test_any_ini_text_is_an_inventory_or_one_line_error(lines: list[str]) -> None:
     text = "\n".join(lines)
@@ -254,7 +254,7 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=80)
+@settings(max_examples=50)
 @given(document=st.dictionaries(_KEYS, _VALUES, max_size=3))
 def test_any_yaml_document_is_an_inventory_or_one_line_error(document: dict[Any, Any]) -> None:
     text = yaml.safe_dump(document)

@@ -192,7 +192,7 @@ def _renderings(report: AuditReport) -> dict[str, str]:
     return texts
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(names=st.lists(vm_names(), min_size=1, max_size=3))
 def test_any_names_through_every_renderer(names: list[str]) -> None:
     host = hostile_host(tuple(names))

@@ -48,6 +48,7 @@ import attrs
 from vmic.connect._credentials import GUEST_PASSWORD_ENV, HOST_PASSWORD_ENV, CredentialResolver
 from vmic.connect._targets import HostTarget, vm_uuid
 from vmic.errors import ConfigurationError
+from vmic.render import visible
 
 if TYPE_CHECKING:
     from vmic.executors._command import Credential
@@ -79,7 +80,10 @@ PSRP_AUTHS: Final = ("negotiate", "kerberos", "ntlm", "credssp", "basic", "certi
 
 
 class InventoryError(ConfigurationError):
-    """The inventory cannot be read or holds something vmic does not accept.
+    r"""The inventory cannot be read or holds something vmic does not accept.
+
+    The message is one line whatever the file holds: a key path of the file's own names
+    (a group called ``"\n"``) goes through the one sanitising policy.
 
     Attributes:
         source: The file (or ``"<inventory>"``) the text came from.
@@ -90,7 +94,7 @@ class InventoryError(ConfigurationError):
         self.source = source
         self.where = where
         location = f"{source}: {where}: " if where else f"{source}: "
-        super().__init__(location + message)
+        super().__init__(visible(location + message))
 
 
 _v = attrs.validators
