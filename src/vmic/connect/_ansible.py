@@ -641,7 +641,7 @@ def _build(parsed: _Parsed) -> AnsibleInventory:
     # Hosts with the same variables but their address and port (most of a group) differ
     # only by those: the first is read and checked whole, the others are that entry with
     # their own name, address and port (checked alike).
-    read: dict[tuple[tuple[str, Any], ...], HostEntry] = {}
+    read: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
     for host in hosts:
         merged: dict[str, Any] = dict(base)
         for name in in_groups[host]:
@@ -654,7 +654,8 @@ def _build(parsed: _Parsed) -> AnsibleInventory:
         except TypeError:  # a list or mapping value: no key, this host is read on its own
             template = None
         if template is None:
-            template = _entry(host, merged, parsed.source)
+            # The entry's fields (attrs.evolve costs more than the rest of a host).
+            template = attrs.asdict(_entry(host, merged, parsed.source), recurse=False)
             with contextlib.suppress(TypeError):
                 read[key] = template
         entries.append(_addressed(template, host, where, parsed.source))
@@ -672,8 +673,10 @@ _PORT_VARS: Final[tuple[str, ...]] = ("ansible_port", "ansible_ssh_port")
 _WHERE_VARS: Final = (*_ADDRESS_VARS, *_PORT_VARS)
 
 
-def _addressed(template: HostEntry, host: str, variables: dict[str, Any], source: str) -> HostEntry:
-    """*template* (an entry read from the host's other variables) as *host*, at its address.
+def _addressed(
+    template: dict[str, Any], host: str, variables: dict[str, Any], source: str
+) -> HostEntry:
+    """The entry *template* (fields read from the host's other variables) as *host*.
 
     *variables* are the host's address and port variables (:data:`_WHERE_VARS`).
     """
@@ -681,7 +684,7 @@ def _addressed(template: HostEntry, host: str, variables: dict[str, Any], source
     read = _Vars(host, variables, source)
     address, port = read.text(*_ADDRESS_VARS), read.port(*_PORT_VARS)
     try:
-        return attrs.evolve(template, name=host, address=address, port=port)
+        return HostEntry(**{**template, "name": host, "address": address, "port": port})
     except ConfigurationError as error:
         _fail(str(error), source, f"host {_label(host)}")
 
