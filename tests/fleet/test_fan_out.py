@@ -18,7 +18,7 @@ from vmic.model import GuestUnreachable, WindowsGuestObservation
 from vmic.testing import FakeHyperVHost, Fault
 
 if TYPE_CHECKING:
-    from vmic.testing._machine import RecordedCommand
+    from vmic.testing import RecordedCommand
 
 ACCOUNT = Credential("lab\\admin", "s3cret-Pa55")
 
@@ -70,12 +70,12 @@ def test_the_account_travels_as_parameters_never_in_the_script() -> None:
     HyperVHost(host).observe_with_guests(ACCOUNT, guest_timeout=7, throttle=3)
     (recorded,) = host.commands
     command = recorded.command
-    assert command.script == _scripts.HOST_INVENTORY_GUESTS
+    assert command.script == _scripts.script("host-inventory-guests").text
     assert command.parameters["VmicUser"] == "lab\\admin"
     password = command.parameters["VmicPassword"]
     assert isinstance(password, Secret)
     assert password.reveal() == "s3cret-Pa55"
-    assert command.parameters["VmicGuestScript"] == _scripts.WINDOWS_OBSERVE
+    assert command.parameters["VmicGuestScript"] == _scripts.script("windows-observe").text
     assert command.parameters["VmicThrottle"] == "3"
     assert float(str(command.parameters["VmicGuestTimeout"])) == 7
     assert "s3cret" not in repr(command)

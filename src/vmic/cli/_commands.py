@@ -274,16 +274,23 @@ def _copy(parser: argparse.ArgumentParser) -> None:
 def _shutdown(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Shut the VM down through the Shutdown service (Stop-VM) and wait for Off within "
-        "--timeout. Refuses when the Shutdown service does not work, unless --force, which "
-        "turns the VM off (a power cut) only after the timeout, and says so. Exit status: "
-        "0 off, 1 refused or not off in time, 2 usage error, 3 host unreachable."
+        "--timeout. --force asks with Stop-VM -Force, still a clean shutdown, which a locked "
+        "guest or one with unsaved work cannot refuse. Refuses when the Shutdown service does "
+        "not work, unless --turn-off, which turns the VM off (a power cut) only after the "
+        "timeout, and says so. Exit status: 0 off, 1 refused or not off in time, 2 usage "
+        "error, 3 host unreachable."
     )
     add_connection_options(parser, guests=True)
     parser.add_argument("--vm", required=True, help="the VM's exact name")
     parser.add_argument(
         "--force",
         action="store_true",
-        help="turn the VM off after the timeout if it is still running",
+        help="Stop-VM -Force: shut down cleanly even a locked guest or one with unsaved work",
+    )
+    parser.add_argument(
+        "--turn-off",
+        action="store_true",
+        help="turn the VM off (a power cut) after the timeout if it is still running",
     )
     parser.set_defaults(handler=Handler("vmic.cli._operations", "_shutdown"))
 
