@@ -96,6 +96,70 @@ def test_modules_import_only_from_lower_layers(module: str, path: Path) -> None:
             assert _package(module) in MAY_IMPORT_TESTING, f"{module} imports {imported}"
 
 
+# The simulated lab, bottom to top: machine state (host, VM, guest), then what each command
+# does to or reads from it, then one dispatcher and the executors on top. A room imports only
+# rooms listed before it (type-only imports included): no circle, no arrow back up.
+TESTING_ROOMS = (
+    "_faults",
+    "_guest_data",
+    "_clock",
+    "_shell",
+    "_journal",
+    "_powershell",
+    "_reference",
+    "_contracts",
+    "_machine",
+    "_vm",
+    "_hyperv",
+    "_render",
+    "_inventory",
+    "_kvp",
+    "_guest_scripts",
+    "_typed",
+    "_operations",
+    "_fan_out",
+    "_dispatch",
+    "_guests",
+    "_host",
+    "_lab",
+)
+
+
+def _lab_arrows(room: str, source: str) -> list[str]:
+    """The rooms of vmic.testing that *room* imports but may not (listed after it, or itself)."""
+    allowed = TESTING_ROOMS[: TESTING_ROOMS.index(room)]
+    wrong = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom) or node.module is None:
+            continue
+        if node.module == "vmic.testing":
+            targets = [alias.name for alias in node.names]
+        elif node.module.startswith("vmic.testing."):
+            targets = [node.module.split(".")[2]]
+        else:
+            continue
+        wrong += [target for target in targets if target not in allowed]
+    return wrong
+
+
+def test_the_lab_runs_one_way_from_machine_state_to_the_dispatcher() -> None:
+    folder = SRC / "testing"
+    rooms = {path.stem for path in folder.glob("_*.py")} - {"__init__"}
+    assert rooms == set(TESTING_ROOMS), "place a new room of vmic.testing in TESTING_ROOMS"
+    for room in TESTING_ROOMS:
+        source = (folder / f"{room}.py").read_text(encoding="utf-8")
+        assert _lab_arrows(room, source) == [], f"vmic.testing.{room} imports a room above it"
+    # The check sees every form of import, type-only ones too.
+    seeded = (
+        "from typing import TYPE_CHECKING\n"
+        "from vmic.testing import _render\n"
+        "if TYPE_CHECKING:\n"
+        "    from vmic.testing._host import FakeHyperVHost\n"
+        "from vmic.testing._faults import Fault\n"
+    )
+    assert _lab_arrows("_vm", seeded) == ["_render", "_host"]
+
+
 def test_every_package_has_a_layer() -> None:
     # A new package must be placed in the layering, or the test above would not check it.
     parts = {path.relative_to(SRC).parts[0].removesuffix(".py") for path in SRC.rglob("*.py")}

@@ -224,6 +224,7 @@ def test_systemctl_commands(lab: FakeHyperVHost) -> None:
         "",
     ],
 )
+@pytest.mark.seeded_violations
 def test_the_host_raises_on_anything_it_does_not_understand(
     lab: FakeHyperVHost, script: str
 ) -> None:

@@ -61,6 +61,21 @@ def _formats(parser: argparse.ArgumentParser, *extra: str) -> None:
     )
 
 
+def _scripts(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "The scripts vmic sends to hosts and guests, each a file of the package that states "
+        "its contract (parameters, sections printed, PowerShell version, cmdlets, WMI "
+        "classes). 'vmic scripts show NAME' prints one exactly as it is sent, to review it or "
+        "run it by hand."
+    )
+    parser.add_argument(
+        "action", nargs="?", choices=("list", "show"), default="list", help="(default: list)"
+    )
+    parser.add_argument("name", nargs="?", help="the script to show (show only)")
+    _formats(parser)
+    parser.set_defaults(handler=Handler("vmic.cli._scripts", "run"))
+
+
 def _matrix(parser: argparse.ArgumentParser) -> None:
     parser.description = "Print the update matrix."
     os_option(parser, "host", help_text="only the table for this host (e.g. 'Server 2016')")
@@ -466,6 +481,7 @@ COMMANDS: Final[tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]]
     ("diff", "what changed between two saved audits", _diff),
     ("check", "audit as a Nagios/Icinga/Checkmk plugin", _check),
     ("fix", "apply the diagnosis's fixes and check they worked", _fix),
+    ("scripts", "the scripts vmic sends, to review or run by hand", _scripts),
     ("completion", "print a shell completion script (bash, zsh, fish)", _completion),
 )
 

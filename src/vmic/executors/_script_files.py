@@ -284,4 +284,4 @@ def load_scripts(
         except ValueError as error:
             raise ConfigurationError(f"the script {where} is broken: {error}") from None
         scripts[name] = Script(contract, sent, where)
-    return scripts
+    return dict(sorted(scripts.items()))

@@ -35,6 +35,7 @@ SCHEMA_NAMES: Final = (
     "matrix",
     "observations",
     "plan",
+    "scripts",
     "services",
     "support",
 )

@@ -381,6 +381,8 @@ def _tokens(text: str) -> list[_Token]:  # noqa: PLR0912, PLR0915 - one branch p
             if index > start and text[index] == "$":
                 break
             index += 1
+            if text[index - 1] == ":" and _PARAMETER.match(text[start:index]):
+                break  # `-Name:value`: the value is a token of its own
         if index == start:  # a lone character the reader has no use for
             add("word", char)
             index += 1
@@ -529,6 +531,11 @@ class _Reader:
                     continue
                 return
 
+    def source(self, start: int, end: int) -> str:
+        """The text of tokens *start* to *end* (spaced as written, white space as one)."""
+        tokens = self.tokens[start:end]
+        return "".join((" " if t.space and i else "") + t.text for i, t in enumerate(tokens))
+
     def skip_group(self, closer: str) -> None:
         depth = 1
         while (token := self.peek()) is not None:
@@ -651,7 +658,7 @@ class _Reader:
         if head.kind == "open":
             self.index -= 1
             self.group(head)
-            name = "{script block}"
+            name = self.source(start, self.index)
         elements: list[Element] = []
         while (token := self.peek()) is not None:
             if token.kind in {"newline", "sep", "close", "pipe"}:
