@@ -8,6 +8,7 @@ import importlib.metadata
 import pkgutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -344,3 +345,28 @@ def test_strategies_register_when_vmic_is_imported_before_hypothesis() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "OperatingSystem"
+
+
+def test_the_wheel_ships_the_scripts_and_the_reference_data(tmp_path: Path) -> None:
+    # Scripts and contract data are package files read with importlib.resources: a wheel
+    # without them would install a vmic that cannot talk to any host.
+    root = SRC.parents[1]
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = tmp_path.glob("vmic-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = set(archive.namelist())
+    data = [
+        path
+        for folder in (SRC / "clients" / "scripts", SRC / "testing" / "reference")
+        for path in folder.iterdir()
+        if path.is_file()
+    ]
+    assert len(data) > 40
+    missing = [str(p.relative_to(SRC.parent)) for p in data]
+    assert [name for name in missing if name not in shipped] == []

@@ -316,7 +316,7 @@ def read_guest_check(text: str) -> WindowsGuestObservation:
 
 
 def windows_observation(sections: dict[str, str]) -> WindowsGuestObservation:
-    """The observation in the sections of :data:`~vmic.clients._scripts.WINDOWS_OBSERVE`.
+    """The observation in the sections of the Windows guest check (``windows-observe``).
 
     Raises:
         vmic.ParseError: A section could not be read.
