@@ -52,22 +52,9 @@ __all__ = ["FakeHyperVHost", "RecordedCommand"]
 class FakeHyperVHost(HyperVState, Closing):
     """A simulated Hyper-V host, usable wherever an :class:`~vmic.executors.Executor` is.
 
-    Args:
-        name: The host's computer name.
-        host_os: The host's operating system (a Hyper-V host: Windows 8 or later,
-            Windows Server 2012 or later).
-        locale: The host's display language (``"en-US"``, ``"de-DE"``, ``"fr-FR"``...):
-            service names and status descriptions are shown in it.
-        powershell: The PowerShell that answers: ``"5.1"`` (Windows PowerShell, every
-            Hyper-V host's default remoting endpoint) or ``"7"``; its output layout, its JSON
-            and the language it accepts follow.
-        latency: Seconds every command takes (the commands sleep that long).
-        fault: A fault every command meets (see :class:`~vmic.testing.Fault`).
-
-    Raises:
-        vmic.ConfigurationError: An empty host name or one with a NUL or an unpaired
-            surrogate, an unknown locale or PowerShell version, a host OS that cannot run
-            Hyper-V, or a negative latency.
+    It takes the arguments of :class:`~vmic.testing._machine.HostMachine`: the host's name,
+    ``host_os``, ``locale``, ``powershell`` (``"5.1"`` or ``"7"``), ``latency`` and
+    ``fault``.
     """
 
     def __repr__(self) -> str:

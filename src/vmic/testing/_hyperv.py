@@ -24,9 +24,7 @@ from vmic.testing._vm import FakeVM, resolve_service
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from vmic.parsers._json import PowerShellVersion
     from vmic.rules._semantics import KernelDriver
-    from vmic.testing._faults import Fault
     from vmic.testing._journal import GuestExecutor
     from vmic.testing._vm import ServiceLike
 
@@ -36,24 +34,7 @@ __all__ = ["HyperVState"]
 class HyperVState(HostMachine):
     """A simulated Hyper-V host and its VMs (the arguments are those of :class:`HostMachine`)."""
 
-    def __init__(
-        self,
-        name: str = "HV01",
-        *,
-        host_os: str | OperatingSystem = "Windows Server 2019",
-        locale: str = "en-US",
-        powershell: PowerShellVersion = "5.1",
-        latency: float = 0.0,
-        fault: Fault | None = None,
-    ) -> None:
-        super().__init__(
-            name,
-            host_os=host_os,
-            locale=locale,
-            powershell=powershell,
-            latency=latency,
-            fault=fault,
-        )
+    def _init_state(self) -> None:
         self._vms: list[FakeVM] = []
         self._guests: dict[uuid.UUID, GuestExecutor] = {}
         self.rendered_texts: dict[object, str] = {}

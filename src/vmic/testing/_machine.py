@@ -94,6 +94,10 @@ class HostMachine:
         """The lab's simulated time: waits advance it instead of sleeping."""
         self.host_files: dict[str, bytes] = {}
         """Files on the host, by path: what ``Copy-VMFile`` can copy into a guest."""
+        self._init_state()
+
+    def _init_state(self) -> None:
+        """Set up what a subclass keeps besides the machine (its VMs): nothing here."""
 
     @property
     def name(self) -> str:
