@@ -41,7 +41,7 @@ from vmic.testing import FakeHyperVHost, _guest_scripts
 
 if TYPE_CHECKING:
     from vmic.executors import Executor
-    from vmic.model import VMObservation
+    from vmic.model import VM
 
 ACCOUNT = Credential("bench\\admin", "not-a-real-password")
 
@@ -96,7 +96,7 @@ class _Fleet:
                 continue
             replays = {vm.name: Replay(vm.guest_executor()) for vm in host.vms}
 
-            def reach(vm: VMObservation, replays: dict[str, Replay] = replays) -> Executor:
+            def reach(vm: VM, replays: dict[str, Replay] = replays) -> Executor:
                 return replays[vm.name]
 
             self.targets.append(
@@ -129,7 +129,7 @@ def _one_host(kind: str, guests: int, latency: float) -> tuple[_Fleet, float]:
         host.add_vm(f"vm{number:02d}", kind)
     replays = {vm.name: Replay(vm.guest_executor()) for vm in host.vms}
 
-    def reach(vm: VMObservation) -> Executor:
+    def reach(vm: VM) -> Executor:
         return replays[vm.name]
 
     fleet.targets.append(

@@ -10,7 +10,19 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from vmic import IntegrationService, OperationalStatus, StartType, WindowsServiceStatus, parse_os
+import attrs
+
+from vmic import (
+    IntegrationService,
+    OperatingSystem,
+    OperationalStatus,
+    Product,
+    StartType,
+    WindowsServiceStatus,
+    parse_os,
+)
+from vmic.model._guest import Guest, GuestService, GuestUnreachable
+from vmic.model._host import VM, Host
 from vmic.model._linux import packaging_for
 from vmic.model._linux_records import (
     ModuleStatus,
@@ -18,13 +30,6 @@ from vmic.model._linux_records import (
     UnitActiveState,
     UnitFileState,
     UnitLoadState,
-)
-from vmic.model._observations import (
-    HostObservation,
-    LinuxDaemonObservation,
-    LinuxGuestObservation,
-    VMObservation,
-    WindowsGuestObservation,
 )
 from vmic.model._records import (
     ComponentId,
@@ -38,8 +43,6 @@ from vmic.model._services import GuestOnlyService
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-
-    from vmic import OperatingSystem
 
 HOST = "hv01"
 HOST_OS = parse_os("Windows Server 2019")
@@ -85,8 +88,9 @@ def vm(
     state: VMState = VMState.RUNNING,
     is_state: IntegrationServicesState = IntegrationServicesState.UP_TO_DATE,
     overrides: Mapping[IntegrationService, Mapping[str, object]] | None = None,
-) -> VMObservation:
-    """A VM as the host sees it; *overrides* change one service's host row."""
+    guest: Guest | GuestUnreachable | None = None,
+) -> VM:
+    """A VM as the host sees it, with *guest*; *overrides* change one service's host row."""
     overrides = overrides or {}
     running = state is VMState.RUNNING
     rows = []
@@ -113,7 +117,7 @@ def vm(
         status="Operating normally" if running else "",
         integration_services_state=is_state,
     )
-    return observation(record, rows, guest_os=os_)
+    return observation(record, rows, guest_os=os_, guest=guest)
 
 
 def observation(
@@ -122,13 +126,11 @@ def observation(
     *,
     guest_os: OperatingSystem | None = None,
     items: Mapping[str, str] | None = None,
-) -> VMObservation:
-    """A VMObservation from records (the attrs converters take any iterable)."""
-    return VMObservation(
-        vm=record,
-        components=tuple(components),
-        guest_os=guest_os,
-        intrinsic_items=dict(items or {}),
+    guest: Guest | GuestUnreachable | None = None,
+) -> VM:
+    """A VM from the host's records, as the inventory reads one."""
+    return VM.from_record(
+        record, components, guest_os=guest_os, intrinsic_items=dict(items or {}), guest=guest
     )
 
 
@@ -138,7 +140,7 @@ def windows_guest(
     statuses: Mapping[str, WindowsServiceStatus] | None = None,
     start_types: Mapping[str, StartType] | None = None,
     missing: tuple[str, ...] = (),
-) -> WindowsGuestObservation:
+) -> Guest:
     """A Windows guest's ``Get-Service -Name vmic*``: every service running, GSI stopped.
 
     Guest Service Interface is stopped because it is off on the host by default, and
@@ -162,14 +164,16 @@ def windows_guest(
         }:
             default = WindowsServiceStatus.STOPPED
         records.append(
-            GuestServiceRecord(
-                name=name,
-                display_name=service.info.windows_display_names[0],
-                status=statuses.get(name, default),
-                start_type=start_types.get(name, StartType.MANUAL),
+            GuestService.from_record(
+                GuestServiceRecord(
+                    name=name,
+                    display_name=service.info.windows_display_names[0],
+                    status=statuses.get(name, default),
+                    start_type=start_types.get(name, StartType.MANUAL),
+                )
             )
         )
-    return WindowsGuestObservation(services=tuple(records))
+    return Guest(os=product, services=records)
 
 
 def unit(
@@ -195,7 +199,7 @@ def linux_guest(
     running: Mapping[IntegrationService, bool] | None = None,
     installed: Mapping[IntegrationService, bool] | None = None,
     unit_states: Mapping[IntegrationService, UnitFileState] | None = None,
-) -> LinuxGuestObservation:
+) -> Guest:
     """A Linux guest: hv_utils loaded, KVP and VSS daemons running, fcopy daemon idle."""
     packaging = packaging_for(distribution)
     running = dict(running or {})
@@ -215,22 +219,30 @@ def linux_guest(
                 active=is_running,
             )
         daemons.append(
-            LinuxDaemonObservation(
+            GuestService(
                 service=service,
-                daemon=packaging.daemon_for(service) or "",
+                name=packaging.daemon_for(service) or service.info.linux_daemons[0],
                 installed=is_installed,
                 running=is_running,
                 unit=systemd,
             )
         )
-    daemon_tuple = tuple(daemons)
-    return LinuxGuestObservation(
-        distribution=distribution,
-        hv_utils=hv_utils,
-        daemons=daemon_tuple,
+    system = OperatingSystem(Product.LINUX, distribution=distribution)
+    return Guest(os=system, hv_utils=hv_utils, services=daemons)
+
+
+def with_guest(vm: VM, guest: Guest | GuestUnreachable | None) -> VM:
+    """*vm* carrying *guest*."""
+    return attrs.evolve(vm, guest=guest)
+
+
+def with_guests(host: Host, guests: Mapping[str, Guest | GuestUnreachable]) -> Host:
+    """*host*, each VM named in *guests* carrying its guest (as an audit attaches them)."""
+    return attrs.evolve(
+        host, vms=[with_guest(vm, guests[vm.name]) if vm.name in guests else vm for vm in host.vms]
     )
 
 
-def host(*vms: VMObservation, host_os: OperatingSystem | None = HOST_OS) -> HostObservation:
-    """A host observation."""
-    return HostObservation(host=HOST, host_os=host_os, vms=vms)
+def host(*vms: VM, host_os: OperatingSystem | None = HOST_OS) -> Host:
+    """A host with these VMs."""
+    return Host(HOST, os=host_os, vms=vms)

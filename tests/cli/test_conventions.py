@@ -127,6 +127,40 @@ def test_quiet_hides_notes_but_not_output(capsys: pytest.CaptureFixture[str]) ->
     assert quiet_out == out
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("matrix", "--host-os", "Windows Server 2016", "-q"),
+        ("matrix", "-q", "--host-os", "Windows Server 2016"),
+        ("-q", "matrix", "--host-os", "Windows Server 2016"),
+        ("matrix", "--quiet", "--host-os", "Windows Server 2016", "--debug"),
+    ],
+)
+def test_global_options_are_accepted_anywhere_on_the_line(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    expected = in_process(capsys, "matrix", "--host-os", "Windows Server 2016")
+    status, out, err = in_process(capsys, *argv)
+    assert (status, out) == (0, expected[1])
+    assert "note" not in err
+
+
+def test_a_global_option_before_the_command_is_not_reset_after_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The command's parser must not put its own default (False) over the -q given first.
+    status, _out, err = in_process(capsys, "-q", "matrix", "--host", "Windows Server 2016")
+    assert status == 0
+    assert err == ""
+
+
+def test_doctor_takes_q_after_its_options(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = in_process(capsys, "doctor", "--lab", "demo", "-q")
+    assert status == 1  # the demo lab has problems on purpose
+    assert "unrecognized" not in err
+    assert out
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
@@ -287,3 +321,30 @@ def test_completion_without_shtab_names_the_extra(
         "vmic: error: vmic completion needs the optional dependency 'shtab': "
         "pip install 'vmic[completion]'\n"
     )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("doctor", "--lab", "demo"),
+        ("audit", "--lab", "demo", "--format", "openmetrics"),
+        ("fix", "--lab", "demo", "--check"),
+    ],
+)
+def test_exit_zero_turns_findings_into_success(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    status, out, _err = in_process(capsys, *argv)
+    assert status == 1  # the demo lab has problems on purpose
+    zero, zero_out, _err = in_process(capsys, *argv, "--exit-zero")
+    assert zero == 0
+    # The same report (but for the audit's own duration and time stamp).
+    timeless = [line for line in out.splitlines() if "_seconds " not in line]
+    assert [line for line in zero_out.splitlines() if "_seconds " not in line] == timeless
+
+
+def test_exit_zero_keeps_the_status_of_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _out, err = in_process(
+        capsys, "doctor", "--observations", "/nonexistent/observations.json", "--exit-zero"
+    )
+    assert status == 2, err

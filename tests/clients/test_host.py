@@ -7,11 +7,13 @@ import uuid
 import pytest
 
 from vmic import (
+    VM,
     AuthenticationFailedError,
     CommandFailedError,
     CommandTimeoutError,
     ConfigurationError,
     ConnectionFailedError,
+    Host,
     IntegrationService,
     OperationalStatus,
     ParseError,
@@ -57,7 +59,7 @@ def test_integration_services_is_one_command_for_any_host_size(count: int) -> No
     assert lab.commands[0].action == "inventory"
     assert not lab.commands[0].mutating
     assert [vm.name for vm in observed] == [f"vm{index:04d}" for index in range(count)]
-    assert all(len(vm.components) == len(IntegrationService) for vm in observed)
+    assert all(len(vm.services) == len(IntegrationService) for vm in observed)
 
 
 @pytest.mark.parametrize("count", [1, 200])
@@ -69,11 +71,11 @@ def test_observe_is_one_command_and_carries_every_vm(count: int) -> None:
     by_name = {vm.name: vm for vm in lab.vms}
     for entry in observation.vms:
         fake = by_name[entry.name]
-        assert entry.vm.id == str(fake.id).upper()
+        assert entry.id == str(fake.id).upper()
         assert entry.guest_os is not None
         assert entry.guest_os.product is fake.guest_os.product
-        assert {c.service for c in entry.components} == set(IntegrationService)
-        for component in entry.components:
+        assert {c.service for c in entry.services} == set(IntegrationService)
+        for component in entry.services:
             assert component.service is not None
             assert component.enabled is bool(fake.integration.state(component.service).host_enabled)
 
@@ -84,14 +86,18 @@ def test_observe_reports_host_os_and_name() -> None:
     client = HyperVHost(lab)
     before = client.name
     observation = client.observe()
-    assert (before, observation.host, client.name) == (None, "HV-2022", "HV-2022")
-    assert observation.host_os is not None
-    assert observation.host_os.product is Product.WINDOWS_SERVER_2022
+    # The client reads the model itself: the Host you could also build by hand.
+    assert type(observation) is Host
+    assert all(type(vm) is VM and vm.guest is None for vm in observation.vms)
+    assert repr(observation) == "<Host 'HV-2022' Windows Server 2022 (build 20348): 1 VM>"
+    assert (before, observation.name, client.name) == (None, "HV-2022", "HV-2022")
+    assert observation.os is not None
+    assert observation.os.product is Product.WINDOWS_SERVER_2022
 
 
 def test_a_given_name_wins_over_the_reported_one() -> None:
     lab = _lab(1)
-    assert HyperVHost(lab, name="hv01.contoso.com").observe().host == "hv01.contoso.com"
+    assert HyperVHost(lab, name="hv01.contoso.com").observe().name == "hv01.contoso.com"
 
 
 def test_empty_host_observes_no_vms() -> None:
@@ -143,17 +149,17 @@ def test_intrinsic_items_are_empty_while_data_exchange_is_off() -> None:
     assert client.guest_intrinsic_items("win7") == {}
     assert client.guest_os("win7") is None
     (entry,) = client.integration_services("win7")
-    assert entry.vm.integration_services_version is None
-    assert entry.vm.integration_services_state is IntegrationServicesState.UNKNOWN
+    assert entry.integration_services_version is None
+    assert entry.integration_services_state is IntegrationServicesState.UNKNOWN
 
 
 def test_outdated_guest_reports_protocol_mismatch() -> None:
     lab = FakeHyperVHost("HV01")
     lab.add_vm("old", "Windows Server 2012 R2").make_outdated()
     (entry,) = HyperVHost(lab).integration_services("old")
-    assert entry.vm.integration_services_state is IntegrationServicesState.UPDATE_REQUIRED
-    assert str(entry.vm.integration_services_version) == "6.3.9600.16384"
-    enabled = [c for c in entry.components if c.enabled]
+    assert entry.integration_services_state is IntegrationServicesState.UPDATE_REQUIRED
+    assert str(entry.integration_services_version) == "6.3.9600.16384"
+    enabled = [c for c in entry.services if c.enabled]
     assert enabled
     assert {c.secondary_status for c in enabled} == {OperationalStatus.PROTOCOL_MISMATCH}
 
@@ -166,7 +172,7 @@ def test_german_host_end_to_end() -> None:
     lab.add_vm("fs01", "Windows Server 2019")
     client = HyperVHost(lab)
     (entry,) = client.integration_services("fs01")
-    names = {c.service: c.name for c in entry.components}
+    names = {c.service: c.name for c in entry.services}
     assert names[HEARTBEAT] == "Takt"
     assert names[TIMESYNC] == "Zeitsynchronisierung"
     assert names[GSI] == "Gastdienstschnittstelle"
@@ -194,7 +200,7 @@ def test_german_status_descriptions_are_read_as_statuses() -> None:
     vm = lab.add_vm("rhel", "Red Hat Enterprise Linux 9")
     vm.remove_daemon(KVP)
     (entry,) = HyperVHost(lab).integration_services("rhel")
-    kvp = entry.component(KVP)
+    kvp = entry.service(KVP)
     assert kvp is not None
     assert kvp.primary_status is OperationalStatus.NO_CONTACT
     assert kvp.primary_status_description == "Kein Kontakt"

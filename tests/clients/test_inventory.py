@@ -16,30 +16,30 @@ DATA = Path(__file__).parents[1] / "data" / "inventory"
 
 def test_french_host_sample() -> None:
     observation = parse_inventory((DATA / "ps51_french_host.txt").read_text(encoding="utf-8"))
-    assert observation.host == "HV-LAB07"
-    assert observation.host_os is not None
-    assert observation.host_os.product is Product.WINDOWS_SERVER_2016
+    assert observation.name == "HV-LAB07"
+    assert observation.os is not None
+    assert observation.os.product is Product.WINDOWS_SERVER_2016
     sql, old = observation.vms
     assert sql.name == "SQL 2019 (prod)"
-    assert sql.vm.state is VMState.RUNNING
-    assert sql.vm.integration_services_version == Version("10.0.17763.1")
+    assert sql.state is VMState.RUNNING
+    assert sql.integration_services_version == Version("10.0.17763.1")
     assert sql.guest_os is not None
     assert sql.guest_os.product is Product.WINDOWS_SERVER_2019
     assert sql.item("NetworkAddressIPv4") == "10.0.0.5;169.254.1.1"
-    assert len(sql.components) == 7
-    unknown = [c for c in sql.components if c.service is None]
+    assert len(sql.services) == 7
+    unknown = [c for c in sql.services if c.service is None]
     assert [c.name for c in unknown] == ["Composant inconnu"]
-    gsi = sql.component(IntegrationService.GUEST_SERVICE_INTERFACE)
+    gsi = sql.service(IntegrationService.GUEST_SERVICE_INTERFACE)
     assert gsi is not None
     assert (gsi.name, gsi.enabled) == ("Interface de services d'invite", False)
-    heartbeat = sql.component(IntegrationService.HEARTBEAT)
+    heartbeat = sql.service(IntegrationService.HEARTBEAT)
     assert heartbeat is not None
     assert heartbeat.secondary_status is OperationalStatus.OK
-    assert old.vm.state is VMState.OFF
+    assert old.state is VMState.OFF
     assert old.intrinsic_items == ()
     assert old.guest_os is None
-    assert old.component(IntegrationService.GUEST_SERVICE_INTERFACE) is None
-    assert all(c.primary_status is None for c in old.components)
+    assert old.service(IntegrationService.GUEST_SERVICE_INTERFACE) is None
+    assert all(c.primary_status is None for c in old.services)
 
 
 SECTIONS = {
@@ -52,7 +52,7 @@ SECTIONS = {
 
 def test_minimal_sections() -> None:
     observation = inventory_from_sections(SECTIONS, name=None)
-    assert (observation.host, observation.host_os, observation.vms) == ("HV", None, ())
+    assert (observation.name, observation.os, observation.vms) == ("HV", None, ())
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_components_without_ids_attach_by_name() -> None:
         "kvp": '{"VMId": "X", "Items": null}',
     }
     (vm,) = inventory_from_sections(sections, name=None).vms
-    assert [c.service for c in vm.components] == [IntegrationService.HEARTBEAT]
+    assert [c.service for c in vm.services] == [IntegrationService.HEARTBEAT]
 
 
 def test_os_captions() -> None:

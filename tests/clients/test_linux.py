@@ -55,9 +55,10 @@ def test_observe_names_the_daemons_of_each_distribution(family: str) -> None:
     assert observation.hv_utils is ModuleStatus.LOADED
     packaging = packaging_for(family, observation.distribution_version)
     assert observation.init_system is packaging.init
-    assert [d.service for d in observation.daemons] == [KVP, VSS, GSI]
-    for entry in observation.daemons:
-        assert entry.daemon == packaging.daemon_for(entry.service)
+    assert [d.service for d in observation.services or ()] == [KVP, VSS, GSI]
+    for entry in guest.daemons():
+        assert isinstance(entry.service, IntegrationService)
+        assert entry.name == packaging.daemon_for(entry.service)
         assert entry.installed
         # Guest Service Interface is off on the host by default: its daemon idles.
         assert entry.running is (entry.service is not GSI)
@@ -106,9 +107,9 @@ def test_hv_utils_loaded_built_in_or_absent(driver: KernelDriver, status: Module
 def test_a_missing_daemon_is_reported_and_cannot_be_started() -> None:
     lab, guest = _guest("Red Hat Enterprise Linux 9")
     lab.vm("vm").remove_daemon("hypervkvpd")
-    entry = guest.observe().daemon(KVP)
+    entry = guest.observe().service(KVP)
     assert entry is not None
-    assert (entry.daemon, entry.installed, entry.running) == ("hypervkvpd", False, False)
+    assert (entry.name, entry.installed, entry.running) == ("hypervkvpd", False, False)
     assert entry.unit is not None
     assert entry.unit.load_state is UnitLoadState.NOT_FOUND
     with pytest.raises(GuestCommandError, match="hypervkvpd: it is not installed") as info:
@@ -122,13 +123,13 @@ def test_without_a_unit_daemons_are_signalled_and_run_by_hand() -> None:
     vm = lab.vm("vm")
     vm.set_unit(VSS, UnitState.MASKED)
     assert guest.stop("hv_vss_daemon") == "signal"
-    entry = guest.observe().daemon(VSS)
+    entry = guest.observe().service(VSS)
     assert entry is not None
     assert not entry.running
     assert entry.unit is not None
     assert entry.unit.load_state is UnitLoadState.MASKED
     assert guest.start(VSS) == "exec"
-    entry = guest.observe().daemon(VSS)
+    entry = guest.observe().service(VSS)
     assert entry is not None
     assert entry.running
     started = vm.daemon_process(VSS)
@@ -139,9 +140,9 @@ def test_without_a_unit_daemons_are_signalled_and_run_by_hand() -> None:
 def test_daemon_names_of_any_distribution_are_accepted() -> None:
     _, guest = _guest("Ubuntu 22.04 LTS")
     assert guest.stop("hypervkvpd") == "systemd"
-    entry = guest.observe().daemon(KVP)
+    entry = guest.observe().service(KVP)
     assert entry is not None
-    assert entry.daemon == "hv_kvp_daemon"
+    assert entry.name == "hv_kvp_daemon"
     assert not entry.running
     with pytest.raises(ConfigurationError, match="hv_utils implements it"):
         guest.stop(IntegrationService.HEARTBEAT)
@@ -207,9 +208,9 @@ def test_unknown_distribution_falls_back_to_the_names_found() -> None:
     guest = LinuxGuest(lab.guest_executor("vm"))
     observation = guest.observe()
     assert observation.distribution is None
-    entry = observation.daemon(KVP)
+    entry = observation.service(KVP)
     assert entry is not None
-    assert (entry.daemon, entry.running) == ("hypervkvpd", True)
+    assert (entry.name, entry.running) == ("hypervkvpd", True)
 
 
 def test_bad_pool_data_is_a_parse_error() -> None:
@@ -231,7 +232,7 @@ def test_bad_pool_data_is_a_parse_error() -> None:
 def test_observe_runs_for_real_on_this_machine() -> None:
     observation = LinuxGuest(LocalExecutor()).observe()
     assert observation.hv_utils in set(ModuleStatus)
-    assert [d.service for d in observation.daemons] == [KVP, VSS, GSI]
+    assert [d.service for d in observation.services or ()] == [KVP, VSS, GSI]
     assert LinuxGuest(LocalExecutor()).kvp_pools() == {
         pool: () for pool in KvpPool if Path(pool.path).is_file()
     }
@@ -269,7 +270,7 @@ def test_a_daemon_is_started_and_signalled_for_real(tmp_path: Path) -> None:
     guest = LinuxGuest(LocalExecutor(env=env), distribution="debian")
     try:
         assert guest.start(KVP) == "exec"
-        entry = guest.observe().daemon(KVP)
+        entry = guest.observe().service(KVP)
         assert entry is not None
         assert entry.installed
         assert entry.running
@@ -295,15 +296,15 @@ def test_newer_kernels_file_copy_daemon_is_found_and_driven_for_real(tmp_path: P
     env = dict(os.environ, PATH=f"{tmp_path}:{os.environ.get('PATH', '/usr/bin:/bin')}")
     guest = LinuxGuest(LocalExecutor(env=env), distribution="fedora", version="41")
     try:
-        entry = guest.observe().daemon(GSI)
+        entry = guest.observe().service(GSI)
         assert entry is not None
-        assert (entry.daemon, entry.installed, entry.running) == (
+        assert (entry.name, entry.installed, entry.running) == (
             "hv_fcopy_uio_daemon",
             True,
             False,
         )
         assert guest.start(GSI) == "exec"
-        running = guest.observe().daemon(GSI)
+        running = guest.observe().service(GSI)
         assert running is not None
         assert running.running
         assert len(_our_pids(daemon)) == 1
@@ -319,9 +320,12 @@ def test_newer_kernels_file_copy_daemon_is_found_and_driven_for_real(tmp_path: P
 
 
 def test_packaging_names_the_usual_file_copy_daemon_first() -> None:
-    assert packaging_for("debian").daemon_names_for(GSI) == (
+    assert packaging_for("sles").daemon_names_for(GSI) == (
         "hv_fcopy_daemon",
         "hv_fcopy_uio_daemon",
     )
+    # Debian's own packages name exactly what they ship (checked against them in CI).
+    assert packaging_for("debian", "12").daemon_names_for(GSI) == ("hv_fcopy_daemon",)
+    assert packaging_for("debian", "13").daemon_names_for(GSI) == ()
     assert packaging_for("rhel").daemon_names_for(KVP) == ("hypervkvpd",)
     assert packaging_for("arch").daemon_names_for(IntegrationService.HEARTBEAT) == ()

@@ -22,11 +22,11 @@ def _guest(os_name: str) -> tuple[FakeHyperVHost, LinuxGuest]:
 
 def test_install_uses_the_distributions_command_and_the_daemon_then_exists() -> None:
     host, guest = _guest("Red Hat Enterprise Linux 9")
-    before = guest.observe().daemon(KVP)
+    before = guest.observe().service(KVP)
     assert before is not None
     assert not before.installed
     assert guest.install(KVP) == ("hyperv-daemons",)
-    after = guest.observe().daemon(KVP)
+    after = guest.observe().service(KVP)
     assert after is not None
     assert after.installed
     sent = [c for c in host.guest_executor("db").commands if c.action == "install-packages"]

@@ -14,7 +14,6 @@ import pytest
 
 from vmic import IntegrationService, OperationalStatus, StartType, WindowsServiceStatus
 from vmic.clients import HyperVHost, LinuxGuest, WindowsGuest
-from vmic.model._records import GuestServiceRecord
 from vmic.testing import FakeHyperVHost
 
 GSI = IntegrationService.GUEST_SERVICE_INTERFACE
@@ -34,7 +33,8 @@ def lab() -> FakeHyperVHost:
 
 def _status(guest: WindowsGuest, name: str) -> WindowsServiceStatus:
     record = guest.observe().service(name)
-    assert isinstance(record, GuestServiceRecord)
+    assert record is not None
+    assert record.status is not None
     return record.status
 
 
@@ -42,7 +42,7 @@ def _host_status(
     host: HyperVHost, vm: str, service: IntegrationService
 ) -> OperationalStatus | None:
     (entry,) = host.integration_services(vm)
-    component = entry.component(service)
+    component = entry.service(service)
     assert component is not None
     return component.primary_status
 
@@ -102,17 +102,17 @@ def test_a_service_started_in_the_guest_while_disabled_on_the_host_stops_again(
 def test_hyperv_never_restarts_a_linux_daemon(lab: FakeHyperVHost, vm: str, daemon: str) -> None:
     host = HyperVHost(lab)
     guest = LinuxGuest(lab.guest_executor(vm))
-    entry = guest.observe().daemon(KVP)
+    entry = guest.observe().service(KVP)
     assert entry is not None
-    assert (entry.daemon, entry.running) == (daemon, True)
+    assert (entry.name, entry.running) == (daemon, True)
     assert guest.stop(KVP) == "systemd"
     lab.settle()
-    entry = guest.observe().daemon(KVP)
+    entry = guest.observe().service(KVP)
     assert entry is not None
     assert not entry.running
     assert _host_status(host, vm, KVP) is OperationalStatus.LOST_COMMUNICATION
     assert guest.start(daemon) == "systemd"
-    entry = guest.observe().daemon(KVP)
+    entry = guest.observe().service(KVP)
     assert entry is not None
     assert entry.running
     assert _host_status(host, vm, KVP) is OperationalStatus.OK
@@ -122,10 +122,10 @@ def test_disabling_on_the_host_stops_a_linux_daemon(lab: FakeHyperVHost) -> None
     host = HyperVHost(lab)
     guest = LinuxGuest(lab.guest_executor("linux"))
     host.disable("linux", VSS)
-    entry = guest.observe().daemon(VSS)
+    entry = guest.observe().service(VSS)
     assert entry is not None
     assert not entry.running
     host.enable("linux", VSS)
-    entry = guest.observe().daemon(VSS)
+    entry = guest.observe().service(VSS)
     assert entry is not None
     assert entry.running

@@ -39,9 +39,9 @@ def test_observe_is_one_command_with_version_services_and_os() -> None:
     commands = lab.vm("vm").guest_executor().commands
     assert [c.action for c in commands] == ["observe-windows"]
     assert observation.integration_services_version == Version("10.0.14393.1")
-    assert observation.guest_os is not None
-    assert observation.guest_os.product is Product.WINDOWS_SERVER_2016
-    names = [record.name for record in observation.services]
+    assert observation.os is not None
+    assert observation.os.product is Product.WINDOWS_SERVER_2016
+    names = [record.name for record in observation.services or ()]
     assert names == sorted(names)
     assert set(names) == {
         "vmicguestinterface",

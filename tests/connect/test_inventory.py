@@ -40,14 +40,15 @@ from vmic.executors import (
 from vmic.executors._closing import Closing
 from vmic.executors._psrp import PsrpExecutor
 from vmic.executors._ssh import SshExecutor
-from vmic.model._observations import GuestUnreachable, HostObservation
+from vmic.model._guest import GuestUnreachable
+from vmic.model._host import Host
 from vmic.model._records import VirtualMachineRecord, VMState
 from vmic.testing import FakeHyperVHost
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from vmic.model._observations import VMObservation
+    from vmic.model._host import VM
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "inventory.example.toml"
 SECRET = "correct horse battery staple"  # noqa: S105 - a test value to look for in output
@@ -261,11 +262,11 @@ def test_prompt_is_asked_once_per_account() -> None:
 # --- guest access ---------------------------------------------------------------------------
 
 
-def vm_with(guest_os: str | None, items: dict[str, str] | None = None) -> VMObservation:
+def vm_with(guest_os: str | None, items: dict[str, str] | None = None) -> VM:
     base = b.vm("app", guest_os=guest_os)
     return b.observation(
-        VirtualMachineRecord(name="app", id=base.vm.id, state=VMState.RUNNING),
-        base.components,
+        VirtualMachineRecord(name="app", id=base.id, state=VMState.RUNNING),
+        base.services,
         guest_os=base.guest_os,
         items=items,
     )
@@ -539,9 +540,7 @@ def test_a_guest_reason_is_kept_whole() -> None:
     def fail(_vm: object) -> None:
         raise ConnectionFailedError(cause)
 
-    target = HostTarget(
-        name="hv01", observe=lambda: HostObservation(host="hv01"), observe_guest=fail
-    )
+    target = HostTarget(name="hv01", observe=lambda: Host("hv01"), observe_guest=fail)
     seen = observe_guest(target, b.vm("app"))
     assert isinstance(seen, GuestUnreachable)
     assert seen.reason == cause

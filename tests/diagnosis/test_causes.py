@@ -38,7 +38,7 @@ def test_every_cause_has_exactly_one_table_entry() -> None:
 
 def test_causes_the_diagnosis_does_not_raise_say_their_description() -> None:
     # A Case is the engine's working state for one VM.
-    working = _VMCase(b.vm("web01"), None, b.HOST, b.HOST_OS, frozenset())
+    working = _VMCase(b.vm("web01"), b.HOST, b.HOST_OS, frozenset())
     for cause in (Cause.VM_NOT_RUNNING, Cause.HOST_UNREACHABLE):
         assert explanation_for(working, Clue(cause)) == cause.description
         assert fixes_for(working, Clue(cause)) == ()

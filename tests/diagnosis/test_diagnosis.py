@@ -28,8 +28,8 @@ from vmic.diagnosis import (
 )
 from vmic.errors import ConfigurationError, VMNotFoundError
 from vmic.executors._command import Shell
+from vmic.model._guest import Guest, GuestUnreachable
 from vmic.model._linux_records import ModuleStatus, UnitFileState
-from vmic.model._observations import GuestUnreachable, LinuxGuestObservation
 from vmic.model._records import (
     IntegrationComponentRecord,
     IntegrationServicesState,
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from vmic.diagnosis._results import Service
-    from vmic.model._observations import GuestObservation, VMObservation
+    from vmic.model._host import VM
 
 S = IntegrationService
 O = OperationalStatus  # noqa: E741 - short alias in a table of statuses
@@ -53,12 +53,14 @@ W = WindowsServiceStatus
 
 
 def only_vm(
-    observation: VMObservation,
-    guest: GuestObservation | None = None,
+    observation: VM,
+    guest: Guest | GuestUnreachable | None = None,
     *,
     features: Iterable[Feature] = (),
 ) -> VMDiagnosis:
-    return diagnose_vm(observation, guest, host=b.HOST, host_os=b.HOST_OS, features=features)
+    return diagnose_vm(
+        b.with_guest(observation, guest), host=b.HOST, host_os=b.HOST_OS, features=features
+    )
 
 
 def causes(vm: VMDiagnosis) -> set[tuple[object, Cause]]:
@@ -91,8 +93,7 @@ def feature(vm: VMDiagnosis, wanted: Feature) -> FeatureDiagnosis:
 )
 def test_healthy_windows_vm_has_no_finding(guest_os: str, direct: Verdict) -> None:
     vm = diagnose_vm(
-        b.vm("web01", guest_os=guest_os),
-        b.windows_guest(product=parse_os(guest_os)),
+        b.with_guest(b.vm("web01", guest_os=guest_os), b.windows_guest(product=parse_os(guest_os))),
         host=b.HOST,
         host_os=b.HOST_OS,
     )
@@ -113,8 +114,9 @@ def test_healthy_windows_vm_has_no_finding(guest_os: str, direct: Verdict) -> No
 @pytest.mark.parametrize("distribution", ["ubuntu", "debian", "rhel", "arch", "suse"])
 def test_healthy_linux_vm_has_no_finding(distribution: str) -> None:
     vm = diagnose_vm(
-        b.vm("db01", guest_os=parse_os(f"Linux {distribution}")),
-        b.linux_guest(distribution),
+        b.with_guest(
+            b.vm("db01", guest_os=parse_os(f"Linux {distribution}")), b.linux_guest(distribution)
+        ),
         host=b.HOST,
         host_os=b.HOST_OS,
     )
@@ -124,7 +126,7 @@ def test_healthy_linux_vm_has_no_finding(distribution: str) -> None:
 
 
 def test_linux_guest_without_kvp_data_is_still_linux() -> None:
-    vm = diagnose_vm(b.vm("db01", guest_os=None), b.linux_guest("rhel"), host=b.HOST)
+    vm = diagnose_vm(b.with_guest(b.vm("db01", guest_os=None), b.linux_guest("rhel")), host=b.HOST)
     assert vm.guest_os is not None
     assert vm.guest_os.is_linux
     assert vm.guest_os.distribution == "rhel"
@@ -147,8 +149,7 @@ def test_healthy_host_with_no_guests_observed() -> None:
 def test_disabled_on_host_is_found_with_a_host_fix_by_guid_and_id() -> None:
     observation = b.vm("web01", overrides={S.SHUTDOWN: {"enabled": False}})
     vm = diagnose_vm(
-        observation,
-        b.windows_guest(statuses={"vmicshutdown": W.STOPPED}),
+        b.with_guest(observation, b.windows_guest(statuses={"vmicshutdown": W.STOPPED})),
         host=b.HOST,
         host_os=b.HOST_OS,
     )
@@ -174,7 +175,7 @@ def test_fix_selects_a_vm_by_exact_name_when_the_host_gave_no_id() -> None:
         IntegrationComponentRecord(
             vm_name=c.vm_name, name=c.name, enabled=c.enabled, primary_status=c.primary_status
         )
-        for c in base.components
+        for c in base.services
     ]
     observation = b.observation(
         VirtualMachineRecord(name="web*", state=VMState.RUNNING),
@@ -230,8 +231,8 @@ def test_vm_that_is_off_is_not_a_finding_but_host_settings_still_are() -> None:
 def test_unlisted_service_is_unknown_not_a_finding() -> None:
     full = b.vm("app")
     partial = b.observation(
-        full.vm,
-        [c for c in full.components if c.service is not S.VSS],
+        full.record,
+        [c for c in full.services if c.service is not S.VSS],
         guest_os=full.guest_os,
     )
     vm = only_vm(partial, b.windows_guest())
@@ -282,8 +283,10 @@ def test_disabled_on_both_sides_gives_two_findings_host_first() -> None:
 def test_missing_guest_service_gets_the_update_plan() -> None:
     host_os = parse_os("Windows Server 2012 R2")
     vm = diagnose_vm(
-        b.vm("app", guest_os="Windows Server 2012"),
-        b.windows_guest(product=parse_os("Windows Server 2012"), missing=("vmicheartbeat",)),
+        b.with_guest(
+            b.vm("app", guest_os="Windows Server 2012"),
+            b.windows_guest(product=parse_os("Windows Server 2012"), missing=("vmicheartbeat",)),
+        ),
         host=b.HOST,
         host_os=host_os,
     )
@@ -327,7 +330,9 @@ def test_protocol_mismatch_brings_the_update_plan_for_the_pair() -> None:
         "old-ic", guest_os=guest_os,
         overrides={S.HEARTBEAT: {"secondary": O.PROTOCOL_MISMATCH}},
     )  # fmt: skip
-    vm = diagnose_vm(observation, b.windows_guest(product=guest_os), host=b.HOST, host_os=host_os)
+    vm = diagnose_vm(
+        b.with_guest(observation, b.windows_guest(product=guest_os)), host=b.HOST, host_os=host_os
+    )
     (finding,) = vm.findings
     assert finding.cause is Cause.INTEGRATION_SERVICES_OUTDATED
     assert finding.service is None
@@ -346,7 +351,7 @@ def test_protocol_mismatch_on_a_service_the_guest_cannot_have_still_says_outdate
         "xp", guest_os="Windows XP",
         overrides={S.GUEST_SERVICE_INTERFACE: {"enabled": True, "secondary": O.PROTOCOL_MISMATCH}},
     )  # fmt: skip
-    vm = diagnose_vm(observation, None, host=b.HOST)
+    vm = diagnose_vm(b.with_guest(observation, None), host=b.HOST)
     assert entry(vm, S.GUEST_SERVICE_INTERFACE).verdict is Verdict.NOT_AVAILABLE
     outdated = [f for f in vm.findings if f.cause is Cause.INTEGRATION_SERVICES_OUTDATED]
     assert len(outdated) == 1
@@ -391,8 +396,9 @@ def test_windows_7_with_data_exchange_off_on_a_2016_host_needs_it_for_updates() 
         "win7", guest_os=guest_os, overrides={S.KEY_VALUE_PAIR_EXCHANGE: {"enabled": False}}
     )
     vm = diagnose_vm(
-        observation,
-        b.windows_guest(product=guest_os, statuses={"vmickvpexchange": W.STOPPED}),
+        b.with_guest(
+            observation, b.windows_guest(product=guest_os, statuses={"vmickvpexchange": W.STOPPED})
+        ),
         host=b.HOST,
         host_os=host_os,
     )
@@ -417,8 +423,7 @@ def test_windows_7_on_a_2012_r2_host_gets_no_data_exchange_finding() -> None:
         "win7", guest_os=guest_os, overrides={S.KEY_VALUE_PAIR_EXCHANGE: {"enabled": False}}
     )
     vm = diagnose_vm(
-        observation,
-        b.windows_guest(product=guest_os),
+        b.with_guest(observation, b.windows_guest(product=guest_os)),
         host=b.HOST,
         host_os=parse_os("Windows Server 2012 R2"),
     )
@@ -599,24 +604,24 @@ def test_one_vm_by_exact_name() -> None:
     assert caught.value.known == ("web", "web2")
 
 
-def test_a_guest_report_for_a_name_two_vms_share_is_not_used() -> None:
-    # Hyper-V lets two VMs share a name; guests are given by name, so a report for that
-    # name may be either one's: using it for both would blame a healthy twin.
-    web = b.vm("web")
-    twin = attrs.evolve(web, vm=attrs.evolve(web.vm, id="11111111-2222-3333-4444-555555555555"))
+def test_two_vms_of_one_name_are_each_diagnosed_with_their_own_guest() -> None:
+    # Hyper-V lets two VMs share a name; each VM carries its own guest, so the broken
+    # guest of one is never blamed on its healthy twin.
     broken = b.windows_guest(
         statuses={"vmicvss": W.STOPPED}, start_types={"vmicvss": StartType.DISABLED}
     )
-    diagnosis = diagnose(b.host(web, twin, b.vm("db")), {"web": broken, "db": broken})
-    for shared in diagnosis.vms[:2]:
-        assert shared.findings == ()
-        assert shared.guest_view is GuestView.NOT_OBSERVED
-        assert "several VMs of this host are named 'web'" in shared.guest_detail
-        assert any("named 'web'" in note for note in shared.notes)
-        assert entry(shared, S.VSS).verdict is Verdict.FUNCTIONING  # the host's view
-    db = diagnosis.vms[2]
-    assert [f.cause for f in db.findings] == [Cause.GUEST_STARTUP_DISABLED]
-    assert db.guest_view is GuestView.OBSERVED
+    web = b.vm("web", guest=broken)
+    twin = attrs.evolve(web, id="11111111-2222-3333-4444-555555555555", guest=b.windows_guest())
+    diagnosis = diagnose(b.host(web, twin, b.vm("db", guest=broken)))
+    assert [vm.vm for vm in diagnosis.vms] == ["web", "web", "db"]
+    assert [vm.vm_id for vm in diagnosis.vms[:2]] == [web.id, twin.id]
+    assert [f.cause for f in diagnosis.vms[0].findings] == [Cause.GUEST_STARTUP_DISABLED]
+    assert diagnosis.vms[1].findings == ()
+    assert entry(diagnosis.vms[1], S.VSS).verdict is Verdict.FUNCTIONING
+    assert [vm.guest_view for vm in diagnosis.vms] == [GuestView.OBSERVED] * 3
+    assert [f.cause for f in diagnosis.vms[2].findings] == [Cause.GUEST_STARTUP_DISABLED]
+    # diagnose(vm=...) takes the first VM of the name, as Host.vm does.
+    assert diagnose(b.host(web, twin), vm="web").vms[0].vm_id == web.id
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -645,16 +650,13 @@ def test_html_escapes_everything() -> None:
 
 
 def test_unknown_distribution_falls_back_to_upstream_names() -> None:
-    guest = LinuxGuestObservation(
-        distribution="gentoo",
-        hv_utils=ModuleStatus.LOADED,
-        daemons=(),
-    )
+    # A distribution vmic does not know is no OperatingSystem it can hold: the guest is
+    # "Linux", and the names shown are the upstream (Debian) ones.
+    guest = Guest(os="Linux", hv_utils=ModuleStatus.LOADED, services=())
     vm = only_vm(b.vm("g", guest_os=None), guest)
     assert vm.guest_os is not None
     assert vm.guest_os.is_linux
     assert vm.guest_os.distribution is None
-    assert any("'gentoo' is not one vmic knows" in note for note in vm.notes)
     # No daemon was reported at all: each daemon-backed service is "not installed".
     assert causes(vm) == {
         (S.KEY_VALUE_PAIR_EXCHANGE, Cause.DAEMON_NOT_INSTALLED),

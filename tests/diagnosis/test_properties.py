@@ -21,8 +21,8 @@ from tests.executors.psgrammar import decoded_literals, parse
 from vmic import HOSTS, IntegrationService, OperatingSystem, OperationalStatus, strategies as vst
 from vmic.diagnosis import Verdict, diagnose, diagnose_vm
 from vmic.diagnosis._fixes import plan_fixes, vm_selection
+from vmic.model._guest import Guest, GuestUnreachable
 from vmic.model._linux_records import ModuleStatus, UnitFileState
-from vmic.model._observations import GuestUnreachable
 from vmic.model._records import IntegrationServicesState, VMState
 from vmic.model._services import GuestOnlyService
 from vmic.rules._causes import Cause
@@ -31,7 +31,7 @@ from vmic.rules._plans import plan_update
 
 if TYPE_CHECKING:
     from vmic.diagnosis import VMDiagnosis
-    from vmic.model._observations import GuestObservation, HostObservation, VMObservation
+    from vmic.model._host import VM, Host
 
 DISTRIBUTIONS = ("ubuntu", "debian", "rhel", "arch", "suse")
 _VM_WIDE = {Cause.KERNEL_DRIVER_MISSING, Cause.INTEGRATION_SERVICES_OUTDATED}
@@ -41,7 +41,7 @@ def host_systems() -> st.SearchStrategy[OperatingSystem | None]:
     return st.one_of(st.none(), st.sampled_from(HOSTS).map(OperatingSystem))
 
 
-def healthy_guest(guest_os: OperatingSystem) -> GuestObservation:
+def healthy_guest(guest_os: OperatingSystem) -> Guest:
     if guest_os.is_linux:
         return b.linux_guest(guest_os.distribution or "debian")
     return b.windows_guest(product=guest_os)
@@ -57,7 +57,9 @@ def test_a_vm_built_healthy_has_no_finding(
     guest_os: OperatingSystem, host_os: OperatingSystem | None, name: str
 ) -> None:
     vm = diagnose_vm(
-        b.vm(name, guest_os=guest_os), healthy_guest(guest_os), host=b.HOST, host_os=host_os
+        b.with_guest(b.vm(name, guest_os=guest_os), healthy_guest(guest_os)),
+        host=b.HOST,
+        host_os=host_os,
     )
     assert vm.findings == ()
     assert all(
@@ -68,7 +70,7 @@ def test_a_vm_built_healthy_has_no_finding(
 
 
 @st.composite
-def observations(draw: st.DrawFn) -> tuple[VMObservation, GuestObservation | None]:
+def observations(draw: st.DrawFn) -> tuple[VM, Guest | GuestUnreachable | None]:
     guest_os = draw(st.one_of(st.none(), vst.guest_operating_systems()))
     overrides: dict[IntegrationService, dict[str, object]] = {}
     for service in IntegrationService:
@@ -84,7 +86,7 @@ def observations(draw: st.DrawFn) -> tuple[VMObservation, GuestObservation | Non
     is_state = draw(st.sampled_from(IntegrationServicesState))
     observation = b.vm("vm", guest_os=guest_os, state=state, is_state=is_state, overrides=overrides)
     kind = draw(st.sampled_from(["none", "unreachable", "windows", "linux"]))
-    guest: GuestObservation | None = None
+    guest: Guest | GuestUnreachable | None = None
     if kind == "unreachable":
         guest = GuestUnreachable(reason=draw(st.text(max_size=30)))
     elif kind == "linux" or (kind == "windows" and guest_os is not None and guest_os.is_linux):
@@ -131,12 +133,14 @@ def _explained(vm: VMDiagnosis) -> None:
     features=st.frozensets(st.sampled_from(Feature)),
 )
 def test_every_problem_is_explained_with_a_fix(
-    case: tuple[VMObservation, GuestObservation | None],
+    case: tuple[VM, Guest | GuestUnreachable | None],
     host_os: OperatingSystem | None,
     features: frozenset[Feature],
 ) -> None:
     observation, guest = case
-    vm = diagnose_vm(observation, guest, host=b.HOST, host_os=host_os, features=features)
+    vm = diagnose_vm(
+        b.with_guest(observation, guest), host=b.HOST, host_os=host_os, features=features
+    )
     _explained(vm)
     for finding in vm.findings:
         assert finding.vm == "vm"
@@ -145,8 +149,8 @@ def test_every_problem_is_explained_with_a_fix(
         assert finding.explanation
     if (
         OperationalStatus.PROTOCOL_MISMATCH
-        in {c.secondary_status for c in observation.components if c.enabled}
-        and observation.vm.state is VMState.RUNNING
+        in {c.secondary_status for c in observation.services if c.enabled}
+        and observation.state is VMState.RUNNING
         and not isinstance(guest, GuestUnreachable)
     ):
         assert any(f.cause is Cause.INTEGRATION_SERVICES_OUTDATED for f in vm.findings)
@@ -156,23 +160,23 @@ def test_every_problem_is_explained_with_a_fix(
 
 
 @settings(max_examples=100)
-@given(
-    host=vst.host_observations(),
-    data=st.data(),
-    wanted=st.frozensets(vst.features()),
-)
-def test_any_inventory_is_diagnosed_and_every_problem_explained(
-    host: HostObservation, data: st.DataObject, wanted: frozenset[Feature]
+@given(host=vst.hosts(), wanted=st.frozensets(vst.features()))
+def test_any_host_is_diagnosed_and_every_finding_names_one_of_its_vms(
+    host: Host, wanted: frozenset[Feature]
 ) -> None:
-    # Consistent observations as vmic.strategies draws them, any guest report per VM.
-    guests = {vm.name: data.draw(st.none() | vst.guest_observations()) for vm in host.vms}
-    reports = {name: guest for name, guest in guests.items() if guest is not None}
-    diagnosis = diagnose(host, reports, features=wanted)
-    assert [(vm.vm, vm.vm_id) for vm in diagnosis.vms] == [(vm.name, vm.vm.id) for vm in host.vms]
-    for vm in diagnosis.vms:
+    # Consistent hosts as vmic.strategies draws them: each running VM with a guest of its
+    # own OS, an unreachable one, or none; names now and then shared by two VMs.
+    diagnosis = diagnose(host, features=wanted)
+    assert [(vm.vm, vm.vm_id) for vm in diagnosis.vms] == [(vm.name, vm.id) for vm in host.vms]
+    names = {vm.name for vm in host.vms}
+    for vm, machine in zip(diagnosis.vms, host.vms, strict=True):
         _explained(vm)
+        observed = machine.running and isinstance(machine.guest, Guest)
+        assert (vm.guest_view.value == "observed") is observed
         for finding in vm.findings:
-            assert (finding.host, finding.vm) == (host.host, vm.vm)
+            assert finding.host == host.name
+            assert finding.vm in names
+            assert finding.vm == machine.name
             assert finding.fixes, finding
     json.dumps(diagnosis.to_dict())
 
@@ -180,11 +184,13 @@ def test_any_inventory_is_diagnosed_and_every_problem_explained(
 @settings(max_examples=150)
 @given(case=observations())
 def test_asking_for_every_feature_never_hides_a_finding(
-    case: tuple[VMObservation, GuestObservation | None],
+    case: tuple[VM, Guest | GuestUnreachable | None],
 ) -> None:
     observation, guest = case
-    plain = diagnose_vm(observation, guest, host=b.HOST, host_os=b.HOST_OS)
-    asked = diagnose_vm(observation, guest, host=b.HOST, host_os=b.HOST_OS, features=Feature)
+    plain = diagnose_vm(b.with_guest(observation, guest), host=b.HOST, host_os=b.HOST_OS)
+    asked = diagnose_vm(
+        b.with_guest(observation, guest), host=b.HOST, host_os=b.HOST_OS, features=Feature
+    )
     plain_causes = {(f.service, f.cause) for f in plain.findings}
     asked_causes = {(f.service, f.cause) for f in asked.findings}
     assert plain_causes <= asked_causes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tests import _diagnosis_builders as b
 from vmic.clients import HyperVHost, LinuxGuest, WindowsGuest
 from vmic.clients._linux import parse_time_sync
 from vmic.diagnosis import diagnose
@@ -32,7 +33,7 @@ def _diagnosis(lab: FakeHyperVHost, name: str) -> VMDiagnosis:
         if vm.guest_os.is_windows
         else LinuxGuest(executor).observe()
     )
-    return diagnose(HyperVHost(lab).observe(), {name: guest}).vms[0]
+    return diagnose(b.with_guests(HyperVHost(lab).observe(), {name: guest})).vms[0]
 
 
 def _time_causes(diagnosis: VMDiagnosis) -> list[Cause]:
@@ -117,3 +118,30 @@ def test_parse_time_sync_and_the_windows_posture() -> None:
     assert windows.provider_on
     assert windows.source_is_host
     assert not WindowsTimeSync(domain_role=2).is_domain_member
+
+
+def test_the_chrony_fix_writes_each_familys_file_and_restarts_its_service() -> None:
+    expected = {
+        "Debian GNU/Linux 12": ("/etc/chrony/chrony.conf", "sudo systemctl restart chrony"),
+        "Rocky Linux 9.4": ("/etc/chrony.conf", "sudo systemctl restart chronyd"),
+        "SUSE Linux Enterprise Server 15 SP5": (
+            "/etc/chrony.conf",
+            "sudo systemctl restart chronyd",
+        ),
+    }
+    for os_text, (path, restart) in expected.items():
+        lab = FakeHyperVHost("HV01")
+        lab.add_vm("web01", os_text).clock.chrony = ("pool 2.pool.ntp.org iburst",)
+        (finding,) = [
+            f
+            for f in _diagnosis(lab, "web01").findings
+            if f.cause is Cause.TIME_SYNC_NO_PTP_REFCLOCK
+        ]
+        write, restart_command, check = finding.fixes[0].commands
+        assert write.endswith(f"| sudo tee -a {path}"), os_text
+        # Microsoft's two lines: the PHC refclock as stratum 2, and makestep 1.0 -1.
+        assert "'refclock PHC /dev/ptp_hyperv poll 3 dpoll -2 offset 0 stratum 2'" in write
+        assert "'makestep 1.0 -1'" in write
+        assert (restart_command, check) == (restart, "chronyc sources")
+        unverified = "unverified for this distribution" in finding.fixes[0].detail
+        assert unverified is os_text.startswith("SUSE")

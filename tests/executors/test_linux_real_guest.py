@@ -29,7 +29,7 @@ from vmic.model._linux_records import ModuleStatus
 
 if TYPE_CHECKING:
     from vmic.executors._ssh import SshExecutor
-    from vmic.model._observations import LinuxGuestObservation
+    from vmic.model._guest import Guest
 
 DATA = Path(__file__).parent.parent / "data" / "linux"
 UNITS = Path("/lib/systemd/system")
@@ -76,18 +76,20 @@ def _real_units(files: list[str]) -> dict[IntegrationService, str]:
     return units
 
 
-def _check(observation: LinuxGuestObservation, files: list[str]) -> None:
+def _check(observation: Guest, files: list[str]) -> None:
     assert observation.distribution == "debian"
     packaging = packaging_for(observation.distribution, observation.distribution_version)
     real_units = _real_units(files)
-    assert len(observation.daemons) == 3
-    for entry in observation.daemons:
+    daemons = observation.services or ()
+    assert len(daemons) == 3
+    for entry in daemons:
         # The binary vmic names is one the package installed, found where it is.
         assert entry.installed, entry
-        assert f"/usr/sbin/{entry.daemon}" in files
-        assert entry.path == f"/usr/sbin/{entry.daemon}"
+        assert f"/usr/sbin/{entry.name}" in files
+        assert entry.path == f"/usr/sbin/{entry.name}"
         # The unit vmic would use is the package's unit for that daemon.
-        assert packaging.unit_for(entry.service, entry.daemon) == real_units[entry.service]
+        assert isinstance(entry.service, IntegrationService)
+        assert packaging.unit_for(entry.service, entry.name) == real_units[entry.service]
     # This machine is not a Hyper-V guest.
     assert observation.hv_vmbus is ModuleStatus.ABSENT
     assert observation.hv_utils in {ModuleStatus.ABSENT, ModuleStatus.NOT_LISTED}
@@ -118,12 +120,14 @@ def test_every_debian_fix_names_a_real_unit_and_package(package_files: list[str]
         check=False,
     )
     assert installed.stdout.split() == list(packaging.packages)
-    for entry in observation.daemons:
+    for entry in observation.services or ():
+        service = entry.service
+        assert isinstance(service, IntegrationService)
         fixes = [
-            _fixes.install_daemon(packaging, entry.service),
+            _fixes.install_daemon(packaging, service),
             *(
                 _fixes.start_daemon(
-                    packaging, entry.service, daemon=entry.daemon, unit=None, unit_state=state
+                    packaging, service, daemon=entry.name, unit=None, unit_state=state
                 )
                 for state in ("enabled", "disabled", "masked")
             ),
@@ -157,7 +161,7 @@ def test_no_systemd_as_pid_1_is_said_not_guessed(package_files: list[str]) -> No
     else:
         assert observation.init_system is not None
         assert observation.init_system.value == "none"
-        assert all(entry.unit is None for entry in observation.daemons)
+        assert all(entry.unit is None for entry in observation.services or ())
         assert any("No service manager" in note for note in diagnose_linux_guest(observation).notes)
 
 

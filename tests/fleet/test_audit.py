@@ -28,27 +28,29 @@ from vmic.errors import (
 )
 from vmic.fleet import AuditReport, HostStatus, HostTarget, audit
 from vmic.fleet._report import COLUMNS
-from vmic.model._observations import GuestUnreachable, HostObservation
+from vmic.model._guest import GuestUnreachable
+from vmic.model._host import Host
 from vmic.model._records import VMState
 from vmic.rules._causes import Cause
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from vmic.model._observations import GuestObservation, VMObservation
+    from vmic.model._guest import Guest
+    from vmic.model._host import VM
 
 S = IntegrationService
 
 
-def observed(name: str, *vms: VMObservation) -> HostObservation:
-    return HostObservation(host=name, host_os=b.HOST_OS, vms=vms)
+def observed(name: str, *vms: VM) -> Host:
+    return Host(name, os=b.HOST_OS, vms=vms)
 
 
 def target(
     name: str,
-    observe: Callable[[], HostObservation] | None = None,
+    observe: Callable[[], Host] | None = None,
     *,
-    guests: Callable[[VMObservation], GuestObservation | None] | None = None,
+    guests: Callable[[VM], Guest | GuestUnreachable | None] | None = None,
     closed: list[str] | None = None,
 ) -> HostTarget:
     def close() -> None:
@@ -63,8 +65,8 @@ def target(
     )
 
 
-def failing(error: BaseException) -> Callable[[], HostObservation]:
-    def observe() -> HostObservation:
+def failing(error: BaseException) -> Callable[[], Host]:
+    def observe() -> Host:
         raise error
 
     return observe
@@ -106,8 +108,8 @@ def test_concurrency_reaches_the_bound_and_never_exceeds_it() -> None:
     in_flight = 0
     peak = 0
 
-    def observe_as(name: str) -> Callable[[], HostObservation]:
-        def observe() -> HostObservation:
+    def observe_as(name: str) -> Callable[[], Host]:
+        def observe() -> Host:
             nonlocal in_flight, peak
             with lock:
                 in_flight += 1
@@ -215,7 +217,7 @@ def test_a_host_that_raises_a_base_exception_fails_at_once(error: BaseException)
 
 
 def test_a_hung_host_times_out_without_holding_up_the_others(release: threading.Event) -> None:
-    def hang() -> HostObservation:
+    def hang() -> Host:
         release.wait()
         return observed("hung")
 
@@ -244,7 +246,7 @@ def test_an_endless_deadline_waits_for_a_slow_host(
     timeout: float, grace: float, release: threading.Event
 ) -> None:
     # The audit must wait in turns no longer than a lock accepts, not overflow it.
-    def slow() -> HostObservation:
+    def slow() -> Host:
         release.wait(0.2)
         return observed("slow", b.vm("a"))
 
@@ -256,7 +258,7 @@ def test_an_endless_deadline_waits_for_a_slow_host(
 def test_guests_that_fail_are_unreachable_in_the_diagnosis() -> None:
     host = observed("hv01", b.vm("win"), b.vm("lin", guest_os="Ubuntu 22.04"), b.vm("ok"))
 
-    def guest(vm: VMObservation) -> GuestObservation | None:
+    def guest(vm: VM) -> Guest | GuestUnreachable | None:
         if vm.name == "win":
             msg = "the guest refused the credential for 'Administrator'"
             raise AuthenticationFailedError(msg)
@@ -289,7 +291,7 @@ def test_a_guest_of_unknown_os_reports_both_attempts(
     windows_error: VmicError, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Without a guest OS from Data Exchange the guest is asked as Windows, then as Linux.
-    def windows(executor: object, timeout: float | None) -> GuestObservation:
+    def windows(executor: object, timeout: float | None) -> Guest | GuestUnreachable:
         raise windows_error
 
     def linux(executor: object, distribution: str | None, timeout: float | None) -> None:
@@ -320,7 +322,7 @@ def test_guests_of_vms_that_are_off_are_not_asked() -> None:
     asked: list[str] = []
     host = observed("hv01", b.vm("on"), b.vm("off", state=VMState.OFF))
 
-    def guest(vm: VMObservation) -> GuestObservation | None:
+    def guest(vm: VM) -> Guest | GuestUnreachable | None:
         asked.append(vm.name)
         return b.windows_guest()
 
@@ -333,7 +335,7 @@ def test_one_vm_asks_only_its_guest_and_diagnoses_only_it() -> None:
     hv01 = observed("hv01", b.vm("web01"), b.vm("db01"), b.vm("web01x"))
     hv02 = observed("hv02", b.vm("app"))
 
-    def guest(vm: VMObservation) -> GuestObservation | None:
+    def guest(vm: VM) -> Guest | GuestUnreachable | None:
         asked.append(vm.name)
         return b.windows_guest()
 
@@ -354,7 +356,7 @@ def test_guests_still_pending_at_the_deadline_are_reported_unreachable(
 ) -> None:
     host = observed("hv01", b.vm("fast"), b.vm("slow"))
 
-    def guest(vm: VMObservation) -> GuestObservation | None:
+    def guest(vm: VM) -> Guest | GuestUnreachable | None:
         if vm.name == "slow":
             release.wait()
         return b.windows_guest()

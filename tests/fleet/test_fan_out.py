@@ -15,7 +15,7 @@ from vmic.connect import HostTarget
 from vmic.errors import ConfigurationError
 from vmic.executors import Credential, Secret
 from vmic.fleet import HostStatus, audit
-from vmic.model import GuestUnreachable, WindowsGuestObservation
+from vmic.model import Guest, GuestUnreachable, Host
 from vmic.testing import FakeHyperVHost, Fault
 
 if TYPE_CHECKING:
@@ -40,6 +40,11 @@ def _target(host: FakeHyperVHost, *, fan_out: Credential | None = ACCOUNT) -> Ho
         timeout=5.0,
         fan_out=fan_out,
     )
+
+
+def _guests(host: Host) -> dict[str, Guest | GuestUnreachable]:
+    """The guests the host's own command attached to its VMs, by VM name."""
+    return {vm.name: vm.guest for vm in host.vms if vm.guest is not None}
 
 
 def _guest_commands(host: FakeHyperVHost) -> dict[str, list[RecordedCommand]]:
@@ -88,8 +93,8 @@ def test_a_failing_guest_becomes_unreachable_with_its_reason_and_the_others_are_
     host.vm("win1").guest_fault = Fault.timeout()
     host.vm("win2").guest_fault = Fault.authentication()
     host.vm("win3").guest_fault = Fault.garbage()
-    _, guests = HyperVHost(host).observe_with_guests(ACCOUNT, guest_timeout=2)
-    assert isinstance(guests["win0"], WindowsGuestObservation)
+    guests = _guests(HyperVHost(host).observe_with_guests(ACCOUNT, guest_timeout=2))
+    assert isinstance(guests["win0"], Guest)
     timed_out, refused, garbled = guests["win1"], guests["win2"], guests["win3"]
     assert isinstance(timed_out, GuestUnreachable)
     assert "no answer within 2s" in timed_out.reason
@@ -103,24 +108,24 @@ def test_a_failing_guest_becomes_unreachable_with_its_reason_and_the_others_are_
 def test_a_guest_slower_than_its_deadline_is_unreachable_the_others_are_not() -> None:
     host = _host(windows=2)
     host.vm("win0").guest_latency = 0.5
-    _, guests = HyperVHost(host).observe_with_guests(ACCOUNT, guest_timeout=0.01)
+    guests = _guests(HyperVHost(host).observe_with_guests(ACCOUNT, guest_timeout=0.01))
     slow = guests["win0"]
     assert isinstance(slow, GuestUnreachable)
     assert "no answer within 0.01s" in slow.reason
-    assert isinstance(guests["win1"], WindowsGuestObservation)
+    assert isinstance(guests["win1"], Guest)
 
 
 def test_guests_that_are_off_or_linux_are_left_to_the_other_path() -> None:
     host = _host(windows=1, linux=2)
     host.add_vm("stopped", "Windows Server 2022", running=False)
-    _, guests = HyperVHost(host).observe_with_guests(ACCOUNT)
+    guests = _guests(HyperVHost(host).observe_with_guests(ACCOUNT))
     assert set(guests) == {"win0"}
 
 
 def test_a_2012_r2_guest_reports_powershell_direct_not_available_not_failed() -> None:
     host = _host(windows=1)
     host.add_vm("legacy", "Windows Server 2012 R2")
-    _, guests = HyperVHost(host).observe_with_guests(ACCOUNT)
+    guests = _guests(HyperVHost(host).observe_with_guests(ACCOUNT))
     legacy = guests["legacy"]
     assert isinstance(legacy, GuestUnreachable)
     assert legacy.reason.startswith(DIRECT_NOT_AVAILABLE)
@@ -137,7 +142,7 @@ def test_a_windows_guest_whose_version_the_host_does_not_know_yet_is_still_tried
     host = _host()
     legacy = host.add_vm("legacy", "Windows Server 2012 R2")
     legacy.disable_on_host("Key-Value Pair Exchange")  # no OSName, no OSVersion
-    _, guests = HyperVHost(host).observe_with_guests(ACCOUNT)
+    guests = _guests(HyperVHost(host).observe_with_guests(ACCOUNT))
     reason = guests["legacy"]
     assert isinstance(reason, GuestUnreachable)
     assert reason.reason.startswith("PowerShell Direct: ")  # tried, and it failed

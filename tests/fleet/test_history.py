@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from vmic.executors._protocol import Executor
-    from vmic.model._observations import VMObservation
+    from vmic.model._host import VM
 
 
 def lab_targets(lab: DemoLab) -> list[HostTarget]:
@@ -39,7 +39,7 @@ def lab_targets(lab: DemoLab) -> list[HostTarget]:
     targets = []
     for fake in lab.hosts:
 
-        def reach(vm: VMObservation, host: str = fake.name) -> Executor | None:
+        def reach(vm: VM, host: str = fake.name) -> Executor | None:
             guest: Executor = lab.guest_executor(host, vm.name)
             return guest
 

@@ -101,9 +101,9 @@ def test_html_reprs_show_the_summary_and_heat_map_first(demo: AuditReport) -> No
     observation = b.host(b.vm("web"))
     fragment = observation._repr_html_()
     assert fragment.startswith("<style>")
-    components = observation.vms[0].components
+    components = observation.vms[0].services
     assert fragment.count('class="cell h-') == len(components)
     off = sum(1 for c in components if not c.enabled)
     assert off > 0  # Guest Service Interface is off by default
     assert fragment.count('class="cell h-off"') == off
-    assert repr(observation) == "<HostObservation 'hv01': 1 VMs>"
+    assert repr(observation) == "<Host 'hv01' Windows Server 2019: 1 VM>"

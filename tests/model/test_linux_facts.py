@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 from tests import _diagnosis_builders as b
-from vmic import IntegrationService, parse_os
+from vmic import IntegrationService, OperatingSystem, Product, parse_os
 from vmic.clients import LinuxGuest
 from vmic.clients._scripts import marker, script
 from vmic.diagnosis import diagnose_vm
@@ -74,18 +74,18 @@ def test_every_linux_id_has_facts_and_every_fact_a_known_id() -> None:
         ("rhel", "8", "hypervkvpd", "hypervkvpd.service"),
         ("centos", "7", "hypervkvpd", "hypervkvpd.service"),
         ("rocky", "9.4", "hypervkvpd", "hypervkvpd.service"),
-        ("almalinux", "10", "hv_kvp_daemon", "hypervkvpd.service"),
+        ("almalinux", "10", "hypervkvpd", "hypervkvpd.service"),
         ("sles", "15", "hv_kvp_daemon", "hv_kvp_daemon.service"),
         ("opensuse-leap", "15.5", "hv_kvp_daemon", "hv_kvp_daemon.service"),
         ("arch", None, "hv_kvp_daemon", "hv_kvp_daemon.service"),
         ("alpine", "3.20", "hv_kvp_daemon", "hv_kvp_daemon"),
         ("mariner", "2.0", "hypervkvpd", "hypervkvpd.service"),
         ("photon", "5.0", "hv_kvp_daemon", "hv_kvp_daemon.service"),
-        ("freebsd", "14.1", "hv_kvp_daemon", "hv_kvpd"),
+        ("freebsd", "14.1", "hv_kvp_daemon", None),
     ],
 )
 def test_facts_per_distribution_and_release(
-    distribution: str, version: str | None, kvp_daemon: str, kvp_unit: str
+    distribution: str, version: str | None, kvp_daemon: str, kvp_unit: str | None
 ) -> None:
     row = packaging_for(distribution, version)
     assert row.daemon_for(KVP) == kvp_daemon
@@ -99,11 +99,61 @@ def test_file_copy_and_init_system_per_distribution() -> None:
     assert suse.packages == ("hyper-v",)
     assert suse.unit_for(GSI, "hv_fcopy_uio_daemon") == "hv_fcopy_uio_daemon.service"
     assert suse.paths_for(KVP) == ("/usr/lib/hyper-v/bin/hv_kvp_daemon",)
-    assert packaging_for("alpine").init is InitSystem.OPENRC
-    assert packaging_for("alpine").packages == ("hvtools",)
-    assert packaging_for("freebsd").init is InitSystem.RC_D
-    assert packaging_for("freebsd").provides == frozenset({KVP, VSS})
+    alpine = packaging_for("alpine")
+    assert alpine.init is InitSystem.OPENRC
+    assert alpine.packages == ("hvtools", "hvtools-openrc")
+    assert alpine.directory == "/usr/bin"
+    assert alpine.daemon_names_for(GSI) == ("hv_fcopy_daemon",)  # built from Linux 4.11: no UIO
+    freebsd = packaging_for("freebsd")
+    assert freebsd.init is InitSystem.RC_D
+    assert freebsd.provides == frozenset({KVP, VSS})
+    assert freebsd.all_units() == ()  # devd starts the daemons; no rc.d script exists
+    assert "devd" in freebsd.started_by
     assert packaging_for("debian", "12").provides == frozenset({KVP, VSS, GSI})
+    assert packaging_for("debian", "13").provides == frozenset({KVP, VSS})
+    rhel10 = packaging_for("rhel", "10")
+    assert (rhel10.daemon_for(KVP), rhel10.daemon_for(VSS)) == ("hypervkvpd", "hypervvssd")
+    assert rhel10.daemon_for(GSI) == "hv_fcopy_uio_daemon"
+
+
+@pytest.mark.parametrize(("distribution", "version"), [("debian", "13"), ("freebsd", "14.1")])
+def test_a_release_without_a_file_copy_daemon_says_why(distribution: str, version: str) -> None:
+    row = packaging_for(distribution, version)
+    missing = row.missing(GSI)
+    assert missing is not None
+    assert "Copy-VMFile cannot work" in missing.reason
+    assert row.daemon_for(GSI) is None
+    assert row.unit_for(GSI) is None
+    assert row.missing(KVP) is None
+
+
+def test_a_row_cannot_both_ship_and_lack_a_daemon() -> None:
+    row = packaging_for("debian", "13")
+    with pytest.raises(ValueError, match="cannot have a daemon and none"):
+        attrs.evolve(row, daemons={**row.daemons, GSI: "hv_fcopy_daemon"})
+
+
+@pytest.mark.parametrize(
+    ("distribution", "version", "path", "service"),
+    [
+        ("debian", "12", "/etc/chrony/chrony.conf", "chrony"),
+        ("ubuntu", "24.04", "/etc/chrony/chrony.conf", "chrony"),
+        ("rhel", "9", "/etc/chrony.conf", "chronyd"),
+        ("fedora", "41", "/etc/chrony.conf", "chronyd"),
+        ("sles", "15", "/etc/chrony.conf", "chronyd"),
+    ],
+)
+def test_chrony_lives_where_each_family_puts_it(
+    distribution: str, version: str, path: str, service: str
+) -> None:
+    chrony = packaging_for(distribution, version).chrony
+    assert chrony is not None
+    assert (chrony.path, chrony.service) == (path, service)
+    assert chrony.source
+
+
+def test_every_row_knows_chrony() -> None:
+    assert all(row.chrony is not None for row in all_packaging())
 
 
 # --- the operating system ------------------------------------------------------------------------
@@ -210,29 +260,32 @@ def _fedora_guest(kvp: tuple[str, str, int]) -> LinuxGuest:
 
 def test_fedora_41_with_active_units_is_healthy() -> None:
     observation = _fedora_guest(("active", "running", 701)).observe()
-    assert [(d.daemon, d.running) for d in observation.daemons] == [
+    assert [(d.name, d.running) for d in observation.services or ()] == [
         ("hv_kvp_daemon", True),
         ("hv_vss_daemon", True),
         ("hv_fcopy_uio_daemon", True),
     ]
-    kvp = observation.daemon(KVP)
+    kvp = observation.service(KVP)
     assert kvp is not None
     assert kvp.unit is not None
     assert (kvp.unit.name, kvp.unit.main_pid) == ("hypervkvpd.service", 701)
     assert diagnose_linux_guest(observation).healthy
     host_side = b.vm("f41", guest_os="Fedora Linux 41", overrides={GSI: {"enabled": True}})
-    assert diagnose_vm(host_side, observation, host=b.HOST, host_os=b.HOST_OS).findings == ()
+    assert (
+        diagnose_vm(b.with_guest(host_side, observation), host=b.HOST, host_os=b.HOST_OS).findings
+        == ()
+    )
 
 
 def test_fedora_41_with_a_failed_kvp_unit_is_daemon_not_running_quoting_the_unit() -> None:
     observation = _fedora_guest(("failed", "failed", 0)).observe()
-    kvp = observation.daemon(KVP)
+    kvp = observation.service(KVP)
     assert kvp is not None
     assert kvp.unit is not None
     assert kvp.unit.active_state is UnitActiveState.FAILED
     assert not kvp.running
     host_side = b.vm("f41", guest_os="Fedora Linux 41", overrides={GSI: {"enabled": True}})
-    vm = diagnose_vm(host_side, observation, host=b.HOST, host_os=b.HOST_OS)
+    vm = diagnose_vm(b.with_guest(host_side, observation), host=b.HOST, host_os=b.HOST_OS)
     (finding,) = [f for f in vm.findings if f.service is KVP]
     assert finding.cause is Cause.DAEMON_NOT_RUNNING
     assert "hypervkvpd.service is failed (failed)" in finding.explanation
@@ -247,23 +300,21 @@ def test_fedora_41_with_a_failed_kvp_unit_is_daemon_not_running_quoting_the_unit
 
 def _stopped_kvp(os_text: str) -> tuple[str, ...]:
     found = parse_os(os_text)
-    guest = attrs.evolve(
-        b.linux_guest("debian", running={KVP: False}),
-        distribution=found.distribution,
-        distribution_version=found.distribution_version,
-    )
+    guest = attrs.evolve(b.linux_guest("debian", running={KVP: False}), os=found)
     row = packaging_for(found.distribution, found.distribution_version)
     daemons = tuple(
         attrs.evolve(
             d,
             unit=None
-            if d.unit is None
+            if d.unit is None or not isinstance(d.service, IntegrationService)
             else attrs.evolve(d.unit, name=str(row.unit_for(d.service))),
         )
-        for d in guest.daemons
+        for d in guest.services or ()
     )
-    guest = attrs.evolve(guest, daemons=daemons)
-    vm = diagnose_vm(b.vm("deb", guest_os=os_text), guest, host=b.HOST, host_os=b.HOST_OS)
+    guest = attrs.evolve(guest, services=daemons)
+    vm = diagnose_vm(
+        b.with_guest(b.vm("deb", guest_os=os_text), guest), host=b.HOST, host_os=b.HOST_OS
+    )
     (finding,) = vm.findings
     assert finding.cause is Cause.DAEMON_NOT_RUNNING
     return finding.fixes[0].commands
@@ -283,19 +334,19 @@ def test_suse_installs_hyper_v_and_finds_its_binaries_off_path() -> None:
     lab = FakeHyperVHost("HV01")
     lab.add_vm("sles", "SUSE Linux Enterprise Server 15 SP5")
     observation = LinuxGuest(lab.guest_executor("sles")).observe()
-    kvp = observation.daemon(KVP)
+    kvp = observation.service(KVP)
     assert kvp is not None
     assert (kvp.installed, kvp.path) == (True, "/usr/lib/hyper-v/bin/hv_kvp_daemon")
     missing = attrs.evolve(
         observation,
-        daemons=tuple(
+        services=tuple(
             attrs.evolve(d, installed=False, running=False, unit=None, path=None)
             if d.service is KVP
             else d
-            for d in observation.daemons
+            for d in observation.services or ()
         ),
     )
-    (finding,) = [f for f in diagnose_linux_guest(missing).findings if f.subject == kvp.daemon]
+    (finding,) = [f for f in diagnose_linux_guest(missing).findings if f.subject == kvp.name]
     assert finding.cause == "daemon_not_installed"
     assert finding.fixes[0].commands[0] == "sudo zypper --non-interactive install hyper-v"
 
@@ -303,12 +354,11 @@ def test_suse_installs_hyper_v_and_finds_its_binaries_off_path() -> None:
 def test_openrc_and_masked_units_get_their_own_commands() -> None:
     alpine = attrs.evolve(
         b.linux_guest("debian", running={VSS: False}),
-        distribution="alpine",
-        distribution_version="3.20",
+        os=OperatingSystem(Product.LINUX, distribution="alpine", distribution_version="3.20"),
         init_system=InitSystem.OPENRC,
-        daemons=tuple(
+        services=tuple(
             attrs.evolve(d, unit=None, service_status=0 if d.service is KVP else 3)
-            for d in b.linux_guest("debian", running={VSS: False}).daemons
+            for d in b.linux_guest("debian", running={VSS: False}).services or ()
         ),
     )
     report = diagnose_linux_guest(alpine)
@@ -334,12 +384,20 @@ def test_not_on_hyperv_is_one_finding_without_daemon_noise() -> None:
 # --- the lab derives from the facts --------------------------------------------------------------
 
 
+def test_a_debian_13_lab_guest_has_no_file_copy_daemon() -> None:
+    lab = FakeHyperVHost("HV01")
+    vm = lab.add_vm("g", "Debian GNU/Linux 13")
+    vm.enable_on_host(GSI)
+    observation = LinuxGuest(lab.guest_executor("g")).observe()
+    assert observation.service(GSI) is None
+    assert [d.name for d in observation.services or ()] == ["hv_kvp_daemon", "hv_vss_daemon"]
+
+
 @pytest.mark.parametrize(
     ("os_text", "gsi_daemon", "gsi_unit"),
     [
         ("Fedora Linux 41", "hv_fcopy_uio_daemon", "hypervfcopyd.service"),
         ("Debian GNU/Linux 12", "hv_fcopy_daemon", "hv-fcopy-daemon.service"),
-        ("Debian GNU/Linux 13", "hv_fcopy_uio_daemon", "hv-fcopy-daemon.service"),
         ("Debian GNU/Linux 10", "hv_fcopy_daemon", "hyperv-daemons.hv-fcopy-daemon.service"),
         ("openSUSE Tumbleweed", "hv_fcopy_uio_daemon", "hv_fcopy_uio_daemon.service"),
     ],
@@ -351,9 +409,9 @@ def test_lab_guests_show_their_distributions_binaries_and_units(
     vm = lab.add_vm("g", os_text)
     vm.enable_on_host(GSI)
     observation = LinuxGuest(lab.guest_executor("g")).observe()
-    gsi = observation.daemon(GSI)
+    gsi = observation.service(GSI)
     assert gsi is not None
-    assert gsi.daemon == gsi_daemon
+    assert gsi.name == gsi_daemon
     assert gsi.unit is not None
     assert gsi.unit.name == gsi_unit
     release = lab.vm("g").release

@@ -13,6 +13,7 @@ from vmic.model._linux_records import (
     LoadedModule,
     ModuleStatus,
     ProcessRecord,
+    PsFormat,
     SystemdUnit,
     UnitActiveState,
     UnitFileState,
@@ -638,3 +639,69 @@ def test_lsmod_bad_name_and_extra_columns() -> None:
         parse_lsmod("hv_utils 20480 0 - Live 0x0 (OE) more\n")
     assert extra.value.column == 34
     assert "found more than 7 columns" in extra.value.message
+
+
+# --- FreeBSD's and BusyBox's ps (tests/data/ps/) --------------------------------------------------
+
+
+def test_freebsd_ps_golden_sample() -> None:
+    records = parse_ps((DATA / "ps" / "freebsd-ps-axww.txt").read_text(encoding="utf-8"))
+    assert [r.pid for r in records] == [0, 1, 412, 623, 641, 901, 955]
+    kernel, init, devd, kvp, vss, shell, ps = records
+    assert kernel.kernel_thread
+    assert (init.command, init.state) == ("/sbin/init", "ILs")
+    assert (kvp.daemon, kvp.service, kvp.state, kvp.tty) == ("hv_kvp_daemon", KVP, "Ss", "-")
+    assert (vss.daemon, vss.service) == ("hv_vss_daemon", VSS)
+    assert (kvp.user, kvp.ppid, kvp.start, kvp.cpu) == (None, None, None, None)
+    assert kvp.cpu_time.total_seconds() == pytest.approx(0.03)
+    assert devd.command == "/sbin/devd"
+    assert (shell.command, shell.tty) == ("-sh (sh)", "u0")
+    assert ps.command == "ps -axww"
+
+
+def test_busybox_ps_golden_sample() -> None:
+    records = parse_ps((DATA / "ps" / "busybox-ps-ef.txt").read_text(encoding="utf-8"))
+    assert [(r.pid, r.user) for r in records][:3] == [(1, "root"), (2, "root"), (2301, "root")]
+    kthreadd, kvp, vss, chrony = records[1:5]
+    assert kthreadd.kernel_thread
+    assert (kvp.daemon, kvp.service, kvp.tty, kvp.ppid) == ("hv_kvp_daemon", KVP, None, None)
+    assert vss.daemon == "hv_vss_daemon"
+    assert chrony.user == "chrony"
+    assert chrony.cpu_time.total_seconds() == 1
+
+
+@pytest.mark.parametrize("name", ["freebsd-ps-axww.txt", "busybox-ps-ef.txt"])
+def test_filtered_listings_without_their_header_are_read_by_shape(name: str) -> None:
+    # `ps | grep hv` drops the header: the first line's columns tell the layout.
+    text = (DATA / "ps" / name).read_text(encoding="utf-8")
+    hv_lines = "".join(line + "\n" for line in text.splitlines() if "hv_" in line)
+    assert [r.daemon for r in parse_ps(hv_lines)] == ["hv_kvp_daemon", "hv_vss_daemon"]
+
+
+def test_a_bsd_line_with_a_procps_time_is_an_error_with_its_place() -> None:
+    text = "  PID TT  STAT    TIME COMMAND\n  623  -  Ss   00:00:03 /usr/sbin/hv_kvp_daemon\n"
+    with pytest.raises(ParseError) as caught:
+        parse_ps(text)
+    message = str(caught.value)
+    assert "line 2" in message
+    assert "expected the CPU time as M:SS or M:SS.hh, found '00:00:03'" in message
+
+
+def test_a_busybox_line_missing_its_command_is_an_error() -> None:
+    with pytest.raises(ParseError, match=r"expected 4 columns \(PID USER TIME COMMAND\), found 3"):
+        parse_ps("PID   USER     TIME  COMMAND\n    1 root      0:00\n")
+
+
+def test_format_ps_writes_each_layout_with_its_header() -> None:
+    bsd = ProcessRecord(
+        None, 623, None, None, "-", "0:00.03", "/usr/sbin/hv_kvp_daemon", cpu=None, state="Ss"
+    )
+    text = format_ps([bsd], layout=PsFormat.BSD)
+    assert text.splitlines()[0].split() == ["PID", "TT", "STAT", "TIME", "COMMAND"]
+    assert parse_ps(text) == (bsd,)
+    busybox = ProcessRecord(
+        "root", 2301, None, None, None, "0:00", "/usr/bin/hv_kvp_daemon", cpu=None
+    )
+    text = format_ps([busybox], layout=PsFormat.BUSYBOX)
+    assert text.splitlines()[0].split() == ["PID", "USER", "TIME", "COMMAND"]
+    assert parse_ps(text) == (busybox,)

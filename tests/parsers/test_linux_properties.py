@@ -13,6 +13,7 @@ from vmic.model._linux_records import (
     ModuleList,
     ModuleStatus,
     ProcessRecord,
+    PsFormat,
     SystemdUnit,
     UnitActiveState,
     module_name,
@@ -211,15 +212,25 @@ def test_module_status_follows_the_evidence(
     assert listing.status(name) is unknown
 
 
+def _without_grep(processes: tuple[ProcessRecord, ...]) -> tuple[ProcessRecord, ...]:
+    greps = {"grep", "egrep", "fgrep"}
+    return tuple(p for p in processes if p.command.split()[0].rsplit("/", 1)[-1] not in greps)
+
+
 @given(processes=st.lists(process_records(), max_size=8).map(tuple), header=st.booleans())
 def test_ps_round_trip(processes: tuple[ProcessRecord, ...], header: bool) -> None:
     text = format_ps(processes, header=header)
     assert parse_ps(text, keep_grep=True) == processes
-    greps = {"grep", "egrep", "fgrep"}
-    without_grep = tuple(
-        p for p in processes if p.command.split()[0].rsplit("/", 1)[-1] not in greps
-    )
-    assert parse_ps(text) == without_grep
+    assert parse_ps(text) == _without_grep(processes)
+
+
+@pytest.mark.parametrize("layout", [PsFormat.BSD, PsFormat.BUSYBOX], ids=lambda f: f.value)
+@given(data=st.data())
+def test_bsd_and_busybox_ps_round_trip(layout: PsFormat, data: st.DataObject) -> None:
+    processes = data.draw(st.lists(process_records(layout=layout), max_size=8).map(tuple))
+    text = format_ps(processes, layout=layout)
+    assert parse_ps(text, keep_grep=True) == processes
+    assert parse_ps(text) == _without_grep(processes)
 
 
 @given(commands=command_lists())

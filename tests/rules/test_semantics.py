@@ -12,6 +12,8 @@ import attrs
 import pytest
 
 from vmic import (
+    VM,
+    Guest,
     GuestOnlyService,
     IntegrationService,
     InvalidTransitionError,
@@ -99,6 +101,21 @@ def test_new_accepts_guest_os_text() -> None:
     assert VMIntegration.new("Windows Server 2019") == VMIntegration.new(WS2019)
     with pytest.raises(UnknownOperatingSystemError):
         VMIntegration.new("Windows Server 1999")
+
+
+def test_new_accepts_the_models() -> None:
+    # A guest stands for its OS; a VM for its guest's OS and its host's settings.
+    assert VMIntegration.new(Guest(os="Windows Server 2019")) == VMIntegration.new(WS2019)
+    vm = VM("web", state="running", services={"Data Exchange": False}, guest_os=UBUNTU)
+    from_vm = VMIntegration.new(vm)
+    assert from_vm.guest_os == UBUNTU
+    assert from_vm.state(KVP).reasons == (Reason.DISABLED_ON_HOST, Reason.DAEMON_NOT_RUNNING)
+    assert from_vm.state(HEARTBEAT).functioning
+    assert not from_vm.state(GSI).host_enabled  # as the VM's defaults have it
+    # What is said outright wins over the VM's settings.
+    assert VMIntegration.new(vm, enabled=[KVP]).state(KVP).functioning
+    with pytest.raises(ConfigurationError, match="no known operating system"):
+        VMIntegration.new(VM("x", state="off"))
 
 
 def test_new_with_explicit_enabled_set() -> None:

@@ -136,11 +136,19 @@ def test_data_exchange_prerequisite_on_every_windows_update_host(host: str, gues
     assert any("HostSystemOSMajor" in note for note in rule.notes)
 
 
-def test_newer_guests_on_client_hosts_are_answered_but_unverified() -> None:
-    rule = update_rule("Windows 11", "Windows 11")
-    assert rule.support is SupportLevel.UNVERIFIED
-    assert any(note.startswith("Unverified") for note in rule.notes)
-    with pytest.raises(UnsupportedCombinationError, match="Hyper-V on Windows 10"):
+def test_the_2024_client_page_lists_the_newer_guests_on_client_hosts() -> None:
+    # The 2024-12-03 revision added Windows Server 2025, 2022, 2019 and Windows 11 guests.
+    for guest in (
+        "Windows 11",
+        "Windows Server 2025",
+        "Windows Server 2022",
+        "Windows Server 2019",
+    ):
+        rule = update_rule("Windows 11", guest)
+        assert rule.support is SupportLevel.SUPPORTED, guest
+        assert rule.guest_row is not None
+        assert rule.guest_row.provenance.revision == "ms.date 12/03/2024, commit 015403e"
+    with pytest.raises(UnsupportedCombinationError, match=r"Hyper-V on Windows\)"):
         update_rule("Windows 11", "Windows XP")
 
 
@@ -271,3 +279,45 @@ def test_matrix_export_adds_the_newer_hosts_as_separate_labelled_tables() -> Non
     status, out, _ = run("matrix", "--supported-guests", "--format", "json")
     assert status == 0
     assert len(json.loads(out)["rows"]) == len(supported_guest_records())
+
+
+@pytest.mark.parametrize(
+    ("guest", "column", "inferred"),
+    [
+        ("RHEL 7.9", "7.6-7.9", False),
+        ("CentOS 7.9", "7.6-7.9", False),
+        ("Oracle Linux 7.9", "7.5-7.8 (RHCK)", True),
+    ],
+)
+def test_7x_guests_answer_from_the_7x_tables(guest: str, column: str, *, inferred: bool) -> None:
+    status, out, err = run(
+        "support", "--host-os", "Windows Server 2019", "--guest-os", guest, "--format", "json"
+    )
+    assert (status, err) == (0, "")
+    answer = json.loads(out)
+    assert answer["column"] == column
+    kvp = next(f for f in answer["features"] if f["feature"] == "key_value_pair_exchange")
+    assert kvp["inferred"] is inferred
+    assert kvp["status"] in {"available", "needs_add_on"}
+    if guest.startswith(("RHEL", "CentOS")):
+        # Built-in LIS: 'the "hyperv-daemons" package must be installed' (Note 4).
+        assert kvp["status"] == "needs_add_on"
+        assert any(note.startswith("Note 4:") for note in kvp["notes"])
+
+
+def test_the_built_in_column_answers_where_the_lis_download_also_covers_the_release() -> None:
+    answer = guest_support("Windows Server 2019", "RHEL 7.5")
+    assert answer.column == "7.5"  # not the LIS 4.3 column "7.5-7.7"
+    sockets = answer.feature(GuestFeature.HYPERV_SOCKETS)
+    assert sockets.status is FeatureStatus.NOT_AVAILABLE
+
+
+def test_rhel_8_5_needs_windows_server_2019_as_note_15_says() -> None:
+    with pytest.raises(UnsupportedCombinationError, match=r"Note 15: RHEL 8\.5 requires Windows"):
+        guest_support("Windows Server 2016", "RHEL 8.5")
+    assert guest_support("Windows Server 2019", "RHEL 8.5").column == "8.1-8.6+"
+    assert guest_support("Windows Server 2016", "RHEL 8.4").column == "8.1-8.6+"
+    status, _, err = run("support", "--host-os", "Windows Server 2016", "--guest-os", "RHEL 8.5")
+    assert status == 2
+    assert "Note 15" in err
+    assert len(err.splitlines()) == 1

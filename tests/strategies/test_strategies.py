@@ -15,25 +15,26 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import find, given, settings, strategies as st
 from hypothesis.errors import InvalidArgument
 
 from vmic import (
     HOSTS,
+    VM,
     Cause,
     ComponentId,
     Feature,
+    Guest,
     GuestOnlyService,
+    GuestService,
     GuestServiceRecord,
     GuestUnreachable,
-    HostObservation,
+    Host,
     IntegrationComponentRecord,
     IntegrationService,
     IntegrationServicesState,
     KvpPool,
     KvpRecord,
-    LinuxDaemonObservation,
-    LinuxGuestObservation,
     LoadedModule,
     ModuleList,
     ModuleStatus,
@@ -51,9 +52,7 @@ from vmic import (
     UpdateRule,
     VirtualMachineRecord,
     VMIntegration,
-    VMObservation,
     VMState,
-    WindowsGuestObservation,
     WindowsServiceStatus,
     plan_update,
     strategies as vst,
@@ -69,7 +68,6 @@ from vmic.model._linux_records import (
     unit_service,
 )
 from vmic.model._locales import LOCALES, integration_service_name
-from vmic.model._observations import GuestObservation
 from vmic.parsers import (
     format_compgen,
     format_get_service,
@@ -115,7 +113,7 @@ def test_entry_point_registers_types_in_a_fresh_interpreter() -> None:
     done = _run(
         """
         import sys
-        from hypothesis import given, settings, strategies as st
+        from hypothesis import find, given, settings, strategies as st
         import vmic
         from vmic.parsers import format_lsmod, parse_lsmod
         assert "vmic.strategies" in sys.modules  # loaded by hypothesis' entry point
@@ -123,13 +121,13 @@ def test_entry_point_registers_types_in_a_fresh_interpreter() -> None:
         @settings(max_examples=25, database=None)
         @given(
             st.from_type(vmic.OperatingSystem),
-            st.from_type(vmic.VMObservation),
+            st.from_type(vmic.VM),
             st.from_type(vmic.ModuleList),
             st.from_type(vmic.UpdatePlan),
         )
         def check(os, vm, listing, plan):
             assert isinstance(os, vmic.OperatingSystem)
-            assert all(c.vm_id == vm.vm.id for c in vm.components)
+            assert all(c.vm_id == vm.id for c in vm.services)
             assert parse_lsmod(format_lsmod(listing.modules)) == listing
             assert plan.steps
             seen.append(os)
@@ -146,12 +144,12 @@ def test_importing_the_strategies_before_hypothesis_works() -> None:
     done = _run(
         """
         import vmic.strategies
-        from hypothesis import given, settings, strategies as st
+        from hypothesis import find, given, settings, strategies as st
         import vmic
         @settings(max_examples=10, database=None)
-        @given(st.from_type(vmic.VMObservation))
+        @given(st.from_type(vmic.VM))
         def check(vm):
-            assert all(c.vm_id == vm.vm.id for c in vm.components)
+            assert all(c.vm_id == vm.id for c in vm.services)
         check()
         print("ok")
         """
@@ -229,12 +227,11 @@ MODELS: list[Any] = [
     CommandList,
     SystemdUnit,
     KvpRecord,
-    # observations
-    VMObservation,
-    HostObservation,
-    WindowsGuestObservation,
-    LinuxDaemonObservation,
-    LinuxGuestObservation,
+    # hosts, VMs and guests
+    Host,
+    VM,
+    Guest,
+    GuestService,
     GuestUnreachable,
     # semantics
     ServiceState,
@@ -249,10 +246,21 @@ def test_from_type_draws_instances(model: type[object], data: st.DataObject) -> 
     assert isinstance(data.draw(st.from_type(model)), model)
 
 
-@settings(max_examples=30)
-@given(st.from_type(GuestObservation))  # type: ignore[arg-type]  # a union alias, not a class
-def test_from_type_draws_any_guest_observation(guest: object) -> None:
-    assert isinstance(guest, WindowsGuestObservation | LinuxGuestObservation | GuestUnreachable)
+def test_from_type_examples_of_the_models_work_as_in_a_users_session() -> None:
+    # .example() is for interactive use (hypothesis warns inside tests): a fresh interpreter.
+    done = _run(
+        """
+        from hypothesis import strategies as st
+        import vmic
+        host = st.from_type(vmic.Host).example()
+        guest = st.from_type(vmic.Guest).example()
+        assert isinstance(host, vmic.Host) and isinstance(guest, vmic.Guest)
+        vmic.diagnose(host)
+        print(type(host).__name__, type(guest).__name__)
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["Host", "Guest"]
 
 
 @pytest.mark.parametrize(
@@ -262,10 +270,13 @@ def test_from_type_draws_any_guest_observation(guest: object) -> None:
         (vst.integration_component_records, {"locale": "xx-XX"}),
         (vst.guest_service_records, {"form": "list"}),
         (vst.virtual_machine_records, {"form": "list"}),
-        (vst.vm_observations, {"locale": "en"}),
-        (vst.host_observations, {"locale": "en"}),
-        (vst.linux_guest_observations, {"distribution": "gentoo"}),
-        (vst.linux_daemon_observations, {"distribution": "gentoo"}),
+        (vst.vms, {"locale": "en"}),
+        (vst.hosts, {"locale": "en"}),
+        (vst.guests, {"distribution": "gentoo"}),
+        (vst.guests, {"family": "freebsd"}),
+        (vst.guests, {"family": "windows", "distribution": "rhel"}),
+        (vst.guest_services, {"distribution": "gentoo"}),
+        (vst.guest_services, {"family": "solaris"}),
         (vst.component_ids, {"vm_id": "not-a-guid"}),
     ],
 )
@@ -446,16 +457,15 @@ def test_kvp_records_round_trip(records: list[KvpRecord]) -> None:
     assert list(parse_kvp_pool(format_kvp_pool(records))) == records
 
 
-# --- Observations: consistency and round trips -----------------------------------------------
+# --- Hosts, VMs and guests: consistency and round trips --------------------------------------
 
 
-def _check_vm(observation: VMObservation) -> None:
-    vm = observation.vm
+def _check_vm(vm: VM) -> None:
     assert vm.id is not None
-    services = [c.service for c in observation.components]
+    services = [c.service for c in vm.services]
     assert services == [s for s in IntegrationService if s in services]  # once each, in order
     names = []
-    for component in observation.components:
+    for component in vm.services:
         service = component.service
         assert service is not None
         assert (component.vm_name, component.vm_id) == (vm.name, vm.id)
@@ -465,37 +475,43 @@ def _check_vm(observation: VMObservation) -> None:
     assert any(
         all(name == integration_service_name(s, loc) for name, s in names) for loc in LOCALES
     )
-    kvp = observation.component(IntegrationService.KEY_VALUE_PAIR_EXCHANGE)
+    kvp = vm.service(IntegrationService.KEY_VALUE_PAIR_EXCHANGE)
     if kvp is None or not kvp.enabled:
-        assert observation.intrinsic_items == ()
-    assert observation.guest_os == guest_os_from_items(dict(observation.intrinsic_items))
+        assert vm.intrinsic_items == ()
+    assert vm.guest_os == guest_os_from_items(dict(vm.intrinsic_items))
+    # Only a running VM's guest answers; one that answered runs the OS the host knows.
+    if not vm.running:
+        assert vm.guest is None
+    if isinstance(vm.guest, Guest) and vm.guest_os is not None:
+        assert vm.guest.os == vm.guest_os
+        _check_guest(vm.guest)
 
 
 @settings(max_examples=100)
-@given(st.from_type(VMObservation))
-def test_vm_observations_are_consistent(observation: VMObservation) -> None:
-    _check_vm(observation)
-    vm_text = format_get_vm([observation.vm], form="json")
-    assert parse_get_vm(vm_text) == (observation.vm,)
-    text = format_vm_integration_services(observation.components, form="json", locale=None)
-    assert parse_vm_integration_services(text) == observation.components
+@given(st.from_type(VM))
+def test_vms_are_consistent(vm: VM) -> None:
+    _check_vm(vm)
+    vm_text = format_get_vm([vm.record], form="json")
+    assert parse_get_vm(vm_text) == (vm.record,)
+    text = format_vm_integration_services(vm.services, form="json", locale=None)
+    assert parse_vm_integration_services(text) == vm.services
 
 
 @settings(max_examples=50)
-@given(vst.vm_observations(locale="de-DE"))
-def test_vm_observations_in_a_locale(observation: VMObservation) -> None:
-    for component in observation.components:
+@given(vst.vms(locale="de-DE"))
+def test_vms_in_a_locale(vm: VM) -> None:
+    for component in vm.services:
         assert component.service is not None
         assert component.name == integration_service_name(component.service, "de-DE")
 
 
-def _inventory_sections(host: HostObservation) -> dict[str, str]:
+def _inventory_sections(host: Host) -> dict[str, str]:
     """What the inventory script prints for this host (its OS left out)."""
-    vms = [vm.vm for vm in host.vms]
-    components = [c for vm in host.vms for c in vm.components]
-    kvp = [{"VMId": vm.vm.id, "Items": dict(vm.intrinsic_items)} for vm in host.vms]
+    vms = [vm.record for vm in host.vms]
+    components = [c for vm in host.vms for c in vm.services]
+    kvp = [{"VMId": vm.id, "Items": dict(vm.intrinsic_items)} for vm in host.vms]
     return {
-        "host": json.dumps({"ComputerName": host.host, "Caption": None, "Version": None}),
+        "host": json.dumps({"ComputerName": host.name, "Caption": None, "Version": None}),
         "vms": format_get_vm(vms, form="json"),
         "components": format_vm_integration_services(components, form="json", locale=None),
         "kvp": json.dumps(kvp),
@@ -503,57 +519,84 @@ def _inventory_sections(host: HostObservation) -> dict[str, str]:
 
 
 @settings(max_examples=60)
-@given(st.from_type(HostObservation))
-def test_host_observations_read_back_from_the_inventory(host: HostObservation) -> None:
+@given(st.from_type(Host))
+def test_hosts_read_back_from_the_inventory(host: Host) -> None:
     for vm in host.vms:
         _check_vm(vm)
-    assert len({vm.name for vm in host.vms}) == len(host.vms)
-    assert len({vm.vm.id for vm in host.vms}) == len(host.vms)
-    assert host.host_os is None or host.host_os.is_hyperv_host
-    # The inventory pairs components and items with VMs by id, and reads the guest OS from
-    # the items: it must rebuild the same observation.
+    assert len({vm.id for vm in host.vms}) == len(host.vms)
+    assert host.os is None or host.os.is_hyperv_host
+    # The inventory pairs components and items with VMs by id (names may repeat), and reads
+    # the guest OS from the items: it must rebuild the same host, guests aside.
     read = inventory_from_sections(_inventory_sections(host), name=None)
-    assert read == attrs.evolve(host, host_os=None)
+    bare = [attrs.evolve(vm, guest=None) for vm in host.vms]
+    assert read == attrs.evolve(host, os=None, vms=bare)
 
 
 @settings(max_examples=30)
-@given(vst.host_observations(max_vms=1))
-def test_host_observations_respect_max_vms(host: HostObservation) -> None:
+@given(vst.hosts(max_vms=1))
+def test_hosts_respect_max_vms(host: Host) -> None:
     assert len(host.vms) <= 1
+
+
+@settings(max_examples=30)
+@given(vst.hosts(unique_names=True, with_guests=False))
+def test_hosts_options(host: Host) -> None:
+    assert len({vm.name for vm in host.vms}) == len(host.vms)
+    assert all(vm.guest is None for vm in host.vms)
+
+
+def test_hosts_draw_vms_that_share_a_name_and_vms_with_each_kind_of_guest() -> None:
+    # find() raises when no example satisfies the condition.
+    many = settings(max_examples=2000, database=None)
+    find(vst.hosts(), lambda h: len({vm.name for vm in h.vms}) < len(h.vms), settings=many)
+    find(vst.vms(), lambda vm: isinstance(vm.guest, Guest), settings=many)
+    find(vst.vms(), lambda vm: isinstance(vm.guest, GuestUnreachable), settings=many)
 
 
 _WINDOWS_SERVICE_NAMES = {s.info.windows_service for s in (*IntegrationService, *GuestOnlyService)}
 _AUTO = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Virtual Machine\\Auto"
 
 
-@given(st.from_type(WindowsGuestObservation))
-def test_windows_guest_observations_are_consistent(guest: WindowsGuestObservation) -> None:
-    names = [record.name for record in guest.services]
+def _check_windows_guest(guest: Guest) -> None:
+    assert guest.os is None or guest.os.is_windows
+    assert (guest.hv_utils, guest.hv_vmbus, guest.init_system) == (None, None, None)
+    records = guest.services or ()
+    names = [record.name for record in records]
     assert len(set(names)) == len(names)
     assert set(names) <= _WINDOWS_SERVICE_NAMES
-    for record in guest.services:
+    for record in records:
         assert record.service is not None
+        assert record.status is not None
+        assert record.installed
         assert record.display_name in record.service.info.windows_display_names
-    assert guest.guest_os is None or guest.guest_os.is_windows
-    text = format_get_service(guest.services, form="json")
-    assert parse_get_service(text) == guest.services
+    shown = tuple(
+        GuestServiceRecord(
+            name=r.name, display_name=r.display_name, status=r.status, start_type=r.start_type
+        )
+        for r in records
+        if r.status is not None
+    )
+    text = format_get_service(shown, form="json")
+    assert tuple(GuestService.from_record(r) for r in parse_get_service(text)) == records
     version = guest.integration_services_version
     if version is not None:
         value = RegistryValue(_AUTO, "IntegrationServicesVersion", "REG_SZ", str(version))
         assert parse_integration_services_version(format_reg_query([value])) == version
 
 
-def _check_daemon(entry: LinuxDaemonObservation, distribution: str | None) -> None:
-    assert daemon_service(entry.daemon) is entry.service
+def _check_daemon(entry: GuestService, distribution: str | None) -> None:
+    service = entry.service
+    assert isinstance(service, IntegrationService)
+    assert daemon_service(entry.name) is service
     if distribution is not None:
         packaging = packaging_for(distribution)
-        assert entry.daemon == packaging.daemon_for(entry.service)
+        assert entry.name == packaging.daemon_for(service)
         if entry.unit is not None:
-            assert entry.unit.name == packaging.unit_for(entry.service)
+            assert entry.unit.name == packaging.unit_for(service)
     unit = entry.unit
     if unit is None:
         return
-    assert unit_service(unit.name) is entry.service
+    assert unit_service(unit.name) is service
     if unit.load_state is UnitLoadState.LOADED:
         assert entry.installed
     if unit.active_state is UnitActiveState.ACTIVE:
@@ -562,28 +605,60 @@ def _check_daemon(entry: LinuxDaemonObservation, distribution: str | None) -> No
     assert parse_systemctl_show(format_systemctl_show([unit])) == (unit,)
 
 
-@given(st.from_type(LinuxGuestObservation))
-def test_linux_guest_observations_are_consistent(guest: LinuxGuestObservation) -> None:
-    assert [d.service for d in guest.daemons] == [
+def _check_linux_guest(guest: Guest) -> None:
+    assert guest.os is not None
+    assert guest.os.is_linux
+    assert guest.hv_utils is not None
+    if guest.services is None:
+        return
+    assert [d.service for d in guest.services] == [
         IntegrationService.KEY_VALUE_PAIR_EXCHANGE,
         IntegrationService.VSS,
         IntegrationService.GUEST_SERVICE_INTERFACE,
     ]
-    for entry in guest.daemons:
+    for entry in guest.services:
         _check_daemon(entry, guest.distribution)
 
 
-@given(st.from_type(LinuxDaemonObservation))
-def test_linux_daemon_observations_are_consistent(entry: LinuxDaemonObservation) -> None:
-    assert entry.service in DAEMON_SERVICES
-    _check_daemon(entry, None)
+def _check_guest(guest: Guest) -> None:
+    # Consistent by construction: one family's services, and the OS of that family.
+    assert guest.is_windows is not guest.is_linux
+    if guest.is_windows:
+        _check_windows_guest(guest)
+    else:
+        _check_linux_guest(guest)
+
+
+@settings(max_examples=100)
+@given(st.from_type(Guest))
+def test_guests_are_consistent_with_their_family(guest: Guest) -> None:
+    _check_guest(guest)
 
 
 @settings(max_examples=50)
-@given(vst.linux_guest_observations(distribution="rhel"))
-def test_linux_guest_observations_of_one_distribution(guest: LinuxGuestObservation) -> None:
+@given(vst.guests(family="windows"), vst.guests(family="linux"))
+def test_guests_of_one_family(windows: Guest, linux: Guest) -> None:
+    assert windows.is_windows
+    _check_windows_guest(windows)
+    assert linux.is_linux
+    _check_linux_guest(linux)
+
+
+@given(st.from_type(GuestService))
+def test_guest_services_are_windows_services_or_daemons(entry: GuestService) -> None:
+    assert entry.is_windows is not entry.is_linux
+    if entry.is_linux:
+        assert entry.service in DAEMON_SERVICES
+        _check_daemon(entry, None)
+    else:
+        assert entry.name in _WINDOWS_SERVICE_NAMES
+
+
+@settings(max_examples=50)
+@given(vst.guests(distribution="rhel"))
+def test_guests_of_one_distribution(guest: Guest) -> None:
     assert guest.distribution == "rhel"
-    for entry in guest.daemons:
+    for entry in guest.services or ():
         _check_daemon(entry, "rhel")
 
 

@@ -22,18 +22,15 @@ from vmic import (
 from vmic.clients import HyperVHost, LinuxGuest, WindowsGuest
 from vmic.executors import Command, Shell
 from vmic.model._linux_records import ModuleStatus
-from vmic.model._observations import (
-    HostObservation,
-    LinuxGuestObservation,
-    VMObservation,
-    WindowsGuestObservation,
-)
 from vmic.model._records import IntegrationServicesState
 from vmic.rules._causes import Cause
 from vmic.testing import DemoLab, PlantedProblem, demo_lab
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from vmic.model._guest import Guest
+    from vmic.model._host import VM, Host
 
 KVP = IntegrationService.KEY_VALUE_PAIR_EXCHANGE
 VSS = IntegrationService.VSS
@@ -48,10 +45,8 @@ class View:
     """Everything the clients report about the lab, read once."""
 
     def __init__(self, lab: DemoLab) -> None:
-        self.hosts: dict[str, HostObservation] = {
-            host.name: HyperVHost(host).observe() for host in lab.hosts
-        }
-        self.guests: dict[tuple[str, str], WindowsGuestObservation | LinuxGuestObservation] = {}
+        self.hosts: dict[str, Host] = {host.name: HyperVHost(host).observe() for host in lab.hosts}
+        self.guests: dict[tuple[str, str], Guest] = {}
         for name, observation in self.hosts.items():
             for vm in observation.vms:
                 executor = lab.guest_executor(name, vm.name)
@@ -62,24 +57,24 @@ class View:
                 )
                 self.guests[name, vm.name] = guest
 
-    def vm(self, host: str, name: str) -> VMObservation:
+    def vm(self, host: str, name: str) -> VM:
         found = self.hosts[host].vm(name)
         assert found is not None
         return found
 
-    def windows(self, host: str, name: str) -> WindowsGuestObservation:
+    def windows(self, host: str, name: str) -> Guest:
         guest = self.guests[host, name]
-        assert isinstance(guest, WindowsGuestObservation)
+        assert guest.is_windows
         return guest
 
-    def linux(self, host: str, name: str) -> LinuxGuestObservation:
+    def linux(self, host: str, name: str) -> Guest:
         guest = self.guests[host, name]
-        assert isinstance(guest, LinuxGuestObservation)
+        assert guest.is_linux
         return guest
 
 
-def _enabled(vm: VMObservation, service: IntegrationService) -> bool:
-    component = vm.component(service)
+def _enabled(vm: VM, service: IntegrationService) -> bool:
+    component = vm.service(service)
     assert component is not None
     return component.enabled
 
@@ -99,18 +94,18 @@ def _disabled_on_host(view: View, problem: PlantedProblem) -> None:
 
 def _data_exchange_for_updates(view: View, problem: PlantedProblem) -> None:
     host = view.hosts[problem.host]
-    assert host.host_os is not None
-    assert (host.host_os.product.nt_version or (0, 0)) >= (10, 0)  # a 2016-or-later host
+    assert host.os is not None
+    assert (host.os.product.nt_version or (0, 0)) >= (10, 0)  # a 2016-or-later host
     guest = view.windows(problem.host, problem.vm)
-    assert guest.guest_os is not None
-    assert guest.guest_os.product is Product.WINDOWS_7
+    assert guest.os is not None
+    assert guest.os.product is Product.WINDOWS_7
     assert not _enabled(view.vm(problem.host, problem.vm), KVP)
 
 
 def _outdated(view: View, problem: PlantedProblem) -> None:
     vm = view.vm(problem.host, problem.vm)
-    assert vm.vm.integration_services_state is IntegrationServicesState.UPDATE_REQUIRED
-    assert any(c.secondary_status is OperationalStatus.PROTOCOL_MISMATCH for c in vm.components)
+    assert vm.integration_services_state is IntegrationServicesState.UPDATE_REQUIRED
+    assert any(c.secondary_status is OperationalStatus.PROTOCOL_MISMATCH for c in vm.services)
     version = view.windows(problem.host, problem.vm).integration_services_version
     assert version is not None
     assert version < Version("6.3.9600.19456")
@@ -120,10 +115,10 @@ def _daemon_not_installed(view: View, problem: PlantedProblem) -> None:
     assert problem.service is KVP
     guest = view.linux(problem.host, problem.vm)
     assert guest.distribution == "rhel"
-    entry = guest.daemon(KVP)
+    entry = guest.service(KVP)
     assert entry is not None
-    assert (entry.daemon, entry.installed, entry.running) == ("hypervkvpd", False, False)
-    component = view.vm(problem.host, problem.vm).component(KVP)
+    assert (entry.name, entry.installed, entry.running) == ("hypervkvpd", False, False)
+    component = view.vm(problem.host, problem.vm).service(KVP)
     assert component is not None
     assert component.enabled
     assert component.primary_status is OperationalStatus.NO_CONTACT
@@ -131,7 +126,7 @@ def _daemon_not_installed(view: View, problem: PlantedProblem) -> None:
 
 def _daemon_not_running(view: View, problem: PlantedProblem) -> None:
     assert problem.service is VSS
-    entry = view.linux(problem.host, problem.vm).daemon(VSS)
+    entry = view.linux(problem.host, problem.vm).service(VSS)
     assert entry is not None
     assert (entry.installed, entry.running) == (True, False)
     assert _enabled(view.vm(problem.host, problem.vm), VSS)
@@ -159,7 +154,7 @@ def view(lab: DemoLab) -> View:
 
 def test_the_lab_has_an_english_and_a_german_host(lab: DemoLab, view: View) -> None:
     assert [host.locale for host in lab.hosts] == ["en-US", "de-DE"]
-    names = {c.name for vm in view.hosts["HV-BERLIN"].vms for c in vm.components}
+    names = {c.name for vm in view.hosts["HV-BERLIN"].vms for c in vm.services}
     assert {"Takt", "Zeitsynchronisierung", "Gastdienstschnittstelle"} <= names
 
 
@@ -190,16 +185,16 @@ def test_healthy_vms_show_no_problem(lab: DemoLab, view: View) -> None:
     for host_name, vm_name in lab.healthy:
         assert lab.problems(host_name, vm_name) == ()
         vm = view.vm(host_name, vm_name)
-        assert vm.vm.integration_services_state is not IntegrationServicesState.UPDATE_REQUIRED
-        for component in vm.components:
+        assert vm.integration_services_state is not IntegrationServicesState.UPDATE_REQUIRED
+        for component in vm.services:
             assert component.service is not None
             assert component.enabled is component.service.info.default_enabled
             assert component.primary_status is OperationalStatus.OK
             assert component.secondary_status in {None, OperationalStatus.OK}
         guest = view.guests[host_name, vm_name]
-        if isinstance(guest, LinuxGuestObservation):
+        if guest.is_linux:
             assert guest.hv_utils is ModuleStatus.LOADED
-            for entry in guest.daemons:
+            for entry in guest.services or ():
                 assert entry.installed
                 assert entry.running is (entry.service is not GSI)
         else:

@@ -389,11 +389,11 @@ def test_a_vm_that_is_off(lab: FakeHyperVHost) -> None:
     with pytest.raises(ConnectionFailedError, match="HV01/DemoVM: the VM is off"):
         lab.guest_executor("DemoVM").run(_ps("Get-Service -Name vm*"))
     (entry,) = HyperVHost(lab).integration_services("DemoVM")
-    assert all(c.primary_status is None for c in entry.components)
+    assert all(c.primary_status is None for c in entry.services)
     assert entry.intrinsic_items == ()
     vm.power_on()
     (entry,) = HyperVHost(lab).integration_services("DemoVM")
-    assert {c.primary_status for c in entry.components} == {OperationalStatus.OK}
+    assert {c.primary_status for c in entry.services} == {OperationalStatus.OK}
 
 
 def test_power_on_starts_linux_daemons_whose_unit_is_enabled(lab: FakeHyperVHost) -> None:
@@ -502,10 +502,10 @@ def test_cached_renderings_follow_every_change_of_state() -> None:
     vm.disable_on_host(IntegrationService.HEARTBEAT)
     vm.stop_service(IntegrationService.VSS)
     changed = client.observe()
-    heartbeat = changed.vms[0].component(IntegrationService.HEARTBEAT)
+    heartbeat = changed.vms[0].service(IntegrationService.HEARTBEAT)
     assert heartbeat is not None
     assert not heartbeat.enabled
-    services = {s.name: s for s in guest.observe().services}
-    assert services["vmicvss"].status.value == "stopped"
+    services = {s.name: s for s in guest.observe().services or ()}
+    assert services["vmicvss"].status is WindowsServiceStatus.STOPPED
     vm.power_off()
-    assert client.observe().vms[0].vm.state.value == "off"
+    assert client.observe().vms[0].state.value == "off"

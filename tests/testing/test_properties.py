@@ -50,9 +50,9 @@ def test_one_round_trip_reads_every_vm_as_the_host_holds_it(lab: FakeHyperVHost)
     assert len(lab.commands) == 1
     assert [vm.name for vm in observation.vms] == [vm.name for vm in lab.vms]
     for entry, fake in zip(observation.vms, lab.vms, strict=True):
-        assert entry.vm.id == str(fake.id).upper()
+        assert entry.id == str(fake.id).upper()
         for service in SERVICES:
-            component = entry.component(service)
+            component = entry.service(service)
             assert component is not None
             assert component.enabled is bool(fake.integration.state(service).host_enabled)
             assert (component.primary_status is None) is (not fake.running)
@@ -118,7 +118,7 @@ def test_host_and_guest_views_agree(operations: list[tuple[str, IntegrationServi
     (entry,) = host.integration_services("vm")
     services = guest.services()
     for service in SERVICES:
-        component = entry.component(service)
+        component = entry.service(service)
         assert component is not None
         record = next(r for r in services if r.service is service)
         running = record.status is WindowsServiceStatus.RUNNING
@@ -130,7 +130,7 @@ def test_host_and_guest_views_agree(operations: list[tuple[str, IntegrationServi
     settled = {r.service: r.status for r in guest.services()}
     for service in SERVICES:
         component = next(
-            c for c in host.integration_services("vm")[0].components if c.service is service
+            c for c in host.integration_services("vm")[0].services if c.service is service
         )
         expected = (
             WindowsServiceStatus.RUNNING if component.enabled else WindowsServiceStatus.STOPPED

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 from vmic.cli._options import (
     LABS,
     add_connection_options,
+    add_exit_zero_option,
     add_feature_option,
     os_option,
     seconds,
@@ -141,6 +142,7 @@ def _doctor(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="diagnose observations saved by `vmic audit --save-observations` (contacts nothing)",
     )
+    add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._doctor", "_doctor"))
 
 
@@ -192,6 +194,7 @@ def _audit(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     _password_sources(parser, prompt=True)
+    add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._audit", "_audit"))
 
 
@@ -243,6 +246,7 @@ def _guest(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout", type=float, default=120.0, help="seconds the check may run (default 120)"
     )
+    add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._guest", "_run"))
 
 
@@ -371,6 +375,7 @@ def _diff(parser: argparse.ArgumentParser) -> None:
         "runs", nargs="*", type=int, metavar="RUN", help="run numbers (vmic history)"
     )
     _formats(parser)
+    add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._history", "_diff"))
 
 
@@ -459,6 +464,7 @@ def _fix(parser: argparse.ArgumentParser) -> None:
         default="table",
         dest="output_format",
     )
+    add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._fix", "run"))
 
 
@@ -486,15 +492,24 @@ COMMANDS: Final[tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]]
 )
 
 
-def add_commands(commands: argparse._SubParsersAction[Any], *, only: str | None = None) -> None:
+def add_commands(
+    commands: argparse._SubParsersAction[Any],
+    *,
+    only: str | None = None,
+    add_globals: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> None:
     """Add every command to the parser; build options only for *only* (None: for all).
 
     Args:
         commands: The ``vmic`` parser's subparsers.
         only: The command about to run: the others are listed (for ``--help`` and
             "invalid choice") without their options. None builds every command whole.
+        add_globals: Adds the global options to a command's parser, so that they are
+            accepted after the command too.
     """
     for name, summary, build in COMMANDS:
         parser = commands.add_parser(name, help=summary, description=summary)
         if only is None or name == only:
+            if add_globals is not None:
+                add_globals(parser)
             build(parser)

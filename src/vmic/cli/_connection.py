@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from vmic.clients import HyperVHost
     from vmic.executors._protocol import Executor
-    from vmic.model._observations import VMObservation
+    from vmic.model._host import VM
     from vmic.testing import DemoLab
 
 __all__ = [
@@ -167,7 +167,7 @@ def lab_targets(
         if host is not None and name != host:
             continue
 
-        def reach(vm: VMObservation, host_name: str = name) -> Executor | None:
+        def reach(vm: VM, host_name: str = name) -> Executor | None:
             executor: Executor | None = lab.guest_executor(host_name, vm.name)
             return executor
 

@@ -26,11 +26,10 @@ from vmic.fleet._runner import audit
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Mapping
 
     from vmic.connect import HostTarget
     from vmic.fleet._report import AuditReport
-    from vmic.model._observations import GuestObservation, HostObservation
+    from vmic.model._host import Host
 
 __all__: list[str] = []
 
@@ -66,7 +65,7 @@ def _recording_names(target: HostTarget, seen: list[str]) -> HostTarget:
     """*target*, noting the names of the VMs its host reports (for a "no such VM" error)."""
     observe = target.observe
 
-    def observe_and_note() -> HostObservation:
+    def observe_and_note() -> Host:
         host = observe()
         seen.extend(vm.name for vm in host.vms)
         return host
@@ -75,10 +74,10 @@ def _recording_names(target: HostTarget, seen: list[str]) -> HostTarget:
     if both is None:
         return attrs.evolve(target, observe=observe_and_note)
 
-    def both_and_note() -> tuple[HostObservation, Mapping[str, GuestObservation]]:
-        host, guests = both()
+    def both_and_note() -> Host:
+        host = both()
         seen.extend(vm.name for vm in host.vms)
-        return host, guests
+        return host
 
     return attrs.evolve(target, observe=observe_and_note, observe_with_guests=both_and_note)
 

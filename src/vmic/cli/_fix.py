@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from vmic.connect import CredentialResolver, HostEntry
     from vmic.executors._protocol import Executor
-    from vmic.model._observations import VMObservation
+    from vmic.model._host import VM
     from vmic.testing import DemoLab
 
 __all__ = ["run"]
@@ -130,7 +130,7 @@ def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float
         return FixTarget(name=entry.name, executor=executor, timeout=timeout)
     credentials = access.credentials(resolver, host=entry.name)
 
-    def reach(vm: VMObservation) -> Executor | None:
+    def reach(vm: VM) -> Executor | None:
         return guest_executor(executor, vm, access, credentials)
 
     return FixTarget(name=entry.name, executor=executor, guests=reach, timeout=timeout)
@@ -158,7 +158,7 @@ def lab_fix_targets(
         if host is not None and name != host:
             continue
 
-        def reach(vm: VMObservation, host_name: str = name) -> Executor | None:
+        def reach(vm: VM, host_name: str = name) -> Executor | None:
             executor: Executor = lab.guest_executor(host_name, vm.name)
             return executor
 

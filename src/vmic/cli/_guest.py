@@ -44,7 +44,8 @@ def _run(args: argparse.Namespace) -> int:
     head = (
         f"Guest: {release or 'unknown distribution'}; service manager "
         f"{seen.init_system.value if seen.init_system else 'unknown'}; hv_vmbus "
-        f"{seen.hv_vmbus.value if seen.hv_vmbus else 'unknown'}; hv_utils {seen.hv_utils.value}\n"
+        f"{seen.hv_vmbus.value if seen.hv_vmbus else 'unknown'}; hv_utils "
+        f"{seen.hv_utils.value if seen.hv_utils else 'unknown'}\n"
     )
     daemons = render_records(report.daemon_rows(), _DAEMON_COLUMNS, args.output_format)
     found = render_records(findings, _FINDING_COLUMNS, args.output_format)

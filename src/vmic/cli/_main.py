@@ -110,23 +110,43 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="vmic",
         description="Model, inspect and manage Hyper-V Integration Services.",
     )
-    parser.add_argument("-V", "--version", action="version", version=f"vmic {__version__}")
+    add_global_options(parser, version=f"vmic {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    add_commands(
+        commands,
+        only=None if argv is None else _command_in(argv),
+        add_globals=lambda sub: add_global_options(
+            sub, version=f"vmic {__version__}", default=argparse.SUPPRESS
+        ),
+    )
+    return parser
+
+
+def add_global_options(
+    parser: argparse.ArgumentParser, *, version: str, default: object = False
+) -> None:
+    """Add ``-V``, ``-q`` and ``--debug`` to *parser*.
+
+    Every command's parser gets them too, with *default* ``argparse.SUPPRESS``: written after
+    the command (``vmic doctor --lab demo -q``) they set the same attribute, and left out they
+    do not reset what was written before the command.
+    """
+    parser.add_argument("-V", "--version", action="version", version=version)
     parser.add_argument(
         "-q",
         "--quiet",
         action="store_true",
+        default=default,
         help="no progress bar and no notes on stderr (errors are still reported)",
     )
     parser.add_argument(
         "--debug",
         action="store_true",
+        default=default,
         help="log the vmic.* loggers at DEBUG level to stderr, and show the traceback of "
         "an internal error",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
-    add_commands(commands, only=None if argv is None else _command_in(argv))
-    return parser
 
 
 def _command_in(argv: Sequence[str]) -> str:
@@ -179,6 +199,8 @@ def _run(args: argparse.Namespace) -> int:
     """Run the parsed command; every failure becomes one line on stderr and a status."""
     try:
         status: int = args.handler(args)
+        if status == EXIT_FAILED and getattr(args, "exit_zero", False):
+            status = 0  # findings, not errors: --exit-zero asked for success
     except VmicError as error:
         print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
         return exit_status_for(error)

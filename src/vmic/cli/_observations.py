@@ -18,9 +18,12 @@ from vmic.connect import observe_guest
 from vmic.errors import ConfigurationError, VMNotFoundError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from vmic.connect import HostTarget
     from vmic.fleet._report import AuditReport
-    from vmic.model._observations import GuestObservation, HostObservation, VMObservation
+    from vmic.model._guest import Guest, GuestUnreachable
+    from vmic.model._host import VM, Host
 
 __all__ = ["ObservationRecorder", "report_from_file"]
 
@@ -32,31 +35,48 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 class ObservationRecorder:
     """Keeps what each wrapped target's host and guests report, by host name."""
 
-    hosts: dict[str, HostObservation] = attrs.field(factory=dict)
-    guests: dict[str, dict[str, GuestObservation]] = attrs.field(factory=dict)
+    hosts: dict[str, Host] = attrs.field(factory=dict)
+    # Each guest by the identity of the VM it was asked for: VM names may repeat, and the
+    # audit asks about the very VM objects of the host kept here.
+    guests: dict[str, dict[int, Guest | GuestUnreachable]] = attrs.field(factory=dict)
 
     def wrap(self, target: HostTarget) -> HostTarget:
         """*target*, keeping its observations as they pass."""
         name = target.name
-        observe = target.observe
 
-        def observe_and_keep() -> HostObservation:
-            host = observe()
-            self.hosts[name] = host
-            return host
+        def keeping(observe: Callable[[], Host]) -> Callable[[], Host]:
+            def observe_and_keep() -> Host:
+                host = observe()
+                self.hosts[name] = host
+                return host
 
-        changes: dict[str, Any] = {"observe": observe_and_keep}
+            return observe_and_keep
+
+        changes: dict[str, Any] = {"observe": keeping(target.observe)}
+        if target.observe_with_guests is not None:
+            changes["observe_with_guests"] = keeping(target.observe_with_guests)
         if target.observe_guest is not None:
 
-            def observe_guest_and_keep(vm: VMObservation) -> GuestObservation | None:
+            def observe_guest_and_keep(vm: VM) -> Guest | GuestUnreachable | None:
                 # The same conversion of a failure the audit makes, so the file holds it.
                 guest = observe_guest(target, vm)
                 if guest is not None:
-                    self.guests.setdefault(name, {})[vm.name] = guest
+                    self.guests.setdefault(name, {})[id(vm)] = guest
                 return guest
 
             changes["observe_guest"] = observe_guest_and_keep
         return attrs.evolve(target, **changes)
+
+    def host(self, name: str) -> Host | None:
+        """The host kept under *name*, each VM with the guest asked for it."""
+        host = self.hosts.get(name)
+        guests = self.guests.get(name, {})
+        if host is None or not guests:
+            return host
+        vms = [
+            attrs.evolve(vm, guest=guests[id(vm)]) if id(vm) in guests else vm for vm in host.vms
+        ]
+        return attrs.evolve(host, vms=vms)
 
     def save(self, directory: str, report: AuditReport) -> list[Path]:
         """Write each audited host's observations into *directory*; the files written.
@@ -75,7 +95,7 @@ class ObservationRecorder:
         written: list[Path] = []
         used: set[str] = set()
         for result in report.results:
-            host = self.hosts.get(result.host)
+            host = self.host(result.host)
             if result.diagnosis is None or host is None:
                 continue
             stem = _UNSAFE.sub("_", result.host).lstrip(".") or "host"
@@ -83,7 +103,7 @@ class ObservationRecorder:
                 stem += "_"
             used.add(stem)
             path = folder / f"{stem}.json"
-            document = observations_document(host, self.guests.get(result.host, {}))
+            document = observations_document(host)
             try:
                 path.write_text(json_text(document) + "\n", encoding="utf-8")
             except OSError as error:
@@ -109,9 +129,9 @@ def report_from_file(path: str, *, vm: str | None, features: Any) -> AuditReport
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise ConfigurationError(f"cannot read {path}: {reason}") from None
-    host, guests = read_observations(text, source=path)
+    host = read_observations(text, source=path)
     if vm is not None and host.vm(vm) is None:
-        raise VMNotFoundError(host.host, vm, [v.name for v in host.vms])
-    diagnosis = diagnose(host, guests, vm=vm, features=features)
-    result = HostResult(host=host.host, status=HostStatus.OK, diagnosis=diagnosis)
+        raise VMNotFoundError(host.name, vm, [v.name for v in host.vms])
+    diagnosis = diagnose(host, vm=vm, features=features)
+    result = HostResult(host=host.name, status=HostStatus.OK, diagnosis=diagnosis)
     return AuditReport(results=(result,))

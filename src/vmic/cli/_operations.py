@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
     from vmic.clients import Explainer, HyperVHost
     from vmic.executors._protocol import Executor
-    from vmic.model._observations import GuestObservation, VMObservation
+    from vmic.model._guest import Guest, GuestUnreachable
+    from vmic.model._host import VM
 
 __all__: list[str] = []
 
@@ -45,13 +46,13 @@ def _connect(args: argparse.Namespace) -> tuple[HyperVHost, Explainer]:
     resolver = resolver_for(args)
     host_executor = entry.executor(resolver)
     client = HyperVHost(host_executor, name=entry.name)
-    observe: Callable[[VMObservation], GuestObservation | None] | None = None
+    observe: Callable[[VM], Guest | GuestUnreachable | None] | None = None
     if entry.guests.enabled:
         from vmic.connect import guest_executor  # noqa: PLC0415 - load on use
 
         credentials = entry.guests.credentials(resolver, host=entry.name)
 
-        def observe(vm: VMObservation) -> GuestObservation | None:
+        def observe(vm: VM) -> Guest | GuestUnreachable | None:
             reach: Executor | None = guest_executor(host_executor, vm, entry.guests, credentials)
             if reach is None:
                 return None

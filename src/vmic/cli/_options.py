@@ -19,6 +19,7 @@ __all__ = [
     "LABS",
     "NOTES",
     "add_connection_options",
+    "add_exit_zero_option",
     "add_feature_option",
     "os_option",
     "port_number",
@@ -31,6 +32,19 @@ NOTES: list[str] = []
 #: The simulated labs ``--lab`` accepts.
 LABS: Final = ("demo",)
 DEFAULT_TIMEOUT: Final = 60.0
+
+
+def add_exit_zero_option(parser: argparse.ArgumentParser) -> None:
+    """``--exit-zero``: findings do not make the exit status 1 (for jobs and timers).
+
+    Only the status of findings changes: usage errors (2), unreachable hosts (3) and
+    internal errors keep theirs.
+    """
+    parser.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when there are findings (errors keep their status)",
+    )
 
 
 def seconds(text: str) -> float:

@@ -66,8 +66,8 @@ from vmic.errors import (
 )
 from vmic.executors._checks import check_instance
 from vmic.executors._command import Credential, Secret
+from vmic.model._guest import GuestUnreachable
 from vmic.model._kvp_exchange import KvpExchange, check_item, check_key
-from vmic.model._observations import GuestUnreachable
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.rules._causes import Cause
 
@@ -77,7 +77,8 @@ if TYPE_CHECKING:
     from vmic.clients._operations import Explainer, Explanation
     from vmic.executors._protocol import Executor
     from vmic.executors._result import Result
-    from vmic.model._observations import GuestObservation, HostObservation, VMObservation
+    from vmic.model._guest import Guest
+    from vmic.model._host import VM, Host
     from vmic.model._operating_system import OperatingSystem
     from vmic.model._records import IntegrationComponentRecord, VirtualMachineRecord
 
@@ -186,7 +187,7 @@ class HyperVHost:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def observe(self) -> HostObservation:
+    def observe(self) -> Host:
         """Every VM with its integration components, guest intrinsic items and guest OS.
 
         One command, whatever the number of VMs.
@@ -204,7 +205,7 @@ class HyperVHost:
         *,
         guest_timeout: float = DEFAULT_GUEST_TIMEOUT,
         throttle: int = DEFAULT_THROTTLE,
-    ) -> tuple[HostObservation, dict[str, GuestObservation]]:
+    ) -> Host:
         """:meth:`observe`, and every running Windows guest asked on the host, in one command.
 
         The host opens a PowerShell Direct session to each running guest whose KVP
@@ -216,10 +217,10 @@ class HyperVHost:
         secure string), never as script text.
 
         Returns:
-            The host's observation, and the guests' by VM name: a
-            :class:`~vmic.model.WindowsGuestObservation`, or a
-            :class:`~vmic.model.GuestUnreachable` with the host's reason (a guest that
-            failed or ran out of time). Guests the host did not try are absent.
+            The host, each VM with its guest when the host tried it (matched by VM id): a
+            :class:`~vmic.Guest`, or a :class:`~vmic.GuestUnreachable` with the host's
+            reason (a guest that failed or ran out of time). Guests the host did not try
+            are None.
 
         Raises:
             vmic.ConfigurationError: *guest_timeout* or *throttle* is out of range.
@@ -255,11 +256,11 @@ class HyperVHost:
             result, required=(*INVENTORY_SECTIONS, "guests"), what="the host inventory"
         )
         observation = inventory_from_sections(sections, name=self._name)
-        if self._name is None and observation.host:
-            self._name = observation.host
-        return observation, _fanned_guests(observation, sections["guests"])
+        if self._name is None and observation.name:
+            self._name = observation.name
+        return _with_fanned_guests(observation, sections["guests"])
 
-    def _observe_vm(self, vm: str) -> VMObservation:
+    def _observe_vm(self, vm: str) -> VM:
         name = _check_vm_name(vm)
         result = self._executor.run(
             script("host-inventory-vm").command({"VMName": name}, timeout=self._timeout)
@@ -271,11 +272,11 @@ class HyperVHost:
             raise AmbiguousVMError(self._label, name, len(observation.vms))
         return observation.vms[0]
 
-    def _read_inventory(self, result: Result) -> HostObservation:
+    def _read_inventory(self, result: Result) -> Host:
         sections = read_result(result, required=INVENTORY_SECTIONS, what="the host inventory")
         observation = inventory_from_sections(sections, name=self._name)
-        if self._name is None and observation.host:
-            self._name = observation.host
+        if self._name is None and observation.name:
+            self._name = observation.name
         return observation
 
     @property
@@ -291,13 +292,13 @@ class HyperVHost:
             vmic.ExecutionError: The command could not run, or failed.
             vmic.ParseError: The host's output could not be read.
         """
-        return tuple(observation.vm for observation in self.observe().vms)
+        return tuple(observation.record for observation in self.observe().vms)
 
-    def integration_services(self, vm: str | None = None) -> tuple[VMObservation, ...]:
+    def integration_services(self, vm: str | None = None) -> tuple[VM, ...]:
         """The integration services of every VM (or of the VM named exactly *vm*).
 
-        Each entry holds the VM's ``Get-VM`` record (version and integration services
-        state) and its components (enabled, statuses), in one round trip.
+        Each entry holds what the VM's ``Get-VM`` record says (version and integration
+        services state) and its components (enabled, statuses), in one round trip.
 
         Raises:
             VMNotFoundError: *vm* was given and no VM has exactly that name.
@@ -380,7 +381,7 @@ class HyperVHost:
         """
         wanted = _desired(desired)
         current = self._observe_vm(vm)
-        planned = _plan(current.name, current.components, wanted)
+        planned = _plan(current.name, current.services, wanted)
         if check or not planned:
             return planned
         return self._set(vm, {change.service: change.after for change in planned})
@@ -551,16 +552,8 @@ class HyperVHost:
         destination = check_path(destination, what="destination path")
         observation = self._observe_vm(name)
         enabled = False
-        component = observation.component(_GSI)
-        if (
-            component is not None
-            and not component.enabled
-            and observation.vm.state.value
-            in {
-                "running",
-                "running_critical",
-            }
-        ):
+        component = observation.service(_GSI)
+        if component is not None and not component.enabled and observation.running:
             if not enable_service:
                 raise PreflightError(
                     f"cannot copy into VM {name!r}: Guest Service Interface is disabled on "
@@ -653,7 +646,7 @@ class HyperVHost:
         first = check_seconds(poll, what="poll")
         longest = max(first, check_seconds(max_poll, what="max_poll"))
         observation = self._observe_vm(name)
-        if observation.vm.state.value == "off":
+        if observation.state.value == "off":
             return ShutdownResult(name, "Off", "Off", 0.0)
         service = IntegrationService.SHUTDOWN
         why = self._explain(observation, service, explain)
@@ -727,7 +720,7 @@ class HyperVHost:
 
     def _explain(
         self,
-        observation: VMObservation | None,
+        observation: VM | None,
         service: IntegrationService,
         explain: Explainer | None,
     ) -> Explanation:
@@ -886,28 +879,39 @@ DIRECT_NOT_AVAILABLE: Final = (
 )
 
 
-def _fanned_guests(host: HostObservation, text: str) -> dict[str, GuestObservation]:
-    """The guests of a ``guests`` section, by VM name.
+def _with_fanned_guests(host: Host, text: str) -> Host:
+    """*host*, each VM with its guest from a ``guests`` section (matched by VM id).
 
     A guest the host could not ask is unreachable with the reason: PowerShell Direct not
     available for it (an older Windows, not a failure), no answer in time, or PowerShell's
     message. A guest whose output cannot be read is unreachable with the parser's reason.
     """
-    names = {vm.vm.id.upper(): vm.name for vm in host.vms if vm.vm.id is not None}
+    guests = _fanned_guests(text)
+    if not guests:
+        return host
+    return attrs.evolve(
+        host,
+        vms=[
+            vm if vm.id is None or vm.id not in guests else attrs.evolve(vm, guest=guests[vm.id])
+            for vm in host.vms
+        ],
+    )
+
+
+def _fanned_guests(text: str) -> dict[str, Guest | GuestUnreachable]:
+    """The guests of a ``guests`` section, by upper-case VM id."""
     entries = load_json(text, section="guests")
     if isinstance(entries, dict):
         entries = [entries]  # PowerShell 5.1 prints a one-element array as its element
     if not isinstance(entries, list):
         msg = "the 'guests' section is not a JSON array"
         raise ParseError(msg, source=text)
-    guests: dict[str, GuestObservation] = {}
+    guests: dict[str, Guest | GuestUnreachable] = {}
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("VMId"), str):
             msg = "a 'guests' entry has no VMId"
             raise ParseError(msg, source=text)
-        name = names.get(entry["VMId"].upper())
-        if name is None:
-            continue
+        name = entry["VMId"].upper()
         outcome = str(entry.get("Outcome") or "")
         reason = _one_line(str(entry.get("Reason") or ""))
         if outcome == "not-available":

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from vmic.clients._sections import load_json, split_sections
 from vmic.errors import ParseError, UnknownOperatingSystemError
-from vmic.model._observations import HostObservation, VMObservation
+from vmic.model._host import VM, Host
 from vmic.model._operating_system import OperatingSystem, parse_os
 from vmic.parsers._integration_services import parse_vm_integration_services
 from vmic.parsers._vms import parse_get_vm
@@ -54,8 +54,18 @@ def parse_os_caption(caption: object, version: object) -> OperatingSystem | None
 
 
 def guest_os_from_items(items: Mapping[str, str]) -> OperatingSystem | None:
-    """The guest OS its intrinsic KVP items name (``OSName`` and ``OSVersion``), or None."""
-    return parse_os_caption(items.get("OSName"), items.get("OSVersion"))
+    """The guest OS its intrinsic KVP items name (``OSName`` and ``OSVersion``), or None.
+
+    A Linux guest's ``OSVersion`` is its kernel release; its ``OSMajorVersion`` is the
+    distribution's ``VERSION_ID``, which ``hv_kvp_daemon`` reads from ``/etc/os-release``
+    with ``NAME`` (both strings are in Debian's ``/usr/sbin/hv_kvp_daemon`` 6.1.192-3), so
+    the release comes from there: Debian 13 packages other daemons than Debian 12.
+    """
+    found = parse_os_caption(items.get("OSName"), items.get("OSVersion"))
+    release = items.get("OSMajorVersion", "").strip()
+    if found is None or not found.is_linux or found.distribution_version or not release:
+        return found
+    return parse_os_caption(f"{items.get('OSName')} {release}", None) or found
 
 
 def _host_section(text: str) -> dict[str, str | None]:
@@ -105,8 +115,8 @@ def parse_components(text: str) -> tuple[IntegrationComponentRecord, ...]:
     return parse_vm_integration_services(text)
 
 
-def parse_inventory(text: str, *, name: str | None = None) -> HostObservation:
-    """Read the output of the inventory script into a :class:`HostObservation`.
+def parse_inventory(text: str, *, name: str | None = None) -> Host:
+    """Read the output of the inventory script into a :class:`~vmic.Host`.
 
     Args:
         text: What the script printed.
@@ -119,7 +129,7 @@ def parse_inventory(text: str, *, name: str | None = None) -> HostObservation:
     return inventory_from_sections(sections, name=name)
 
 
-def inventory_from_sections(sections: Mapping[str, str], *, name: str | None) -> HostObservation:
+def inventory_from_sections(sections: Mapping[str, str], *, name: str | None) -> Host:
     """:func:`parse_inventory` for output already split into sections.
 
     Raises:
@@ -140,20 +150,15 @@ def inventory_from_sections(sections: Mapping[str, str], *, name: str | None) ->
             by_id.setdefault(record.vm_id, []).append(record)
         else:
             by_name.setdefault(record.vm_name, []).append(record)
-    observations = []
+    machines = []
     for vm in vms:
         mine = by_id.get(vm.id, []) if vm.id is not None else by_name.get(vm.name, [])
         items = kvp.get(vm.id, {}) if vm.id is not None else {}
-        observations.append(
-            VMObservation(
-                vm=vm,
-                components=tuple(mine),
-                intrinsic_items=items,
-                guest_os=guest_os_from_items(items),
-            )
+        machines.append(
+            VM.from_record(vm, mine, intrinsic_items=items, guest_os=guest_os_from_items(items))
         )
-    return HostObservation(
-        host=name or host["ComputerName"] or "",
-        host_os=parse_os_caption(host["Caption"], host["Version"]),
-        vms=tuple(observations),
+    return Host(
+        name or host["ComputerName"] or "",
+        os=parse_os_caption(host["Caption"], host["Version"]),
+        vms=machines,
     )

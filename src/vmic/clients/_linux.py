@@ -19,7 +19,7 @@ Hyper-V never restarts a Linux daemon: one that is stopped stays stopped.
 >>> guest = LinuxGuest(lab.guest_executor("web01"))
 >>> guest.hv_utils()
 ModuleStatus.LOADED
->>> [(d.daemon, d.running) for d in guest.daemons()]
+>>> [(d.name, d.running) for d in guest.daemons()]
 [('hv_kvp_daemon', True), ('hv_vss_daemon', True), ('hv_fcopy_daemon', False)]
 """
 
@@ -41,6 +41,7 @@ from vmic.errors import (
     ParseError,
     UnknownOperatingSystemError,
 )
+from vmic.model._guest import Guest, GuestService
 from vmic.model._kvp_exchange import GuestKvpItems, check_item
 from vmic.model._linux import DAEMON_SERVICES, InitSystem, all_packaging, packaging_for
 from vmic.model._linux_records import (
@@ -50,7 +51,6 @@ from vmic.model._linux_records import (
     UnitLoadState,
     daemon_service,
 )
-from vmic.model._observations import LinuxDaemonObservation, LinuxGuestObservation
 from vmic.model._operating_system import OperatingSystem, Product, parse_os
 from vmic.model._services import IntegrationService
 from vmic.model._time_sync import LinuxTimeSync
@@ -274,7 +274,7 @@ class LinuxGuest:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def observe(self) -> LinuxGuestObservation:
+    def observe(self) -> Guest:
         """What the guest shows of its integration services, in one command.
 
         ``hv_utils``; the daemons of Key-Value Pair Exchange, VSS and Guest Service
@@ -322,17 +322,31 @@ class LinuxGuest:
         )
         entries = [self._daemon(service, seen) for service in _SERVICE_ORDER]
         daemons = tuple(entry for entry in entries if entry is not None)
-        return LinuxGuestObservation(
-            distribution=self._distribution,
-            distribution_version=self._version,
+        return Guest(
+            os=self._os(),
             hv_utils=modules.status("hv_utils", builtin=builtin),
             hv_vmbus=_vmbus(modules.status("hv_vmbus", builtin=builtin), sections),
             init_system=_INIT_SYSTEMS.get(init_word),
-            daemons=daemons,
+            services=daemons,
             time_sync=parse_time_sync(sections["time-sync"]) if "time-sync" in sections else None,
         )
 
-    def _daemon(self, service: IntegrationService, seen: _Seen) -> LinuxDaemonObservation | None:
+    def _os(self) -> OperatingSystem:
+        """The guest's OS: Linux, with the distribution and release when they fit the model.
+
+        A distribution given as a packaging row key (``"debian-10"``) or a release that is
+        no plain version is kept only as far as the model holds it.
+        """
+        for version in (self._version, None):
+            try:
+                return OperatingSystem(
+                    Product.LINUX, distribution=self._distribution, distribution_version=version
+                )
+            except (ValueError, TypeError):
+                continue
+        return OperatingSystem(Product.LINUX)
+
+    def _daemon(self, service: IntegrationService, seen: _Seen) -> GuestService | None:
         present = seen.available | set(seen.processes) | {p.rsplit("/", 1)[-1] for p in seen.paths}
         if self._distribution is not None:
             packaging = packaging_for(self._distribution, self._version)
@@ -345,6 +359,9 @@ class LinuxGuest:
             ]
             packaging = candidates[0] if candidates else packaging_for(None)
         names = packaging.daemon_names_for(service)
+        if not names and packaging.missing(service) is not None:
+            # Not packaged: a daemon built by hand still counts while it runs.
+            names = tuple(name for name, p in seen.processes.items() if p.service is service)
         if not names:
             return None
         # The binary this guest has (newer kernels ship another file-copy daemon), else the
@@ -365,10 +382,11 @@ class LinuxGuest:
             running = status == 0
         else:
             running = process is not None
-        return LinuxDaemonObservation(
+        return GuestService(
             service=service,
-            daemon=daemon,
-            installed=daemon in seen.available or (path in seen.paths) or loaded,
+            name=daemon,
+            # A daemon that runs is there, wherever its binary is (one built by hand, say).
+            installed=running or daemon in seen.available or (path in seen.paths) or loaded,
             running=running,
             unit=unit,
             path=path if path in seen.paths else None,
@@ -382,11 +400,13 @@ class LinuxGuest:
         ``NOT_LISTED`` when ``lsmod`` does not list it and the kernel's
         ``modules.builtin`` could not be read.
         """
-        return self.observe().hv_utils
+        status = self.observe().hv_utils
+        assert status is not None  # noqa: S101 - observe always reads it
+        return status
 
-    def daemons(self) -> tuple[LinuxDaemonObservation, ...]:
+    def daemons(self) -> tuple[GuestService, ...]:
         """The daemons of this distribution, with their binary and unit names and state."""
-        return self.observe().daemons
+        return self.observe().services or ()
 
     def kvp_pools(self) -> dict[KvpPool, tuple[KvpRecord, ...]]:
         """The records of each KVP pool file that exists (``/var/lib/hyperv/.kvp_pool_N``).
@@ -425,7 +445,8 @@ class LinuxGuest:
         Raises:
             GuestCommandError: The daemon is not installed.
             vmic.CommandFailedError: systemd or the daemon refused (a masked unit...).
-            vmic.ConfigurationError: The service has no daemon (kernel only).
+            vmic.ConfigurationError: The service has no daemon (kernel only), or the
+                distribution release packages none for it.
         """
         return self._act("linux-start", daemon, "start")
 
@@ -447,11 +468,15 @@ class LinuxGuest:
 
         Raises:
             vmic.ConfigurationError: The distribution ships the daemon in its base
-                system (no package to install), or the service has no daemon.
+                system (no package to install), packages no daemon for the service at all
+                (Debian 13's file copy), or the service has no daemon.
             vmic.CommandFailedError: The package manager failed.
         """
         service = _daemon_service(daemon)
         packaging = self._packaging()
+        missing = packaging.missing(service)
+        if missing is not None:
+            raise ConfigurationError(f"{missing.reason} ({missing.source})")
         if not packaging.packages:
             where = packaging.name or packaging.family
             raise ConfigurationError(
@@ -479,7 +504,8 @@ class LinuxGuest:
         Raises:
             GuestCommandError: The daemon is not installed.
             vmic.CommandFailedError: systemd or ``kill`` refused.
-            vmic.ConfigurationError: The service has no daemon (kernel only).
+            vmic.ConfigurationError: The service has no daemon (kernel only), or the
+                distribution release packages none for it.
         """
         return self._act("linux-stop", daemon, "stop")
 
@@ -487,16 +513,18 @@ class LinuxGuest:
         service = _daemon_service(daemon)
         packaging = self._packaging()
         names = packaging.daemon_names_for(service)
-        if not names:  # pragma: no cover - every family names the three daemons
-            raise ConfigurationError(f"{packaging.family} has no daemon for {service.english_name}")
+        missing = packaging.missing(service)
+        if not names:
+            why = missing.reason if missing is not None else "no daemon is known"
+            raise ConfigurationError(f"cannot {verb} {service.english_name}: {why}")
         name = names[0]
         target = name
         if len(names) > 1 or packaging.directory not in {"/usr/sbin", "/usr/bin"}:
             # Which of the binaries this guest has decides what to start or signal; a
             # binary off PATH (SUSE) is run by its path.
-            entry = self.observe().daemon(service)
+            entry = self.observe().service(service)
             if entry is not None and entry.installed:
-                name = target = entry.daemon
+                name = target = entry.name
                 target = entry.path or name
         sections = self._run(
             which,

@@ -26,13 +26,12 @@ import attrs
 from vmic.clients._sections import load_json
 from vmic.errors import ConfigurationError, ParseError
 from vmic.executors._checks import check_text
-from vmic.model._records import VMState
 from vmic.model._services import IntegrationService
 from vmic.model._status import OperationalStatus
 from vmic.rules._causes import Cause
 
 if TYPE_CHECKING:
-    from vmic.model._observations import VMObservation
+    from vmic.model._host import VM
 
 __all__ = [
     "CopyResult",
@@ -257,12 +256,11 @@ class Explanation:
 class Explainer(Protocol):
     """Says whether *service* works for a VM the host observed, and why not."""
 
-    def __call__(self, observation: VMObservation, service: IntegrationService, /) -> Explanation:
+    def __call__(self, observation: VM, service: IntegrationService, /) -> Explanation:
         """Explain *service* for the VM of *observation*."""
         ...
 
 
-_RUNNING: Final = frozenset({VMState.RUNNING, VMState.RUNNING_CRITICAL})
 _HOST_STATUS_CAUSES: Final = {
     OperationalStatus.NO_CONTACT: Cause.NO_CONTACT,
     OperationalStatus.LOST_COMMUNICATION: Cause.LOST_COMMUNICATION,
@@ -270,20 +268,20 @@ _HOST_STATUS_CAUSES: Final = {
 }
 
 
-def host_explanation(observation: VMObservation, service: IntegrationService) -> Explanation:
+def host_explanation(observation: VM, service: IntegrationService) -> Explanation:
     """What the host alone tells about *service*: VM off, disabled, or the guest side silent.
 
     The host cannot tell *why* a guest side is silent (a daemon not installed, a service
     stopped...); :func:`vmic.diagnosis.explainer` asks the guest for that.
     """
     name = service.english_name
-    if observation.vm.state not in _RUNNING:
+    if not observation.running:
         return Explanation(
             functioning=False,
             cause=Cause.VM_NOT_RUNNING,
-            reason=f"the VM is {observation.vm.state.value.replace('_', ' ')}, not running",
+            reason=f"the VM is {observation.state.value.replace('_', ' ')}, not running",
         )
-    component = observation.component(service)
+    component = observation.service(service)
     if component is None:
         return Explanation(
             functioning=False,

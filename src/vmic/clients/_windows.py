@@ -38,8 +38,8 @@ from vmic.errors import (
     ParseError,
     RegistryValueNotFoundError,
 )
+from vmic.model._guest import Guest, GuestService
 from vmic.model._kvp_exchange import GuestKvpItems, check_item
-from vmic.model._observations import WindowsGuestObservation
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.model._status import StartType
 from vmic.model._time_sync import WindowsTimeSync
@@ -123,7 +123,7 @@ class WindowsGuest:
         sections = read_result(self._executor.run(command), required=required, what=what)
         return check_guest_powershell(sections)
 
-    def observe(self) -> WindowsGuestObservation:
+    def observe(self) -> Guest:
         """The guest's integration services version, its ``vmic*`` services and its OS.
 
         One command.
@@ -304,7 +304,7 @@ def check_guest_powershell(sections: dict[str, str]) -> dict[str, str]:
     return sections
 
 
-def read_guest_check(text: str) -> WindowsGuestObservation:
+def read_guest_check(text: str) -> Guest:
     """The observation in the whole output of ``windows-observe``.
 
     Raises:
@@ -315,16 +315,16 @@ def read_guest_check(text: str) -> WindowsGuestObservation:
     return windows_observation(check_guest_powershell(sections))
 
 
-def windows_observation(sections: dict[str, str]) -> WindowsGuestObservation:
-    """The observation in the sections of the Windows guest check (``windows-observe``).
+def windows_observation(sections: dict[str, str]) -> Guest:
+    """The guest in the sections of the Windows guest check (``windows-observe``).
 
     Raises:
         vmic.ParseError: A section could not be read.
     """
-    return WindowsGuestObservation(
+    return Guest(
+        os=_guest_os(sections["os"]),
+        services=[GuestService.from_record(r) for r in parse_get_service(sections["services"])],
         integration_services_version=_version(sections["reg"]),
-        services=parse_get_service(sections["services"]),
-        guest_os=_guest_os(sections["os"]),
         time_sync=_time_sync(sections["time"]) if "time" in sections else None,
     )
 

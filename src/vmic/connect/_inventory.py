@@ -52,7 +52,8 @@ from vmic.errors import ConfigurationError
 if TYPE_CHECKING:
     from vmic.executors._command import Credential
     from vmic.executors._protocol import Executor
-    from vmic.model._observations import GuestObservation, VMObservation
+    from vmic.model._guest import Guest, GuestUnreachable
+    from vmic.model._host import VM
 
 __all__ = [
     "GUEST_ACCESS",
@@ -288,7 +289,7 @@ class HostEntry:
         # the connections it opened and closes them when its guest is done.
         local = threading.local()
 
-        def reach(vm: VMObservation) -> Executor | None:
+        def reach(vm: VM) -> Executor | None:
             guest = guest_executor(executor, vm, guests, credentials)
             if guest is not None:
                 local.opened.append(guest)
@@ -303,7 +304,7 @@ class HostEntry:
         read_guest = target.observe_guest
         assert read_guest is not None  # noqa: S101 - for_executor was given guests
 
-        def observe_guest(vm: VMObservation) -> GuestObservation | None:
+        def observe_guest(vm: VM) -> Guest | GuestUnreachable | None:
             # Each guest's connection (an SSH session and its thread) ends with its reading.
             opened: list[Executor] = []
             local.opened = opened
@@ -326,7 +327,7 @@ def _check_files(paths: tuple[str, ...], what: str, host: str) -> None:
 
 
 def guest_executor(
-    host: Executor, vm: VMObservation, access: GuestAccess, credentials: GuestCredentials
+    host: Executor, vm: VM, access: GuestAccess, credentials: GuestCredentials
 ) -> Executor | None:
     """The executor for one VM's guest, or None when the access settings leave it out.
 
@@ -370,7 +371,7 @@ def guest_executor(
     return PowerShellDirectExecutor(host, vm_uuid(vm), credentials.windows)
 
 
-def _first_address(vm: VMObservation) -> str | None:
+def _first_address(vm: VM) -> str | None:
     """The first unicast IPv4 address the guest reports for itself.
 
     The guest writes this list, so it is checked: an entry that is no address, or one

@@ -15,14 +15,15 @@ import attrs
 
 from vmic.connect._errors import one_line
 from vmic.errors import ConfigurationError, VmicError
-from vmic.model._observations import GuestUnreachable
+from vmic.model._guest import GuestUnreachable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
 
     from vmic.executors._command import Credential
     from vmic.executors._protocol import Executor
-    from vmic.model._observations import GuestObservation, HostObservation, VMObservation
+    from vmic.model._guest import Guest
+    from vmic.model._host import VM, Host
 
 __all__ = ["HostTarget", "guest_observation", "observe_guest", "vm_uuid"]
 
@@ -38,24 +39,22 @@ class HostTarget:
 
     Attributes:
         name: The host's name in reports.
-        observe: Asks the host once and returns its observation (runs in a worker thread).
+        observe: Asks the host once and returns it (runs in a worker thread).
         observe_guest: Asks one VM's guest; returns None to leave it unobserved. Errors
-            it raises become :class:`~vmic.model._observations.GuestUnreachable`.
+            it raises become :class:`~vmic.GuestUnreachable`.
         close: Releases connections once the host is done (optional).
         observe_with_guests: Or: asks the host once and has the host ask its guests too
-            (PowerShell Direct fan-out); returns the host's observation and the guests'
-            by VM name. Guests it leaves out are asked with *observe_guest*.
+            (PowerShell Direct fan-out); returns the host with those guests attached to
+            their VMs. Running VMs it leaves without a guest are asked with *observe_guest*.
     """
 
     name: str = attrs.field(validator=attrs.validators.instance_of(str))
-    observe: Callable[[], HostObservation] = attrs.field(validator=_callable)
-    observe_guest: Callable[[VMObservation], GuestObservation | None] | None = attrs.field(
+    observe: Callable[[], Host] = attrs.field(validator=_callable)
+    observe_guest: Callable[[VM], Guest | GuestUnreachable | None] | None = attrs.field(
         default=None, validator=_callable
     )
     close: Callable[[], None] | None = attrs.field(default=None, validator=_callable)
-    observe_with_guests: (
-        Callable[[], tuple[HostObservation, Mapping[str, GuestObservation]]] | None
-    ) = attrs.field(default=None, validator=_callable)
+    observe_with_guests: Callable[[], Host] | None = attrs.field(default=None, validator=_callable)
 
     @classmethod
     def for_executor(
@@ -63,7 +62,7 @@ class HostTarget:
         executor: Executor,
         *,
         name: str | None = None,
-        guests: Callable[[VMObservation], Executor | None] | None = None,
+        guests: Callable[[VM], Executor | None] | None = None,
         timeout: float | None = None,
         fan_out: Credential | None = None,
     ) -> HostTarget:
@@ -93,7 +92,7 @@ class HostTarget:
         if guests is not None:
             reach = guests
 
-            def observe_guest(vm: VMObservation) -> GuestObservation | None:
+            def observe_guest(vm: VM) -> Guest | GuestUnreachable | None:
                 guest_executor = reach(vm)
                 if guest_executor is None:
                     return None
@@ -103,7 +102,7 @@ class HostTarget:
         if fan_out is not None:
             account = fan_out
 
-            def observe_with_guests() -> tuple[HostObservation, Mapping[str, GuestObservation]]:
+            def observe_with_guests() -> Host:
                 if timeout is None:
                     return client.observe_with_guests(account)
                 return client.observe_with_guests(account, guest_timeout=timeout)
@@ -117,12 +116,10 @@ class HostTarget:
         )
 
 
-def guest_observation(
-    executor: Executor, vm: VMObservation, *, timeout: float | None = None
-) -> GuestObservation:
+def guest_observation(executor: Executor, vm: VM, *, timeout: float | None = None) -> Guest:
     """Read a guest with the client its OS needs.
 
-    The OS comes from the guest's KVP data (``VMObservation.guest_os``). When the guest
+    The OS comes from the guest's KVP data (``VM.guest_os``). When the guest
     has not reported one (Data Exchange off, or a Linux guest without its KVP daemon),
     the guest is asked as a Windows guest first and, if that fails, as a Linux guest.
 
@@ -157,7 +154,7 @@ def _with_message(error: VmicError, message: str) -> VmicError:
     return copy
 
 
-def _windows(executor: Executor, timeout: float | None) -> GuestObservation:
+def _windows(executor: Executor, timeout: float | None) -> Guest:
     from vmic.clients import WindowsGuest  # noqa: PLC0415 - load on first use
 
     if timeout is None:
@@ -165,7 +162,7 @@ def _windows(executor: Executor, timeout: float | None) -> GuestObservation:
     return WindowsGuest(executor, timeout=timeout).observe()
 
 
-def _linux(executor: Executor, distribution: str | None, timeout: float | None) -> GuestObservation:
+def _linux(executor: Executor, distribution: str | None, timeout: float | None) -> Guest:
     from vmic.clients import LinuxGuest  # noqa: PLC0415 - load on first use
 
     if timeout is None:
@@ -173,7 +170,7 @@ def _linux(executor: Executor, distribution: str | None, timeout: float | None) 
     return LinuxGuest(executor, distribution=distribution, timeout=timeout).observe()
 
 
-def observe_guest(target: HostTarget, vm: VMObservation) -> GuestObservation | None:
+def observe_guest(target: HostTarget, vm: VM) -> Guest | GuestUnreachable | None:
     """Ask *target* about one guest; a failure becomes GuestUnreachable with its reason."""
     if target.observe_guest is None:
         return None
@@ -186,8 +183,8 @@ def observe_guest(target: HostTarget, vm: VMObservation) -> GuestObservation | N
         return GuestUnreachable(reason=f"{type(error).__name__}: {one_line(error, limit=None)}")
 
 
-def vm_uuid(vm: VMObservation) -> uuid.UUID | str:
+def vm_uuid(vm: VM) -> uuid.UUID | str:
     """The VM's id as a UUID when the host reported one, else its exact name."""
-    if vm.vm.id is not None:
-        return uuid.UUID(vm.vm.id)
+    if vm.id is not None:
+        return uuid.UUID(vm.id)
     return vm.name

@@ -1,21 +1,23 @@
 """One cattrs converter for every public record, and saved observations.
 
-:func:`unstructure` turns a record (observations, diagnoses, audit reports, rules, plans,
+:func:`unstructure` turns a record (hosts, guests, diagnoses, audit reports, rules, plans,
 parsed records) into JSON-ready data; :func:`structure` builds the record back, so
 ``structure(unstructure(x), type(x)) == x``. What cattrs cannot infer is said once here:
 
 - a :class:`packaging.version.Version` is its string; an operating system its fields;
 - a union of enumerations (a service of either vocabulary) is its value, read back in the
   order the union lists them;
-- a guest observation (Windows, Linux, or unreachable) carries a ``"kind"`` tag;
+- a VM's guest (:class:`~vmic.Guest` or :class:`~vmic.GuestUnreachable`) and a guest's
+  time posture (Windows or Linux) carry a ``"kind"`` tag;
 - an update rule and an update plan are answers of the rules, so they are written with
   their readable fields (as in ``vmic plan --format json``) plus the question (host,
   guest, VM state), and read back by asking the rules again: the tables and provenance
   they hold are vmic's own data, not the file's.
 
 Saved observations (``vmic audit --save-observations``, ``vmic doctor --observations``)
-are one JSON object per host: ``schema_version``, the host's observation and its
-guests' observations by VM name (:func:`observations_document`, :func:`read_observations`).
+are one JSON object per host: ``schema_version`` and the host, each VM with its guest
+(:func:`observations_document`, :func:`read_observations`). Version 1 documents (the
+host's observation and its guests' by VM name beside it) are read too, migrated first.
 """
 
 from __future__ import annotations
@@ -33,19 +35,20 @@ import cattrs
 from cattrs.strategies import configure_tagged_union
 from packaging.version import Version
 
+from vmic.convert._migrations import migrate_observations
 from vmic.errors import ConfigurationError
-from vmic.model._observations import (
-    GuestObservation,
-    GuestUnreachable,
-    HostObservation,
-    LinuxGuestObservation,
-    WindowsGuestObservation,
-)
+from vmic.model._guest import Guest, GuestUnreachable
+from vmic.model._host import Host
 from vmic.model._operating_system import OperatingSystem
+from vmic.model._time_sync import LinuxTimeSync, WindowsTimeSync
 from vmic.rules._export import plan_as_dict, rule_as_dict
 from vmic.rules._matrix import UpdateRule, update_rule
 from vmic.rules._plans import UpdatePlan, plan_update
-from vmic.schemas import SCHEMA_VERSION, check_schema_version
+from vmic.schemas import (
+    OBSERVATIONS_READABLE,
+    OBSERVATIONS_VERSION,
+    check_schema_version,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -60,11 +63,9 @@ __all__ = [
 
 T = TypeVar("T")
 
-_GUEST_KINDS: Final = {
-    WindowsGuestObservation: "windows",
-    LinuxGuestObservation: "linux",
-    GuestUnreachable: "unreachable",
-}
+#: The tagged unions, each member with its ``"kind"`` tag.
+_GUEST_KINDS: Final = {Guest: "guest", GuestUnreachable: "unreachable"}
+_TIME_SYNC_KINDS: Final = {WindowsTimeSync: "windows", LinuxTimeSync: "linux"}
 
 
 def _enum_union(kind: Any) -> bool:  # noqa: ANN401 - a cattrs predicate takes any type
@@ -145,8 +146,7 @@ def _resolve(kind: Any, seen: set[type]) -> None:  # noqa: ANN401 - any annotati
 
 @functools.cache
 def _converter() -> cattrs.Converter:
-    for kind in _GUEST_KINDS:
-        _resolve(kind, _RESOLVED)
+    _resolve(Host, _RESOLVED)
     convert = cattrs.Converter()
     convert.register_unstructure_hook(Version, str)
     convert.register_structure_hook(Version, lambda value, _: Version(value))
@@ -154,17 +154,27 @@ def _converter() -> cattrs.Converter:
     convert.register_unstructure_hook_func(
         _enum_union, lambda value: None if value is None else value.value
     )
-    configure_tagged_union(
-        GuestObservation,
-        convert,
-        tag_generator=lambda kind: _GUEST_KINDS[kind],
-        tag_name="kind",
-    )
+    # The time posture first: the guest's hooks are built over the time posture's.
+    for kinds in (_TIME_SYNC_KINDS, _GUEST_KINDS):
+        _tagged_union(convert, kinds)
     convert.register_unstructure_hook(UpdateRule, _unstructure_rule)
     convert.register_structure_hook(UpdateRule, _structure_rule)
     convert.register_unstructure_hook(UpdatePlan, _unstructure_plan)
     convert.register_structure_hook(UpdatePlan, _structure_plan)
     return convert
+
+
+def _tagged_union(convert: cattrs.Converter, kinds: Mapping[type, str]) -> None:
+    """Tag the union of *kinds* with ``"kind"``, and the same union with None (a field's)."""
+    union: Any = typing.Union[tuple(kinds)]  # noqa: UP007 - the union of a table's keys
+    configure_tagged_union(union, convert, tag_generator=kinds.__getitem__, tag_name="kind")
+    convert.register_structure_hook(
+        union | None, lambda value, _: None if value is None else convert.structure(value, union)
+    )
+    convert.register_unstructure_hook(
+        union | None,
+        lambda value: None if value is None else convert.unstructure(value, unstructure_as=union),
+    )
 
 
 def converter() -> cattrs.Converter:
@@ -177,8 +187,8 @@ def unstructure(record: object, as_type: Any = None) -> Any:  # noqa: ANN401 - J
 
     Args:
         record: The record.
-        as_type: The type to write it as, when that is a union (``GuestObservation``
-            adds its ``"kind"`` tag); its own type otherwise.
+        as_type: The type to write it as, when that is a union (``Guest |
+            GuestUnreachable`` adds its ``"kind"`` tag); its own type otherwise.
     """
     convert = _converter()
     _resolve(type(record), _RESOLVED)
@@ -210,23 +220,17 @@ def _messages(error: BaseException) -> list[str]:
     return [f"{type(error).__name__}: {error}"]
 
 
-def observations_document(
-    host: HostObservation, guests: Mapping[str, GuestObservation] | None = None
-) -> dict[str, Any]:
+def observations_document(host: Host) -> dict[str, Any]:
     """What ``vmic audit --save-observations`` writes for one host (JSON-ready)."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "host": unstructure(host),
-        "guests": {
-            name: unstructure(guest, GuestObservation) for name, guest in (guests or {}).items()
-        },
-    }
+    return {"schema_version": OBSERVATIONS_VERSION, "host": unstructure(host)}
 
 
-def read_observations(
-    text: str, *, source: str = "the observations"
-) -> tuple[HostObservation, dict[str, GuestObservation]]:
-    """The host and guest observations a saved file holds.
+def read_observations(text: str, *, source: str = "the observations") -> Host:
+    """The host (each VM with its guest when known) a saved file holds.
+
+    A file of schema version 1 is migrated first: each guest saved by VM name is
+    attached to the VM of that name; when several VMs share the name, the running ones
+    get a :class:`~vmic.GuestUnreachable` saying the report cannot be placed.
 
     Args:
         text: The file's JSON text.
@@ -242,14 +246,10 @@ def read_observations(
         raise ConfigurationError(f"{source} is not JSON: {error}") from None
     if not isinstance(document, dict):
         raise ConfigurationError(f"{source} is not a JSON object of observations")
-    check_schema_version(document, source=source)
-    if not isinstance(document.get("host"), dict) or not isinstance(
-        document.get("guests", {}), dict
-    ):
-        raise ConfigurationError(f"{source} has no host observation (keys: host, guests)")
-    host = structure(document["host"], HostObservation)
-    guests: dict[str, GuestObservation] = {
-        str(name): structure(guest, GuestObservation)  # type: ignore[arg-type] # a union
-        for name, guest in document.get("guests", {}).items()
-    }
-    return host, guests
+    version = check_schema_version(
+        document, source=source, current=OBSERVATIONS_VERSION, readable=OBSERVATIONS_READABLE
+    )
+    document = migrate_observations(document, version, source=source)
+    if not isinstance(document.get("host"), dict):
+        raise ConfigurationError(f"{source} has no host observation (key: host)")
+    return structure(document["host"], Host)

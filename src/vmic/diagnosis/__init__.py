@@ -1,8 +1,8 @@
 """Diagnosis: why an integration service, or a feature that needs it, does not work.
 
 >>> from vmic.diagnosis import diagnose, Verdict
->>> from vmic.model import HostObservation
->>> diagnose(HostObservation(host="hv01")).healthy
+>>> from vmic.model import Host
+>>> diagnose(Host("hv01")).healthy
 True
 """
 

@@ -18,10 +18,9 @@ from vmic.diagnosis._evidence import unit_state
 from vmic.diagnosis._results import Fix, service_name
 from vmic.executors._command import Shell
 from vmic.executors._scripting import posix_quote
-from vmic.model._linux import packaging_for
-from vmic.model._observations import LinuxGuestObservation
+from vmic.model._linux import InitSystem, packaging_for
 from vmic.model._services import GuestOnlyService, IntegrationService
-from vmic.model._time_sync import PTP_REFCLOCK
+from vmic.model._time_sync import CHRONY_MAKESTEP, PTP_REFCLOCK
 from vmic.rules._causes import Cause
 from vmic.rules._plans import StepRole, StepSide
 
@@ -30,8 +29,9 @@ if TYPE_CHECKING:
 
     from vmic.diagnosis._evidence import GuestEvidence
     from vmic.diagnosis._results import Service, ServiceDiagnosis
-    from vmic.model._linux import LinuxPackaging
-    from vmic.model._observations import GuestObservation, LinuxDaemonObservation, VMObservation
+    from vmic.model._guest import Guest, GuestService, GuestUnreachable
+    from vmic.model._host import VM
+    from vmic.model._linux import ChronyFacts, LinuxPackaging, NotPackaged
     from vmic.model._operating_system import OperatingSystem
     from vmic.rules._features import Feature
     from vmic.rules._matrix import UpdateRule
@@ -44,12 +44,12 @@ class Case(Protocol):
     """What the table reads about the VM under diagnosis (the engine's working state)."""
 
     @property
-    def vm(self) -> VMObservation:
+    def vm(self) -> VM:
         """The host's view of the VM."""
         ...
 
     @property
-    def guest(self) -> GuestObservation | None:
+    def guest(self) -> Guest | GuestUnreachable | None:
         """What the guest reported, when it was asked and the VM runs."""
         ...
 
@@ -170,7 +170,7 @@ def _upgrade(service: Service) -> Fix:
 def _plan_or_reinstall(case: Case, _clue: Clue) -> tuple[Fix, ...]:
     plan, why_not = case.plan()
     if plan is not None:
-        return _fixes.plan_fixes(plan, case.vm.name, case.vm.vm.id)
+        return _fixes.plan_fixes(plan, case.vm.name, case.vm.id)
     return (
         Fix(
             side=StepSide.GUEST,
@@ -203,19 +203,19 @@ def _daemon_name(
     evidence: GuestEvidence | None, packaging: LinuxPackaging, service: IntegrationService
 ) -> str:
     if evidence is not None and evidence.daemon is not None:
-        return evidence.daemon.daemon
+        return evidence.daemon.name
     return packaging.daemon_for(service) or service.info.linux_daemons[0]
 
 
 def _daemon_start(
-    packaging: LinuxPackaging, service: IntegrationService, daemon: LinuxDaemonObservation | None
+    packaging: LinuxPackaging, service: IntegrationService, daemon: GuestService | None
 ) -> Fix:
     unit = daemon.unit if daemon is not None else None
     state = unit_state(unit).value if daemon is not None else "enabled"
     return _fixes.start_daemon(
         packaging,
         service,
-        daemon=daemon.daemon if daemon is not None else None,
+        daemon=daemon.name if daemon is not None else None,
         unit=unit,
         unit_state=state,
     )
@@ -238,7 +238,7 @@ def _explain_disabled_on_host(case: Case, clue: Clue) -> str:
 
 
 def _fix_disabled_on_host(case: Case, _clue: Clue, service: IntegrationService) -> tuple[Fix, ...]:
-    return (_fixes.enable_on_host(case.vm.name, case.vm.vm.id, service),)
+    return (_fixes.enable_on_host(case.vm.name, case.vm.id, service),)
 
 
 def _explain_guest_service_stopped(_case: Case, clue: Clue) -> str:
@@ -298,7 +298,7 @@ def _fix_not_available(case: Case, clue: Clue) -> tuple[Fix, ...]:
     if isinstance(service, GuestOnlyService):
         return (_upgrade(service),)
     fixes = (
-        [_fixes.disable_on_host(case.vm.name, case.vm.vm.id, service)] if entry.host_enabled else []
+        [_fixes.disable_on_host(case.vm.name, case.vm.id, service)] if entry.host_enabled else []
     )
     if service in case.needed:
         fixes.append(_upgrade(service))
@@ -315,9 +315,7 @@ def _explain_contact(_case: Case, clue: Clue) -> str:
 
 
 def _fix_contact(case: Case, clue: Clue, service: IntegrationService) -> tuple[Fix, ...]:
-    if isinstance(case.guest, LinuxGuestObservation) or (
-        case.guest_os is not None and case.guest_os.is_linux
-    ):
+    if not case.windows_guest():
         packaging = _packaging(case)
         daemon = clue.evidence.daemon if clue.evidence is not None else None
         if packaging.daemon_for(service) is not None:
@@ -363,12 +361,77 @@ def _fix_daemon_not_running(case: Case, clue: Clue, service: IntegrationService)
     return (_daemon_start(_packaging(case), service, daemon),)
 
 
+def _missing(case: Case, clue: Clue) -> NotPackaged:
+    service = _linux_service(clue)
+    missing = clue.evidence.missing if clue.evidence is not None else None
+    found = missing or _packaging(case).missing(service)
+    if found is None:
+        msg = f"{clue.cause!r} needs a service its distribution does not package"
+        raise ValueError(msg)
+    return found
+
+
+def _explain_not_packaged(case: Case, clue: Clue) -> str:
+    missing = _missing(case, clue)
+    entry = clue.service_entry
+    on_host = (
+        " It is enabled on the host, where it can only report errors."
+        if (entry.host_enabled)
+        else ""
+    )
+    return f"{missing.reason} ({missing.source}).{on_host} {_impact(clue)}"
+
+
+#: What replaces a service the guest cannot have, by service (Copy-VMFile's alternatives).
+_INSTEAD: Final = {
+    IntegrationService.GUEST_SERVICE_INTERFACE: (
+        "Copy files into the guest another way",
+        (
+            "Copy-VMFile needs the guest's file-copy daemon. Copy over SSH (scp, sftp), from "
+            "a network share, or from an ISO or VHDX attached to the VM instead."
+        ),
+    ),
+}
+
+
+def _fix_not_packaged(case: Case, clue: Clue, service: IntegrationService) -> tuple[Fix, ...]:
+    missing = _missing(case, clue)
+    fixes: list[Fix] = []
+    instead = _INSTEAD.get(service)
+    if instead is not None:
+        fixes.append(
+            Fix(side=StepSide.GUEST, title=instead[0], detail=instead[1], automatable=False)
+        )
+    if missing.build:
+        daemon = "hv_fcopy_uio_daemon" if service is _GSI else "the daemon"
+        fixes.append(
+            Fix(
+                side=StepSide.GUEST,
+                title=f"Or build {daemon} yourself",
+                detail=missing.build[:1].upper() + missing.build[1:] + ". The distribution "
+                "does not support a daemon built this way.",
+                role=StepRole.ALTERNATIVE,
+                automatable=False,
+            )
+        )
+    if clue.service_entry.host_enabled:
+        fixes.append(
+            attrs.evolve(
+                _fixes.disable_on_host(case.vm.name, case.vm.id, service),
+                role=StepRole.ALTERNATIVE,
+                detail="If nothing needs it: enabled, it can only report errors for this guest.",
+            )
+        )
+    return tuple(fixes)
+
+
 # --- time-sync posture ---------------------------------------------------------------------
 # Sources: Microsoft, "Virtualizing domain controllers with Hyper-V" @038f5a79 (ms.date
-# 06/09/2023), "Time service and synchronization"; the chrony line is Microsoft's Azure Linux
-# time-sync guidance (unverified against its current revision). See vmic.diagnosis._time_sync.
+# 06/09/2023), "Time service and synchronization"; the chrony lines are Microsoft's "Time sync
+# for Linux VMs in Azure" @00771b6 (ms.date 04/26/2023). See vmic.diagnosis._time_sync.
 
 _TIME_SYNCHRONIZATION: Final = IntegrationService.TIME_SYNCHRONIZATION
+_GSI: Final = IntegrationService.GUEST_SERVICE_INTERFACE
 _PROVIDER_KEY: Final = (
     r"HKLM\SYSTEM\CurrentControlSet\Services\W32Time\TimeProviders\VMICTimeProvider"
 )
@@ -387,9 +450,7 @@ def _explain_with_evidence(_case: Case, clue: Clue) -> str:
 
 def _fix_dc_from_host(case: Case, _clue: Clue) -> tuple[Fix, ...]:
     host_side = attrs.evolve(
-        _fixes.disable_on_host(
-            case.vm.name, case.vm.vm.id, IntegrationService.TIME_SYNCHRONIZATION
-        ),
+        _fixes.disable_on_host(case.vm.name, case.vm.id, IntegrationService.TIME_SYNCHRONIZATION),
         detail="Microsoft, 'Virtualizing domain controllers with Hyper-V' (Time service and "
         "synchronization): the DC then synchronizes with the domain hierarchy.",
     )
@@ -419,35 +480,73 @@ def _fix_member_from_host(_case: Case, _clue: Clue) -> tuple[Fix, ...]:
     )
 
 
-def _fix_no_ptp_refclock(_case: Case, _clue: Clue) -> tuple[Fix, ...]:
+def _chrony(case: Case) -> ChronyFacts:
+    chrony = _packaging(case).chrony
+    if chrony is None:  # pragma: no cover - every packaging row knows chrony
+        chrony = packaging_for(None).chrony
+    assert chrony is not None  # noqa: S101 - the Debian row knows it
+    return chrony
+
+
+def _restart_chrony(case: Case, chrony: ChronyFacts) -> tuple[str, ...]:
+    service = posix_quote(chrony.service)
+    init = _packaging(case).init
+    if init is InitSystem.OPENRC:
+        return (f"sudo rc-service {service} restart",)
+    if init is InitSystem.SYSTEMD:
+        return (f"sudo systemctl restart {service}",)
+    return ()
+
+
+def _chrony_words(chrony: ChronyFacts) -> str:
+    where = f"{chrony.path} and the service {chrony.service} ({chrony.source})"
+    return where if chrony.verified else f"{where}; unverified for this distribution"
+
+
+def _fix_no_ptp_refclock(case: Case, _clue: Clue) -> tuple[Fix, ...]:
+    chrony = _chrony(case)
+    lines = " ".join(posix_quote(line) for line in (PTP_REFCLOCK, CHRONY_MAKESTEP))
     return (
         Fix(
             side=StepSide.GUEST,
             title="Let chrony read the Hyper-V PTP clock",
             commands=(
-                f"printf '%s\\n' {posix_quote(PTP_REFCLOCK)} | sudo tee -a /etc/chrony/chrony.conf",
-                "sudo systemctl restart chronyd || sudo systemctl restart chrony",
+                f"printf '%s\\n' {lines} | sudo tee -a {posix_quote(chrony.path)}",
+                *_restart_chrony(case, chrony),
                 "chronyc sources",
             ),
             shell=Shell.POSIX,
-            detail="An advisory: add the line to /etc/chrony/chrony.conf or /etc/chrony.conf (the "
-            "path depends on the distribution); install chrony first if the guest has none.",
+            detail="An advisory. The lines are Microsoft's ('Time sync for Linux VMs in Azure'): "
+            "the host's clock as stratum 2, and a step whenever the clock is off by more than a "
+            f"second (replace an earlier makestep line). Here: {_chrony_words(chrony)}; install "
+            "chrony first if the guest has none.",
         ),
     )
 
 
+def _enable_chrony(case: Case, chrony: ChronyFacts) -> tuple[str, ...]:
+    service = posix_quote(chrony.service)
+    init = _packaging(case).init
+    if init is InitSystem.OPENRC:
+        return (f"sudo rc-update add {service} default", f"sudo rc-service {service} start")
+    if init is InitSystem.SYSTEMD:
+        return (f"sudo systemctl enable --now {service}",)
+    return ()
+
+
 def _fix_no_time_source(case: Case, _clue: Clue) -> tuple[Fix, ...]:
-    if isinstance(case.guest, LinuxGuestObservation):
+    if not case.windows_guest():
         return (
             Fix(
                 side=StepSide.GUEST,
                 title="Give the guest a network time source (chrony with server/pool lines)",
                 commands=(
-                    "sudo systemctl enable --now chronyd || sudo systemctl enable --now chrony",
+                    *_enable_chrony(case, _chrony(case)),
                     "chronyc sources",
                 ),
                 shell=Shell.POSIX,
-                detail="Or enable Time Synchronization for the VM on the host.",
+                detail="Or enable Time Synchronization for the VM on the host. Here: "
+                f"{_chrony_words(_chrony(case))}.",
             ),
         )
     return (
@@ -484,7 +583,7 @@ def _explain_outdated(case: Case, clue: Clue) -> str:
         evidence.append(f"the host reports {shown}")
     if clue.update_required:
         evidence.append("Get-VM shows IntegrationServicesState 'Update required'")
-    version = case.vm.vm.integration_services_version
+    version = case.vm.integration_services_version
     if version is not None:
         evidence.append(f"the guest's integration services are version {version}")
     explanation = (
@@ -500,7 +599,7 @@ def _explain_outdated(case: Case, clue: Clue) -> str:
 
 def _fix_outdated(case: Case, clue: Clue) -> tuple[Fix, ...]:
     if clue.plan is not None:
-        return _fixes.plan_fixes(clue.plan, case.vm.name, case.vm.vm.id)
+        return _fixes.plan_fixes(clue.plan, case.vm.name, case.vm.id)
     return (
         Fix(
             side=StepSide.GUEST,
@@ -527,7 +626,7 @@ def _explain_data_exchange_required(case: Case, clue: Clue) -> str:
 def _fix_with_plan(case: Case, clue: Clue) -> tuple[Fix, ...]:
     if clue.plan is None:
         return ()
-    return _fixes.plan_fixes(clue.plan, case.vm.name, case.vm.vm.id)
+    return _fixes.plan_fixes(clue.plan, case.vm.name, case.vm.id)
 
 
 def _explain_guest_unreachable(_case: Case, clue: Clue) -> str:
@@ -586,6 +685,7 @@ CAUSES: Final[Mapping[Cause, CauseEntry]] = {
     Cause.DAEMON_NOT_RUNNING: CauseEntry(
         _explain_daemon_not_running, _host_visible(_fix_daemon_not_running)
     ),
+    Cause.NOT_PACKAGED: CauseEntry(_explain_not_packaged, _host_visible(_fix_not_packaged)),
     Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES: CauseEntry(
         _explain_data_exchange_required, _fix_with_plan
     ),

@@ -1,6 +1,7 @@
 """Diagnose a host's VMs from what the host and (when reachable) each guest reported.
 
-:func:`diagnose` is pure: it reads :mod:`vmic.model._observations` and returns a
+:func:`diagnose` is pure: it reads a :class:`~vmic.model._host.Host` (each VM with its
+guest when known) and returns a
 :class:`~vmic.diagnosis._results.Diagnosis`; it never runs a command. The rules it
 applies come from the rules layer:
 
@@ -26,11 +27,8 @@ stopping ``vmicvmsession``, and the service starts on demand, so "stopped" is no
 from __future__ import annotations
 
 import functools
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final
-
-import attrs
 
 from vmic.diagnosis._causes import Clue, explanation_for, fixes_for
 from vmic.diagnosis._evidence import (
@@ -53,19 +51,11 @@ from vmic.errors import (
     ConfigurationError,
     UnknownOperatingSystemError,
     UnsupportedCombinationError,
-    VmicError,
     VMNotFoundError,
 )
+from vmic.model._guest import Guest, GuestUnreachable, as_os
 from vmic.model._linux import LinuxPackaging, packaging_for
-from vmic.model._observations import (
-    GuestUnreachable,
-    HostObservation,
-    LinuxGuestObservation,
-    VMObservation,
-    WindowsGuestObservation,
-)
-from vmic.model._operating_system import OperatingSystem, Product
-from vmic.model._records import IntegrationServicesState, VMState
+from vmic.model._records import IntegrationServicesState
 from vmic.model._services import GuestOnlyService, IntegrationService
 from vmic.model._status import OperationalStatus
 from vmic.rules._causes import Cause
@@ -84,7 +74,8 @@ from vmic.rules._support import unavailable_reason
 
 if TYPE_CHECKING:
     from vmic.diagnosis._results import Service
-    from vmic.model._observations import GuestObservation
+    from vmic.model._host import VM, Host
+    from vmic.model._operating_system import OperatingSystem
     from vmic.model._records import IntegrationComponentRecord
     from vmic.rules._semantics import GuestSide
 
@@ -98,7 +89,9 @@ DIAGNOSED_SERVICES: Final[tuple[Service, ...]] = (
     *IntegrationService,
     GuestOnlyService.POWERSHELL_DIRECT,
 )
-_RUNNING_STATES: Final = frozenset({VMState.RUNNING, VMState.RUNNING_CRITICAL})
+# Causes that say the guest cannot have the service: a finding only while the host enables
+# it or a requested feature needs it.
+_UNAVAILABLE: Final = frozenset({Cause.NOT_AVAILABLE_ON_GUEST_OS, Cause.NOT_PACKAGED})
 _CAUSE_OF_REASON: Final = {
     Reason.DISABLED_ON_HOST: Cause.DISABLED_ON_HOST,
     Reason.NOT_AVAILABLE_ON_GUEST_OS: Cause.NOT_AVAILABLE_ON_GUEST_OS,
@@ -144,8 +137,7 @@ _BLOCKING: Final = frozenset(
 
 
 def diagnose(
-    host: HostObservation,
-    guests: Mapping[str, GuestObservation] | None = None,
+    host: Host,
     *,
     vm: str | None = None,
     features: Iterable[Feature] = (),
@@ -153,13 +145,10 @@ def diagnose(
     """Diagnose every VM of a host (or one VM) from the host's and the guests' reports.
 
     Args:
-        host: One round trip's worth of host data (``HyperVHost.observe()``).
-        guests: What each guest reported, by exact VM name: a Windows or Linux guest
-            observation, or :class:`~vmic.model._observations.GuestUnreachable`. A VM
-            without an entry is diagnosed from the host side only, and so is a VM whose
-            name another VM of the host shares (Hyper-V allows it): the entry cannot
-            say which of them it describes.
-        vm: Diagnose only the VM with exactly this name.
+        host: The host and its VMs, each with its guest when known
+            (``HyperVHost.observe()``, an audit, or built by hand). A VM whose guest
+            is None is diagnosed from the host side only.
+        vm: Diagnose only the VM with exactly this name (the first, if several share it).
         features: Features you rely on. A service off by default (Guest Service
             Interface) is a finding only when one of them needs it; PowerShell Direct
             raises findings only when asked for.
@@ -175,30 +164,11 @@ def diagnose(
     if vm is not None:
         found = host.vm(vm)
         if found is None:
-            raise VMNotFoundError(host.host, vm, (entry.name for entry in host.vms))
+            raise VMNotFoundError(host.name, vm, (entry.name for entry in host.vms))
         chosen = (found,)
     wanted = _features(features)
-    guests = guests or {}
-    shared = {name for name, count in Counter(e.name for e in host.vms).items() if count > 1}
-    results = []
-    for entry in chosen:
-        guest = guests.get(entry.name)
-        ambiguous = guest is not None and entry.name in shared
-        result = diagnose_vm(
-            entry,
-            None if ambiguous else guest,
-            host=host.host,
-            host_os=host.host_os,
-            features=wanted,
-        )
-        if ambiguous and entry.vm.state in _RUNNING_STATES:
-            why = (
-                f"several VMs of this host are named {entry.name!r}; the guest report given "
-                "under that name could be any of theirs, so it is not used"
-            )
-            result = attrs.evolve(result, guest_detail=why, notes=(*result.notes, why + "."))
-        results.append(result)
-    return Diagnosis(host=host.host, host_os=host.host_os, vms=tuple(results))
+    results = tuple(_VMCase(entry, host.name, host.os, wanted).run() for entry in chosen)
+    return Diagnosis(host=host.name, host_os=host.os, vms=results)
 
 
 def _features(features: Iterable[Feature]) -> frozenset[Feature]:
@@ -216,19 +186,16 @@ def _features(features: Iterable[Feature]) -> frozenset[Feature]:
 
 
 def diagnose_vm(
-    vm: VMObservation,
-    guest: GuestObservation | None = None,
+    vm: VM,
     *,
     host: str = "",
-    host_os: OperatingSystem | None = None,
+    host_os: OperatingSystem | str | None = None,
     features: Iterable[Feature] = (),
 ) -> VMDiagnosis:
-    """Diagnose one VM; see :func:`diagnose` for the arguments.
+    """Diagnose one VM, with its guest when known; see :func:`diagnose` for the arguments.
 
     Args:
-        vm: The host's view of the VM.
-        guest: What the guest reported, why it could not be asked, or None when it was
-            not asked.
+        vm: The VM, as the host sees it, with what its guest reported (``vm.guest``).
         host: The host's name (for findings).
         host_os: The host's operating system, for update plans.
         features: Features you rely on.
@@ -236,7 +203,7 @@ def diagnose_vm(
     Returns:
         The VM's diagnosis.
     """
-    return _VMCase(vm, guest, host, host_os, _features(features)).run()
+    return _VMCase(vm, host, as_os(host_os), _features(features)).run()
 
 
 class _VMCase:
@@ -244,8 +211,7 @@ class _VMCase:
 
     def __init__(
         self,
-        vm: VMObservation,
-        guest: GuestObservation | None,
+        vm: VM,
         host: str,
         host_os: OperatingSystem | None,
         features: frozenset[Feature],
@@ -254,9 +220,9 @@ class _VMCase:
         self.host = host
         self.host_os = host_os
         self.requested = features
-        self.running = vm.vm.state in _RUNNING_STATES
-        # A guest that is not running has nothing to report, whatever was passed in.
-        self.guest = guest if self.running else None
+        self.running = vm.running
+        # A guest that is not running has nothing to report, whatever the VM holds.
+        self.guest = vm.guest if self.running else None
         self.guest_os = _guest_os(vm, self.guest)
         self.notes: list[str] = []
         self.findings: list[Finding] = []
@@ -268,9 +234,10 @@ class _VMCase:
     def run(self) -> VMDiagnosis:
         view, detail = self._view()
         driver = None
-        if isinstance(self.guest, LinuxGuestObservation):
-            driver = driver_state(self.guest, self.vm.components)
-            if driver[1].startswith("hv_utils not listed"):
+        if self.linux_report() is not None:
+            assert isinstance(self.guest, Guest)  # noqa: S101 - what linux_report says
+            driver = driver_state(self.guest, self.vm.services)
+            if driver[1].startswith(("hv_utils not listed", "hv_utils not read")):
                 self.notes.append(driver[1])
         services: list[ServiceDiagnosis] = []
         evidence_by_service: dict[Service, GuestEvidence | None] = {}
@@ -288,7 +255,7 @@ class _VMCase:
         feature_entries = self._feature_verdicts(services)
         self._service_findings(services, evidence_by_service, feature_entries)
         self._vm_wide_findings(services, feature_entries)
-        for clue, verdict in time_sync_clues(self.vm, self.guest):
+        for clue, verdict in time_sync_clues(self.vm, self.guest_report()):
             self._add_finding(
                 clue, service=IntegrationService.TIME_SYNCHRONIZATION, verdict=verdict
             )
@@ -296,14 +263,14 @@ class _VMCase:
             self._unreachable_finding(detail)
         if not self.running:
             self.notes.append(
-                f"The VM is {self.vm.vm.state.value.replace('_', ' ')}: the guest side of its "
+                f"The VM is {self.vm.state.value.replace('_', ' ')}: the guest side of its "
                 "services cannot work or be checked until it runs."
             )
         return VMDiagnosis(
             host=self.host,
             vm=self.vm.name,
-            vm_id=self.vm.vm.id,
-            state=self.vm.vm.state,
+            vm_id=self.vm.id,
+            state=self.vm.state,
             guest_os=self.guest_os,
             guest_view=view,
             guest_detail=detail,
@@ -322,31 +289,33 @@ class _VMCase:
             return GuestView.NOT_OBSERVED, "the guest was not asked"
         return GuestView.OBSERVED, ""
 
+    def guest_report(self) -> Guest | None:
+        """What the guest reported, when it was asked, answered and the VM runs."""
+        return self.guest if isinstance(self.guest, Guest) else None
+
     def windows_guest(self) -> bool:
-        if isinstance(self.guest, WindowsGuestObservation):
-            return True
-        if isinstance(self.guest, LinuxGuestObservation):
-            return False
+        report = self.guest_report()
+        if report is not None and (report.is_windows or report.is_linux):
+            return report.is_windows
         return self.guest_os is None or self.guest_os.is_windows
 
+    def linux_report(self) -> Guest | None:
+        """The guest's report, when the guest runs Linux (or FreeBSD)."""
+        report = self.guest_report()
+        if report is None or self.windows_guest():
+            return None
+        return report
+
     def _packaging(self) -> LinuxPackaging | None:
-        if not isinstance(self.guest, LinuxGuestObservation) and not (
-            self.guest_os is not None and self.guest_os.is_linux
-        ):
+        if self.windows_guest():
             return None
         family, version = None, None
-        if isinstance(self.guest, LinuxGuestObservation):
-            family, version = self.guest.distribution, self.guest.distribution_version
+        report = self.guest_report()
+        if report is not None:
+            family, version = report.distribution, report.distribution_version
         if family is None and self.guest_os is not None:
             family, version = self.guest_os.distribution, self.guest_os.distribution_version
-        try:
-            return packaging_for(family, version)
-        except ConfigurationError:
-            self.notes.append(
-                f"Linux distribution {family!r} is not one vmic knows: package, daemon and unit "
-                "names shown are the upstream (Debian) ones."
-            )
-            return packaging_for(None)
+        return packaging_for(family, version)
 
     def _needed_by_request(self) -> frozenset[Service]:
         return frozenset(s for feature in self.requested for s in self._needs(feature))
@@ -359,10 +328,12 @@ class _VMCase:
     def _evidence(
         self, service: Service, driver: tuple[KernelDriver, str] | None
     ) -> GuestEvidence | None:
-        guest = self.guest
-        if isinstance(guest, WindowsGuestObservation):
+        guest = self.guest_report()
+        if guest is None:
+            return None
+        if self.windows_guest():
             return windows_evidence(service, guest, self.guest_os)
-        if isinstance(guest, LinuxGuestObservation) and isinstance(service, IntegrationService):
+        if isinstance(service, IntegrationService):
             assert driver is not None  # noqa: S101 - set for every Linux guest above
             assert self.packaging is not None  # noqa: S101 - likewise
             return linux_evidence(service, guest, driver[0], driver[1], self.packaging)
@@ -380,7 +351,7 @@ class _VMCase:
     def _judge_host_visible(
         self, service: IntegrationService, evidence: GuestEvidence | None
     ) -> ServiceDiagnosis:
-        component = self.vm.component(service)
+        component = self.vm.service(service)
         guest_text = evidence.text if evidence is not None else ""
         if component is None:
             return ServiceDiagnosis(
@@ -406,7 +377,11 @@ class _VMCase:
                 reasons.append(Reason.NOT_AVAILABLE_ON_GUEST_OS)
         causes = _causes(reasons, side)
         needed = service in self.needed
-        if Cause.NOT_AVAILABLE_ON_GUEST_OS in causes:
+        if self._not_packaged(service, evidence):
+            # Nothing to install or start: the distribution release has no daemon for it.
+            verdict, causes = Verdict.NOT_AVAILABLE, [Cause.NOT_PACKAGED]
+            causes.extend(self._outdated_by_host(component, enabled=enabled))
+        elif Cause.NOT_AVAILABLE_ON_GUEST_OS in causes:
             verdict, causes = Verdict.NOT_AVAILABLE, [Cause.NOT_AVAILABLE_ON_GUEST_OS]
             causes.extend(self._outdated_by_host(component, enabled=enabled))
         elif Cause.DISABLED_ON_HOST in causes and not service.info.default_enabled and not needed:
@@ -434,6 +409,12 @@ class _VMCase:
             host_primary_status=component.primary_status,
             host_secondary_status=component.secondary_status,
         )
+
+    def _not_packaged(self, service: IntegrationService, evidence: GuestEvidence | None) -> bool:
+        """Whether the Linux guest's release ships no daemon for *service* (and runs none)."""
+        if evidence is not None:
+            return evidence.missing is not None
+        return self.packaging is not None and self.packaging.missing(service) is not None
 
     def _outdated_by_host(
         self, component: IntegrationComponentRecord | None, *, enabled: bool
@@ -533,11 +514,7 @@ class _VMCase:
             for cause in entry.causes:
                 if cause in _VM_WIDE:
                     continue
-                if (
-                    cause is Cause.NOT_AVAILABLE_ON_GUEST_OS
-                    and not entry.host_enabled
-                    and service not in self.needed
-                ):
+                if cause in _UNAVAILABLE and not entry.host_enabled and service not in self.needed:
                     continue
                 clue = Clue(
                     cause,
@@ -588,7 +565,7 @@ class _VMCase:
             self._add_finding(clue, service=None, verdict=Verdict.NOT_FUNCTIONING)
         outdated = [e for e in services if Cause.INTEGRATION_SERVICES_OUTDATED in e.causes]
         update_required = (
-            self.vm.vm.integration_services_state is IntegrationServicesState.UPDATE_REQUIRED
+            self.vm.integration_services_state is IntegrationServicesState.UPDATE_REQUIRED
         )
         if outdated or update_required:
             self._outdated_finding(outdated, update_required=update_required)
@@ -611,7 +588,7 @@ class _VMCase:
             return None, "the host's operating system is not known"
         if self.guest_os is None:
             return None, "the guest's operating system is not known (Data Exchange reports it)"
-        kvp = self.vm.component(IntegrationService.KEY_VALUE_PAIR_EXCHANGE)
+        kvp = self.vm.service(IntegrationService.KEY_VALUE_PAIR_EXCHANGE)
         try:
             plan = plan_update(
                 self.host_os,
@@ -644,21 +621,11 @@ class _VMCase:
         )
 
 
-def _guest_os(vm: VMObservation, guest: GuestObservation | None) -> OperatingSystem | None:
+def _guest_os(vm: VM, guest: Guest | GuestUnreachable | None) -> OperatingSystem | None:
+    """The guest's OS: the host's word (Data Exchange), else what the running guest said."""
     if vm.guest_os is not None:
         return vm.guest_os
-    if isinstance(guest, WindowsGuestObservation):
-        return guest.guest_os
-    if isinstance(guest, LinuxGuestObservation):
-        try:
-            return OperatingSystem(
-                Product.LINUX,
-                distribution=guest.distribution,
-                distribution_version=guest.distribution_version,
-            )
-        except (ValueError, VmicError):
-            return OperatingSystem(Product.LINUX)
-    return None
+    return guest.os if isinstance(guest, Guest) else None
 
 
 @functools.lru_cache(maxsize=4096)

@@ -18,7 +18,7 @@ from vmic.model._linux_records import (
     UnitFileState,
     UnitLoadState,
 )
-from vmic.model._status import OperationalStatus, StartType, WindowsServiceStatus
+from vmic.model._status import OperationalStatus, StartType
 from vmic.rules._semantics import (
     SERVICE_START_TYPES,
     GuestStatus,
@@ -30,12 +30,8 @@ from vmic.rules._semantics import (
 )
 
 if TYPE_CHECKING:
-    from vmic.model._linux import LinuxPackaging
-    from vmic.model._observations import (
-        LinuxDaemonObservation,
-        LinuxGuestObservation,
-        WindowsGuestObservation,
-    )
+    from vmic.model._guest import Guest, GuestService
+    from vmic.model._linux import LinuxPackaging, NotPackaged
     from vmic.model._operating_system import OperatingSystem
     from vmic.model._records import IntegrationComponentRecord
     from vmic.model._services import GuestOnlyService, IntegrationService
@@ -49,13 +45,6 @@ __all__ = [
     "windows_evidence",
 ]
 
-_RUNNING: Final = frozenset(
-    {
-        WindowsServiceStatus.RUNNING,
-        WindowsServiceStatus.START_PENDING,
-        WindowsServiceStatus.CONTINUE_PENDING,
-    }
-)
 # Host statuses that say the guest side of a service answers.
 _CONTACT: Final = frozenset(
     {OperationalStatus.OK, OperationalStatus.DEGRADED, OperationalStatus.PROTOCOL_MISMATCH}
@@ -80,26 +69,31 @@ class GuestEvidence:
             the service.
         text: What the guest showed, in a few words.
         daemon: The daemon entry of a Linux guest, when the service has one.
+        missing: Why the Linux guest's distribution release packages no daemon for the
+            service, when it packages none and the guest runs none.
     """
 
     side: GuestSide | None
     text: str
-    daemon: LinuxDaemonObservation | None = None
+    daemon: GuestService | None = None
+    missing: NotPackaged | None = None
 
 
 def windows_evidence(
     service: IntegrationService | GuestOnlyService,
-    guest: WindowsGuestObservation,
+    guest: Guest,
     guest_os: OperatingSystem | None,
-) -> GuestEvidence:
-    """The guest side of *service* in a Windows guest.
+) -> GuestEvidence | None:
+    """The guest side of *service* in a Windows guest (None: its services were not reported).
 
     A service the guest lists counts whatever the catalog says about its OS; a missing
     one is "not available" when the guest's OS predates it, else "not installed".
     """
+    if guest.services is None:
+        return None
     name = service.info.windows_service
-    record = guest.service(name)
-    if record is None:
+    record = guest.service(service)
+    if record is None or not record.installed:
         if guest_os is not None and not service.is_available_on(guest_os.product):
             return GuestEvidence(None, f"{name}: not on {guest_os.name}")
         return GuestEvidence(
@@ -108,8 +102,11 @@ def windows_evidence(
         )
     start_type = record.start_type
     known_start = start_type if start_type in SERVICE_START_TYPES else None
-    status = GuestStatus.RUNNING if record.status in _RUNNING else GuestStatus.STOPPED
-    text = record.status.value.replace("_", " ")
+    status = GuestStatus.RUNNING if record.running else GuestStatus.STOPPED
+    if record.status is not None:
+        text = record.status.value.replace("_", " ")
+    else:
+        text = "running" if record.running else "stopped"
     if known_start is StartType.DISABLED:
         text += ", startup disabled"
     side = WindowsGuestService(status=status, start_type=known_start or StartType.MANUAL)
@@ -117,13 +114,14 @@ def windows_evidence(
 
 
 def driver_state(
-    guest: LinuxGuestObservation, components: tuple[IntegrationComponentRecord, ...]
+    guest: Guest, components: tuple[IntegrationComponentRecord, ...]
 ) -> tuple[KernelDriver, str]:
     """The state of ``hv_utils``, using the host's statuses when ``lsmod`` cannot tell.
 
     ``lsmod`` does not list a driver compiled into the kernel. When the module is merely
-    not listed, the host decides: contact on any enabled service means the driver is
-    there (built in); enabled services that all lack contact mean it is not.
+    not listed (or was not read at all), the host decides: contact on any enabled service
+    means the driver is there (built in); enabled services that all lack contact mean it
+    is not.
     """
     status = guest.hv_utils
     if status is ModuleStatus.LOADED:
@@ -132,12 +130,13 @@ def driver_state(
         return KernelDriver.BUILT_IN, "hv_utils built in"
     if status is ModuleStatus.ABSENT:
         return KernelDriver.NOT_LOADED, "hv_utils absent"
+    word = "not read" if status is None else "not listed"
     statuses = [c.primary_status for c in components if c.enabled and c.primary_status]
     if any(s in _CONTACT for s in statuses):
-        return KernelDriver.BUILT_IN, "hv_utils not listed (built in: the host has contact)"
+        return KernelDriver.BUILT_IN, f"hv_utils {word} (built in: the host has contact)"
     if statuses and all(s in _SILENT for s in statuses):
-        return KernelDriver.NOT_LOADED, "hv_utils not listed and the host has no contact"
-    return KernelDriver.BUILT_IN, "hv_utils not listed (taken as built in)"
+        return KernelDriver.NOT_LOADED, f"hv_utils {word} and the host has no contact"
+    return KernelDriver.BUILT_IN, f"hv_utils {word} (taken as built in)"
 
 
 def unit_state(unit: SystemdUnit | None) -> UnitState:
@@ -154,16 +153,27 @@ def unit_state(unit: SystemdUnit | None) -> UnitState:
 
 def linux_evidence(
     service: IntegrationService,
-    guest: LinuxGuestObservation,
+    guest: Guest,
     driver: KernelDriver,
     driver_text: str,
     packaging: LinuxPackaging,
-) -> GuestEvidence:
-    """The guest side of *service* in a Linux guest (kernel-only or daemon-backed)."""
+) -> GuestEvidence | None:
+    """The guest side of *service* in a Linux guest (kernel-only or daemon-backed).
+
+    None when the guest did not report what it rests on: ``hv_utils`` for a kernel-only
+    service, its daemons for the others.
+    """
     daemon_name = packaging.daemon_for(service)
-    if daemon_name is None and guest.daemon(service) is None:
+    entry = guest.service(service)
+    missing = packaging.missing(service)
+    if missing is not None and entry is None:
+        return GuestEvidence(None, "no daemon packaged", missing=missing)
+    if daemon_name is None and entry is None:
+        if guest.hv_utils is None:
+            return None
         return GuestEvidence(LinuxKernelService(driver=driver), driver_text)
-    entry = guest.daemon(service)
+    if guest.services is None:
+        return None
     if entry is None:
         side = LinuxDaemonService(
             driver=driver, status=GuestStatus.NOT_INSTALLED, unit=UnitState.NO_UNIT
@@ -179,4 +189,4 @@ def linux_evidence(
     if unit in {UnitState.MASKED, UnitState.DISABLED} and entry.installed:
         words += f" (unit {unit.value})"
     side = LinuxDaemonService(driver=driver, status=status, unit=unit)
-    return GuestEvidence(side, f"{entry.daemon} {words}", entry)
+    return GuestEvidence(side, f"{entry.name} {words}", entry)

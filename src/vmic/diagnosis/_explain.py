@@ -23,18 +23,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import attrs
+
 from vmic.clients import LinuxGuest, WindowsGuest
 from vmic.clients._operations import Explanation, host_explanation
 from vmic.diagnosis._engine import diagnose_vm
 from vmic.errors import VmicError
-from vmic.model._observations import GuestUnreachable
+from vmic.model._guest import GuestUnreachable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from vmic.clients import Explainer
     from vmic.executors._protocol import Executor
-    from vmic.model._observations import GuestObservation, VMObservation
+    from vmic.model._guest import Guest
+    from vmic.model._host import VM
     from vmic.model._services import IntegrationService
 
 __all__ = ["explainer"]
@@ -43,7 +46,7 @@ __all__ = ["explainer"]
 def explainer(
     *,
     guest: Executor | None = None,
-    observe_guest: Callable[[VMObservation], GuestObservation | None] | None = None,
+    observe_guest: Callable[[VM], Guest | GuestUnreachable | None] | None = None,
     host: str = "",
     timeout: float | None = 60.0,
 ) -> Explainer:
@@ -62,11 +65,11 @@ def explainer(
         tells.
     """
 
-    def explain(observation: VMObservation, service: IntegrationService) -> Explanation:
+    def explain(observation: VM, service: IntegrationService) -> Explanation:
         plain = host_explanation(observation, service)
         if plain.functioning:
             return plain
-        seen: GuestObservation | None = None
+        seen: Guest | GuestUnreachable | None = None
         try:
             if observe_guest is not None:
                 seen = observe_guest(observation)
@@ -74,7 +77,7 @@ def explainer(
                 seen = _observe(guest, observation, timeout)
         except VmicError as error:
             seen = GuestUnreachable(reason=str(error).splitlines()[0] if str(error) else "")
-        diagnosis = diagnose_vm(observation, seen, host=host)
+        diagnosis = diagnose_vm(attrs.evolve(observation, guest=seen), host=host)
         findings = [f for f in diagnosis.findings if f.service is service] or [
             f for f in diagnosis.findings if f.service is None
         ]
@@ -93,9 +96,7 @@ def explainer(
     return explain
 
 
-def _observe(
-    executor: Executor, observation: VMObservation, timeout: float | None
-) -> GuestObservation:
+def _observe(executor: Executor, observation: VM, timeout: float | None) -> Guest:
     guest_os = observation.guest_os
     if guest_os is not None and guest_os.is_linux:
         return LinuxGuest(executor, distribution=guest_os.distribution, timeout=timeout).observe()

@@ -175,8 +175,6 @@ def _enable_commands(packaging: LinuxPackaging, unit: str, unit_state: str) -> t
     quoted = posix_quote(unit)
     if packaging.init is InitSystem.OPENRC:
         return (f"sudo rc-update add {quoted} default", f"sudo rc-service {quoted} start")
-    if packaging.init is InitSystem.RC_D:
-        return (f"sudo service {quoted} enable", f"sudo service {quoted} start")
     if unit_state == "masked":
         return (f"sudo systemctl unmask {quoted}", f"sudo systemctl enable --now {quoted}")
     if unit_state == "disabled":
@@ -188,8 +186,6 @@ def _status_command(packaging: LinuxPackaging, unit: str) -> str:
     quoted = posix_quote(unit)
     if packaging.init is InitSystem.OPENRC:
         return f"rc-service {quoted} status"
-    if packaging.init is InitSystem.RC_D:
-        return f"service {quoted} status"
     return f"systemctl status {quoted}"
 
 
@@ -245,13 +241,24 @@ def start_daemon(
     systemd = packaging.init is InitSystem.SYSTEMD
     if unit_name is None or (systemd and unit_state == "no_unit"):
         path = next((p for p in packaging.paths_for(service) if p.endswith(f"/{binary}")), binary)
+        # pgrep -x is in FreeBSD's base system and in procps and BusyBox; pidof is not.
+        check = f"pgrep -x {posix_quote(binary)}"
+        if packaging.started_by:
+            why = (
+                f"{packaging.started_by}; started by hand it runs until the next reboot, "
+                "when devd starts it again."
+            )
+        else:
+            why = (
+                "This distribution ships no service for it; start it from the boot scripts "
+                "to keep it running after a reboot."
+            )
         return Fix(
             side=StepSide.GUEST,
             title=f"Start {binary} as root in the guest",
-            commands=(f"sudo {posix_quote(path)}", f"pidof {posix_quote(binary)}"),
+            commands=(f"sudo {posix_quote(path)}", check),
             shell=Shell.POSIX,
-            detail="This distribution ships no service for it; start it from the boot "
-            "scripts to keep it running after a reboot." + unverified_words(packaging),
+            detail=why[:1].upper() + why[1:] + unverified_words(packaging),
             kind=FixKind.START_DAEMON,
             service=service,
         )

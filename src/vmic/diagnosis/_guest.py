@@ -1,7 +1,7 @@
 """Diagnose a Linux machine as a Hyper-V guest, from inside it (no host access).
 
-:func:`diagnose_linux_guest` turns one :class:`~vmic.model._observations.LinuxGuestObservation`
-into findings: not on Hyper-V at all (no ``hv_vmbus``: one finding, and no daemon
+:func:`diagnose_linux_guest` turns one Linux :class:`~vmic.model._guest.Guest` into
+findings: not on Hyper-V at all (no ``hv_vmbus``: one finding, and no daemon
 failures that would only be noise), the ``hv_utils`` driver missing, and each daemon not
 installed or not running, with the fix commands of the guest's distribution release
 (:mod:`vmic.model._linux`).
@@ -15,13 +15,15 @@ import attrs
 
 from vmic.diagnosis import _fixes
 from vmic.diagnosis._evidence import unit_state
+from vmic.errors import ConfigurationError
 from vmic.model._linux import InitSystem, packaging_for
 from vmic.model._linux_records import ModuleStatus
 from vmic.model._services import IntegrationService
 
 if TYPE_CHECKING:
     from vmic.diagnosis._results import Fix
-    from vmic.model._observations import LinuxDaemonObservation, LinuxGuestObservation
+    from vmic.model._guest import Guest, GuestService
+    from vmic.model._linux import LinuxPackaging
 
 __all__ = ["GuestFinding", "GuestReport", "diagnose_linux_guest"]
 
@@ -65,7 +67,7 @@ class GuestReport:
         notes: Remarks that are no problem (no service manager, unverified facts).
     """
 
-    observation: LinuxGuestObservation
+    observation: Guest
     findings: tuple[GuestFinding, ...]
     notes: tuple[str, ...] = ()
 
@@ -79,18 +81,16 @@ class GuestReport:
         seen = self.observation
         packaging = packaging_for(seen.distribution, seen.distribution_version)
         rows = []
-        for entry in seen.daemons:
+        for entry in seen.services or ():
             unit = entry.unit
             rows.append(
                 {
-                    "service": entry.service.value,
-                    "daemon": entry.daemon,
+                    "service": None if entry.service is None else entry.service.value,
+                    "daemon": entry.name,
                     "installed": entry.installed,
                     "running": entry.running,
                     # The unit the package ships, even when no service manager was asked.
-                    "unit": unit.name
-                    if unit is not None
-                    else packaging.unit_for(entry.service, entry.daemon),
+                    "unit": unit.name if unit is not None else _packaged_unit(packaging, entry),
                     "load_state": unit.load_state.systemd_name if unit is not None else None,
                     "active_state": unit.active_state.systemd_name if unit is not None else None,
                     "sub_state": unit.sub_state if unit is not None else None,
@@ -111,21 +111,40 @@ class GuestReport:
             "distribution_version": seen.distribution_version,
             "init_system": seen.init_system.value if seen.init_system is not None else None,
             "hv_vmbus": seen.hv_vmbus.value if seen.hv_vmbus is not None else None,
-            "hv_utils": seen.hv_utils.value,
+            "hv_utils": seen.hv_utils.value if seen.hv_utils is not None else None,
             "daemons": self.daemon_rows(),
             "findings": [finding.to_dict() for finding in self.findings],
             "notes": list(self.notes),
         }
 
 
-def diagnose_linux_guest(observation: LinuxGuestObservation) -> GuestReport:
-    """The findings of a Linux guest, as seen from inside it."""
+def _packaged_unit(packaging: LinuxPackaging, entry: GuestService) -> str | None:
+    """The unit the package ships for the daemon, even when no service manager was asked."""
+    if not isinstance(entry.service, IntegrationService):
+        return None
+    return packaging.unit_for(entry.service, entry.name)
+
+
+def diagnose_linux_guest(observation: Guest) -> GuestReport:
+    """The findings of a Linux guest, as seen from inside it.
+
+    Raises:
+        ConfigurationError: The guest is not a Linux guest, or its ``hv_utils`` state was
+            not read (as :meth:`vmic.LinuxGuest.observe` reads it).
+    """
+    if observation.is_windows or observation.hv_utils is None:
+        msg = "a Linux guest's own diagnosis needs its hv_utils state (LinuxGuest.observe)"
+        raise ConfigurationError(msg)
     packaging = packaging_for(observation.distribution, observation.distribution_version)
     notes: list[str] = []
     if observation.distribution is None:
         notes.append("Distribution unknown: package and unit names are Debian's.")
     if not packaging.verified:
         notes.append(_fixes.unverified_words(packaging).strip(" ()"))
+    for service, missing in packaging.not_packaged.items():
+        # The guest cannot tell whether the host enables the service: a note, not a finding.
+        if observation.service(service) is None:
+            notes.append(f"{missing.reason} ({missing.source}).")
     if observation.init_system is InitSystem.NONE:
         notes.append(
             "No service manager runs (PID 1 is not systemd, OpenRC or rc.d, as in a "
@@ -150,22 +169,22 @@ def diagnose_linux_guest(observation: LinuxGuestObservation) -> GuestReport:
                 fixes=(_fixes.load_hv_utils(),),
             )
         )
-    for entry in observation.daemons:
+    for entry in observation.services or ():
         findings.extend(_daemon_findings(observation, entry))
     return GuestReport(observation, tuple(findings), tuple(notes))
 
 
-def _daemon_findings(
-    observation: LinuxGuestObservation, entry: LinuxDaemonObservation
-) -> list[GuestFinding]:
+def _daemon_findings(observation: Guest, entry: GuestService) -> list[GuestFinding]:
     packaging = packaging_for(observation.distribution, observation.distribution_version)
     unverified = _fixes.unverified_words(packaging)
+    if not isinstance(entry.service, IntegrationService):
+        return []  # not a daemon vmic knows the service of: nothing to say about it
     if not entry.installed:
         return [
             GuestFinding(
                 cause="daemon_not_installed",
-                subject=entry.daemon,
-                explanation=f"{entry.daemon} is not installed; on "
+                subject=entry.name,
+                explanation=f"{entry.name} is not installed; on "
                 f"{packaging.name or packaging.family} it comes from "
                 f"{', '.join(packaging.packages) or 'the base system'}.{unverified}",
                 fixes=(_fixes.install_daemon(packaging, entry.service),),
@@ -186,16 +205,15 @@ def _daemon_findings(
     fix = _fixes.start_daemon(
         packaging,
         entry.service,
-        daemon=entry.daemon,
+        daemon=entry.name,
         unit=entry.unit,
         unit_state=unit_state(entry.unit).value,
     )
     return [
         GuestFinding(
             cause="daemon_not_running",
-            subject=entry.daemon,
-            explanation=f"{entry.daemon} is installed but not running: {entry.evidence}."
-            f"{unverified}",
+            subject=entry.name,
+            explanation=f"{entry.name} is installed but not running: {entry.evidence}.{unverified}",
             fixes=(fix,),
         )
     ]

@@ -17,9 +17,11 @@ Sources:
   0, keeps the host's correction after a restore from saved state while w32tm stops using the
   host as a running source (the Hyper-V team's position quoted in Microsoft's AD time
   troubleshooting notes, found through the code search; not re-verified on a current page).
-- Linux: the Hyper-V PTP clock and chrony's ``refclock PHC /dev/ptp_hyperv poll 3 dpoll -2
-  offset 0`` line are Microsoft's Azure Linux time-sync guidance ("Time sync for Linux VMs
-  in Azure"); UNVERIFIED here against the page's current revision.
+- Linux: the Hyper-V PTP clock, chrony's ``refclock PHC /dev/ptp_hyperv poll 3 dpoll -2
+  offset 0 stratum 2`` line and ``makestep 1.0 -1`` are Microsoft's "Time sync for Linux VMs
+  in Azure" (MicrosoftDocs/azure-docs ``articles/virtual-machines/linux/time-sync.md``
+  @00771b6, ms.date 04/26/2023). Where each distribution keeps chrony's configuration and
+  what its service is called are the packaging facts' (:mod:`vmic.model._linux_data`).
 """
 
 from __future__ import annotations
@@ -28,33 +30,31 @@ from typing import TYPE_CHECKING, Final
 
 from vmic.diagnosis._causes import Clue
 from vmic.diagnosis._results import Verdict
-from vmic.model._observations import LinuxGuestObservation, WindowsGuestObservation
 from vmic.model._services import IntegrationService
-from vmic.model._time_sync import VMIC_SOURCE
+from vmic.model._time_sync import VMIC_SOURCE, LinuxTimeSync, WindowsTimeSync
 from vmic.rules._causes import Cause
 
 if TYPE_CHECKING:
-    from vmic.model._observations import GuestObservation, VMObservation
-    from vmic.model._time_sync import LinuxTimeSync, WindowsTimeSync
+    from vmic.model._guest import Guest
+    from vmic.model._host import VM
 
 __all__ = ["time_sync_clues"]
 
 _TIME: Final = IntegrationService.TIME_SYNCHRONIZATION
 
 
-def time_sync_clues(
-    vm: VMObservation, guest: GuestObservation | None
-) -> tuple[tuple[Clue, Verdict], ...]:
+def time_sync_clues(vm: VM, guest: Guest | None) -> tuple[tuple[Clue, Verdict], ...]:
     """The time-sync causes of one VM with their verdicts (none when no posture was reported).
 
     Each clue's ``reason`` is the evidence the explanation quotes.
     """
-    component = vm.component(_TIME)
+    component = vm.service(_TIME)
     host_on = component is not None and component.enabled
-    if isinstance(guest, WindowsGuestObservation) and guest.time_sync is not None:
-        return _windows(guest.time_sync, host_on=host_on)
-    if isinstance(guest, LinuxGuestObservation) and guest.time_sync is not None:
-        return _linux(guest.time_sync, host_on=host_on)
+    posture = None if guest is None else guest.time_sync
+    if isinstance(posture, WindowsTimeSync):
+        return _windows(posture, host_on=host_on)
+    if isinstance(posture, LinuxTimeSync):
+        return _linux(posture, host_on=host_on)
     return ()
 
 

@@ -1,8 +1,8 @@
 """Fleet audits: many Hyper-V hosts at once, one report, an exit status for monitoring.
 
 >>> from vmic.fleet import audit, HostTarget
->>> from vmic.model import HostObservation
->>> report = audit([HostTarget(name="hv01", observe=lambda: HostObservation(host="hv01"))])
+>>> from vmic.model import Host
+>>> report = audit([HostTarget(name="hv01", observe=lambda: Host("hv01"))])
 >>> report.exit_status, report.results[0].status.value
 (0, 'ok')
 """

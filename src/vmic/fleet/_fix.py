@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
     from vmic.clients import HyperVHost
     from vmic.executors._protocol import Executor
-    from vmic.model._observations import GuestObservation, HostObservation, VMObservation
+    from vmic.model._guest import Guest, GuestUnreachable
+    from vmic.model._host import VM, Host
 
 __all__ = [
     "FindingOutcome",
@@ -75,9 +76,7 @@ class FixTarget:
 
     name: str = attrs.field(validator=_v.instance_of(str))
     executor: Executor = attrs.field(validator=_executor)
-    guests: Callable[[VMObservation], Executor | None] | None = attrs.field(
-        default=None, validator=_callable
-    )
+    guests: Callable[[VM], Executor | None] | None = attrs.field(default=None, validator=_callable)
     timeout: float | None = attrs.field(default=None)
 
     def audit_target(self) -> HostTarget:
@@ -92,7 +91,7 @@ class FixTarget:
             return attrs.evolve(target, close=None)
         opened: list[Executor] = []
 
-        def reach(vm: VMObservation) -> Executor | None:
+        def reach(vm: VM) -> Executor | None:
             executor = guests(vm)
             if executor is not None:
                 opened.append(executor)
@@ -104,7 +103,7 @@ class FixTarget:
         read = target.observe_guest
         assert read is not None  # noqa: S101 - for_executor was given guests
 
-        def observe_guest(vm: VMObservation) -> GuestObservation | None:
+        def observe_guest(vm: VM) -> Guest | GuestUnreachable | None:
             try:
                 return read(vm)
             finally:
@@ -501,12 +500,12 @@ def _host_step(
     return StepOutcome.DONE, f"{service.english_name} {word}"
 
 
-def _guest_executor(target: FixTarget, host: HostObservation, step: FixStep) -> Executor:
+def _guest_executor(target: FixTarget, host: Host, step: FixStep) -> Executor:
     vm = next(
         (
             v
             for v in host.vms
-            if (v.vm.id == step.vm_id if step.vm_id is not None else v.name == step.vm)
+            if (v.id == step.vm_id if step.vm_id is not None else v.name == step.vm)
         ),
         None,
     )
@@ -562,11 +561,11 @@ def _linux_step(executor: Executor, step: FixStep, *, check: bool) -> tuple[Step
     if not isinstance(service, IntegrationService):
         raise ConfigurationError(f"{step.fix.title}: the step names no daemon")
     guest = LinuxGuest(executor)
-    daemon = guest.observe().daemon(service)
+    daemon = guest.observe().service(service)
     installed = daemon is not None and daemon.installed
     running = daemon is not None and daemon.running
     if running:
-        return StepOutcome.NOT_NEEDED, f"{daemon.daemon if daemon else service.value} is running"
+        return StepOutcome.NOT_NEEDED, f"{daemon.name if daemon else service.value} is running"
     install = step.fix.kind is FixKind.INSTALL_DAEMON and not installed
     if check:
         what = f"install {', '.join(step.fix.packages)} and start" if install else "start"
@@ -575,7 +574,7 @@ def _linux_step(executor: Executor, step: FixStep, *, check: bool) -> tuple[Step
     if install:
         packages = guest.install(service)
         done.append(f"installed {', '.join(packages)}")
-        daemon = guest.observe().daemon(service)
+        daemon = guest.observe().service(service)
         if daemon is not None and daemon.running:
             return StepOutcome.DONE, "; ".join([*done, "the daemon runs"])
     method = guest.start(service)

@@ -46,22 +46,19 @@ from vmic.errors import (
     ParseError,
 )
 from vmic.fleet._report import AuditReport, HostResult, HostStatus
-from vmic.model._observations import GuestUnreachable
-from vmic.model._records import VMState
+from vmic.model._guest import GuestUnreachable
 from vmic.rules._features import Feature
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from vmic.executors._protocol import Executor
-    from vmic.model._observations import GuestObservation, HostObservation, VMObservation
+    from vmic.model._guest import Guest
+    from vmic.model._host import VM, Host
 
 __all__ = ["ProgressCallback", "audit"]
 
 #: Called in the auditing thread after each host: (hosts done, hosts in all, that result).
 ProgressCallback = Callable[[int, int, HostResult], None]
 
-_RUNNING: Final = frozenset({VMState.RUNNING, VMState.RUNNING_CRITICAL})
 #: The longest single wait a lock accepts; longer deadlines are waited for in turns.
 _WAIT_MAX: Final = threading.TIMEOUT_MAX
 #: Guests asked at the same time for one host.
@@ -80,8 +77,9 @@ class _Job:
         self.started = 0.0
         self.abandoned = False
         self.lock = threading.Lock()
-        self.host: HostObservation | None = None
-        self.guests: dict[str, GuestObservation] = {}
+        self.host: Host | None = None
+        # What each VM's guest said, by the VM's place in the host's list (names may repeat).
+        self.guests: dict[int, Guest | GuestUnreachable] = {}
         self.error: BaseException | None = None
         self.guests_closed = False
         self.result: HostResult | None = None
@@ -300,10 +298,9 @@ class _Runner:
         """Ask one host (and its guests), then diagnose it, all in this worker thread."""
         target = job.target
         try:
-            fanned: Mapping[str, GuestObservation] = {}
             if target.observe_with_guests is not None:
                 # One command: the host, and the guests it reaches itself (PowerShell Direct).
-                host, fanned = target.observe_with_guests()
+                host = target.observe_with_guests()
             else:
                 host = target.observe()
             if self.vm is not None:
@@ -311,11 +308,10 @@ class _Runner:
                 host = attrs.evolve(host, vms=tuple(v for v in host.vms if v.name == self.vm))
             with job.lock:
                 job.host = host
-                job.guests.update(
-                    (vm.name, fanned[vm.name]) for vm in host.vms if vm.name in fanned
-                )
             if target.observe_guest is not None:
-                self._ask_guests(job, [v for v in host.vms if v.vm.state in _RUNNING])
+                self._ask_guests(
+                    job, [(i, v) for i, v in enumerate(host.vms) if v.running and v.guest is None]
+                )
         except BaseException as error:  # noqa: BLE001 - any failure is this host's result
             # BaseException too (SystemExit from a library, say): a worker that died here
             # would leave the host to be reported as timed out, a full timeout later.
@@ -328,25 +324,25 @@ class _Runner:
                     target.close()
         job.result = self._result(job, timed_out=False, end=time.monotonic())
 
-    def _ask_guests(self, job: _Job, vms: list[VMObservation]) -> None:
+    def _ask_guests(self, job: _Job, vms: list[tuple[int, VM]]) -> None:
         """Ask the guests the host did not answer for, at once, bounded per host and overall.
 
         Each guest runs in its own daemon thread, so a guest that hangs past the host's
         deadline is left behind (its late answer ignored) and becomes GuestUnreachable.
         """
         with job.lock:
-            pending = [vm for vm in vms if vm.name not in job.guests]
+            pending = [(index, vm) for index, vm in vms if index not in job.guests]
         if not pending:
             return
         per_host = threading.BoundedSemaphore(min(self.guest_concurrency, len(pending)))
         threads = [
             threading.Thread(
                 target=self._ask_guest,
-                args=(job, vm, per_host),
+                args=(job, index, vm, per_host),
                 name="vmic-audit-guest",
                 daemon=True,
             )
-            for vm in pending
+            for index, vm in pending
         ]
         for thread in threads:
             thread.start()
@@ -356,14 +352,14 @@ class _Runner:
             thread.join(None if left > _WAIT_MAX else max(left, 0.0))
         with job.lock:
             job.guests_closed = True
-            for vm, thread in zip(pending, threads, strict=True):
-                if thread.is_alive() and vm.name not in job.guests:
-                    job.guests[vm.name] = GuestUnreachable(
+            for (index, _), thread in zip(pending, threads, strict=True):
+                if thread.is_alive() and index not in job.guests:
+                    job.guests[index] = GuestUnreachable(
                         reason=f"the audit stopped waiting after {self.timeout:g}s"
                     )
 
     def _ask_guest(
-        self, job: _Job, vm: VMObservation, per_host: threading.BoundedSemaphore
+        self, job: _Job, index: int, vm: VM, per_host: threading.BoundedSemaphore
     ) -> None:
         with per_host, self.guest_slots:
             with job.lock:
@@ -373,7 +369,7 @@ class _Runner:
         if guest is not None:
             with job.lock:
                 if not job.guests_closed:
-                    job.guests[vm.name] = guest
+                    job.guests[index] = guest
 
     def _result(self, job: _Job, *, timed_out: bool, end: float) -> HostResult:
         with job.lock:
@@ -384,11 +380,11 @@ class _Runner:
             asks_guests = job.target.observe_guest is not None
             if timed_out and (asks_guests or job.target.observe_with_guests is not None):
                 reason = f"the audit stopped waiting after {self.timeout:g}s"
-                for vm in host.vms:
-                    if vm.vm.state in _RUNNING and vm.name not in guests:
-                        guests[vm.name] = GuestUnreachable(reason=reason)
+                for index, vm in enumerate(host.vms):
+                    if vm.running and vm.guest is None and index not in guests:
+                        guests[index] = GuestUnreachable(reason=reason)
             try:
-                diagnosis = diagnose(host, guests, features=self.features)
+                diagnosis = diagnose(_with_guests(host, guests), features=self.features)
             except Exception as failure:  # noqa: BLE001 - a host's bad data must not end the audit
                 return _failed(name, failure, duration)
             return HostResult(
@@ -403,6 +399,17 @@ class _Runner:
             )
         assert error is not None  # noqa: S101 - a finished job has an observation or an error
         return _failed(name, error, duration)
+
+
+def _with_guests(host: Host, guests: dict[int, Guest | GuestUnreachable]) -> Host:
+    """*host*, each VM with the guest asked for it (by its place in the host's list)."""
+    if not guests:
+        return host
+    vms = [
+        vm if index not in guests else attrs.evolve(vm, guest=guests[index])
+        for index, vm in enumerate(host.vms)
+    ]
+    return attrs.evolve(host, vms=vms)
 
 
 def _failed(name: str, error: BaseException, duration: float) -> HostResult:

@@ -14,6 +14,15 @@ from typing import TYPE_CHECKING
 from vmic._lazy import lazy_face
 
 if TYPE_CHECKING:
+    from vmic.model._guest import (
+        Guest as Guest,
+        GuestService as GuestService,
+        GuestUnreachable as GuestUnreachable,
+    )
+    from vmic.model._host import (
+        VM as VM,
+        Host as Host,
+    )
     from vmic.model._kvp_exchange import (
         MAX_KEY_BYTES as MAX_KEY_BYTES,
         MAX_VALUE_BYTES as MAX_VALUE_BYTES,
@@ -21,13 +30,18 @@ if TYPE_CHECKING:
         KvpExchange as KvpExchange,
     )
     from vmic.model._linux import (
-        DAEMON_SERVICES as DAEMON_SERVICES,
-        KERNEL_SERVICES as KERNEL_SERVICES,
-        InitSystem as InitSystem,
-        LinuxPackaging as LinuxPackaging,
         all_packaging as all_packaging,
         known_distributions as known_distributions,
         packaging_for as packaging_for,
+    )
+    from vmic.model._linux_packaging import (
+        DAEMON_SERVICES as DAEMON_SERVICES,
+        KERNEL_SERVICES as KERNEL_SERVICES,
+        ChronyFacts as ChronyFacts,
+        InitSystem as InitSystem,
+        LinuxPackaging as LinuxPackaging,
+        NotPackaged as NotPackaged,
+        PsFormat as PsFormat,
     )
     from vmic.model._linux_records import (
         KVP_KEY_SIZE as KVP_KEY_SIZE,
@@ -60,15 +74,6 @@ if TYPE_CHECKING:
         service_for_name as service_for_name,
         status_description as status_description,
         status_for_description as status_for_description,
-    )
-    from vmic.model._observations import (
-        GuestObservation as GuestObservation,
-        GuestUnreachable as GuestUnreachable,
-        HostObservation as HostObservation,
-        LinuxDaemonObservation as LinuxDaemonObservation,
-        LinuxGuestObservation as LinuxGuestObservation,
-        VMObservation as VMObservation,
-        WindowsGuestObservation as WindowsGuestObservation,
     )
     from vmic.model._operating_system import (
         HOSTS as HOSTS,
@@ -124,28 +129,30 @@ __all__, __getattr__, __dir__ = lazy_face(
         "MAX_VALUE_BYTES": "._kvp_exchange",
         "LinuxTimeSync": "._time_sync",
         "WindowsTimeSync": "._time_sync",
-        "InitSystem": "._linux",
+        "InitSystem": "._linux_packaging",
         "all_packaging": "._linux",
         "known_distributions": "._linux",
+        "ChronyFacts": "._linux_packaging",
         "CommandList": "._linux_records",
         "ComponentId": "._records",
-        "DAEMON_SERVICES": "._linux",
+        "DAEMON_SERVICES": "._linux_packaging",
         "DEFAULT_LOCALE": "._locales",
         "ELLIPSES": "._locales",
         "GUID_PATTERN": "._records",
-        "GuestObservation": "._observations",
+        "Guest": "._guest",
+        "GuestService": "._guest",
         "GuestOnlyService": "._services",
         "GuestOnlyServiceInfo": "._services",
         "GuestServiceRecord": "._records",
-        "GuestUnreachable": "._observations",
+        "GuestUnreachable": "._guest",
         "HIVES": "._records",
         "HOSTS": "._operating_system",
-        "HostObservation": "._observations",
+        "Host": "._host",
         "Impact": "._services",
         "IntegrationComponentRecord": "._records",
         "IntegrationService": "._services",
         "IntegrationServicesState": "._records",
-        "KERNEL_SERVICES": "._linux",
+        "KERNEL_SERVICES": "._linux_packaging",
         "KVP_KEY_SIZE": "._linux_records",
         "KVP_POOL_DIRECTORY": "._linux_records",
         "KVP_RECORD_SIZE": "._linux_records",
@@ -153,9 +160,8 @@ __all__, __getattr__, __dir__ = lazy_face(
         "KvpPool": "._linux_records",
         "KvpRecord": "._linux_records",
         "LOCALES": "._locales",
-        "LinuxDaemonObservation": "._observations",
-        "LinuxGuestObservation": "._observations",
-        "LinuxPackaging": "._linux",
+        "LinuxPackaging": "._linux_packaging",
+        "NotPackaged": "._linux_packaging",
         "LoadedModule": "._linux_records",
         "MANAGE_DOC": "._provenance",
         "MANAGE_DOC_2020": "._provenance",
@@ -168,6 +174,7 @@ __all__, __getattr__, __dir__ = lazy_face(
         "OperatingSystem": "._operating_system",
         "OperationalStatus": "._status",
         "ProcessRecord": "._linux_records",
+        "PsFormat": "._linux_packaging",
         "Product": "._operating_system",
         "Provenance": "._provenance",
         "ProvenanceKind": "._provenance",
@@ -179,10 +186,9 @@ __all__, __getattr__, __dir__ = lazy_face(
         "UnitActiveState": "._linux_records",
         "UnitFileState": "._linux_records",
         "UnitLoadState": "._linux_records",
-        "VMObservation": "._observations",
+        "VM": "._host",
         "VMState": "._records",
         "VirtualMachineRecord": "._records",
-        "WindowsGuestObservation": "._observations",
         "WindowsServiceStatus": "._status",
         "check_locale": "._locales",
         "daemon_service": "._linux_records",

@@ -27,10 +27,12 @@ import attrs
 
 from vmic.errors import InvalidRecordError
 from vmic.model._linux import all_packaging
+from vmic.model._linux_packaging import PsFormat
 from vmic.model._patterns import (
     CONTROL,
     CPU_TIME,
     MODULE_NAME,
+    SHORT_CPU_TIME,
     SUB_STATE,
     UNIT_NAME,
     UNPRINTABLE,
@@ -58,6 +60,7 @@ __all__ = [
     "ModuleList",
     "ModuleStatus",
     "ProcessRecord",
+    "PsFormat",
     "SystemdUnit",
     "UnitActiveState",
     "UnitFileState",
@@ -368,44 +371,76 @@ def _service_of(record: ProcessRecord) -> IntegrationService | None:
     return None if record.daemon is None else _DAEMONS[record.daemon]
 
 
+def _optional(check: _Validator[_T]) -> _Validator[_T | None]:
+    def optional(instance: object, attribute: object, value: _T | None) -> None:
+        if value is not None:
+            check(instance, attribute, value)
+
+    return optional
+
+
+def _optional_counter(field: str, maximum: int) -> _Validator[int | None]:
+    """None, or a counter as :func:`_counter` checks it."""
+    counter = _counter(field, maximum)
+
+    def check(instance: object, attribute: object, value: int | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, int):
+            raise InvalidRecordError(field=field, value=value, reason="must be an integer")
+        counter(instance, attribute, value)
+
+    return check
+
+
+def _cpu_time(_instance: object, _attribute: object, value: str) -> None:
+    if CPU_TIME.fullmatch(value) is None and SHORT_CPU_TIME.fullmatch(value) is None:
+        raise InvalidRecordError(
+            field="cpu time",
+            value=value,
+            reason="expected something like '00:01:11' (procps), '0:00.02' (FreeBSD) or "
+            "'0:00' (BusyBox)",
+        )
+
+
 @attrs.frozen
 class ProcessRecord:
-    """One line of ``ps -ef``.
+    """One line of ``ps``: procps ``ps -ef``, FreeBSD's or BusyBox's ``ps``.
+
+    Columns a format does not print are None: FreeBSD's ``ps`` has no user, parent or
+    start time, BusyBox's no parent, start time or terminal; only FreeBSD's prints the
+    state.
 
     Attributes:
-        user: ``UID`` column (a user name, or a number when the name is too long).
+        user: ``UID``/``USER`` column (a user name, or a number when the name is too long).
         pid: Process id.
         ppid: Parent process id.
         start: ``STIME`` column as printed (``21:20``, ``Jul11`` or a year).
-        tty: ``TTY`` column (``?`` for none).
-        time: ``TIME`` column, cumulative CPU time ``[DD-]HH:MM:SS``.
-        command: ``CMD`` column; a kernel thread shows as ``[name]``.
-        cpu: ``C`` column, processor utilization.
+        tty: ``TTY``/``TT`` column (``?`` or ``-`` for none).
+        time: ``TIME`` column, cumulative CPU time: ``[DD-]HH:MM:SS`` (procps), ``M:SS.hh``
+            (FreeBSD) or ``M:SS`` (BusyBox).
+        command: ``CMD``/``COMMAND`` column; a kernel thread shows as ``[name]``.
+        cpu: ``C`` column, processor utilization (procps only).
+        state: ``STAT`` column (FreeBSD only: ``Ss``, ``I``, ``R+``...).
         kernel_thread: Whether the command is a kernel thread such as ``[hv_vmbus_con]``.
         daemon: The Hyper-V daemon binary name (``hv_kvp_daemon``, ``hypervkvpd``...) when
             the command runs one, else None.
         service: The integration service that daemon serves, else None.
     """
 
-    user: str = attrs.field(validator=[attrs.validators.instance_of(str), _word("user")])
+    user: str | None = attrs.field(
+        validator=_optional(_word("user")),
+    )
     pid: int = attrs.field(validator=[attrs.validators.instance_of(int), _counter("pid", MAX_PID)])
-    ppid: int = attrs.field(
-        validator=[attrs.validators.instance_of(int), _counter("ppid", MAX_PID)]
-    )
-    start: str = attrs.field(validator=[attrs.validators.instance_of(str), _word("start time")])
-    tty: str = attrs.field(validator=[attrs.validators.instance_of(str), _word("tty")])
-    time: str = attrs.field(
-        validator=[
-            attrs.validators.instance_of(str),
-            _pattern("cpu time", CPU_TIME, "00:01:11"),
-        ]
-    )
+    ppid: int | None = attrs.field(validator=_optional_counter("ppid", MAX_PID))
+    start: str | None = attrs.field(validator=_optional(_word("start time")))
+    tty: str | None = attrs.field(validator=_optional(_word("tty")))
+    time: str = attrs.field(validator=[attrs.validators.instance_of(str), _cpu_time])
     command: str = attrs.field(
         validator=[attrs.validators.instance_of(str), _line("command", trimmed=True)]
     )
-    cpu: int = attrs.field(
-        default=0, validator=[attrs.validators.instance_of(int), _counter("cpu", MAX_PID)]
-    )
+    cpu: int | None = attrs.field(default=0, validator=_optional_counter("cpu", MAX_PID))
+    state: str | None = attrs.field(default=None, validator=_optional(_word("state")))
     kernel_thread: bool = attrs.field(
         init=False, default=attrs.Factory(_is_kernel_thread, takes_self=True)
     )
@@ -418,13 +453,20 @@ class ProcessRecord:
     def cpu_time(self) -> datetime.timedelta:
         """The ``TIME`` column as a duration."""
         match = CPU_TIME.fullmatch(self.time)
-        if match is None:  # pragma: no cover - the validator guarantees the shape
+        if match is not None:
+            return datetime.timedelta(
+                days=int(match["days"] or 0),
+                hours=int(match["h"]),
+                minutes=int(match["m"]),
+                seconds=int(match["s"]),
+            )
+        short = SHORT_CPU_TIME.fullmatch(self.time)
+        if short is None:  # pragma: no cover - the validator guarantees the shape
             raise InvalidRecordError(field="cpu time", value=self.time, reason="unreadable")
         return datetime.timedelta(
-            days=int(match["days"] or 0),
-            hours=int(match["h"]),
-            minutes=int(match["m"]),
-            seconds=int(match["s"]),
+            minutes=int(short["m"]),
+            seconds=int(short["s"]),
+            milliseconds=10 * int(short["hundredths"] or 0),
         )
 
 

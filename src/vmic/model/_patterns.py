@@ -19,6 +19,7 @@ __all__ = [
     "HEX_GUID_PATTERN",
     "MODULE_NAME",
     "SERVICES_VERSION",
+    "SHORT_CPU_TIME",
     "SUB_STATE",
     "UNIT_NAME",
     "UNPRINTABLE",
@@ -49,6 +50,11 @@ MODULE_NAME: Final = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 #: The ``TIME`` column of ``ps -ef``: ``[DD-]HH:MM:SS``.
 CPU_TIME: Final = re.compile(
     r"(?:(?P<days>[0-9]{1,9})-)?(?P<h>[0-9]{2,9}):(?P<m>[0-5][0-9]):(?P<s>[0-5][0-9])"
+)
+#: The ``TIME`` column of FreeBSD's ``ps`` (minutes, seconds and hundredths: ``0:00.02``, the
+#: decimal point as the locale writes it) and of BusyBox's (minutes and seconds: ``0:00``).
+SHORT_CPU_TIME: Final = re.compile(
+    r"(?P<m>[0-9]{1,9}):(?P<s>[0-5][0-9])(?:[.,](?P<hundredths>[0-9]{2}))?"
 )
 #: A systemd unit name.
 UNIT_NAME: Final = re.compile(r"[A-Za-z0-9:_.\\@-]+")

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 __all__ = [
+    "CHRONY_MAKESTEP",
     "DC_DOMAIN_ROLES",
     "MEMBER_DOMAIN_ROLES",
     "PTP_REFCLOCK",
@@ -26,9 +27,12 @@ __all__ = [
     "WindowsTimeSync",
 ]
 
-#: The chrony line that makes chrony read the Hyper-V PTP clock (Microsoft's Azure Linux
-#: time-sync guidance; unverified against the page's current revision).
-PTP_REFCLOCK: Final = "refclock PHC /dev/ptp_hyperv poll 3 dpoll -2 offset 0"
+#: The chrony line that makes chrony read the Hyper-V PTP clock, treated as stratum 2 (Microsoft,
+#: "Time sync for Linux VMs in Azure", MicrosoftDocs/azure-docs
+#: ``articles/virtual-machines/linux/time-sync.md`` @00771b6, ms.date 04/26/2023, "chrony").
+PTP_REFCLOCK: Final = "refclock PHC /dev/ptp_hyperv poll 3 dpoll -2 offset 0 stratum 2"
+#: The page's ``makestep``: step the clock whenever it is off by more than a second.
+CHRONY_MAKESTEP: Final = "makestep 1.0 -1"
 #: ``Win32_ComputerSystem.DomainRole`` of a domain controller (4 backup, 5 primary).
 DC_DOMAIN_ROLES: Final = frozenset({4, 5})
 #: ``Win32_ComputerSystem.DomainRole`` of a domain member (1 workstation, 3 server).

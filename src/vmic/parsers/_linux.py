@@ -33,6 +33,7 @@ from vmic.model._linux_records import (
     LoadedModule,
     ModuleList,
     ProcessRecord,
+    PsFormat,
     SystemdUnit,
     UnitActiveState,
     UnitFileState,
@@ -43,6 +44,7 @@ from vmic.model._patterns import (
     CONTROL,
     CPU_TIME,
     MODULE_NAME,
+    SHORT_CPU_TIME,
     SUB_STATE,
     UNIT_NAME,
     UNPRINTABLE,
@@ -286,24 +288,33 @@ def format_lsmod(modules: Iterable[LoadedModule], *, header: bool = True) -> str
     return "".join(line + "\n" for line in lines)
 
 
-# --- ps -ef ---------------------------------------------------------------------------------
+# --- ps -ef, FreeBSD ps, BusyBox ps ------------------------------------------------------------
 
 
 def parse_ps(text: str | bytes, *, keep_grep: bool = False) -> tuple[ProcessRecord, ...]:
-    """Read ``ps -ef`` output (also filtered, as in ``ps -ef | grep hv``).
+    """Read a process listing: procps ``ps -ef``, FreeBSD's ``ps`` or BusyBox's ``ps``.
 
     Grammar (blank lines are ignored; columns are separated by any whitespace)::
 
-        listing := [header] { line | elision }
-        header  := "UID" "PID" "PPID" "C" "STIME" "TTY" "TIME" "CMD"     (first line only)
-        line    := USER PID PPID C STIME TTY TIME COMMAND
-        TIME    := [DAYS "-"] HH ":" MM ":" SS
-        elision := "..." | "…"           (lines left out by a document; skipped)
+        listing  := [header] { line | elision }
+        header   := procps-header | bsd-header | busybox-header      (first line only)
+        procps-header  := "UID" "PID" "PPID" "C" "STIME" "TTY" "TIME" "CMD"
+        bsd-header     := "PID" "TT" "STAT" "TIME" "COMMAND"
+        busybox-header := "PID" "USER" "TIME" "COMMAND"
+        line     := procps-line | bsd-line | busybox-line      (the header's layout)
+        procps-line  := USER PID PPID C STIME TTY TIME COMMAND
+        bsd-line     := PID TT STAT SHORT-TIME COMMAND
+        busybox-line := PID USER SHORT-TIME COMMAND
+        TIME       := [DAYS "-"] HH ":" MM ":" SS
+        SHORT-TIME := MINUTES ":" SS [("." | ",") HUNDREDTHS]
+        elision  := "..." | "…"           (lines left out by a document; skipped)
 
     COMMAND is the rest of the line, trailing spaces removed. ``[name]`` marks a
-    kernel thread. The daemons of the Hyper-V integration services are recognised
-    whatever their directory (``/usr/lib/linux-tools/<version>/hv_kvp_daemon``,
-    ``/usr/sbin/hypervkvpd``).
+    kernel thread. Without a header (``ps -ef | grep hv``) the first line's shape picks
+    the layout: a PID, a word and a SHORT-TIME is BusyBox's; a PID, two words and a
+    SHORT-TIME is FreeBSD's; anything else is procps's. The
+    daemons of the Hyper-V integration services are recognised whatever their directory
+    (``/usr/lib/linux-tools/<version>/hv_kvp_daemon``, ``/usr/sbin/hypervkvpd``).
 
     Args:
         text: The output.
@@ -311,11 +322,12 @@ def parse_ps(text: str | bytes, *, keep_grep: bool = False) -> tuple[ProcessReco
             ``ps -ef | grep hv`` output the ``grep`` is the pipeline itself.
 
     Raises:
-        ParseError: A line does not have the eight columns, or a column is malformed.
+        ParseError: A line does not have its format's columns, or a column is malformed.
     """
     text = clean_text(text)
     records: list[ProcessRecord] = []
     seen_content = False
+    layout = PsFormat.PROCPS
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
         tokens = _tokens(line, _PS_COLUMNS)
@@ -323,71 +335,166 @@ def parse_ps(text: str | bytes, *, keep_grep: bool = False) -> tuple[ProcessReco
             continue
         if not seen_content:
             seen_content = True
-            if tuple(t.group() for t in tokens) == _PS_HEADER:
+            header = _PS_HEADERS.get(tuple(t.group() for t in tokens))
+            if header is not None:
+                layout = header
                 continue
+            layout = _layout_of(tokens)
         if len(tokens) == 1 and tokens[0].group() in _ELISIONS:
             continue
-        record = _ps_line(text, number, line, tokens)
+        record = _PS_LINES[layout](text, number, line, tokens)
         if not keep_grep and _program(record.command) in _GREP_PROGRAMS:
             continue
         records.append(record)
     return tuple(records)
 
 
+def _layout_of(tokens: list[re.Match[str]]) -> PsFormat:
+    """The layout of a listing without a header, from its first line's shape."""
+    words = [token.group() for token in tokens]
+    if len(words) >= 4 and words[0].isdigit():
+        if SHORT_CPU_TIME.fullmatch(words[2]) is not None:
+            return PsFormat.BUSYBOX
+        if len(words) >= 5 and SHORT_CPU_TIME.fullmatch(words[3]) is not None:
+            return PsFormat.BSD
+    return PsFormat.PROCPS
+
+
 def _program(command: str) -> str:
     return command.split(maxsplit=1)[0].rsplit("/", 1)[-1]
 
 
-def _ps_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
-    if len(tokens) < _PS_COLUMNS:
+def _ps_columns(
+    text: str, number: int, line: str, tokens: list[re.Match[str]], layout: PsFormat
+) -> list[re.Match[str]]:
+    """The tokens of one line of *layout*, checked for their count and control characters."""
+    names = _PS_HEADER_OF[layout]
+    if len(tokens) < len(names):
         raise _error(
             text,
             number,
             len(line) + 1,
-            f"expected {_PS_COLUMNS} columns ({' '.join(_PS_HEADER)}), found {len(tokens)}",
+            f"expected {len(names)} columns ({' '.join(names)}), found {len(tokens)}",
         )
     bad = UNPRINTABLE.search(line)
     if bad is not None:
         raise _error(text, number, bad.start() + 1, _unprintable(bad.group(), "a ps line"))
-    user, pid, ppid, cpu, start, tty, time, command = tokens
-    pid_value, ppid_value, cpu_value = (
-        _number(
-            text,
-            number,
-            token.start() + 1,
-            token.group(),
-            what=f"a number in column {what}",
-            maximum=MAX_PID,
-        )
-        for token, what in ((pid, "PID"), (ppid, "PPID"), (cpu, "C"))
+    return tokens[: len(names)]
+
+
+def _ps_number(text: str, number: int, token: re.Match[str], column: str) -> int:
+    return _number(
+        text,
+        number,
+        token.start() + 1,
+        token.group(),
+        what=f"a number in column {column}",
+        maximum=MAX_PID,
     )
-    if CPU_TIME.fullmatch(time.group()) is None:
+
+
+def _ps_time(text: str, number: int, token: re.Match[str], pattern: re.Pattern[str]) -> str:
+    if pattern.fullmatch(token.group()) is None:
+        shape = "[DD-]HH:MM:SS" if pattern is CPU_TIME else "M:SS or M:SS.hh"
         raise _error(
             text,
             number,
-            time.start() + 1,
-            f"expected the CPU time as [DD-]HH:MM:SS, found {_shorten(time.group())!r}",
+            token.start() + 1,
+            f"expected the CPU time as {shape}, found {_shorten(token.group())!r}",
         )
+    return token.group()
+
+
+def _procps_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
+    columns = _ps_columns(text, number, line, tokens, PsFormat.PROCPS)
+    user, pid, ppid, cpu, start, tty, time, command = columns
     return ProcessRecord(
         user=user.group(),
-        pid=pid_value,
-        ppid=ppid_value,
+        pid=_ps_number(text, number, pid, "PID"),
+        ppid=_ps_number(text, number, ppid, "PPID"),
         start=start.group(),
         tty=tty.group(),
-        time=time.group(),
+        time=_ps_time(text, number, time, CPU_TIME),
         command=line[command.start() :],
-        cpu=cpu_value,
+        cpu=_ps_number(text, number, cpu, "C"),
     )
 
 
-def format_ps(processes: Iterable[ProcessRecord], *, header: bool = True) -> str:
-    """Write processes as procps ``ps -ef`` prints them (the layout of the article's sample)."""
-    lines = ["UID        PID  PPID  C STIME TTY          TIME CMD"] if header else []
-    lines.extend(
-        f"{p.user:<8} {p.pid:>5} {p.ppid:>5} {p.cpu:>2} {p.start:<5} {p.tty:<8} {p.time:>8} "
-        f"{p.command}"
-        for p in processes
+def _bsd_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
+    pid, tty, state, time, command = _ps_columns(text, number, line, tokens, PsFormat.BSD)
+    return ProcessRecord(
+        user=None,
+        pid=_ps_number(text, number, pid, "PID"),
+        ppid=None,
+        start=None,
+        tty=tty.group(),
+        time=_ps_time(text, number, time, SHORT_CPU_TIME),
+        command=line[command.start() :],
+        cpu=None,
+        state=state.group(),
     )
+
+
+def _busybox_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
+    pid, user, time, command = _ps_columns(text, number, line, tokens, PsFormat.BUSYBOX)
+    return ProcessRecord(
+        user=user.group(),
+        pid=_ps_number(text, number, pid, "PID"),
+        ppid=None,
+        start=None,
+        tty=None,
+        time=_ps_time(text, number, time, SHORT_CPU_TIME),
+        command=line[command.start() :],
+        cpu=None,
+    )
+
+
+_PS_HEADER_OF: Final = {
+    PsFormat.PROCPS: _PS_HEADER,
+    PsFormat.BSD: ("PID", "TT", "STAT", "TIME", "COMMAND"),
+    PsFormat.BUSYBOX: ("PID", "USER", "TIME", "COMMAND"),
+}
+_PS_HEADERS: Final = {header: layout for layout, header in _PS_HEADER_OF.items()}
+_PS_LINES: Final = {
+    PsFormat.PROCPS: _procps_line,
+    PsFormat.BSD: _bsd_line,
+    PsFormat.BUSYBOX: _busybox_line,
+}
+
+
+def _column(value: str | int | None) -> str:
+    # POSIX ps prints a hyphen for a field it has no value for.
+    return "-" if value is None else str(value)
+
+
+def format_ps(
+    processes: Iterable[ProcessRecord], *, header: bool = True, layout: PsFormat = PsFormat.PROCPS
+) -> str:
+    """Write processes as *layout*'s ``ps`` prints them.
+
+    procps: ``ps -ef`` (the layout of the article's sample); BSD: FreeBSD's ``ps -axww``;
+    BusyBox: its default ``ps``. A column the record has no value for is written ``-``.
+    """
+    lines: list[str] = []
+    if layout is PsFormat.BSD:
+        if header:
+            lines.append("  PID TT  STAT    TIME COMMAND")
+        lines.extend(
+            f"{p.pid:>5} {_column(p.tty):<3} {_column(p.state):<4} {p.time:>8} {p.command}"
+            for p in processes
+        )
+    elif layout is PsFormat.BUSYBOX:
+        if header:
+            lines.append("PID   USER     TIME  COMMAND")
+        lines.extend(f"{p.pid:>5} {_column(p.user):<8} {p.time:>5} {p.command}" for p in processes)
+    else:
+        if header:
+            lines.append("UID        PID  PPID  C STIME TTY          TIME CMD")
+        lines.extend(
+            f"{_column(p.user):<8} {p.pid:>5} {_column(p.ppid):>5} {_column(p.cpu):>2} "
+            f"{_column(p.start):<5} {_column(p.tty):<8} {p.time:>8} {p.command}"
+            for p in processes
+        )
     return "".join(line + "\n" for line in lines)
 
 

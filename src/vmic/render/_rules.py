@@ -1,8 +1,8 @@
 """The update matrix, update rules and update plans as Markdown and HTML, from plain data.
 
-The data comes from :mod:`vmic.rules` (``rules/_html.py`` and ``rules/export.py``): a
-rule is a list of ``(field, value)`` pairs, a host table its heading and groups of rows, a
-plan its rule and its steps.
+The data comes from :mod:`vmic.rules` (the ``_repr_html_`` of rules, tables and plans, and
+``rules/_export.py``): a rule is a list of ``(field, value)`` pairs, a host table its heading
+and groups of rows, a plan its rule and its steps.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ class Cause(enum.Enum):
     KERNEL_DRIVER_MISSING = "kernel_driver_missing"
     DAEMON_NOT_INSTALLED = "daemon_not_installed"
     DAEMON_NOT_RUNNING = "daemon_not_running"
+    NOT_PACKAGED = "not_packaged"
     DATA_EXCHANGE_REQUIRED_FOR_UPDATES = "data_exchange_required_for_updates"
     VM_NOT_RUNNING = "vm_not_running"
     GUEST_UNREACHABLE = "guest_unreachable"
@@ -67,6 +68,10 @@ _TEXT: Final = {
     Cause.KERNEL_DRIVER_MISSING: "The Linux kernel driver hv_utils is neither loaded nor built in.",
     Cause.DAEMON_NOT_INSTALLED: "The Linux daemon this service needs is not installed.",
     Cause.DAEMON_NOT_RUNNING: "The Linux daemon this service needs is not running.",
+    Cause.NOT_PACKAGED: (
+        "The guest's distribution release packages no daemon for this service, so it cannot "
+        "work with the distribution's own packages."
+    ),
     Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES: (
         "Data Exchange is off, and this guest gets integration services updates from Windows "
         "Update only when it is on."

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from vmic.errors import UnsupportedCombinationError
+from vmic.model._guest import Guest
+from vmic.model._host import VM, Host, operating_system_of
 from vmic.model._operating_system import OperatingSystem, OSFamily, Product, parse_os
 from vmic.model._provenance import (
     MANAGE_DOC,
@@ -76,6 +78,9 @@ __all__ = [
 ]
 
 OSLike = str | OperatingSystem
+#: What a rule takes for the host or the guest: an operating system, its name, or a model
+#: whose operating system it is (a host's, a guest's, a VM's guest's).
+OSOrModel = OSLike | Host | Guest | VM
 
 
 class UpdateMechanism(enum.Enum):
@@ -187,9 +192,22 @@ class UpdateTable:
         )
 
     def _repr_html_(self) -> str:
-        from vmic.rules._html import table_html  # noqa: PLC0415 - only in notebooks
+        """The table, with its group separators as blank rows (Jupyter)."""
+        from vmic import render  # noqa: PLC0415 - only in notebooks
 
-        return table_html(self)
+        groups = [
+            [
+                {
+                    "guest_label": row.guest_label,
+                    "mechanism": row.mechanism.label,
+                    "note": row.note,
+                    "row": str(row.provenance.row or ""),
+                }
+                for row in group
+            ]
+            for group in self.groups
+        ]
+        return render.update_table_html({"heading": self.heading, "groups": groups})
 
 
 @attrs.frozen
@@ -233,10 +251,25 @@ class UpdateRule:
         """True when no table row of any source answered (Linux on hosts newer than the tables)."""
         return self.row is None and self.guest_row is None
 
-    def _repr_html_(self) -> str:
-        from vmic.rules._html import rule_html  # noqa: PLC0415 - only in notebooks
+    def _html_items(self) -> list[tuple[str, object]]:
+        """The rule as (label, value) rows, the plain data its HTML shows."""
+        services = sorted(s.english_name for s in self.prerequisites)
+        return [
+            ("host", str(self.host)),
+            ("guest", str(self.guest)),
+            ("mechanism", self.mechanism.label),
+            ("prerequisites", ", ".join(services) or "-"),
+            ("fallback", self.fallback.label if self.fallback else "-"),
+            ("support", self.support.value.replace("_", " ")),
+            ("notes", list(self.notes)),
+            ("source", str(self.provenance)),
+        ]
 
-        return rule_html(self)
+    def _repr_html_(self) -> str:
+        """The rule as a two-column table (Jupyter)."""
+        from vmic import render  # noqa: PLC0415 - only in notebooks
+
+        return render.rule_html(self._html_items())
 
 
 def _build_tables() -> Iterator[UpdateTable]:
@@ -301,24 +334,29 @@ def update_tables() -> tuple[UpdateTable, ...]:
     return _TABLES
 
 
-def update_rule(host: OSLike, guest: OSLike) -> UpdateRule:
+def update_rule(host: OSOrModel, guest: OSOrModel) -> UpdateRule:
     """Answer how a guest on a host gets integration services updates.
 
     Args:
-        host: The Hyper-V host, as an :class:`~vmic.OperatingSystem` or any text
-            :func:`~vmic.parse_os` reads.
-        guest: The guest, likewise.
+        host: The Hyper-V host, as an :class:`~vmic.OperatingSystem`, any text
+            :func:`~vmic.parse_os` reads, or a :class:`~vmic.Host`.
+        guest: The guest, likewise, or a :class:`~vmic.Guest` or :class:`~vmic.VM`.
 
     Returns:
         The rule: mechanism, prerequisites, fallback, support level, notes, provenance.
 
     Raises:
         UnknownOperatingSystemError: A text names no known operating system.
+        ConfigurationError: A model whose operating system is not known.
         UnsupportedCombinationError: Neither the host's 2020 table nor its supported-guests
             page lists the guest (or the guest's service pack is below the one they name), or
             the host is not a Hyper-V host vmic knows. The error names the source and lists
             what it does list.
     """
+    if not isinstance(host, str | OperatingSystem):
+        host = operating_system_of(host, what="the host")
+    if not isinstance(guest, str | OperatingSystem):
+        guest = operating_system_of(guest, what="the guest")
     # Answers are immutable and depend only on the inputs: memoize. Callers pass the same
     # objects again and again (a fleet's few OperatingSystem values, or literal texts), so
     # the first cache is keyed by identity: two ids hash in C, where hashing an attrs

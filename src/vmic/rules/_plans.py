@@ -18,13 +18,16 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from vmic.model._host import VM, operating_system_of
 from vmic.model._linux import packaging_for
-from vmic.model._operating_system import OperatingSystem, parse_os
 from vmic.model._services import IntegrationService
 from vmic.rules._matrix import UpdateMechanism, UpdateRule, update_rule
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from vmic.model._operating_system import OperatingSystem
+    from vmic.rules._matrix import OSOrModel
 
 __all__ = ["PlanStep", "StepAction", "StepRole", "StepSide", "UpdatePlan", "plan_update"]
 
@@ -116,9 +119,22 @@ class UpdatePlan:
         return any(s.requires_restart for s in self.steps if s.role is StepRole.REQUIRED)
 
     def _repr_html_(self) -> str:
-        from vmic.rules._html import plan_html  # noqa: PLC0415 - only in notebooks
+        """The plan: its rule, then its steps in order with their commands (Jupyter)."""
+        from vmic import render  # noqa: PLC0415 - only in notebooks
 
-        return plan_html(self)
+        steps = [
+            {
+                "role": step.role.value,
+                "side": step.side.value,
+                "title": step.title,
+                "detail": step.detail,
+                "commands": list(step.commands),
+                "automatable": step.automatable,
+                "requires_restart": step.requires_restart,
+            }
+            for step in self.steps
+        ]
+        return render.plan_html(self.rule._html_items(), steps)
 
 
 _KVP_GUID: Final = IntegrationService.KEY_VALUE_PAIR_EXCHANGE.guid
@@ -294,30 +310,42 @@ def _linux_steps(guest: OperatingSystem) -> Iterator[PlanStep]:
 
 
 def plan_update(
-    host: str | OperatingSystem,
-    guest: str | OperatingSystem,
+    host: OSOrModel,
+    guest: OSOrModel,
     *,
-    vm_running: bool = True,
-    data_exchange_enabled: bool = True,
+    vm_running: bool | None = None,
+    data_exchange_enabled: bool | None = None,
 ) -> UpdatePlan:
     """Plan how to bring a guest's integration services up to date.
 
     Args:
-        host: The Hyper-V host.
+        host: The Hyper-V host: an operating system, its name, or a :class:`~vmic.Host`.
         guest: The guest operating system (for Linux, name the distribution to get its
-            package names: ``"Ubuntu 22.04"``).
-        vm_running: Whether the VM is running now.
-        data_exchange_enabled: Whether Data Exchange is enabled on the host for this VM.
+            package names: ``"Ubuntu 22.04"``), a :class:`~vmic.Guest`, or a
+            :class:`~vmic.VM` (which also says whether it runs and whether Data Exchange
+            is enabled for it).
+        vm_running: Whether the VM is running now; None: the VM's own state, else yes.
+        data_exchange_enabled: Whether Data Exchange is enabled on the host for this VM;
+            None: the VM's own setting (yes when the host lists none), else yes.
 
     Returns:
         The rule and its ordered steps.
 
     Raises:
         UnknownOperatingSystemError: A text names no known operating system.
+        ConfigurationError: A model whose operating system is not known.
         UnsupportedCombinationError: The matrix does not list this pair.
     """
-    host_os = host if isinstance(host, OperatingSystem) else parse_os(host)
-    guest_os = guest if isinstance(guest, OperatingSystem) else parse_os(guest)
+    host_os = operating_system_of(host, what="the host")
+    guest_os = operating_system_of(guest, what="the guest")
+    if isinstance(guest, VM):
+        kvp = guest.service(IntegrationService.KEY_VALUE_PAIR_EXCHANGE)
+        if vm_running is None:
+            vm_running = guest.running
+        if data_exchange_enabled is None:
+            data_exchange_enabled = kvp is None or kvp.enabled
+    vm_running = True if vm_running is None else vm_running
+    data_exchange_enabled = True if data_exchange_enabled is None else data_exchange_enabled
     rule = update_rule(host_os, guest_os)
     steps: list[PlanStep] = []
     if rule.mechanism is UpdateMechanism.PACKAGE_MANAGER:

@@ -28,13 +28,16 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 import attrs
 
 from vmic.errors import ConfigurationError, InvalidTransitionError, UnknownServiceError
+from vmic.model._host import VM, operating_system_of
 from vmic.model._linux import DAEMON_SERVICES, KERNEL_SERVICES, packaging_for
-from vmic.model._operating_system import OperatingSystem, parse_os
+from vmic.model._operating_system import OperatingSystem
 from vmic.model._services import GuestOnlyService, IntegrationService
 from vmic.model._status import StartType, WindowsServiceStatus
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+
+    from vmic.model._guest import Guest
 
 __all__ = [
     "SERVICE_START_TYPES",
@@ -512,18 +515,22 @@ def _packaged_unit(guest_os: OperatingSystem, service: Service) -> UnitState:
     """The unit a Linux daemon package gives a service: enabled when the distribution ships one."""
     if not guest_os.is_linux or not isinstance(service, IntegrationService):
         return UnitState.NO_UNIT
-    unit = packaging_for(guest_os.distribution, guest_os.distribution_version).unit_for(service)
-    return UnitState.NO_UNIT if unit is None else UnitState.ENABLED
+    row = packaging_for(guest_os.distribution, guest_os.distribution_version)
+    # FreeBSD's devd starts the daemons as systemd's enabled units would (sbin/devd/hyperv.conf).
+    started = row.unit_for(service) is not None or bool(row.started_by)
+    return UnitState.ENABLED if started else UnitState.NO_UNIT
+
+
+def _not_packaged(guest_os: OperatingSystem, service: Service) -> bool:
+    """Whether the Linux guest's distribution release ships no daemon for *service*."""
+    if not guest_os.is_linux or not isinstance(service, IntegrationService):
+        return False
+    row = packaging_for(guest_os.distribution, guest_os.distribution_version)
+    return row.missing(service) is not None
 
 
 def _to_states(states: Iterable[ServiceState]) -> tuple[ServiceState, ...]:
     return tuple(states)
-
-
-def _to_os(guest_os: OperatingSystem | str) -> OperatingSystem:
-    if isinstance(guest_os, OperatingSystem):
-        return guest_os
-    return parse_os(guest_os)
 
 
 @attrs.frozen
@@ -552,7 +559,7 @@ class VMIntegration:
     @classmethod
     def new(
         cls,
-        guest_os: OperatingSystem | str,
+        guest_os: OperatingSystem | str | Guest | VM,
         *,
         enabled: Iterable[IntegrationService] | None = None,
         installed: bool = True,
@@ -561,9 +568,12 @@ class VMIntegration:
         """A VM as Hyper-V creates it, settled.
 
         Args:
-            guest_os: The guest, as a model or as text for :func:`vmic.parse_os`.
-            enabled: Services enabled on the host; None gives Hyper-V's defaults (every
-                service except Guest Service Interface).
+            guest_os: The guest, as an operating system or as text for
+                :func:`vmic.parse_os`; or a :class:`~vmic.Guest` (its OS) or a
+                :class:`~vmic.VM` (its guest's OS, and the services its host enables).
+            enabled: Services enabled on the host; None gives the VM's own settings for
+                a VM, else Hyper-V's defaults (every service except Guest Service
+                Interface).
             installed: Whether the guest side is installed: the integration services of a
                 Windows guest, the daemons of a Linux guest (units as its distribution
                 packages them).
@@ -574,8 +584,11 @@ class VMIntegration:
                 ``enabled`` names a guest-only service.
             UnknownServiceError: ``enabled`` holds something that is not a service.
             UnknownOperatingSystemError: ``guest_os`` text names no known system.
+            ConfigurationError: A Guest or VM whose operating system is not known.
         """
-        os_ = _to_os(guest_os)
+        os_ = operating_system_of(guest_os, what="the guest")
+        if enabled is None and isinstance(guest_os, VM):
+            enabled = [r.service for r in guest_os.services if r.enabled and r.service]
         on = _enabled_set(enabled)
         if os_.is_windows and kernel_driver is not None:
             raise ConfigurationError(
@@ -885,15 +898,21 @@ class VMIntegration:
     ) -> list[tuple[ServiceState, WindowsGuestService | LinuxDaemonService]]:
         """The states (and guest sides) that install/uninstall acts on."""
         if service is None:
+            # A daemon the distribution does not package cannot come with the package.
             return [
                 (state, state.guest)
                 for state in self.states
                 if isinstance(state.guest, WindowsGuestService | LinuxDaemonService)
+                and not _not_packaged(self.guest_os, state.service)
             ]
         state = self.state(service)
         guest = state.guest
         if guest is None:
             raise self._unavailable(service, action)
+        if action == "install" and _not_packaged(self.guest_os, service):
+            raise InvalidTransitionError(
+                f"cannot install {_name(service)}: {self.guest_os} packages no daemon for it"
+            )
         if isinstance(guest, LinuxKernelService):
             raise InvalidTransitionError(
                 f"cannot {action} {_name(service)} in a Linux guest: the kernel driver "

@@ -27,7 +27,13 @@ from vmic.model._operating_system import OperatingSystem, Product, parse_os
 from vmic.model._provenance import Provenance, ProvenanceKind
 from vmic.model._services import IntegrationService
 from vmic.rules._matrix import update_rule
-from vmic.rules._support_data import FEATURE_DESCRIPTIONS_PAGE, LINUX_PAGES, Page
+from vmic.rules._support_data import (
+    COLUMN_MINIMUM_HOSTS,
+    FEATURE_DESCRIPTIONS_PAGE,
+    LINUX_PAGES,
+    Column,
+    Page,
+)
 
 __all__ = [
     "FeatureStatus",
@@ -258,7 +264,13 @@ _ROW_FEATURES: Final = {
     "hyper-v sockets": (GuestFeature.HYPERV_SOCKETS,),
 }
 #: Notes that make an available cell depend on an add-on (page key -> note numbers).
-_ADD_ON_NOTES: Final = {"debian": frozenset({2}), "freebsd": frozenset({5})}
+_ADD_ON_NOTES: Final = {
+    "debian": frozenset({2}),
+    "freebsd": frozenset({5}),
+    # 'For built-in LIS, the "hyperv-daemons" package must be installed' (the 7.x columns).
+    "rhel": frozenset({4}),
+    "oracle": frozenset({4}),
+}
 _PAGES: Final = {page[0]: page for page in LINUX_PAGES}
 _NOTE_NUMBERS: Final = re.compile(r"\d+")
 
@@ -270,28 +282,77 @@ def _page_provenance(page: Page, section: str = "") -> Provenance:
     )
 
 
-def _column_index(page: Page, version: tuple[int, int | None]) -> tuple[int, bool]:
-    """The column for *version*, and whether it was inferred (newer than every column)."""
+_BUILT_IN: Final = frozenset({"Built in", "Built-in", ""})
+
+
+def _column_index(page: Page, version: tuple[int, int | None]) -> tuple[int, str]:
+    """The column for *version*, and why it was inferred (``""``: a column states it).
+
+    Where two columns cover the version (the LIS download and the built-in drivers), the
+    built-in one answers. A version newer than every column of its major series (Oracle
+    Linux 7.9 on a page whose 7.x columns end at 7.8) takes that series' newest column; a
+    version newer than every column of the page, the page's newest.
+    """
     columns = page[5]
     major, minor = version
+    matching = []
     for index, (_label, ranges, _availability) in enumerate(columns):
         for low, high in ranges:
             if minor is None:
                 if low[0] <= major <= (high or low)[0]:
-                    return index, False
+                    matching.append(index)
                 continue
             if (major, minor) >= low and (
                 (high is None and major == low[0]) or (high is not None and (major, minor) <= high)
             ):
-                return index, False
+                matching.append(index)
+    if matching:
+        return _preferred(columns, matching), ""
+    asked = (major, minor or 0)
+    same_major = [
+        (low, index)
+        for index, (_label, ranges, _a) in enumerate(columns)
+        for low, _high in ranges
+        if low[0] == major and low <= asked
+    ]
+    if same_major:
+        newest = max(low for low, _index in same_major)
+        index = _preferred(columns, [i for low, i in same_major if low == newest])
+        return index, f"no column for {major}.{minor or 0}; the newest {major}.x column"
     newest = max(low for _label, ranges, _a in columns for low, _high in ranges)
-    if (major, minor or 0) > newest:
-        index = next(i for i, c in enumerate(columns) if any(low == newest for low, _ in c[1]))
-        return index, True
+    if asked > newest:
+        newest_columns = [i for i, c in enumerate(columns) if any(low == newest for low, _ in c[1])]
+        return _preferred(columns, newest_columns), "no column for this version; the newest column"
     labels = ", ".join(column[0] for column in columns)
     msg = f"{page[1]!r} lists no column for version {major}.{minor or 0}; it lists: {labels}"
-    asked = f"{major}.{minor or 0}"
-    raise UnsupportedCombinationError(page[1], asked, (c[0] for c in columns), message=msg)
+    asked_text = f"{major}.{minor or 0}"
+    raise UnsupportedCombinationError(page[1], asked_text, (c[0] for c in columns), message=msg)
+
+
+def _preferred(columns: tuple[Column, ...], indexes: list[int]) -> int:
+    """The built-in column among *indexes* if there is one, else the first."""
+    return next((i for i in indexes if columns[i][2] in _BUILT_IN), indexes[0])
+
+
+def _check_minimum_host(
+    page: Page, host: OperatingSystem, server: Product, version: tuple[int, int | None]
+) -> None:
+    """Raise when a page note restricts this release to newer hosts (RHEL's Note 15)."""
+    key = page[0]
+    release = (version[0], version[1] or 0)
+    limit = COLUMN_MINIMUM_HOSTS.get((key, release))
+    if limit is None:
+        return
+    oldest_token, note = limit
+    oldest = _HOST_TOKEN[oldest_token]
+    if oldest is not None and _SERVER_HOSTS.index(server) < _SERVER_HOSTS.index(oldest):
+        text = page[7][note]
+        raise UnsupportedCombinationError(
+            host.name,
+            f"{key} {release[0]}.{release[1]}",
+            (oldest.display_name,),
+            message=f"{page[1]!r}, Note {note}: {text} ({_page_provenance(page).revision})",
+        )
 
 
 def _linux_support(
@@ -299,20 +360,20 @@ def _linux_support(
 ) -> GuestSupport:
     page = _PAGES[key]
     _key, _title, _path, _commit, _date, columns, rows, notes = page
-    index, newer_version = _column_index(page, version)
+    index, inferred_column = _column_index(page, version)
     label, _ranges, availability = columns[index]
     server = _SERVER_OF_CLIENT.get(host.product, host.product)
+    _check_minimum_host(page, host, server, version)
     answers: dict[GuestFeature, FeatureSupport] = {}
     for row_name, (host_cell, cells) in rows.items():
         features = _ROW_FEATURES[row_name.lower()]
         listed = _hosts_of(host_cell)
         cell = cells[index]
         why: list[str] = []
-        if newer_version:
+        if inferred_column:
             why.append(
-                f"Inferred: the page revision has no column for this version; the newest "
-                f"column ({label}) is applied, as the integration services are built into the "
-                "distribution."
+                f"Inferred: the page revision has {inferred_column} ({label}) is applied, as "
+                "the integration services are built into the distribution."
             )
         if server is not host.product:
             why.append(f"Inferred: a {host.name} host is read as {server.display_name}.")
@@ -331,11 +392,9 @@ def _linux_support(
         cell_notes = [f"Note {n}: {notes[n]}" for n in numbers if n in notes]
         if not cell.strip():
             status = FeatureStatus.NOT_AVAILABLE
-        elif availability not in {"Built in", "Built-in", ""} or any(
-            n in _ADD_ON_NOTES.get(key, ()) for n in numbers
-        ):
+        elif availability not in _BUILT_IN or any(n in _ADD_ON_NOTES.get(key, ()) for n in numbers):
             status = FeatureStatus.NEEDS_ADD_ON
-            if availability not in {"Built in", "Built-in", ""}:
+            if availability not in _BUILT_IN:
                 cell_notes.append(f"Availability: {availability}.")
         else:
             status = FeatureStatus.AVAILABLE

@@ -24,13 +24,13 @@ WINDOWS_SERVER_PAGE: Final = (
 )
 #: The client-host page the Windows Server page links for "Windows 10, 11" hosts.
 CLIENT_PAGE: Final = (
-    "Supported Windows guests (Hyper-V on Windows 10)",
+    "Supported Windows guests (Hyper-V on Windows)",
     (
         "MicrosoftDocs/Virtualization-Documentation: "
         "virtualization/hyper-v-on-windows/about/supported-guest-os.md"
     ),
-    "e81a17d",
-    "05/02/2016",
+    "015403e",
+    "12/03/2024",
 )
 
 #: Host product keys each page is for.
@@ -178,9 +178,25 @@ WINDOWS_SERVER_ROWS: Final[tuple[WindowsRow, ...]] = (
 )
 
 #: The client page has no Integration Services column ("not_stated") and no host constraints.
+#: Its 2024-12-03 revision ("Updated supported-guest-os.md for Windows Server 2025") added
+#: Windows Server 2025, 2022 and 2019 and Windows 11; its Notes column reads "Theoretical
+#: limit" beside the two 2048-processor rows, which is about processors, not support.
 CLIENT_ROWS: Final[tuple[WindowsRow, ...]] = tuple(
     (label, key, sp, "Supported guest operating systems", "not_stated", "", note)
     for label, key, sp, note in (
+        (
+            "Windows Server 2025",
+            "windows_server_2025",
+            None,
+            "At most 2048 virtual processors (a theoretical limit).",
+        ),
+        (
+            "Windows Server 2022",
+            "windows_server_2022",
+            None,
+            "At most 2048 virtual processors (a theoretical limit).",
+        ),
+        ("Windows 11", "windows_11", None, ""),
         (
             "Windows 10",
             "windows_10",
@@ -208,6 +224,7 @@ CLIENT_ROWS: Final[tuple[WindowsRow, ...]] = tuple(
             "Business, Enterprise, and Ultimate, including N and KN editions.",
         ),
         ("Windows Server Semi-Annual Channel", "windows_server_sac", None, ""),
+        ("Windows Server 2019", "windows_server_2019", None, ""),
         ("Windows Server 2016", "windows_server_2016", None, ""),
         ("Windows Server 2012 R2", "windows_server_2012_r2", None, ""),
         ("Windows Server 2012", "windows_server_2012", None, ""),
@@ -276,6 +293,7 @@ _OK = "✔"
 _LEGACY_HOSTS = "2019, 2016, 2012 R2"
 _SOCKET_HOSTS = "2019, 2016"
 _RHEL_HOSTS = "Windows Server 2025, 2022, 2019, 2016, Azure Stack HCI"
+_LIS_43 = "LIS 4.3"
 
 # A page: key, title, repository path, commit, ms.date, columns, rows, notes.
 # Column: (label, version ranges (lowest, highest or None for "and later in that major"),
@@ -297,6 +315,10 @@ Page = tuple[
 def _same(cell: str, count: int) -> tuple[str, ...]:
     return (cell,) * count
 
+
+#: Columns a page note restricts to newer hosts: (page key, (major, minor)) -> (oldest host,
+#: note number). RHEL's Note 15 is not attached to any cell; it names the release itself.
+COLUMN_MINIMUM_HOSTS: Final = {("rhel", (8, 5)): ("2019", 15)}
 
 LINUX_PAGES: Final[tuple[Page, ...]] = (
     (
@@ -366,16 +388,38 @@ LINUX_PAGES: Final[tuple[Page, ...]] = (
             ("9.x", (((9, 0), None),), "Built in"),
             ("8.1-8.6+", (((8, 1), None),), "Built in"),
             ("8.0", (((8, 0), (8, 0)),), "Built in"),
+            # "RHEL/CentOS 7.x Series" (64-bit kernels only): three LIS 4.3 columns, then the
+            # built-in ones, in the page's order.
+            ("7.5-7.7", (((7, 5), (7, 7)),), _LIS_43),
+            ("7.3-7.4", (((7, 3), (7, 4)),), _LIS_43),
+            ("7.0-7.2", (((7, 0), (7, 2)),), _LIS_43),
+            ("7.6-7.9", (((7, 6), (7, 9)),), "Built-in"),
+            ("7.5", (((7, 5), (7, 5)),), "Built-in"),
+            ("7.4", (((7, 4), (7, 4)),), "Built-in"),
+            ("7.3", (((7, 3), (7, 3)),), "Built-in"),
+            ("7.2", (((7, 2), (7, 2)),), "Built-in"),
+            ("7.1", (((7, 1), (7, 1)),), "Built-in"),
+            ("7.0", (((7, 0), (7, 0)),), "Built-in"),
         ),
         {
-            "Core": (_RHEL_HOSTS, _same(_OK, 4)),
-            "Live virtual machine backup": (_RHEL_HOSTS, _same(f"{_OK} Note 5", 4)),
-            "Key-Value Pair": (_RHEL_HOSTS, _same(_OK, 4)),
-            "File copy from host to guest": (_RHEL_HOSTS, _same(_OK, 4)),
-            "Hyper-V Sockets": (_RHEL_HOSTS, _same(_OK, 4)),
+            "Core": (_RHEL_HOSTS, _same(_OK, 14)),
+            "Live virtual machine backup": (
+                _RHEL_HOSTS,
+                (*_same(f"{_OK} Note 5", 7), *_same(f"{_OK} Note 4, 5", 7)),
+            ),
+            "Key-Value Pair": (_RHEL_HOSTS, (*_same(_OK, 7), *_same(f"{_OK} Note 4", 7))),
+            # The 7.x row has nine cells for ten columns: 7.0's is blank.
+            "File copy from host to guest": (
+                _RHEL_HOSTS,
+                (*_same(_OK, 7), *_same(f"{_OK} Note 4", 6), ""),
+            ),
+            "Hyper-V Sockets": (_RHEL_HOSTS, (*_same(_OK, 7), *_same("", 7))),
         },
         {
+            4: 'For built-in LIS, the "hyperv-daemons" package must be installed for this '
+            "functionality.",
             5: "Live backup: see the page's note 5 (backup caveats for built-in LIS).",
+            15: "RHEL 8.5 requires Windows Server 2019 or newer, or Azure Local 20H2 or newer.",
         },
     ),
     (
@@ -390,15 +434,31 @@ LINUX_PAGES: Final[tuple[Page, ...]] = (
         (
             ("9.0 (RHCK)", (((9, 0), (9, 0)),), ""),
             ("8.0-8.5 (RHCK)", (((8, 0), (8, 5)),), ""),
+            # "Oracle Linux 7.x Series" (an HTML table): per release range an RHCK column
+            # with LIS 4.3, an RHCK column built in, and a UEK column built in.
+            ("7.5-7.8 (RHCK)", (((7, 5), (7, 8)),), _LIS_43),
+            ("7.5-7.8 (RHCK)", (((7, 5), (7, 8)),), "Built in"),
+            ("7.5-7.8 (UEK5)", (((7, 5), (7, 8)),), "Built in"),
+            ("7.3-7.4 (RHCK)", (((7, 3), (7, 4)),), _LIS_43),
+            ("7.3-7.4 (RHCK)", (((7, 3), (7, 4)),), "Built in"),
+            ("7.3-7.4 (UEK4)", (((7, 3), (7, 4)),), "Built in"),
         ),
         {
-            "Core": (_LEGACY_HOSTS, _same(_OK, 2)),
-            "Live virtual machine backup": (_LEGACY_HOSTS, _same(f"{_OK} Note 5", 2)),
-            "Key-Value Pair": (_LEGACY_HOSTS, _same(_OK, 2)),
-            "File copy from host to guest": (_LEGACY_HOSTS, _same(_OK, 2)),
-            "Hyper-V Sockets": (_SOCKET_HOSTS, _same(_OK, 2)),
+            "Core": (_LEGACY_HOSTS, _same(_OK, 8)),
+            "Live virtual machine backup": (
+                _LEGACY_HOSTS,
+                (
+                    *_same(f"{_OK} Note 5", 2),
+                    *(f"{_OK} Note 5", f"{_OK} Note 4,5", f"{_OK} Note 5") * 2,
+                ),
+            ),
+            "Key-Value Pair": (_LEGACY_HOSTS, _same(_OK, 8)),
+            "File copy from host to guest": (_LEGACY_HOSTS, _same(_OK, 8)),
+            "Hyper-V Sockets": (_SOCKET_HOSTS, (_OK, _OK, *(_OK, "", _OK) * 2)),
         },
         {
+            4: 'For built-in LIS, the "hyperv-daemons" package must be installed for this '
+            "functionality.",
             5: "Live backup: see the page's note 5 (backup caveats).",
         },
     ),

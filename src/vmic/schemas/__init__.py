@@ -6,7 +6,9 @@ observations carries ``"schema_version"``. The schema files in this package, one
 name in :data:`SCHEMA_NAMES` (``audit.json``, ``plan.json`` ...), describe them, and
 ``docs/schemas/`` publishes the same files. A reader refuses a document from a newer
 version (:class:`SchemaVersionError`) and reads the versions listed in
-:data:`READABLE_VERSIONS`.
+:data:`READABLE_VERSIONS`. Saved observations have their own version
+(:data:`OBSERVATIONS_VERSION`, read back to :data:`OBSERVATIONS_READABLE`), because their
+shape changed alone.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from vmic._lazy import lazy_face
 
 if TYPE_CHECKING:
     from vmic.schemas._versions import (
+        OBSERVATIONS_READABLE as OBSERVATIONS_READABLE,
+        OBSERVATIONS_VERSION as OBSERVATIONS_VERSION,
         READABLE_VERSIONS as READABLE_VERSIONS,
         SCHEMA_NAMES as SCHEMA_NAMES,
         SCHEMA_VERSION as SCHEMA_VERSION,
@@ -28,6 +32,8 @@ if TYPE_CHECKING:
 __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
+        "OBSERVATIONS_READABLE": "._versions",
+        "OBSERVATIONS_VERSION": "._versions",
         "READABLE_VERSIONS": "._versions",
         "SCHEMA_NAMES": "._versions",
         "SCHEMA_VERSION": "._versions",

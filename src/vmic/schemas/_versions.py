@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any, Final
 from vmic.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
 
 __all__ = [
+    "OBSERVATIONS_READABLE",
+    "OBSERVATIONS_VERSION",
     "READABLE_VERSIONS",
     "SCHEMA_NAMES",
     "SCHEMA_VERSION",
@@ -20,13 +22,21 @@ __all__ = [
     "load_schema",
 ]
 
-#: The version of the JSON vmic writes. It grows when a field changes meaning or goes
-#: away; a new optional field does not change it.
+#: The version of the JSON vmic writes (every document but saved observations). It grows
+#: when a field changes meaning or goes away; a new optional field does not change it.
 SCHEMA_VERSION: Final = 1
 
 #: The versions a reader accepts. Documents without ``schema_version`` predate the
 #: contract and are refused, as are newer ones.
 READABLE_VERSIONS: Final = frozenset({1})
+
+#: The version of saved observations (``observations.json``). 2: the host as
+#: ``vmic.Host`` (``name``, ``os``, ``vms``), each VM with its guest (``vmic.Guest``);
+#: 1: the host's observation, and its guests' by VM name beside it.
+OBSERVATIONS_VERSION: Final = 2
+
+#: The versions of saved observations a reader accepts; older ones are migrated on reading.
+OBSERVATIONS_READABLE: Final = frozenset({1, 2})
 
 #: The schema files shipped in this package, by name.
 SCHEMA_NAMES: Final = (
@@ -63,16 +73,25 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
-def check_schema_version(document: Mapping[str, Any], *, source: str = "the document") -> int:
+def check_schema_version(
+    document: Mapping[str, Any],
+    *,
+    source: str = "the document",
+    current: int = SCHEMA_VERSION,
+    readable: Collection[int] = READABLE_VERSIONS,
+) -> int:
     """The ``schema_version`` of *document*, when this vmic can read it.
 
     Args:
         document: A parsed JSON object vmic wrote.
         source: Where it came from, for the message (a file name).
+        current: The version this vmic writes for that kind of document
+            (:data:`OBSERVATIONS_VERSION` for saved observations).
+        readable: The versions it reads (:data:`OBSERVATIONS_READABLE` for them).
 
     Raises:
         SchemaVersionError: When the version is missing, not an integer, newer than
-            :data:`SCHEMA_VERSION`, or older and no longer read.
+            *current*, or older and no longer read.
     """
     version = document.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):
@@ -80,15 +99,15 @@ def check_schema_version(document: Mapping[str, Any], *, source: str = "the docu
             f"{source} has no schema_version (got {version!r}); it was not written by "
             f"vmic {SCHEMA_VERSION}.x or later, write it again with this vmic"
         )
-    if version > SCHEMA_VERSION:
+    if version > current:
         raise SchemaVersionError(
             f"{source} is from schema_version {version}, newer than this vmic reads "
-            f"({SCHEMA_VERSION}); upgrade vmic to read it"
+            f"({current}); upgrade vmic to read it"
         )
-    if version not in READABLE_VERSIONS:
-        readable = ", ".join(str(v) for v in sorted(READABLE_VERSIONS))
+    if version not in readable:
+        shown = ", ".join(str(v) for v in sorted(readable))
         raise SchemaVersionError(
             f"{source} is from schema_version {version}, older than this vmic reads "
-            f"({readable}); write it again with this vmic"
+            f"({shown}); write it again with this vmic"
         )
     return version

@@ -9,7 +9,8 @@ Every value is valid: its constructor accepts it. Where :mod:`vmic.parsers` has 
 for a model, the values also round-trip: formatting them and parsing the text gives them
 back. Each strategy's docstring names the formatter and the options it is shaped for
 (a table cannot carry a line break, a host shows service names in its own language...).
-Observations are consistent: a VM's components carry that VM's name and id, one per service.
+Hosts are consistent: a VM's host-side records carry that VM's name and id, one per
+service, and a guest's services match its OS family (Windows services or daemons).
 
 >>> from hypothesis import given
 >>> from vmic import strategies as vst
@@ -36,14 +37,12 @@ if TYPE_CHECKING:
         process_records as process_records,
         systemd_units as systemd_units,
     )
-    from vmic.strategies._observations import (
-        guest_observations as guest_observations,
+    from vmic.strategies._models import (
+        guest_services as guest_services,
         guest_unreachables as guest_unreachables,
-        host_observations as host_observations,
-        linux_daemon_observations as linux_daemon_observations,
-        linux_guest_observations as linux_guest_observations,
-        vm_observations as vm_observations,
-        windows_guest_observations as windows_guest_observations,
+        guests as guests,
+        hosts as hosts,
+        vms as vms,
     )
     from vmic.strategies._rules import (
         guest_operating_systems as guest_operating_systems,
@@ -82,17 +81,16 @@ __all__, __getattr__, __dir__ = lazy_face(
         "command_lists": "._linux",
         "component_ids": "._windows",
         "features": "._vocabularies",
-        "guest_observations": "._observations",
         "guest_only_services": "._vocabularies",
         "guest_operating_systems": "._rules",
         "guest_service_records": "._windows",
-        "guest_unreachables": "._observations",
-        "host_observations": "._observations",
+        "guest_services": "._models",
+        "guest_unreachables": "._models",
+        "guests": "._models",
+        "hosts": "._models",
         "integration_component_records": "._windows",
         "integration_services": "._vocabularies",
         "kvp_records": "._linux",
-        "linux_daemon_observations": "._observations",
-        "linux_guest_observations": "._observations",
         "loaded_modules": "._linux",
         "matrix_pairs": "._rules",
         "module_lists": "._linux",
@@ -109,9 +107,8 @@ __all__, __getattr__, __dir__ = lazy_face(
         "update_plans": "._rules",
         "update_rules": "._rules",
         "virtual_machine_records": "._windows",
+        "vms": "._models",
         "vm_integrations": "._semantics",
-        "vm_observations": "._observations",
-        "windows_guest_observations": "._observations",
         "windows_service_statuses": "._vocabularies",
     },
 )

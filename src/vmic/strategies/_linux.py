@@ -15,6 +15,7 @@ from vmic.model._linux_records import (
     LoadedModule,
     ModuleList,
     ProcessRecord,
+    PsFormat,
     SystemdUnit,
     UnitActiveState,
     UnitFileState,
@@ -103,15 +104,45 @@ def _command_lines() -> st.SearchStrategy[str]:
     return free | known
 
 
-def process_records() -> st.SearchStrategy[ProcessRecord]:
-    """``ps -ef`` lines, Hyper-V daemons and kernel threads among them.
+def process_records(*, layout: PsFormat = PsFormat.PROCPS) -> st.SearchStrategy[ProcessRecord]:
+    """``ps`` lines of one layout, Hyper-V daemons and kernel threads among them.
 
-    They round-trip through ``format_ps`` and ``parse_ps(text, keep_grep=True)``.
+    They round-trip through ``format_ps(..., layout=layout)`` and
+    ``parse_ps(text, keep_grep=True)`` (BSD and BusyBox listings need their header).
+
+    Args:
+        layout: procps ``ps -ef`` (the default), FreeBSD's or BusyBox's ``ps``.
     """
+    pid = st.integers(0, MAX_PID)
+    if layout is PsFormat.BSD:
+        return st.builds(
+            ProcessRecord,
+            user=st.none(),
+            pid=pid,
+            ppid=st.none(),
+            start=st.none(),
+            tty=st.sampled_from(["-", "v0", "u0"]) | _words(),
+            time=st.from_regex(r"[0-9]{1,9}:[0-5][0-9][.,][0-9]{2}", fullmatch=True),
+            command=_command_lines(),
+            cpu=st.none(),
+            state=st.sampled_from(["Ss", "I", "R+", "ILs", "DL"]) | _words(),
+        )
+    if layout is PsFormat.BUSYBOX:
+        return st.builds(
+            ProcessRecord,
+            user=st.sampled_from(["root", "chrony"]) | _words(),
+            pid=pid,
+            ppid=st.none(),
+            start=st.none(),
+            tty=st.none(),
+            time=st.from_regex(r"[0-9]{1,9}:[0-5][0-9]", fullmatch=True),
+            command=_command_lines(),
+            cpu=st.none(),
+        )
     return st.builds(
         ProcessRecord,
         user=st.sampled_from(["root", "daemon"]) | _words(),
-        pid=st.integers(0, MAX_PID),
+        pid=pid,
         ppid=st.integers(0, MAX_PID),
         start=_words(),
         tty=st.just("?") | _words(),

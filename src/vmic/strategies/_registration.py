@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from vmic.model._guest import Guest, GuestService, GuestUnreachable
+from vmic.model._host import VM, Host
 from vmic.model._linux_records import (
     CommandList,
     KvpRecord,
@@ -11,14 +13,6 @@ from vmic.model._linux_records import (
     ModuleList,
     ProcessRecord,
     SystemdUnit,
-)
-from vmic.model._observations import (
-    GuestUnreachable,
-    HostObservation,
-    LinuxDaemonObservation,
-    LinuxGuestObservation,
-    VMObservation,
-    WindowsGuestObservation,
 )
 from vmic.model._operating_system import OperatingSystem, Product
 from vmic.model._records import (
@@ -46,14 +40,7 @@ from vmic.strategies._linux import (
     process_records,
     systemd_units,
 )
-from vmic.strategies._observations import (
-    guest_unreachables,
-    host_observations,
-    linux_daemon_observations,
-    linux_guest_observations,
-    vm_observations,
-    windows_guest_observations,
-)
+from vmic.strategies._models import guest_services, guest_unreachables, guests, hosts, vms
 from vmic.strategies._rules import operating_systems, plan_steps, update_plans, update_rules
 from vmic.strategies._semantics import service_states, vm_integrations
 from vmic.strategies._vocabularies import (
@@ -103,11 +90,10 @@ def register_strategies() -> None:
     register(CommandList, command_lists())
     register(SystemdUnit, systemd_units())
     register(KvpRecord, kvp_records())
-    register(VMObservation, vm_observations())
-    register(HostObservation, host_observations())
-    register(WindowsGuestObservation, windows_guest_observations())
-    register(LinuxDaemonObservation, linux_daemon_observations())
-    register(LinuxGuestObservation, linux_guest_observations())
+    register(VM, vms())
+    register(Host, hosts())
+    register(Guest, guests())
+    register(GuestService, guest_services())
     register(GuestUnreachable, guest_unreachables())
     register(ServiceState, service_states())
     register(VMIntegration, vm_integrations())

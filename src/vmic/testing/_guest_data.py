@@ -116,6 +116,8 @@ LINUX_RELEASES: Final = {
     "azurelinux": ("Microsoft Azure Linux", "3.0", "", "6.6.47.1-1.azl3"),
     "mariner": ("Common Base Linux Mariner", "2.0", "", "5.15.138.1-1.cm2"),
     "photon": ("VMware Photon OS", "5.0", "", "6.1.10-11.ph5"),
+    # FreeBSD 13 and later write /etc/os-release too; uname -r is the release.
+    "freebsd": ("FreeBSD", "14.1", "", "14.1-RELEASE"),
 }
 #: A kernel release of each major version line, for guests whose text names a release the
 #: default above does not match (Debian 10 runs 4.19, Debian 13 runs 6.12...).
@@ -123,6 +125,7 @@ LINUX_KERNELS: Final = {
     ("debian", "10"): "4.19.0-27-amd64",
     ("debian", "11"): "5.10.0-32-amd64",
     ("debian", "13"): "6.12.12-amd64",
+    ("alpine", "3.21"): "6.12.13-0-virt",
     ("fedora", "39"): "6.5.6-300.fc39.x86_64",
     ("fedora", "40"): "6.8.5-301.fc40.x86_64",
     ("rhel", "7"): "3.10.0-1160.el7.x86_64",

@@ -17,6 +17,7 @@ from packaging.version import Version
 from vmic.clients._scripts import marker
 from vmic.errors import InvalidTransitionError
 from vmic.model._linux import DAEMON_SERVICES, InitSystem
+from vmic.model._linux_packaging import PsFormat
 from vmic.model._linux_records import UnitLoadState, daemon_service
 from vmic.model._services import guest_service_for
 from vmic.model._status import StartType
@@ -157,7 +158,7 @@ def linux_observe(vm: FakeVM, command: Command) -> Reply:
         ("os-release", release(vm)),
         ("lsmod", format_lsmod(_render.loaded_modules(vm))),
         ("builtin", "".join(line + "\n" for line in _render.builtin_modules(vm))),
-        ("ps", format_ps(_render.processes(vm, extra=("ps -ef",)))),
+        ("ps", _ps(vm)),
         ("compgen", format_compgen(_render.command_names(vm))),
     ]
     init = _render.init_system(vm)
@@ -173,6 +174,13 @@ def linux_observe(vm: FakeVM, command: Command) -> Reply:
         parts.append(("service-status", "".join(f"{n} {c}\n" for n, c in status)))
     parts.append(("time-sync", _kvp.linux_time(vm)))
     return Reply(stdout=sections(*parts))
+
+
+def _ps(vm: FakeVM) -> str:
+    """The process list as the guest's own ``ps`` prints it (the observe script's)."""
+    packaging = _render.lab_packaging(vm)
+    command = "ps -axww" if packaging.ps is PsFormat.BSD else "ps -ef"
+    return format_ps(_render.processes(vm, extra=(command,)), layout=packaging.ps)
 
 
 def pools(vm: FakeVM) -> Reply:

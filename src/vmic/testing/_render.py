@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Final
 
 from vmic.errors import ConfigurationError
 from vmic.model._linux import DAEMON_SERVICES, KERNEL_SERVICES, InitSystem, packaging_for
+from vmic.model._linux_packaging import PsFormat
 from vmic.model._linux_records import (
     KvpPool,
     KvpRecord,
@@ -354,27 +355,53 @@ def service_status(vm: FakeVM, names: tuple[str, ...]) -> list[tuple[str, int]]:
     return codes
 
 
+def _process_row(layout: PsFormat, pid: int, ppid: int, command: str) -> ProcessRecord:
+    """One process as *layout*'s ``ps`` shows it (the columns it does not print are None)."""
+    if layout is PsFormat.BSD:
+        tty, state = ("u0", "R+") if ppid == _SHELL_PID else ("-", "Ss")
+        return ProcessRecord(None, pid, None, None, tty, "0:00.01", command, cpu=None, state=state)
+    if layout is PsFormat.BUSYBOX:
+        return ProcessRecord("root", pid, None, None, None, "0:00", command, cpu=None)
+    if ppid == _SHELL_PID:
+        return ProcessRecord("root", pid, ppid, "21:20", "pts/0", "00:00:00", command)
+    return ProcessRecord("root", pid, ppid, "Jul11", "?", "00:00:00", command)
+
+
+#: The system processes of each ``ps`` layout's guests: (pid, ppid, command).
+_SYSTEM_PROCESSES: Final = {
+    PsFormat.PROCPS: ((1, 0, "/sbin/init"), (2, 0, "[kthreadd]")),
+    PsFormat.BSD: ((0, 0, "[kernel]"), (1, 0, "/sbin/init")),
+    PsFormat.BUSYBOX: ((1, 0, "/sbin/init"), (2, 0, "[kthreadd]")),
+}
+_SERVICE_PROCESSES: Final = {
+    PsFormat.PROCPS: (
+        (412, 1, "/lib/systemd/systemd-journald"),
+        (804, 1, "sshd: /usr/sbin/sshd -D"),
+    ),
+    # devd starts FreeBSD's Hyper-V daemons (sbin/devd/hyperv.conf).
+    PsFormat.BSD: ((412, 1, "/sbin/devd"), (804, 1, "sshd: /usr/sbin/sshd [listener]")),
+    PsFormat.BUSYBOX: ((412, 1, "/sbin/syslogd -t"), (804, 1, "sshd: /usr/sbin/sshd")),
+}
+_SHELL_PID: Final = 804
+
+
 def processes(vm: FakeVM, *, extra: tuple[str, ...] = ()) -> list[ProcessRecord]:
-    """``ps -ef``: a few system processes, the Hyper-V kernel threads, the daemons.
+    """The process list in the guest's own ``ps`` layout: system processes, kernel threads, daemons.
 
     Args:
         vm: The VM.
         extra: Commands of transient processes to list last (the ``ps`` itself).
     """
-    rows = [
-        ProcessRecord("root", 1, 0, "Jul11", "?", "00:00:04", "/sbin/init", cpu=0),
-        ProcessRecord("root", 2, 0, "Jul11", "?", "00:00:00", "[kthreadd]"),
-    ]
+    packaging = lab_packaging(vm)
+    layout = packaging.ps
+    rows = [_process_row(layout, *row) for row in _SYSTEM_PROCESSES[layout]]
     driver = vm.kernel_driver()
-    if driver is not None:
+    if driver is not None and layout is not PsFormat.BSD:  # Linux kernel threads
         rows += [
-            ProcessRecord("root", 236, 2, "Jul11", "?", "00:00:00", "[hv_vmbus_con]"),
-            ProcessRecord("root", 237, 2, "Jul11", "?", "00:00:00", "[hv_vmbus_ctl]"),
+            _process_row(layout, 236, 2, "[hv_vmbus_con]"),
+            _process_row(layout, 237, 2, "[hv_vmbus_ctl]"),
         ]
-    rows += [
-        ProcessRecord("root", 412, 1, "Jul11", "?", "00:00:01", "/lib/systemd/systemd-journald"),
-        ProcessRecord("root", 804, 1, "Jul11", "?", "00:00:00", "sshd: /usr/sbin/sshd -D"),
-    ]
+    rows += [_process_row(layout, *row) for row in _SERVICE_PROCESSES[layout]]
     for state in vm.integration.states:
         service = state.service
         if not isinstance(service, IntegrationService) or service in KERNEL_SERVICES:
@@ -384,12 +411,11 @@ def processes(vm: FakeVM, *, extra: tuple[str, ...] = ()) -> list[ProcessRecord]
         if found is None or daemon is None:
             continue
         pid, method = found
-        command = daemon_path(vm, daemon) + (" -n" if method == "systemd" else "")
-        rows.append(ProcessRecord("root", pid, 1, "Jul11", "?", "00:00:00", command))
-    for command in extra:
-        rows.append(
-            ProcessRecord("root", vm.take_pid(), 804, "21:20", "pts/0", "00:00:00", command)
-        )
+        # systemd units run the daemons in the foreground (-n); devd and OpenRC do not.
+        foreground = method == "systemd" and packaging.init is InitSystem.SYSTEMD
+        command = daemon_path(vm, daemon) + (" -n" if foreground else "")
+        rows.append(_process_row(layout, pid, 1, command))
+    rows.extend(_process_row(layout, vm.take_pid(), _SHELL_PID, command) for command in extra)
     return rows
 
 

@@ -16,10 +16,10 @@ Windows guest (PowerShell)::
 
 Linux guest (sh, with or without ``sudo``)::
 
-    lsmod [| grep <text>]         ps -ef [| grep <text>]        ps -ef | hv
-    compgen -c <prefix>           pidof <daemon>
+    lsmod [| grep <text>]         ps -ef [| grep <text>]        ps -ef | hv      ps -axww
+    compgen -c <prefix>           pidof <daemon>                pgrep -x <daemon>
     kill -15|-TERM|-SIGTERM <pid>...|`pidof <daemon>`|$(pidof <daemon>)
-    <daemon> [-n]                 systemctl start|stop|is-active <unit>
+    <daemon>|<path> [-n]          systemctl start|stop|is-active <unit>
 
 Parameter names and cmdlet names ignore case, as in PowerShell; ``-Name`` is matched
 against the names the host shows in its own language ("Takt" on a German host, like
@@ -416,7 +416,7 @@ def plan_linux(vm: FakeVM, script: str) -> Plan | None:  # noqa: PLR0911, PLR091
     program, args = head[0], head[1:]
     if program == "lsmod" and not args:
         return Plan("lsmod", mutating=False, run=lambda: Reply(stdout=_lsmod(vm)))
-    if program == "ps" and args == ["-ef"]:
+    if program == "ps" and args in (["-ef"], ["-axww"]):
         return Plan("ps", mutating=False, run=lambda: Reply(stdout=_ps(vm, ())))
     if program == "compgen" and len(args) == 2 and args[0] == "-c":
         prefix = args[1]
@@ -424,6 +424,10 @@ def plan_linux(vm: FakeVM, script: str) -> Plan | None:  # noqa: PLR0911, PLR091
     if program == "pidof" and len(args) == 1:
         daemon = args[0]
         return Plan("pidof", mutating=False, run=lambda: _pidof(vm, daemon))
+    if program == "pgrep" and len(args) == 2 and args[0] == "-x":
+        # Same answer as pidof for one daemon: its pid, exit 1 when none runs.
+        daemon = args[1]
+        return Plan("pgrep", mutating=False, run=lambda: _pidof(vm, daemon))
     if program == "kill" and args and args[0] in _SIGNALS:
         pids = args[1:]
         if not all(p.isdigit() for p in pids):
@@ -463,7 +467,8 @@ def _lsmod(vm: FakeVM) -> str:
 
 
 def _ps(vm: FakeVM, extra: tuple[str, ...]) -> str:
-    return format_ps(_render.processes(vm, extra=("ps -ef", *extra)))
+    layout = _render.lab_packaging(vm).ps
+    return format_ps(_render.processes(vm, extra=("ps -ef", *extra)), layout=layout)
 
 
 def _grep(text: str, pattern: str) -> Reply:
@@ -526,9 +531,15 @@ def _systemctl(vm: FakeVM, verb: str, unit: str) -> Reply:
 
 
 def _run_daemon(vm: FakeVM, program: str, sudo: bool) -> Reply:  # noqa: FBT001
-    service = daemon_service(program)
-    installed = service is not None and program in _render.command_names(vm)
-    if service is None or _render.lab_daemon(vm, service) != program or not installed:
+    # Run by name (found on PATH) or by its path, which must be where the guest has it.
+    name = program.rsplit("/", 1)[-1]
+    service = daemon_service(name)
+    installed = service is not None and (
+        _render.installed_paths(vm, (program,))
+        if "/" in program
+        else name in _render.command_names(vm)
+    )
+    if service is None or _render.lab_daemon(vm, service) != name or not installed:
         if sudo:
             return Reply(stderr=f"sudo: {program}: command not found\n", exit_code=1)
         return Reply(stderr=f"sh: 1: {program}: not found\n", exit_code=127)

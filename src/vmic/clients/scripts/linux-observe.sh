@@ -4,15 +4,17 @@
 # sections: os-release, lsmod, builtin, ps, compgen, systemctl, paths, vmbus, init,
 #     service-status, time-sync
 # errors: none
-# commands: bash, cat, grep, lsmod, pidof, ps, rc-service, sed, service, systemctl, tr, uname
+# commands: bash, cat, grep, lsmod, pidof, ps, rc-service, sed, systemctl, tr, uname
 #
 # The Linux guest checks of Microsoft's article in one round trip. Reads only. Sections:
 # "os-release"; "lsmod" (or /proc/modules); "builtin", the kernel's modules.builtin when
-# readable; "ps" (ps -ef); "compgen" (compgen -c for the daemons' names); "systemctl" (systemctl
-# show for the units in $Units, when systemd runs); "paths" (which of the binaries in $Paths
-# exist: SUSE keeps them off PATH); "vmbus" ("present" when /sys/bus/vmbus has devices);
-# "init" (systemd, openrc, rc.d or none); "service-status" (NAME EXIT-CODE lines for the OpenRC
-# or rc.d services in $Services); "time-sync" ("ptp /dev/ptp_hyperv" when the Hyper-V PTP clock
+# readable; "ps" (ps -ef; FreeBSD: ps -axww, whose -e would add the environment; BusyBox
+# ignores -e -f); "compgen" (compgen -c for the daemons' names); "systemctl" (systemctl show for
+# the units in $Units, when systemd runs); "paths" (which of the binaries in $Paths exist: SUSE
+# keeps them off PATH); "vmbus" ("present" when /sys/bus/vmbus has devices); "init" (systemd,
+# openrc, rc.d or none); "service-status" (NAME EXIT-CODE lines for the OpenRC services in
+# $Services: FreeBSD's daemons have no rc.d script, devd starts them, and the process list
+# says whether they run); "time-sync" ("ptp /dev/ptp_hyperv" when the Hyper-V PTP clock
 # exists, chrony's server/pool/peer/refclock lines as "chrony ...", timesyncd's NTP= lines as
 # "timesyncd ...", and "daemon NAME" per running time daemon). $Units, $Paths and $Services are
 # lists of quoted words, expanded as words, never as code.
@@ -27,7 +29,7 @@ if [ -r "$vmic_builtin" ]; then
     cat "$vmic_builtin"
 fi
 echo '<<vmic:ps>>'
-ps -ef
+if [ "$(uname -s 2>/dev/null)" = FreeBSD ]; then ps -axww; else ps -ef; fi
 echo '<<vmic:compgen>>'
 if command -v bash >/dev/null 2>&1; then
     bash -c 'compgen -c hv_; compgen -c hyperv' 2>/dev/null
@@ -67,12 +69,6 @@ if [ "$#" -gt 0 ] && command -v rc-service >/dev/null 2>&1 && [ -d /run/openrc ]
     echo '<<vmic:service-status>>'
     for vmic_service in "$@"; do
         rc-service "$vmic_service" status >/dev/null 2>&1
-        echo "$vmic_service $?"
-    done
-elif [ "$#" -gt 0 ] && [ "$(uname -s 2>/dev/null)" = FreeBSD ]; then
-    echo '<<vmic:service-status>>'
-    for vmic_service in "$@"; do
-        service "$vmic_service" status >/dev/null 2>&1
         echo "$vmic_service $?"
     done
 fi
