@@ -210,7 +210,7 @@ def test_shutdown_is_clean_when_the_service_works() -> None:
     assert not lab.vm("web02").running
     assert result.after == "Off"
     assert "cleanly" in str(result)
-    assert lab.vm("web02").power_log == ["Stop-VM"]
+    assert lab.vm("web02").power_log == ("Stop-VM",)
 
 
 def test_shutdown_refuses_when_the_service_is_disabled() -> None:
@@ -232,7 +232,7 @@ def test_turn_off_cuts_the_power_only_after_the_timeout_and_says_so() -> None:
     assert not lab.vm("dc01").running
     assert "TURNED OFF" in str(result)
     assert "Shutdown is disabled" in result.reason
-    assert lab.vm("dc01").power_log == ["Stop-VM", "Stop-VM -TurnOff"]
+    assert lab.vm("dc01").power_log == ("Stop-VM", "Stop-VM -TurnOff")
 
 
 def test_force_asks_a_locked_guest_to_shut_down_cleanly_before_any_turn_off() -> None:
@@ -242,7 +242,7 @@ def test_force_asks_a_locked_guest_to_shut_down_cleanly_before_any_turn_off() ->
     result = host.shutdown("web02", timeout=60, force=True, turn_off=True)
     assert (result.after, result.forced, result.turned_off) == ("Off", True, False)
     assert "cleanly (Stop-VM -Force)" in str(result)
-    assert locked.power_log == ["Stop-VM -Force"]  # no -TurnOff was needed
+    assert locked.power_log == ("Stop-VM -Force",)  # no -TurnOff was needed
     recorded = [c for c in lab.commands if c.action == "stop-vm"][-1].command
     assert (recorded.parameters["Force"], recorded.parameters["TurnOff"]) == (True, True)
     # The script asks with -Force:$Force before its only -TurnOff, which waits for the timeout.
@@ -260,7 +260,7 @@ def test_a_locked_guest_refuses_a_plain_shutdown_and_turn_off_is_the_power_cut()
     assert lab.vm("web02").running
     result = host.shutdown("web02", timeout=30, turn_off=True)
     assert result.turned_off
-    assert lab.vm("web02").power_log == ["Stop-VM", "Stop-VM", "Stop-VM -TurnOff"]
+    assert lab.vm("web02").power_log == ("Stop-VM", "Stop-VM", "Stop-VM -TurnOff")
 
 
 def test_a_guest_too_slow_to_shut_down_times_out_without_force() -> None:

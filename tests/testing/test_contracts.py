@@ -41,7 +41,7 @@ def test_a_script_whose_cmdlet_call_fits_no_parameter_set_fails_and_changes_noth
         "Stop-VM : A parameter cannot be found that matches parameter name 'Forcefully'."
     )
     assert lab.vm("dc01").running
-    assert lab.vm("dc01").power_log == []
+    assert lab.vm("dc01").power_log == ()
     with pytest.raises(CommandFailedError, match="Forcefully"):
         result.check()
 

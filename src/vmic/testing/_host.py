@@ -75,10 +75,9 @@ class FakeHyperVHost(HyperVState, Closing):
         """
         vm = self.vm(vm_name)
         with self.lock:
-            executor = self._guests.get(vm.id)
+            executor = vm.executor
             if not isinstance(executor, FakeGuestExecutor):
-                executor = FakeGuestExecutor(vm)
-                self._guests[vm.id] = executor
+                executor = vm.executor = FakeGuestExecutor(vm)
             return executor
 
     def run(self, command: Command) -> Result:

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from vmic.rules._semantics import KernelDriver
-    from vmic.testing._journal import GuestExecutor
     from vmic.testing._vm import ServiceLike
 
 __all__ = ["HyperVState"]
@@ -36,7 +35,6 @@ class HyperVState(HostMachine):
 
     def _init_state(self) -> None:
         self._vms: list[FakeVM] = []
-        self._guests: dict[uuid.UUID, GuestExecutor] = {}
         self.rendered_texts: dict[object, str] = {}
         """Texts rendered from this host's state, by everything they are made from."""
 

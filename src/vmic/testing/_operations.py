@@ -189,7 +189,7 @@ def answer_shutdown(host: HyperVState, command: Command) -> Reply:
     turned_off = False
     seconds = 0.0
     if vm.running:
-        vm.power_log.append("Stop-VM -Force" if force else "Stop-VM")
+        vm.power_log += ("Stop-VM -Force" if force else "Stop-VM",)
         if not _works(vm, _SHUTDOWN):
             refused = (
                 f"Failed to shut down the virtual machine {vm.name!r}: the Shutdown integration "
@@ -208,7 +208,7 @@ def answer_shutdown(host: HyperVState, command: Command) -> Reply:
             host.clock.call_later(delay, vm.power_off)
         met, seconds, _ = _poll(host.clock, command, lambda: not vm.running)
         if not met and turn_off:
-            vm.power_log.append("Stop-VM -TurnOff")
+            vm.power_log += ("Stop-VM -TurnOff",)
             vm.power_off()
             turned_off = True
     shutdown = _json(

@@ -332,15 +332,20 @@ def _fits(
     return None if not missing else "missing:" + ", ".join(missing)
 
 
+def _not_recognized(name: str) -> str:
+    """What PowerShell says of a command it does not have."""
+    return (
+        f"The term '{name}' is not recognized as the name of a cmdlet, function, script file, "
+        "or operable program."
+    )
+
+
 def _check_one(  # noqa: PLR0911 - one return per kind of refusal
     call: Call, contract: CmdletContract, version: Version
 ) -> str | None:
     label = contract.name
     if contract.introduced is not None and contract.introduced > version:
-        return (
-            f"The term '{call.cmdlet}' is not recognized as the name of a cmdlet, function, "
-            "script file, or operable program."
-        )
+        return _not_recognized(call.cmdlet)
     named: set[str] = set()
     positional = 0
     elements = list(call.elements)
@@ -402,10 +407,7 @@ def check_call(
     contracts = data.cmdlet(call.cmdlet)
     if not contracts:
         if version < Version("7.0") and not call.native and data.only_newer(call.cmdlet):
-            return (
-                f"The term '{call.cmdlet}' is not recognized as the name of a cmdlet, function, "
-                "script file, or operable program."
-            )
+            return _not_recognized(call.cmdlet)
         return None
     wanted = None if editions is None else set(editions)
     chosen = [c for c in contracts if wanted is None or c.edition in wanted] or list(contracts)

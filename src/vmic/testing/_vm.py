@@ -255,14 +255,16 @@ class FakeVM:
         """Both sides of the VM's KVP items (see :mod:`vmic.testing._kvp`)."""
         self.clock = GuestClock()
         """Where the guest's clock takes its time from; tests change it to plant cases."""
+        self.executor: GuestExecutor | None = None
+        """The executor that reaches the guest, once the host has handed one out."""
         self.locked = False
         """The guest is locked or has unsaved work: it refuses a shutdown unless forced
         (``Stop-VM -Force``)."""
-        self.power_log: list[str] = []
+        self.power_log: tuple[str, ...] = ()
         """What the host did to the VM's power, in order (``Stop-VM -Force``,
         ``Stop-VM -TurnOff``...)."""
         shipped = WINDOWS_POWERSHELL.get(guest_os.product.value) if guest_os.is_windows else None
-        self._powershell = None if shipped is None else Version(shipped)
+        self._powershell = None if shipped is None else _shipped_version(shipped)
         self._sync_processes()
 
     def __repr__(self) -> str:
@@ -768,6 +770,12 @@ def _booted(integration: VMIntegration) -> VMIntegration:
             except InvalidTransitionError:  # pragma: no cover - excluded by the checks above
                 continue
     return booted
+
+
+@functools.cache
+def _shipped_version(text: str) -> Version:
+    """One Version object per version a Windows ships, shared by every VM of the lab."""
+    return Version(text)
 
 
 def _version(value: str | Version) -> Version:
