@@ -45,6 +45,7 @@ SCHEMA_NAMES: Final = (
     "matrix",
     "observations",
     "plan",
+    "scripts",
     "services",
     "support",
 )
