@@ -34,10 +34,10 @@ from typing import TYPE_CHECKING
 
 from vmic.clients import _scripts
 from vmic.connect import HostTarget
-from vmic.executors import Command, Credential, Result, Shell
+from vmic.executors import Command, Credential, Result
 from vmic.executors._closing import Closing
 from vmic.fleet import audit
-from vmic.testing import FakeHyperVHost
+from vmic.testing import FakeHyperVHost, _guest_scripts
 
 if TYPE_CHECKING:
     from vmic.executors import Executor
@@ -147,14 +147,12 @@ def _render_cost(repeat: int = 200) -> tuple[float, ...]:
     host = FakeHyperVHost("render")
     host.add_vm("vm0", "Windows Server 2022")
     host.add_vm("vm1", "Windows Server 2022")
-    inventory = Command(Shell.POWERSHELL, _scripts.HOST_INVENTORY)
-    fan_out = Command(
-        Shell.POWERSHELL,
-        _scripts.HOST_INVENTORY_GUESTS,
-        parameters={
+    inventory = _scripts.script("host-inventory").command()
+    fan_out = _scripts.script("host-inventory-guests").command(
+        {
             "VmicUser": "u",
             "VmicPassword": "p",
-            "VmicGuestScript": _scripts.WINDOWS_OBSERVE,
+            "VmicGuestScript": _scripts.script("windows-observe").text,
             "VmicGuestTimeout": "30",
             "VmicThrottle": "8",
         },
@@ -167,9 +165,8 @@ def _render_cost(repeat: int = 200) -> tuple[float, ...]:
                 if fresh:
                     # What the lab kept from the last answer: forgotten, to time a first
                     # rendering (the benchmark reaches into the simulator on purpose).
-                    host._texts.clear()
-                    for vm in host.vms:
-                        vm.guest_executor()._last = None
+                    host.rendered_texts.clear()
+                    _guest_scripts._OBSERVED.clear()
                 host.run(command)
             costs.append((time.process_time() - started) / repeat)
     return tuple(costs)

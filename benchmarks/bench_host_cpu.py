@@ -25,7 +25,6 @@ from vmic.clients._inventory import INVENTORY_SECTIONS, inventory_from_sections
 from vmic.clients._sections import split_sections
 from vmic.clients._windows import windows_observation
 from vmic.diagnosis import diagnose
-from vmic.executors import Command, Shell
 from vmic.testing import FakeHyperVHost
 
 if TYPE_CHECKING:
@@ -38,8 +37,8 @@ def _outputs() -> tuple[str, str]:
     host = FakeHyperVHost("HV-CPU")
     host.add_vm("web", "Windows Server 2019")
     host.add_vm("db", "Ubuntu 22.04")
-    inventory = host.run(Command(Shell.POWERSHELL, _scripts.HOST_INVENTORY)).stdout
-    windows = host.guest_executor("web").run(Command(Shell.POWERSHELL, _scripts.WINDOWS_OBSERVE))
+    inventory = host.run(_scripts.script("host-inventory").command()).stdout
+    windows = host.guest_executor("web").run(_scripts.script("windows-observe").command())
     return inventory, windows.stdout
 
 

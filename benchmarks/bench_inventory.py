@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from vmic.clients import HyperVHost, _scripts
 from vmic.clients._inventory import parse_inventory
-from vmic.executors import Command, Shell
 from vmic.testing import FakeHyperVHost
 
 if TYPE_CHECKING:
@@ -53,7 +52,7 @@ def main() -> None:
         observation = HyperVHost(host).observe()
         assert len(observation.vms) == count
         round_trips = len(host.commands)
-        command = Command(Shell.POWERSHELL, _scripts.HOST_INVENTORY)
+        command = _scripts.script("host-inventory").command()
         text = host.run(command).stdout
         parse = _best(functools.partial(parse_inventory, text))
         render = _best(functools.partial(host.run, command))

@@ -1,11 +1,15 @@
-"""Shared test configuration: hypothesis profiles, and an environment without a terminal size."""
+"""Shared test configuration: hypothesis profiles, no terminal size, the lab's scripts checked."""
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 settings.register_profile(
     "ci",
@@ -29,3 +33,51 @@ def _no_terminal_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.delenv("LINES", raising=False)
+
+
+# Every PowerShell text the simulated lab receives during the suite, checked once against the
+# documented contracts (tests/testing/pscheck.py): what vmic sends the lab, it would send a host.
+_CHECKED: dict[tuple[str, bool], tuple[str, ...]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _the_lab_receives_only_scripts_that_keep_the_contracts(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    from tests.testing.pscheck import check  # noqa: PLC0415 - tree-sitter, for this check
+    from vmic.clients._scripts import scripts  # noqa: PLC0415 - loaded on use
+    from vmic.executors import Shell  # noqa: PLC0415
+    from vmic.executors._script_files import script_name  # noqa: PLC0415
+    from vmic.testing import _dispatch, _guests, _host  # noqa: PLC0415
+
+    received: list[tuple[str, bool]] = []
+    plan_host, plan_guest = _dispatch.plan_host, _dispatch.plan_guest
+
+    def host(state: Any, command: Any) -> Any:
+        if getattr(command, "shell", None) is Shell.POWERSHELL:
+            received.append((command.script, False))
+        return plan_host(state, command)
+
+    def guest(vm: Any, command: Any) -> Any:
+        if getattr(command, "shell", None) is Shell.POWERSHELL and vm.guest_os.is_windows:
+            received.append((command.script, True))
+        return plan_guest(vm, command)
+
+    monkeypatch.setattr(_host, "plan_host", host)
+    monkeypatch.setattr(_guests, "plan_guest", guest)
+    yield
+    if request.node.get_closest_marker("seeded_violations") is not None:
+        return
+    problems = []
+    for key in dict.fromkeys(received):
+        if key not in _CHECKED:
+            text, windows_guest = key
+            known = scripts().get(script_name(text) or "")
+            if known is not None and known.text == text:
+                found = check(text, contract=known.contract)
+            else:
+                found = check(text, windows_guest=windows_guest)
+            _CHECKED[key] = tuple(f"{v.rule} (line {v.line}): {v.message}" for v in found)
+        problems += [f"{key[0][:60]!r}: {problem}" for problem in _CHECKED[key]]
+    if problems:
+        pytest.fail("the lab received PowerShell that breaks a contract:\n" + "\n".join(problems))

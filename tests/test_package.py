@@ -8,6 +8,7 @@ import importlib.metadata
 import pkgutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,70 @@ def test_modules_import_only_from_lower_layers(module: str, path: Path) -> None:
             assert target <= own, f"{module} (layer {own}) imports {imported} (layer {target})"
         if _package(imported) == "testing":
             assert _package(module) in MAY_IMPORT_TESTING, f"{module} imports {imported}"
+
+
+# The simulated lab, bottom to top: machine state (host, VM, guest), then what each command
+# does to or reads from it, then one dispatcher and the executors on top. A room imports only
+# rooms listed before it (type-only imports included): no circle, no arrow back up.
+TESTING_ROOMS = (
+    "_faults",
+    "_guest_data",
+    "_clock",
+    "_shell",
+    "_journal",
+    "_powershell",
+    "_reference",
+    "_contracts",
+    "_machine",
+    "_vm",
+    "_hyperv",
+    "_render",
+    "_inventory",
+    "_kvp",
+    "_guest_scripts",
+    "_typed",
+    "_operations",
+    "_fan_out",
+    "_dispatch",
+    "_guests",
+    "_host",
+    "_lab",
+)
+
+
+def _lab_arrows(room: str, source: str) -> list[str]:
+    """The rooms of vmic.testing that *room* imports but may not (listed after it, or itself)."""
+    allowed = TESTING_ROOMS[: TESTING_ROOMS.index(room)]
+    wrong = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom) or node.module is None:
+            continue
+        if node.module == "vmic.testing":
+            targets = [alias.name for alias in node.names]
+        elif node.module.startswith("vmic.testing."):
+            targets = [node.module.split(".")[2]]
+        else:
+            continue
+        wrong += [target for target in targets if target not in allowed]
+    return wrong
+
+
+def test_the_lab_runs_one_way_from_machine_state_to_the_dispatcher() -> None:
+    folder = SRC / "testing"
+    rooms = {path.stem for path in folder.glob("_*.py")} - {"__init__"}
+    assert rooms == set(TESTING_ROOMS), "place a new room of vmic.testing in TESTING_ROOMS"
+    for room in TESTING_ROOMS:
+        source = (folder / f"{room}.py").read_text(encoding="utf-8")
+        assert _lab_arrows(room, source) == [], f"vmic.testing.{room} imports a room above it"
+    # The check sees every form of import, type-only ones too.
+    seeded = (
+        "from typing import TYPE_CHECKING\n"
+        "from vmic.testing import _render\n"
+        "if TYPE_CHECKING:\n"
+        "    from vmic.testing._host import FakeHyperVHost\n"
+        "from vmic.testing._faults import Fault\n"
+    )
+    assert _lab_arrows("_vm", seeded) == ["_render", "_host"]
 
 
 def test_every_package_has_a_layer() -> None:
@@ -281,3 +346,28 @@ def test_strategies_register_when_vmic_is_imported_before_hypothesis() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "OperatingSystem"
+
+
+def test_the_wheel_ships_the_scripts_and_the_reference_data(tmp_path: Path) -> None:
+    # Scripts and contract data are package files read with importlib.resources: a wheel
+    # without them would install a vmic that cannot talk to any host.
+    root = SRC.parents[1]
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = tmp_path.glob("vmic-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = set(archive.namelist())
+    data = [
+        path
+        for folder in (SRC / "clients" / "scripts", SRC / "testing" / "reference")
+        for path in folder.iterdir()
+        if path.is_file()
+    ]
+    assert len(data) > 40
+    missing = [str(p.relative_to(SRC.parent)) for p in data]
+    assert [name for name in missing if name not in shipped] == []

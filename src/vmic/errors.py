@@ -23,6 +23,7 @@ inherits the closest built-in exception, so code that already catches
     │   ├── VerificationError
     │   │   └── KvpVerificationError
     │   ├── DataExchangeDisabledError
+    │   ├── GuestPowerShellError
     │   ├── UnknownCommandError
     │   └── OperationError
     │       ├── PreflightError
@@ -58,6 +59,7 @@ __all__ = [
     "DataExchangeDisabledError",
     "ExecutionError",
     "GuestCommandError",
+    "GuestPowerShellError",
     "InsecureOptionWarning",
     "InvalidRecordError",
     "InvalidTransitionError",
@@ -425,6 +427,24 @@ class GuestCommandError(InvalidTransitionError):
         self.target = target
         self.reason = reason
         super().__init__(message)
+
+
+class GuestPowerShellError(ExecutionError):
+    """A Windows guest's PowerShell is too old for vmic's guest scripts (they need 3.0).
+
+    Windows 7 SP1 and Windows Server 2008 R2 SP1 ship Windows PowerShell 2.0; WMF 3.0 or
+    later (5.1 today) brings what the scripts use.
+
+    Attributes:
+        version: The version the guest reported (``"2.0"``).
+    """
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        super().__init__(
+            "needs PowerShell 3.0 in the guest (WMF 3.0 or later, 5.1 today): the guest runs "
+            f"Windows PowerShell {version}"
+        )
 
 
 class OperationError(ExecutionError):

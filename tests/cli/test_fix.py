@@ -14,7 +14,7 @@ from vmic.testing import DemoLab, demo_lab
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from vmic.testing._machine import RecordedCommand
+    from vmic.testing import RecordedCommand
 
 
 @pytest.fixture

@@ -101,3 +101,26 @@ def test_shutdown_cleanly(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = in_process(capsys, "shutdown", "--lab", "demo", "--vm", "web02")
     assert (status, err) == (0, "")
     assert "shut down cleanly" in out
+
+
+def test_shutdown_force_is_stop_vm_force_a_clean_shutdown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = in_process(capsys, "shutdown", "--lab", "demo", "--vm", "web02", "--force")
+    assert (status, err) == (0, "")
+    assert "shut down cleanly (Stop-VM -Force)" in out
+    assert "TURNED OFF" not in out
+
+
+def test_shutdown_turn_off_is_named_and_cuts_power_only_when_needed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = in_process(
+        capsys, "shutdown", "--lab", "demo", "--vm", "dc01", "--turn-off", "--timeout", "60"
+    )
+    assert (status, err) == (0, "")
+    assert "shut down cleanly" in out  # the guest answered: no power cut
+    status, out, _ = run("shutdown", "--help")
+    assert status == 0
+    assert "--turn-off" in out
+    assert "power cut" in " ".join(out.split())

@@ -28,7 +28,7 @@ from vmic.clients import (
     VMNotFoundError,
     _scripts,
 )
-from vmic.executors import Command, Result, Shell
+from vmic.executors import Command, Result
 from vmic.executors._closing import Closing
 from vmic.model._records import IntegrationServicesState, VMState
 from vmic.testing import FakeHyperVHost, Fault
@@ -406,7 +406,7 @@ def test_a_failing_command_shows_its_output() -> None:
 
 def test_output_cut_short_is_a_parse_error() -> None:
     lab = _lab(1)
-    full = lab.run(Command(Shell.POWERSHELL, _scripts.HOST_INVENTORY)).stdout
+    full = lab.run(_scripts.script("host-inventory").command()).stdout
     cut = full[: len(full) // 2]
 
     class Cut(Closing):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tests._cli import in_process
-from vmic.clients import HyperVHost, LinuxGuest, WindowsGuest
+from vmic.clients import HyperVHost, LinuxGuest, WindowsGuest, _scripts
 from vmic.errors import (
     DataExchangeDisabledError,
     GuestCommandError,
@@ -20,6 +20,7 @@ from vmic.errors import (
 from vmic.executors._closing import Closing
 from vmic.model._kvp_exchange import GuestKvpItems, KvpExchange, check_item
 from vmic.model._linux_records import KvpPool
+from vmic.model._services import IntegrationService
 from vmic.model._status import StartType
 from vmic.testing import FakeHyperVHost
 
@@ -229,3 +230,63 @@ def test_cli_kvp_refuses_oversized_items_with_one_line(capsys: pytest.CaptureFix
     status, _, err = in_process(capsys, "kvp", "remove", "--lab", "demo", "--vm", "web01")
     assert status == 2
     assert "needs --key" in err
+
+
+def _host_items(lab: FakeHyperVHost, vm: str = "app01") -> dict[str, str]:
+    return dict(lab.vm(vm).kvp.host_items)
+
+
+def test_with_three_host_items_set_modifies_and_remove_removes_on_windows_powershell_5_1() -> None:
+    lab = FakeHyperVHost("HV01", powershell="5.1")  # every Hyper-V host's remoting default
+    lab.add_vm("app01", "Windows Server 2022")
+    host = HyperVHost(lab)
+    for key, value in (("role", "web"), ("tier", "front"), ("site", "berlin")):
+        host.kvp_set("app01", key, value)
+    assert _host_items(lab) == {"role": "web", "tier": "front", "site": "berlin"}
+    after = host.kvp_set("app01", "tier", "back")  # an existing key: ModifyKvpItems
+    assert dict(after.host) == {"role": "web", "tier": "back", "site": "berlin"}
+    assert dict(host.kvp_items("app01").host) == dict(after.host)  # read back
+    after = host.kvp_remove("app01", "role")
+    assert dict(after.host) == {"tier": "back", "site": "berlin"}
+    assert dict(host.kvp_items("app01").host) == {"tier": "back", "site": "berlin"}
+
+
+def _change(lab: FakeHyperVHost, text: str, operation: str, key: str, value: str = "") -> Result:
+    from vmic.executors import Command, Shell  # noqa: PLC0415 - the raw command, on purpose
+
+    parameters = {
+        "VMName": "app01",
+        "Component": IntegrationService.KEY_VALUE_PAIR_EXCHANGE.guid,
+        "Operation": operation,
+        "Key": key,
+        "Value": value,
+    }
+    return lab.run(Command(Shell.POWERSHELL, text, parameters=parameters))
+
+
+@pytest.mark.seeded_violations
+@pytest.mark.parametrize("powershell", ["5.1", "7"])
+def test_the_lab_models_how_5_1_reads_a_json_array_back(powershell: str) -> None:
+    from tests.testing.seeds import old_kvp_change  # noqa: PLC0415 - the old defect
+
+    lab = FakeHyperVHost("HV01", powershell=powershell)  # type: ignore[arg-type]
+    lab.add_vm("app01", "Windows Server 2022")
+    for key in ("role", "tier", "site"):
+        lab.vm("app01").kvp.host_items[key] = "x"
+    old = old_kvp_change()
+    modified = _change(lab, old, "set", "tier", "back")
+    removed = _change(lab, old, "remove", "role")
+    if powershell == "7":  # PowerShell 7 enumerates the array: the old script worked there
+        assert "ModifyKvpItems" in modified.stdout
+        assert _host_items(lab) == {"tier": "back", "site": "x"}
+        return
+    # 5.1: no key seemed to exist, so "set" called AddKvpItems, which Hyper-V refuses for an
+    # existing key, and "remove" did nothing.
+    assert "kvp-failed" in modified.stdout
+    assert modified.exit_code == 3
+    assert "RemoveKvpItems" in removed.stdout
+    assert _host_items(lab) == {"role": "x", "tier": "x", "site": "x"}
+    # vmic's script compares the items as objects: the same change works on 5.1.
+    fixed = _scripts.script("host-kvp-change").text
+    assert "ModifyKvpItems" in _change(lab, fixed, "set", "tier", "back").stdout
+    assert _host_items(lab)["tier"] == "back"

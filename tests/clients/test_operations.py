@@ -205,10 +205,12 @@ def test_copy_refuses_paths_with_nul() -> None:
 def test_shutdown_is_clean_when_the_service_works() -> None:
     lab, host = _host()
     result = host.shutdown("web02", timeout=60)
+    assert not result.turned_off
     assert not result.forced
     assert not lab.vm("web02").running
     assert result.after == "Off"
     assert "cleanly" in str(result)
+    assert lab.vm("web02").power_log == ("Stop-VM",)
 
 
 def test_shutdown_refuses_when_the_service_is_disabled() -> None:
@@ -220,16 +222,45 @@ def test_shutdown_refuses_when_the_service_is_disabled() -> None:
     assert lab.vm("dc01").running
 
 
-def test_forced_shutdown_turns_off_only_after_the_timeout_and_says_so() -> None:
+def test_turn_off_cuts_the_power_only_after_the_timeout_and_says_so() -> None:
     lab, host = _host()
     lab.vm("dc01").disable_on_host(IntegrationService.SHUTDOWN)
-    result = host.shutdown("dc01", timeout=45, force=True)
-    assert result.forced
+    result = host.shutdown("dc01", timeout=45, turn_off=True)
+    assert result.turned_off
     assert result.seconds == 45
     assert lab.clock.now == 45
     assert not lab.vm("dc01").running
     assert "TURNED OFF" in str(result)
     assert "Shutdown is disabled" in result.reason
+    assert lab.vm("dc01").power_log == ("Stop-VM", "Stop-VM -TurnOff")
+
+
+def test_force_asks_a_locked_guest_to_shut_down_cleanly_before_any_turn_off() -> None:
+    lab, host = _host()
+    locked = lab.vm("web02")
+    locked.locked = True  # the guest is locked: it refuses a plain Stop-VM
+    result = host.shutdown("web02", timeout=60, force=True, turn_off=True)
+    assert (result.after, result.forced, result.turned_off) == ("Off", True, False)
+    assert "cleanly (Stop-VM -Force)" in str(result)
+    assert locked.power_log == ("Stop-VM -Force",)  # no -TurnOff was needed
+    recorded = [c for c in lab.commands if c.action == "stop-vm"][-1].command
+    assert (recorded.parameters["Force"], recorded.parameters["TurnOff"]) == (True, True)
+    # The script asks with -Force:$Force before its only -TurnOff, which waits for the timeout.
+    code = recorded.script.split("#>", 1)[1]
+    assert code.index("Stop-VM -VM $vmicVm -Force:$Force") < code.index("-TurnOff")
+    assert code.count("-TurnOff") == 1
+
+
+def test_a_locked_guest_refuses_a_plain_shutdown_and_turn_off_is_the_power_cut() -> None:
+    lab, host = _host()
+    lab.vm("web02").locked = True
+    with pytest.raises(WaitTimeoutError, match=r"locked.*force=True / --force") as info:
+        host.shutdown("web02", timeout=30)
+    assert "Stop-VM failed: The virtual machine is locked" in info.value.reason
+    assert lab.vm("web02").running
+    result = host.shutdown("web02", timeout=30, turn_off=True)
+    assert result.turned_off
+    assert lab.vm("web02").power_log == ("Stop-VM", "Stop-VM", "Stop-VM -TurnOff")
 
 
 def test_a_guest_too_slow_to_shut_down_times_out_without_force() -> None:

@@ -1,88 +1,49 @@
-"""The client scripts as text: valid PowerShell and sh, no spliced values, readable sections."""
+"""The client scripts: files with contracts, valid PowerShell and sh, no spliced values."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import tree_sitter_powershell
 from hypothesis import given, settings
 from tree_sitter import Language, Node, Parser
 
+import vmic.clients
 from tests.executors.hostile import hostile_names, hostile_text
 from tests.executors.psgrammar import decoded_literals, parse
-from vmic import ParseError
+from vmic import ConfigurationError, ParseError
 from vmic.clients import _scripts
 from vmic.clients._sections import error_reason, load_json, split_sections
-from vmic.executors import Command, Shell, VmSelector
+from vmic.executors import Shell, VmSelector
+from vmic.executors._script_files import script_name
 from vmic.executors._scripting import render_powershell
 
 POWERSHELL_SCRIPTS = {
-    "HOST_INVENTORY": _scripts.HOST_INVENTORY,
-    "HOST_INVENTORY_VM": _scripts.HOST_INVENTORY_VM,
-    "HOST_INVENTORY_GUESTS": _scripts.HOST_INVENTORY_GUESTS,
-    "HOST_SET_SERVICES": _scripts.HOST_SET_SERVICES,
-    "HOST_WAIT": _scripts.HOST_WAIT,
-    "HOST_COPY_FILE": _scripts.HOST_COPY_FILE,
-    "HOST_SHUTDOWN": _scripts.HOST_SHUTDOWN,
-    "WINDOWS_OBSERVE": _scripts.WINDOWS_OBSERVE,
-    "WINDOWS_VERSION": _scripts.WINDOWS_VERSION,
-    "WINDOWS_SERVICES": _scripts.WINDOWS_SERVICES,
-    "WINDOWS_START": _scripts.WINDOWS_START,
-    "WINDOWS_STOP": _scripts.WINDOWS_STOP,
-    "WINDOWS_SET_STARTUP": _scripts.WINDOWS_SET_STARTUP,
-    "HOST_KVP_READ": _scripts.HOST_KVP_READ,
-    "HOST_KVP_CHANGE": _scripts.HOST_KVP_CHANGE,
-    "WINDOWS_KVP_READ": _scripts.WINDOWS_KVP_READ,
-    "WINDOWS_KVP_PUBLISH": _scripts.WINDOWS_KVP_PUBLISH,
+    name: script.text
+    for name, script in _scripts.scripts().items()
+    if script.contract.shell is Shell.POWERSHELL
 }
 POSIX_SCRIPTS = {
-    "LINUX_OBSERVE": _scripts.LINUX_OBSERVE,
-    "LINUX_RELEASE": _scripts.LINUX_RELEASE,
-    "LINUX_KVP_POOLS": _scripts.LINUX_KVP_POOLS,
-    "LINUX_START": _scripts.LINUX_START,
-    "LINUX_STOP": _scripts.LINUX_STOP,
-    "LINUX_KVP_PUBLISH": _scripts.LINUX_KVP_PUBLISH,
-}
-# The parameters each script reads, and nothing else may vary.
-PARAMETERS = {
-    "HOST_INVENTORY": set(),
-    "HOST_INVENTORY_VM": {"VMName"},
-    "HOST_INVENTORY_GUESTS": {
-        "VmicUser",
-        "VmicPassword",
-        "VmicGuestScript",
-        "VmicGuestTimeout",
-        "VmicThrottle",
-    },
-    "HOST_SET_SERVICES": {"VMName", "Enable", "Disable"},
-    "HOST_WAIT": {
-        "VMName",
-        "For",
-        "Key",
-        "Prefix",
-        "Family",
-        "HeartbeatId",
-        "Timeout",
-        "Poll",
-        "MaxPoll",
-    },
-    "HOST_COPY_FILE": {"VMName", "Source", "Destination", "CreatePath", "Overwrite"},
-    "HOST_SHUTDOWN": {"VMName", "Timeout", "Poll", "MaxPoll", "Force"},
-    "WINDOWS_OBSERVE": set(),
-    "WINDOWS_VERSION": set(),
-    "WINDOWS_SERVICES": set(),
-    "WINDOWS_START": {"Name"},
-    "WINDOWS_STOP": {"Name"},
-    "WINDOWS_SET_STARTUP": {"Name", "StartupType"},
-    "HOST_KVP_READ": {"VMName", "Component"},
-    "HOST_KVP_CHANGE": {"VMName", "Component", "Operation", "Key", "Value"},
-    "WINDOWS_KVP_READ": set(),
-    "WINDOWS_KVP_PUBLISH": {"Key", "Value"},
+    name: script.text
+    for name, script in _scripts.scripts().items()
+    if script.contract.shell is Shell.POSIX
 }
 _PARSER = Parser(Language(tree_sitter_powershell.language()))
+# Variables PowerShell itself provides, or the scripts' own preferences.
+_AUTOMATIC = {
+    "_",
+    "null",
+    "true",
+    "false",
+    "env",
+    "ErrorActionPreference",
+    "ProgressPreference",
+    "PSVersionTable",
+}
 
 
 def _errors(node: Node) -> list[Node]:
@@ -91,37 +52,105 @@ def _errors(node: Node) -> list[Node]:
     return [error for child in node.children for error in _errors(child)]
 
 
+def test_every_script_is_a_file_of_the_package_with_a_contract() -> None:
+    folder = Path(vmic.clients.__file__).parent / _scripts.SCRIPT_FOLDER
+    files = sorted(p.stem for p in folder.iterdir() if p.suffix in {".ps1", ".sh"})
+    assert sorted(_scripts.scripts()) == [name for name in files if not name.startswith("_")]
+    for name, script in _scripts.scripts().items():
+        assert script.contract.name == name
+        assert script.path.endswith(f"vmic/clients/scripts/{Path(script.path).name}")
+        assert script.contract.description, name
+        assert script.contract.runs_on in {"Hyper-V host", "Windows guest", "Linux guest"}
+        # The text sent says what it is, so a host's log or the lab can tell it.
+        assert script_name(script.text) == name
+        assert "#vmic:include" not in script.text  # every fragment is in place
+
+
+def test_a_script_takes_exactly_the_parameters_of_its_contract() -> None:
+    script = _scripts.script("host-inventory-vm")
+    assert script.command({"VMName": "dc01"}).parameters == {"VMName": "dc01"}
+    with pytest.raises(ConfigurationError, match=r"missing \['VMName'\], unknown \['VMname'\]"):
+        script.command({"VMname": "dc01"})
+    with pytest.raises(ConfigurationError, match="there is no script 'host-nothing'"):
+        _scripts.script("host-nothing")
+
+
+def _code_lines(text: str) -> list[str]:
+    """The lines of a script that say something (not only brackets), stripped."""
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if re.search(r"\w", line) and not line.startswith("#vmic:include")
+    ]
+
+
+def test_shared_fragments_are_written_once_and_included() -> None:
+    folder = Path(vmic.clients.__file__).parent / _scripts.SCRIPT_FOLDER
+    sources = {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.is_file()}
+    for fragment, text in sources.items():
+        if not fragment.startswith("_"):
+            continue
+        users = [name for name, source in sources.items() if f"#vmic:include {fragment}" in source]
+        assert users, f"{fragment} is included nowhere"
+        # No three lines of a fragment in a row appear in another file: it is written once.
+        lines = _code_lines(text)
+        for start in range(len(lines) - 2):
+            window = lines[start : start + 3]
+            for name, source in sources.items():
+                stripped = _code_lines(source)
+                copies = [i for i in range(len(stripped) - 2) if stripped[i : i + 3] == window]
+                assert name == fragment or not copies, (fragment, name, window)
+
+
 @pytest.mark.parametrize("name", sorted(POWERSHELL_SCRIPTS))
 def test_powershell_scripts_parse_without_error(name: str) -> None:
     script = POWERSHELL_SCRIPTS[name]
     tree = _PARSER.parse(script.encode("utf-8"))
     assert not tree.root_node.has_error, [e.text for e in _errors(tree.root_node)]
-    assert not re.search(r"\{(selection|properties|check|action|verb|method)\}", script)
 
 
 @pytest.mark.parametrize("name", sorted(POWERSHELL_SCRIPTS))
-def test_powershell_scripts_read_only_their_own_parameters(name: str) -> None:
+def test_powershell_scripts_read_only_the_parameters_of_their_contract(name: str) -> None:
     script = POWERSHELL_SCRIPTS[name]
     variables = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", script))
-    outside = {
-        v
-        for v in variables
-        if not v.startswith("vmic")
-        and v
-        not in {"_", "null", "true", "false", "env", "ErrorActionPreference", "ProgressPreference"}
-    }
-    assert outside == PARAMETERS[name]
+    outside = {v for v in variables if not v.startswith("vmic") and v not in _AUTOMATIC}
+    assert outside == set(_scripts.script(name).contract.parameters)
 
 
-# The parameters each POSIX script reads (as "$Name", always inside double quotes).
-POSIX_PARAMETERS = {
-    "LINUX_OBSERVE": {"Units", "Paths", "Services"},
-    "LINUX_RELEASE": set(),
-    "LINUX_KVP_POOLS": set(),
-    "LINUX_START": {"Daemon", "Unit", "Sudo"},
-    "LINUX_STOP": {"Daemon", "Unit", "Sudo"},
-    "LINUX_KVP_PUBLISH": {"PoolFile", "Key", "Value", "Sudo"},
-}
+@pytest.mark.parametrize("name", sorted(_scripts.scripts()))
+def test_scripts_print_the_sections_and_errors_of_their_contract(name: str) -> None:
+    script = _scripts.script(name)
+    body = (
+        script.text.split("#>", 1)[-1]
+        if script.contract.shell is Shell.POWERSHELL
+        else "\n".join(
+            line for line in script.text.splitlines() if not line.lstrip().startswith("#")
+        )
+    )
+    printed = set(re.findall(r"<<vmic:([a-z0-9$_-]+)>>", body))
+    printed = {"pool-N" if p.startswith("pool-$") else p for p in printed}
+    assert printed - {"end", "error"} == set(script.contract.sections)
+    assert "end" in printed
+    errors = set(
+        re.findall(r"<<vmic:error>>'?\n\s*(?:echo\s+)?['\"]?([a-z][a-z-]*)\b(?!\s*[\"$])", body)
+    )
+    errors |= set(re.findall(r"vmic_error ([a-z][a-z-]*)", body))
+    if "${vmic_out:-write-failed}" in body:  # python3's own words, printed by the script
+        errors |= {"write-failed", *re.findall(r'print\("([a-z-]+)"\)\n\s*sys.exit', body)}
+    assert errors == set(script.contract.errors), errors
+
+
+def test_guest_scripts_needing_powershell_3_check_the_version_first() -> None:
+    for name, script in _scripts.scripts().items():
+        contract = script.contract
+        if contract.runs_on != "Windows guest":
+            continue
+        guarded = "$PSVersionTable.PSVersion.Major -lt 3" in script.text
+        assert guarded == (contract.powershell is not None and contract.powershell.major >= 3)
+        assert ("powershell-version" in contract.errors) == guarded, name
+        if guarded:  # the check comes before any cmdlet
+            before = script.text.split("#>", 1)[1].split("$PSVersionTable")[0]
+            assert not re.search(r"\b[A-Z][a-z]+-[A-Z][A-Za-z]+\b", before), name
 
 
 def _sh_expansions(script: str) -> list[tuple[str, bool]]:
@@ -174,7 +203,7 @@ def test_posix_scripts_read_only_their_own_parameters_and_always_quoted(name: st
     parameters = {variable for variable, _ in expansions if not variable.startswith("vmic_")} - {
         "PATH"
     }
-    assert parameters == POSIX_PARAMETERS[name]
+    assert parameters == set(_scripts.script(name).contract.parameters)
     unquoted = [
         variable for variable, quoted in expansions if variable in parameters and not quoted
     ]
@@ -188,26 +217,23 @@ def test_posix_scripts_are_valid_sh(name: str) -> None:
             [shell, "-n"], input=POSIX_SCRIPTS[name], capture_output=True, text=True, check=False
         )
         assert checked.returncode == 0, checked.stderr
-    assert not re.search(r"\{(verb|method|action)\}", POSIX_SCRIPTS[name])
 
 
 def test_vm_selection_is_the_executors_exact_selector() -> None:
-    assert VmSelector.by_name("any", parameter="VMName").expression == _scripts.SELECT_ONE_VM
-    assert _scripts.SELECT_ONE_VM in _scripts.HOST_INVENTORY_VM
-    assert _scripts.SELECT_ONE_VM in _scripts.HOST_SET_SERVICES
-    for script in (_scripts.HOST_WAIT, _scripts.HOST_COPY_FILE, _scripts.HOST_SHUTDOWN):
-        assert _scripts.SELECT_ONE_VM in script
-        assert "Get-VM -Name" not in script
-    assert _scripts.SELECT_ONE_VM in _scripts.HOST_KVP_READ
-    assert _scripts.SELECT_ONE_VM in _scripts.HOST_KVP_CHANGE
-    assert "Get-VM -Name" not in _scripts.HOST_INVENTORY_VM
+    selection = "$vmicVms = " + VmSelector.by_name("any", parameter="VMName").expression
+    for name, script in _scripts.scripts().items():
+        if "VMName" in script.contract.parameters:
+            assert selection in script.text, name
+            assert script.text.count(selection) == 1, name
+        assert "Get-VM -Name" not in script.text, name
 
 
 def test_services_are_matched_by_guid_in_the_change_script() -> None:
-    script = _scripts.HOST_SET_SERVICES
+    script = _scripts.script("host-set-services").text
     assert "-VMIntegrationService $vmicComponent" in script
     assert "-Name" not in script.replace("Get-Service -Name", "")
     assert "$Enable -contains $vmicGuid" in script
+    assert "$vmicGuid = vmicComponentGuid $vmicComponent" in script
 
 
 def test_every_script_ends_its_output() -> None:
@@ -271,12 +297,12 @@ def test_import_vmic_loads_neither_clients_nor_the_lab() -> None:
 # --- operations: hostile values stay data -----------------------------------------------------
 
 _OPERATION_TEXT = {
-    "HOST_WAIT": ("VMName", "Key", "Prefix"),
-    "HOST_COPY_FILE": ("VMName", "Source", "Destination"),
-    "HOST_SHUTDOWN": ("VMName",),
+    "host-wait": ("VMName", "Key", "Prefix"),
+    "host-copy-file": ("VMName", "Source", "Destination"),
+    "host-shutdown": ("VMName",),
 }
 _OPERATION_OTHERS: dict[str, dict[str, str | float | bool]] = {
-    "HOST_WAIT": {
+    "host-wait": {
         "For": "kvp",
         "Family": "",
         "HeartbeatId": "84EAAE65-2F2E-45F5-9BB5-0E857DC8EB47",
@@ -284,18 +310,14 @@ _OPERATION_OTHERS: dict[str, dict[str, str | float | bool]] = {
         "Poll": 1.0,
         "MaxPoll": 8.0,
     },
-    "HOST_COPY_FILE": {"CreatePath": True, "Overwrite": False},
-    "HOST_SHUTDOWN": {"Timeout": 5.0, "Poll": 1.0, "MaxPoll": 8.0, "Force": True},
+    "host-copy-file": {"CreatePath": True, "Overwrite": False},
+    "host-shutdown": {"Timeout": 5.0, "Poll": 1.0, "MaxPoll": 8.0, "Force": True, "TurnOff": True},
 }
 
 
 def _operation(name: str, values: tuple[str, ...]) -> str:
     parameters = dict(zip(_OPERATION_TEXT[name], values, strict=True))
-    command = Command(
-        Shell.POWERSHELL,
-        POWERSHELL_SCRIPTS[name],
-        parameters={**parameters, **_OPERATION_OTHERS[name]},
-    )
+    command = _scripts.script(name).command({**parameters, **_OPERATION_OTHERS[name]})
     return render_powershell(command)
 
 

@@ -18,7 +18,7 @@ from vmic import (
     UnknownServiceError,
     WindowsServiceStatus,
 )
-from vmic.clients import GuestCommandError, WindowsGuest
+from vmic.clients import GuestCommandError, GuestPowerShellError, WindowsGuest
 from vmic.testing import FakeHyperVHost, Fault
 
 VSS = IntegrationService.VSS
@@ -65,7 +65,8 @@ def test_observe_is_one_command_with_version_services_and_os() -> None:
 
 
 def test_older_guests_lack_newer_services() -> None:
-    _, guest = _guest("Windows Server 2008 R2 SP1")
+    lab, guest = _guest("Windows Server 2008 R2 SP1")
+    lab.vm("vm").powershell_version = "5.1"  # WMF 5.1 installed: 2008 R2 ships 2.0
     names = {record.name for record in guest.services()}
     assert "vmicguestinterface" not in names
     assert "vmicvmsession" not in names
@@ -74,6 +75,20 @@ def test_older_guests_lack_newer_services() -> None:
         guest.start(GSI)
     assert info.value.reason == "not-installed"
     assert isinstance(info.value, InvalidTransitionError)
+
+
+def test_a_powershell_2_guest_says_it_needs_powershell_3() -> None:
+    lab, guest = _guest("Windows 7")
+    assert lab.vm("vm").powershell_version == Version("2.0")  # as Windows 7 SP1 ships
+    with pytest.raises(GuestPowerShellError, match=r"needs PowerShell 3\.0 in the guest \(WMF"):
+        guest.observe()
+    with pytest.raises(GuestPowerShellError) as info:
+        guest.start("vmicvss")
+    assert info.value.version == "2.0"
+    # REG QUERY runs on 2.0: reading the version needs no newer PowerShell.
+    assert guest.integration_services_version() == lab.vm("vm").integration_services_version
+    lab.vm("vm").powershell_version = "5.1"  # WMF 5.1 installed
+    assert guest.observe().service("vmicvss") is not None
 
 
 def test_integration_services_version_from_reg_query() -> None:

@@ -311,9 +311,7 @@ def test_host_kvp_change_keeps_every_value_as_data(vm: str, key: str, value: str
             "Key": key,
             "Value": value,
         }
-        return render_powershell(
-            Command(Shell.POWERSHELL, _scripts.HOST_KVP_CHANGE, parameters=parameters)
-        )
+        return render_powershell(_scripts.script("host-kvp-change").command(parameters))
 
     benign = {"vm-benign": vm, "key-benign": key, "value-benign": value}
     _assert_same_program_with_data(
@@ -328,9 +326,7 @@ def test_windows_kvp_publish_keeps_every_value_as_data(key: str, value: str) -> 
 
     def script(key: str, value: str) -> str:
         parameters = {"Key": key, "Value": value}
-        return render_powershell(
-            Command(Shell.POWERSHELL, _scripts.WINDOWS_KVP_PUBLISH, parameters=parameters)
-        )
+        return render_powershell(_scripts.script("windows-kvp-publish").command(parameters))
 
     _assert_same_program_with_data(
         script(key, value),
@@ -365,7 +361,7 @@ def test_linux_kvp_publish_keeps_every_value_as_data(key: str, value: str) -> No
             "Value": value,
             "Sudo": False,
         }
-        text = render_posix(Command(Shell.POSIX, _scripts.LINUX_KVP_PUBLISH, parameters=parameters))
+        text = render_posix(_scripts.script("linux-kvp-publish").command(parameters))
         done = subprocess.run(["sh"], input=text, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
         assert done.stdout.splitlines()[-2] == ("replaced" if key == "other" else "added")

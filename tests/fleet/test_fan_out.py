@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from vmic.clients import HyperVHost, _scripts
+from vmic.clients._host import DIRECT_NOT_AVAILABLE
 from vmic.connect import HostTarget
 from vmic.errors import ConfigurationError
 from vmic.executors import Credential, Secret
@@ -18,7 +19,7 @@ from vmic.model import Guest, GuestUnreachable, Host
 from vmic.testing import FakeHyperVHost, Fault
 
 if TYPE_CHECKING:
-    from vmic.testing._machine import RecordedCommand
+    from vmic.testing import RecordedCommand
 
 ACCOUNT = Credential("lab\\admin", "s3cret-Pa55")
 
@@ -75,12 +76,12 @@ def test_the_account_travels_as_parameters_never_in_the_script() -> None:
     HyperVHost(host).observe_with_guests(ACCOUNT, guest_timeout=7, throttle=3)
     (recorded,) = host.commands
     command = recorded.command
-    assert command.script == _scripts.HOST_INVENTORY_GUESTS
+    assert command.script == _scripts.script("host-inventory-guests").text
     assert command.parameters["VmicUser"] == "lab\\admin"
     password = command.parameters["VmicPassword"]
     assert isinstance(password, Secret)
     assert password.reveal() == "s3cret-Pa55"
-    assert command.parameters["VmicGuestScript"] == _scripts.WINDOWS_OBSERVE
+    assert command.parameters["VmicGuestScript"] == _scripts.script("windows-observe").text
     assert command.parameters["VmicThrottle"] == "3"
     assert float(str(command.parameters["VmicGuestTimeout"])) == 7
     assert "s3cret" not in repr(command)
@@ -121,13 +122,30 @@ def test_guests_that_are_off_or_linux_are_left_to_the_other_path() -> None:
     assert set(guests) == {"win0"}
 
 
-def test_an_old_windows_guest_cannot_be_fanned_out_to() -> None:
-    host = _host()
+def test_a_2012_r2_guest_reports_powershell_direct_not_available_not_failed() -> None:
+    host = _host(windows=1)
     host.add_vm("legacy", "Windows Server 2012 R2")
     guests = _guests(HyperVHost(host).observe_with_guests(ACCOUNT))
     legacy = guests["legacy"]
     assert isinstance(legacy, GuestUnreachable)
-    assert "PowerShell Direct" in legacy.reason
+    assert legacy.reason.startswith(DIRECT_NOT_AVAILABLE)
+    assert "not available for this guest" in legacy.reason
+    assert "Windows Server 2012 R2 Datacenter 6.3.9600" in legacy.reason  # its KVP OSVersion
+    assert "failed" not in legacy.reason
+    assert not isinstance(guests["win0"], GuestUnreachable)  # a 2022 guest is asked
+    (recorded,) = host.commands
+    # The host decides from the OSVersion it already has: the guest is never tried.
+    assert "$vmicMajor -lt 10" in recorded.command.script
+
+
+def test_a_windows_guest_whose_version_the_host_does_not_know_yet_is_still_tried() -> None:
+    host = _host()
+    legacy = host.add_vm("legacy", "Windows Server 2012 R2")
+    legacy.disable_on_host("Key-Value Pair Exchange")  # no OSName, no OSVersion
+    guests = _guests(HyperVHost(host).observe_with_guests(ACCOUNT))
+    reason = guests["legacy"]
+    assert isinstance(reason, GuestUnreachable)
+    assert reason.reason.startswith("PowerShell Direct: ")  # tried, and it failed
 
 
 def test_linux_guests_beside_fanned_windows_guests_are_asked_at_the_same_time() -> None:

@@ -16,7 +16,7 @@ from vmic.rules import Cause
 from vmic.testing import DemoLab, Fault, demo_lab
 
 if TYPE_CHECKING:
-    from vmic.testing._machine import RecordedCommand
+    from vmic.testing import RecordedCommand
 
 
 def _targets(lab: DemoLab) -> list[FixTarget]:

@@ -11,7 +11,7 @@ import pytest
 from tests import _diagnosis_builders as b
 from vmic import IntegrationService, OperatingSystem, Product, parse_os
 from vmic.clients import LinuxGuest
-from vmic.clients._scripts import LINUX_OBSERVE, marker
+from vmic.clients._scripts import marker, script
 from vmic.diagnosis import diagnose_vm
 from vmic.diagnosis._guest import diagnose_linux_guest
 from vmic.executors._closing import Closing
@@ -202,7 +202,7 @@ class _Canned(Closing):
         self.sections = sections
 
     def run(self, command: Command) -> Result:
-        assert command.script == LINUX_OBSERVE
+        assert command.script == script("linux-observe").text
         sections = dict(self.sections)
         given = {block.split("Id=")[1].split("\n")[0]: block for block in self.units}
         asked = command.parameters["Units"]

@@ -237,6 +237,7 @@ def test_support_enumerations_follow_the_code() -> None:
         (("matrix", "--supported-guests"), "matrix"),
         (("matrix", "--supported-guests", "--host-os", "Windows Server 2022"), "matrix"),
         (("services",), "services"),
+        (("scripts",), "scripts"),
     ],
 )
 def test_row_outputs_validate_and_carry_the_version(

@@ -220,16 +220,61 @@ def test_systemctl_commands(lab: FakeHyperVHost) -> None:
         "Get-VMIntegrationService -VMName $name",
         "Get-VMIntegrationService -VMName (Get-Content names.txt)",
         "Get-VM | Stop-VM",
-        "Enable-VMIntegrationService -VMName DemoVM",
+        "Get-CimInstance -ClassName Msvm_SummaryInformation",
         "",
     ],
 )
+@pytest.mark.seeded_violations
 def test_the_host_raises_on_anything_it_does_not_understand(
     lab: FakeHyperVHost, script: str
 ) -> None:
     with pytest.raises(UnknownCommandError, match="HV01 does not understand"):
         lab.run(_ps(script))
     assert lab.commands[-1] == RecordedCommand("HV01", _ps(script), None, False)
+
+
+@pytest.mark.parametrize(
+    ("script", "error"),
+    [
+        (
+            "Enable-VMIntegrationService -VMName DemoVM",
+            (
+                "Enable-VMIntegrationService : Cannot process command because of one or more "
+                "missing mandatory parameters: Name."
+            ),
+        ),
+        (
+            "Get-VMIntegrationService -VMName DemoVM -Bogus",
+            (
+                "Get-VMIntegrationService : A parameter cannot be found that matches parameter "
+                "name 'Bogus'."
+            ),
+        ),
+        (
+            "Get-VM -Name DemoVM -Id 7cca7664-91d0-40a9-9769-7809f256f603",
+            "Get-VM : Parameter set cannot be resolved using the specified named parameters.",
+        ),
+        ("Get-VM && Get-VM", "The token '&&' is not a valid statement separator in this version."),
+        (
+            "Get-Error",
+            (
+                "The term 'Get-Error' is not recognized as the name of a cmdlet, function, script "
+                "file, or operable program."
+            ),
+        ),
+    ],
+)
+@pytest.mark.seeded_violations
+def test_the_host_refuses_what_windows_powershell_refuses(
+    lab: FakeHyperVHost, script: str, error: str
+) -> None:
+    result = lab.run(_ps(script))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == error + "\r\n"
+    if "&&" in script:  # PowerShell 7 parses it (and the lab runs no such chain)
+        seven = FakeHyperVHost("HV7", powershell="7")
+        with pytest.raises(UnknownCommandError, match="HV7 does not understand"):
+            seven.run(_ps(script))
 
 
 def test_shells_must_match(lab: FakeHyperVHost) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests import _diagnosis_builders as b
 from vmic import IntegrationService
 from vmic.clients import HyperVHost, LinuxGuest
-from vmic.clients._scripts import LINUX_OBSERVE
+from vmic.clients._scripts import script
 from vmic.diagnosis import diagnose
 from vmic.executors import Command, Shell
 from vmic.model._linux import packaging_for
@@ -19,9 +19,7 @@ VSS = IntegrationService.VSS
 
 
 def _ps_section(lab: FakeHyperVHost, name: str) -> str:
-    command = Command(
-        Shell.POSIX, LINUX_OBSERVE, parameters={"Units": (), "Paths": (), "Services": ()}
-    )
+    command = script("linux-observe").command({"Units": (), "Paths": (), "Services": ()})
     stdout = lab.guest_executor(name).run(command).stdout
     return stdout.split("<<vmic:ps>>\n", 1)[1].split("<<vmic:", 1)[0]
 

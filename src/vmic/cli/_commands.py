@@ -76,6 +76,21 @@ def _formats(parser: argparse.ArgumentParser, *extra: str) -> None:
     )
 
 
+def _scripts(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "The scripts vmic sends to hosts and guests, each a file of the package that states "
+        "its contract (parameters, sections printed, PowerShell version, cmdlets, WMI "
+        "classes). 'vmic scripts show NAME' prints one exactly as it is sent, to review it or "
+        "run it by hand."
+    )
+    parser.add_argument(
+        "action", nargs="?", choices=("list", "show"), default="list", help="(default: list)"
+    )
+    parser.add_argument("name", nargs="?", help="the script to show (show only)")
+    _formats(parser)
+    parser.set_defaults(handler=Handler("vmic.cli._scripts", "run"))
+
+
 def _matrix(parser: argparse.ArgumentParser) -> None:
     parser.description = "Print the update matrix."
     os_option(parser, "host", help_text="only the table for this host (e.g. 'Server 2016')")
@@ -292,16 +307,23 @@ def _copy(parser: argparse.ArgumentParser) -> None:
 def _shutdown(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Shut the VM down through the Shutdown service (Stop-VM) and wait for Off within "
-        "--timeout. Refuses when the Shutdown service does not work, unless --force, which "
-        "turns the VM off (a power cut) only after the timeout, and says so. Exit status: "
-        "0 off, 1 refused or not off in time, 2 usage error, 3 host unreachable."
+        "--timeout. --force asks with Stop-VM -Force, still a clean shutdown, which a locked "
+        "guest or one with unsaved work cannot refuse. Refuses when the Shutdown service does "
+        "not work, unless --turn-off, which turns the VM off (a power cut) only after the "
+        "timeout, and says so. Exit status: 0 off, 1 refused or not off in time, 2 usage "
+        "error, 3 host unreachable."
     )
     add_connection_options(parser, guests=True)
     parser.add_argument("--vm", required=True, help="the VM's exact name")
     parser.add_argument(
         "--force",
         action="store_true",
-        help="turn the VM off after the timeout if it is still running",
+        help="Stop-VM -Force: shut down cleanly even a locked guest or one with unsaved work",
+    )
+    parser.add_argument(
+        "--turn-off",
+        action="store_true",
+        help="turn the VM off (a power cut) after the timeout if it is still running",
     )
     parser.set_defaults(handler=Handler("vmic.cli._operations", "_shutdown"))
 
@@ -493,6 +515,7 @@ COMMANDS: Final[tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]]
     ("diff", "what changed between two saved audits", _diff),
     ("check", "audit as a Nagios/Icinga/Checkmk plugin", _check),
     ("fix", "apply the diagnosis's fixes and check they worked", _fix),
+    ("scripts", "the scripts vmic sends, to review or run by hand", _scripts),
     ("completion", "print a shell completion script (bash, zsh, fish)", _completion),
 )
 

@@ -120,6 +120,12 @@ def _shutdown(args: argparse.Namespace) -> int:
     return _run(
         args,
         lambda host, explain: str(
-            host.shutdown(args.vm, timeout=args.timeout, force=args.force, explain=explain)
+            host.shutdown(
+                args.vm,
+                timeout=args.timeout,
+                force=args.force,
+                turn_off=args.turn_off,
+                explain=explain,
+            )
         ),
     )

@@ -6,8 +6,9 @@
 - :class:`LinuxGuest`: the guest side in a Linux guest (``hv_utils``, daemons, KVP pools).
 
 Each produces the observation types of :mod:`vmic.model`, which the
-diagnosis reads. The scripts they send are fixed text (:mod:`vmic.clients._scripts`);
-every value travels as a command parameter.
+diagnosis reads. The scripts they send are files of this package, each stating its contract
+in its first lines (:func:`scripts`, :func:`script`; ``vmic scripts`` lists them); every
+value travels as a command parameter.
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ if TYPE_CHECKING:
         WaitResult as WaitResult,
         host_explanation as host_explanation,
     )
+    from vmic.clients._scripts import script as script, scripts as scripts
     from vmic.clients._windows import WindowsGuest as WindowsGuest
     from vmic.errors import (
         AmbiguousVMError as AmbiguousVMError,
         GuestCommandError as GuestCommandError,
+        GuestPowerShellError as GuestPowerShellError,
         VerificationError as VerificationError,
         VMNotFoundError as VMNotFoundError,
     )
@@ -55,11 +58,14 @@ __all__, __getattr__, __dir__ = lazy_face(
         "AmbiguousVMError": "vmic.errors",
         "Change": "._host",
         "GuestCommandError": "vmic.errors",
+        "GuestPowerShellError": "vmic.errors",
         "HyperVHost": "._host",
         "LinuxGuest": "._linux",
         "ServiceLike": "._host",
         "VMNotFoundError": "vmic.errors",
         "VerificationError": "vmic.errors",
         "WindowsGuest": "._windows",
+        "script": "._scripts",
+        "scripts": "._scripts",
     },
 )

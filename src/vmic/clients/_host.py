@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from vmic.clients import _scripts
 from vmic.clients._inventory import (
     INVENTORY_SECTIONS,
     inventory_from_sections,
@@ -47,13 +46,15 @@ from vmic.clients._operations import (
     host_explanation,
     read_wait,
 )
-from vmic.clients._sections import error_reason, load_json, read_result, split_sections
-from vmic.clients._windows import windows_observation
+from vmic.clients._scripts import script
+from vmic.clients._sections import error_reason, load_json, read_result
+from vmic.clients._windows import read_guest_check
 from vmic.errors import (
     AmbiguousVMError,
     ConfigurationError,
     DataExchangeDisabledError,
     ExecutionError,
+    GuestPowerShellError,
     KvpVerificationError,
     OperationError,
     ParseError,
@@ -64,7 +65,7 @@ from vmic.errors import (
     WaitTimeoutError,
 )
 from vmic.executors._checks import check_instance
-from vmic.executors._command import Command, Credential, Secret, Shell
+from vmic.executors._command import Credential, Secret
 from vmic.model._guest import GuestUnreachable
 from vmic.model._kvp_exchange import KvpExchange, check_item, check_key
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
@@ -81,7 +82,7 @@ if TYPE_CHECKING:
     from vmic.model._operating_system import OperatingSystem
     from vmic.model._records import IntegrationComponentRecord, VirtualMachineRecord
 
-__all__ = ["Change", "DesiredState", "HyperVHost", "ServiceLike"]
+__all__ = ["DIRECT_NOT_AVAILABLE", "Change", "DesiredState", "HyperVHost", "ServiceLike"]
 
 #: Seconds a host command may run by default (an inventory of a large host takes a while).
 DEFAULT_TIMEOUT: Final = 300.0
@@ -195,9 +196,7 @@ class HyperVHost:
             vmic.ExecutionError: The command could not run, or failed.
             vmic.ParseError: The host's output could not be read.
         """
-        result = self._executor.run(
-            Command(Shell.POWERSHELL, _scripts.HOST_INVENTORY, timeout=self._timeout)
-        )
+        result = self._executor.run(script("host-inventory").command(timeout=self._timeout))
         return self._read_inventory(result)
 
     def observe_with_guests(
@@ -240,15 +239,13 @@ class HyperVHost:
             # still print what it has before the command is stopped.
             guest_timeout = min(guest_timeout, self._timeout * _GUEST_SHARE)
         result = self._executor.run(
-            Command(
-                Shell.POWERSHELL,
-                _scripts.HOST_INVENTORY_GUESTS,
-                parameters={
+            script("host-inventory-guests").command(
+                {
                     "VmicUser": credential.username,
                     # The guests' output is data the parsers read: not masked (as
                     # PowerShellDirectExecutor does), only kept out of messages.
                     "VmicPassword": Secret(credential.password.reveal(), mask=False),
-                    "VmicGuestScript": _scripts.WINDOWS_OBSERVE,
+                    "VmicGuestScript": script("windows-observe").text,
                     "VmicGuestTimeout": str(float(guest_timeout)),
                     "VmicThrottle": str(throttle),
                 },
@@ -266,12 +263,7 @@ class HyperVHost:
     def _observe_vm(self, vm: str) -> VM:
         name = _check_vm_name(vm)
         result = self._executor.run(
-            Command(
-                Shell.POWERSHELL,
-                _scripts.HOST_INVENTORY_VM,
-                parameters={"VMName": name},
-                timeout=self._timeout,
-            )
+            script("host-inventory-vm").command({"VMName": name}, timeout=self._timeout)
         )
         observation = self._read_inventory(result)
         if not observation.vms:
@@ -399,10 +391,8 @@ class HyperVHost:
         if not wanted:
             return ()
         result = self._executor.run(
-            Command(
-                Shell.POWERSHELL,
-                _scripts.HOST_SET_SERVICES,
-                parameters={
+            script("host-set-services").command(
+                {
                     "VMName": name,
                     "Enable": tuple(s.guid for s, on in wanted.items() if on),
                     "Disable": tuple(s.guid for s, on in wanted.items() if not on),
@@ -472,10 +462,8 @@ class HyperVHost:
         first = check_seconds(poll, what="poll")
         longest = max(first, check_seconds(max_poll, what="max_poll"))
         result = self._executor.run(
-            Command(
-                Shell.POWERSHELL,
-                _scripts.HOST_WAIT,
-                parameters={
+            script("host-wait").command(
+                {
                     "VMName": name,
                     "For": wanted.kind.value,
                     "Key": wanted.key,
@@ -583,10 +571,8 @@ class HyperVHost:
         if not why.functioning:
             raise self._refusal(f"cannot copy into VM {name!r}", name, _GSI, why)
         result = self._executor.run(
-            Command(
-                Shell.POWERSHELL,
-                _scripts.HOST_COPY_FILE,
-                parameters={
+            script("host-copy-file").command(
+                {
                     "VMName": name,
                     "Source": source,
                     "Destination": destination,
@@ -622,6 +608,7 @@ class HyperVHost:
         *,
         timeout: float,
         force: bool = False,
+        turn_off: bool = False,
         poll: float = 1.0,
         max_poll: float = 8.0,
         explain: Explainer | None = None,
@@ -630,14 +617,28 @@ class HyperVHost:
 
         The preflight checks the Shutdown service (enabled on the host, and its guest side
         answering): without it Hyper-V cannot ask the guest, so the call refuses, unless
-        *force*. Then ``Stop-VM`` asks the guest and the host waits up to *timeout* seconds
-        for Off. With *force*, a VM still running at the deadline is turned off
-        (``Stop-VM -TurnOff``: a power cut), never earlier, and the result says so
-        (:attr:`ShutdownResult.forced`). A VM already off is left alone.
+        *turn_off*. Then ``Stop-VM`` asks the guest and the host waits up to *timeout*
+        seconds for Off.
+
+        Args:
+            vm: The VM's exact name.
+            timeout: Seconds to wait for Off.
+            force: Ask with ``Stop-VM -Force``: still a clean shutdown through the guest,
+                which a locked guest or one with unsaved work would otherwise refuse
+                (Hyper-V gives applications five minutes to save their data).
+            turn_off: Turn a VM still running at the deadline off (``Stop-VM -TurnOff``: a
+                power cut), never earlier; the result says so
+                (:attr:`ShutdownResult.turned_off`).
+            poll: Seconds before the first check; the wait doubles up to *max_poll*.
+            max_poll: The longest wait between checks.
+            explain: How to tell why the Shutdown service does not work (default: from the
+                host's side).
+
+        A VM already off is left alone.
 
         Raises:
-            vmic.PreflightError: The Shutdown service does not work (and not *force*).
-            vmic.WaitTimeoutError: The VM was not off within *timeout* (and not *force*).
+            vmic.PreflightError: The Shutdown service does not work (and not *turn_off*).
+            vmic.WaitTimeoutError: The VM was not off within *timeout* (and not *turn_off*).
             VMNotFoundError: No VM has exactly that name.
         """
         name = _check_vm_name(vm)
@@ -649,25 +650,24 @@ class HyperVHost:
             return ShutdownResult(name, "Off", "Off", 0.0)
         service = IntegrationService.SHUTDOWN
         why = self._explain(observation, service, explain)
-        if not why.functioning and not force:
+        if not why.functioning and not turn_off:
             raise self._refusal(
                 f"cannot shut VM {name!r} down cleanly",
                 name,
                 service,
                 why,
                 subject="the Shutdown service",
-                hint=" (force=True / --force turns it off after the timeout)",
+                hint=" (turn_off=True / --turn-off turns it off after the timeout)",
             )
         result = self._executor.run(
-            Command(
-                Shell.POWERSHELL,
-                _scripts.HOST_SHUTDOWN,
-                parameters={
+            script("host-shutdown").command(
+                {
                     "VMName": name,
                     "Timeout": seconds,
                     "Poll": first,
                     "MaxPoll": longest,
                     "Force": bool(force),
+                    "TurnOff": bool(turn_off),
                 },
                 timeout=self._operation_timeout(seconds),
             )
@@ -683,8 +683,8 @@ class HyperVHost:
         elapsed = data.get("Seconds")
         elapsed = float(elapsed) if isinstance(elapsed, int | float) else 0.0
         refused = str(data.get("Refused") or "")
-        forced = data.get("Forced") is True
-        if forced or after.lower() != "off":
+        turned_off = data.get("TurnedOff") is True
+        if turned_off or after.lower() != "off":
             because = (
                 f"Stop-VM failed: {refused}"
                 if refused
@@ -695,9 +695,10 @@ class HyperVHost:
         else:
             because = ""
         if after.lower() != "off":
+            hint = "" if force else " (force=True / --force asks with Stop-VM -Force)"
             raise WaitTimeoutError(
                 f"VM {name!r} on {self._label} is still {after or 'running'} after "
-                f"{seconds:g}s: {because}",
+                f"{seconds:g}s: {because}{hint if refused else ''}",
                 host=self._label,
                 vm=name,
                 until="off",
@@ -707,7 +708,15 @@ class HyperVHost:
                 cause=why.cause,
                 diagnosis=why.diagnosis,
             )
-        return ShutdownResult(name, before, after, elapsed, forced=forced, reason=because)
+        return ShutdownResult(
+            name,
+            before,
+            after,
+            elapsed,
+            turned_off=turned_off,
+            forced=data.get("Forced") is True,
+            reason=because,
+        )
 
     def _explain(
         self,
@@ -772,7 +781,7 @@ class HyperVHost:
             vmic.ParseError: The host's output could not be read.
         """
         name = _check_vm_name(vm)
-        sections = self._kvp_run(_scripts.HOST_KVP_READ, name, required=("state", "host"))
+        sections = self._kvp_run("host-kvp-read", name, required=("state", "host"))
         state = load_json(sections["state"], section="state")
         enabled = isinstance(state, dict) and state.get("Enabled") is True
         return KvpExchange(
@@ -821,7 +830,7 @@ class HyperVHost:
 
     def _kvp_change(self, vm: str, operation: str, key: str, value: str) -> KvpExchange:
         sections = self._kvp_run(
-            _scripts.HOST_KVP_CHANGE,
+            "host-kvp-change",
             vm,
             required=("method", "host"),
             Operation=operation,
@@ -835,13 +844,11 @@ class HyperVHost:
         return KvpExchange(vm=vm, enabled=True, host=host)
 
     def _kvp_run(
-        self, script: str, vm: str, *, required: tuple[str, ...], **extra: str
+        self, name: str, vm: str, *, required: tuple[str, ...], **extra: str
     ) -> dict[str, str]:
         result = self._executor.run(
-            Command(
-                Shell.POWERSHELL,
-                script,
-                parameters={
+            script(name).command(
+                {
                     "VMName": vm,
                     "Component": IntegrationService.KEY_VALUE_PAIR_EXCHANGE.guid,
                     **extra,
@@ -865,10 +872,19 @@ class HyperVHost:
         raise AssertionError  # pragma: no cover - _raise_vm_error always raises
 
 
+#: Why a guest was not asked: PowerShell Direct needs a Windows 10 / Server 2016 or later guest.
+DIRECT_NOT_AVAILABLE: Final = (
+    "PowerShell Direct is not available for this guest (it needs Windows 10 or Windows "
+    "Server 2016 or later in the guest)"
+)
+
+
 def _with_fanned_guests(host: Host, text: str) -> Host:
     """*host*, each VM with its guest from a ``guests`` section (matched by VM id).
 
-    A guest whose output cannot be read is unreachable, with the parser's reason.
+    A guest the host could not ask is unreachable with the reason: PowerShell Direct not
+    available for it (an older Windows, not a failure), no answer in time, or PowerShell's
+    message. A guest whose output cannot be read is unreachable with the parser's reason.
     """
     guests = _fanned_guests(text)
     if not guests:
@@ -896,17 +912,20 @@ def _fanned_guests(text: str) -> dict[str, Guest | GuestUnreachable]:
             msg = "a 'guests' entry has no VMId"
             raise ParseError(msg, source=text)
         name = entry["VMId"].upper()
-        reason = entry.get("Reason") or ""
-        output = entry.get("Output") or ""
-        if reason:
-            guests[name] = GuestUnreachable(reason=f"PowerShell Direct: {_one_line(str(reason))}")
+        outcome = str(entry.get("Outcome") or "")
+        reason = _one_line(str(entry.get("Reason") or ""))
+        if outcome == "not-available":
+            reports = f": the guest reports {reason}" if reason else ""
+            guests[name] = GuestUnreachable(reason=DIRECT_NOT_AVAILABLE + reports)
+            continue
+        if outcome != "answered":
+            guests[name] = GuestUnreachable(
+                reason=f"PowerShell Direct: {reason or outcome or 'no outcome reported'}"
+            )
             continue
         try:
-            sections = split_sections(
-                str(output), required=("os", "reg", "services"), what="the Windows guest check"
-            )
-            guests[name] = windows_observation(sections)
-        except ParseError as error:
+            guests[name] = read_guest_check(str(entry.get("Output") or ""))
+        except (ParseError, GuestPowerShellError) as error:
             guests[name] = GuestUnreachable(reason=_one_line(str(error)))
     return guests
 

@@ -1,4 +1,4 @@
-"""The host inventory (:data:`~vmic.clients._scripts.HOST_INVENTORY`) read into observations.
+"""The host inventory (the ``host-inventory`` script) read into observations.
 
 Sections and what reads them:
 

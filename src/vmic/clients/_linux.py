@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from vmic.clients import _scripts
+from vmic.clients._scripts import script
 from vmic.clients._sections import error_reason, read_result
 from vmic.errors import (
     ConfigurationError,
@@ -41,7 +41,6 @@ from vmic.errors import (
     ParseError,
     UnknownOperatingSystemError,
 )
-from vmic.executors._command import Command, ParameterValue, Shell
 from vmic.model._guest import Guest, GuestService
 from vmic.model._kvp_exchange import GuestKvpItems, check_item
 from vmic.model._linux import DAEMON_SERVICES, InitSystem, all_packaging, packaging_for
@@ -67,11 +66,12 @@ from vmic.parsers._linux import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from vmic.executors._command import ParameterValue
     from vmic.executors._protocol import Executor
     from vmic.model._linux import LinuxPackaging
     from vmic.model._linux_records import KvpRecord, ProcessRecord, SystemdUnit
 
-__all__ = ["LINUX_INSTALL", "LinuxGuest", "parse_os_release", "parse_time_sync", "release_os"]
+__all__ = ["LinuxGuest", "parse_os_release", "parse_time_sync", "release_os"]
 
 #: Seconds a guest command may run by default.
 DEFAULT_TIMEOUT: Final = 120.0
@@ -215,22 +215,6 @@ class _Seen:
     status: dict[str, int]
 
 
-#: Install packages: ``$Install`` holds the install command's words and the package names
-#: (as data); the manager's own output goes to stderr. Section: ``installed``.
-LINUX_INSTALL: Final = (
-    _scripts._POSIX_PATH
-    + """\
-vmic_run() {
-    if [ "$Sudo" = true ]; then sudo -n -- "$@"; else "$@"; fi
-}
-eval "set -- $Install"
-vmic_run "$@" 1>&2 || exit $?
-echo '<<vmic:installed>>'
-echo '<<vmic:end>>'
-"""
-)
-
-
 class LinuxGuest:
     """A Linux guest, reached through an executor that runs POSIX ``sh`` in it.
 
@@ -279,15 +263,13 @@ class LinuxGuest:
 
     def _run(
         self,
-        script: str,
+        name: str,
         *,
         what: str,
         required: tuple[str, ...] = (),
         **parameters: ParameterValue,
     ) -> dict[str, str]:
-        result = self._executor.run(
-            Command(Shell.POSIX, script, parameters=parameters, timeout=self._timeout)
-        )
+        result = self._executor.run(script(name).command(parameters, timeout=self._timeout))
         return read_result(result, required=required, what=what)
 
     # --- reading ------------------------------------------------------------------------------
@@ -311,7 +293,7 @@ class LinuxGuest:
         systemd_units = tuple(u for u in units if u.endswith(".service"))
         other_services = tuple(u for u in services if not u.endswith(".service"))
         sections = self._run(
-            _scripts.LINUX_OBSERVE,
+            "linux-observe",
             what="the Linux guest check",
             required=("os-release", "lsmod", "ps", "compgen"),
             Units=systemd_units,
@@ -435,7 +417,7 @@ class LinuxGuest:
             vmic.KvpPoolError: A pool file is malformed.
             vmic.ParseError: The output could not be read.
         """
-        sections = self._run(_scripts.LINUX_KVP_POOLS, what="reading the KVP pools")
+        sections = self._run("linux-kvp-pools", what="reading the KVP pools")
         pools: dict[KvpPool, tuple[KvpRecord, ...]] = {}
         for pool in KvpPool:
             text = sections.get(f"pool-{pool.value}")
@@ -466,7 +448,7 @@ class LinuxGuest:
             vmic.ConfigurationError: The service has no daemon (kernel only), or the
                 distribution release packages none for it.
         """
-        return self._act(_scripts.LINUX_START, daemon, "start")
+        return self._act("linux-start", daemon, "start")
 
     def install(self, daemon: IntegrationService | str) -> tuple[str, ...]:
         """Install the package that provides a daemon, with the distribution's install command.
@@ -503,7 +485,7 @@ class LinuxGuest:
             )
         words = (*shlex.split(packaging.install), *packaging.packages)
         self._run(
-            LINUX_INSTALL,
+            "linux-install",
             what=f"installing {', '.join(packaging.packages)}",
             required=("installed",),
             Install=words,
@@ -525,9 +507,9 @@ class LinuxGuest:
             vmic.ConfigurationError: The service has no daemon (kernel only), or the
                 distribution release packages none for it.
         """
-        return self._act(_scripts.LINUX_STOP, daemon, "stop")
+        return self._act("linux-stop", daemon, "stop")
 
-    def _act(self, script: str, daemon: IntegrationService | str, verb: str) -> str:
+    def _act(self, which: str, daemon: IntegrationService | str, verb: str) -> str:
         service = _daemon_service(daemon)
         packaging = self._packaging()
         names = packaging.daemon_names_for(service)
@@ -545,7 +527,7 @@ class LinuxGuest:
                 name = target = entry.name
                 target = entry.path or name
         sections = self._run(
-            script,
+            which,
             what=f"{verb} {name}",
             required=("method",),
             Daemon=target,
@@ -567,7 +549,7 @@ class LinuxGuest:
     def _packaging(self) -> LinuxPackaging:
         if not self._detected:
             sections = self._run(
-                _scripts.LINUX_RELEASE, what="reading /etc/os-release", required=("os-release",)
+                "linux-release", what="reading /etc/os-release", required=("os-release",)
             )
             found = release_os(parse_os_release(sections["os-release"]))
             if found is not None:
@@ -618,7 +600,7 @@ class LinuxGuest:
         """
         key, value = check_item(key, value)
         sections = self._run(
-            _scripts.LINUX_KVP_PUBLISH,
+            "linux-kvp-publish",
             what="publishing a KVP item",
             required=("result",),
             PoolFile=KvpPool.GUEST.path,

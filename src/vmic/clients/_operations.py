@@ -204,14 +204,18 @@ class ShutdownResult:
         before: Its state before (``Off`` when there was nothing to do).
         after: Its state after.
         seconds: How long the host waited.
-        forced: Whether it was turned off (``Stop-VM -TurnOff``) after the timeout.
-        reason: Why a graceful shutdown did not finish ("" when it did).
+        turned_off: Whether it was turned off (``Stop-VM -TurnOff``, a power cut) after the
+            timeout.
+        forced: Whether the guest was asked with ``Stop-VM -Force`` (a clean shutdown that a
+            locked guest, or one with unsaved work, cannot refuse).
+        reason: Why a clean shutdown did not finish ("" when it did).
     """
 
     vm: str
     before: str
     after: str
     seconds: float
+    turned_off: bool = False
     forced: bool = False
     reason: str = ""
 
@@ -223,12 +227,13 @@ class ShutdownResult:
     def __str__(self) -> str:
         if self.already_off:
             return f"{self.vm}: already off, nothing done"
-        if self.forced:
+        if self.turned_off:
             return (
                 f"{self.vm}: TURNED OFF (power cut, not a clean shutdown) after "
                 f"{self.seconds:g}s: {self.reason}"
             )
-        return f"{self.vm}: shut down cleanly in {self.seconds:g}s"
+        how = " (Stop-VM -Force)" if self.forced else ""
+        return f"{self.vm}: shut down cleanly{how} in {self.seconds:g}s"
 
 
 @attrs.frozen

@@ -27,17 +27,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from vmic.clients import _scripts
 from vmic.clients._inventory import parse_os_caption
-from vmic.clients._sections import error_reason, load_json, read_result
+from vmic.clients._scripts import script
+from vmic.clients._sections import error_reason, load_json, read_result, split_sections
 from vmic.errors import (
     ConfigurationError,
     GuestCommandError,
+    GuestPowerShellError,
     KvpVerificationError,
     ParseError,
     RegistryValueNotFoundError,
 )
-from vmic.executors._command import Command, Shell
 from vmic.model._guest import Guest, GuestService
 from vmic.model._kvp_exchange import GuestKvpItems, check_item
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
@@ -53,7 +53,13 @@ if TYPE_CHECKING:
     from vmic.model._operating_system import OperatingSystem
     from vmic.model._records import GuestServiceRecord
 
-__all__ = ["WindowsGuest", "windows_observation"]
+__all__ = [
+    "OBSERVE_SECTIONS",
+    "WindowsGuest",
+    "check_guest_powershell",
+    "read_guest_check",
+    "windows_observation",
+]
 
 #: Seconds a guest command may run by default.
 DEFAULT_TIMEOUT: Final = 120.0
@@ -111,12 +117,11 @@ class WindowsGuest:
         return f"WindowsGuest({self._executor!r})"
 
     def _run(
-        self, script: str, *, required: tuple[str, ...], what: str, **parameters: str
+        self, name: str, *, required: tuple[str, ...], what: str, **parameters: str
     ) -> dict[str, str]:
-        result = self._executor.run(
-            Command(Shell.POWERSHELL, script, parameters=parameters, timeout=self._timeout)
-        )
-        return read_result(result, required=required, what=what)
+        command = script(name).command(parameters, timeout=self._timeout)
+        sections = read_result(self._executor.run(command), required=required, what=what)
+        return check_guest_powershell(sections)
 
     def observe(self) -> Guest:
         """The guest's integration services version, its ``vmic*`` services and its OS.
@@ -128,9 +133,7 @@ class WindowsGuest:
             vmic.ParseError: The guest's output could not be read.
         """
         sections = self._run(
-            _scripts.WINDOWS_OBSERVE,
-            required=("os", "reg", "services"),
-            what="the Windows guest check",
+            "windows-observe", required=OBSERVE_SECTIONS, what="the Windows guest check"
         )
         return windows_observation(sections)
 
@@ -141,7 +144,7 @@ class WindowsGuest:
             vmic.ExecutionError: The command could not run, or failed.
             vmic.ParseError: The output is not ``REG QUERY`` output, or the value is no version.
         """
-        sections = self._run(_scripts.WINDOWS_VERSION, required=("reg",), what="REG QUERY")
+        sections = self._run("windows-version", required=("reg",), what="REG QUERY")
         return _version(sections["reg"])
 
     def services(self) -> tuple[GuestServiceRecord, ...]:
@@ -151,7 +154,7 @@ class WindowsGuest:
             vmic.ExecutionError: The command could not run, or failed.
             vmic.ParseError: The output could not be read.
         """
-        sections = self._run(_scripts.WINDOWS_SERVICES, required=("services",), what="Get-Service")
+        sections = self._run("windows-services", required=("services",), what="Get-Service")
         return parse_get_service(sections["services"])
 
     def start(self, service: IntegrationService | GuestOnlyService | str) -> GuestServiceRecord:
@@ -164,7 +167,7 @@ class WindowsGuest:
             GuestCommandError: The service is not installed, or its startup type is Disabled.
             vmic.UnknownServiceError: The name is not an integration service.
         """
-        return self._act(_scripts.WINDOWS_START, service, "start")
+        return self._act("windows-start", service, "start")
 
     def stop(self, service: IntegrationService | GuestOnlyService | str) -> GuestServiceRecord:
         """``Stop-Service`` in the guest; returns the service's state afterwards.
@@ -176,7 +179,7 @@ class WindowsGuest:
             GuestCommandError: The service is not installed.
             vmic.UnknownServiceError: The name is not an integration service.
         """
-        return self._act(_scripts.WINDOWS_STOP, service, "stop")
+        return self._act("windows-stop", service, "stop")
 
     def set_startup(
         self, service: IntegrationService | GuestOnlyService | str, start_type: StartType | str
@@ -193,7 +196,7 @@ class WindowsGuest:
         """
         kind = _start_type(start_type)
         return self._act(
-            _scripts.WINDOWS_SET_STARTUP,
+            "windows-set-startup",
             service,
             "set the startup type of",
             StartupType=kind.dotnet_name,
@@ -201,14 +204,14 @@ class WindowsGuest:
 
     def _act(
         self,
-        script: str,
+        name_of_script: str,
         service: IntegrationService | GuestOnlyService | str,
         verb: str,
         **extra: str,
     ) -> GuestServiceRecord:
         name = windows_service_name(service)
         sections = self._run(
-            script, required=("services",), what=f"{verb} {name}", Name=name, **extra
+            name_of_script, required=("services",), what=f"{verb} {name}", Name=name, **extra
         )
         reason = error_reason(sections)
         if reason is not None:
@@ -234,7 +237,7 @@ class WindowsGuest:
             vmic.ParseError: The guest's output could not be read.
         """
         sections = self._run(
-            _scripts.WINDOWS_KVP_READ,
+            "windows-kvp-read",
             required=("external", "guest", "parameters", "auto"),
             what="reading the KVP registry keys",
         )
@@ -261,7 +264,7 @@ class WindowsGuest:
         """
         key, value = check_item(key, value)
         sections = self._run(
-            _scripts.WINDOWS_KVP_PUBLISH,
+            "windows-kvp-publish",
             required=("guest",),
             what="publishing a KVP item",
             Key=key,
@@ -285,8 +288,35 @@ class WindowsGuest:
         return items
 
 
+#: The sections of the Windows guest check (``windows-observe``).
+OBSERVE_SECTIONS: Final = ("os", "reg", "services")
+
+
+def check_guest_powershell(sections: dict[str, str]) -> dict[str, str]:
+    """*sections*, unless they say the guest's PowerShell is too old (before 3.0).
+
+    Raises:
+        vmic.GuestPowerShellError: The script's first check found PowerShell 2.0 (or older).
+    """
+    reason = error_reason(sections)
+    if reason is not None and reason[0] == "powershell-version":
+        raise GuestPowerShellError(reason[1] or "older than 3.0")
+    return sections
+
+
+def read_guest_check(text: str) -> Guest:
+    """The observation in the whole output of ``windows-observe``.
+
+    Raises:
+        vmic.ParseError: The output is incomplete or cannot be read.
+        vmic.GuestPowerShellError: The guest's PowerShell is older than 3.0.
+    """
+    sections = split_sections(text, required=OBSERVE_SECTIONS, what="the Windows guest check")
+    return windows_observation(check_guest_powershell(sections))
+
+
 def windows_observation(sections: dict[str, str]) -> Guest:
-    """The guest in the sections of :data:`~vmic.clients._scripts.WINDOWS_OBSERVE`.
+    """The guest in the sections of the Windows guest check (``windows-observe``).
 
     Raises:
         vmic.ParseError: A section could not be read.

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from vmic.executors._protocol import Executor as Executor
     from vmic.executors._psrp import PsrpExecutor as PsrpExecutor
     from vmic.executors._result import Result as Result
+    from vmic.executors._script_files import Script as Script, ScriptContract as ScriptContract
     from vmic.executors._scripting import (
         VmSelector as VmSelector,
         posix_quote as posix_quote,
@@ -65,6 +66,8 @@ __all__, __getattr__, __dir__ = lazy_face(
         "PowerShellDirectExecutor": "._direct",
         "PsrpExecutor": "._psrp",
         "Result": "._result",
+        "Script": "._script_files",
+        "ScriptContract": "._script_files",
         "Secret": "._command",
         "Shell": "._command",
         "SshExecutor": "._ssh",

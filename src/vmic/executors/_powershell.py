@@ -26,11 +26,13 @@ from typing import Final
 
 __all__ = ["BOOTSTRAP", "BOOTSTRAP_ARGUMENTS", "encode_command", "stdin_payload"]
 
+# SilentlyContinue, not Ignore: Ignore is an ActionPreference of PowerShell 3.0 and later
+# (about_CommonParameters), and Windows 7 SP1 ships 2.0.
 BOOTSTRAP: Final = """\
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }
-if ($null -ne (Get-Variable -Name PSStyle -ErrorAction Ignore)) {
+if ($null -ne (Get-Variable -Name PSStyle -ErrorAction SilentlyContinue)) {
     $PSStyle.OutputRendering = 'PlainText'
 }
 $vmicPayload = (@($input) -join '') -replace '\\s', ''

@@ -46,6 +46,7 @@ SCHEMA_NAMES: Final = (
     "matrix",
     "observations",
     "plan",
+    "scripts",
     "services",
     "support",
 )

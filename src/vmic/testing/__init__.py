@@ -33,12 +33,12 @@ if TYPE_CHECKING:
     from vmic.testing._faults import Fault as Fault, FaultKind as FaultKind
     from vmic.testing._guests import FakeGuestExecutor as FakeGuestExecutor
     from vmic.testing._host import FakeHyperVHost as FakeHyperVHost
+    from vmic.testing._journal import RecordedCommand as RecordedCommand
     from vmic.testing._lab import (
         DemoLab as DemoLab,
         PlantedProblem as PlantedProblem,
         demo_lab as demo_lab,
     )
-    from vmic.testing._machine import RecordedCommand as RecordedCommand
     from vmic.testing._vm import FakeVM as FakeVM, LinuxRelease as LinuxRelease
 
 __all__, __getattr__, __dir__ = lazy_face(
@@ -52,7 +52,7 @@ __all__, __getattr__, __dir__ = lazy_face(
         "FaultKind": "._faults",
         "LinuxRelease": "._vm",
         "PlantedProblem": "._lab",
-        "RecordedCommand": "._machine",
+        "RecordedCommand": "._journal",
         "demo_lab": "._lab",
     },
 )

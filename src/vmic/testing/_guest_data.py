@@ -23,6 +23,7 @@ __all__ = [
     "OUTDATED_VERSIONS",
     "PRODUCT_BUILDS",
     "WINDOWS_EDITIONS",
+    "WINDOWS_POWERSHELL",
 ]
 
 #: Release build of each Windows product (``OSVersion``'s third part).
@@ -185,4 +186,33 @@ UNIT_DESCRIPTIONS: Final = {
     "key_value_pair_exchange": "Hyper-V KVP Protocol Daemon",
     "vss": "Hyper-V VSS Protocol Daemon",
     "guest_service_interface": "Hyper-V FCOPY Daemon",
+}
+
+#: The Windows PowerShell each Windows ships ("Included" in the WMF availability table of
+#: MicrosoftDocs/PowerShell-Docs reference/docs-conceptual/windows-powershell/wmf-overview.md
+#: @27138b21; Windows 10 includes 5.1 from 1607, the lab's build). Windows Server 2025 is not
+#: in that table (UNVERIFIED: 5.1 as in 2022). Windows Vista, Windows Server 2008 SP2 and older
+#: ship no PowerShell 2.0 or later ("Yes" only: an installable WMF); the lab gives them 2.0, the
+#: oldest it models.
+WINDOWS_POWERSHELL: Final = {
+    "windows_xp": "2.0",
+    "windows_vista": "2.0",
+    "windows_7": "2.0",
+    "windows_8": "3.0",
+    "windows_8_1": "4.0",
+    "windows_10": "5.1",
+    "windows_11": "5.1",
+    "windows_server_2003": "2.0",
+    "windows_server_2003_r2": "2.0",
+    "windows_server_2008": "2.0",
+    "windows_server_2008_r2": "2.0",
+    "windows_server_2012": "3.0",
+    "windows_server_2012_r2": "4.0",
+    "windows_server_2016": "5.1",
+    "windows_server_sac": "5.1",
+    "windows_server_2019": "5.1",
+    "windows_server_2022": "5.1",
+    "windows_server_2025": "5.1",
+    "windows_home_server_2011": "2.0",
+    "windows_small_business_server_2011": "2.0",
 }

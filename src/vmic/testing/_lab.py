@@ -111,9 +111,9 @@ def demo_lab(*, latency: float = 0.0) -> DemoLab:
       22.04: healthy;
     - ``sql01`` Windows Server 2016: ``vmicvss`` stopped with startup type Disabled in
       the guest, so Hyper-V cannot start it and live backup is broken;
-    - ``legacy-win7`` Windows 7: Data Exchange disabled on the host; on a 2016-or-later
-      host this guest gets integration services updates through Windows Update only
-      with Data Exchange on;
+    - ``legacy-win7`` Windows 7 (with WMF 5.1 installed: Windows 7 ships PowerShell 2.0):
+      Data Exchange disabled on the host; on a 2016-or-later host this guest gets
+      integration services updates through Windows Update only with Data Exchange on;
     - ``app2012r2`` Windows Server 2012 R2: integration services of the 2012 R2 release,
       older than the host's (``ProtocolMismatch``, "Update required");
     - ``rhel-db`` Red Hat Enterprise Linux 9: the KVP daemon ``hypervkvpd`` not installed.
@@ -137,6 +137,8 @@ def demo_lab(*, latency: float = 0.0) -> DemoLab:
     sql01.stop_service(_VSS)
     planted.append(PlantedProblem("HV01", "sql01", _VSS, Cause.GUEST_STARTUP_DISABLED))
     win7 = hv01.add_vm("legacy-win7", "Windows 7")
+    # Windows 7 ships PowerShell 2.0; this one has WMF 5.1, as Microsoft's WMF page advises.
+    win7.powershell_version = "5.1"
     win7.disable_on_host(_KVP)
     planted.append(PlantedProblem("HV01", "legacy-win7", _KVP, Cause.DISABLED_ON_HOST))
     planted.append(

@@ -1,9 +1,7 @@
 """The lab's side of the operations: waits, ``Copy-VMFile`` and ``Stop-VM``, in simulated time.
 
-Time in the lab is a :class:`SimulatedClock`: a wait of 60 seconds advances the clock by
-60 seconds and returns at once, so tests of waits and timeouts are fast and give the same
-answer every run. :meth:`SimulatedClock.call_later` plans a change (a daemon installed, a
-lease obtained) at a moment of simulated time; the clock applies it when a wait reaches it.
+Waits run in the host's :class:`~vmic.testing._clock.SimulatedClock`: a wait of 60 seconds
+advances it by 60 seconds and returns at once.
 
 What the lab does, as Hyper-V does:
 
@@ -16,7 +14,11 @@ What the lab does, as Hyper-V does:
   :attr:`FakeVM.files <vmic.testing.FakeVM.files>`;
 - ``Stop-VM`` shuts the guest down only when the Shutdown service works (the VM is off
   :attr:`FakeVM.shutdown_seconds <vmic.testing.FakeVM.shutdown_seconds>` later); otherwise
-  it fails and the VM keeps running; ``Stop-VM -TurnOff`` turns it off at once.
+  it fails and the VM keeps running. A guest that is locked or has unsaved work
+  (:attr:`FakeVM.locked <vmic.testing.FakeVM.locked>`) refuses it unless it comes with
+  ``-Force`` (still a clean shutdown: "If the virtual machine is locked, it is shut down
+  immediately", Stop-VM's reference page). ``Stop-VM -TurnOff`` turns the VM off at once.
+  Every call is written to :attr:`FakeVM.power_log <vmic.testing.FakeVM.power_log>`.
 
 The error messages are close to Hyper-V's but not verbatim (UNCERTAIN wording: the
 reference notes hold no sample of them).
@@ -24,28 +26,25 @@ reference notes hold no sample of them).
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import json
 from typing import TYPE_CHECKING, Final
 
-from vmic.clients import _scripts
-from vmic.errors import ConfigurationError, UnknownCommandError
-from vmic.executors._command import Secret
+from vmic.errors import UnknownCommandError
 from vmic.model._services import IntegrationService
 from vmic.testing import _render
-from vmic.testing._shell import Reply
+from vmic.testing._inventory import inventory_parts, one_vm
+from vmic.testing._shell import Reply, error_reply, flag, number, plain_text, sections
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from vmic.executors._command import Command
-    from vmic.testing._host import FakeHyperVHost
+    from vmic.testing._clock import SimulatedClock
+    from vmic.testing._hyperv import HyperVState
     from vmic.testing._vm import FakeVM
 
-__all__ = ["SimulatedClock", "answer_copy", "answer_shutdown", "answer_wait"]
+__all__ = ["answer_copy", "answer_shutdown", "answer_wait", "reported_items"]
 
-_NEWLINE: Final = "\n"
 _HEARTBEAT: Final = IntegrationService.HEARTBEAT
 _KVP: Final = IntegrationService.KEY_VALUE_PAIR_EXCHANGE
 _GSI: Final = IntegrationService.GUEST_SERVICE_INTERFACE
@@ -58,54 +57,15 @@ _ADDRESS_ITEMS: Final = {
 }
 
 
-class SimulatedClock:
-    """The lab's time, in seconds since the lab was built; it moves only when told to."""
-
-    def __init__(self) -> None:
-        self._now = 0.0
-        self._order = itertools.count()
-        self._planned: list[tuple[float, int, Callable[[], object]]] = []
-
-    def __repr__(self) -> str:
-        return f"SimulatedClock(now={self._now:g}, {len(self._planned)} planned)"
-
-    @property
-    def now(self) -> float:
-        """Seconds of simulated time so far."""
-        return self._now
-
-    def call_later(self, seconds: float, action: Callable[[], object]) -> None:
-        """Run *action* once *seconds* of simulated time have passed.
-
-        Raises:
-            vmic.ConfigurationError: *seconds* is negative or not a number.
-        """
-        checked: object = seconds
-        if isinstance(checked, bool) or not isinstance(checked, int | float) or checked < 0:
-            raise ConfigurationError(f"seconds must be a number of 0 or more, not {seconds!r}")
-        heapq.heappush(self._planned, (self._now + seconds, next(self._order), action))
-
-    def advance(self, seconds: float) -> None:
-        """Let *seconds* pass, running what was planned in that time, in order."""
-        if seconds < 0:
-            raise ConfigurationError(f"time cannot go back ({seconds!r} seconds)")
-        end = self._now + seconds
-        while self._planned and self._planned[0][0] <= end:
-            moment, _, action = heapq.heappop(self._planned)
-            self._now = max(self._now, moment)
-            action()
-        self._now = end
-
-
 def _poll(
     clock: SimulatedClock,
     command: Command,
     check: Callable[[], bool],
 ) -> tuple[bool, float, int]:
     """The wait loop of the host scripts, in simulated time: met, seconds, polls."""
-    timeout = _number(command, "Timeout")
-    delay = _number(command, "Poll")
-    longest = _number(command, "MaxPoll")
+    timeout = number(command, "Timeout")
+    delay = number(command, "Poll")
+    longest = number(command, "MaxPoll")
     start = clock.now
     polls = 0
     while True:
@@ -117,36 +77,6 @@ def _poll(
             return False, clock.now - start, polls
         clock.advance(min(delay, left))
         delay = min(delay * 2, longest)
-
-
-def _number(command: Command, name: str) -> float:
-    value = command.parameters.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise UnknownCommandError(f"{command.summary()} needs a number parameter {name!r}")
-    return float(value)
-
-
-def _text(command: Command, name: str) -> str:
-    value = command.parameters.get(name)
-    if isinstance(value, Secret) or not isinstance(value, str):
-        raise UnknownCommandError(f"{command.summary()} needs a text parameter {name!r}")
-    return value
-
-
-def _flag(command: Command, name: str) -> bool:
-    value = command.parameters.get(name)
-    if not isinstance(value, bool):
-        raise UnknownCommandError(f"{command.summary()} needs a boolean parameter {name!r}")
-    return value
-
-
-def _one_vm(host: FakeHyperVHost, command: Command) -> FakeVM | Reply:
-    name = _text(command, "VMName")
-    found = [vm for vm in host.vms if vm.name == name]
-    if len(found) != 1:
-        lines = [_scripts.marker("error"), f"vm-count {len(found)}", _scripts.END]
-        return Reply(stdout=_NEWLINE.join(lines) + _NEWLINE, exit_code=_scripts.ERROR_EXIT)
-    return found[0]
 
 
 def _works(vm: FakeVM, service: IntegrationService) -> bool:
@@ -164,13 +94,13 @@ def reported_items(vm: FakeVM) -> dict[str, str]:
 def _seen(vm: FakeVM, command: Command) -> list[str]:
     if not vm.running:
         return []
-    kind = _text(command, "For")
+    kind = plain_text(command, "For")
     if kind == "heartbeat":
         return ["Ok"] if _works(vm, _HEARTBEAT) else []
     items = reported_items(vm)
     if kind == "ip":
-        prefix = _text(command, "Prefix").lower()
-        family = _text(command, "Family")
+        prefix = plain_text(command, "Prefix").lower()
+        family = plain_text(command, "Family")
         addresses = [
             address
             for key in _ADDRESS_ITEMS[family]
@@ -179,7 +109,7 @@ def _seen(vm: FakeVM, command: Command) -> list[str]:
         ]
         return [address for address in addresses if address.lower().startswith(prefix)]
     if kind == "kvp":
-        key = _text(command, "Key")
+        key = plain_text(command, "Key")
         return [items[key]] if key in items else []
     raise UnknownCommandError(f"{command.summary()}: cannot wait for {kind!r}")
 
@@ -188,9 +118,9 @@ def _json(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-def answer_wait(host: FakeHyperVHost, command: Command) -> Reply:
-    """:data:`~vmic.clients._scripts.HOST_WAIT`: poll in simulated time, then the inventory."""
-    vm = _one_vm(host, command)
+def answer_wait(host: HyperVState, command: Command) -> Reply:
+    """``host-wait``: poll in simulated time, then the inventory of the VM."""
+    vm = one_vm(host, plain_text(command, "VMName"))
     if isinstance(vm, Reply):
         return vm
     seen: list[str] = []
@@ -201,25 +131,7 @@ def answer_wait(host: FakeHyperVHost, command: Command) -> Reply:
 
     met, seconds, polls = _poll(host.clock, command, check)
     wait = _json({"Met": met, "Seconds": seconds, "Polls": polls, "Values": seen})
-    inventory = host.answer_inventory(vm.name)
-    return Reply(stdout=_scripts.marker("wait") + _NEWLINE + wait + _NEWLINE + inventory.stdout)
-
-
-def _windows_path(vm: FakeVM) -> bool:
-    return vm.guest_os.is_windows
-
-
-def _parent(vm: FakeVM, path: str) -> str:
-    separator = "\\" if _windows_path(vm) else "/"
-    head, _, _ = path.rstrip(separator).rpartition(separator)
-    if _windows_path(vm) and len(head) == 2 and head.endswith(":"):
-        return head + "\\"
-    return head or separator
-
-
-def _key(vm: FakeVM, path: str) -> str:
-    # Windows paths ignore case; Linux paths do not.
-    return path.lower() if _windows_path(vm) else path
+    return Reply(stdout=sections(("wait", wait), *inventory_parts(host, vm.name)))
 
 
 def _refusal(vm: FakeVM) -> str | None:
@@ -241,17 +153,17 @@ def _refusal(vm: FakeVM) -> str | None:
     return None
 
 
-def answer_copy(host: FakeHyperVHost, command: Command) -> Reply:
-    """:data:`~vmic.clients._scripts.HOST_COPY_FILE`: ``Copy-VMFile -FileSource Host``."""
-    vm = _one_vm(host, command)
+def answer_copy(host: HyperVState, command: Command) -> Reply:
+    """``host-copy-file``: ``Copy-VMFile -FileSource Host``."""
+    vm = one_vm(host, plain_text(command, "VMName"))
     if isinstance(vm, Reply):
         return vm
-    source = _text(command, "Source")
-    destination = _text(command, "Destination")
-    create, overwrite = _flag(command, "CreatePath"), _flag(command, "Overwrite")
+    source = plain_text(command, "Source")
+    destination = plain_text(command, "Destination")
+    create, overwrite = flag(command, "CreatePath"), flag(command, "Overwrite")
     data = host.host_files.get(source)
     if data is None:
-        return _error("source-missing")
+        return error_reply("source-missing")
     refusal = _refusal(vm)
     if refusal is None:
         refusal = vm.receive_file(
@@ -262,57 +174,51 @@ def answer_copy(host: FakeHyperVHost, command: Command) -> Reply:
             overwrite=overwrite,
         )
     if refusal is not None:
-        return _error("copy-failed", refusal)
-    copied = _json({"Bytes": len(data)})
-    return Reply(stdout=_NEWLINE.join([_scripts.marker("copied"), copied, _scripts.END]) + _NEWLINE)
+        return error_reply("copy-failed", refusal)
+    return Reply(stdout=sections(("copied", _json({"Bytes": len(data)}))))
 
 
-def _error(word: str, detail: str = "") -> Reply:
-    lines = [_scripts.marker("error"), word, *([detail] if detail else []), _scripts.END]
-    return Reply(stdout=_NEWLINE.join(lines) + _NEWLINE, exit_code=_scripts.ERROR_EXIT)
-
-
-def answer_shutdown(host: FakeHyperVHost, command: Command) -> Reply:
-    """:data:`~vmic.clients._scripts.HOST_SHUTDOWN`: ``Stop-VM``, wait, ``-TurnOff`` if forced."""
-    vm = _one_vm(host, command)
+def answer_shutdown(host: HyperVState, command: Command) -> Reply:
+    """``host-shutdown``: ``Stop-VM`` (with ``-Force`` if asked), wait, ``-TurnOff`` if asked."""
+    vm = one_vm(host, plain_text(command, "VMName"))
     if isinstance(vm, Reply):
         return vm
-    force = _flag(command, "Force")
+    force, turn_off = flag(command, "Force"), flag(command, "TurnOff")
     before = "Running" if vm.running else "Off"
     refused = ""
-    forced = False
+    turned_off = False
     seconds = 0.0
     if vm.running:
-        if _works(vm, _SHUTDOWN):
-            host.clock.call_later(vm.shutdown_seconds, vm.power_off)
-        else:
+        vm.power_log += ("Stop-VM -Force" if force else "Stop-VM",)
+        if not _works(vm, _SHUTDOWN):
             refused = (
                 f"Failed to shut down the virtual machine {vm.name!r}: the Shutdown integration "
                 "service is not available in the guest."
             )
+        elif vm.locked and not force:
+            # Wording UNCERTAIN: what the reference page implies (a locked guest shuts down
+            # only with -Force), in the words of Hyper-V's message as administrators quote it.
+            refused = (
+                "The virtual machine is locked. An interactive shutdown may cause applications "
+                "to lose data. To shut down the virtual machine anyway, use the -Force parameter."
+            )
+        else:
+            # A locked guest asked with -Force shuts down at once (Stop-VM's reference page).
+            delay = 0.0 if vm.locked else vm.shutdown_seconds
+            host.clock.call_later(delay, vm.power_off)
         met, seconds, _ = _poll(host.clock, command, lambda: not vm.running)
-        if not met and force:
+        if not met and turn_off:
+            vm.power_log += ("Stop-VM -TurnOff",)
             vm.power_off()
-            forced = True
+            turned_off = True
     shutdown = _json(
         {
             "Before": before,
             "After": "Running" if vm.running else "Off",
             "Seconds": seconds,
-            "Forced": forced,
+            "Forced": force,
+            "TurnedOff": turned_off,
             "Refused": refused,
         }
     )
-    return Reply(
-        stdout=_NEWLINE.join([_scripts.marker("shutdown"), shutdown, _scripts.END]) + _NEWLINE
-    )
-
-
-def check_guest_path(vm: FakeVM, path: str) -> str:
-    """The key of *path* in the guest's file system (case-folded in a Windows guest)."""
-    return _key(vm, path)
-
-
-def parent_of(vm: FakeVM, path: str) -> str:
-    """The directory *path* is in, in the guest's path syntax."""
-    return _parent(vm, path)
+    return Reply(stdout=sections(("shutdown", shutdown)))

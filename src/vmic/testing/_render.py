@@ -138,13 +138,9 @@ def component_records(vm: FakeVM) -> list[IntegrationComponentRecord]:
     return rows
 
 
-def _kvp_works(vm: FakeVM) -> bool:
-    return vm.running and vm.integration.state(_KVP).functioning
-
-
 def vm_record(vm: FakeVM) -> VirtualMachineRecord:
     """The VM's ``Get-VM`` record."""
-    version = vm.integration_services_version if _kvp_works(vm) else None
+    version = vm.integration_services_version if vm.kvp_works() else None
     if version is None:
         state = IntegrationServicesState.UNKNOWN
     elif vm.outdated:
@@ -182,7 +178,7 @@ def os_caption(vm: FakeVM) -> tuple[str, str]:
 
 def intrinsic_items(vm: FakeVM) -> dict[str, str]:
     """The guest's intrinsic KVP items, empty while Data Exchange does not work."""
-    if not _kvp_works(vm):
+    if not vm.kvp_works():
         return {}
     if vm.guest_os.is_windows:
         nt = vm.guest_os.product.nt_version or (0, 0)
@@ -515,14 +511,12 @@ def kvp_pools(vm: FakeVM) -> dict[KvpPool, list[KvpRecord]]:
     r"""The pool files under ``/var/lib/hyperv``: they exist once the KVP daemon has run.
 
     Pool 3 (``Guest\Parameters``) holds what the host says about itself; pool 0 what the
-    host sent and pool 1 what the guest published (see :mod:`vmic.testing._kvp`).
+    host sent and pool 1 what the guest published (see :class:`~vmic.testing._vm.KvpState`).
     """
     guest = vm.integration.state(_KVP).guest
     if not isinstance(guest, LinuxDaemonService) or not guest.installed:
         return {}
-    from vmic.testing._kvp import sync  # noqa: PLC0415 - _kvp renders through this module
-
-    sync(vm)
+    vm.sync_kvp()
     pools: dict[KvpPool, list[KvpRecord]] = {pool: [] for pool in KvpPool}
     pools[KvpPool.EXTERNAL] = [KvpRecord(k, v) for k, v in vm.kvp.external.items()]
     pools[KvpPool.GUEST] = [KvpRecord(k, v) for k, v in vm.kvp.guest_items.items()]

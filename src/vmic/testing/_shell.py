@@ -1,4 +1,4 @@
-"""The few generic commands every simulated machine answers, and the reply type.
+"""What a simulated machine answers: the reply and plan types, parameters, generic commands.
 
 Besides the Hyper-V and guest commands, a simulated host or guest understands a
 handful of shell one-liners: exit with a status, write given text to either
@@ -9,14 +9,18 @@ Values come from the command's parameters, as on a real shell.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from vmic.clients._scripts import END, ERROR_EXIT, marker
 from vmic.errors import UnknownCommandError
 from vmic.executors._command import Secret, Shell
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from vmic.executors._command import Command
 
 __all__ = [
@@ -30,11 +34,20 @@ __all__ = [
     "PS_FLOOD",
     "PS_HANG",
     "PS_WRITE",
+    "Plan",
     "Reply",
     "answer_primitive",
+    "error_reply",
+    "flag",
     "integer",
+    "names",
+    "number",
+    "plain_text",
+    "sections",
     "text",
 ]
+
+_NEWLINE: Final = "\n"
 
 
 @attrs.frozen
@@ -52,6 +65,25 @@ class Reply:
     stderr: str = ""
     exit_code: int = 0
     hangs: bool = False
+
+
+@attrs.frozen
+class Plan:
+    """A command the lab understood: what it is, and how to carry it out.
+
+    Attributes:
+        action: A short name for the recorded command (``inventory``,
+            ``get-vmintegrationservice``...).
+        mutating: Whether carrying it out may change the simulated state.
+        run: Carries it out (under the host's lock) and returns the reply.
+        latency: Seconds the command takes beyond the machine's own latency (a host
+            asking its guests waits for them).
+    """
+
+    action: str
+    mutating: bool
+    run: Callable[[], Reply]
+    latency: float = 0.0
 
 
 POSIX_EXIT: Final = 'exit "$Code"'
@@ -80,6 +112,81 @@ def text(command: Command, name: str) -> str:
         return value.reveal()
     if not isinstance(value, str):
         raise UnknownCommandError(f"{command.summary()} needs a text parameter {name!r}")
+    return value
+
+
+def sections(*parts: tuple[str, str]) -> str:
+    """The output of a vmic script: each ``(name, body)`` as a section, then the end line."""
+    lines: list[str] = []
+    for name, body in parts:
+        lines.append(marker(name))
+        if body:
+            lines.append(body.rstrip("\r\n"))
+    lines.append(END)
+    return _NEWLINE.join(lines) + _NEWLINE
+
+
+def error_reply(word: str, detail: str = "") -> Reply:
+    """What a vmic script answers when it cannot do its work: an ``error`` section."""
+    body = word if not detail else f"{word}\n{detail}"
+    return Reply(stdout=sections(("error", body)), exit_code=ERROR_EXIT)
+
+
+def plain_text(command: Command, name: str) -> str:
+    """A string parameter that is not a secret.
+
+    Raises:
+        vmic.UnknownCommandError: The parameter is missing, a secret, or not text.
+    """
+    value = command.parameters.get(name)
+    if isinstance(value, Secret) or not isinstance(value, str):
+        raise UnknownCommandError(f"{command.summary()} needs a text parameter {name!r}")
+    return value
+
+
+def names(command: Command, name: str) -> tuple[str, ...]:
+    """A list parameter (one string counts as a list of one).
+
+    Raises:
+        vmic.UnknownCommandError: The parameter is missing or not a list of text.
+    """
+    value = command.parameters.get(name)
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, tuple):
+        raise UnknownCommandError(f"{command.summary()} needs the list parameter {name!r}")
+    return tuple(str(item) for item in value)
+
+
+def number(command: Command, name: str, *, least: float = -math.inf) -> float:
+    """A number parameter, given as a number or as its text, and at least *least*.
+
+    Raises:
+        vmic.UnknownCommandError: The parameter is missing, not a finite number, or too small.
+    """
+    value = command.parameters.get(name)
+    found = math.nan
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        found = float(value)
+    elif isinstance(value, str):
+        try:
+            found = float(value)
+        except ValueError:
+            found = math.nan
+    if not math.isfinite(found) or found < least:
+        raise UnknownCommandError(f"{command.summary()} needs a number parameter {name!r}")
+    return found
+
+
+def flag(command: Command, name: str) -> bool:
+    """A boolean parameter.
+
+    Raises:
+        vmic.UnknownCommandError: The parameter is missing or not a boolean.
+    """
+    value = command.parameters.get(name)
+    if not isinstance(value, bool):
+        raise UnknownCommandError(f"{command.summary()} needs a boolean parameter {name!r}")
     return value
 
 

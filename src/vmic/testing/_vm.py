@@ -15,6 +15,12 @@ simulation behaves as the specification says:
 - Hyper-V never restarts a Linux daemon;
 - older guests lack newer services (a Windows Server 2008 R2 guest has no Guest
   Service Interface).
+
+A VM also holds both sides of its Key-Value Pair Exchange (:class:`KvpState`): the host's
+items (``HostExchangeItems``) reach the guest's ``External`` key / pool 0, and the guest's
+``Guest`` key / pool 1 reaches the host's ``GuestExchangeItems``, only while Data Exchange
+works (the VM runs, the host has Key-Value Pair Exchange enabled and the guest's
+``vmickvpexchange`` service or KVP daemon runs); otherwise each side keeps what it last had.
 """
 
 from __future__ import annotations
@@ -25,12 +31,13 @@ import re
 from typing import TYPE_CHECKING, Final
 
 import attrs
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from vmic.errors import ConfigurationError, InvalidTransitionError
 from vmic.model._linux import DAEMON_SERVICES, packaging_for
 from vmic.model._linux_records import daemon_service
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
+from vmic.model._time_sync import PTP_REFCLOCK
 from vmic.rules._semantics import (
     KernelDriver,
     LinuxDaemonService,
@@ -44,9 +51,9 @@ from vmic.testing._guest_data import (
     LINUX_RELEASES,
     OUTDATED_VERSIONS,
     PRODUCT_BUILDS,
+    WINDOWS_POWERSHELL,
 )
-from vmic.testing._kvp import GuestClock, KvpState
-from vmic.testing._machine import FaultSlot, check_latency
+from vmic.testing._journal import FaultSlot, check_latency
 
 if TYPE_CHECKING:
     import uuid
@@ -56,10 +63,10 @@ if TYPE_CHECKING:
     from vmic.model._status import StartType
     from vmic.rules._semantics import Service
     from vmic.testing._faults import Fault
-    from vmic.testing._guests import FakeGuestExecutor
-    from vmic.testing._host import FakeHyperVHost
+    from vmic.testing._journal import GuestExecutor
+    from vmic.testing._machine import HostMachine
 
-__all__ = ["FakeVM", "LinuxRelease", "ServiceLike"]
+__all__ = ["FakeVM", "GuestClock", "KvpState", "LinuxRelease", "ServiceLike"]
 
 #: A service given to a :class:`FakeVM` method: the enum, or any name vmic knows for it
 #: (``"vmicvss"``, ``"hypervkvpd"``, ``"Takt"``...).
@@ -67,6 +74,7 @@ ServiceLike = IntegrationService | GuestOnlyService | str
 
 _VERSION_IN_TEXT: Final = re.compile(r"\b(\d{1,4}(?:\.\d{1,4})?)\b")
 _HOST_LABEL: Final = re.compile(r"[^a-z0-9-]+")
+_KVP: Final = IntegrationService.KEY_VALUE_PAIR_EXCHANGE
 
 
 @attrs.frozen
@@ -132,6 +140,46 @@ class LinuxRelease:
         return "".join(line + "\n" for line in lines)
 
 
+@attrs.define
+class KvpState:
+    """Both sides of one VM's KVP items (mutable; the host's lock guards it).
+
+    Attributes:
+        host_items: What the host sent (``HostExchangeItems``).
+        external: What the guest holds of them (``External`` / pool 0).
+        guest_items: What the guest published (``Guest`` / pool 1).
+        published: What the host holds of them (``GuestExchangeItems``).
+    """
+
+    host_items: dict[str, str] = attrs.field(factory=dict)
+    external: dict[str, str] = attrs.field(factory=dict)
+    guest_items: dict[str, str] = attrs.field(factory=dict)
+    published: dict[str, str] = attrs.field(factory=dict)
+
+
+@attrs.define
+class GuestClock:
+    r"""Where a simulated guest's clock takes its time from (settable by tests).
+
+    Attributes:
+        domain_role: Windows: ``Win32_ComputerSystem.DomainRole`` (2 standalone server,
+            3 member server, 5 primary domain controller...).
+        vmic_provider: Windows: ``VMICTimeProvider\Enabled`` (None: the value is absent).
+        ntp_source: Windows: what ``w32tm /query /source`` names when the host's provider is
+            not in use ("" = ``Local CMOS Clock``).
+        ptp_hyperv: Linux: whether ``/dev/ptp_hyperv`` exists.
+        chrony: Linux: chrony's source lines.
+        daemons: Linux: the time daemons running.
+    """
+
+    domain_role: int = 2
+    vmic_provider: bool | None = True
+    ntp_source: str = "time.windows.com,0x8"
+    ptp_hyperv: bool = True
+    chrony: tuple[str, ...] = ("pool 2.pool.ntp.org iburst", PTP_REFCLOCK)
+    daemons: tuple[str, ...] = ("chronyd",)
+
+
 def resolve_service(service: ServiceLike) -> Service:
     """The service a value names: the enum itself, a Windows service, a daemon, or any name.
 
@@ -166,7 +214,7 @@ class FakeVM:
 
     def __init__(
         self,
-        host: FakeHyperVHost,
+        host: HostMachine,
         name: str,
         guest_os: OperatingSystem,
         *,
@@ -194,9 +242,9 @@ class FakeVM:
         self._methods: dict[IntegrationService, str] = {}
         self._next_pid = 1200 + 7 * index
         self._index = index
-        self._guest_faults = FaultSlot()
+        self.guest_faults = FaultSlot()
+        """The fault this VM's guest meets, counted down (see :attr:`guest_fault`)."""
         self._guest_latency: float | None = None
-        self._executor: FakeGuestExecutor | None = None
         self._files: dict[str, tuple[str, bytes]] = {}
         self._directories: set[str] = set()
         self.guest_items: dict[str, str] = {}
@@ -207,6 +255,16 @@ class FakeVM:
         """Both sides of the VM's KVP items (see :mod:`vmic.testing._kvp`)."""
         self.clock = GuestClock()
         """Where the guest's clock takes its time from; tests change it to plant cases."""
+        self.executor: GuestExecutor | None = None
+        """The executor that reaches the guest, once the host has handed one out."""
+        self.locked = False
+        """The guest is locked or has unsaved work: it refuses a shutdown unless forced
+        (``Stop-VM -Force``)."""
+        self.power_log: tuple[str, ...] = ()
+        """What the host did to the VM's power, in order (``Stop-VM -Force``,
+        ``Stop-VM -TurnOff``...)."""
+        shipped = WINDOWS_POWERSHELL.get(guest_os.product.value) if guest_os.is_windows else None
+        self._powershell = None if shipped is None else _shipped_version(shipped)
         self._sync_processes()
 
     def __repr__(self) -> str:
@@ -218,12 +276,12 @@ class FakeVM:
     @property
     def guest_fault(self) -> Fault | None:
         """A fault this VM's guest executor meets (None: it works); settable."""
-        return self._guest_faults.fault
+        return self.guest_faults.fault
 
     @guest_fault.setter
     def guest_fault(self, value: Fault | None) -> None:
         with self._host.lock:
-            self._guest_faults.set(value)
+            self.guest_faults.set(value)
 
     @property
     def guest_latency(self) -> float | None:
@@ -245,7 +303,7 @@ class FakeVM:
         return self._id
 
     @property
-    def host(self) -> FakeHyperVHost:
+    def host(self) -> HostMachine:
         """The host the VM runs on."""
         return self._host
 
@@ -301,14 +359,36 @@ class FakeVM:
         """The guest's link-local IPv6 address."""
         return str(ipaddress.IPv6Address((0xFE80 << 112) + (self._id.int & (2**64 - 1))))
 
-    def guest_executor(self) -> FakeGuestExecutor:
-        """The executor that reaches this VM's guest (one per VM, recording its commands)."""
-        from vmic.testing._guests import FakeGuestExecutor  # noqa: PLC0415 - avoids a cycle
+    @property
+    def powershell_version(self) -> Version | None:
+        """The Windows PowerShell a Windows guest runs (None for Linux); settable.
 
-        with self._host.lock:
-            if self._executor is None:
-                self._executor = FakeGuestExecutor(self)
-            return self._executor
+        By default the version its Windows ships (Windows 7 SP1 and Windows Server 2008 R2
+        SP1: 2.0); setting it is installing a newer Windows Management Framework.
+        """
+        return self._powershell
+
+    @powershell_version.setter
+    def powershell_version(self, value: str | Version) -> None:
+        if not self._guest_os.is_windows:
+            raise ConfigurationError(f"a {self._guest_os} guest has no Windows PowerShell")
+        self._powershell = _version(value)
+
+    def guest_executor(self) -> GuestExecutor:
+        """The executor that reaches this VM's guest (one per VM, recording its commands)."""
+        return self._host.guest_executor(self._id)
+
+    # --- Key-Value Pair Exchange ------------------------------------------------------------
+
+    def kvp_works(self) -> bool:
+        """Whether Data Exchange moves items right now."""
+        return self._running and bool(self.integration.state(_KVP).functioning)
+
+    def sync_kvp(self) -> None:
+        """Move items both ways, if Data Exchange works."""
+        if self.kvp_works():
+            self.kvp.external = dict(self.kvp.host_items)
+            self.kvp.published = dict(self.kvp.guest_items)
 
     # --- host side ----------------------------------------------------------------------------
 
@@ -517,25 +597,33 @@ class FakeVM:
         Raises:
             vmic.ConfigurationError: The guest has no such file.
         """
-        from vmic.testing._operations import check_guest_path  # noqa: PLC0415 - a cycle
-
         with self._host.lock:
-            found = self._files.get(check_guest_path(self, path))
+            found = self._files.get(self.path_key(path))
         if found is None:
             raise ConfigurationError(f"the guest of {self._name!r} has no file {path!r}")
         return found[1]
 
     def add_directory(self, path: str) -> None:
         """Create a directory (and its parents) in the guest."""
-        from vmic.testing._operations import check_guest_path, parent_of  # noqa: PLC0415
-
         with self._host.lock:
-            while check_guest_path(self, path) not in self._all_directories():
-                self._directories.add(check_guest_path(self, path))
-                parent = parent_of(self, path)
+            while self.path_key(path) not in self._all_directories():
+                self._directories.add(self.path_key(path))
+                parent = self.parent_of(path)
                 if parent == path:
                     break
                 path = parent
+
+    def path_key(self, path: str) -> str:
+        """The key of *path* in the guest's file system (a Windows guest ignores case)."""
+        return path.lower() if self._guest_os.is_windows else path
+
+    def parent_of(self, path: str) -> str:
+        """The directory *path* is in, in the guest's path syntax."""
+        separator = "\\" if self._guest_os.is_windows else "/"
+        head, _, _ = path.rstrip(separator).rpartition(separator)
+        if self._guest_os.is_windows and len(head) == 2 and head.endswith(":"):
+            return head + "\\"
+        return head or separator
 
     def _all_directories(self) -> set[str]:
         if self._guest_os.is_windows:
@@ -552,15 +640,13 @@ class FakeVM:
 
         An existing directory at *path* takes the file under *name*.
         """
-        from vmic.testing._operations import check_guest_path, parent_of  # noqa: PLC0415
-
         with self._host.lock:
             separator = "\\" if self._guest_os.is_windows else "/"
-            if check_guest_path(self, path.rstrip(separator) or path) in self._all_directories():
+            if self.path_key(path.rstrip(separator) or path) in self._all_directories():
                 path = path.rstrip(separator) + separator + name
-            key = check_guest_path(self, path)
-            parent = parent_of(self, path)
-            if check_guest_path(self, parent) not in self._all_directories():
+            key = self.path_key(path)
+            parent = self.parent_of(path)
+            if self.path_key(parent) not in self._all_directories():
                 if not create_path:
                     return "The system cannot find the path specified. (0x80070003)"
                 self.add_directory(parent)
@@ -684,3 +770,16 @@ def _booted(integration: VMIntegration) -> VMIntegration:
             except InvalidTransitionError:  # pragma: no cover - excluded by the checks above
                 continue
     return booted
+
+
+@functools.cache
+def _shipped_version(text: str) -> Version:
+    """One Version object per version a Windows ships, shared by every VM of the lab."""
+    return Version(text)
+
+
+def _version(value: str | Version) -> Version:
+    try:
+        return value if isinstance(value, Version) else Version(str(value))
+    except InvalidVersion:
+        raise ConfigurationError(f"{value!r} is not a version") from None

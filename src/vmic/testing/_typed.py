@@ -25,7 +25,9 @@ Parameter names and cmdlet names ignore case, as in PowerShell; ``-Name`` is mat
 against the names the host shows in its own language ("Takt" on a German host, like
 real Hyper-V). VM names are matched whole (the cmdlets' documentation says they take
 no wildcards). Values are single- or double-quoted strings or bare words; anything
-else (variables, subexpressions, other commands) is not understood.
+else (variables, subexpressions, other commands) is not understood. The PowerShell forms
+are read with the lab's reader (:mod:`vmic.testing._powershell`), which the dispatcher also
+holds to the cmdlets' documented parameter sets.
 """
 
 from __future__ import annotations
@@ -54,18 +56,16 @@ from vmic.parsers._registry import format_reg_query
 from vmic.parsers._services import format_get_service
 from vmic.parsers._vms import format_get_vm
 from vmic.testing import _render
-from vmic.testing._shell import Reply
+from vmic.testing._powershell import ReadingError, read
+from vmic.testing._shell import Plan, Reply
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from vmic.testing._host import FakeHyperVHost
+    from vmic.testing._hyperv import HyperVState
+    from vmic.testing._powershell import Call
     from vmic.testing._vm import FakeVM
 
-__all__ = ["Plan", "plan_host", "plan_linux", "plan_windows"]
+__all__ = ["plan_host", "plan_linux", "plan_windows"]
 
-_SINGLE: Final = "'\u2018\u2019\u201a\u201b"
-_DOUBLE: Final = '"\u201c\u201d\u201e'
 _CRLF: Final = "\r\n"
 # Localized "no component with that name" error; German from PlagueHO/LabBuilder#183, the
 # English one translated back (UNCERTAIN wording).
@@ -77,124 +77,60 @@ _NO_COMPONENT: Final = {
 
 
 @attrs.frozen
-class Plan:
-    """A command the lab understood: what it is, and how to carry it out.
+class _Args:
+    """A typed call's arguments: ``-Param value[,value]`` pairs, positional values, switches."""
 
-    Attributes:
-        action: A short name for the recorded command (``get-vmintegrationservice``...).
-        mutating: Whether carrying it out may change the simulated state.
-        run: Carries it out (under the host's lock) and returns the reply.
-        latency: Seconds the command takes beyond the machine's own latency (a host
-            asking its guests waits for them).
-    """
-
-    action: str
-    mutating: bool
-    run: Callable[[], Reply]
-    latency: float = 0.0
-
-
-@attrs.frozen
-class _Token:
-    value: str
-    quoted: bool
-
-
-def _ps_tokens(line: str) -> list[_Token] | None:
-    """PowerShell words, strings, commas and pipes; None for anything more complex."""
-    tokens: list[_Token] = []
-    index = 0
-    while index < len(line):
-        char = line[index]
-        if char.isspace():
-            index += 1
-            continue
-        if char in "|,":
-            tokens.append(_Token(char, quoted=False))
-            index += 1
-            continue
-        if char in _SINGLE or char in _DOUBLE:
-            quotes = _SINGLE if char in _SINGLE else _DOUBLE
-            value: list[str] = []
-            index += 1
-            while True:
-                if index >= len(line):
-                    return None
-                current = line[index]
-                if current in quotes:
-                    if index + 1 < len(line) and line[index + 1] in quotes:
-                        value.append(line[index + 1])
-                        index += 2
-                        continue
-                    index += 1
-                    break
-                if quotes == _DOUBLE and current in "`$":
-                    return None
-                value.append(current)
-                index += 1
-            tokens.append(_Token("".join(value), quoted=True))
-            continue
-        start = index
-        while index < len(line) and not line[index].isspace() and line[index] not in "|,":
-            if line[index] in "$`(){};" or line[index] in _SINGLE or line[index] in _DOUBLE:
-                return None
-            index += 1
-        tokens.append(_Token(line[start:index], quoted=False))
-    return tokens
-
-
-@attrs.frozen
-class _Call:
     name: str
     named: dict[str, list[str]]
     positional: list[list[str]]
     switches: frozenset[str]
 
 
-def _ps_call(tokens: list[_Token]) -> _Call | None:
-    """A cmdlet call: name, ``-Param value[,value]`` pairs, positional values, switches."""
-    if not tokens or tokens[0].quoted:
+def _typed(script: str) -> list[_Args] | None:
+    """The stages of a typed one-pipeline command, every argument a literal; else None."""
+    try:
+        reading = read(script.strip())
+    except ReadingError:
         return None
-    name = tokens[0].value.rsplit("\\", 1)[-1].casefold()
+    if reading.statements != 1 or len(reading.pipelines) != 1:
+        return None
+    stages = reading.pipelines[0]
+    calls = [stage for stage in stages if stage is not None]
+    if len(calls) != len(stages) or any(call.native for call in calls):
+        return None
+    found = [_arguments(call) for call in calls]
+    return None if any(args is None for args in found) else [a for a in found if a is not None]
+
+
+def _arguments(call: Call) -> _Args | None:
     named: dict[str, list[str]] = {}
     positional: list[list[str]] = []
     switches: set[str] = set()
-    index = 1
-    pending: str | None = None
-    while index < len(tokens):
-        token = tokens[index]
-        if not token.quoted and token.value.startswith("-") and len(token.value) > 1:
-            if pending is not None:
-                switches.add(pending)
-            pending = token.value[1:].casefold()
-            index += 1
-            continue
-        values = [token.value]
+    elements = list(call.elements)
+    index = 0
+    while index < len(elements):
+        element = elements[index]
         index += 1
-        while index + 1 < len(tokens) and tokens[index].value == "," and not tokens[index].quoted:
-            values.append(tokens[index + 1].value)
-            index += 2
-        if pending is not None:
-            named[pending] = values
-            pending = None
-        else:
-            positional.append(values)
-    if pending is not None:
-        switches.add(pending)
-    return _Call(name, named, positional, frozenset(switches))
+        if element.parameter is None:
+            assert element.argument is not None  # noqa: S101 - an element is one or the other
+            if element.argument.values is None:
+                return None
+            positional.append(list(element.argument.values))
+            continue
+        argument = element.argument
+        if argument is None and index < len(elements) and elements[index].parameter is None:
+            argument = elements[index].argument
+            index += 1
+        if argument is None:
+            switches.add(element.parameter.casefold())
+            continue
+        if argument.values is None:
+            return None
+        named[element.parameter.casefold()] = list(argument.values)
+    return _Args(call.cmdlet.casefold(), named, positional, frozenset(switches))
 
 
-def _split_pipeline(tokens: list[_Token]) -> list[list[_Token]]:
-    stages: list[list[_Token]] = [[]]
-    for token in tokens:
-        if token.value == "|" and not token.quoted:
-            stages.append([])
-        else:
-            stages[-1].append(token)
-    return stages
-
-
-def _argument(call: _Call, name: str, position: int | None) -> list[str] | None:
+def _argument(call: _Args, name: str, position: int | None) -> list[str] | None:
     if name in call.named:
         return call.named[name]
     if position is not None and position < len(call.positional):
@@ -209,7 +145,7 @@ def _error(message: str) -> Reply:
 # --- Hyper-V host -----------------------------------------------------------------------------
 
 
-def _find_vms(host: FakeHyperVHost, names: list[str], cmdlet: str) -> list[FakeVM] | Reply:
+def _find_vms(host: HyperVState, names: list[str], cmdlet: str) -> list[FakeVM] | Reply:
     found: list[FakeVM] = []
     for wanted in names:
         matches = [vm for vm in host.vms if vm.name.casefold() == wanted.casefold()]
@@ -222,7 +158,7 @@ def _find_vms(host: FakeHyperVHost, names: list[str], cmdlet: str) -> list[FakeV
 
 
 def _components_named(
-    host: FakeHyperVHost, names: list[str], cmdlet: str
+    host: HyperVState, names: list[str], cmdlet: str
 ) -> list[IntegrationService] | Reply:
     shown = {
         integration_service_name(service, host.locale).casefold(): service
@@ -238,17 +174,12 @@ def _components_named(
     return services
 
 
-def plan_host(host: FakeHyperVHost, script: str) -> Plan | None:  # noqa: PLR0911 - one per form
+def plan_host(host: HyperVState, script: str) -> Plan | None:  # noqa: PLR0911 - one per form
     """How the host answers a typed command, or None when it does not understand it."""
-    tokens = _ps_tokens(script.strip())
-    if tokens is None:
+    stages = _typed(script)
+    if stages is None or len(stages) != 1:
         return None
-    stages = _split_pipeline(tokens)
-    if len(stages) != 1:
-        return None
-    call = _ps_call(stages[0])
-    if call is None:
-        return None
+    call = stages[0]
     if call.name == "get-vm" and not call.named and not call.positional and not call.switches:
         return Plan("get-vm", mutating=False, run=lambda: _get_vm(host))
     if call.name == "get-vmintegrationservice":
@@ -277,12 +208,12 @@ def plan_host(host: FakeHyperVHost, script: str) -> Plan | None:  # noqa: PLR091
     return None
 
 
-def _get_vm(host: FakeHyperVHost) -> Reply:
+def _get_vm(host: HyperVState) -> Reply:
     records = [_render.vm_record(vm) for vm in host.vms]
     return Reply(stdout=format_get_vm(records, form="table", powershell=host.powershell))
 
 
-def _get_components(host: FakeHyperVHost, vm_names: list[str], names: list[str] | None) -> Reply:
+def _get_components(host: HyperVState, vm_names: list[str], names: list[str] | None) -> Reply:
     cmdlet = "Get-VMIntegrationService"
     vms = _find_vms(host, vm_names, cmdlet)
     if isinstance(vms, Reply):
@@ -300,7 +231,7 @@ def _get_components(host: FakeHyperVHost, vm_names: list[str], names: list[str] 
 
 
 def _set_components(
-    host: FakeHyperVHost, vm_names: list[str], names: list[str], *, enable: bool
+    host: HyperVState, vm_names: list[str], names: list[str], *, enable: bool
 ) -> Reply:
     cmdlet = "Enable-VMIntegrationService" if enable else "Disable-VMIntegrationService"
     vms = _find_vms(host, vm_names, cmdlet)
@@ -320,17 +251,12 @@ def _set_components(
 
 def plan_windows(vm: FakeVM, script: str) -> Plan | None:  # noqa: PLR0911 - one per form
     """How a Windows guest answers a typed command, or None."""
-    tokens = _ps_tokens(script.strip())
-    if tokens is None:
-        return None
-    stages = _split_pipeline(tokens)
-    calls = [_ps_call(stage) for stage in stages]
-    if any(call is None for call in calls):
+    calls = _typed(script)
+    if calls is None:
         return None
     first = calls[0]
-    assert first is not None  # noqa: S101 - checked just above
     if first.name in {"reg", "reg.exe"} and len(calls) == 1:
-        return _plan_reg(vm, stages[0])
+        return _plan_reg(vm, first)
     if first.name == "get-service":
         return _plan_get_service(vm, first, calls[1:])
     if len(calls) != 1:
@@ -356,13 +282,15 @@ def plan_windows(vm: FakeVM, script: str) -> Plan | None:  # noqa: PLR0911 - one
     return None
 
 
-def _plan_reg(vm: FakeVM, tokens: list[_Token]) -> Plan | None:
-    words = [token.value for token in tokens]
-    if len(words) != 5 or words[1].casefold() != "query" or words[3].casefold() != "/v":
+def _plan_reg(vm: FakeVM, call: _Args) -> Plan | None:
+    words = [value for values in call.positional for value in values]
+    if call.named or call.switches or len(words) != 4:
         return None
-    if expand_hive(words[2]).casefold() != _render.REGISTRY_KEY.casefold():
+    if words[0].casefold() != "query" or words[2].casefold() != "/v":
         return None
-    if words[4].casefold() != "integrationservicesversion":
+    if expand_hive(words[1]).casefold() != _render.REGISTRY_KEY.casefold():
+        return None
+    if words[3].casefold() != "integrationservicesversion":
         return None
     return Plan("reg-query", mutating=False, run=lambda: _reg(vm))
 
@@ -378,7 +306,7 @@ def _reg(vm: FakeVM) -> Reply:
     return Reply(stdout=format_reg_query(values))
 
 
-def _plan_get_service(vm: FakeVM, call: _Call, rest: list[_Call | None]) -> Plan | None:
+def _plan_get_service(vm: FakeVM, call: _Args, rest: list[_Args]) -> Plan | None:
     patterns = _argument(call, "name", 0)
     if patterns is None or call.switches:
         return None
@@ -387,7 +315,7 @@ def _plan_get_service(vm: FakeVM, call: _Call, rest: list[_Call | None]) -> Plan
     autosize = False
     if rest:
         table = rest[0]
-        if len(rest) != 1 or table is None or table.name not in {"ft", "format-table"}:
+        if len(rest) != 1 or table.name not in {"ft", "format-table"}:
             return None
         if table.switches != {"autosize"} or table.named or table.positional:
             return None

@@ -1,0 +1,2 @@
+$vmicComponentProperties = 'VMName', 'VMId', 'Name', 'Id', 'Enabled', 'PrimaryOperationalStatus',
+    'PrimaryStatusDescription', 'SecondaryOperationalStatus', 'SecondaryStatusDescription'

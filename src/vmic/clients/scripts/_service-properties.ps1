@@ -1,0 +1,1 @@
+$vmicServiceProperties = 'Name', 'DisplayName', 'Status', 'StartType'
