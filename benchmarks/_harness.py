@@ -37,12 +37,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final, TypeAlias
 
-if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
-
+#: One run of a workload, returning its figure (seconds, or any measure).
+Workload: TypeAlias = Callable[[], float]
 #: The fewest rounds a figure is reported over.
 MIN_RUNS: Final = 5
 _UNITS: Final = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9, "x": 1.0, "": 1.0}
@@ -89,7 +89,7 @@ def _runs(text: str) -> int:
     return value
 
 
-def interleaved(work: Mapping[str, Callable[[], float]], *, runs: int) -> dict[str, list[float]]:
+def interleaved(work: Mapping[str, Workload], *, runs: int) -> dict[str, list[float]]:
     """Each workload's figure per round; each round runs every workload once.
 
     The order rotates from round to round, so that no workload always runs first or
@@ -104,7 +104,7 @@ def interleaved(work: Mapping[str, Callable[[], float]], *, runs: int) -> dict[s
     return figures
 
 
-def cpu_per_call(action: Callable[[], object], number: int) -> Callable[[], float]:
+def cpu_per_call(action: Callable[[], object], number: int) -> Workload:
     """A workload: CPU seconds of this process per call of *action*, over *number* calls.
 
     CPU time, not wall time: another process's turn on a core is not billed to *action*
@@ -120,7 +120,7 @@ def cpu_per_call(action: Callable[[], object], number: int) -> Callable[[], floa
     return run
 
 
-def wall(action: Callable[[], object]) -> Callable[[], float]:
+def wall(action: Callable[[], object]) -> Workload:
     """A workload: wall seconds of one call of *action*."""
 
     def run() -> float:
@@ -174,7 +174,7 @@ class Bench:
         self, label: str, values: Sequence[float], *, unit: str = "s", note: str = ""
     ) -> None:
         """A measured figure: its median and spread."""
-        self.line(f"{label:<40} {summary(values, unit)}{'  ' + note if note else ''}")
+        self.line(f"{label:<46} {summary(values, unit)}{'  ' + note if note else ''}")
 
     def ratio(
         self,
@@ -203,7 +203,7 @@ class Bench:
         if target is not None:
             met = statistics.median(ratios) <= target
             verdict = f"  target <= {target:g}x: {'met' if met else 'MISSED'}"
-        text = f"{label:<40} {summary(ratios, 'x')}{verdict}{'  ' + note if note else ''}"
+        text = f"{label:<46} {summary(ratios, 'x')}{verdict}{'  ' + note if note else ''}"
         self.lines.append((text, label if load_sensitive else None))
         return ratios
 
@@ -221,7 +221,7 @@ class Bench:
         busy = self.busy(after)
         for text, refusable in self.lines:
             if refusable is not None and busy:
-                print(f"{refusable:<40} machine busy, rerun (load above {self.cores} cores)")
+                print(f"{refusable:<46} machine busy, rerun (load above {self.cores} cores)")
             else:
                 print(text)
         print(f"load average after: {after:.2f} ({self.cores} cores)")

@@ -130,8 +130,8 @@ def main() -> None:
         counts = bench.instructions(actions, 20)
         for label in KINDS:
             count, count_base = counts[label], counts[f"json.loads: {label}"]
-            bench.line(f"{label:<40} {count:12,.0f} instructions per host")
-            bench.line(f"{'  json.loads of the same answers':<40} {count_base:12,.0f} instructions")
+            bench.line(f"{label:<46} {count:12,.0f} instructions per host")
+            bench.line(f"{'  json.loads of the same answers':<46} {count_base:12,.0f} instructions")
             bench.ratio(
                 f"  {label} / json.loads", [count / count_base], target=TARGET, load_sensitive=False
             )
