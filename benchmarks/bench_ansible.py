@@ -5,7 +5,8 @@ and a group variable) nested under a third, as a site's inventory has. Printed f
 size: seconds (median and spread of ``--runs`` interleaved rounds), microseconds per host,
 and the ratio to the 20,000-host figure of the same round (target: linear, so 200,000
 hosts cost about 10 times 20,000); the TOML reader on the same hosts is the same-run
-baseline. Before issue 23 INI reading was quadratic: 10,000 hosts 3.4 s, 20,000 11.8 s, 200,000 more than 120 s.
+baseline. Before issue 23 INI reading was quadratic: 10,000 hosts 3.4 s, 20,000 11.8 s,
+200,000 more than 120 s.
 
 Run: ``python benchmarks/bench_ansible.py [--runs 5]``.
 """
