@@ -134,6 +134,12 @@ _VM_WIDE: Final = frozenset({Cause.KERNEL_DRIVER_MISSING, Cause.INTEGRATION_SERV
 _BLOCKING: Final = frozenset(
     {Verdict.NOT_FUNCTIONING, Verdict.NOT_AVAILABLE, Verdict.OFF_BY_DEFAULT}
 )
+# The same verdicts recur across a fleet's VMs (most services function; one kind of guest
+# fails the same way everywhere): each distinct verdict is built, and checked by its
+# validators, once and then shared, as the records are frozen. Typed, so that 1 and True
+# are told apart; bounded, whatever the fleet.
+_service_diagnosis: Final = functools.lru_cache(maxsize=4096, typed=True)(ServiceDiagnosis)
+_feature_diagnosis: Final = functools.lru_cache(maxsize=4096, typed=True)(FeatureDiagnosis)
 
 
 def diagnose(
@@ -354,7 +360,7 @@ class _VMCase:
         component = self.vm.service(service)
         guest_text = evidence.text if evidence is not None else ""
         if component is None:
-            return ServiceDiagnosis(
+            return _service_diagnosis(
                 service=service,
                 verdict=Verdict.UNKNOWN,
                 guest_state=guest_text,
@@ -398,7 +404,7 @@ class _VMCase:
             verdict = Verdict.UNKNOWN
         else:
             verdict, causes = _from_host(component, observed=evidence is not None)
-        return ServiceDiagnosis(
+        return _service_diagnosis(
             service=service,
             verdict=verdict,
             causes=tuple(causes),
@@ -435,14 +441,14 @@ class _VMCase:
     ) -> ServiceDiagnosis:
         if not self.running or evidence is None:
             if self.guest_os is not None and not service.is_available_on(self.guest_os.product):
-                return ServiceDiagnosis(
+                return _service_diagnosis(
                     service=service,
                     verdict=Verdict.NOT_AVAILABLE,
                     causes=(Cause.NOT_AVAILABLE_ON_GUEST_OS,),
                 )
-            return ServiceDiagnosis(service=service, verdict=Verdict.UNKNOWN)
+            return _service_diagnosis(service=service, verdict=Verdict.UNKNOWN)
         if evidence.side is None:
-            return ServiceDiagnosis(
+            return _service_diagnosis(
                 service=service,
                 verdict=Verdict.NOT_AVAILABLE,
                 causes=(Cause.NOT_AVAILABLE_ON_GUEST_OS,),
@@ -452,13 +458,13 @@ class _VMCase:
         causes = _causes(ServiceState(service, None, evidence.side).reasons)
         if causes == [Cause.GUEST_SERVICE_STOPPED]:
             # Started on demand: stopped between sessions is its normal state.
-            return ServiceDiagnosis(
+            return _service_diagnosis(
                 service=service,
                 verdict=Verdict.FUNCTIONING,
                 guest_state=evidence.text + " (starts on demand)",
                 **_guest_fields(evidence),
             )
-        return ServiceDiagnosis(
+        return _service_diagnosis(
             service=service,
             verdict=Verdict.NOT_FUNCTIONING if causes else Verdict.FUNCTIONING,
             causes=tuple(causes),
@@ -479,7 +485,7 @@ class _VMCase:
             verdicts = [entry.verdict for entry in judged]
             blocking = tuple(e.service for e in judged if e.verdict in _BLOCKING)
             entries.append(
-                FeatureDiagnosis(
+                _feature_diagnosis(
                     feature=feature,
                     verdict=_feature_verdict(verdicts),
                     needs=needs,

@@ -22,6 +22,7 @@ guest; it can also be written by hand:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final
 
@@ -219,6 +220,12 @@ class GuestService:
     @classmethod
     def from_record(cls, record: GuestServiceRecord) -> GuestService:
         """The guest service one ``Get-Service`` row shows (installed, since it is listed)."""
+        if cls is GuestService:
+            return _guest_service_of(record)
+        return cls._of_record(record)
+
+    @classmethod
+    def _of_record(cls, record: GuestServiceRecord) -> GuestService:
         return cls(
             name=record.name,
             service=record.service,
@@ -275,6 +282,13 @@ class GuestService:
         if self.is_linux:
             return f"no {self.name} process"
         return "running" if self.running else "not running"
+
+
+# Every Windows guest lists the same few services in the same few states: each distinct row
+# becomes a (checked, frozen) GuestService once and is shared after that. Bounded.
+@functools.lru_cache(maxsize=1024)
+def _guest_service_of(record: GuestServiceRecord) -> GuestService:
+    return GuestService._of_record(record)
 
 
 def _module_status(value: ModuleStatus | str | None) -> ModuleStatus | None:

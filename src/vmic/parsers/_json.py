@@ -16,6 +16,7 @@ The two versions also lay the text out differently, which :func:`dumps` reproduc
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 from enum import Enum
@@ -340,7 +341,9 @@ def _escape_char(match: re.Match[str]) -> str:
     return _ESCAPES_TAB.get(char) or f"\\u{ord(char):04x}"
 
 
+@functools.lru_cache(maxsize=4096)
 def _string(text: str, powershell: PowerShellVersion) -> str:
+    # Memoized: the same keys and most of the same values recur in every object written.
     pattern = _ESCAPE_51_RE if powershell == "5.1" else _ESCAPE_7_RE
     return '"' + pattern.sub(_escape_char, text) + '"'
 
@@ -362,47 +365,57 @@ def _scalar(value: object, powershell: PowerShellVersion) -> str:
 def _dump_51(value: object, column: int, out: list[str], newline: str) -> None:
     # Members sit four columns right of the bracket that opens them; the closing
     # bracket sits under the opening one; an empty container still gets its blank line.
-    pad = " " * (column + 4)
     if isinstance(value, dict):
-        out.append("{" + newline)
-        for position, (key, member) in enumerate(value.items()):
+        pad = newline + " " * (column + 4)
+        out.append("{")
+        separator = pad
+        for key, member in value.items():
             label = _string(key, "5.1") + ":  "
-            out.append(pad + label)
+            out.append(separator + label)
             _dump_51(member, column + 4 + len(label), out, newline)
-            out.append("," + newline if position < len(value) - 1 else "")
+            separator = "," + pad
+        if not value:
+            out.append(newline)
         out.append(newline + " " * column + "}")
     elif isinstance(value, list):
-        out.append("[" + newline)
-        for position, member in enumerate(value):
-            out.append(pad)
+        pad = newline + " " * (column + 4)
+        out.append("[")
+        separator = pad
+        for member in value:
+            out.append(separator)
             _dump_51(member, column + 4, out, newline)
-            out.append("," + newline if position < len(value) - 1 else "")
+            separator = "," + pad
+        if not value:
+            out.append(newline)
         out.append(newline + " " * column + "]")
     else:
         out.append(_scalar(value, "5.1"))
 
 
 def _dump_7(value: object, depth: int, out: list[str], newline: str) -> None:
-    pad = "  " * (depth + 1)
     if isinstance(value, dict):
         if not value:
             out.append("{}")
             return
-        out.append("{" + newline)
-        for position, (key, member) in enumerate(value.items()):
-            out.append(pad + _string(key, "7") + ": ")
+        pad = newline + "  " * (depth + 1)
+        out.append("{")
+        separator = pad
+        for key, member in value.items():
+            out.append(separator + _string(key, "7") + ": ")
             _dump_7(member, depth + 1, out, newline)
-            out.append("," + newline if position < len(value) - 1 else "")
+            separator = "," + pad
         out.append(newline + "  " * depth + "}")
     elif isinstance(value, list):
         if not value:
             out.append("[]")
             return
-        out.append("[" + newline)
-        for position, member in enumerate(value):
-            out.append(pad)
+        pad = newline + "  " * (depth + 1)
+        out.append("[")
+        separator = pad
+        for member in value:
+            out.append(separator)
             _dump_7(member, depth + 1, out, newline)
-            out.append("," + newline if position < len(value) - 1 else "")
+            separator = "," + pad
         out.append(newline + "  " * depth + "]")
     else:
         out.append(_scalar(value, "7"))
