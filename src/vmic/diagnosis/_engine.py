@@ -230,6 +230,9 @@ class _VMCase:
         # A guest that is not running has nothing to report, whatever the VM holds.
         self.guest = vm.guest if self.running else None
         self.guest_os = _guest_os(vm, self.guest)
+        # Asked for every service and every cause: worked out once per VM.
+        self._report = self.guest if isinstance(self.guest, Guest) else None
+        self._windows = self._is_windows_guest()
         self.notes: list[str] = []
         self.findings: list[Finding] = []
         self.packaging = self._packaging()
@@ -297,10 +300,14 @@ class _VMCase:
 
     def guest_report(self) -> Guest | None:
         """What the guest reported, when it was asked, answered and the VM runs."""
-        return self.guest if isinstance(self.guest, Guest) else None
+        return self._report
 
     def windows_guest(self) -> bool:
-        report = self.guest_report()
+        """Whether the guest runs Windows (by its report, else by its OS; unknown: yes)."""
+        return self._windows
+
+    def _is_windows_guest(self) -> bool:
+        report = self._report
         if report is not None and (report.is_windows or report.is_linux):
             return report.is_windows
         return self.guest_os is None or self.guest_os.is_windows
@@ -370,8 +377,7 @@ class _VMCase:
         enabled = component.enabled
         status_text = _status_text(component)
         if evidence is not None:
-            state = ServiceState(service, enabled, evidence.side)
-            reasons = list(state.reasons)
+            reasons = list(_reasons(service, evidence.side, enabled=enabled))
             side = evidence.side
         else:
             side = None
@@ -455,7 +461,7 @@ class _VMCase:
                 guest_state=evidence.text,
                 **_guest_fields(evidence),
             )
-        causes = _causes(ServiceState(service, None, evidence.side).reasons)
+        causes = _causes(_reasons(service, evidence.side, enabled=None))
         if causes == [Cause.GUEST_SERVICE_STOPPED]:
             # Started on demand: stopped between sessions is its normal state.
             return _service_diagnosis(
@@ -647,6 +653,14 @@ def _feature_needs(
     else:
         wanted = services_needed(feature, guest_os, host=host_os)
     return tuple(service for service in DIAGNOSED_SERVICES if service in wanted)
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _reasons(
+    service: Service, side: GuestSide | None, *, enabled: bool | None
+) -> tuple[Reason, ...]:
+    """Why the service does not work, by the semantics model (a few dozen distinct cases)."""
+    return tuple(ServiceState(service, enabled, side).reasons)
 
 
 def _causes(reasons: Iterable[Reason], side: GuestSide | None = None) -> list[Cause]:

@@ -8,6 +8,7 @@ translation, plus a short description of the evidence for reports.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -91,8 +92,17 @@ def windows_evidence(
     """
     if guest.services is None:
         return None
+    return _windows_side(service, guest.service(service), guest_os)
+
+
+# A few services in a few states, on a few systems: each distinct case is worked out once.
+@functools.lru_cache(maxsize=1024, typed=True)
+def _windows_side(
+    service: IntegrationService | GuestOnlyService,
+    record: GuestService | None,
+    guest_os: OperatingSystem | None,
+) -> GuestEvidence:
     name = service.info.windows_service
-    record = guest.service(service)
     if record is None or not record.installed:
         if guest_os is not None and not service.is_available_on(guest_os.product):
             return GuestEvidence(None, f"{name}: not on {guest_os.name}")
