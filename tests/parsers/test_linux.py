@@ -705,3 +705,32 @@ def test_format_ps_writes_each_layout_with_its_header() -> None:
     text = format_ps([busybox], layout=PsFormat.BUSYBOX)
     assert text.splitlines()[0].split() == ["PID", "USER", "TIME", "COMMAND"]
     assert parse_ps(text) == (busybox,)
+
+
+@pytest.mark.parametrize("sample", sorted((DATA / "ps").glob("*.txt")), ids=lambda p: p.name)
+def test_ps_records_are_those_the_checked_constructor_builds(sample: Path) -> None:
+    # The parser builds its records without running their validators again: each must be
+    # exactly what the validated constructor makes of the same columns.
+    records = parse_ps(sample.read_bytes(), keep_grep=True)
+    assert records
+    for record in records:
+        fields = {
+            name: getattr(record, name)
+            for name in ("user", "pid", "ppid", "start", "tty", "time", "command", "cpu", "state")
+        }
+        rebuilt = ProcessRecord(**fields)
+        assert rebuilt == record
+        assert (rebuilt.kernel_thread, rebuilt.daemon, rebuilt.service) == (
+            record.kernel_thread,
+            record.daemon,
+            record.service,
+        )
+
+
+@pytest.mark.parametrize("sample", sorted((DATA / "lsmod").glob("*.txt")), ids=lambda p: p.name)
+def test_lsmod_records_are_those_the_checked_constructor_builds(sample: Path) -> None:
+    modules = parse_lsmod(sample.read_bytes()).modules
+    assert modules
+    for module in modules:
+        rebuilt = LoadedModule(module.name, module.size, module.use_count, module.used_by)
+        assert rebuilt == module

@@ -227,7 +227,7 @@ def _module_fields(text: str, number: int, tokens: list[re.Match[str]]) -> Loade
             text, number, count.start() + 1, count.group(), what="the use count", maximum=MAX_PID
         )
     users = _users(text, number, tokens[3]) if len(tokens) > 3 else ()
-    return LoadedModule(name.group(), size_bytes, use_count, users)
+    return LoadedModule._unchecked(name.group(), size_bytes, use_count, users)
 
 
 def _users(text: str, number: int, token: re.Match[str]) -> tuple[str, ...]:
@@ -408,7 +408,7 @@ def _ps_time(text: str, number: int, token: re.Match[str], pattern: re.Pattern[s
 def _procps_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
     columns = _ps_columns(text, number, line, tokens, PsFormat.PROCPS)
     user, pid, ppid, cpu, start, tty, time, command = columns
-    return ProcessRecord(
+    return ProcessRecord._unchecked(
         user=user.group(),
         pid=_ps_number(text, number, pid, "PID"),
         ppid=_ps_number(text, number, ppid, "PPID"),
@@ -422,7 +422,7 @@ def _procps_line(text: str, number: int, line: str, tokens: list[re.Match[str]])
 
 def _bsd_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
     pid, tty, state, time, command = _ps_columns(text, number, line, tokens, PsFormat.BSD)
-    return ProcessRecord(
+    return ProcessRecord._unchecked(
         user=None,
         pid=_ps_number(text, number, pid, "PID"),
         ppid=None,
@@ -437,7 +437,7 @@ def _bsd_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) ->
 
 def _busybox_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
     pid, user, time, command = _ps_columns(text, number, line, tokens, PsFormat.BUSYBOX)
-    return ProcessRecord(
+    return ProcessRecord._unchecked(
         user=user.group(),
         pid=_ps_number(text, number, pid, "PID"),
         ppid=None,
