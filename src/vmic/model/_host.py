@@ -130,8 +130,11 @@ def _settings(
 
 def _items(value: object) -> tuple[tuple[str, str], ...]:
     """Normalize KVP items (a mapping or pairs) to sorted pairs, so a VM hashes."""
-    pairs = value.items() if isinstance(value, Mapping) else value
-    return tuple(sorted((str(k), str(v)) for k, v in pairs))  # type: ignore[attr-defined]
+    if isinstance(value, Mapping):
+        # Keys and values made text in C (map), not item by item in Python: every VM read
+        # from a host carries a dozen items.
+        return tuple(sorted(zip(map(str, value.keys()), map(str, value.values()), strict=True)))
+    return tuple(sorted((str(k), str(v)) for k, v in value))  # type: ignore[attr-defined]
 
 
 def _check_guest(
