@@ -481,25 +481,8 @@ class _VMCase:
     # --- features -------------------------------------------------------------------------
 
     def _feature_verdicts(self, services: list[ServiceDiagnosis]) -> tuple[FeatureDiagnosis, ...]:
-        by_service = {entry.service: entry for entry in services}
-        entries = []
-        for feature in Feature:
-            needs = self._needs(feature)
-            judged = [by_service[s] for s in needs if s in by_service]
-            if not judged:
-                continue
-            verdicts = [entry.verdict for entry in judged]
-            blocking = tuple(e.service for e in judged if e.verdict in _BLOCKING)
-            entries.append(
-                _feature_diagnosis(
-                    feature=feature,
-                    verdict=_feature_verdict(verdicts),
-                    needs=needs,
-                    blocking=blocking,
-                    requested=feature in self.requested,
-                )
-            )
-        return tuple(entries)
+        judged = tuple((entry.service, entry.verdict) for entry in services)
+        return _feature_entries(judged, self.guest_os, self.host_os, self.requested)
 
     # --- findings -------------------------------------------------------------------------
 
@@ -685,8 +668,40 @@ def _causes(reasons: Iterable[Reason], side: GuestSide | None = None) -> list[Ca
 
 
 def _status_text(component: IntegrationComponentRecord) -> str:
-    parts = [s.value for s in (component.primary_status, component.secondary_status) if s]
-    return " / ".join(parts)
+    return _statuses_text(component.primary_status, component.secondary_status)
+
+
+@functools.lru_cache(maxsize=256)
+def _statuses_text(primary: OperationalStatus | None, secondary: OperationalStatus | None) -> str:
+    return " / ".join(s.value for s in (primary, secondary) if s)
+
+
+@functools.lru_cache(maxsize=4096)
+def _feature_entries(
+    judged: tuple[tuple[Service, Verdict], ...],
+    guest_os: OperatingSystem | None,
+    host_os: OperatingSystem | None,
+    requested: frozenset[Feature],
+) -> tuple[FeatureDiagnosis, ...]:
+    """Each feature's verdict from its services' verdicts (the same few cases fleet-wide)."""
+    verdict_of = dict(judged)
+    entries = []
+    for feature in Feature:
+        needs = _feature_needs(feature, guest_os, host_os)
+        verdicts = [(s, verdict_of[s]) for s in needs if s in verdict_of]
+        if not verdicts:
+            continue
+        blocking = tuple(s for s, verdict in verdicts if verdict in _BLOCKING)
+        entries.append(
+            _feature_diagnosis(
+                feature=feature,
+                verdict=_feature_verdict([verdict for _, verdict in verdicts]),
+                needs=needs,
+                blocking=blocking,
+                requested=feature in requested,
+            )
+        )
+    return tuple(entries)
 
 
 def _guest_fields(evidence: GuestEvidence | None) -> dict[str, Any]:
