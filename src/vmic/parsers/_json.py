@@ -365,14 +365,19 @@ def _scalar(value: object, powershell: PowerShellVersion) -> str:
 def _dump_51(value: object, column: int, out: list[str], newline: str) -> None:
     # Members sit four columns right of the bracket that opens them; the closing
     # bracket sits under the opening one; an empty container still gets its blank line.
+    # Scalars are written in the loop itself: most members are, and a call per member
+    # would cost more than writing it.
     if isinstance(value, dict):
         pad = newline + " " * (column + 4)
         out.append("{")
         separator = pad
         for key, member in value.items():
             label = _string(key, "5.1") + ":  "
-            out.append(separator + label)
-            _dump_51(member, column + 4 + len(label), out, newline)
+            if isinstance(member, dict | list):
+                out.append(separator + label)
+                _dump_51(member, column + 4 + len(label), out, newline)
+            else:
+                out.append(separator + label + _scalar(member, "5.1"))
             separator = "," + pad
         if not value:
             out.append(newline)
@@ -382,8 +387,11 @@ def _dump_51(value: object, column: int, out: list[str], newline: str) -> None:
         out.append("[")
         separator = pad
         for member in value:
-            out.append(separator)
-            _dump_51(member, column + 4, out, newline)
+            if isinstance(member, dict | list):
+                out.append(separator)
+                _dump_51(member, column + 4, out, newline)
+            else:
+                out.append(separator + _scalar(member, "5.1"))
             separator = "," + pad
         if not value:
             out.append(newline)
@@ -401,8 +409,12 @@ def _dump_7(value: object, depth: int, out: list[str], newline: str) -> None:
         out.append("{")
         separator = pad
         for key, member in value.items():
-            out.append(separator + _string(key, "7") + ": ")
-            _dump_7(member, depth + 1, out, newline)
+            label = separator + _string(key, "7") + ": "
+            if isinstance(member, dict | list):
+                out.append(label)
+                _dump_7(member, depth + 1, out, newline)
+            else:
+                out.append(label + _scalar(member, "7"))
             separator = "," + pad
         out.append(newline + "  " * depth + "}")
     elif isinstance(value, list):
@@ -413,8 +425,11 @@ def _dump_7(value: object, depth: int, out: list[str], newline: str) -> None:
         out.append("[")
         separator = pad
         for member in value:
-            out.append(separator)
-            _dump_7(member, depth + 1, out, newline)
+            if isinstance(member, dict | list):
+                out.append(separator)
+                _dump_7(member, depth + 1, out, newline)
+            else:
+                out.append(separator + _scalar(member, "7"))
             separator = "," + pad
         out.append(newline + "  " * depth + "]")
     else:

@@ -24,7 +24,6 @@ Each record is mapped to the catalog's guest service by its name
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from vmic.model._locales import ELLIPSES
@@ -121,18 +120,7 @@ def _from_json(report: Reporter, index: int, item: dict[str, Any]) -> GuestServi
         start_type = _member(
             report, index, "StartType", raw_start, codes=_START_BY_CODE, names=_START_BY_NAME
         )
-    return _record(name, display_name, status, start_type)
-
-
-# Every Windows guest lists the same services in a few states: each distinct row is built
-# (and checked by the record's validators) once, then shared; records are frozen. Bounded.
-@functools.lru_cache(maxsize=1024)
-def _record(
-    name: str, display_name: str, status: WindowsServiceStatus, start_type: StartType | None
-) -> GuestServiceRecord:
-    return GuestServiceRecord(
-        name=name, display_name=display_name, status=status, start_type=start_type
-    )
+    return GuestServiceRecord.shared(name, display_name, status, start_type)
 
 
 def _cut(text: str) -> str | None:

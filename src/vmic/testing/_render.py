@@ -236,11 +236,8 @@ def guest_service_records(vm: FakeVM) -> list[GuestServiceRecord]:
         status = guest.service_status
         assert status is not None  # noqa: S101 - installed services have one
         records.append(
-            GuestServiceRecord(
-                name=info.windows_service,
-                display_name=info.windows_display_names[0],
-                status=status,
-                start_type=guest.start_type,
+            GuestServiceRecord.shared(
+                info.windows_service, info.windows_display_names[0], status, guest.start_type
             )
         )
     return sorted(records, key=lambda record: record.name)
