@@ -349,6 +349,8 @@ def _string(text: str, powershell: PowerShellVersion) -> str:
 
 
 def _scalar(value: object, powershell: PowerShellVersion) -> str:
+    if type(value) is str:  # the most common member: first
+        return _string(value, powershell)
     if value is None:
         return "null"
     if value is True:
