@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import vmic
-from vmic.cli._fix import lab_fix_targets
+from vmic.cli._connection import lab_fix_targets
 from vmic.diagnosis import Diagnosis, FixKind, FixPolicy, plan_fixes
 from vmic.executors import Command, Shell
 from vmic.fleet import FindingOutcome, FixReport, FixTarget, StepOutcome, apply_fixes, audit

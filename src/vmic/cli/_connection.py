@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vmic.cli._options import (
@@ -28,6 +29,7 @@ from vmic.connect import (
     HostTarget,
     Inventory,
     InventoryError,
+    guest_executor,
     one_line,
 )
 from vmic.errors import ConfigurationError, VMNotFoundError
@@ -35,9 +37,11 @@ from vmic.rules._features import Feature
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
 
     from vmic.clients import HyperVHost
     from vmic.executors._protocol import Executor
+    from vmic.fleet._fix import FixTarget
     from vmic.model._host import VM
     from vmic.testing import DemoLab
 
@@ -46,8 +50,11 @@ __all__ = [
     "LABS",
     "add_connection_options",
     "add_feature_option",
+    "change_targets",
     "features_of",
+    "host_clients",
     "host_entry",
+    "lab_fix_targets",
     "lab_targets",
     "port_number",
     "read_inventory",
@@ -82,6 +89,60 @@ def read_inventory(name: str, *, limit: str | None = None) -> Inventory:
             f"cannot read the inventory: {one_line(error)}", source="<stdin>"
         ) from None
     return parse_inventory_limited(text, source="<stdin>", limit=limit)
+
+
+def read_inventory_and_groups(name: str) -> tuple[Inventory, dict[str, tuple[str, ...]]]:
+    """``--inventory NAME`` as :func:`read_inventory` reads it, and each host's groups.
+
+    Raises:
+        vmic.connect.InventoryError: See :func:`read_inventory`.
+    """
+    from vmic.connect._ansible import (  # noqa: PLC0415 - on use
+        ANSIBLE_SUFFIXES,
+        inventory_kind,
+        load_ansible_inventory,
+        parse_ansible_ini,
+        parse_ansible_yaml,
+    )
+
+    if name == "-":
+        text = _stdin()
+        kind = inventory_kind(text)
+        if kind == "toml":
+            inventory = read_inventory_text(text)
+            return inventory, _all_groups(inventory)
+        parse = parse_ansible_yaml if kind == "yaml" else parse_ansible_ini
+        ansible = parse(text, source="<stdin>")
+    elif Path(name).suffix.lower() in ANSIBLE_SUFFIXES:
+        ansible = load_ansible_inventory(name)
+    else:
+        inventory = read_inventory(name)
+        return inventory, _all_groups(inventory)
+    groups: dict[str, list[str]] = {entry.name: [] for entry in ansible.inventory.hosts}
+    for group, hosts in ansible.groups.items():
+        for host in hosts:
+            groups.setdefault(host, []).append(group)
+    return ansible.inventory, {host: tuple(names) for host, names in groups.items()}
+
+
+def _all_groups(inventory: Inventory) -> dict[str, tuple[str, ...]]:
+    return {entry.name: ("all", "ungrouped") for entry in inventory.hosts}
+
+
+def read_inventory_text(text: str) -> Inventory:
+    """An inventory from standard input's *text* (any kind vmic reads)."""
+    from vmic.connect._ansible import parse_inventory_limited  # noqa: PLC0415 - on use
+
+    return parse_inventory_limited(text, source="<stdin>", limit=None)
+
+
+def _stdin() -> str:
+    try:
+        return sys.stdin.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InventoryError(
+            f"cannot read the inventory: {one_line(error)}", source="<stdin>"
+        ) from None
 
 
 def resolver_for(args: argparse.Namespace) -> CredentialResolver:
@@ -139,6 +200,36 @@ def host_client(args: argparse.Namespace) -> HyperVHost:
     return HyperVHost(entry.executor(resolver_for(args)), name=entry.name, timeout=args.timeout)
 
 
+def host_clients(
+    args: argparse.Namespace, vms: Sequence[str]
+) -> list[tuple[HyperVHost, tuple[str, ...]]]:
+    """The hosts that hold the VMs *vms*, each with the names it holds, in the order given.
+
+    A real host (``--host``) holds them all; in a lab, ``--host`` names the host, else
+    each VM's is the lab host that has it (read once).
+
+    Raises:
+        ConfigurationError: No such lab or host, or no ``--host``.
+        vmic.errors.VMNotFoundError: No lab host has a VM (when ``--host`` is not given).
+    """
+    from vmic.clients import HyperVHost  # noqa: PLC0415 - load on use
+
+    if not args.lab:
+        entry = host_entry(args)
+        client = HyperVHost(
+            entry.executor(resolver_for(args)), name=entry.name, timeout=args.timeout
+        )
+        return [(client, tuple(vms))]
+    lab = _lab(args.lab)
+    held: dict[str, list[str]] = {}
+    for vm in vms:
+        held.setdefault(args.host or _holder(args.lab, lab, vm), []).append(vm)
+    return [
+        (HyperVHost(lab.host(name), name=name, timeout=args.timeout), tuple(names))
+        for name, names in held.items()
+    ]
+
+
 def lab_targets(
     lab_name: str,
     *,
@@ -189,6 +280,83 @@ def lab_executor(lab_name: str, host: str | None, vm: str) -> tuple[str, Executo
     name = host if host is not None else _holder(lab_name, lab, vm)
     executor: Executor = lab.host(name)
     return name, executor
+
+
+def change_targets(args: argparse.Namespace) -> list[FixTarget]:
+    """The hosts a changing command (``fix``, ``apply --policy``) works on, guests included.
+
+    ``--lab`` (every host of the lab, or ``--host``'s), ``--inventory`` (every host of it),
+    else ``--host`` with the connection options.
+
+    Raises:
+        ConfigurationError: No such lab or host, or the options name none.
+        vmic.connect.InventoryError: The inventory cannot be read.
+    """
+    return change_targets_and_groups(args)[0]
+
+
+def change_targets_and_groups(
+    args: argparse.Namespace,
+) -> tuple[list[FixTarget], dict[str, tuple[str, ...]]]:
+    """:func:`change_targets`, and the inventory groups of each host (by host name).
+
+    Only an Ansible inventory has groups besides ``all`` and ``ungrouped``; every host is
+    in ``all``.
+    """
+    timeout = args.timeout
+    if args.lab:
+        targets = lab_fix_targets(_lab(args.lab), host=args.host, timeout=timeout)
+        return targets, {target.name: ("all",) for target in targets}
+    resolver = resolver_for(args)
+    if args.inventory:
+        inventory, groups = read_inventory_and_groups(args.inventory)
+        inventory.check_files()
+        targets = [_entry_target(entry, resolver, timeout) for entry in inventory.hosts]
+        return targets, groups
+    entry = host_entry(args)
+    return [_entry_target(entry, resolver, timeout)], {entry.name: ("all",)}
+
+
+def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float) -> FixTarget:
+    from vmic.fleet._fix import FixTarget  # noqa: PLC0415 - the fleet loads on use
+
+    executor = entry.executor(resolver)
+    access = entry.guests
+    if not access.enabled:
+        return FixTarget(name=entry.name, executor=executor, timeout=timeout)
+    credentials = access.credentials(resolver, host=entry.name)
+
+    def reach(vm: VM) -> Executor | None:
+        return guest_executor(executor, vm, access, credentials)
+
+    return FixTarget(name=entry.name, executor=executor, guests=reach, timeout=timeout)
+
+
+def lab_fix_targets(
+    lab: DemoLab, *, host: str | None = None, timeout: float | None = None
+) -> list[FixTarget]:
+    """One target per host of a simulated lab, guests included.
+
+    Raises:
+        ConfigurationError: The lab has no host named *host*.
+    """
+    from vmic.fleet._fix import FixTarget  # noqa: PLC0415 - the fleet loads on use
+
+    targets = []
+    for fake in lab.hosts:
+        name = str(fake.name)
+        if host is not None and name != host:
+            continue
+
+        def reach(vm: VM, host_name: str = name) -> Executor | None:
+            executor: Executor = lab.guest_executor(host_name, vm.name)
+            return executor
+
+        targets.append(FixTarget(name=name, executor=fake, guests=reach, timeout=timeout))
+    if not targets:
+        known = ", ".join(str(fake.name) for fake in lab.hosts)
+        raise ConfigurationError(f"the lab has no host {host!r}; its hosts: {known}")
+    return targets
 
 
 def _holder(lab_name: str, lab: DemoLab, vm: str) -> str:

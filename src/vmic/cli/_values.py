@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["ExactValue"]
+__all__ = ["ExactValue", "ExactValues"]
 
 
 class ExactValue(argparse.Action):
@@ -32,3 +32,24 @@ class ExactValue(argparse.Action):
         if isinstance(values, list) and not values:
             values = "--"
         setattr(namespace, self.dest, values)
+
+
+class ExactValues(ExactValue):
+    """A repeatable option: each value appended exactly as given (``--vm a --vm=--``).
+
+    A value given twice is kept once, in the order first given.
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        if isinstance(values, list) and not values:
+            values = "--"
+        known = list(getattr(namespace, self.dest, None) or [])
+        if values not in known:
+            known.append(values)
+        setattr(namespace, self.dest, known)
