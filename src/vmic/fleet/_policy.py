@@ -530,14 +530,18 @@ def _change(
     changing: list[DesiredVM],
     pending: dict[int, dict[IntegrationService, bool]],
 ) -> dict[int, ReadBack]:
-    """The one change command of a host; its read-back, by the desired entry's identity."""
-    if all(entry.vm_id is not None for entry in changing):
-        wanted_by_id = {uuid.UUID(str(entry.vm_id)): pending[id(entry)] for entry in changing}
-        backs = client.set_services(wanted_by_id)
-    else:
-        # A host built by hand has no ids: its VMs are selected by their exact names.
-        wanted_by_name = {entry.vm: pending[id(entry)] for entry in changing}
-        backs = client.set_services(wanted_by_name)
+    """The one change command of a host; its read-back, by the desired entry's identity.
+
+    VMs are selected by id, which Hyper-V gives every VM (names may repeat).
+
+    Raises:
+        vmic.ConfigurationError: The host listed a VM without its id.
+    """
+    for entry in changing:
+        if entry.vm_id is None:
+            raise ConfigurationError(f"the host listed VM {entry.vm!r} without its id")
+    wanted = {uuid.UUID(str(entry.vm_id)): pending[id(entry)] for entry in changing}
+    backs = client.set_services(wanted)
     return {id(entry): back for entry, back in zip(changing, backs, strict=True)}
 
 

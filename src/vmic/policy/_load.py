@@ -193,6 +193,8 @@ def _rule(body: object, source: str, number: int) -> Rule:
             guest_os_to=_bound(body, "guest_os_to", where),
             running=running,
         )
+    except PolicyError:
+        raise
     except ConfigurationError as error:
         # Each bound was checked alone below: what is left is the pair's (the second key).
         where.fail(str(error), "guest_os_to")
