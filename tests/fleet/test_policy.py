@@ -123,6 +123,15 @@ def test_without_guest_access_a_guest_the_host_cannot_name_is_taken_at_the_polic
     assert result.outcome is PolicyOutcome.WOULD_CHANGE
 
 
+def test_rules_by_group_select_the_hosts_the_inventory_puts_in_it() -> None:
+    lab = demo_lab()
+    policy = Policy([Rule({VSS: False}, Selector(groups=("berlin",)))])
+    groups = {"HV01": ("all",), "HV-BERLIN": ("all", "berlin")}
+    report = apply_policy(policy, lab_fix_targets(lab), check=True, groups=groups)
+    assert {r.host for r in report.results} == {"HV-BERLIN"}
+    assert plan_policy(policy, [read_host(t) for t in lab_fix_targets(lab)]).results == ()
+
+
 def test_an_unreachable_host_is_a_failure_and_the_others_go_on() -> None:
     lab = demo_lab()
     lab.host("HV01").fault = Fault.refused()
