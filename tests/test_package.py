@@ -25,6 +25,7 @@ LAYERS = {
     "errors": 0,
     "_lazy": 0,
     "_third_party": 0,
+    "_files": 0,
     "render": 0,
     "schemas": 0,
     "model": 1,

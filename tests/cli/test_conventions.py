@@ -18,7 +18,7 @@ from vmic.cli import _rules_commands
 from vmic.cli._commands import COMMANDS
 from vmic.cli._completion import completion_script
 from vmic.cli._main import build_parser
-from vmic.connect._ansible import inventory_kind, parse_inventory_limited
+from vmic.connect._sources import inventory_kind, parse_inventory_limited
 
 if TYPE_CHECKING:
     import argparse

@@ -75,41 +75,40 @@ def read_inventory(name: str, *, limit: str | None = None) -> Inventory:
         vmic.connect.InventoryError: It cannot be read, is no inventory, or *limit*
             selects no host.
     """
-    from vmic.connect._ansible import (  # noqa: PLC0415 - on use
+    from vmic.connect._sources import (  # noqa: PLC0415 - on use
         load_inventory_limited,
         parse_inventory_limited,
     )
 
     if name != "-":
         return load_inventory_limited(name, limit=limit)
-    try:
-        text = sys.stdin.read()
-    except (OSError, UnicodeDecodeError) as error:
-        raise InventoryError(
-            f"cannot read the inventory: {one_line(error)}", source="<stdin>"
-        ) from None
-    return parse_inventory_limited(text, source="<stdin>", limit=limit)
+    return parse_inventory_limited(_stdin(), source="<stdin>", limit=limit)
 
 
 def read_inventory_and_groups(name: str) -> tuple[Inventory, dict[str, tuple[str, ...]]]:
     """``--inventory NAME`` as :func:`read_inventory` reads it, and each host's groups.
+
+    Only an Ansible inventory has groups besides ``all`` and ``ungrouped``.
 
     Raises:
         vmic.connect.InventoryError: See :func:`read_inventory`.
     """
     from vmic.connect._ansible import (  # noqa: PLC0415 - on use
         ANSIBLE_SUFFIXES,
-        inventory_kind,
-        load_ansible_inventory,
         parse_ansible_ini,
         parse_ansible_yaml,
+    )
+    from vmic.connect._sources import (  # noqa: PLC0415
+        inventory_kind,
+        load_ansible_inventory,
+        parse_inventory_limited,
     )
 
     if name == "-":
         text = _stdin()
         kind = inventory_kind(text)
         if kind == "toml":
-            inventory = read_inventory_text(text)
+            inventory = parse_inventory_limited(text, source="<stdin>")
             return inventory, _all_groups(inventory)
         parse = parse_ansible_yaml if kind == "yaml" else parse_ansible_ini
         ansible = parse(text, source="<stdin>")
@@ -129,20 +128,20 @@ def _all_groups(inventory: Inventory) -> dict[str, tuple[str, ...]]:
     return {entry.name: ("all", "ungrouped") for entry in inventory.hosts}
 
 
-def read_inventory_text(text: str) -> Inventory:
-    """An inventory from standard input's *text* (any kind vmic reads)."""
-    from vmic.connect._ansible import parse_inventory_limited  # noqa: PLC0415 - on use
-
-    return parse_inventory_limited(text, source="<stdin>", limit=None)
-
-
 def _stdin() -> str:
+    """The inventory on standard input, refused past :data:`vmic._files.MAX_FILE_BYTES`."""
+    from vmic._files import MAX_FILE_BYTES  # noqa: PLC0415 - on use
+
     try:
-        return sys.stdin.read()
+        text = sys.stdin.read(MAX_FILE_BYTES + 1)
     except (OSError, UnicodeDecodeError) as error:
         raise InventoryError(
             f"cannot read the inventory: {one_line(error)}", source="<stdin>"
         ) from None
+    if len(text) > MAX_FILE_BYTES:
+        message = f"the inventory is larger than {MAX_FILE_BYTES:,} characters"
+        raise InventoryError(message, source="<stdin>")
+    return text
 
 
 def resolver_for(args: argparse.Namespace) -> CredentialResolver:
@@ -155,7 +154,11 @@ def resolver_for(args: argparse.Namespace) -> CredentialResolver:
 
 
 def host_entry(args: argparse.Namespace) -> HostEntry:
-    """The host the options describe.
+    """The host the options describe, connecting within ``--timeout``.
+
+    Every command that reaches a host by ``--host`` builds its entry here, so each one
+    honours ``--timeout`` while connecting and logging in (over SSH and PSRP alike),
+    whatever its own operation then waits for.
 
     Raises:
         ConfigurationError: ``--host`` is missing, or a ``--ssh-key`` or ``--ca-bundle``
@@ -184,6 +187,7 @@ def host_entry(args: argparse.Namespace) -> HostEntry:
             ssh_keys=tuple(args.ssh_key),
             known_hosts=args.known_hosts,
         ),
+        connect_timeout=args.timeout,
     )
     entry.check_files()
     return entry
@@ -320,6 +324,7 @@ def change_targets_and_groups(
 def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float) -> FixTarget:
     from vmic.fleet._fix import FixTarget  # noqa: PLC0415 - the fleet loads on use
 
+    entry = entry.within(timeout)  # an inventory's host connects within --timeout too
     executor = entry.executor(resolver)
     access = entry.guests
     if not access.enabled:
@@ -327,7 +332,9 @@ def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float
     credentials = access.credentials(resolver, host=entry.name)
 
     def reach(vm: VM) -> Executor | None:
-        return guest_executor(executor, vm, access, credentials)
+        return guest_executor(
+            executor, vm, access, credentials, connect_timeout=entry.connect_timeout
+        )
 
     return FixTarget(name=entry.name, executor=executor, guests=reach, timeout=timeout)
 

@@ -9,12 +9,11 @@ host sent (or one key's value with ``--key``); ``set`` adds or modifies a host i
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING, Final
 
 from vmic.cli._connection import host_client
-from vmic.cli._render import emit, render_records, visible
+from vmic.cli._render import emit, emit_json, emit_line, render_records, visible
 from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, one_line
 from vmic.errors import CommandTimeoutError, ConfigurationError, ConnectionFailedError
 
@@ -63,21 +62,24 @@ def _print(args: argparse.Namespace, items: KvpExchange) -> int:
         if args.key is None or args.action != "get" or key == args.key
     ]
     if args.action == "get" and args.key is not None and not records:
-        print(f"vmic: error: VM {args.vm!r} has no KVP item {args.key!r}", file=sys.stderr)
+        print(
+            f"vmic: error: VM {visible(repr(args.vm))} has no KVP item {visible(repr(args.key))}",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     if args.action != "get":
         done = "set" if args.action == "set" else "removed"
         records = [r for r in records if r["key"] == args.key]
         if args.output_format == "table":
-            emit(f"{done} {args.key!r} on {args.vm}\n")
+            emit_line(f"{done} {args.key!r} on {args.vm}")
             return 0
     if args.output_format == "json":
-        emit(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+        emit_json(records)
     elif args.output_format in {"csv", "markdown"}:
         emit(render_records(records, ("vm", "set", "key", "value"), args.output_format))
     else:
         if not records:
-            emit(f"{args.vm}: no KVP items\n")
+            emit_line(f"{args.vm}: no KVP items")
         for record in records:
-            emit(f"{record['set']:<10} {visible(record['key'])} = {visible(record['value'])}\n")
+            emit_line(f"{record['set']:<10} {record['key']} = {record['value']}")
     return 0

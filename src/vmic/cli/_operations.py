@@ -14,7 +14,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from vmic.cli._connection import host_entry, lab_executor, resolver_for
-from vmic.cli._render import emit, visible
+from vmic.cli._render import emit_line, visible
 from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, guest_observation, one_line
 from vmic.errors import CommandTimeoutError, ConnectionFailedError, OperationError
 
@@ -53,7 +53,9 @@ def _connect(args: argparse.Namespace) -> tuple[HyperVHost, Explainer]:
         credentials = entry.guests.credentials(resolver, host=entry.name)
 
         def observe(vm: VM) -> Guest | GuestUnreachable | None:
-            reach: Executor | None = guest_executor(host_executor, vm, entry.guests, credentials)
+            reach: Executor | None = guest_executor(
+                host_executor, vm, entry.guests, credentials, connect_timeout=args.timeout
+            )
             if reach is None:
                 return None
             return guest_observation(reach, vm, timeout=args.timeout)
@@ -76,7 +78,7 @@ def _run(args: argparse.Namespace, operation: Callable[[HyperVHost, Explainer], 
         closer = getattr(host.executor, "close", None)
         if callable(closer):
             closer()
-    emit(line + "\n")
+    emit_line(line)
     return 0
 
 

@@ -13,6 +13,7 @@ import vmic.render
 from vmic.render import (
     FORMATS,
     colour_enabled,
+    json_text,
     terminal_width,
     visible,
     visible_lines as _visible_lines,
@@ -21,7 +22,16 @@ from vmic.render import (
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-__all__ = ["FORMATS", "colour", "emit", "render_records", "visible", "width"]
+__all__ = [
+    "FORMATS",
+    "colour",
+    "emit",
+    "emit_json",
+    "emit_line",
+    "render_records",
+    "visible",
+    "width",
+]
 
 
 def width() -> int | None:
@@ -53,3 +63,17 @@ def emit(text: str, *, rendered: bool = False) -> None:
             newline are spelled out first.
     """
     sys.stdout.write(text if rendered else _visible_lines(text))
+
+
+def emit_line(text: str) -> None:
+    r"""Write one line of output (a one-line result): the one sanitising policy, then a newline.
+
+    Every control character is spelled out, newlines included, so a value inside *text*
+    (a VM name holding ``"\nHV01: 0 findings"``) cannot forge a second line.
+    """
+    sys.stdout.write(visible(text) + "\n")
+
+
+def emit_json(data: object) -> None:
+    """Write *data* as indented JSON (:func:`vmic.render.json_text`) and a newline."""
+    sys.stdout.write(json_text(data) + "\n")
