@@ -166,6 +166,39 @@ def test_a_bad_policy_is_one_line_naming_file_rule_and_key(text: str, message: s
     assert caught.value.source == "fleet.toml"
 
 
+def test_a_key_with_control_characters_is_spelled_out_on_one_line() -> None:
+    with pytest.raises(PolicyError) as caught:
+        parse_policy('[[rule]]\nservices = { "vss\\n\\u202e" = "on" }\n', source="p.toml")
+    assert "\n" not in str(caught.value)
+    assert caught.value.key == "services.vss\\x0a\\u202e"
+
+
+def test_a_yaml_policy_reads_as_the_same_policy(tmp_path: Path) -> None:
+    pytest.importorskip("yaml")
+    path = tmp_path / "fleet.yml"
+    path.write_text(
+        "rule:\n"
+        "  - name: file copy on servers\n"
+        "    guest_os: [Windows Server 2016, Windows Server 2019, Windows Server 2022]\n"
+        "    services: {guest_service_interface: 'on'}\n"
+        "  - vms: fs01\n"
+        "    services: {time_synchronization: on, vss: on}\n",
+        encoding="utf-8",
+    )
+    assert load_policy(path).digest == parse_policy(EXAMPLE).digest
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcde", "bcdef"))
+        + "rule: []\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PolicyError, match=r"bomb\.yaml: its aliases would expand"):
+        load_policy(bomb)
+    with pytest.raises(PolicyError, match="not valid YAML"):
+        parse_policy("rule: [", kind="yaml")
+
+
 def test_policy_error_carries_the_rule_and_key() -> None:
     with pytest.raises(PolicyError) as caught:
         parse_policy("[[rule]]\nname = 'n'\nservices = { vss = 1 }\n", source="p.toml")

@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
+from vmic._files import load_yaml, read_text
 from vmic.errors import (
     ConfigurationError,
     PolicyError,
@@ -41,6 +42,7 @@ from vmic.model._operating_system import OperatingSystem, OSFamily, parse_os
 from vmic.model._services import IntegrationService
 from vmic.policy._policy import Policy
 from vmic.policy._rules import Rule, Selector
+from vmic.render import visible
 
 __all__ = ["POLICY_SUFFIXES", "load_policy", "parse_policy", "policy_from_data"]
 
@@ -71,7 +73,10 @@ class _Rule:
         self.name = name
 
     def fail(self, reason: str, key: str = "") -> NoReturn:
-        raise PolicyError(self.source, reason, rule=self.number, rule_name=self.name, key=key)
+        # A key is the file's own text (a service named "\n"): spelled out, on one line.
+        raise PolicyError(
+            self.source, reason, rule=self.number, rule_name=self.name, key=visible(key)
+        )
 
 
 def load_policy(path: str | Path, *, kind: str | None = None) -> Policy:
@@ -88,21 +93,10 @@ def load_policy(path: str | Path, *, kind: str | None = None) -> Policy:
 
 def _read(path: str | Path, source: str) -> str:
     try:
-        with Path(path).open("rb") as stream:
-            data = stream.read(MAX_POLICY_BYTES + 1)
-    except IsADirectoryError:
-        raise PolicyError(source, "cannot read the policy: it is a directory") from None
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise PolicyError(source, f"cannot read the policy: {reason}") from None
-    if len(data) > MAX_POLICY_BYTES:
-        raise PolicyError(source, f"cannot read the policy: larger than {MAX_POLICY_BYTES:,} bytes")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise PolicyError(
-            source, f"cannot read the policy: not UTF-8 text (byte {error.start:,})"
-        ) from None
+        return read_text(path, what="the policy", limit=MAX_POLICY_BYTES)
+    except ConfigurationError as error:
+        # read_text names the file first; the PolicyError says the same without repeating.
+        raise PolicyError(source, str(error).removeprefix(f"{path}: ")) from None
 
 
 def parse_policy(text: str, *, source: str = "<policy>", kind: str = "toml") -> Policy:
@@ -127,7 +121,10 @@ def parse_policy(text: str, *, source: str = "<policy>", kind: str = "toml") -> 
 
 
 def _yaml(text: str, source: str) -> object:
-    raise PolicyError(source, "YAML policies are not read yet; write the policy in TOML")
+    try:
+        return load_yaml(text, source=source, what="a policy", feature="reading a YAML policy")
+    except ConfigurationError as error:
+        raise PolicyError(source, str(error).removeprefix(f"{source}: ")) from None
 
 
 def policy_from_data(data: object, *, source: str = "<policy>") -> Policy:
