@@ -189,7 +189,10 @@ def test_a_yaml_policy_reads_as_the_same_policy(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(
         "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-        + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcde", "bcdef"))
+        + "".join(
+            f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n"
+            for p, c in zip("abcde", "bcdef", strict=True)
+        )
         + "rule: []\n",
         encoding="utf-8",
     )
