@@ -190,6 +190,11 @@ def _audit(parser: argparse.ArgumentParser) -> None:
         metavar="PATTERN",
         help="only these hosts: an Ansible pattern of groups and hosts (hv*,berlin,!hv03)",
     )
+    _policy_option(
+        parser,
+        "judge every VM against a policy file: its compliance joins the "
+        "report and, with --save, the history; non-compliance exits 1",
+    )
     parser.add_argument(
         "--save", action="store_true", help="record the run in the history database"
     )
@@ -210,6 +215,10 @@ def _audit(parser: argparse.ArgumentParser) -> None:
     _password_sources(parser, prompt=True)
     add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._audit", "_audit"))
+
+
+def _policy_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--policy", metavar="FILE", help=help_text)
 
 
 def _password_sources(parser: argparse.ArgumentParser, *, prompt: bool) -> None:
@@ -491,6 +500,7 @@ def _check(parser: argparse.ArgumentParser) -> None:
         help="no cause is CRITICAL on its own; only the thresholds count",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per finding")
+    _policy_option(parser, "WARNING (at least) when a VM does not comply with this policy file")
     parser.add_argument("--concurrency", type=concurrency, default=DEFAULT_CONCURRENCY)
     parser.add_argument("-t", "--timeout", type=seconds, help="seconds per host")
     add_feature_option(parser)

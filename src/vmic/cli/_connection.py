@@ -85,7 +85,9 @@ def read_inventory(name: str, *, limit: str | None = None) -> Inventory:
     return parse_inventory_limited(_stdin(), source="<stdin>", limit=limit)
 
 
-def read_inventory_and_groups(name: str) -> tuple[Inventory, dict[str, tuple[str, ...]]]:
+def read_inventory_and_groups(
+    name: str, *, limit: str | None = None
+) -> tuple[Inventory, dict[str, tuple[str, ...]]]:
     """``--inventory NAME`` as :func:`read_inventory` reads it, and each host's groups.
 
     Only an Ansible inventory has groups besides ``all`` and ``ungrouped``.
@@ -108,20 +110,21 @@ def read_inventory_and_groups(name: str) -> tuple[Inventory, dict[str, tuple[str
         text = _stdin()
         kind = inventory_kind(text)
         if kind == "toml":
-            inventory = parse_inventory_limited(text, source="<stdin>")
+            inventory = parse_inventory_limited(text, source="<stdin>", limit=limit)
             return inventory, _all_groups(inventory)
         parse = parse_ansible_yaml if kind == "yaml" else parse_ansible_ini
         ansible = parse(text, source="<stdin>")
     elif Path(name).suffix.lower() in ANSIBLE_SUFFIXES:
         ansible = load_ansible_inventory(name)
     else:
-        inventory = read_inventory(name)
+        inventory = read_inventory(name, limit=limit)
         return inventory, _all_groups(inventory)
     groups: dict[str, list[str]] = {entry.name: [] for entry in ansible.inventory.hosts}
     for group, hosts in ansible.groups.items():
         for host in hosts:
             groups.setdefault(host, []).append(group)
-    return ansible.inventory, {host: tuple(names) for host, names in groups.items()}
+    chosen = ansible.inventory if limit is None else ansible.limit(limit)
+    return chosen, {host: tuple(names) for host, names in groups.items()}
 
 
 def _all_groups(inventory: Inventory) -> dict[str, tuple[str, ...]]:

@@ -16,13 +16,22 @@ import contextlib
 import sys
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
+
 from vmic import render
 from vmic.cli import _confirm
 from vmic.cli._connection import change_targets_and_groups
+from vmic.cli._observations import ObservationRecorder
 from vmic.cli._render import emit, render_records, visible, width
 from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
 from vmic.errors import ConfigurationError
-from vmic.fleet._policy import apply_policy, failed_host, read_host
+from vmic.fleet._policy import (
+    COLUMNS as POLICY_COLUMNS,
+    apply_policy,
+    failed_host,
+    plan_policy,
+    read_host,
+)
 from vmic.policy._policy import Policy
 from vmic.schemas import SCHEMA_VERSION
 
@@ -30,12 +39,13 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterator
 
+    from vmic.connect import HostTarget
     from vmic.fleet._fix import FixTarget
     from vmic.fleet._policy import PolicyReport
-    from vmic.fleet._report import HostResult
+    from vmic.fleet._report import AuditReport, HostResult
     from vmic.policy._policy import DesiredVM
 
-__all__ = ["apply_policy_command"]
+__all__ = ["Compliance", "apply_policy_command"]
 
 _DESIRED_COLUMNS: Final = ("host", "vm", "guest_os", "service", "desired", "rule", "note")
 _RULE_COLUMNS: Final = ("rule", "name", "selects", "services")
@@ -176,3 +186,78 @@ def _report_failures(report: PolicyReport) -> None:
             visible(f"vmic: error: {failure.host}: {failure.status.value}: {failure.error}"),
             file=sys.stderr,
         )
+
+
+# --- audit --policy, check --policy -------------------------------------------------------
+
+
+class Compliance:
+    """``--policy FILE`` of ``vmic audit`` and ``vmic check``: each VM judged against it.
+
+    The policy is read before any host is asked (a bad one is exit status 2, or UNKNOWN
+    for ``check``); the audit's own reading of each host (its guests included) is kept as
+    it passes and planned against the policy afterwards, so no host is asked twice.
+
+    Args:
+        path: The policy file.
+        groups: Each host's inventory groups, by host name.
+        recorder: Keeps what the hosts report (shared with ``--save-observations``).
+    """
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        groups: dict[str, tuple[str, ...]],
+        recorder: ObservationRecorder | None = None,
+    ) -> None:
+        self.policy = Policy.load(path)
+        self.groups = groups
+        self.recorder = recorder or ObservationRecorder()
+
+    def wrap(self, targets: list[HostTarget]) -> list[HostTarget]:
+        """The audit's targets, keeping what each host reports."""
+        return [self.recorder.wrap(target) for target in targets]
+
+    def judge(self, report: AuditReport) -> PolicyReport:
+        """Each VM of the audited hosts against the policy (hosts not audited are left out)."""
+        hosts = []
+        for result in report.results:
+            host = self.recorder.host(result.host)
+            if result.ok and host is not None:
+                hosts.append(attrs.evolve(host, name=result.host))
+        return plan_policy(self.policy, hosts, groups=self.groups)
+
+
+def with_compliance(
+    text: str,
+    report: AuditReport,
+    compliance: PolicyReport,
+    output_format: str,
+    *,
+    width: int | None = None,
+) -> str:
+    """An audit's rendered *text* with its compliance added, in the same format.
+
+    JSON gets a ``compliance`` member (the ``policy.json`` document, less its version);
+    a table or Markdown gets the services that do not comply and the headline; CSV and
+    HTML stay the audit's alone (the compliance is in the history and OpenMetrics).
+    """
+    if output_format == "json":
+        document = report.to_dict()
+        document["compliance"] = {
+            key: value for key, value in compliance.to_dict().items() if key != "schema_version"
+        }
+        return render.json_text(document) + "\n"
+    if output_format not in {"table", "markdown"}:
+        return text
+    rows = [
+        row
+        for row, result in zip(compliance.records(), compliance.results, strict=True)
+        if not result.compliant
+    ]
+    table = render.render_records(rows, POLICY_COLUMNS, output_format, width=width) if rows else ""
+    line = render.markdown_escape if output_format == "markdown" else render.visible
+    heading = line(f"Policy {compliance.source} (sha256 {compliance.digest[:12]}):")
+    body = f"{table}\n" if table else ""
+    return f"{text.rstrip()}\n\n{heading}\n{body}{line(compliance.headline())}\n"

@@ -120,6 +120,13 @@ class ServiceOutcome:
         """Whether the VM complies for this service after the run (not applicable counts)."""
         return self.outcome not in PENDING
 
+    @property
+    def compliance(self) -> str:
+        """``compliant``, ``not_compliant`` or ``not_applicable``: as the history keeps it."""
+        if self.outcome is PolicyOutcome.NOT_APPLICABLE:
+            return "not_applicable"
+        return "compliant" if self.compliant else "not_compliant"
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {
