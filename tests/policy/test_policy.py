@@ -6,10 +6,12 @@ import uuid
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import given, settings
 
 from vmic import VM, Guest, GuestUnreachable, Host, IntegrationService, PolicyError, parse_os
 from vmic.model._operating_system import OSFamily
 from vmic.policy import Policy, Rule, Selector, load_policy, parse_policy
+from vmic.strategies import policies
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -379,3 +381,11 @@ def vmic_configuration_error() -> type[Exception]:
     from vmic import ConfigurationError  # noqa: PLC0415 - the one error these raise
 
     return ConfigurationError
+
+
+@settings(max_examples=200, deadline=None)
+@given(policies(vm_names=("dc01", "web02"), host_names=("HV01",)))
+def test_a_drawn_policy_reads_back_from_its_canonical_form(policy: Policy) -> None:
+    again = Policy.from_dict(policy.to_dict())
+    assert again == policy
+    assert again.digest == policy.digest
