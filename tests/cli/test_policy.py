@@ -10,45 +10,30 @@ from typing import TYPE_CHECKING
 import jsonschema
 import pytest
 
-from tests._cli import in_process, run
+from tests._cli import ACCEPTANCE_POLICY, hold_lab, in_process, run
 from vmic import IntegrationService
-from vmic.cli import _confirm, _connection
+from vmic.cli import _confirm
 from vmic.schemas import load_schema
-from vmic.testing import DemoLab, demo_lab
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from vmic.testing import RecordedCommand
+    from vmic.testing import DemoLab, RecordedCommand
 
 GSI = IntegrationService.GUEST_SERVICE_INTERFACE
 TIMESYNC = IntegrationService.TIME_SYNCHRONIZATION
-
-ACCEPTANCE = """\
-[[rule]]
-name = "file copy on servers"
-guest_os_from = "Windows Server 2016"
-guest_os_to = "Windows Server 2022"
-services = { guest_service_interface = "on" }
-
-[[rule]]
-vms = ["fs01"]
-services = { time_synchronization = "on" }
-"""
 
 
 @pytest.fixture
 def lab(monkeypatch: pytest.MonkeyPatch) -> DemoLab:
     """One lab that every ``--lab demo`` of the test works on."""
-    held = demo_lab()
-    monkeypatch.setattr(_connection, "_lab", lambda _name: held)
-    return held
+    return hold_lab(monkeypatch)
 
 
 @pytest.fixture
 def policy(tmp_path: Path) -> str:
     path = tmp_path / "fleet.toml"
-    path.write_text(ACCEPTANCE, encoding="utf-8")
+    path.write_text(ACCEPTANCE_POLICY, encoding="utf-8")
     return str(path)
 
 

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests._cli import in_process
+from tests._cli import ACCEPTANCE_POLICY, hold_lab, in_process
 from tests._metrics import openmetrics_families, text_string_to_metric_families
 from vmic import IntegrationService
-from vmic.cli import _connection
 from vmic.history import SCHEMA_VERSION, ChangeKind, History, diff_runs
 from vmic.testing import DemoLab, demo_lab
 
@@ -20,29 +19,20 @@ if TYPE_CHECKING:
 
 GSI = IntegrationService.GUEST_SERVICE_INTERFACE
 
-POLICY = """\
-[[rule]]
-name = "file copy on servers"
-guest_os_from = "Windows Server 2016"
-guest_os_to = "Windows Server 2022"
-services = { guest_service_interface = "on" }
-
-[[rule]]
-vms = ["fs01"]
-services = { time_synchronization = "on" }
-
+POLICY = (
+    ACCEPTANCE_POLICY
+    + """
 [[rule]]
 vms = ["legacy-win7"]
 services = { guest_service_interface = "on" }
 """
+)
 
 
 @pytest.fixture
 def lab(monkeypatch: pytest.MonkeyPatch) -> DemoLab:
     """One lab that every ``--lab demo`` of the test works on."""
-    held = demo_lab()
-    monkeypatch.setattr(_connection, "_lab", lambda _name: held)
-    return held
+    return hold_lab(monkeypatch)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ keyring, or a prompt on a terminal.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import sys
 from pathlib import Path
@@ -37,13 +38,13 @@ from vmic.rules._features import Feature
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from vmic.clients import HyperVHost
     from vmic.executors._protocol import Executor
     from vmic.fleet._fix import FixTarget
     from vmic.model._host import VM
-    from vmic.testing import DemoLab
+    from vmic.testing import DemoLab, FakeHyperVHost
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -259,21 +260,34 @@ def lab_targets(
     lab = _lab(lab_name)
     if host is None and vm is not None:
         host = _holder(lab_name, lab, vm)
-    targets = []
-    for fake in lab.hosts:
-        name = str(fake.name)
-        if host is not None and name != host:
-            continue
+    return [
+        HostTarget.for_executor(fake, name=fake.name, guests=reach, timeout=timeout)
+        for fake, reach in _lab_hosts(lab, host, what=f"the {lab_name} lab")
+    ]
 
-        def reach(vm: VM, host_name: str = name) -> Executor | None:
-            executor: Executor | None = lab.guest_executor(host_name, vm.name)
-            return executor
 
-        targets.append(HostTarget.for_executor(fake, name=name, guests=reach, timeout=timeout))
-    if not targets:
+def _lab_hosts(
+    lab: DemoLab, host: str | None, *, what: str
+) -> list[tuple[FakeHyperVHost, Callable[[VM], Executor | None]]]:
+    """The lab's hosts (or the one named *host*), each with how its guests are reached.
+
+    Raises:
+        ConfigurationError: The lab has no host named *host*.
+    """
+    chosen: list[tuple[FakeHyperVHost, Callable[[VM], Executor | None]]] = [
+        (fake, functools.partial(_lab_guest, lab, fake.name))
+        for fake in lab.hosts
+        if host is None or fake.name == host
+    ]
+    if not chosen:
         known = ", ".join(str(fake.name) for fake in lab.hosts)
-        raise ConfigurationError(f"the {lab_name} lab has no host {host!r}; its hosts: {known}")
-    return targets
+        raise ConfigurationError(f"{what} has no host {host!r}; its hosts: {known}")
+    return chosen
+
+
+def _lab_guest(lab: DemoLab, host: str, vm: VM) -> Executor | None:
+    executor: Executor = lab.guest_executor(host, vm.name)
+    return executor
 
 
 def lab_executor(lab_name: str, host: str | None, vm: str) -> tuple[str, Executor]:
@@ -352,21 +366,10 @@ def lab_fix_targets(
     """
     from vmic.fleet._fix import FixTarget  # noqa: PLC0415 - the fleet loads on use
 
-    targets = []
-    for fake in lab.hosts:
-        name = str(fake.name)
-        if host is not None and name != host:
-            continue
-
-        def reach(vm: VM, host_name: str = name) -> Executor | None:
-            executor: Executor = lab.guest_executor(host_name, vm.name)
-            return executor
-
-        targets.append(FixTarget(name=name, executor=fake, guests=reach, timeout=timeout))
-    if not targets:
-        known = ", ".join(str(fake.name) for fake in lab.hosts)
-        raise ConfigurationError(f"the lab has no host {host!r}; its hosts: {known}")
-    return targets
+    return [
+        FixTarget(name=fake.name, executor=fake, guests=reach, timeout=timeout)
+        for fake, reach in _lab_hosts(lab, host, what="the lab")
+    ]
 
 
 def _holder(lab_name: str, lab: DemoLab, vm: str) -> str:

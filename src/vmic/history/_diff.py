@@ -10,7 +10,7 @@ import attrs
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from vmic.history._store import Run, RunSnapshot
+    from vmic.history._store import Run, RunCompliance, RunSnapshot
 
 __all__ = ["COLUMNS", "Change", "ChangeKind", "RunDiff", "diff_runs"]
 
@@ -283,31 +283,25 @@ def _compliance_drift(a: RunSnapshot, b: RunSnapshot) -> list[Change]:
         if now.compliance == "not_compliant":
             turned = f"turned {now.actual}" if now.actual else "no longer listed"
             since = f"since run {a.run.id}" if then is not None else f"(new in run {b.run.id})"
-            changes.append(
-                Change(
-                    kind=ChangeKind.COMPLIANCE_LOST,
-                    host=now.host,
-                    vm=now.vm,
-                    vm_id=now.vm_id,
-                    service=now.service,
-                    before=before,
-                    after=now.compliance,
-                    detail=f"{now.vm}: {service} {turned} {since} (the policy asks "
-                    f"{now.desired}, rule {now.rule})",
-                    worse=True,
-                )
-            )
+            detail = f"{now.vm}: {service} {turned} {since} (the policy asks {now.desired}, "
+            detail += f"rule {now.rule})"
+            changes.append(_compliance(ChangeKind.COMPLIANCE_LOST, now, before, detail))
         elif before == "not_compliant":
-            changes.append(
-                Change(
-                    kind=ChangeKind.COMPLIANCE_RESTORED,
-                    host=now.host,
-                    vm=now.vm,
-                    vm_id=now.vm_id,
-                    service=now.service,
-                    before=before,
-                    after=now.compliance,
-                    detail=f"{now.vm}: {service} {now.desired} again, as the policy asks",
-                )
-            )
+            detail = f"{now.vm}: {service} {now.desired} again, as the policy asks"
+            changes.append(_compliance(ChangeKind.COMPLIANCE_RESTORED, now, before, detail))
     return changes
+
+
+def _compliance(kind: ChangeKind, now: RunCompliance, before: str, detail: str) -> Change:
+    """A change of one VM's compliance for one service (losing it is worse)."""
+    return Change(
+        kind=kind,
+        host=now.host,
+        vm=now.vm,
+        vm_id=now.vm_id,
+        service=now.service,
+        before=before,
+        after=now.compliance,
+        detail=detail,
+        worse=kind is ChangeKind.COMPLIANCE_LOST,
+    )
