@@ -22,14 +22,12 @@ from typing import TYPE_CHECKING
 from vmic._lazy import lazy_face
 
 if TYPE_CHECKING:
-    from vmic.policy._load import (
-        load_policy as load_policy,
-        parse_policy as parse_policy,
-    )
     from vmic.policy._policy import (
         DesiredService as DesiredService,
         DesiredVM as DesiredVM,
         Policy as Policy,
+        load_policy as load_policy,
+        parse_policy as parse_policy,
     )
     from vmic.policy._rules import Rule as Rule, Selector as Selector
 
@@ -41,7 +39,7 @@ __all__, __getattr__, __dir__ = lazy_face(
         "Policy": "._policy",
         "Rule": "._rules",
         "Selector": "._rules",
-        "load_policy": "._load",
-        "parse_policy": "._load",
+        "load_policy": "._policy",
+        "parse_policy": "._policy",
     },
 )

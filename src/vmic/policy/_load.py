@@ -1,4 +1,4 @@
-"""Reading a policy file: TOML (or YAML with the ``ansible`` extra) into a checked Policy.
+"""Reading a policy file: TOML (or YAML with the ``ansible`` extra) into checked rules.
 
 The file is a list of rules (``[[rule]]`` tables in TOML, a ``rule:`` list in YAML). Each
 rule holds selector keys (see :mod:`vmic.policy._rules`), an optional ``name`` and a
@@ -40,11 +40,10 @@ from vmic.errors import (
 from vmic.model._guest import guest_only_service_named
 from vmic.model._operating_system import OperatingSystem, OSFamily, parse_os
 from vmic.model._services import IntegrationService
-from vmic.policy._policy import Policy
 from vmic.policy._rules import Rule, Selector
 from vmic.render import visible
 
-__all__ = ["POLICY_SUFFIXES", "load_policy", "parse_policy", "policy_from_data"]
+__all__ = ["POLICY_SUFFIXES", "parse_rules", "read_rules", "rules_from_data"]
 
 #: File suffixes read as YAML; every other file is read as TOML.
 POLICY_SUFFIXES: Final = {".yml": "yaml", ".yaml": "yaml", ".toml": "toml"}
@@ -79,8 +78,8 @@ class _Rule:
         )
 
 
-def load_policy(path: str | Path, *, kind: str | None = None) -> Policy:
-    """Read the policy file *path*: YAML for ``.yml``/``.yaml`` (or *kind* ``yaml``), else TOML.
+def read_rules(path: str | Path, *, kind: str | None = None) -> tuple[Rule, ...]:
+    """The rules of the policy file *path*: YAML for ``.yml``/``.yaml`` (or *kind* ``yaml``).
 
     Raises:
         vmic.PolicyError: It cannot be read or is no policy.
@@ -88,7 +87,7 @@ def load_policy(path: str | Path, *, kind: str | None = None) -> Policy:
     """
     source = str(path)
     chosen = kind or POLICY_SUFFIXES.get(Path(path).suffix.lower(), "toml")
-    return parse_policy(_read(path, source), source=source, kind=chosen)
+    return parse_rules(_read(path, source), source=source, kind=chosen)
 
 
 def _read(path: str | Path, source: str) -> str:
@@ -99,8 +98,8 @@ def _read(path: str | Path, source: str) -> str:
         raise PolicyError(source, str(error).removeprefix(f"{path}: ")) from None
 
 
-def parse_policy(text: str, *, source: str = "<policy>", kind: str = "toml") -> Policy:
-    """Read policy *text*: ``kind`` ``toml`` or ``yaml``.
+def parse_rules(text: str, *, source: str = "<policy>", kind: str = "toml") -> tuple[Rule, ...]:
+    """The rules of policy *text*: ``kind`` ``toml`` or ``yaml``.
 
     Raises:
         vmic.PolicyError: The text is not TOML (YAML), or is no policy.
@@ -117,7 +116,7 @@ def parse_policy(text: str, *, source: str = "<policy>", kind: str = "toml") -> 
             raise PolicyError(source, f"not valid TOML: {type(error).__name__}") from None
     else:
         raise ConfigurationError(f"a policy is TOML or YAML, not {kind!r}")
-    return policy_from_data(data, source=source)
+    return rules_from_data(data, source=source)
 
 
 def _yaml(text: str, source: str) -> object:
@@ -127,8 +126,8 @@ def _yaml(text: str, source: str) -> object:
         raise PolicyError(source, str(error).removeprefix(f"{source}: ")) from None
 
 
-def policy_from_data(data: object, *, source: str = "<policy>") -> Policy:
-    """The policy that *data* (a file's parsed content) describes.
+def rules_from_data(data: object, *, source: str = "<policy>") -> tuple[Rule, ...]:
+    """The rules that *data* (a policy file's parsed content) describe.
 
     Raises:
         vmic.PolicyError: It is no policy.
@@ -144,10 +143,7 @@ def policy_from_data(data: object, *, source: str = "<policy>") -> Policy:
         where.fail("no rules: write each as a [[rule]] table")
     if not isinstance(rules, list):
         where.fail("'rule' must be a list of tables ([[rule]])")
-    return Policy(
-        [_rule(body, source, number) for number, body in enumerate(rules, start=1)],
-        source=source,
-    )
+    return tuple(_rule(body, source, number) for number, body in enumerate(rules, start=1))
 
 
 def _suggest(key: object, known: tuple[str, ...]) -> str:

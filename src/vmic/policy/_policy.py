@@ -41,15 +41,17 @@ import attrs
 
 from vmic.errors import ConfigurationError
 from vmic.model._services import IntegrationService
+from vmic.policy._load import parse_rules, read_rules, rules_from_data
 from vmic.policy._rules import Rule
 from vmic.rules._support import unusable_reason
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable
+    from pathlib import Path
 
     from vmic.model._host import VM, Host
 
-__all__ = ["DesiredService", "DesiredVM", "Policy"]
+__all__ = ["DesiredService", "DesiredVM", "Policy", "load_policy", "parse_policy"]
 
 _v = attrs.validators
 
@@ -161,17 +163,28 @@ class Policy:
     source: str = attrs.field(default="<policy>", kw_only=True, eq=False)
 
     @classmethod
-    def load(cls, path: str, *, kind: str | None = None) -> Policy:
+    def load(cls, path: str | Path, *, kind: str | None = None) -> Policy:
         """Read a policy file: TOML, or YAML (``.yml``/``.yaml``, the ``ansible`` extra).
+
+        Args:
+            path: The file.
+            kind: ``"toml"`` or ``"yaml"`` (default: from the suffix, TOML otherwise).
 
         Raises:
             vmic.PolicyError: The file cannot be read, or is no policy; one line naming
                 the file, the rule and the key.
             vmic.MissingExtraError: A YAML file without PyYAML installed.
         """
-        from vmic.policy._load import load_policy  # noqa: PLC0415 - the readers load on use
+        return cls(read_rules(path, kind=kind), source=str(path))
 
-        return load_policy(path, kind=kind)
+    @classmethod
+    def parse(cls, text: str, *, source: str = "<policy>", kind: str = "toml") -> Policy:
+        """The policy of *text*, TOML or YAML (*kind*).
+
+        Raises:
+            vmic.PolicyError: The text is no policy.
+        """
+        return cls(parse_rules(text, source=source, kind=kind), source=source)
 
     @classmethod
     def from_dict(cls, data: object, *, source: str = "<policy>") -> Policy:
@@ -180,9 +193,7 @@ class Policy:
         Raises:
             vmic.PolicyError: The data are no policy.
         """
-        from vmic.policy._load import policy_from_data  # noqa: PLC0415 - the readers load on use
-
-        return policy_from_data(data, source=source)
+        return cls(rules_from_data(data, source=source), source=source)
 
     def to_dict(self) -> dict[str, Any]:
         """The policy in its canonical form: what :meth:`from_dict` reads back unchanged."""
@@ -253,3 +264,13 @@ class Policy:
             guest_os=None if system is None else str(system),
             services=tuple(services),
         )
+
+
+def load_policy(path: str | Path, *, kind: str | None = None) -> Policy:
+    """:meth:`Policy.load`."""
+    return Policy.load(path, kind=kind)
+
+
+def parse_policy(text: str, *, source: str = "<policy>", kind: str = "toml") -> Policy:
+    """:meth:`Policy.parse`."""
+    return Policy.parse(text, source=source, kind=kind)
