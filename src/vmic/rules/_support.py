@@ -17,6 +17,7 @@ lists, gets the newest column's (host's) cell, marked ``inferred`` with the reas
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from typing import Any, Final
 
@@ -539,6 +540,8 @@ def unavailable_reason(
     return None
 
 
+# A fleet has few distinct (host, guest, service) triples and many VMs: answered once each.
+@functools.lru_cache(maxsize=4096)
 def unusable_reason(
     host: OperatingSystem | None, guest: OperatingSystem, service: IntegrationService
 ) -> str | None:
