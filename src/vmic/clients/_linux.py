@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 import shlex
 from typing import TYPE_CHECKING, Final
@@ -66,7 +67,7 @@ from vmic.parsers._linux import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from vmic.executors._command import ParameterValue
+    from vmic.executors._command import Command, ParameterValue
     from vmic.executors._protocol import Executor
     from vmic.model._linux import LinuxPackaging
     from vmic.model._linux_records import KvpRecord, ProcessRecord, SystemdUnit
@@ -143,6 +144,32 @@ def release_family(release: Mapping[str, str]) -> str | None:
     """The distribution (``/etc/os-release`` ``ID`` vmic knows) an os-release names, or None."""
     found = release_os(release)
     return found.distribution if found is not None else None
+
+
+# An audit asks every Linux guest of a distribution the same: the command, which holds no
+# credential, is built (and its parameters checked) once per distribution, release and
+# timeout.
+@functools.lru_cache(maxsize=256)
+def _observe_command(
+    distribution: str | None, version: str | None, timeout: float
+) -> tuple[Command, tuple[str, ...]]:
+    """The check's command, and the systemd units it asks about."""
+    if distribution is not None:
+        known = packaging_for(distribution, version)
+        units, services = known.all_units(), known.all_units()
+        paths = tuple(p for service in _SERVICE_ORDER for p in known.paths_for(service))
+    else:
+        units, services, paths = _all_units(), _all_units(), _all_paths()
+    systemd_units = tuple(u for u in units if u.endswith(".service"))
+    command = script("linux-observe").command(
+        {
+            "Units": systemd_units,
+            "Paths": paths,
+            "Services": tuple(u for u in services if not u.endswith(".service")),
+        },
+        timeout=timeout,
+    )
+    return command, systemd_units
 
 
 def _all_units() -> tuple[str, ...]:
@@ -284,21 +311,11 @@ class LinuxGuest:
             vmic.ExecutionError: The command could not run, or failed.
             vmic.ParseError: The guest's output could not be read.
         """
-        if self._distribution is not None:
-            known = packaging_for(self._distribution, self._version)
-            units, services = known.all_units(), known.all_units()
-            paths = tuple(p for service in _SERVICE_ORDER for p in known.paths_for(service))
-        else:
-            units, services, paths = _all_units(), _all_units(), _all_paths()
-        systemd_units = tuple(u for u in units if u.endswith(".service"))
-        other_services = tuple(u for u in services if not u.endswith(".service"))
-        sections = self._run(
-            "linux-observe",
-            what="the Linux guest check",
+        command, systemd_units = _observe_command(self._distribution, self._version, self._timeout)
+        sections = read_result(
+            self._executor.run(command),
             required=("os-release", "lsmod", "ps", "compgen"),
-            Units=systemd_units,
-            Paths=paths,
-            Services=other_services,
+            what="the Linux guest check",
         )
         if not self._detected:
             found = release_os(parse_os_release(sections["os-release"]))
