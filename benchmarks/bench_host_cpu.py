@@ -74,8 +74,12 @@ def _baseline(documents: list[str]) -> Callable[[], object]:
     return work
 
 
-def _profile(work: dict[str, Callable[[], object]], number: int) -> None:
-    """A cProfile of every thread (the guests' threads too), by own time."""
+def _profile(targets: dict[str, HostTarget], number: int) -> None:
+    """A cProfile of every thread (the guests' threads too), by own time.
+
+    Each host's work is set up once the hook is in place, so that the threads its audit
+    code starts to ask guests are profiled from their first call.
+    """
     import cProfile  # noqa: PLC0415 - only with --profile
     import pstats  # noqa: PLC0415
 
@@ -92,8 +96,9 @@ def _profile(work: dict[str, Callable[[], object]], number: int) -> None:
 
     main = cProfile.Profile()
     threading.setprofile(start)
+    work = [_per_host(made) for made in targets.values()]
     main.enable()
-    for action in work.values():
+    for action in work:
         for _ in range(number):
             action()
     main.disable()
@@ -116,13 +121,15 @@ def main() -> None:
 
     work: dict[str, Callable[[], object]] = {}
     baselines: dict[str, Callable[[], object]] = {}
+    targets: dict[str, HostTarget] = {}
     for label, (guests, ask) in KINDS.items():
         made, replays = _replay.target("hv-cpu", guests, latency=0.0, ask_guests=ask)
+        targets[label] = made
         work[label] = _per_host(made)
         work[label]()  # the first answers are the simulator's; from here on, replayed
         baselines[label] = _baseline(_replay.json_baseline(_replay.answers(replays)))
     if options.profile:
-        _profile(work, options.number)
+        _profile(targets, options.number)
         return
     bench = _harness.Bench(__doc__, options)
     if bench.counting:
