@@ -725,12 +725,22 @@ def _from_host(
     The verdict is the worst the two statuses give; every cause either names is kept
     (``Error`` with ``ProtocolMismatch`` is a component error *and* outdated services).
     """
+    verdict, causes = _host_verdict(
+        component.primary_status, component.secondary_status, observed=observed
+    )
+    return verdict, list(causes)
+
+
+@functools.lru_cache(maxsize=256)
+def _host_verdict(
+    primary: OperationalStatus | None, secondary: OperationalStatus | None, *, observed: bool
+) -> tuple[Verdict, tuple[Cause, ...]]:
     judged = [
         _HOST_STATUS.get(status, (Verdict.UNKNOWN, None))
-        for status in (component.primary_status, component.secondary_status)
+        for status in (primary, secondary)
         if status is not None
     ]
-    causes = list(dict.fromkeys(cause for _, cause in judged if cause is not None))
+    causes = tuple(dict.fromkeys(cause for _, cause in judged if cause is not None))
     if not judged:
         return (Verdict.FUNCTIONING if observed else Verdict.UNKNOWN), causes
     verdict = max((v for v, _ in judged), key=_SEVERITY.__getitem__)
