@@ -21,8 +21,11 @@ did. What the simulator spends rendering an answer is measured on its own and pr
 Each mode runs ``--runs`` times (at least 5), interleaved (paired), and prints the median
 and spread of its ratio; on a busy machine (load above the cores) the ratios are refused.
 
+``--count-instructions`` counts the simulator's instructions per host answer instead
+(callgrind; independent of the machine's load).
+
 Run: ``python benchmarks/bench_audit.py [--hosts 500] [--concurrency 50] [--latency 0.05]
-[--runs 5]``.
+[--runs 5] [--count-instructions]``.
 """
 
 from __future__ import annotations
@@ -92,9 +95,9 @@ def _one_host(kind: str, guests: int, latency: float) -> tuple[_Fleet, float]:
     return fleet, 2 * latency
 
 
-def _render_cost(number: int = 200) -> dict[str, _harness.Workload]:
-    """CPU seconds the simulator spends on one host's answer (host-only, fan-out), first
-    rendered and then from the lab's cache of an unchanged state."""
+def _render_actions() -> dict[str, Callable[[], object]]:
+    """The simulator answering one host (host-only, fan-out; 2 VMs), first rendered and then
+    from the lab's cache of an unchanged state."""
     host = FakeHyperVHost("render")
     host.add_vm("vm0", _replay.WINDOWS)
     host.add_vm("vm1", _replay.WINDOWS)
@@ -117,22 +120,28 @@ def _render_cost(number: int = 200) -> dict[str, _harness.Workload]:
         return host.run(command)  # type: ignore[arg-type]
 
     return {
-        "rendered": _harness.cpu_per_call(lambda: fresh(inventory), number),
-        "rendered, fan-out": _harness.cpu_per_call(lambda: fresh(fan_out), number),
-        "unchanged state": _harness.cpu_per_call(lambda: host.run(inventory), number),
-        "unchanged state, fan-out": _harness.cpu_per_call(lambda: host.run(fan_out), number),
+        "rendered": lambda: fresh(inventory),
+        "rendered, fan-out": lambda: fresh(fan_out),
+        "unchanged state": lambda: host.run(inventory),
+        "unchanged state, fan-out": lambda: host.run(fan_out),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    _harness.add_options(parser)
+    _harness.add_options(parser, instructions=True)
     parser.add_argument("--hosts", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--latency", type=float, default=0.05)
     options = parser.parse_args()
     hosts, concurrency, latency = options.hosts, options.concurrency, options.latency
     bench = _harness.Bench(__doc__, options)
+    if bench.counting:
+        # The simulator's own rendering only: instructions per host answer.
+        for label, count in bench.instructions(_render_actions(), 20).items():
+            bench.line(f"simulator, {label:<36} {count:12,.0f} instructions per host answer")
+        bench.finish()
+        return
 
     waves = math.ceil(hosts / concurrency)
     fleets = {mode: _Fleet.of(hosts, latency, mode) for mode in MODES}
@@ -187,7 +196,10 @@ def main() -> None:
         "priming audits (simulator rendering included): "
         + ", ".join(f"{mode} {seconds:.3f} s" for mode, seconds in priming.items())
     )
-    costs = _harness.interleaved(_render_cost(), runs=options.runs)
+    costs = _harness.interleaved(
+        {label: _harness.cpu_per_call(action, 200) for label, action in _render_actions().items()},
+        runs=options.runs,
+    )
     targets = {"rendered": 0.4e-3, "rendered, fan-out": 0.8e-3}
     for label, figures in costs.items():
         goal = targets.get(label)
