@@ -22,7 +22,7 @@ from vmic.cli._options import (
     os_option,
     seconds,
 )
-from vmic.cli._values import ExactValue
+from vmic.cli._values import ExactValue, ExactValues
 from vmic.render._tables import FORMATS
 
 if TYPE_CHECKING:
@@ -252,12 +252,19 @@ def _guest(parser: argparse.ArgumentParser) -> None:
 
 def _wait(parser: argparse.ArgumentParser) -> None:
     parser.description = (
-        "Wait (on the host, one command) until the VM shows its heartbeat, an IP address or "
-        "a guest KVP item; on a timeout, say why. --timeout is how long to wait. Exit "
-        "status: 0 met, 1 timed out, 2 usage error, 3 host unreachable."
+        "Wait (on the host, one command per VM) until each VM named shows its heartbeat, an "
+        "IP address or a guest KVP item; on a timeout, say why. --timeout is how long to "
+        "wait for them all. Exit status: 0 met, 1 timed out, 2 usage error, 3 host "
+        "unreachable."
     )
     add_connection_options(parser, guests=True)
-    parser.add_argument("--vm", required=True, help="the VM's exact name")
+    parser.add_argument(
+        "--vm",
+        required=True,
+        action=ExactValues,
+        help="the VM's exact name (repeatable: waits for every VM named, all within "
+        "--timeout; --vm=NAME for any name)",
+    )
     parser.add_argument(
         "--for",
         required=True,
@@ -316,13 +323,19 @@ def _shutdown(parser: argparse.ArgumentParser) -> None:
 
 def _kvp(parser: argparse.ArgumentParser) -> None:
     parser.description = (
-        "Key-Value Pair Exchange items of the VM with exactly this name: get (guest "
+        "Key-Value Pair Exchange items of the VMs with exactly these names: get (guest "
         "intrinsic, guest published, host sent), set (add or modify a host item) or remove; "
-        "changes are read back and verified."
+        "changes are made once every VM named passed the preflight, then read back and "
+        "verified."
     )
     parser.add_argument("action", choices=("get", "set", "remove"))
     add_connection_options(parser, guests=False)
-    parser.add_argument("--vm", required=True, help="the VM's exact name")
+    parser.add_argument(
+        "--vm",
+        required=True,
+        action=ExactValues,
+        help="the VM's exact name (repeatable: every VM named; --vm=NAME for any name)",
+    )
     parser.add_argument("--key", help="the item's key (required for set and remove)")
     parser.add_argument("--value", help="the item's value (required for set)")
     _formats(parser)

@@ -35,6 +35,7 @@ from vmic.rules._features import Feature
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
 
     from vmic.clients import HyperVHost
     from vmic.executors._protocol import Executor
@@ -128,15 +129,44 @@ def host_entry(args: argparse.Namespace) -> HostEntry:
     return entry
 
 
-def host_client(args: argparse.Namespace) -> HyperVHost:
-    """The HyperVHost the options name: the lab's host that has ``args.vm``, or a real one."""
+def host_client(args: argparse.Namespace, vm: str | None = None) -> HyperVHost:
+    """The HyperVHost the options name: the lab's host that has the VM, or a real one.
+
+    Args:
+        args: The parsed options.
+        vm: The VM whose lab host is meant (default: ``args.vm``).
+    """
     from vmic.clients import HyperVHost  # noqa: PLC0415 - load on use
 
     if args.lab:
-        name, executor = lab_executor(args.lab, args.host, args.vm)
+        name, executor = lab_executor(args.lab, args.host, args.vm if vm is None else vm)
         return HyperVHost(executor, name=name, timeout=args.timeout)
     entry = host_entry(args)
     return HyperVHost(entry.executor(resolver_for(args)), name=entry.name, timeout=args.timeout)
+
+
+def host_clients(
+    args: argparse.Namespace, vms: Sequence[str]
+) -> list[tuple[HyperVHost, list[str]]]:
+    """One HyperVHost per host holding the VMs named, with those VMs, in the order named.
+
+    A real host (``--host``) holds them all; in a lab each VM is looked up on its host.
+    A VM named twice counts once.
+
+    Raises:
+        ConfigurationError: No ``--host``, or the lab has no such host.
+        vmic.errors.VMNotFoundError: The lab has no such VM (when ``--host`` is not given).
+    """
+    named = list(dict.fromkeys(vms))
+    if not args.lab:
+        return [(host_client(args, named[0]), named)]
+    groups: dict[str, tuple[HyperVHost, list[str]]] = {}
+    for vm in named:
+        name, _executor = lab_executor(args.lab, args.host, vm)
+        if name not in groups:
+            groups[name] = (host_client(args, vm), [])
+        groups[name][1].append(vm)
+    return list(groups.values())
 
 
 def lab_targets(

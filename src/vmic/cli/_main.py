@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from vmic.cli._commands import COMMANDS, add_commands
 from vmic.cli._options import NOTES
+from vmic.cli._values import Once, forget_given
 from vmic.connect._errors import (
     EXIT_FAILED,
     EXIT_INTERNAL,
@@ -72,6 +73,10 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - argparse's own
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
+        # A one-value option takes one value: given twice is an error, not "the last wins".
+        # Options that repeat say so with their own action (append, ExactValues).
+        self.register("action", None, Once)
+        self.register("action", "store", Once)
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
@@ -93,7 +98,7 @@ class _Parser(argparse.ArgumentParser):
                 hidden = f"{values} value{'s' if values > 1 else ''} not shown"
                 shown = f"{shown} ({hidden})" if shown else f"({hidden})"
             self.error(f"unrecognized arguments: {shown}")
-        return parsed
+        return forget_given(parsed)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -202,7 +207,9 @@ def _run(args: argparse.Namespace) -> int:
         if status == EXIT_FAILED and getattr(args, "exit_zero", False):
             status = 0  # findings, not errors: --exit-zero asked for success
     except VmicError as error:
-        print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
+        from vmic.cli._render import report_error  # noqa: PLC0415 - error path only
+
+        report_error(error)
         return exit_status_for(error)
     except KeyboardInterrupt:
         print("vmic: interrupted", file=sys.stderr)

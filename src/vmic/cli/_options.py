@@ -11,6 +11,8 @@ import argparse
 import math
 from typing import TYPE_CHECKING, Any, Final
 
+from vmic.cli._values import Once
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -139,8 +141,8 @@ def add_feature_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class _DeprecatedAlias(argparse.Action):
-    """Stores like the new option and notes that the old spelling is deprecated.
+class _DeprecatedAlias(Once):
+    """Stores like the new option (once) and notes that the old spelling is deprecated.
 
     The note is printed on stderr once the command line is parsed, unless ``--quiet``.
 
@@ -155,7 +157,7 @@ class _DeprecatedAlias(argparse.Action):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
-        setattr(namespace, self.dest, values)
+        super().__call__(parser, namespace, values, option_string)
         NOTES.append(f"{option_string} is deprecated; use --{self.dest.replace('_', '-')}")
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import math
+import shlex
 from typing import TYPE_CHECKING, Final, Protocol
 
 import attrs
@@ -43,10 +44,12 @@ __all__ = [
     "WaitResult",
     "check_path",
     "check_seconds",
+    "disable_command",
     "host_explanation",
     "read_wait",
 ]
 
+_GSI: Final = IntegrationService.GUEST_SERVICE_INTERFACE
 #: What ``$Family`` the wait script compares ``IPAddress.AddressFamily`` with.
 FAMILIES: Final = {None: "", 4: "InterNetwork", 6: "InterNetworkV6"}
 
@@ -189,9 +192,14 @@ class CopyResult:
 
     def __str__(self) -> str:
         enabled = "enabled Guest Service Interface, " if self.enabled_service else ""
+        left = ""
+        if self.enabled_service:
+            # Every change vmic makes is said, with the command that takes it back.
+            command = disable_command(self.vm, _GSI)
+            left = f"; Guest Service Interface stays enabled (to turn it off: {command})"
         return (
             f"{self.vm}: {enabled}copied {self.source} (host) to {self.destination} "
-            f"(guest), {self.bytes} bytes"
+            f"(guest), {self.bytes} bytes{left}"
         )
 
 
@@ -304,6 +312,11 @@ def host_explanation(observation: VM, service: IntegrationService) -> Explanatio
         cause=cause or Cause.COMPONENT_ERROR,
         reason=f"the host reports {name} as {shown!r}: the guest side does not answer",
     )
+
+
+def disable_command(vm: str, service: IntegrationService) -> str:
+    """The ``vmic`` command that disables *service* for the VM named exactly *vm*."""
+    return shlex.join(["vmic", "disable", f"--vm={vm}", service.value])
 
 
 def check_seconds(value: object, *, what: str) -> float:

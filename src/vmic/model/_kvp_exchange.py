@@ -128,6 +128,9 @@ class KvpExchange:
             ``NetworkAddressIPv4``...), guest → host.
         guest: The items the guest published (``GuestExchangeItems``), guest → host.
         host: The items the host sent (``HostExchangeItems``), host → guest.
+        method: After a change, the WMI method the host called (``AddKvpItems``,
+            ``ModifyKvpItems``, ``RemoveKvpItems``), or ``"none"`` when nothing was to
+            be done (removing a key that is not there); None after a read.
     """
 
     vm: str = attrs.field(validator=attrs.validators.instance_of(str))
@@ -135,6 +138,20 @@ class KvpExchange:
     intrinsic: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     guest: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     host: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    method: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
+
+    def __repr__(self) -> str:
+        items = len(self.intrinsic) + len(self.guest) + len(self.host)
+        state = "" if self.enabled else ", Data Exchange disabled"
+        done = "" if self.method is None else f", {self.method}"
+        return f"<KvpExchange {self.vm!r}: {items} item{'' if items == 1 else 's'}{state}{done}>"
+
+    @property
+    def changed(self) -> bool:
+        """Whether the change this result reports altered the host's items."""
+        return self.method not in {None, "none"}
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""

@@ -50,6 +50,30 @@ class Cause(enum.Enum):
         """One sentence for a person."""
         return _TEXT[self]
 
+    @property
+    def needs_guest_change(self) -> bool:
+        """Whether only a change in the guest removes it: enabling the service on the host cannot.
+
+        An operation that may enable a service on the host first (``vmic copy
+        --enable-service``) refuses before changing anything when the service's cause is one
+        of these.
+        """
+        return self in _GUEST_CHANGE
+
+
+#: Causes that a host setting cannot remove: the guest's OS, its installed services or
+#: daemons, or a guest service's startup type must change (Hyper-V starts a stopped Windows
+#: service, and a Linux file-copy daemon's device appears, once the host enables the service).
+_GUEST_CHANGE: Final = frozenset(
+    {
+        Cause.NOT_AVAILABLE_ON_GUEST_OS,
+        Cause.GUEST_SERVICE_MISSING,
+        Cause.GUEST_STARTUP_DISABLED,
+        Cause.KERNEL_DRIVER_MISSING,
+        Cause.DAEMON_NOT_INSTALLED,
+        Cause.NOT_PACKAGED,
+    }
+)
 
 _TEXT: Final = {
     Cause.DISABLED_ON_HOST: "The service is disabled in the VM's settings on the Hyper-V host.",
