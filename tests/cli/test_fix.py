@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests._cli import in_process, run
-from vmic.cli import _fix
+from vmic.cli import _fix, _lab as cli_lab
 from vmic.testing import DemoLab, demo_lab
 
 if TYPE_CHECKING:
@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 def lab(monkeypatch: pytest.MonkeyPatch) -> DemoLab:
-    """One lab that every ``vmic fix --lab demo`` of the test works on."""
+    """One lab that every ``vmic fix --lab demo`` of the test works on, its records kept."""
     held = demo_lab()
-    monkeypatch.setattr(_fix, "_lab", lambda _name: held)
+    monkeypatch.setattr(cli_lab, "open_lab", lambda _name: held)
     return held
 
 

@@ -446,7 +446,20 @@ def _completion(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=Handler("vmic.cli._completion", "_completion"))
 
 
-#: Every command: name, one-line help, the function that adds its options.
+def _lab(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "The demo lab remembers what commands change in it (--lab demo), in a file in the "
+        "user's state directory ($VMIC_STATE_DIR, else $XDG_STATE_HOME/vmic or "
+        "~/.local/state/vmic). 'vmic lab show' lists the changes remembered; 'vmic lab "
+        "reset' forgets them, so the lab is as built again."
+    )
+    parser.add_argument(
+        "action", nargs="?", choices=("show", "reset"), default="show", help="(default: show)"
+    )
+    parser.add_argument("--lab", choices=LABS, default=LABS[0], help="the lab (default: demo)")
+    parser.set_defaults(handler=Handler("vmic.cli._lab", "_lab"))
+
+
 def _fix(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Diagnose, then run the fixes the policy allows (host settings and guest services; "
@@ -481,6 +494,7 @@ def _fix(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=Handler("vmic.cli._fix", "run"))
 
 
+#: Every command: name, one-line help, the function that adds its options.
 COMMANDS: Final[tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...]] = (
     ("matrix", "the host x guest update matrix", _matrix),
     ("plan", "how to update a guest's integration services", _plan),
@@ -501,6 +515,7 @@ COMMANDS: Final[tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]]
     ("check", "audit as a Nagios/Icinga/Checkmk plugin", _check),
     ("fix", "apply the diagnosis's fixes and check they worked", _fix),
     ("scripts", "the scripts vmic sends, to review or run by hand", _scripts),
+    ("lab", "what the demo lab remembers: show it, or reset the lab", _lab),
     ("completion", "print a shell completion script (bash, zsh, fish)", _completion),
 )
 

@@ -235,8 +235,7 @@ def _holder(lab_name: str, lab: DemoLab, vm: str) -> str:
 
 
 def _lab(name: str) -> DemoLab:
-    if name not in LABS:
-        raise ConfigurationError(f"unknown lab {name!r}; known: {', '.join(LABS)}")
-    from vmic.testing import demo_lab  # noqa: PLC0415 - the simulated lab loads on use
+    """The lab of this run, with the changes earlier runs made (see :mod:`vmic.cli._lab`)."""
+    from vmic.cli._lab import open_lab  # noqa: PLC0415 - the simulated lab loads on use
 
-    return demo_lab()
+    return open_lab(name)

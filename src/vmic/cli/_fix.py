@@ -111,8 +111,9 @@ def _confirm(count: int) -> bool:
 def _targets(args: argparse.Namespace) -> list[FixTarget]:
     timeout = args.timeout
     if args.lab:
-        lab = _lab(args.lab)
-        return lab_fix_targets(lab, host=args.host, timeout=timeout)
+        from vmic.cli._lab import open_lab  # noqa: PLC0415 - the simulated lab loads on use
+
+        return lab_fix_targets(open_lab(args.lab), host=args.host, timeout=timeout)
     resolver = resolver_for(args)
     if args.inventory:
         from vmic.connect._ansible import load_inventory_limited  # noqa: PLC0415 - on use
@@ -134,14 +135,6 @@ def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float
         return guest_executor(executor, vm, access, credentials)
 
     return FixTarget(name=entry.name, executor=executor, guests=reach, timeout=timeout)
-
-
-def _lab(name: str) -> DemoLab:
-    if name != "demo":
-        raise ConfigurationError(f"unknown lab {name!r}; known: demo")
-    from vmic.testing import demo_lab  # noqa: PLC0415 - the simulated lab loads on use
-
-    return demo_lab()
 
 
 def lab_fix_targets(

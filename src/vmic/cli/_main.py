@@ -193,11 +193,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         for note in NOTES:
             print(f"vmic: note: {note}", file=sys.stderr)
     undo = _debug_log() if args.debug else None
+    session = sys.modules.get("vmic.cli._lab")
+    if session is not None:
+        session.discard()  # a lab opened outside a run (by a library caller) is not this run's
     try:
-        return _run(args)
+        status = _run(args)
+        # The lab, when the command used one, remembers what the command changed.
+        session = sys.modules.get("vmic.cli._lab")
+        return status if session is None else _remember(session, args, status)
     finally:
         if undo is not None:
             undo()
+
+
+def _remember(session: Any, args: argparse.Namespace, status: int) -> int:  # noqa: ANN401 - the module
+    """Print the notes about this run's lab, save its changes; the status to exit with."""
+    notes: list[str] = session.take_notes()
+    if not args.quiet:
+        for note in notes:
+            print(f"vmic: note: {visible(note)}", file=sys.stderr)
+    try:
+        session.finish()
+    except VmicError as error:
+        print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
+        return status or exit_status_for(error)
+    return status
 
 
 def _run(args: argparse.Namespace) -> int:
