@@ -31,8 +31,14 @@ def run(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 
 
 def in_process(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI in this process: (status, stdout, stderr)."""
-    status = main(list(argv))
+    """Run the CLI in this process: (status, stdout, stderr).
+
+    A usage error ends argparse with ``SystemExit``; its code is the status, as in a shell.
+    """
+    try:
+        status = main(list(argv))
+    except SystemExit as exit_:
+        status = exit_.code if isinstance(exit_.code, int) else 1
     out, err = capsys.readouterr()
     return status, out, err
 

@@ -24,6 +24,7 @@ LAYERS = {
     "errors": 0,
     "_lazy": 0,
     "_third_party": 0,
+    "_files": 0,
     "render": 0,
     "schemas": 0,
     "model": 1,
@@ -123,6 +124,7 @@ TESTING_ROOMS = (
     "_guests",
     "_host",
     "_lab",
+    "_memory",
 )
 
 

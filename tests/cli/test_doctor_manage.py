@@ -116,10 +116,26 @@ def test_manage_usage_errors_exit_2(argv: tuple[str, ...], words: str) -> None:
 @pytest.mark.parametrize(
     ("option", "value", "words"),
     [
-        ("--timeout", "inf", "must be a number of seconds more than 0, not 'inf'"),
-        ("--timeout", "nan", "must be a number of seconds more than 0, not 'nan'"),
-        ("--timeout", "-1", "must be a number of seconds more than 0, not '-1'"),
-        ("--timeout", "soon", "must be a number of seconds more than 0, not 'soon'"),
+        (
+            "--timeout",
+            "inf",
+            "must be a number of seconds more than 0 and at most 1000000, not 'inf'",
+        ),
+        (
+            "--timeout",
+            "nan",
+            "must be a number of seconds more than 0 and at most 1000000, not 'nan'",
+        ),
+        (
+            "--timeout",
+            "-1",
+            "must be a number of seconds more than 0 and at most 1000000, not '-1'",
+        ),
+        (
+            "--timeout",
+            "soon",
+            "must be a number of seconds more than 0 and at most 1000000, not 'soon'",
+        ),
         ("--port", "0", "must be a port number from 1 to 65535, not '0'"),
         ("--port", "70000", "must be a port number from 1 to 65535, not '70000'"),
         ("--port", "ssh", "must be a port number from 1 to 65535, not 'ssh'"),
@@ -202,16 +218,26 @@ def test_audit_inventory_of_unreachable_hosts_exits_3(tmp_path: Path) -> None:
             (),
             "hosts[0].password: an inventory holds no passwords",
         ),
-        ('[[hosts]]\nname = "a"\n', ("--concurrency", "0"), "--concurrency must be at least 1"),
+        (
+            '[[hosts]]\nname = "a"\n',
+            ("--concurrency", "0"),
+            "argument --concurrency: must be a number of hosts from 1",
+        ),
         (
             '[[hosts]]\nname = "a"\n',
             ("--timeout", "0"),
-            "argument --timeout: must be a number of seconds more than 0, not '0'",
+            (
+                "argument --timeout: must be a number of seconds more than 0 and at most 1000000, "
+                "not '0'"
+            ),
         ),
         (
             '[[hosts]]\nname = "a"\n',
             ("--timeout", "inf"),
-            "argument --timeout: must be a number of seconds more than 0, not 'inf'",
+            (
+                "argument --timeout: must be a number of seconds more than 0 and at most 1000000, "
+                "not 'inf'"
+            ),
         ),
     ],
 )

@@ -201,19 +201,29 @@ def test_a_memory_that_cannot_be_read_stops_the_command_before_it_changes_anythi
     assert (status, out) == (2, "")
     (line,) = err.splitlines()
     assert line.startswith("vmic: error: ")
-    assert "cannot read the lab's memory" in line
+    assert "cannot keep the lab's memory there: not a directory" in line
+    # A directory where the memory belongs, likewise.
+    monkeypatch.setenv("VMIC_STATE_DIR", str(tmp_path / "state"))
+    state_file("demo").mkdir(parents=True)
+    status, out, err = in_process(
+        capsys, "enable", "--lab", "demo", "--vm", "dc01", "guest_service_interface"
+    )
+    assert (status, out) == (2, "")
+    assert "the lab's memory is not a regular file" in err
 
 
 def test_a_memory_that_cannot_be_written_is_one_error_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    state_file("demo").mkdir(parents=True)  # a directory where the file belongs
+    # A link to itself: there is no memory to read, and none can be written there.
+    path = state_file("demo")
+    path.parent.mkdir(parents=True)
+    path.symlink_to(path)
     status, out, err = in_process(
         capsys, "enable", "--lab", "demo", "--vm", "dc01", "guest_service_interface"
     )
-    assert "enabled Guest Service Interface on dc01" in out
-    note, line = err.splitlines()
-    assert note.startswith("vmic: note: the demo lab's remembered changes could not be read")
-    assert line.startswith("vmic: error: ")
-    assert "cannot remember the lab's changes" in line
+    assert "enabled Guest Service Interface on dc01" in out  # done, and said
+    (line,) = err.splitlines()
+    assert line.startswith(f"vmic: error: {path}: cannot write the lab's memory")
+    assert line.endswith("what this command changed in the demo lab will not last")
     assert status == 2

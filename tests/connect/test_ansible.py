@@ -8,11 +8,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests._cli import in_process
-from vmic.connect._ansible import (
-    load_inventory_limited,
-    parse_ansible_ini,
-    parse_ansible_yaml,
-)
+from vmic.connect._ansible import parse_ansible_ini, parse_ansible_yaml
+from vmic.connect._sources import load_inventory_limited
 from vmic.fleet import InventoryError, load_inventory, parse_inventory
 
 if TYPE_CHECKING:

@@ -427,7 +427,7 @@ def test_each_guest_connection_is_closed_once_its_guest_is_read(
     inner: Executor = lab.guest_executor("web01") if answers else FakeExecutor()
     opened: list[_Tracked] = []
 
-    def reach(*_: object) -> Executor:
+    def reach(*_: object, **__: object) -> Executor:
         opened.append(_Tracked(inner))
         return opened[-1]
 

@@ -130,7 +130,11 @@ def test_saved_observations_validate_and_read_back(demo_report: AuditReport) -> 
                 }
             },
             ConfigurationError,
-            "not a valid Host",
+            (
+                r"^saved\.json: host\.vms\[0\]\.services: required field missing; "
+                r"host\.vms\[0\]\.guest: kind must be one of guest, unreachable, "
+                "not the string 'mac'$"
+            ),
         ),
         ({"schema_version": 1}, ConfigurationError, "not a valid version 1 observations"),
     ],
@@ -144,7 +148,7 @@ def test_a_file_vmic_cannot_read_is_refused(
 
 
 def test_text_that_is_not_json_is_refused() -> None:
-    with pytest.raises(ConfigurationError, match=r"saved\.json is not JSON"):
+    with pytest.raises(ConfigurationError, match=r"^saved\.json: not JSON: "):
         read_observations("{", source="saved.json")
     with pytest.raises(ConfigurationError, match="not a JSON object"):
         read_observations("[]", source="saved.json")

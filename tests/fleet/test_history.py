@@ -62,13 +62,16 @@ def test_save_records_the_run_whole(tmp_path: Path) -> None:
     )
     assert run.inventory == "lab:demo"
     assert snapshot.hosts == {"HV01": "ok", "HV-BERLIN": "ok"}
-    assert ("HV01", "sql01") in snapshot.vms
-    assert snapshot.services["HV01", "sql01", "vss"] == "not_functioning"
-    assert snapshot.services["HV01", "dc01", "heartbeat"] == "functioning"
+    sql01 = str(lab.host("HV01").vm("sql01").id).upper()
+    assert snapshot.vms["HV01", sql01] == ("sql01", sql01)  # VMs are keyed by their id
+    assert snapshot.services["HV01", sql01, "vss"] == "not_functioning"
+    by_name = {(h, snapshot.vm(h, k)[0], s): v for (h, k, s), v in snapshot.services.items()}
+    assert by_name["HV01", "dc01", "heartbeat"] == "functioning"
     planted = {(p.host, p.vm, p.cause.value) for p in lab.planted}
     saved = {(f.host, f.vm, f.cause) for f in snapshot.findings.values()}
     assert saved == planted
-    vss = snapshot.findings["HV01", "sql01", "vss", "guest_startup_disabled"]
+    vss = snapshot.findings["HV01", sql01, "vss", "guest_startup_disabled"]
+    assert (vss.vm, vss.vm_id) == ("sql01", sql01)
     assert vss.fix  # the fix title is kept
 
 
@@ -107,11 +110,12 @@ def test_disabling_one_service_is_exactly_the_change(
     assert "new_finding" in out
     assert "dc01" in out
     status, out, _ = in_process(capsys, "diff", "--db", db, "--format", "csv")
-    assert out.splitlines()[0] == "change,host,vm,service,before,after,worse,detail"
+    assert out.splitlines()[0] == "change,host,vm,vm_id,service,before,after,worse,detail"
     assert len(out.splitlines()) == 3
     status, out, _ = in_process(capsys, "diff", "--db", db, "--format", "markdown")
     assert out.startswith("**vmic diff**")
-    assert r"| verdict\_changed | HV01 | dc01 | heartbeat |" in out  # Markdown-escaped
+    dc01 = str(lab.host("HV01").vm("dc01").id).upper()
+    assert rf"| verdict\_changed | HV01 | dc01 | {dc01} | heartbeat |" in out  # Markdown-escaped
 
 
 def test_two_identical_runs_diff_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,12 +7,9 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from prometheus_client.openmetrics.parser import (
-    text_string_to_metric_families as _openmetrics_families,
-)
-from prometheus_client.parser import text_string_to_metric_families as _families
 
 from tests._cli import in_process, run
+from tests._metrics import openmetrics_families, text_string_to_metric_families
 from vmic.errors import ConfigurationError
 from vmic.fleet import AuditReport, HostResult, HostStatus, audit
 from vmic.fleet._monitoring import (
@@ -20,25 +17,13 @@ from vmic.fleet._monitoring import (
     check_report,
     openmetrics,
     parse_range,
-    write_atomically,
 )
+from vmic.render import visible
 from vmic.rules._causes import Cause
-from vmic.testing import FakeHyperVHost
+from vmic.testing import FakeHyperVHost, demo_lab
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from prometheus_client import Metric
-
-
-def text_string_to_metric_families(text: str) -> list[Metric]:
-    """prometheus_client's text parser, as a list."""
-    return list(_families(text))
-
-
-def openmetrics_families(text: str) -> list[Metric]:
-    """prometheus_client's OpenMetrics parser (untyped), typed for these tests."""
-    return list(_openmetrics_families(text))  # type: ignore[no-untyped-call] # untyped library
 
 
 _STATUS_RE = re.compile(
@@ -175,9 +160,11 @@ def test_openmetrics_of_the_demo_lab_parses(capsys: pytest.CaptureFixture[str]) 
     assert samples["vmic_audit_hosts", ()] == 2
     assert samples["vmic_audit_findings", ()] == 7
     assert samples["vmic_host_up", (("host", "HV01"),)] == 1
-    key = (("host", "HV01"), ("service", "vss"), ("verdict", "not_functioning"), ("vm", "sql01"))
+    vm_id = next(vm.id for vm in demo_lab().hosts[0].vms if vm.name == "sql01")
+    sql01 = (("host", "HV01"), ("vm", "sql01"), ("vm_id", str(vm_id).upper()))
+    key = (*sql01[:1], ("service", "vss"), ("verdict", "not_functioning"), *sql01[1:])
     assert samples["vmic_service_verdict", key] == 1
-    assert samples["vmic_vm_healthy", (("host", "HV01"), ("vm", "sql01"))] == 0
+    assert samples["vmic_vm_healthy", sql01] == 0
     assert samples["vmic_findings", (("cause", "daemon_not_running"),)] == 1
     causes = list(families["vmic_findings"].samples)
     assert len(causes) == len(Cause)
@@ -196,8 +183,10 @@ def test_label_values_are_escaped() -> None:
         for family in text_string_to_metric_families(text)
         for sample in family.samples
     }
-    assert (("host", name), ("vm", 'vm"1\\')) in labels
-    assert (("host", 'bad"\nhost\\'), ("status", "timed_out")) in labels
+    # Values read as in every other format (a newline spelled out), then escaped.
+    vm_id = str(host.vms[0].id).upper()
+    assert (("host", visible(name)), ("vm", 'vm"1\\'), ("vm_id", vm_id)) in labels
+    assert (("host", 'bad"\\x0ahost\\'), ("status", "timed_out")) in labels
     parsed = list(openmetrics_families(text))
     assert parsed
 
@@ -205,6 +194,7 @@ def test_label_values_are_escaped() -> None:
 def test_output_is_written_atomically(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "vmic.prom"
     target.write_text("old\n")
+    target.chmod(0o640)
     status, out, _ = in_process(
         capsys, "audit", "--lab", "demo", "--format", "openmetrics", "--output", str(target)
     )
@@ -213,15 +203,4 @@ def test_output_is_written_atomically(tmp_path: Path, capsys: pytest.CaptureFixt
     assert text.endswith("# EOF\n")
     assert list(text_string_to_metric_families(text))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["vmic.prom"]  # no temporary left
-    assert target.stat().st_mode & 0o777 == 0o644
-
-
-def test_a_failed_write_leaves_the_old_file(tmp_path: Path) -> None:
-    target = tmp_path / "folder-not-file"
-    target.mkdir()
-    with pytest.raises(ConfigurationError, match="cannot write"):
-        write_atomically(target, "new\n")
-    assert target.is_dir()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder-not-file"]
-    with pytest.raises(ConfigurationError, match="cannot write"):
-        write_atomically(tmp_path / "missing" / "x.prom", "new\n")
+    assert target.stat().st_mode & 0o777 == 0o640  # the file's own mode is kept

@@ -22,7 +22,6 @@ from vmic.cli._history import finish_audit
 from vmic.cli._observations import ObservationRecorder
 from vmic.cli._render import colour, width
 from vmic.connect._ansible import limit_targets
-from vmic.errors import ConfigurationError
 from vmic.fleet._runner import audit
 from vmic.render import TerminalProgress
 
@@ -33,8 +32,6 @@ __all__: list[str] = []
 
 
 def _audit(args: argparse.Namespace) -> int:
-    if args.concurrency is not None and args.concurrency < 1:
-        raise ConfigurationError(f"--concurrency must be at least 1, not {args.concurrency}")
     if args.inventory:
         inventory = read_inventory(args.inventory, limit=args.limit)
         inventory.check_files()

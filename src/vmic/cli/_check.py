@@ -2,8 +2,9 @@
 
 Prints one status line, ``VMIC OK|WARNING|CRITICAL|UNKNOWN - ... | perfdata``, then (with
 ``-v``) one line per finding, and exits 0, 1, 2 or 3 as the Monitoring Plugins
-guidelines say. Any error (a bad threshold, an unreadable inventory) is UNKNOWN, on
-stdout where the monitoring system reads it. No password is ever prompted for.
+guidelines say. Any error (a bad option or threshold, an unreadable inventory, an
+internal error) is UNKNOWN, exit status 3, on stdout where the monitoring system reads
+it. No password is ever prompted for.
 """
 
 from __future__ import annotations
@@ -37,7 +38,13 @@ def _check(args: argparse.Namespace) -> int:
         result = _run(args)
     except VmicError as error:
         result = CheckResult(state=CheckState.UNKNOWN, summary=str(error))
-    emit(result.render(long_output=args.verbose))
+    except Exception as error:  # a plugin's every outcome is a status line
+        if args.debug:
+            raise  # the CLI prints the traceback
+        result = CheckResult(
+            state=CheckState.UNKNOWN, summary=f"internal error: {type(error).__name__}: {error}"
+        )
+    emit(result.render(long_output=args.verbose), rendered=True)
     return result.exit_status
 
 
@@ -50,10 +57,6 @@ def _run(args: argparse.Namespace) -> CheckResult:
         causes = tuple(Cause(value) for value in args.critical_causes)
     else:
         causes = DEFAULT_CRITICAL_CAUSES
-    if args.concurrency < 1:
-        from vmic.errors import ConfigurationError  # noqa: PLC0415 - error path only
-
-        raise ConfigurationError(f"--concurrency must be at least 1, not {args.concurrency}")
     if args.inventory:
         inventory = read_inventory(args.inventory, limit=args.limit)
         timeout = args.timeout or inventory.timeout or DEFAULT_TIMEOUT

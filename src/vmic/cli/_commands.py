@@ -16,11 +16,15 @@ from typing import TYPE_CHECKING, Any, Final
 
 from vmic.cli._options import (
     LABS,
+    MAX_WHOLE,
     add_connection_options,
     add_exit_zero_option,
     add_feature_option,
+    concurrency,
+    decimal_number,
     os_option,
     seconds,
+    whole_number,
 )
 from vmic.cli._values import ExactValue, ExactValues
 from vmic.render._tables import FORMATS
@@ -29,12 +33,22 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
-__all__ = ["AUDIT_TIMEOUT", "COMMANDS", "DEFAULT_CONCURRENCY", "Handler", "add_commands"]
+__all__ = [
+    "AUDIT_TIMEOUT",
+    "COMMANDS",
+    "DEFAULT_CONCURRENCY",
+    "MONITORING_PLUGIN",
+    "Handler",
+    "add_commands",
+]
 
 #: Hosts an audit asks at once unless the inventory or --concurrency says otherwise.
 DEFAULT_CONCURRENCY: Final = 8
 #: Seconds per host of an audit, guests included, unless the inventory or --timeout says.
 AUDIT_TIMEOUT: Final = 120.0
+#: The parser default that marks a monitoring plugin's command (``vmic check``): its usage
+#: errors are UNKNOWN on stdout, exit status 3, not a usage error on stderr.
+MONITORING_PLUGIN: Final = "monitoring_plugin"
 
 
 class Handler:
@@ -160,7 +174,7 @@ def _audit(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--lab", choices=LABS, help="audit the embedded simulated lab")
     parser.add_argument(
         "--concurrency",
-        type=int,
+        type=concurrency,
         help=f"hosts asked at once (default: the inventory's, else {DEFAULT_CONCURRENCY})",
     )
     parser.add_argument(
@@ -244,7 +258,7 @@ def _guest(parser: argparse.ArgumentParser) -> None:
     )
     _formats(parser)
     parser.add_argument(
-        "--timeout", type=float, default=120.0, help="seconds the check may run (default 120)"
+        "--timeout", type=seconds, default=120.0, help="seconds the check may run (default 120)"
     )
     add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._guest", "_run"))
@@ -362,9 +376,19 @@ def _history(parser: argparse.ArgumentParser) -> None:
         "prune", help="delete old runs", description="Delete old runs from the history."
     )
     _db_option(prune)
-    prune.add_argument("--keep", type=int, metavar="N", help="keep only the newest N runs")
+    from vmic.history._store import MAX_DAYS  # noqa: PLC0415 - on use
+
     prune.add_argument(
-        "--older-than", type=float, metavar="DAYS", help="delete runs older than DAYS days"
+        "--keep",
+        type=whole_number("a number of runs", 0, MAX_WHOLE),
+        metavar="N",
+        help="keep only the newest N runs",
+    )
+    prune.add_argument(
+        "--older-than",
+        type=decimal_number("a number of days", 0, MAX_DAYS),
+        metavar="DAYS",
+        help="delete runs older than DAYS days",
     )
     prune.set_defaults(handler=Handler("vmic.cli._history", "_prune"))
     merge = actions.add_parser(
@@ -385,7 +409,11 @@ def _diff(parser: argparse.ArgumentParser) -> None:
     )
     _db_option(parser)
     parser.add_argument(
-        "runs", nargs="*", type=int, metavar="RUN", help="run numbers (vmic history)"
+        "runs",
+        nargs="*",
+        type=whole_number("a run number", 1, MAX_WHOLE),
+        metavar="RUN",
+        help="run numbers (vmic history)",
     )
     _formats(parser)
     add_exit_zero_option(parser)
@@ -429,11 +457,11 @@ def _check(parser: argparse.ArgumentParser) -> None:
         help="no cause is CRITICAL on its own; only the thresholds count",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per finding")
-    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
+    parser.add_argument("--concurrency", type=concurrency, default=DEFAULT_CONCURRENCY)
     parser.add_argument("-t", "--timeout", type=seconds, help="seconds per host")
     add_feature_option(parser)
     _password_sources(parser, prompt=False)
-    parser.set_defaults(handler=Handler("vmic.cli._check", "_check"))
+    parser.set_defaults(handler=Handler("vmic.cli._check", "_check"), **{MONITORING_PLUGIN: True})
 
 
 def _completion(parser: argparse.ArgumentParser) -> None:

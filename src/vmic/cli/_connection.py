@@ -69,7 +69,8 @@ def read_inventory(name: str, *, limit: str | None = None) -> Inventory:
         vmic.connect.InventoryError: It cannot be read, is no inventory, or *limit*
             selects no host.
     """
-    from vmic.connect._ansible import (  # noqa: PLC0415 - on use
+    from vmic._files import MAX_FILE_BYTES  # noqa: PLC0415 - on use
+    from vmic.connect._sources import (  # noqa: PLC0415
         load_inventory_limited,
         parse_inventory_limited,
     )
@@ -77,11 +78,14 @@ def read_inventory(name: str, *, limit: str | None = None) -> Inventory:
     if name != "-":
         return load_inventory_limited(name, limit=limit)
     try:
-        text = sys.stdin.read()
+        text = sys.stdin.read(MAX_FILE_BYTES + 1)
     except (OSError, UnicodeDecodeError) as error:
         raise InventoryError(
             f"cannot read the inventory: {one_line(error)}", source="<stdin>"
         ) from None
+    if len(text) > MAX_FILE_BYTES:
+        message = f"the inventory is larger than {MAX_FILE_BYTES:,} characters"
+        raise InventoryError(message, source="<stdin>")
     return parse_inventory_limited(text, source="<stdin>", limit=limit)
 
 
@@ -95,7 +99,11 @@ def resolver_for(args: argparse.Namespace) -> CredentialResolver:
 
 
 def host_entry(args: argparse.Namespace) -> HostEntry:
-    """The host the options describe.
+    """The host the options describe, connecting within ``--timeout``.
+
+    Every command that reaches a host by ``--host`` builds its entry here, so each one
+    honours ``--timeout`` while connecting and logging in (over SSH and PSRP alike),
+    whatever its own operation then waits for.
 
     Raises:
         ConfigurationError: ``--host`` is missing, or a ``--ssh-key`` or ``--ca-bundle``
@@ -124,6 +132,7 @@ def host_entry(args: argparse.Namespace) -> HostEntry:
             ssh_keys=tuple(args.ssh_key),
             known_hosts=args.known_hosts,
         ),
+        connect_timeout=args.timeout,
     )
     entry.check_files()
     return entry

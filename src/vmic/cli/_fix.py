@@ -116,7 +116,7 @@ def _targets(args: argparse.Namespace) -> list[FixTarget]:
         return lab_fix_targets(open_lab(args.lab), host=args.host, timeout=timeout)
     resolver = resolver_for(args)
     if args.inventory:
-        from vmic.connect._ansible import load_inventory_limited  # noqa: PLC0415 - on use
+        from vmic.connect._sources import load_inventory_limited  # noqa: PLC0415 - on use
 
         inventory = load_inventory_limited(args.inventory, limit=None)
         inventory.check_files()
@@ -125,6 +125,7 @@ def _targets(args: argparse.Namespace) -> list[FixTarget]:
 
 
 def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float) -> FixTarget:
+    entry = entry.within(timeout)  # an inventory's host connects within --timeout too
     executor = entry.executor(resolver)
     access = entry.guests
     if not access.enabled:
@@ -132,7 +133,9 @@ def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float
     credentials = access.credentials(resolver, host=entry.name)
 
     def reach(vm: VM) -> Executor | None:
-        return guest_executor(executor, vm, access, credentials)
+        return guest_executor(
+            executor, vm, access, credentials, connect_timeout=entry.connect_timeout
+        )
 
     return FixTarget(name=entry.name, executor=executor, guests=reach, timeout=timeout)
 

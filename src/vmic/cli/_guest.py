@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, Final
 
-from vmic.cli._render import emit, render_records
+from vmic.cli._render import emit, emit_json, render_records
 
 if TYPE_CHECKING:
     import argparse
@@ -28,7 +27,7 @@ def _run(args: argparse.Namespace) -> int:
         from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
 
         document = {"schema_version": SCHEMA_VERSION, **report.to_dict()}
-        emit(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        emit_json(document)
         return 0 if report.healthy else 1
     findings: list[dict[str, Any]] = [
         {

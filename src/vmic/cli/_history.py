@@ -9,10 +9,11 @@ service whose verdict fell), else 0.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Final
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
 
-from vmic.cli._render import emit, render_records
-from vmic.history import History, HistoryError, diff_runs
+from vmic.cli._render import emit, emit_json, render_records
+from vmic.history import History, HistoryError, default_db_path, diff_runs
 from vmic.history._diff import COLUMNS as DIFF_COLUMNS
 
 if TYPE_CHECKING:
@@ -35,13 +36,20 @@ _RUN_COLUMNS: Final = (
 )
 
 
-def _open(args: argparse.Namespace) -> History:
-    return History(args.db) if args.db else History()
+def _path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else default_db_path()
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> History:
+    """The history ``--db`` names; only saving and importing create it (reads create nothing)."""
+    return History(_path(args), create=create)
 
 
 def _list(args: argparse.Namespace) -> int:
-    with _open(args) as history:
-        runs = history.runs(host=args.host, vm=args.vm)
+    runs = []
+    if _path(args).exists():  # no file yet: no runs (and none is made by looking)
+        with _open(args) as history:
+            runs = history.runs(host=args.host, vm=args.vm)
     records = [run.to_dict() for run in runs]
     if args.output_format == "json":
         emit(render_records(records, _RUN_COLUMNS, "json"), rendered=True)
@@ -60,7 +68,7 @@ def _prune(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    with _open(args) as history:
+    with _open(args, create=True) as history:
         copied = history.import_from(args.other)
     emit(f"{copied} run{'s' if copied != 1 else ''} imported\n")
     return 0
@@ -70,6 +78,8 @@ def _diff(args: argparse.Namespace) -> int:
     if len(args.runs) > 2:
         msg = "give at most two run numbers"
         raise HistoryError(msg)
+    if not _path(args).exists():
+        raise HistoryError(f"{_path(args)}: no saved runs; vmic diff needs two (vmic audit --save)")
     with _open(args) as history:
         if len(args.runs) == 2:
             first, second = args.runs
@@ -89,7 +99,7 @@ def _diff(args: argparse.Namespace) -> int:
         drift = diff_runs(history.snapshot(first), history.snapshot(second))
     records = [change.to_dict() for change in drift.changes]
     if args.output_format == "json":
-        emit(drift_json(drift.to_dict()), rendered=True)
+        emit_json(drift.to_dict())
     elif args.output_format == "csv":
         emit(render_records(records, DIFF_COLUMNS, "csv"), rendered=True)
     else:
@@ -109,13 +119,6 @@ def _diff(args: argparse.Namespace) -> int:
     return 1 if drift.worse else 0
 
 
-def drift_json(data: dict[str, Any]) -> str:
-    """The diff as indented JSON."""
-    import json  # noqa: PLC0415 - one use
-
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
 def _when(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%SZ")
 
@@ -126,7 +129,7 @@ def _when(moment: dt.datetime) -> str:
 def finish_audit(args: argparse.Namespace, report: AuditReport, text: str) -> None:
     """Write the rendered report to stdout or ``--output``, then save the run when asked."""
     if args.output:
-        from vmic.fleet._monitoring import write_atomically  # noqa: PLC0415 - on use
+        from vmic._files import write_atomically  # noqa: PLC0415 - on use
 
         write_atomically(args.output, text)
     else:
@@ -135,7 +138,7 @@ def finish_audit(args: argparse.Namespace, report: AuditReport, text: str) -> No
         inventory = args.inventory or f"lab:{args.lab}"
         if args.limit:
             inventory += f" --limit {args.limit}"
-        with _open(args) as history:
+        with _open(args, create=True) as history:
             history.save(
                 report,
                 inventory=inventory,

@@ -12,14 +12,13 @@ is missing or Data Exchange is disabled, 2 usage error or an item Hyper-V cannot
 
 from __future__ import annotations
 
-import json
 import shlex
 import sys
 from typing import TYPE_CHECKING, Any, Final
 
 from vmic.cli._connection import host_clients
-from vmic.cli._render import emit, render_records, visible
-from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, one_line
+from vmic.cli._render import emit, emit_json, emit_line, render_records, report_error, visible
+from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE
 from vmic.errors import (
     AmbiguousVMError,
     CommandTimeoutError,
@@ -65,7 +64,7 @@ def _kvp(args: argparse.Namespace) -> int:
             results.extend(_act(args, host, vm) for vm in vms)
     except (ConnectionFailedError, CommandTimeoutError) as error:
         _print(args, results)
-        print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
+        report_error(error)
         return EXIT_UNREACHABLE
     finally:
         # The connections (and, for SSH, their background threads) end with the command.
@@ -144,11 +143,12 @@ def _print(args: argparse.Namespace, results: list[KvpExchange]) -> int:
         else:
             status = max(status, _print_get(args, items, found, lines))
     if args.output_format == "json":
-        emit(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+        emit_json(records)
     elif args.output_format in {"csv", "markdown"}:
         emit(render_records(records, ("vm", "set", "key", "value"), args.output_format))
     else:
-        emit("".join(line + "\n" for line in lines))
+        for line in lines:
+            emit_line(line)
     return status
 
 
@@ -167,8 +167,10 @@ def _print_get(
     )
     if args.key is not None and not found:
         print(
-            f"vmic: error: VM {items.vm!r} has no KVP item {args.key!r}"
-            + (f"; {why}" if why else ""),
+            visible(
+                f"vmic: error: VM {items.vm!r} has no KVP item {args.key!r}"
+                + (f"; {why}" if why else "")
+            ),
             file=sys.stderr,
         )
         return EXIT_FAILED

@@ -140,45 +140,49 @@ def finish() -> None:
         now = LabMemory.of(lab, name=name, since=before)
         if now == (before or LabMemory(lab=name, clocks=now.clocks)):
             continue
-        _write(state_file(name), now.to_json())
+        try:
+            _write(state_file(name), now.to_json())
+        except ConfigurationError as error:
+            msg = f"{error}; what this command changed in the {name} lab will not last"
+            raise ConfigurationError(msg) from None
 
 
 def _read(path: Path) -> str | None:
-    """The memory file's text, None when there is none; garbage reads as text to refuse."""
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(_MAX_BYTES + 1)
-    except FileNotFoundError:
+    """The memory file's text, None when there is none.
+
+    Raises:
+        ConfigurationError: It is there but cannot be read (not a regular file, its
+            directory is a file, permissions, too large, not UTF-8).
+    """
+    from vmic._files import read_text  # noqa: PLC0415 - only when a lab is used
+
+    # The nearest folder that exists must be one: else the memory could never be written.
+    folder = next((f for f in (path.parent, *path.parent.parents) if f.exists()), None)
+    if folder is not None and not folder.is_dir():
+        msg = f"{folder}: cannot keep the lab's memory there: not a directory"
+        raise ConfigurationError(msg)
+    if not path.exists():
         return None
-    except OSError as error:
-        if path.is_dir():
-            return ""  # not a memory: refused (and left alone) by the caller
-        raise ConfigurationError(
-            f"{path}: cannot read the lab's memory: {error.strerror}"
-        ) from None
-    if len(data) > _MAX_BYTES:
-        return ""
-    return data.decode("utf-8", errors="replace")
+    if not path.is_file():  # a FIFO would block the read; a device has no end
+        raise ConfigurationError(f"{path}: the lab's memory is not a regular file")
+    return read_text(path, what="the lab's memory", limit=_MAX_BYTES)
 
 
 def _write(path: Path, text: str) -> None:
-    """Write *text* to *path* atomically (a temporary file in its directory, then a rename)."""
-    import tempfile  # noqa: PLC0415 - only when something changed
+    """Write *text* to *path* atomically (a temporary file in its directory, then a rename).
+
+    Raises:
+        ConfigurationError: It cannot be written.
+    """
+    from vmic._files import write_atomically  # noqa: PLC0415 - only when something changed
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).replace(path)
     except OSError as error:
         raise ConfigurationError(
-            f"{path}: cannot remember the lab's changes: {error.strerror}"
+            f"{path}: cannot write the lab's memory: {error.strerror}"
         ) from None
+    write_atomically(path, text, what="the lab's memory")
 
 
 def _lab(args: argparse.Namespace) -> int:

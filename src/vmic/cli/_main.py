@@ -21,7 +21,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from vmic.cli._commands import COMMANDS, add_commands
+from vmic.cli._commands import COMMANDS, MONITORING_PLUGIN, add_commands
 from vmic.cli._options import NOTES
 from vmic.cli._values import Once, forget_given
 from vmic.connect._errors import (
@@ -79,7 +79,9 @@ class _Parser(argparse.ArgumentParser):
         self.register("action", "store", Once)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        if self.get_default(MONITORING_PLUGIN):
+            _plugin_usage_error(message)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {visible(message)}\n")
 
     def parse_args(  # type: ignore[override] # one signature is enough here
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
@@ -97,8 +99,25 @@ class _Parser(argparse.ArgumentParser):
             if values:
                 hidden = f"{values} value{'s' if values > 1 else ''} not shown"
                 shown = f"{shown} ({hidden})" if shown else f"({hidden})"
-            self.error(f"unrecognized arguments: {shown}")
+            message = f"unrecognized arguments: {shown}"
+            if getattr(parsed, MONITORING_PLUGIN, False):
+                _plugin_usage_error(message)
+            self.error(message)
         return forget_given(parsed)
+
+
+def _plugin_usage_error(message: str) -> NoReturn:
+    """A monitoring plugin's usage error: UNKNOWN, one line on stdout, exit status 3.
+
+    The Monitoring Plugins guidelines want every outcome of a plugin, a bad option
+    included, as a status line on stdout that the monitoring system shows.
+    """
+    from vmic.fleet._monitoring import CheckResult, CheckState  # noqa: PLC0415 - error path
+
+    result = CheckResult(state=CheckState.UNKNOWN, summary=f"usage error: {message}")
+    sys.stdout.write(result.render())
+    sys.stdout.flush()
+    raise SystemExit(result.exit_status)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

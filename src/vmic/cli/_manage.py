@@ -9,11 +9,10 @@ its answer could not be read (see :mod:`vmic.connect`).
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Final
 
 from vmic.cli._connection import host_client
-from vmic.cli._render import emit, render_records
+from vmic.cli._render import emit, emit_json, emit_line, render_records
 from vmic.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -71,16 +70,16 @@ def _run(
         for c in changes
     ]
     if args.output_format == "json":
-        emit(json.dumps(records, indent=2) + "\n", rendered=True)
+        emit_json(records)
     elif args.output_format in {"csv", "markdown"}:
         columns = ("vm", "service", "before", "after", "changed")
         emit(render_records(records, columns, args.output_format))
     elif not changes:
-        emit(f"{args.vm}: nothing to change\n")
+        emit_line(f"{args.vm}: nothing to change")
     else:
         prefix = "would " if checking else ""
         for c in changes:
             verb = "enable" if c.after else "disable"
             done = verb if checking else verb + "d"
-            emit(f"{prefix}{done} {c.service.english_name} on {c.vm}\n")
+            emit_line(f"{prefix}{done} {c.service.english_name} on {c.vm}")
     return 0

@@ -120,16 +120,12 @@ def report_from_file(path: str, *, vm: str | None, features: Any) -> AuditReport
         SchemaVersionError: It is from a schema version this vmic does not read.
         VMNotFoundError: *vm* is given and the host has no VM of that name.
     """
+    from vmic._files import read_text  # noqa: PLC0415 - on use
     from vmic.convert import read_observations  # noqa: PLC0415 - on use
     from vmic.diagnosis import diagnose  # noqa: PLC0415
     from vmic.fleet._report import AuditReport, HostResult, HostStatus  # noqa: PLC0415
 
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise ConfigurationError(f"cannot read {path}: {reason}") from None
-    host = read_observations(text, source=path)
+    host = read_observations(read_text(path, what="the observations"), source=path)
     if vm is not None and host.vm(vm) is None:
         raise VMNotFoundError(host.name, vm, [v.name for v in host.vms])
     diagnosis = diagnose(host, vm=vm, features=features)

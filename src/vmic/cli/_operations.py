@@ -15,7 +15,7 @@ import time
 from typing import TYPE_CHECKING, Final
 
 from vmic.cli._connection import host_entry, lab_executor, resolver_for
-from vmic.cli._render import emit, report_error
+from vmic.cli._render import emit_line, report_error
 from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, guest_observation
 from vmic.errors import CommandTimeoutError, ConnectionFailedError, OperationError
 
@@ -60,7 +60,9 @@ def _connect(args: argparse.Namespace, vm: str) -> tuple[HyperVHost, Explainer]:
         credentials = entry.guests.credentials(resolver, host=entry.name)
 
         def observe(vm: VM) -> Guest | GuestUnreachable | None:
-            reach: Executor | None = guest_executor(host_executor, vm, entry.guests, credentials)
+            reach: Executor | None = guest_executor(
+                host_executor, vm, entry.guests, credentials, connect_timeout=args.timeout
+            )
             if reach is None:
                 return None
             return guest_observation(reach, vm, timeout=args.timeout)
@@ -84,7 +86,7 @@ def _run(
     finally:
         # The connection (and, for SSH, its background thread) ends with the command.
         host.executor.close()
-    emit(line + "\n")
+    emit_line(line)
     return 0
 
 

@@ -1,5 +1,8 @@
 """Options several ``vmic`` commands share, declared without loading what runs them.
 
+Every option that takes a number is read by :func:`whole_number` or :func:`decimal_number`
+(finite, in range, or a one-line error naming the option, exit status 2).
+
 Building these options must stay cheap: the vocabularies they offer (transports,
 features) are imported inside the function that adds the option, which runs only for
 the command being run (or for ``--help``/completion of that command).
@@ -9,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from typing import TYPE_CHECKING, Any, Final
 
 from vmic.cli._values import Once
+from vmic.render._escape import shown
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -49,28 +54,85 @@ def add_exit_zero_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def seconds(text: str) -> float:
-    """``--timeout``: a finite number of seconds above 0 (argparse ``type``)."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        msg = f"must be a number of seconds more than 0, not {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+#: The longest ``--timeout`` (seconds, about 11.5 days): what every clock and PowerShell
+#: ``TimeSpan`` on the way can add without overflowing.
+MAX_SECONDS: Final = 1_000_000.0
+#: The most hosts an audit asks at once.
+MAX_CONCURRENCY: Final = 10_000
+#: The largest whole number an option takes (SQLite's largest integer, a run number's).
+MAX_WHOLE: Final = 2**63 - 1
+
+# Plain ASCII numbers only: int() and float() also take "1_000", "١٢" or " 7 ", and int()
+# spends quadratic time on (or refuses) thousands of digits, so the text is matched first.
+_WHOLE_RE: Final = re.compile(r"[+-]?[0-9]{1,30}")
+_DECIMAL_RE: Final = re.compile(
+    r"[+-]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})(?:[eE][+-]?[0-9]{1,4})?"
+)
 
 
-def port_number(text: str) -> int:
-    """``--port``: a TCP port, 1 to 65535 (argparse ``type``)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 0 < value < 65536:
-        msg = f"must be a port number from 1 to 65535, not {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+def _figure(value: float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.0f}" if value.is_integer() else f"{value:g}"
+
+
+def _bounds(low: float, high: float, *, above: bool) -> str:
+    if above:
+        return f"more than {_figure(low)} and at most {_figure(high)}"
+    return f"from {_figure(low)} to {_figure(high)}"
+
+
+def whole_number(what: str, low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number (*what*) from *low* to *high*, else a one-line error.
+
+    argparse names the option in front of the message ("argument --keep: must be ...")
+    and exits with status 2.
+
+    >>> whole_number("a port number", 1, 65535)("22")
+    22
+    """
+
+    def parse(text: str) -> int:
+        value = int(text) if _WHOLE_RE.fullmatch(text) else None
+        if value is None or not low <= value <= high:
+            msg = f"must be {what} {_bounds(low, high, above=False)}, not {shown(text)}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    parse.__name__ = what  # argparse's own messages name the type by it
+    return parse
+
+
+def decimal_number(
+    what: str, low: float, high: float, *, above: bool = False
+) -> Callable[[str], float]:
+    """An argparse ``type``: a finite number from *low* (or, *above*, more than it) to *high*.
+
+    ``nan``, ``inf`` and values out of range are refused with a one-line error (argparse
+    names the option, exit status 2).
+
+    >>> decimal_number("a number of days", 0, 10)("2.5")
+    2.5
+    """
+
+    def parse(text: str) -> float:
+        value = float(text) if _DECIMAL_RE.fullmatch(text) else math.nan
+        inside = (low < value if above else low <= value) and value <= high
+        if not (math.isfinite(value) and inside):
+            msg = f"must be {what} {_bounds(low, high, above=above)}, not {shown(text)}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    parse.__name__ = what
+    return parse
+
+
+#: ``--timeout`` and ``-t``: a finite number of seconds above 0.
+seconds: Final = decimal_number("a number of seconds", 0, MAX_SECONDS, above=True)
+#: ``--port``: a TCP port.
+port_number: Final = whole_number("a port number", 1, 65535)
+#: ``--concurrency``: how many hosts at once.
+concurrency: Final = whole_number("a number of hosts", 1, MAX_CONCURRENCY)
 
 
 def add_connection_options(parser: argparse.ArgumentParser, *, guests: bool) -> None:

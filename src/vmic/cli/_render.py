@@ -13,6 +13,7 @@ import vmic.render
 from vmic.render import (
     FORMATS,
     colour_enabled,
+    json_text,
     terminal_width,
     visible,
     visible_lines as _visible_lines,
@@ -21,7 +22,17 @@ from vmic.render import (
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-__all__ = ["FORMATS", "colour", "emit", "render_records", "report_error", "visible", "width"]
+__all__ = [
+    "FORMATS",
+    "colour",
+    "emit",
+    "emit_json",
+    "emit_line",
+    "render_records",
+    "report_error",
+    "visible",
+    "width",
+]
 
 
 def width() -> int | None:
@@ -71,3 +82,17 @@ def report_error(error: BaseException, *, limit: int | None = None) -> None:
     print(f"vmic: error: {visible(line)}", file=sys.stderr)
     for note in getattr(error, "__notes__", ()):
         print(f"vmic: note: {visible(str(note))}", file=sys.stderr)
+
+
+def emit_line(text: str) -> None:
+    r"""Write one line of output (a one-line result): the one sanitising policy, then a newline.
+
+    Every control character is spelled out, newlines included, so a value inside *text*
+    (a VM name holding ``"\nHV01: 0 findings"``) cannot forge a second line.
+    """
+    sys.stdout.write(visible(text) + "\n")
+
+
+def emit_json(data: object) -> None:
+    """Write *data* as indented JSON (:func:`vmic.render.json_text`) and a newline."""
+    sys.stdout.write(json_text(data) + "\n")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vmic.cli._render import emit, render_records, width
+from vmic.cli._render import emit, emit_json, render_records, width
 
 if TYPE_CHECKING:
     import argparse
@@ -80,8 +80,6 @@ def _matrix(args: argparse.Namespace) -> int:
 
 
 def _support(args: argparse.Namespace) -> int:
-    import json  # noqa: PLC0415 - each command loads what it needs
-
     from vmic.rules._support import guest_support  # noqa: PLC0415
 
     answer = guest_support(args.host_os, args.guest_os)
@@ -89,7 +87,7 @@ def _support(args: argparse.Namespace) -> int:
         from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
 
         document = {"schema_version": SCHEMA_VERSION, **answer.to_dict()}
-        emit(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        emit_json(document)
         return 0
     records = [entry.to_dict() for entry in answer.features]
     if args.output_format != "csv":
@@ -107,8 +105,6 @@ def _support(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    import json  # noqa: PLC0415 - each command loads what it needs
-
     from vmic.rules._export import plan_as_dict  # noqa: PLC0415
     from vmic.rules._plans import plan_update  # noqa: PLC0415
 
@@ -123,7 +119,7 @@ def _plan(args: argparse.Namespace) -> int:
         from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
 
         document = {"schema_version": SCHEMA_VERSION, **data}
-        emit(json.dumps(document, indent=2, ensure_ascii=False) + "\n", rendered=True)
+        emit_json(document)
         return 0
     steps = data["steps"]
     if args.output_format == "csv":

@@ -11,7 +11,8 @@ asks:
 * :class:`CredentialResolver` finds passwords in the environment, the system
   keyring or a prompt, never on the command line;
 * :func:`guest_observation` reads a guest with the client its OS needs;
-* :func:`load_inventory`/:func:`parse_inventory` read the TOML inventory;
+* :func:`load_inventory` reads an inventory file (TOML, Ansible YAML or INI),
+  :func:`parse_inventory` TOML text;
 * :func:`one_line` and the ``EXIT_*`` statuses tell how a failure ends.
 
 This package sits above the clients and below the diagnosis, the audit and the
@@ -56,9 +57,9 @@ if TYPE_CHECKING:
         Inventory as Inventory,
         InventoryError as InventoryError,
         guest_executor as guest_executor,
-        load_inventory as load_inventory,
         parse_inventory as parse_inventory,
     )
+    from vmic.connect._sources import load_inventory as load_inventory
     from vmic.connect._targets import (
         HostTarget as HostTarget,
         guest_observation as guest_observation,
@@ -91,7 +92,7 @@ __all__, __getattr__, __dir__ = lazy_face(
         "exit_status_for": "._errors",
         "guest_executor": "._inventory",
         "guest_observation": "._targets",
-        "load_inventory": "._inventory",
+        "load_inventory": "._sources",
         "observe_guest": "._targets",
         "one_line": "._errors",
         "parse_inventory": "._inventory",

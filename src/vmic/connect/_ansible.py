@@ -31,18 +31,26 @@ Variables vmic uses (the rest is ignored, with a debug note):
 Passwords (``ansible_password``, ``ansible_ssh_pass``, ``ansible_become_password``...)
 and vault-encrypted values (``!vault``, ``$ANSIBLE_VAULT``) are refused: vmic takes
 credentials from the environment, the keyring or a prompt.
+
+Hostile files are refused with one line before they cost much: a YAML document whose
+aliases would expand to more than :data:`MAX_ALIAS_EXPANSION` extra values (an "alias
+bomb"), or that nests too deeply; keys that are not strings (``1:``, ``~:``, ``true:``);
+``children`` nested more than :data:`MAX_GROUP_DEPTH` deep; more than :data:`MAX_HOSTS`
+hosts, host ranges included (counted before they are expanded). Reading is linear in
+the number of hosts (a 200,000-host INI file: ``benchmarks/bench_ansible.py``), and no
+error message repeats a value longer than a few dozen characters.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import fnmatch
+import itertools
 import logging
 import re
 import shlex
 import string
-import tomllib
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
@@ -54,10 +62,9 @@ from vmic.connect._inventory import (
     HostEntry,
     Inventory,
     InventoryError,
-    load_inventory,
-    parse_inventory,
 )
 from vmic.errors import ConfigurationError, MissingExtraError
+from vmic.render import shown
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -66,20 +73,27 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANSIBLE_SUFFIXES",
+    "MAX_ALIAS_EXPANSION",
+    "MAX_GROUP_DEPTH",
+    "MAX_HOSTS",
     "AnsibleInventory",
-    "inventory_kind",
     "limit_targets",
-    "load_ansible_inventory",
-    "load_inventory_limited",
     "parse_ansible_ini",
     "parse_ansible_yaml",
-    "parse_inventory_limited",
+    "select_hosts",
 ]
 
 _log = logging.getLogger("vmic.audit.ansible")
 
 #: File suffixes read as Ansible inventories: YAML, and INI.
 ANSIBLE_SUFFIXES: Final = {".yml": "yaml", ".yaml": "yaml", ".ini": "ini", ".cfg": "ini"}
+#: The most hosts an inventory may hold, host ranges expanded.
+MAX_HOSTS: Final = 1_000_000
+#: How deeply ``children`` may nest (group in group in group...).
+MAX_GROUP_DEPTH: Final = 64
+#: How many values YAML aliases may add when expanded (a real inventory's ``<<: *defaults``
+#: adds a few per host; an alias bomb adds billions).
+MAX_ALIAS_EXPANSION: Final = 100_000
 
 _CONNECTIONS: Final = {
     "psrp": "psrp",
@@ -134,8 +148,9 @@ class _Vaulted:
 class _Group:
     name: str
     vars: dict[str, Any] = attrs.field(factory=dict)
-    hosts: list[str] = attrs.field(factory=list)
-    children: list[str] = attrs.field(factory=list)
+    # Ordered sets (dicts with no values): membership tests are O(1), order is kept.
+    hosts: dict[str, None] = attrs.field(factory=dict)
+    children: dict[str, None] = attrs.field(factory=dict)
 
 
 @attrs.define
@@ -145,15 +160,22 @@ class _Parsed:
     host_vars: dict[str, dict[str, Any]] = attrs.field(factory=dict)
 
     def group(self, name: str) -> _Group:
-        if name not in self.groups:
-            self.groups[name] = _Group(name)
-        return self.groups[name]
+        found = self.groups.get(name)
+        if found is None:
+            found = self.groups[name] = _Group(name)
+        return found
 
-    def add_host(self, group: str, host: str, variables: dict[str, Any]) -> None:
-        self.host_vars.setdefault(host, {}).update(variables)
+    def add_hosts(self, group: str, hosts: Iterable[str], variables: dict[str, Any]) -> None:
         members = self.group(group).hosts
-        if host not in members:
-            members.append(host)
+        for host in hosts:
+            known = self.host_vars.get(host)
+            if known is None:
+                if len(self.host_vars) >= MAX_HOSTS:
+                    _fail(f"more than {MAX_HOSTS:,} hosts", self.source)
+                self.host_vars[host] = dict(variables)
+            else:
+                known.update(variables)
+            members[host] = None
 
 
 @attrs.frozen(kw_only=True)
@@ -186,7 +208,21 @@ def _fail(message: str, source: str, where: str = "") -> NoReturn:
     raise InventoryError(message, source=source, where=where)
 
 
-# --- reading ------------------------------------------------------------------------------
+def _label(name: str) -> str:
+    """A host or group name in a message: as it is when short and printable, else shown."""
+    return name if len(name) <= 60 and name.isprintable() else shown(name)
+
+
+def _json_kind(value: object) -> str:
+    """How a key that is no string reads in a message (``1``, ``null``, ``true``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"the {type(value).__name__} {shown(value)}"
+
+
+# --- reading YAML -------------------------------------------------------------------------
 
 
 def _yaml_loader() -> Any:  # noqa: ANN401 - a PyYAML loader class, typed loosely by PyYAML
@@ -197,7 +233,11 @@ def _yaml_loader() -> Any:  # noqa: ANN401 - a PyYAML loader class, typed loosel
         feature = "reading an Ansible YAML inventory"
         raise MissingExtraError(feature, extra="ansible", module="yaml") from None
 
-    class Loader(yaml.SafeLoader):
+    # libyaml's parser (as Ansible uses when it is there): many times faster than PyYAML's
+    # own, and it refuses nesting past its depth limit itself.
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(safe):  # type: ignore[valid-type,misc] # either of PyYAML's safe loaders
         """PyYAML's safe loader that also recognises Ansible's ``!vault`` (to refuse it)."""
 
     def vaulted(_loader: Loader, _node: yaml.Node) -> _Vaulted:
@@ -205,33 +245,104 @@ def _yaml_loader() -> Any:  # noqa: ANN401 - a PyYAML loader class, typed loosel
 
     def unsafe(loader: Loader, node: yaml.Node) -> object:
         # Ansible's "do not template this" marker: the plain value, as text.
-        return loader.construct_scalar(node)  # type: ignore[arg-type] # a ScalarNode here
+        return loader.construct_scalar(node)
 
     Loader.add_constructor("!vault", vaulted)
     Loader.add_constructor("!unsafe", unsafe)
     return Loader
 
 
-def parse_ansible_yaml(text: str, *, source: str = "<inventory>") -> AnsibleInventory:
-    """Read an Ansible YAML inventory.
+def _children(node: Any) -> list[Any]:  # noqa: ANN401 - a PyYAML node
+    value = node.value
+    if isinstance(value, list):
+        return [part for item in value for part in (item if isinstance(item, tuple) else (item,))]
+    return []
 
-    Raises:
-        InventoryError: Not YAML, not an inventory's shape, a password or vault value,
-            or a variable of the wrong type (the message names host and variable).
-        vmic.errors.MissingExtraError: PyYAML is not installed.
+
+_YAML_INT: Final = "tag:yaml.org,2002:int"
+# The most characters of a YAML integer (a port has 5; underscores and signs allowed).
+_LONGEST_INTEGER: Final = 30
+
+
+def _check_expansion(root: Any, source: str) -> None:  # noqa: ANN401 - a PyYAML node
+    """Refuse a YAML node graph that expands too far, refers to itself or holds a huge int.
+
+    An alias bomb, a recursive document, an integer of more digits than any inventory
+    needs: each is refused before anything is built.
+
+    The composed graph shares a node wherever an alias names it; the values the document
+    would build are counted on that graph (each node once), so nothing is built to count.
     """
-    loader = _yaml_loader()
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if node.tag == _YAML_INT and len(node.value) > _LONGEST_INTEGER:
+            # PyYAML's int() would refuse (or take quadratic time on) thousands of digits.
+            _fail(
+                f"an integer of {len(node.value):,} digits (line {node.start_mark.line + 1})",
+                source,
+            )
+        if done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            _fail("an alias refers to a value that holds it (a recursive document)", source)
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    extra = sizes[id(root)] - len(sizes)
+    if extra > MAX_ALIAS_EXPANSION:
+        _fail(
+            f"its aliases would expand to {extra:,} more values; vmic reads at most "
+            f"{MAX_ALIAS_EXPANSION:,} (an alias bomb?)",
+            source,
+        )
+
+
+def _compose(text: str, source: str) -> Any:  # noqa: ANN401 - PyYAML data
+    """The YAML document of *text*, built only once its node graph is checked."""
+    loader = _yaml_loader()(text)
     import yaml  # noqa: PLC0415 - present: _yaml_loader checked
 
-    if text.lstrip().startswith(_VAULT_MARK):
-        _fail("the inventory is vault-encrypted; vmic reads no vault", source)
     try:
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+        try:
+            node = loader.get_single_node()
+        except RecursionError:
+            _fail("not an inventory: values are nested too deeply", source)
+        if node is None:
+            return None
+        _check_expansion(node, source)
+        try:
+            return loader.construct_document(node)
+        except RecursionError:
+            _fail("not an inventory: values are nested too deeply", source)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
         problem = getattr(error, "problem", None) or type(error).__name__
         _fail(f"not valid YAML: {problem}{where}", source)
+    finally:
+        loader.dispose()  # both loaders have it: it drops the parser's state
+
+
+def parse_ansible_yaml(text: str, *, source: str = "<inventory>") -> AnsibleInventory:
+    """Read an Ansible YAML inventory.
+
+    Raises:
+        InventoryError: Not YAML, not an inventory's shape (a key that is no string
+            among them), a password or vault value, a variable of the wrong type (the
+            message names host and variable), or beyond the limits of this module.
+        vmic.errors.MissingExtraError: PyYAML is not installed.
+    """
+    if text.lstrip().startswith(_VAULT_MARK):
+        _fail("the inventory is vault-encrypted; vmic reads no vault", source)
+    data = _compose(text, source)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -239,11 +350,26 @@ def parse_ansible_yaml(text: str, *, source: str = "<inventory>") -> AnsibleInve
     parsed = _Parsed(source)
     parsed.group("all")
     for name, body in data.items():
-        _yaml_group(parsed, str(name), body, where=str(name))
+        _yaml_group(parsed, _key(name, source, "", "a group name"), body, where=name, depth=1)
     return _build(parsed)
 
 
-def _yaml_group(parsed: _Parsed, name: str, body: object, *, where: str) -> None:
+def _key(value: object, source: str, where: str, what: str) -> str:
+    """*value* as a key of the inventory: a string, else a one-line error."""
+    if not isinstance(value, str):
+        place = f"{where}: " if where else ""
+        _fail(f"{place}{what} must be a string, not {_json_kind(value)} (quote it in YAML)", source)
+    return value
+
+
+def _yaml_group(parsed: _Parsed, name: str, body: object, *, where: str, depth: int) -> None:
+    if depth > MAX_GROUP_DEPTH:
+        # The group's name, not its whole path (64 groups long).
+        _fail(
+            f"children nested more than {MAX_GROUP_DEPTH} deep",
+            parsed.source,
+            f"group {_label(name)}",
+        )
     group = parsed.group(name)
     if body is None:
         return
@@ -252,28 +378,55 @@ def _yaml_group(parsed: _Parsed, name: str, body: object, *, where: str) -> None
     for key in body:
         if key not in ("hosts", "vars", "children"):
             _log.debug("%s: %s.%s ignored (not hosts, vars or children)", parsed.source, where, key)
-    variables = body.get("vars") or {}
-    if not isinstance(variables, dict):
-        _fail("vars must be a mapping", parsed.source, f"{where}.vars")
-    group.vars.update(variables)
-    hosts = body.get("hosts") or {}
-    if not isinstance(hosts, dict):
-        _fail("hosts must be a mapping of host names", parsed.source, f"{where}.hosts")
+    group.vars.update(_mapping(body.get("vars"), parsed.source, f"{where}.vars", "vars"))
+    hosts = _mapping(body.get("hosts"), parsed.source, f"{where}.hosts", "hosts")
     for pattern, host_vars in hosts.items():
+        place = f"{where}.hosts.{pattern}"
         if host_vars is not None and not isinstance(host_vars, dict):
-            _fail("host variables must be a mapping", parsed.source, f"{where}.hosts.{pattern}")
-        for host in _expand(str(pattern), parsed.source):
-            parsed.add_host(name, host, dict(host_vars or {}))
-    children = body.get("children") or {}
-    if not isinstance(children, dict):
-        _fail("children must be a mapping of groups", parsed.source, f"{where}.children")
+            _fail("host variables must be a mapping", parsed.source, place)
+        variables = _mapping(host_vars, parsed.source, place, "host variables")
+        parsed.add_hosts(name, _expand(pattern, parsed.source), variables)
+    children = _mapping(body.get("children"), parsed.source, f"{where}.children", "children")
     for child, child_body in children.items():
-        if str(child) not in group.children:
-            group.children.append(str(child))
-        _yaml_group(parsed, str(child), child_body, where=f"{where}.children.{child}")
+        group.children[child] = None
+        _yaml_group(parsed, child, child_body, where=f"{where}.children.{child}", depth=depth + 1)
 
+
+_MAPPING_WORDS: Final = {
+    "vars": "vars must be a mapping",
+    "hosts": "hosts must be a mapping of host names",
+    "children": "children must be a mapping of groups",
+    "host variables": "host variables must be a mapping",
+}
+
+
+def _mapping(value: object, source: str, where: str, what: str) -> dict[str, Any]:
+    """A mapping of the inventory (empty for none), every key a string."""
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        _fail(_MAPPING_WORDS[what], source, where)
+    for key in value:
+        _key(key, source, where, "a key")
+    return value
+
+
+# --- reading INI ----------------------------------------------------------------------------
 
 _SECTION_RE: Final = re.compile(r"\[(?P<name>[^\]:]+)(?::(?P<kind>\w+))?\]")
+# What shlex would split differently from str.split: quotes and backslashes.
+_NEEDS_SHLEX: Final = re.compile(r"[\"'\\]")
+
+
+def _words(line: str, source: str, where: str) -> list[str]:
+    """A host line's words, as ``shlex.split(line, comments=True)`` gives them."""
+    if _NEEDS_SHLEX.search(line) is None:
+        # The common line, without shlex's character-by-character loop.
+        return line.split("#", 1)[0].split()
+    try:
+        return shlex.split(line, comments=True)
+    except ValueError as error:
+        _fail(f"cannot read the host line: {error}", source, where)
 
 
 def parse_ansible_ini(  # noqa: PLR0912 - one branch per kind of line
@@ -286,8 +439,9 @@ def parse_ansible_ini(  # noqa: PLR0912 - one branch per kind of line
     ``[group:children]`` lists group names. Hosts before any section are ungrouped.
 
     Raises:
-        InventoryError: A line vmic cannot read, a password or vault value, or a
-            variable of the wrong type (the message names host and variable).
+        InventoryError: A line vmic cannot read, a password or vault value, a variable
+            of the wrong type (the message names host and variable), or beyond the
+            limits of this module.
     """
     if text.lstrip().startswith(_VAULT_MARK):
         _fail("the inventory is vault-encrypted; vmic reads no vault", source)
@@ -296,150 +450,243 @@ def parse_ansible_ini(  # noqa: PLR0912 - one branch per kind of line
     section, kind = "ungrouped", "hosts"
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        where = f"line {number}"
         if not line or line[0] in "#;":
             continue
-        header = _SECTION_RE.fullmatch(line)
-        if header is not None:
-            section, kind = header["name"].strip(), header["kind"] or "hosts"
-            if kind not in ("hosts", "vars", "children"):
-                _fail(f"unknown section kind {kind!r} (hosts, vars or children)", source, where)
-            parsed.group(section)
-            continue
+        if line[0] == "[":
+            header = _SECTION_RE.fullmatch(line)
+            if header is not None:
+                section, kind = header["name"].strip(), header["kind"] or "hosts"
+                if kind not in ("hosts", "vars", "children"):
+                    _fail(
+                        f"unknown section kind {shown(kind)} (hosts, vars or children)",
+                        source,
+                        f"line {number}",
+                    )
+                parsed.group(section)
+                continue
         if kind == "children":
             child = line.split("#", 1)[0].strip()
-            if child and child not in parsed.group(section).children:
-                parsed.group(section).children.append(child)
-            parsed.group(child)
+            if child:
+                parsed.group(section).children[child] = None
+                parsed.group(child)
             continue
         if kind == "vars":
             key, equals, value = line.partition("=")
             if not equals or not key.strip():
-                _fail("a vars line is key=value", source, where)
+                _fail("a vars line is key=value", source, f"line {number}")
             parsed.group(section).vars[key.strip()] = value.strip()
             continue
-        try:
-            words = shlex.split(line, comments=True)
-        except ValueError as error:
-            _fail(f"cannot read the host line: {error}", source, where)
+        words = _words(line, source, f"line {number}")
         if not words:
             continue
         host_vars: dict[str, Any] = {}
         for word in words[1:]:
             key, equals, value = word.partition("=")
             if not equals or not key:
-                _fail(f"{word.split('=', 1)[0]!r} is not key=value", source, where)
+                _fail(f"{shown(key)} is not key=value", source, f"line {number}")
             host_vars[key] = _literal(value)
-        for host in _expand(words[0], source):
-            parsed.add_host(section, host, host_vars)
+        parsed.add_hosts(section, _expand(words[0], source), host_vars)
     return _build(parsed)
 
 
+# A value that is an int to ast.literal_eval (no leading zeros); one that may be another
+# Python literal (a quote or a bracket: a string, list, dict, tuple or set); one that may
+# be a number. Everything else (names, addresses, paths) is text to literal_eval too, and
+# is kept as text without asking it: that would cost a compile() per host.
+_PLAIN_INT: Final = re.compile(r"0|[1-9][0-9]{0,18}")
+_MAY_BE_LITERAL: Final = re.compile(r"[\"'\[\]{}()]")
+_MAY_BE_NUMBER: Final = re.compile(
+    r"[-+]?(?:0[xXoObB][0-9a-fA-F_]+|(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9_]+)?j?)"
+)
+_LITERAL_WORDS: Final = {"True": True, "False": False, "None": None}
+# Longer values stay text: literal_eval would spend its time on them for nothing.
+_LONGEST_LITERAL: Final = 4096
+
+
 def _literal(value: str) -> object:
+    """*value* as Ansible reads an INI variable: a Python literal when it is one, else text."""
+    if _PLAIN_INT.fullmatch(value):
+        return int(value)
+    if value in _LITERAL_WORDS:
+        return _LITERAL_WORDS[value]
+    if len(value) > _LONGEST_LITERAL or not (
+        _MAY_BE_LITERAL.search(value) or _MAY_BE_NUMBER.fullmatch(value)
+    ):
+        return value
     try:
         return ast.literal_eval(value)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
+    except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
         return value
 
 
 _RANGE_RE: Final = re.compile(r"\[([^\]:]+):([^\]:]+)(?::(\d+))?\]")
 
 
+def _range(first: str, last: str, step_text: str | None, pattern: str, source: str) -> range:
+    """One ``[first:last:step]`` of a host pattern, as a range of numbers or letters."""
+    step = int(step_text) if step_text and len(step_text) < 10 else 0 if step_text else 1
+    if step < 1:
+        _fail(f"cannot expand the host range in {shown(pattern)}: a bad step", source)
+    if first.isascii() and first.isdigit() and last.isascii() and last.isdigit():
+        if len(first) > 18 or len(last) > 18:
+            _fail(f"cannot expand the host range in {shown(pattern)}: too many hosts", source)
+        return range(int(first), int(last) + 1, step)
+    if (
+        len(first) == len(last) == 1
+        and first in string.ascii_letters
+        and last in string.ascii_letters
+    ):
+        return range(ord(first), ord(last) + 1, step)
+    _fail(f"cannot expand the host range in {shown(pattern)}", source)
+
+
 def _expand(pattern: str, source: str) -> list[str]:
-    """``hv[01:03]`` -> hv01, hv02, hv03 (Ansible's numeric and letter ranges)."""
-    match = _RANGE_RE.search(pattern)
-    if match is None:
+    """``hv[01:03]`` -> hv01, hv02, hv03 (Ansible's numeric and letter ranges).
+
+    The hosts are counted before they are made: a pattern of more than
+    :data:`MAX_HOSTS` hosts is refused at once.
+    """
+    parts: list[list[str]] = []
+    count = 1
+    rest = pattern
+    while (match := _RANGE_RE.search(rest)) is not None:
+        first, last, step_text = match.groups()
+        values = _range(first, last, step_text, pattern, source)
+        count *= len(values)
+        if count > MAX_HOSTS:
+            _fail(f"the host range {shown(pattern)} makes more than {MAX_HOSTS:,} hosts", source)
+        if first.isdigit():
+            width = len(first) if first.startswith("0") else 0
+            texts = [str(i).zfill(width) for i in values]
+        else:
+            texts = [chr(i) for i in values]
+        parts.extend(([rest[: match.start()]], texts))
+        rest = rest[match.end() :]
+    if not parts:
         return [pattern]
-    first, last, step_text = match.groups()
-    step = int(step_text or 1)
-    head, tail = pattern[: match.start()], pattern[match.end() :]
-    if first.isdigit() and last.isdigit():
-        width = len(first) if first.startswith("0") else 0
-        values = [str(i).zfill(width) for i in range(int(first), int(last) + 1, max(step, 1))]
-    elif first in string.ascii_letters and last in string.ascii_letters and len(first) == 1:
-        values = [chr(i) for i in range(ord(first), ord(last) + 1, max(step, 1))]
-    else:
-        _fail(f"cannot expand the host range in {pattern!r}", source)
-    return [host for value in values for host in _expand(head + value + tail, source)]
+    parts.append([rest])
+    return ["".join(pieces) for pieces in itertools.product(*parts)]
 
 
 # --- building ----------------------------------------------------------------------------
 
 
-def _depths(parsed: _Parsed) -> dict[str, int]:
-    """Each group's depth below ``all`` (the longest chain of parents)."""
-    parents: dict[str, set[str]] = {name: set() for name in parsed.groups}
+def _order(parsed: _Parsed) -> tuple[list[str], dict[str, int]]:
+    """The groups parents first, and each group's depth below ``all`` (longest chain).
+
+    Raises:
+        InventoryError: A group is its own ancestor, or children nest too deeply.
+    """
+    parents: dict[str, list[str]] = {name: [] for name in parsed.groups}
     for group in parsed.groups.values():
         for child in group.children:
-            parents.setdefault(child, set()).add(group.name)
+            parents[child].append(group.name)
+    waiting = {name: len(found) for name, found in parents.items()}
+    ready = [name for name, count in waiting.items() if count == 0]
+    order: list[str] = []
     depths: dict[str, int] = {}
-
-    def depth(name: str, seen: frozenset[str]) -> int:
-        if name in depths:
-            return depths[name]
-        if name in seen:
-            _fail(f"group {name!r} is its own ancestor", parsed.source)
-        if name == "all":
-            value = 0
-        else:
-            value = 1 + max(
-                (depth(p, seen | {name}) for p in parents[name] if p != "all"), default=0
+    while ready:
+        name = ready.pop()
+        order.append(name)
+        above = [depths[p] for p in parents[name] if p != "all"]
+        depths[name] = 0 if name == "all" else 1 + max(above, default=0)
+        if depths[name] > MAX_GROUP_DEPTH:
+            _fail(
+                f"children nested more than {MAX_GROUP_DEPTH} deep", parsed.source, f"group {name}"
             )
-        depths[name] = value
-        return value
+        for child in parsed.groups[name].children:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
+    if len(order) < len(parsed.groups):
+        stuck = min(name for name, count in waiting.items() if count > 0)
+        _fail(f"group {shown(stuck)} is its own ancestor", parsed.source)
+    return order, depths
 
-    for name in parsed.groups:
-        depth(name, frozenset())
-    return depths
 
-
-def _members(parsed: _Parsed) -> dict[str, list[str]]:
-    """Each group's hosts, children's included, in first-seen order."""
+def _members(parsed: _Parsed, order: list[str]) -> dict[str, list[str]]:
+    """Each group's hosts, children's included, in first-seen order (children first done)."""
     done: dict[str, list[str]] = {}
-
-    def members(name: str) -> list[str]:
-        if name not in done:
-            group = parsed.groups[name]
-            hosts = list(group.hosts)
-            for child in group.children:
-                hosts.extend(h for h in members(child) if h not in hosts)
-            done[name] = hosts
-        return done[name]
-
-    for name in parsed.groups:
-        members(name)
+    for name in reversed(order):
+        group = parsed.groups[name]
+        hosts = dict(group.hosts)
+        for child in group.children:
+            hosts.update(dict.fromkeys(done[child]))
+        done[name] = list(hosts)
     return done
 
 
 def _build(parsed: _Parsed) -> AnsibleInventory:
     parsed.group("ungrouped")
-    depths = _depths(parsed)
-    members = _members(parsed)
-    order = list(parsed.host_vars)
+    order, depths = _order(parsed)
+    members = _members(parsed, order)
+    hosts = list(parsed.host_vars)
     grouped = {
-        h for name, hosts in members.items() if name not in ("all", "ungrouped") for h in hosts
+        h for name, found in members.items() if name not in ("all", "ungrouped") for h in found
     }
-    members["ungrouped"] = [h for h in members.get("ungrouped", []) if h not in grouped] + [
-        h for h in order if h not in grouped and h not in members.get("ungrouped", [])
-    ]
-    members["all"] = order
+    ungrouped = dict.fromkeys(h for h in members["ungrouped"] if h not in grouped)
+    ungrouped.update(dict.fromkeys(h for h in hosts if h not in grouped))
+    members["ungrouped"] = list(ungrouped)
+    members["all"] = hosts
+    # Each host's groups, innermost last (groups of one depth in name order).
+    ranked = sorted(
+        (name for name in members if name != "all"), key=lambda name: (depths[name], name)
+    )
+    in_groups: dict[str, list[str]] = {host: [] for host in hosts}
+    for name in ranked:
+        for host in members[name]:
+            in_groups[host].append(name)
+    base = parsed.groups["all"].vars
     entries = []
-    for host in order:
-        in_groups = sorted(
-            (name for name, hosts in members.items() if host in hosts and name != "all"),
-            key=lambda name: (depths.get(name, 1), name),
-        )
-        merged: dict[str, Any] = dict(parsed.groups["all"].vars)
-        for name in in_groups:
+    # Hosts with the same variables but their address and port (most of a group) differ
+    # only by those: the first is read and checked whole, the others are that entry with
+    # their own name, address and port (checked alike).
+    read: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+    for host in hosts:
+        merged: dict[str, Any] = dict(base)
+        for name in in_groups[host]:
             merged.update(parsed.groups[name].vars)
         merged.update(parsed.host_vars[host])
-        entries.append(_entry(host, merged, parsed.source))
+        where: dict[str, Any] = {n: merged.pop(n) for n in _WHERE_VARS if n in merged}
+        key = tuple(merged.items())
+        try:
+            template = read.get(key)
+        except TypeError:  # a list or mapping value: no key, this host is read on its own
+            template = None
+        if template is None:
+            # The entry's fields (attrs.evolve costs more than the rest of a host).
+            template = attrs.asdict(_entry(host, merged, parsed.source), recurse=False)
+            with contextlib.suppress(TypeError):
+                read[key] = template
+        entries.append(_addressed(template, host, where, parsed.source))
     if not entries:
         _fail("no hosts", parsed.source)
     inventory = Inventory(hosts=tuple(entries), source=parsed.source)
     return AnsibleInventory(
-        inventory=inventory, groups={name: tuple(hosts) for name, hosts in members.items()}
+        inventory=inventory, groups={name: tuple(found) for name, found in members.items()}
     )
+
+
+#: The variables that say where a host is (what most hosts of a group differ by).
+_ADDRESS_VARS: Final[tuple[str, ...]] = ("ansible_host", "ansible_ssh_host")
+_PORT_VARS: Final[tuple[str, ...]] = ("ansible_port", "ansible_ssh_port")
+_WHERE_VARS: Final = (*_ADDRESS_VARS, *_PORT_VARS)
+
+
+def _addressed(
+    template: dict[str, Any], host: str, variables: dict[str, Any], source: str
+) -> HostEntry:
+    """The entry *template* (fields read from the host's other variables) as *host*.
+
+    *variables* are the host's address and port variables (:data:`_WHERE_VARS`).
+    """
+    _refuse_secrets(host, variables, source)
+    read = _Vars(host, variables, source)
+    address, port = read.text(*_ADDRESS_VARS), read.port(*_PORT_VARS)
+    try:
+        return HostEntry(**{**template, "name": host, "address": address, "port": port})
+    except ConfigurationError as error:
+        _fail(str(error), source, f"host {_label(host)}")
 
 
 def _first(variables: dict[str, Any], *names: str) -> tuple[str, object] | None:
@@ -458,7 +705,7 @@ class _Vars:
         self.source = source
 
     def fail(self, name: str, message: str) -> NoReturn:
-        _fail(message, self.source, f"host {self.host}: {name}")
+        _fail(message, self.source, f"host {_label(self.host)}: {name}")
 
     def text(self, *names: str) -> str | None:
         found = _first(self.variables, *names)
@@ -477,10 +724,10 @@ class _Vars:
         if found is None:
             return None
         name, value = found
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and _PORT_TEXT.fullmatch(value.strip()):
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
-            self.fail(name, f"must be a port number from 1 to 65535, not {value!r}")
+            self.fail(name, f"must be a port number from 1 to 65535, not {shown(value)}")
         return value
 
     def texts(self, *names: str) -> tuple[str, ...]:
@@ -497,11 +744,12 @@ class _Vars:
         value = self.text(name)
         allowed = tuple(choices)
         if value is not None and value.lower() not in allowed:
-            self.fail(name, f"{value!r} is not one of {', '.join(allowed)}")
+            self.fail(name, f"{shown(value)} is not one of {', '.join(allowed)}")
         return None if value is None else value.lower()
 
 
-def _entry(host: str, variables: dict[str, Any], source: str) -> HostEntry:
+def _refuse_secrets(host: str, variables: dict[str, Any], source: str) -> None:
+    """Refuse a vault value or a password among *variables*; note the unknown ones."""
     for name, value in variables.items():
         if isinstance(value, _Vaulted) or (
             isinstance(value, str) and value.startswith(_VAULT_MARK)
@@ -510,17 +758,22 @@ def _entry(host: str, variables: dict[str, Any], source: str) -> HostEntry:
                 "vault-encrypted values are not read; give credentials through the "
                 "environment, the keyring or the prompt",
                 source,
-                f"host {host}: {name}",
+                f"host {_label(host)}: {_label(name)}",
             )
         if _SECRET_RE.search(name):
             _fail(
                 "an inventory holds no passwords for vmic; use the environment "
                 "(vmic_password_env), the system keyring or the prompt",
                 source,
-                f"host {host}: {name}",
+                f"host {_label(host)}: {_label(name)}",
             )
         if name not in _KNOWN:
             _log.debug("%s: host %s: variable %s ignored", source, host, name)
+
+
+def _entry(host: str, variables: dict[str, Any], source: str) -> HostEntry:
+    """The entry *variables* describe (without the address: see :func:`_addressed`)."""
+    _refuse_secrets(host, variables, source)
     read = _Vars(host, variables, source)
     connection = read.choice("ansible_connection", _CONNECTIONS) or "ssh"
     transport = _CONNECTIONS[connection]
@@ -530,7 +783,7 @@ def _entry(host: str, variables: dict[str, Any], source: str) -> HostEntry:
             "ansible_psrp_protocol"
             if "ansible_psrp_protocol" in variables
             else "ansible_winrm_scheme",
-            f"{scheme!r} is not http or https",
+            f"{shown(scheme)} is not http or https",
         )
     auth = _auth(read)
     for name in ("ansible_psrp_cert_validation", "ansible_winrm_server_cert_validation"):
@@ -538,35 +791,57 @@ def _entry(host: str, variables: dict[str, Any], source: str) -> HostEntry:
         if validation is not None and validation.lower() != "validate":
             read.fail(
                 name,
-                f"{validation!r}: vmic always validates the host's certificate; give the CA "
-                "with ansible_psrp_ca_cert instead",
+                f"{shown(validation)}: vmic always validates the host's certificate; give the "
+                "CA with ansible_psrp_ca_cert instead",
             )
-    guests = GuestAccess(
-        windows=_guest_choice(read, "vmic_guests_windows", ("powershell_direct", "none")),
-        linux=_guest_choice(read, "vmic_guests_linux", ("ssh", "none")),
-        username=read.text("vmic_guests_username"),
-        linux_username=read.text("vmic_guests_linux_username"),
-        ssh_keys=read.texts("vmic_guests_ssh_keys"),
-        known_hosts=read.text("vmic_guests_known_hosts"),
-    )
+    guests = _guest_access(read)
+    # Every variable is read (and refused with host and variable named) before the
+    # entry is built, so the only error left below is the entry's own, named once.
+    username = read.text(*_USER_VARS[transport])
+    password_env = read.text("vmic_password_env")
+    ca_bundle = read.text("ansible_psrp_ca_cert", "ansible_winrm_ca_trust_path")
+    ssh_keys = read.texts("ansible_ssh_private_key_file", "ansible_private_key_file")
+    known_hosts = read.text("vmic_known_hosts")
     try:
         return HostEntry(
             name=host,
-            address=read.text("ansible_host", "ansible_ssh_host"),
             transport=transport,
-            port=read.port("ansible_port", "ansible_ssh_port"),
-            username=read.text(*_USER_VARS[transport]),
-            password_env=read.text("vmic_password_env"),
+            username=username,
+            password_env=password_env,
             auth=auth or "negotiate",
             use_tls=scheme is None or scheme.lower() == "https",
-            ca_bundle=read.text("ansible_psrp_ca_cert", "ansible_winrm_ca_trust_path"),
-            ssh_keys=read.texts("ansible_ssh_private_key_file", "ansible_private_key_file"),
-            known_hosts=read.text("vmic_known_hosts"),
+            ca_bundle=ca_bundle,
+            ssh_keys=ssh_keys,
+            known_hosts=known_hosts,
             guests=guests,
         )
     except ConfigurationError as error:
-        _fail(str(error), source, f"host {host}")
+        _fail(str(error), source, f"host {_label(host)}")
 
+
+def _guest_access(read: _Vars) -> GuestAccess:
+    """The host's ``vmic_guests_*`` variables (an error names host and variable once)."""
+    windows = _guest_choice(read, "vmic_guests_windows", ("powershell_direct", "none"))
+    linux = _guest_choice(read, "vmic_guests_linux", ("ssh", "none"))
+    username = read.text("vmic_guests_username")
+    linux_username = read.text("vmic_guests_linux_username")
+    ssh_keys = read.texts("vmic_guests_ssh_keys")
+    known_hosts = read.text("vmic_guests_known_hosts")
+    try:
+        return GuestAccess(
+            windows=windows,
+            linux=linux,
+            username=username,
+            linux_username=linux_username,
+            ssh_keys=ssh_keys,
+            known_hosts=known_hosts,
+        )
+    except ConfigurationError as error:
+        read.fail("vmic_guests_*", str(error))
+
+
+# A port given as text ("5986"): a few ASCII digits (int() refuses thousands of them).
+_PORT_TEXT: Final = re.compile(r"[0-9]{1,5}")
 
 _USER_VARS: Final = {
     "psrp": ("ansible_psrp_user", "ansible_winrm_user", "ansible_user"),
@@ -587,7 +862,9 @@ def _auth(read: _Vars) -> str | None:
     if isinstance(first, str) and "," in first:
         first = first.split(",", 1)[0]
     if not isinstance(first, str) or first.strip().lower() not in PSRP_AUTHS:
-        read.fail("ansible_winrm_transport", f"{value!r} is not one of {', '.join(PSRP_AUTHS)}")
+        read.fail(
+            "ansible_winrm_transport", f"{shown(value)} is not one of {', '.join(PSRP_AUTHS)}"
+        )
     return first.strip().lower()
 
 
@@ -640,12 +917,12 @@ def select_hosts(
             else:
                 chosen |= _matches(word, names, groups)
         except re.error as error:
-            _fail(f"--limit {word!r}: not a regular expression: {error}", source)
+            _fail(f"--limit {shown(word)}: not a regular expression: {error}", source)
     for other in also:
         chosen &= other
     chosen -= excluded
     if not chosen:
-        _fail(f"--limit {pattern!r} selects no host of the inventory", source)
+        _fail(f"--limit {shown(pattern)} selects no host of the inventory", source)
     return chosen
 
 
@@ -662,87 +939,3 @@ def limit_targets(
     names = tuple(target.name for target in targets)
     chosen = select_hosts(pattern, names, {"all": names, "ungrouped": names}, source=source)
     return [target for target in targets if target.name in chosen]
-
-
-# --- files -------------------------------------------------------------------------------
-
-
-def load_ansible_inventory(path: str | Path) -> AnsibleInventory:
-    """Read an Ansible inventory file (``.yml``/``.yaml`` as YAML, anything else as INI).
-
-    Raises:
-        InventoryError: See :func:`parse_ansible_yaml` and :func:`parse_ansible_ini`.
-    """
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        _fail(f"cannot read the inventory: {error}", source)
-    if ANSIBLE_SUFFIXES.get(Path(path).suffix.lower()) == "yaml":
-        return parse_ansible_yaml(text, source=source)
-    return parse_ansible_ini(text, source=source)
-
-
-def load_inventory_limited(path: str | Path, *, limit: str | None = None) -> Inventory:
-    """Read any inventory vmic accepts (TOML, Ansible YAML or INI), narrowed by *limit*.
-
-    A TOML inventory has no groups but ``all`` and ``ungrouped``; its hosts are matched
-    by name.
-
-    Raises:
-        InventoryError: The file cannot be read or *limit* selects no host.
-    """
-    if Path(path).suffix.lower() in ANSIBLE_SUFFIXES:
-        ansible = load_ansible_inventory(path)
-        return ansible.inventory if limit is None else ansible.limit(limit)
-    return _limited(load_inventory(path), limit)
-
-
-def inventory_kind(text: str) -> str:
-    """What inventory *text* is, from its content: ``"toml"``, ``"yaml"`` or ``"ini"``.
-
-    YAML when its first line (past blank lines and comments) is ``---`` or a mapping key
-    (``all:``); TOML when the whole text is valid TOML or it has an array of tables
-    (``[[hosts]]``, so a broken TOML inventory gets TOML's error); INI otherwise
-    (``[group]`` sections and host lines, which are neither).
-    """
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith(("#", ";")):
-            continue
-        if line == "---" or _YAML_KEY.match(line):
-            return "yaml"
-        break
-    try:
-        tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError):
-        return "toml" if _TOML_ARRAY_TABLE.search(text) else "ini"
-    return "toml"
-
-
-_YAML_KEY: Final = re.compile(r"[^\s\[=:#;]+:(?:\s|$)")
-_TOML_ARRAY_TABLE: Final = re.compile(r"^\s*\[\[", re.MULTILINE)
-
-
-def parse_inventory_limited(
-    text: str, *, source: str = "<inventory>", limit: str | None = None
-) -> Inventory:
-    """Read inventory *text* of any kind vmic accepts (see :func:`inventory_kind`).
-
-    Raises:
-        InventoryError: The text is not an inventory, or *limit* selects no host.
-    """
-    kind = inventory_kind(text)
-    if kind == "toml":
-        return _limited(parse_inventory(text, source=source), limit)
-    parse = parse_ansible_yaml if kind == "yaml" else parse_ansible_ini
-    ansible = parse(text, source=source)
-    return ansible.inventory if limit is None else ansible.limit(limit)
-
-
-def _limited(inventory: Inventory, limit: str | None) -> Inventory:
-    if limit is None:
-        return inventory
-    names = tuple(entry.name for entry in inventory.hosts)
-    chosen = select_hosts(limit, names, {"all": names, "ungrouped": names}, source=inventory.source)
-    return attrs.evolve(inventory, hosts=tuple(e for e in inventory.hosts if e.name in chosen))

@@ -5,7 +5,8 @@ account, TLS, SSH keys, guest access), so the inventory is read here, beside the
 code that turns those options into executors; only ``[audit]`` (concurrency and
 timeout) is about the audit, and it is two numbers.
 
-The format is described in ``docs/audit.md``; ``docs/inventory.example.toml`` is a
+Files are read by :mod:`vmic.connect._sources` (TOML, or Ansible YAML/INI). The format
+is described in ``docs/audit.md``; ``docs/inventory.example.toml`` is a
 complete example. In short::
 
     [audit]  # optional: defaults for the command line
@@ -45,9 +46,9 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 import attrs
 
 from vmic.connect._credentials import GUEST_PASSWORD_ENV, HOST_PASSWORD_ENV, CredentialResolver
-from vmic.connect._errors import one_line
 from vmic.connect._targets import HostTarget, vm_uuid
 from vmic.errors import ConfigurationError
+from vmic.render import visible
 
 if TYPE_CHECKING:
     from vmic.executors._command import Credential
@@ -64,7 +65,6 @@ __all__ = [
     "HostEntry",
     "Inventory",
     "InventoryError",
-    "load_inventory",
     "parse_inventory",
 ]
 
@@ -80,7 +80,10 @@ PSRP_AUTHS: Final = ("negotiate", "kerberos", "ntlm", "credssp", "basic", "certi
 
 
 class InventoryError(ConfigurationError):
-    """The inventory cannot be read or holds something vmic does not accept.
+    r"""The inventory cannot be read or holds something vmic does not accept.
+
+    The message is one line whatever the file holds: a key path of the file's own names
+    (a group called ``"\n"``) goes through the one sanitising policy.
 
     Attributes:
         source: The file (or ``"<inventory>"``) the text came from.
@@ -91,7 +94,7 @@ class InventoryError(ConfigurationError):
         self.source = source
         self.where = where
         location = f"{source}: {where}: " if where else f"{source}: "
-        super().__init__(location + message)
+        super().__init__(visible(location + message))
 
 
 _v = attrs.validators
@@ -111,6 +114,16 @@ def _check_port(_instance: object, _attribute: object, value: int | None) -> Non
         isinstance(checked, bool) or not isinstance(checked, int) or not 0 < checked < 65536
     ):
         raise ConfigurationError(f"port must be a number from 1 to 65535, not {value!r}")
+
+
+def _check_seconds(_instance: object, _attribute: object, value: float | None) -> None:
+    checked: object = value
+    if checked is not None and (
+        isinstance(checked, bool)
+        or not isinstance(checked, int | float)
+        or not SHORTEST_TIMEOUT <= checked < math.inf
+    ):
+        raise ConfigurationError(f"connect_timeout must be finite seconds > 0, not {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -204,6 +217,9 @@ class HostEntry:
         ssh_keys: SSH private key files.
         known_hosts: SSH known_hosts file.
         guests: How to reach this host's guests.
+        connect_timeout: Seconds connecting and logging in may take, to the host and to
+            its Linux guests over SSH (None: the executors' own 30 s). Every command a
+            user gives ``--timeout`` sets it, so no command waits longer to connect.
     """
 
     name: str = attrs.field(validator=_check_name)
@@ -218,6 +234,13 @@ class HostEntry:
     ssh_keys: tuple[str, ...] = ()
     known_hosts: str | None = None
     guests: GuestAccess = attrs.field(factory=GuestAccess)
+    connect_timeout: float | None = attrs.field(default=None, validator=_check_seconds)
+
+    def within(self, seconds: float | None) -> HostEntry:
+        """This entry, connecting within *seconds* unless it says a time of its own."""
+        if seconds is None or self.connect_timeout is not None:
+            return self
+        return attrs.evolve(self, connect_timeout=seconds)
 
     def executor(self, resolver: CredentialResolver) -> Executor:
         """The executor that reaches this host (connections open on first use).
@@ -234,6 +257,7 @@ class HostEntry:
         credential = resolver.credential(
             self.username, target=address, env_var=self.password_env, default_env=HOST_PASSWORD_ENV
         )
+        deadline = _deadline(self.connect_timeout)
         if self.transport == "ssh":
             from vmic.executors._ssh import SshExecutor  # noqa: PLC0415 - optional extra
 
@@ -244,6 +268,7 @@ class HostEntry:
                 credential=credential,
                 client_keys=list(self.ssh_keys) or None,
                 known_hosts=self.known_hosts,
+                **deadline,
             )
         from vmic.executors._psrp import PsrpExecutor  # noqa: PLC0415 - optional extra
 
@@ -254,6 +279,7 @@ class HostEntry:
             auth=self.auth,  # type: ignore[arg-type]
             use_tls=self.use_tls,
             ca_bundle=self.ca_bundle,
+            **deadline,
         )
 
     def check_files(self) -> None:
@@ -278,9 +304,11 @@ class HostEntry:
 
         Args:
             resolver: Where passwords come from.
-            timeout: Seconds each command may run (None: the clients' default).
+            timeout: Seconds each command may run (None: the clients' default); also how
+                long connecting may take, unless :attr:`connect_timeout` says.
         """
-        executor = self.executor(resolver)
+        entry = self.within(timeout)
+        executor = entry.executor(resolver)
         guests = self.guests
         if not guests.enabled:
             return HostTarget.for_executor(executor, name=self.name, timeout=timeout)
@@ -290,7 +318,9 @@ class HostEntry:
         local = threading.local()
 
         def reach(vm: VM) -> Executor | None:
-            guest = guest_executor(executor, vm, guests, credentials)
+            guest = guest_executor(
+                executor, vm, guests, credentials, connect_timeout=entry.connect_timeout
+            )
             if guest is not None:
                 local.opened.append(guest)
             return guest
@@ -327,9 +357,16 @@ def _check_files(paths: tuple[str, ...], what: str, host: str) -> None:
 
 
 def guest_executor(
-    host: Executor, vm: VM, access: GuestAccess, credentials: GuestCredentials
+    host: Executor,
+    vm: VM,
+    access: GuestAccess,
+    credentials: GuestCredentials,
+    *,
+    connect_timeout: float | None = None,
 ) -> Executor | None:
     """The executor for one VM's guest, or None when the access settings leave it out.
+
+    *connect_timeout* bounds connecting to a Linux guest over SSH (None: 30 s).
 
     Raises:
         ConfigurationError: The guest should be asked but cannot be (no account, no
@@ -355,6 +392,7 @@ def guest_executor(
             credential=credentials.linux,
             client_keys=list(access.ssh_keys) or None,
             known_hosts=access.known_hosts,
+            **_deadline(connect_timeout),
         )
     if access.windows == "none":
         return None
@@ -369,6 +407,11 @@ def guest_executor(
     from vmic.executors._direct import PowerShellDirectExecutor  # noqa: PLC0415 - load on use
 
     return PowerShellDirectExecutor(host, vm_uuid(vm), credentials.windows)
+
+
+def _deadline(connect_timeout: float | None) -> dict[str, Any]:
+    """An executor's ``connect_timeout`` argument, when one is given (else its own 30 s)."""
+    return {} if connect_timeout is None else {"connect_timeout": connect_timeout}
 
 
 def _first_address(vm: VM) -> str | None:
@@ -442,28 +485,6 @@ class Inventory:
         return [entry.target(resolver, timeout=seconds) for entry in self.hosts]
 
 
-def load_inventory(path: str | Path) -> Inventory:
-    """Read an inventory file: TOML, or an Ansible inventory (``.yml``, ``.yaml``, ``.ini``).
-
-    Raises:
-        InventoryError: The file cannot be read, is not TOML, or holds a key or value
-            vmic does not accept (the message names the key).
-    """
-    source = str(path)
-    if Path(path).suffix.lower() in (".yml", ".yaml", ".ini", ".cfg"):
-        # An Ansible inventory: read into the same hosts (vmic.connect._ansible).
-        from vmic.connect._ansible import load_ansible_inventory  # noqa: PLC0415 - no cycle
-
-        return load_ansible_inventory(path).inventory
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InventoryError(
-            f"cannot read the inventory: {one_line(error)}", source=source
-        ) from None
-    return parse_inventory(text, source=source)
-
-
 _HOST_KEYS: Final = (
     "name",
     "address",
@@ -506,6 +527,10 @@ def parse_inventory(text: str, *, source: str = "<inventory>") -> Inventory:
         # tomllib reads nested arrays and inline tables recursively.
         nested = "not an inventory: values are nested too deeply"
         raise InventoryError(nested, source=source) from None
+    except ValueError:
+        # int() refuses an integer of thousands of digits, and tomllib passes that on.
+        message = "not an inventory: it holds a number too long to read"
+        raise InventoryError(message, source=source) from None
     _check_keys(data, _TOP_KEYS, "", source)
     audit = _table(data.get("audit", {}), "audit", source)
     _check_keys(audit, _AUDIT_KEYS, "audit", source)

@@ -14,17 +14,27 @@ parsed records) into JSON-ready data; :func:`structure` builds the record back, 
   guest, VM state), and read back by asking the rules again: the tables and provenance
   they hold are vmic's own data, not the file's.
 
+Structuring is strict, for every type alike (nothing here names a model's fields): a
+``bool`` is ``true`` or ``false`` (never ``"false"``, ``"no"`` or ``0``), an ``int`` a whole
+number (never a float, a string or a boolean), a ``float`` a finite number, a ``str`` a
+string, a sequence a JSON array (never an object: ``"vms": {}`` is refused), a mapping a
+JSON object, and a tagged union's ``"kind"`` one of its tags. An error names the place
+(``host.vms[0].services[1].enabled``) once.
+
 Saved observations (``vmic audit --save-observations``, ``vmic doctor --observations``)
 are one JSON object per host: ``schema_version`` and the host, each VM with its guest
 (:func:`observations_document`, :func:`read_observations`). Version 1 documents (the
 host's observation and its guests' by VM name beside it) are read too, migrated first.
+The text is read within the limits of :func:`vmic._files.load_json` before anything is
+structured or migrated.
 """
 
 from __future__ import annotations
 
+import collections.abc
 import enum
 import functools
-import json
+import math
 import sys
 import types
 import typing
@@ -33,14 +43,17 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
+from cattrs.v import format_exception
 from packaging.version import Version
 
+from vmic._files import load_json
 from vmic.convert._migrations import migrate_observations
 from vmic.errors import ConfigurationError
 from vmic.model._guest import Guest, GuestUnreachable
 from vmic.model._host import Host
 from vmic.model._operating_system import OperatingSystem
 from vmic.model._time_sync import LinuxTimeSync, WindowsTimeSync
+from vmic.render import shown, visible
 from vmic.rules._export import plan_as_dict, rule_as_dict
 from vmic.rules._matrix import UpdateRule, update_rule
 from vmic.rules._plans import UpdatePlan, plan_update
@@ -51,7 +64,7 @@ from vmic.schemas import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 __all__ = [
     "converter",
@@ -144,10 +157,91 @@ def _resolve(kind: Any, seen: set[type]) -> None:  # noqa: ANN401 - any annotati
         _resolve(arg, seen)
 
 
+class _WrongKindError(TypeError):
+    """A value of the wrong JSON kind (its message is shown as it is)."""
+
+
+def _kind_of(value: object) -> str:
+    """How JSON names the kind of *value* (for "must be ..., not ..." messages)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the string {shown(value)}"
+    if isinstance(value, int | float):
+        return f"the number {shown(value)}"
+    return "an array" if isinstance(value, list | tuple) else "an object"
+
+
+def _strict_bool(value: object, _: type) -> bool:
+    if type(value) is not bool:
+        raise _WrongKindError(f"must be true or false, not {_kind_of(value)}")
+    return value
+
+
+def _strict_int(value: object, _: type) -> int:
+    if type(value) is not int:
+        raise _WrongKindError(f"must be a whole number, not {_kind_of(value)}")
+    return value
+
+
+def _strict_float(value: object, _: type) -> float:
+    if type(value) not in (int, float) or not math.isfinite(value):  # type: ignore[arg-type] # a number here
+        raise _WrongKindError(f"must be a finite number, not {_kind_of(value)}")
+    return float(value)  # type: ignore[arg-type] # a number here
+
+
+def _strict_str(value: object, _: type) -> str:
+    if type(value) is not str:
+        raise _WrongKindError(f"must be a string, not {_kind_of(value)}")
+    return value
+
+
+_SEQUENCES: Final = (tuple, list, frozenset, set, collections.abc.Sequence)
+_MAPPINGS: Final = (dict, collections.abc.Mapping)
+
+
+def _strict_containers(convert: cattrs.Converter) -> None:
+    """Make every sequence type take only a JSON array, every mapping only an object.
+
+    cattrs builds a tuple from any iterable (an object's keys among them) and a dict from
+    any mapping-like value; the check is made here, once, then cattrs' own hook runs.
+    """
+    building: set[Any] = set()
+
+    def container(kind: Any) -> bool:  # noqa: ANN401 - a cattrs predicate takes any type
+        return typing.get_origin(kind) in (*_SEQUENCES, *_MAPPINGS) and kind not in building
+
+    def factory(kind: Any) -> Callable[[object, Any], Any]:  # noqa: ANN401 - any type
+        # cattrs' own hook for the type, built while this factory stands aside.
+        building.add(kind)
+        try:
+            inner = convert.get_structure_hook(kind, cache_result=False)
+        finally:
+            building.discard(kind)
+        sequence = typing.get_origin(kind) in _SEQUENCES
+        wanted, word = (list, "an array") if sequence else (dict, "an object")
+
+        def hook(value: object, as_type: Any) -> Any:  # noqa: ANN401 - cattrs hook
+            if not isinstance(value, wanted):
+                raise _WrongKindError(f"must be {word}, not {_kind_of(value)}")
+            return inner(value, as_type)
+
+        return hook
+
+    convert.register_structure_hook_factory(container, factory)
+
+
 @functools.cache
 def _converter() -> cattrs.Converter:
     _resolve(Host, _RESOLVED)
     convert = cattrs.Converter()
+    convert.register_structure_hook(bool, _strict_bool)
+    convert.register_structure_hook(int, _strict_int)
+    convert.register_structure_hook(float, _strict_float)
+    convert.register_structure_hook(str, _strict_str)
+    _strict_containers(convert)
     convert.register_unstructure_hook(Version, str)
     convert.register_structure_hook(Version, lambda value, _: Version(value))
     convert.register_structure_hook_func(_enum_union, _structure_enum_union)
@@ -168,8 +262,21 @@ def _tagged_union(convert: cattrs.Converter, kinds: Mapping[type, str]) -> None:
     """Tag the union of *kinds* with ``"kind"``, and the same union with None (a field's)."""
     union: Any = typing.Union[tuple(kinds)]  # noqa: UP007 - the union of a table's keys
     configure_tagged_union(union, convert, tag_generator=kinds.__getitem__, tag_name="kind")
+    tagged = convert.get_structure_hook(union)
+    tags = tuple(kinds.values())
+
+    def checked(value: object, as_type: Any) -> Any:  # noqa: ANN401 - cattrs hook
+        # The tag is checked first: cattrs' own hook says only KeyError('mac').
+        if not isinstance(value, dict):
+            raise _WrongKindError(f"must be an object, not {_kind_of(value)}")
+        if value.get("kind") not in tags:
+            found = _kind_of(value.get("kind"))
+            raise _WrongKindError(f"kind must be one of {', '.join(tags)}, not {found}")
+        return tagged(value, as_type)
+
+    convert.register_structure_hook(union, checked)
     convert.register_structure_hook(
-        union | None, lambda value, _: None if value is None else convert.structure(value, union)
+        union | None, lambda value, _: None if value is None else checked(value, union)
     )
     convert.register_unstructure_hook(
         union | None,
@@ -195,29 +302,60 @@ def unstructure(record: object, as_type: Any = None) -> Any:  # noqa: ANN401 - J
     return convert.unstructure(record, unstructure_as=as_type)
 
 
-def structure(data: object, kind: type[T]) -> T:
+def structure(data: object, kind: type[T], *, where: str = "") -> T:
     """The record of type *kind* that *data* (from :func:`unstructure`) describes.
 
+    Args:
+        data: JSON-ready data.
+        kind: The record's type.
+        where: Where *data* sits in its document (``"host"``), for messages.
+
     Raises:
-        ConfigurationError: The data does not describe a *kind* (the message says where).
+        ConfigurationError: The data does not describe a *kind*: a value of the wrong kind
+            (see the module's notes), a missing field, a value a model refuses. The message
+            names the place (``host.vms[0].services[1].enabled``).
     """
     convert = _converter()
     _resolve(kind, _RESOLVED)
     try:
         return convert.structure(data, kind)
-    except ConfigurationError:
-        raise
+    except ConfigurationError as error:
+        raise ConfigurationError(f"{where}: {error}" if where else str(error)) from None
     except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as error:
-        detail = "; ".join(_messages(error))
+        notes = _messages(error, where)
+        detail = "; ".join(notes[:_NOTES])
+        if len(notes) > _NOTES:
+            detail += f" (and {len(notes) - _NOTES} more)"
+        if where:
+            raise ConfigurationError(detail) from None
         name = getattr(kind, "__name__", str(kind))
         raise ConfigurationError(f"not a valid {name}: {detail}") from None
 
 
-def _messages(error: BaseException) -> list[str]:
-    if isinstance(error, cattrs.BaseValidationError):
-        notes = cattrs.transform_error(error)
-        return notes or [str(error)]
-    return [f"{type(error).__name__}: {error}"]
+# How many of its problems a structuring error lists.
+_NOTES: Final = 3
+
+
+def _note(error: BaseException, _kind: Any) -> str:  # noqa: ANN401 - cattrs' signature
+    """One problem in words: our own refusals as they are, the rest as cattrs says them."""
+    if isinstance(error, _WrongKindError):
+        return str(error)
+    if isinstance(error, KeyError):
+        return "required field missing"
+    if isinstance(error, ValueError | TypeError | ConfigurationError):
+        return f"{type(error).__name__}: {visible(str(error))[:200]}"
+    return format_exception(error, _kind)
+
+
+def _messages(error: BaseException, where: str) -> list[str]:
+    if not isinstance(error, cattrs.BaseValidationError):
+        return [_note(error, None)]
+    notes = []
+    for note in cattrs.transform_error(error, format_exception=_note):
+        message, _, path = note.rpartition(" @ $")
+        place = f"{where}{path}".lstrip(".") or "the document"
+        notes.append(f"{place}: {message}")
+    return notes or [visible(str(error))[:200]]
 
 
 def observations_document(host: Host) -> dict[str, Any]:
@@ -240,16 +378,16 @@ def read_observations(text: str, *, source: str = "the observations") -> Host:
         ConfigurationError: Not JSON, not an observations document, or not valid.
         SchemaVersionError: From a schema version this vmic does not read.
     """
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ConfigurationError(f"{source} is not JSON: {error}") from None
+    document = load_json(text, source=source)
     if not isinstance(document, dict):
-        raise ConfigurationError(f"{source} is not a JSON object of observations")
+        raise ConfigurationError(f"{source}: not a JSON object of observations")
     version = check_schema_version(
         document, source=source, current=OBSERVATIONS_VERSION, readable=OBSERVATIONS_READABLE
     )
     document = migrate_observations(document, version, source=source)
     if not isinstance(document.get("host"), dict):
-        raise ConfigurationError(f"{source} has no host observation (key: host)")
-    return structure(document["host"], Host)
+        raise ConfigurationError(f"{source}: has no host observation (key: host)")
+    try:
+        return structure(document["host"], Host, where="host")
+    except ConfigurationError as error:
+        raise ConfigurationError(f"{source}: {error}") from None

@@ -10,8 +10,9 @@ below 10, ``~:10`` above 10, ``10:20`` outside 10..20, ``@10:20`` inside 10..20
 The Prometheus form is the text exposition format that node_exporter's textfile
 collector reads (``*.prom``): gauges only, each with ``# HELP`` and ``# TYPE``, label
 values escaped (backslash, double quote, line feed), ending with ``# EOF`` so the same
-text also parses as OpenMetrics. :func:`write_atomically` puts a file in place by
-renaming a finished temporary file, so the collector never reads half of one.
+text also parses as OpenMetrics. ``vmic audit --output`` puts the file in place by
+renaming a finished temporary file (``vmic._files.write_atomically``), so the collector
+never reads half of one.
 """
 
 from __future__ import annotations
@@ -19,22 +20,21 @@ from __future__ import annotations
 import contextlib
 import enum
 import math
-import os
 import re
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from vmic.errors import ConfigurationError
+from vmic.render import visible
 from vmic.rules._causes import Cause
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from vmic.diagnosis._results import VMDiagnosis
     from vmic.fleet._report import AuditReport
 
 __all__ = [
@@ -45,7 +45,6 @@ __all__ = [
     "check_report",
     "openmetrics",
     "parse_range",
-    "write_atomically",
 ]
 
 #: Causes that make the check CRITICAL whatever the thresholds say.
@@ -146,8 +145,10 @@ class CheckResult:
 
 
 def _one_line(text: str) -> str:
-    # The status line is one line, and "|" starts the performance data.
-    return " ".join(text.split()).replace("|", "/")
+    # The status line is one line: the one sanitising policy spells out every control,
+    # bidi and invisible character and lone surrogate (a name reads as in every other
+    # format), and "|", which starts the performance data, becomes "/".
+    return visible(text.strip()).replace("|", "/")
 
 
 def _perf_label(name: str) -> str:
@@ -233,8 +234,13 @@ _LABEL_ESCAPES: Final = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n"})
 def _labels(pairs: Sequence[tuple[str, str]]) -> str:
     if not pairs:
         return ""
+    # Label values follow the one sanitising policy (a VM name reads as in every other
+    # format, and a lone surrogate cannot make the text unencodable), then the format's
+    # own escapes.
     return (
-        "{" + ",".join(f'{name}="{value.translate(_LABEL_ESCAPES)}"' for name, value in pairs) + "}"
+        "{"
+        + ",".join(f'{name}="{visible(value).translate(_LABEL_ESCAPES)}"' for name, value in pairs)
+        + "}"
     )
 
 
@@ -264,6 +270,10 @@ def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
     VM, ``vmic_service_verdict`` per VM and service (1 for its verdict, a series per
     verdict so a change of verdict is a change of series), ``vmic_findings`` per cause
     (every cause, 0 included, so alerts have a series to watch).
+
+    A VM's series carry its name (``vm``) and its id (``vm_id``, ``""`` when the host did
+    not report it): Hyper-V lets two VMs of one host share a name, and each stays its own
+    series.
 
     Args:
         report: The audit.
@@ -310,7 +320,7 @@ def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
     out.family(
         "vmic_vm_healthy",
         "1 when every service of the VM stands as it should.",
-        [((("host", host), ("vm", vm.vm)), 1 if vm.healthy else 0) for host, vm in vms],
+        [(_vm_labels(host, vm), 1 if vm.healthy else 0) for host, vm in vms],
     )
     out.family(
         "vmic_service_verdict",
@@ -318,8 +328,7 @@ def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
         [
             (
                 (
-                    ("host", host),
-                    ("vm", vm.vm),
+                    *_vm_labels(host, vm),
                     ("service", entry.service.value),
                     ("verdict", entry.verdict.value),
                 ),
@@ -338,35 +347,8 @@ def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
     return "\n".join([*out.lines, "# EOF"]) + "\n"
 
 
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write *text* to *path* through a temporary file in the same folder and a rename.
-
-    A reader (node_exporter's textfile collector) sees the old file or the new one, never
-    a part. The temporary name starts with a dot and does not end in ``.prom``, so the
-    collector ignores it while it is written.
-
-    Raises:
-        ConfigurationError: The folder cannot be written to.
-    """
-    target = Path(path)
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-    except OSError as error:
-        raise ConfigurationError(f"cannot write {target}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file private; the collector may run as another user.
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        raise ConfigurationError(f"cannot write {target}: {error.strerror or error}") from None
+def _vm_labels(host: str, vm: VMDiagnosis) -> tuple[tuple[str, str], ...]:
+    return (("host", host), ("vm", vm.vm), ("vm_id", vm.vm_id or ""))
 
 
 def _service_label(value: str) -> str:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from vmic.history._store import Run, RunSnapshot
 
 __all__ = ["COLUMNS", "Change", "ChangeKind", "RunDiff", "diff_runs"]
@@ -49,12 +51,13 @@ class Change:
     Attributes:
         kind: What changed.
         host: The host.
-        vm: The VM, or ``""``.
+        vm: The VM's name, or ``""``.
         service: The service, or ``""``.
         before: The earlier value (verdict, host status, cause), or ``""``.
         after: The later value, or ``""``.
         detail: The finding's explanation or the host's status, in words.
         worse: Whether this change is a regression.
+        vm_id: The VM's id, or ``""`` (two VMs of one host may share a name).
     """
 
     kind: ChangeKind
@@ -65,6 +68,7 @@ class Change:
     after: str = ""
     detail: str = ""
     worse: bool = False
+    vm_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the keys of :data:`COLUMNS`)."""
@@ -72,6 +76,7 @@ class Change:
             "change": self.kind.value,
             "host": self.host,
             "vm": self.vm,
+            "vm_id": self.vm_id,
             "service": self.service,
             "before": self.before,
             "after": self.after,
@@ -81,7 +86,17 @@ class Change:
 
 
 #: Columns of the tabular forms.
-COLUMNS: Final = ("change", "host", "vm", "service", "before", "after", "worse", "detail")
+COLUMNS: Final = (
+    "change",
+    "host",
+    "vm",
+    "vm_id",
+    "service",
+    "before",
+    "after",
+    "worse",
+    "detail",
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -113,15 +128,28 @@ class RunDiff:
         }
 
 
+def _by_name(
+    snapshot: RunSnapshot,
+) -> Callable[[tuple[str, str]], tuple[str, str, str]]:
+    """Order VMs by host, then name, then id (the key alone would order them by id)."""
+
+    def order(key: tuple[str, str]) -> tuple[str, str, str]:
+        name, vm_id = snapshot.vm(*key)
+        return (key[0], name, vm_id)
+
+    return order
+
+
 def diff_runs(a: RunSnapshot, b: RunSnapshot) -> RunDiff:
     """Compare two saved runs.
 
     Hosts present in only one run are added/removed; a host audited before and not now
-    became unreachable (worse), and the reverse recovered. VMs are compared only on
-    hosts audited in both runs, so an unreachable host does not also report all its VMs
-    as removed. A finding is new when its host, VM, service and cause were not found
-    before (worse), resolved in the reverse case; a service's verdict change is worse
-    when the new verdict is further from "functioning".
+    became unreachable (worse), and the reverse recovered. VMs are compared by id (by
+    name when the host reported none) only on hosts audited in both runs, so an
+    unreachable host does not also report all its VMs as removed. A finding is new when
+    its host, VM, service and cause were not found before (worse), resolved in the
+    reverse case; a service's verdict change is worse when the new verdict is further
+    from "functioning".
     """
     changes: list[Change] = []
     for host in sorted(a.hosts.keys() | b.hosts.keys()):
@@ -147,25 +175,23 @@ def diff_runs(a: RunSnapshot, b: RunSnapshot) -> RunDiff:
     audited = {h for h, s in a.hosts.items() if s == "ok"} & {
         h for h, s in b.hosts.items() if s == "ok"
     }
-    changes.extend(
-        Change(kind=ChangeKind.VM_ADDED, host=host, vm=vm)
-        for host, vm in sorted(b.vms - a.vms)
-        if host in audited
-    )
-    changes.extend(
-        Change(kind=ChangeKind.VM_REMOVED, host=host, vm=vm)
-        for host, vm in sorted(a.vms - b.vms)
-        if host in audited
-    )
+    for kind, (now, then) in ((ChangeKind.VM_ADDED, (b, a)), (ChangeKind.VM_REMOVED, (a, b))):
+        changes.extend(
+            Change(kind=kind, host=host, vm=now.vm(host, key)[0], vm_id=now.vm(host, key)[1])
+            for host, key in sorted(now.vms.keys() - then.vms.keys(), key=_by_name(now))
+            if host in audited
+        )
     for key in sorted(a.services.keys() & b.services.keys()):
         before, after = a.services[key], b.services[key]
         if before != after:
             host, vm, service = key
+            name, vm_id = b.vm(host, vm)
             changes.append(
                 Change(
                     kind=ChangeKind.VERDICT_CHANGED,
                     host=host,
-                    vm=vm,
+                    vm=name,
+                    vm_id=vm_id,
                     service=service,
                     before=before,
                     after=after,
@@ -179,6 +205,7 @@ def diff_runs(a: RunSnapshot, b: RunSnapshot) -> RunDiff:
                 kind=ChangeKind.NEW_FINDING,
                 host=finding.host,
                 vm=finding.vm,
+                vm_id=finding.vm_id,
                 service=finding.service,
                 after=finding.cause,
                 detail=finding.explanation,
@@ -196,6 +223,7 @@ def diff_runs(a: RunSnapshot, b: RunSnapshot) -> RunDiff:
                 kind=ChangeKind.RESOLVED_FINDING,
                 host=finding.host,
                 vm=finding.vm,
+                vm_id=finding.vm_id,
                 service=finding.service,
                 before=finding.cause,
                 detail=finding.explanation,

@@ -3,7 +3,15 @@
 The schema carries its version in a ``schema_version`` table and is brought forward by
 the migrations in :data:`MIGRATIONS`, each applied once, in order, inside the
 transaction that records the new version. A file written by a newer vmic (a version
-above :data:`SCHEMA_VERSION`) is refused rather than guessed at.
+above :data:`SCHEMA_VERSION`) is refused rather than guessed at, and so is an SQLite
+file that is not a vmic history (one with tables of its own): vmic adds no table to it
+and leaves its journal mode alone. Opening a history to read it (``create=False``)
+creates no file or directory.
+
+VMs are told apart by their id, not their name (Hyper-V lets two VMs of one host share a
+name): each VM, service verdict and finding row carries ``vm_id`` (``""`` when the host
+did not report it; two such VMs of one name are one). Text is stored by the one
+sanitising policy (:func:`vmic.render.encodable`: a lone surrogate is spelled out).
 
 Several audits may save into one file at once: the database runs in WAL mode, every
 connection waits up to :data:`BUSY_TIMEOUT` seconds for a lock, and a run is written
@@ -14,6 +22,7 @@ and an interrupted write (an exception, Ctrl-C, a killed process) leaves nothing
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import sqlite3
 import sys
@@ -24,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 import attrs
 
 from vmic.errors import ConfigurationError
+from vmic.render import encodable, visible
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -34,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BUSY_TIMEOUT",
     "DB_ENV",
+    "MAX_DAYS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "History",
@@ -42,6 +53,7 @@ __all__ = [
     "RunFinding",
     "RunSnapshot",
     "default_db_path",
+    "vm_key",
 ]
 
 #: Environment variable naming the history database (``--db`` wins over it).
@@ -105,8 +117,51 @@ CREATE TABLE findings (
 CREATE INDEX findings_run ON findings (run_id);
 """
 
+# Version 2: VMs are identified by their id (two VMs of one host may share a name), in
+# the keys of vms and services and in every finding. SQLite cannot change a primary key,
+# so vms and services are rebuilt; the ids come from the version-1 vms rows.
+_SCHEMA_V2: Final = """
+CREATE TABLE vms_v2 (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    host TEXT NOT NULL,
+    vm TEXT NOT NULL,
+    vm_id TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL,
+    healthy INTEGER NOT NULL,
+    PRIMARY KEY (run_id, host, vm_id, vm)
+);
+INSERT INTO vms_v2 (run_id, host, vm, vm_id, state, healthy)
+    SELECT run_id, host, vm, COALESCE(vm_id, ''), state, healthy FROM vms;
+CREATE TABLE services_v2 (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    host TEXT NOT NULL,
+    vm TEXT NOT NULL,
+    vm_id TEXT NOT NULL DEFAULT '',
+    service TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    causes TEXT NOT NULL,
+    PRIMARY KEY (run_id, host, vm_id, vm, service)
+);
+INSERT INTO services_v2 (run_id, host, vm, vm_id, service, verdict, causes)
+    SELECT s.run_id, s.host, s.vm, COALESCE(v.vm_id, ''), s.service, s.verdict, s.causes
+    FROM services AS s LEFT JOIN vms AS v
+    ON v.run_id = s.run_id AND v.host = s.host AND v.vm = s.vm;
+ALTER TABLE findings ADD COLUMN vm_id TEXT NOT NULL DEFAULT '';
+UPDATE findings SET vm_id = COALESCE(
+    (SELECT v.vm_id FROM vms AS v
+     WHERE v.run_id = findings.run_id AND v.host = findings.host AND v.vm = findings.vm),
+    '');
+DROP TABLE services;
+ALTER TABLE services_v2 RENAME TO services;
+DROP TABLE vms;
+ALTER TABLE vms_v2 RENAME TO vms;
+CREATE INDEX vms_name ON vms (vm);
+"""
+
 #: Forward migrations: (the version a script brings the schema to, the script).
-MIGRATIONS: Final[tuple[tuple[int, str], ...]] = ((1, _SCHEMA_V1),)
+MIGRATIONS: Final[tuple[tuple[int, str], ...]] = ((1, _SCHEMA_V1), (2, _SCHEMA_V2))
+#: The tables of a vmic history (besides ``schema_version``).
+_TABLES: Final = frozenset({"runs", "hosts", "vms", "services", "findings"})
 #: The schema version this vmic writes.
 SCHEMA_VERSION: Final = MIGRATIONS[-1][0]
 
@@ -196,9 +251,29 @@ class Run:
         }
 
 
+def vm_key(vm: str, vm_id: str) -> str:
+    """What tells a VM apart from the others of its host: its id, else its name.
+
+    >>> vm_key("web01", "D6C17D9A-CBA0-58A1-98F5-FA4777C053B8"), vm_key("web01", "")
+    ('D6C17D9A-CBA0-58A1-98F5-FA4777C053B8', 'name:web01')
+    """
+    return vm_id or f"name:{vm}"
+
+
 @attrs.frozen(kw_only=True)
 class RunFinding:
-    """A finding as saved: what, where, why, and the first fix's title."""
+    """A finding as saved: what, where, why, and the first fix's title.
+
+    Attributes:
+        host: The host.
+        vm: The VM's name, or ``""``.
+        service: The service's value, or ``""``.
+        cause: The cause's value.
+        verdict: The verdict's value.
+        explanation: Why, in words.
+        fix: The first fix's title, or ``""``.
+        vm_id: The VM's id, or ``""`` when unknown.
+    """
 
     host: str
     vm: str
@@ -207,30 +282,40 @@ class RunFinding:
     verdict: str
     explanation: str
     fix: str
+    vm_id: str = ""
 
     @property
     def key(self) -> tuple[str, str, str, str]:
-        """What makes it the same finding in another run: host, VM, service, cause."""
-        return (self.host, self.vm, self.service, self.cause)
+        """What makes it the same finding in another run: host, VM, service, cause.
+
+        The VM is its :func:`vm_key` (its id when known).
+        """
+        return (self.host, vm_key(self.vm, self.vm_id) if self.vm else "", self.service, self.cause)
 
 
 @attrs.frozen(kw_only=True)
 class RunSnapshot:
     """Everything saved of one run, keyed for comparison.
 
+    A VM is keyed by :func:`vm_key` (its id when known), so two VMs of one name stay two.
+
     Attributes:
         run: The run's metadata.
         hosts: Host name to status (``"ok"``, ``"unreachable"``...).
-        vms: ``(host, vm)`` of every VM seen.
-        services: ``(host, vm, service)`` to its verdict.
+        vms: ``(host, VM key)`` of every VM seen, to its ``(name, id)``.
+        services: ``(host, VM key, service)`` to its verdict.
         findings: The findings by :attr:`RunFinding.key`.
     """
 
     run: Run
     hosts: dict[str, str]
-    vms: frozenset[tuple[str, str]]
+    vms: dict[tuple[str, str], tuple[str, str]]
     services: dict[tuple[str, str, str], str]
     findings: dict[tuple[str, str, str, str], RunFinding]
+
+    def vm(self, host: str, key: str) -> tuple[str, str]:
+        """The ``(name, id)`` of the VM *key* of *host* (``("", "")`` when not seen)."""
+        return self.vms.get((host, key), ("", ""))
 
 
 _RUN_COLUMNS: Final = (
@@ -239,7 +324,13 @@ _RUN_COLUMNS: Final = (
 )
 
 
-def _run(row: Sequence[Any]) -> Run:
+def _run(row: Sequence[Any], where: str) -> Run:
+    """The run a ``runs`` row describes (*where* names the database for messages).
+
+    Raises:
+        HistoryError: A value is not of its column's kind (a time that is no time...).
+    """
+    _check_values(row, _RUN_KINDS, f"{where}: run {row[0]!r}")
     return Run(
         id=row[0],
         uuid=row[1],
@@ -256,30 +347,116 @@ def _run(row: Sequence[Any]) -> Run:
     )
 
 
+#: The largest integer SQLite stores (a run number beyond it is no run).
+_MAX_ROW_ID: Final = 2**63 - 1
+#: The most days ``prune --older-than`` takes: back to the year 1 (what a date can hold).
+MAX_DAYS: Final = 700_000
+
+
+def _is_int(value: object, low: int = 0, high: int = _MAX_ROW_ID) -> bool:
+    # type() rather than isinstance(): True is no count.
+    return type(value) is int and low <= value <= high
+
+
+def _is_seconds(value: object) -> bool:
+    return isinstance(value, int | float) and type(value) is not bool and 0 <= value < math.inf
+
+
+def _is_stamp(value: object) -> bool:
+    if type(value) is not str:
+        return False
+    try:
+        _parse_stamp(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_uuid(value: object) -> bool:
+    if type(value) is not str:
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_text(value: object) -> bool:
+    return type(value) is str
+
+
+def _is_flag(value: object) -> bool:
+    return _is_int(value, 0, 1)
+
+
+# What each column of a run row must hold (and says when it does not).
+_RUN_KINDS: Final = (
+    ("id", _is_int, "a run number"),
+    ("uuid", _is_uuid, "a UUID"),
+    ("started", _is_stamp, "a time (YYYY-MM-DDTHH:MM:SS.ffffffZ)"),
+    ("duration", _is_seconds, "seconds (0 or more)"),
+    ("vmic_version", _is_text, "text"),
+    ("inventory", _is_text, "text"),
+    ("origin", _is_text, "text"),
+    ("hosts", _is_int, "a count"),
+    ("unreachable", _is_int, "a count"),
+    ("vms", _is_int, "a count"),
+    ("findings", _is_int, "a count"),
+    ("exit_status", lambda value: _is_int(value, 0, 255), "an exit status (0 to 255)"),
+)
+
+
+def _check_values(row: Sequence[Any], kinds: Sequence[tuple[str, Any, str]], where: str) -> None:
+    """Raise HistoryError naming the first value of *row* not of its column's kind."""
+    for value, (column, check, kind) in zip(row, kinds, strict=True):
+        if not check(value):
+            shown = value if type(value) is not str else visible(value[:40])
+            raise HistoryError(f"{where}: {column} is not {kind}: {shown!r}")
+
+
 class History:
     """An open history database.
 
     Args:
-        path: The SQLite file (created, with its directory, when missing);
-            default :func:`default_db_path`.
+        path: The SQLite file; default :func:`default_db_path`.
         busy_timeout: Seconds to wait for another writer.
+        create: Create the file (and its directory) when missing, as saving a run does.
+            False opens an existing history only (reading creates nothing).
 
     Raises:
-        HistoryError: The file is not a vmic history, or was written by a newer vmic.
+        HistoryError: The file is missing (and not *create*), is not a vmic history, or
+            was written by a newer vmic.
     """
 
     def __init__(
-        self, path: str | Path | None = None, *, busy_timeout: float = BUSY_TIMEOUT
+        self,
+        path: str | Path | None = None,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT,
+        create: bool = True,
     ) -> None:
         self.path = Path(path) if path is not None else default_db_path()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            elif not self.path.is_file():
+                raise HistoryError(
+                    f"{self.path}: no history database (vmic audit --save makes one)"
+                )
             # Autocommit mode: every transaction below is opened and closed explicitly.
-            self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
+            # Without *create*, SQLite's mode=rw makes no file.
+            self._db = sqlite3.connect(
+                self.path if create else f"{self.path.resolve().as_uri()}?mode=rw",
+                timeout=busy_timeout,
+                isolation_level=None,
+                uri=not create,
+            )
         except (OSError, sqlite3.Error) as error:
             raise HistoryError(f"{self.path}: cannot open the history database: {error}") from None
         try:
             self._db.execute("PRAGMA foreign_keys = ON")
+            self._check_ours()
             self._db.execute("PRAGMA journal_mode = WAL")
             self._migrate()
         except sqlite3.DatabaseError as error:
@@ -315,7 +492,36 @@ class History:
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
+    def _check_ours(self) -> None:
+        """Refuse an SQLite file that is not a vmic history, before anything is written to it.
+
+        Raises:
+            HistoryError: It has tables but no ``schema_version``, or lacks vmic's tables.
+        """
+        tables = {
+            row[0]
+            for row in self._db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        if not tables:
+            return  # a new (empty) file: vmic makes it a history
+        if "schema_version" not in tables:
+            shown = ", ".join(sorted(visible(name) for name in tables)[:5])
+            raise HistoryError(
+                f"{self.path}: not a vmic history database (it holds other tables: {shown}); "
+                "choose another file with --db"
+            )
+        current = _version_of(self._db)
+        missing = _TABLES - tables if current >= 1 else set()
+        if missing:
+            raise HistoryError(
+                f"{self.path}: not a vmic history database (no {', '.join(sorted(missing))} table)"
+            )
+
     def _migrate(self) -> None:
+        if _version_of(self._db) == SCHEMA_VERSION:
+            return  # nothing to write: a read takes no write lock
         with self._transaction():
             self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             current = _version_of(self._db)
@@ -365,7 +571,7 @@ class History:
                     _stamp(started),
                     report.duration,
                     __version__,
-                    inventory,
+                    encodable(inventory),
                     summary["hosts"],
                     summary["failed"],
                     summary["vms"],
@@ -392,9 +598,12 @@ class History:
         if keep is None and older_than is None:
             msg = "say what to prune: --keep N or --older-than DAYS"
             raise HistoryError(msg)
-        if (keep is not None and keep < 0) or (older_than is not None and older_than < 0):
-            msg = "--keep and --older-than take numbers of 0 or more"
-            raise HistoryError(msg)
+        if keep is not None and not _is_int(keep):
+            raise HistoryError(f"--keep takes a whole number from 0 to {_MAX_ROW_ID}, not {keep!r}")
+        if older_than is not None and not (_is_seconds(older_than) and older_than <= MAX_DAYS):
+            raise HistoryError(
+                f"--older-than takes a number of days from 0 to {MAX_DAYS}, not {older_than!r}"
+            )
         with self._transaction():
             deleted = 0
             if keep is not None:
@@ -444,32 +653,44 @@ class History:
                     else f"{source}: schema version {version} is from a newer vmic"
                 )
             return self._copy_runs(them, origin=str(source))
+        except sqlite3.Error as error:
+            raise HistoryError(f"{source}: cannot be read: {error}") from None
         finally:
             them.close()
 
     def _copy_runs(self, them: sqlite3.Connection, *, origin: str) -> int:
+        """Copy the runs *them* has and this history lacks, each value checked first.
+
+        Raises:
+            HistoryError: A value of the other file is not of its column's kind (the
+                message names the run and column); nothing is copied then.
+        """
         ours = {row[0] for row in self._db.execute("SELECT uuid FROM runs")}
         copied = 0
         with self._transaction():
             for row in them.execute(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY started, id"):  # noqa: S608 - fixed column list
+                _check_values(row, _RUN_KINDS, f"{origin}: run {row[0]!r}")
                 if row[1] in ours:
                     continue
                 new_id = self._db.execute(
                     "INSERT INTO runs (uuid, started, duration, vmic_version, inventory, origin, "
                     "hosts, unreachable, vms, findings, exit_status) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*row[1:6], row[6] or origin, *row[7:]),
+                    (*row[1:6], row[6] or encodable(origin), *row[7:]),
                 ).lastrowid
-                for table, columns in _CHILD_TABLES:
+                for table, kinds in _CHILD_TABLES:
+                    columns = [column for column, _check, _kind in kinds]
                     marks = ", ".join("?" for _ in columns)
                     rows = them.execute(
                         f"SELECT {', '.join(columns)} FROM {table} WHERE run_id = ?",  # noqa: S608 - fixed names
                         (row[0],),
                     )
+                    where = f"{origin}: run {row[0]!r}: {table}"
                     self._db.executemany(
                         f"INSERT INTO {table} (run_id, {', '.join(columns)}) VALUES (?, {marks})",  # noqa: S608 - fixed names
-                        ((new_id, *values) for values in rows),
+                        ((new_id, *_checked(values, kinds, where)) for values in rows),
                     )
+                ours.add(row[1])
                 copied += 1
         return copied
 
@@ -489,7 +710,7 @@ class History:
         if where:
             query += " WHERE " + " AND ".join(where)
         query += " ORDER BY started, id"
-        return [_run(row) for row in self._db.execute(query, values)]
+        return [_run(row, str(self.path)) for row in self._db.execute(query, values)]
 
     def run(self, run_id: int) -> Run:
         """The run with that number.
@@ -497,13 +718,15 @@ class History:
         Raises:
             HistoryError: No such run.
         """
-        row = self._db.execute(
-            f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?",  # noqa: S608 - fixed column list
-            (run_id,),
-        ).fetchone()
+        row = None
+        if _is_int(run_id):  # beyond SQLite's integers there is no run (and no query)
+            row = self._db.execute(
+                f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?",  # noqa: S608 - fixed column list
+                (run_id,),
+            ).fetchone()
         if row is None:
             raise HistoryError(f"{self.path}: no run {run_id}")
-        return _run(row)
+        return _run(row, str(self.path))
 
     def last_runs(self, count: int) -> list[Run]:
         """The newest *count* runs, oldest first."""
@@ -511,7 +734,7 @@ class History:
             f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY started DESC, id DESC LIMIT ?",  # noqa: S608 - fixed column list
             (count,),
         ).fetchall()
-        return [_run(row) for row in reversed(rows)]
+        return [_run(row, str(self.path)) for row in reversed(rows)]
 
     def snapshot(self, run_id: int) -> RunSnapshot:
         """Everything saved of one run.
@@ -525,41 +748,95 @@ class History:
                 "SELECT host, status FROM hosts WHERE run_id = ?", (run_id,)
             ).fetchall()
         )
-        vms = frozenset(
-            (row[0], row[1])
-            for row in self._db.execute("SELECT host, vm FROM vms WHERE run_id = ?", (run_id,))
-        )
-        services = {
-            (row[0], row[1], row[2]): row[3]
+        vms = {
+            (row[0], vm_key(row[1], row[2])): (row[1], row[2])
             for row in self._db.execute(
-                "SELECT host, vm, service, verdict FROM services WHERE run_id = ?", (run_id,)
+                "SELECT host, vm, vm_id FROM vms WHERE run_id = ?", (run_id,)
+            )
+        }
+        services = {
+            (row[0], vm_key(row[1], row[2]), row[3]): row[4]
+            for row in self._db.execute(
+                "SELECT host, vm, vm_id, service, verdict FROM services WHERE run_id = ?",
+                (run_id,),
             )
         }
         findings: dict[tuple[str, str, str, str], RunFinding] = {}
         for row in self._db.execute(
-            "SELECT host, vm, service, cause, verdict, explanation, fix FROM findings "
+            "SELECT host, vm, vm_id, service, cause, verdict, explanation, fix FROM findings "
             "WHERE run_id = ? ORDER BY rowid",
             (run_id,),
         ):
             finding = RunFinding(
                 host=row[0],
                 vm=row[1],
-                service=row[2],
-                cause=row[3],
-                verdict=row[4],
-                explanation=row[5],
-                fix=row[6],
+                vm_id=row[2],
+                service=row[3],
+                cause=row[4],
+                verdict=row[5],
+                explanation=row[6],
+                fix=row[7],
             )
             findings.setdefault(finding.key, finding)
         return RunSnapshot(run=run, hosts=hosts, vms=vms, services=services, findings=findings)
 
 
+# The tables of a run's rows, each column with what it must hold (checked on import).
 _CHILD_TABLES: Final = (
-    ("hosts", ("host", "status", "error", "duration")),
-    ("vms", ("host", "vm", "vm_id", "state", "healthy")),
-    ("services", ("host", "vm", "service", "verdict", "causes")),
-    ("findings", ("host", "vm", "service", "cause", "verdict", "explanation", "fix")),
+    (
+        "hosts",
+        (
+            ("host", _is_text, "text"),
+            ("status", _is_text, "text"),
+            ("error", _is_text, "text"),
+            ("duration", _is_seconds, "seconds (0 or more)"),
+        ),
+    ),
+    (
+        "vms",
+        (
+            ("host", _is_text, "text"),
+            ("vm", _is_text, "text"),
+            ("vm_id", _is_text, "text"),
+            ("state", _is_text, "text"),
+            ("healthy", _is_flag, "0 or 1"),
+        ),
+    ),
+    (
+        "services",
+        (
+            ("host", _is_text, "text"),
+            ("vm", _is_text, "text"),
+            ("vm_id", _is_text, "text"),
+            ("service", _is_text, "text"),
+            ("verdict", _is_text, "text"),
+            ("causes", _is_text, "text"),
+        ),
+    ),
+    (
+        "findings",
+        tuple(
+            (column, _is_text, "text")
+            for column in (
+                "host",
+                "vm",
+                "vm_id",
+                "service",
+                "cause",
+                "verdict",
+                "explanation",
+                "fix",
+            )
+        ),
+    ),
 )
+
+
+def _checked(
+    values: Sequence[Any], kinds: Sequence[tuple[str, Any, str]], where: str
+) -> Sequence[Any]:
+    _check_values(values, kinds, where)
+    return values
 
 
 class _Transaction:
@@ -603,27 +880,35 @@ def _statements(script: str) -> Iterator[str]:
 
 
 def _write_host(db: sqlite3.Connection, run_id: int, result: HostResult) -> None:
-    """Write one host's rows (inside the run's transaction)."""
+    """Write one host's rows (inside the run's transaction).
+
+    Every VM is its own row, told apart by its id; the text goes through the one
+    sanitising policy (a lone surrogate in a name is spelled out, so SQLite can store it).
+    """
+    host = encodable(result.host)
     db.execute(
         "INSERT INTO hosts (run_id, host, status, error, duration) VALUES (?, ?, ?, ?, ?)",
-        (run_id, result.host, result.status.value, result.error, result.duration),
+        (run_id, host, result.status.value, encodable(result.error), result.duration),
     )
     if result.diagnosis is None:
         return
     for vm in result.diagnosis.vms:
+        name, vm_id = encodable(vm.vm), encodable(vm.vm_id or "")
+        # OR IGNORE: two VMs of one name whose ids the host did not report are one VM.
         db.execute(
-            "INSERT OR REPLACE INTO vms (run_id, host, vm, vm_id, state, healthy) "
+            "INSERT OR IGNORE INTO vms (run_id, host, vm, vm_id, state, healthy) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (run_id, result.host, vm.vm, vm.vm_id, vm.state.value, int(vm.healthy)),
+            (run_id, host, name, vm_id, vm.state.value, int(vm.healthy)),
         )
         db.executemany(
-            "INSERT OR REPLACE INTO services (run_id, host, vm, service, verdict, causes) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO services (run_id, host, vm, vm_id, service, verdict, causes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     run_id,
-                    result.host,
-                    vm.vm,
+                    host,
+                    name,
+                    vm_id,
                     entry.service.value,
                     entry.verdict.value,
                     ",".join(cause.value for cause in entry.causes),
@@ -631,20 +916,21 @@ def _write_host(db: sqlite3.Connection, run_id: int, result: HostResult) -> None
                 for entry in vm.services
             ),
         )
-    db.executemany(
-        "INSERT INTO findings (run_id, host, vm, service, cause, verdict, explanation, fix) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
+        db.executemany(
+            "INSERT INTO findings (run_id, host, vm, vm_id, service, cause, verdict, "
+            "explanation, fix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                run_id,
-                result.host,
-                finding.vm,
-                "" if finding.service is None else finding.service.value,
-                finding.cause.value,
-                finding.verdict.value,
-                finding.explanation,
-                finding.fixes[0].title if finding.fixes else "",
-            )
-            for finding in result.findings
-        ),
-    )
+                (
+                    run_id,
+                    host,
+                    encodable(finding.vm),
+                    vm_id,
+                    "" if finding.service is None else finding.service.value,
+                    finding.cause.value,
+                    finding.verdict.value,
+                    encodable(finding.explanation),
+                    encodable(finding.fixes[0].title) if finding.fixes else "",
+                )
+                for finding in vm.findings
+            ),
+        )

@@ -2,12 +2,15 @@ r"""Every rendering vmic does: text tables, Markdown, CSV, JSON and HTML, over p
 
 One table writer (:func:`text_table`, :func:`markdown_table`, :func:`csv_text`), one JSON
 writer (:func:`json_text`), one Markdown escaper (:func:`markdown_escape`) and one
-control-character policy (:func:`visible`):
+text-sanitising policy (:func:`visible`, :func:`json_visible`, :func:`encodable`) that
+every output format follows, monitoring outputs and one-line results included:
 
-- text formats (tables, plain text, Markdown, CSV cells) spell out every C0 and C1 control,
-  DEL, line and paragraph separator, bidi control and zero-width character (``\x7f``,
-  ``\u202e``), so a name can neither forge a line nor reorder or hide text;
-- JSON is :func:`json.dumps` alone: valid whatever a name holds, and it round-trips;
+- text formats (tables, plain text, Markdown, CSV cells, HTML text and attributes) spell
+  out every C0 and C1 control, DEL, line and paragraph separator, bidi control,
+  zero-width character and lone surrogate (``\x7f``, ``\u202e``, ``\ud800``), so a name
+  can neither forge a line nor reorder or hide text, and always encodes;
+- JSON is :mod:`json` plus :func:`json_visible`: valid whatever a name holds, every value
+  round-trips, and the text shows none of those characters raw (they are ``\u`` escapes);
 - Markdown escapes its syntax too, passes no raw HTML, and a name cannot close a code fence;
 - CSV keeps a formula-like cell as text (:func:`spreadsheet_safe`).
 
@@ -38,8 +41,11 @@ if TYPE_CHECKING:
         vm_html as vm_html,
     )
     from vmic.render._escape import (
+        encodable as encodable,
+        json_visible as json_visible,
         markdown_code as markdown_code,
         markdown_escape as markdown_escape,
+        shown as shown,
         spreadsheet_safe as spreadsheet_safe,
         visible as visible,
         visible_lines as visible_lines,
@@ -87,10 +93,12 @@ __all__, __getattr__, __dir__ = lazy_face(
         "diagnosis_html": "._diagnosis",
         "diagnosis_markdown": "._diagnosis",
         "diagnosis_text": "._diagnosis",
+        "encodable": "._escape",
         "finding_html": "._diagnosis",
         "fleet_fragment": "._fleet",
         "fleet_page": "._fleet",
         "json_text": "._tables",
+        "json_visible": "._escape",
         "markdown_code": "._escape",
         "observation_fragment": "._fleet",
         "markdown_escape": "._escape",
@@ -99,6 +107,7 @@ __all__, __getattr__, __dir__ = lazy_face(
         "paint_verdict": "._terminal",
         "plan_html": "._rules",
         "render_records": "._tables",
+        "shown": "._escape",
         "rule_html": "._rules",
         "spreadsheet_safe": "._escape",
         "terminal_width": "._terminal",

@@ -1,8 +1,10 @@
 """Small HTML builders for the ``_repr_html_`` methods Jupyter calls.
 
 Every value is escaped unless it is already :class:`Markup` (HTML this module built),
-so a VM named ``<script>`` shows as text. The output is a fragment, styled only with
-inline attributes that every notebook front end keeps.
+so a VM named ``<script>`` shows as text, and made :func:`~vmic.render.visible` first (the
+one sanitising policy), so no control, bidi or invisible character reaches the page raw
+and a lone surrogate reads ``\ud800`` as in every other format. The output is a fragment,
+styled only with inline attributes that every notebook front end keeps.
 
 >>> str(element("td", "<b>web</b>", class_="vm"))
 '<td class="vm">&lt;b&gt;web&lt;/b&gt;</td>'
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import html
 from typing import TYPE_CHECKING
+
+from vmic.render._escape import visible
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -38,7 +42,7 @@ def escape(value: object) -> Markup:
     if isinstance(value, list | tuple | frozenset | set):
         items = sorted(value, key=str) if isinstance(value, frozenset | set) else value
         return Markup(", ".join(escape(item) for item in items))
-    return Markup(html.escape(str(value), quote=True))
+    return Markup(html.escape(visible(str(value)), quote=True))
 
 
 def join(parts: Iterable[object], separator: str = "") -> Markup:
@@ -52,7 +56,7 @@ def element(tag: str, *children: object, **attributes: str) -> Markup:
     Attribute names ending in ``_`` lose it (``class_`` becomes ``class``).
     """
     rendered = "".join(
-        f' {name.rstrip("_")}="{html.escape(value, quote=True)}"'
+        f' {name.rstrip("_")}="{html.escape(visible(value), quote=True)}"'
         for name, value in attributes.items()
     )
     return Markup(f"<{tag}{rendered}>{join(children)}</{tag}>")
@@ -75,5 +79,5 @@ def definitions(items: Iterable[tuple[object, object]]) -> Markup:
 
 
 def code_block(lines: Iterable[str]) -> Markup:
-    """Commands in a ``<pre><code>`` block, one a line."""
-    return element("pre", element("code", "\n".join(lines)))
+    """Commands in a ``<pre><code>`` block, one a line (each escaped on its own)."""
+    return element("pre", element("code", join(lines, "\n")))

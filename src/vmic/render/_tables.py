@@ -6,7 +6,7 @@ import textwrap
 from typing import TYPE_CHECKING, Any, Final
 
 from vmic.errors import ConfigurationError
-from vmic.render._escape import markdown_escape, spreadsheet_safe, visible
+from vmic.render._escape import json_visible, markdown_escape, spreadsheet_safe, visible
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -168,10 +168,12 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def json_text(data: object, *, indent: int | None = 2) -> str:
-    """*data* as JSON, by :func:`json.dumps` alone (no trailing newline).
+    r"""*data* as JSON (no trailing newline), by :mod:`json` and the one sanitising policy.
 
-    Valid whatever the strings hold: :mod:`json` escapes every C0 control itself and
-    everything else round-trips exactly; nothing is escaped after it.
+    Valid whatever the strings hold, and every value round-trips exactly: :mod:`json`
+    escapes the C0 controls itself, and :func:`~vmic.render.json_visible` writes the other
+    control, bidi and invisible characters and lone surrogates as ``\u`` escapes, so the
+    text holds none of them raw (and always encodes as UTF-8).
 
     With *indent*, the outer two levels of objects and arrays are laid out one member
     per line and everything deeper is written on its member's line (a host, a finding,
@@ -182,11 +184,11 @@ def json_text(data: object, *, indent: int | None = 2) -> str:
     import json  # noqa: PLC0415 - only when writing JSON
 
     if indent is None:
-        return json.dumps(data, ensure_ascii=False)
+        return json_visible(json.dumps(data, ensure_ascii=False))
     encode = json.JSONEncoder(ensure_ascii=False).encode
     parts: list[str] = []
     _layout(data, encode, " " * indent, 0, parts)
-    return "".join(parts)
+    return json_visible("".join(parts))
 
 
 #: Levels of nesting :func:`json_text` lays out one member per line.

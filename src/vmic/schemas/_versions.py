@@ -7,6 +7,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
 from vmic.errors import ConfigurationError
+from vmic.render._escape import shown
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping
@@ -96,7 +97,7 @@ def check_schema_version(
     version = document.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise SchemaVersionError(
-            f"{source} has no schema_version (got {version!r}); it was not written by "
+            f"{source} has no schema_version (got {shown(version)}); it was not written by "
             f"vmic {SCHEMA_VERSION}.x or later, write it again with this vmic"
         )
     if version > current:
@@ -105,9 +106,9 @@ def check_schema_version(
             f"({current}); upgrade vmic to read it"
         )
     if version not in readable:
-        shown = ", ".join(str(v) for v in sorted(readable))
+        versions = ", ".join(str(v) for v in sorted(readable))
         raise SchemaVersionError(
             f"{source} is from schema_version {version}, older than this vmic reads "
-            f"({shown}); write it again with this vmic"
+            f"({versions}); write it again with this vmic"
         )
     return version

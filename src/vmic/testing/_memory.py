@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from vmic._files import load_json
 from vmic.clients._scripts import script, scripts
 from vmic.errors import ConfigurationError, UnknownCommandError, VmicError
 from vmic.executors._script_files import script_name
@@ -227,10 +228,7 @@ class LabMemory:
             vmic.ConfigurationError: Not JSON, another version, not this form, or the
                 memory of another lab; the message names *source*.
         """
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as error:
-            raise ConfigurationError(f"{source}: not JSON ({error})") from None
+        data = load_json(text, source=source)
         if not isinstance(data, dict):
             raise ConfigurationError(f"{source}: not a remembered lab")
         if data.get("version") != MEMORY_VERSION:
