@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
     from vmic.clients import HyperVHost
     from vmic.executors._protocol import Executor
-    from vmic.model._host import VM
     from vmic.testing import DemoLab
 
 __all__ = [
@@ -200,21 +199,10 @@ def lab_targets(
     lab = _lab(lab_name)
     if host is None and vm is not None:
         host = _holder(lab_name, lab, vm)
-    targets = []
-    for fake in lab.hosts:
-        name = str(fake.name)
-        if host is not None and name != host:
-            continue
-
-        def reach(vm: VM, host_name: str = name) -> Executor | None:
-            executor: Executor | None = lab.guest_executor(host_name, vm.name)
-            return executor
-
-        targets.append(HostTarget.for_executor(fake, name=name, guests=reach, timeout=timeout))
-    if not targets:
+    if host is not None and host not in {str(fake.name) for fake in lab.hosts}:
         known = ", ".join(str(fake.name) for fake in lab.hosts)
         raise ConfigurationError(f"the {lab_name} lab has no host {host!r}; its hosts: {known}")
-    return targets
+    return lab.targets(host=host, timeout=timeout)
 
 
 def lab_executor(lab_name: str, host: str | None, vm: str) -> tuple[str, Executor]:
