@@ -17,7 +17,6 @@ WaitFor(kind=WaitKind.KVP, key='BuildDone', prefix='', family=None)
 
 from __future__ import annotations
 
-import enum
 import math
 import shlex
 from typing import TYPE_CHECKING, Final, Protocol
@@ -27,6 +26,7 @@ import attrs
 from vmic.clients._sections import load_json
 from vmic.errors import ConfigurationError, ParseError
 from vmic.executors._checks import check_text
+from vmic.model._named import NamedEnum, counted, cut, named
 from vmic.model._services import IntegrationService
 from vmic.model._status import OperationalStatus
 from vmic.rules._causes import Cause
@@ -54,7 +54,7 @@ _GSI: Final = IntegrationService.GUEST_SERVICE_INTERFACE
 FAMILIES: Final = {None: "", 4: "InterNetwork", 6: "InterNetworkV6"}
 
 
-class WaitKind(enum.Enum):
+class WaitKind(NamedEnum):
     """What a wait waits for."""
 
     HEARTBEAT = "heartbeat"
@@ -171,6 +171,9 @@ class WaitResult:
         seen = f": {', '.join(self.values)}" if self.until.kind is not WaitKind.HEARTBEAT else ""
         return f"{self.vm}: {self.until} after {self.seconds:g}s{seen}"
 
+    def __repr__(self) -> str:
+        return f"<WaitResult {named(self.vm)}: {self.until} after {self.seconds:g}s>"
+
 
 @attrs.frozen
 class CopyResult:
@@ -201,6 +204,10 @@ class CopyResult:
             f"{self.vm}: {enabled}copied {self.source} (host) to {self.destination} "
             f"(guest), {self.bytes} bytes{left}"
         )
+
+    def __repr__(self) -> str:
+        size = counted(self.bytes, "byte")
+        return f"<CopyResult {named(self.vm)}: {size} to {named(self.destination)}>"
 
 
 @attrs.frozen
@@ -243,6 +250,10 @@ class ShutdownResult:
         how = " (Stop-VM -Force)" if self.forced else ""
         return f"{self.vm}: shut down cleanly{how} in {self.seconds:g}s"
 
+    def __repr__(self) -> str:
+        how = "turned off" if self.turned_off else self.after.lower() or "unknown"
+        return f"<ShutdownResult {named(self.vm)}: {cut(how, 20)} after {self.seconds:g}s>"
+
 
 @attrs.frozen
 class Explanation:
@@ -259,6 +270,11 @@ class Explanation:
     cause: Cause | None = None
     reason: str = ""
     diagnosis: object = None
+
+    def __repr__(self) -> str:
+        if self.functioning:
+            return "<Explanation functioning>"
+        return f"<Explanation not functioning: {self.cause or cut(self.reason, 60)}>"
 
 
 class Explainer(Protocol):

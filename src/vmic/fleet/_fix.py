@@ -18,7 +18,6 @@ cannot be read is reported as in an audit.
 from __future__ import annotations
 
 import contextlib
-import enum
 import functools
 from typing import TYPE_CHECKING, Any, Final
 
@@ -30,6 +29,7 @@ from vmic.diagnosis._results import Diagnosis, Finding, FixKind, GuestView, VMDi
 from vmic.errors import ConfigurationError, VmicError
 from vmic.fleet._report import HostResult
 from vmic.fleet._runner import _classify, audit
+from vmic.model._named import NamedEnum, counted, named
 from vmic.model._services import IntegrationService
 from vmic.model._status import StartType, WindowsServiceStatus
 
@@ -121,6 +121,9 @@ class FixTarget:
             return HyperVHost(self.executor, name=self.name)
         return HyperVHost(self.executor, name=self.name, timeout=self.timeout)
 
+    def __repr__(self) -> str:
+        return f"<FixTarget {named(self.name)}>"
+
 
 def _close_all(opened: list[Executor]) -> None:
     while opened:
@@ -129,7 +132,7 @@ def _close_all(opened: list[Executor]) -> None:
             opened.pop().close()
 
 
-class StepOutcome(enum.Enum):
+class StepOutcome(NamedEnum):
     """What became of one step."""
 
     DONE = "done"
@@ -149,7 +152,7 @@ class StepOutcome(enum.Enum):
         return f"StepOutcome.{self.name}"
 
 
-class FindingOutcome(enum.Enum):
+class FindingOutcome(NamedEnum):
     """Whether a finding is gone after the steps."""
 
     RESOLVED = "resolved"
@@ -181,6 +184,9 @@ class StepResult:
         """A JSON-ready dict."""
         return {**self.step.to_dict(), "outcome": self.outcome.value, "detail": self.detail}
 
+    def __repr__(self) -> str:
+        return f"<StepResult {named(self.step.vm)} {self.step.side}: {self.outcome}>"
+
 
 @attrs.frozen(kw_only=True)
 class FindingResult:
@@ -204,6 +210,11 @@ class FindingResult:
             "after": self.after,
             "outcome": self.outcome.value,
         }
+
+    def __repr__(self) -> str:
+        subject = "" if self.finding.service is None else f" {self.finding.service}"
+        cause = self.finding.cause
+        return f"<FindingResult {named(self.finding.vm)}{subject}, {cause}: {self.outcome}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -263,6 +274,14 @@ class FixReport:
                 {"host": f.host, "status": f.status.value, "error": f.error} for f in self.failures
             ],
         }
+
+    def __repr__(self) -> str:
+        done = sum(1 for r in self.steps if r.outcome is StepOutcome.DONE)
+        kind = "check, " if self.check else ""
+        return (
+            f"<FixReport {kind}{counted(len(self.steps), 'step')} ({done} done), "
+            f"{counted(len(self.remaining), 'finding')} left>"
+        )
 
 
 _OBSERVED: Final = GuestView.OBSERVED

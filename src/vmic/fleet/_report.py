@@ -9,7 +9,6 @@ or answered with output vmic could not read).
 
 from __future__ import annotations
 
-import enum
 import importlib
 from typing import Any, Final
 
@@ -18,6 +17,7 @@ import attrs
 from vmic import render
 from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
 from vmic.diagnosis._results import Diagnosis, Finding, diagnosis_view
+from vmic.model._named import NamedEnum
 from vmic.schemas import SCHEMA_VERSION
 
 __all__ = [
@@ -32,7 +32,7 @@ __all__ = [
 _v = attrs.validators
 
 
-class HostStatus(enum.Enum):
+class HostStatus(NamedEnum):
     """Whether a host could be audited, and if not, why."""
 
     OK = "ok"
@@ -163,7 +163,9 @@ class AuditReport:
     concurrency: int = attrs.field(default=1, validator=_v.instance_of(int))
 
     def __repr__(self) -> str:
-        return f"<AuditReport {self.headline()}>"
+        # The headline's counts; the duration in three figures, whatever it is.
+        counts = self.headline().rsplit(" in ", 1)[0]
+        return f"<AuditReport {counts} in {self.duration:.3g}s>"
 
     @property
     def failures(self) -> tuple[HostResult, ...]:

@@ -48,6 +48,7 @@ import attrs
 
 from vmic.errors import KvpItemError
 from vmic.model._linux_records import KVP_KEY_SIZE, KVP_VALUE_SIZE, KvpPool
+from vmic.model._named import counted, named
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -146,7 +147,7 @@ class KvpExchange:
         items = len(self.intrinsic) + len(self.guest) + len(self.host)
         state = "" if self.enabled else ", Data Exchange disabled"
         done = "" if self.method is None else f", {self.method}"
-        return f"<KvpExchange {self.vm!r}: {items} item{'' if items == 1 else 's'}{state}{done}>"
+        return f"<KvpExchange {named(self.vm)}: {counted(items, 'item')}{state}{done}>"
 
     @property
     def changed(self) -> bool:
@@ -202,3 +203,10 @@ class GuestKvpItems:
             "parameters": dict(self.parameters),
             "auto_internal": dict(self.auto_internal),
         }
+
+    def __repr__(self) -> str:
+        counts = ", ".join(
+            f"{name} {len(getattr(self, name))}"
+            for name in ("external", "guest", "auto", "parameters", "auto_internal")
+        )
+        return f"<GuestKvpItems {counts}>"
