@@ -31,6 +31,7 @@ from vmic.model._services import IntegrationService
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
 
     from vmic.clients import HyperVHost
     from vmic.model._kvp_exchange import KvpExchange
@@ -81,7 +82,7 @@ def _act(args: argparse.Namespace, host: HyperVHost, vm: str) -> KvpExchange:
     return host.kvp_items(vm)
 
 
-def _preflight(host: HyperVHost, vms: list[str]) -> None:
+def _preflight(host: HyperVHost, vms: Sequence[str]) -> None:
     """Raise what a change would raise for any VM of *vms*, before anything is changed.
 
     Raises:

@@ -22,12 +22,10 @@ __all__ = ["ExactValue", "ExactValues", "Once", "forget_given"]
 _GIVEN: Final = "_vmic_given"
 
 
-def _exact(values: str | Sequence[Any] | None) -> str | Sequence[Any] | None:
+def _restored(values: str | Sequence[Any] | None) -> str | Sequence[Any] | None:
     """The value, with an attached ``--`` put back (see :class:`ExactValue`)."""
     # Only an attached "--" leaves a one-value option with no value at all.
-    if isinstance(values, list) and not values:
-        return "--"
-    return values
+    return "--" if isinstance(values, list) and not values else values
 
 
 def forget_given(namespace: argparse.Namespace) -> argparse.Namespace:
@@ -81,11 +79,15 @@ class ExactValue(Once):
 
     def convert(self, values: str | Sequence[Any] | None) -> str | Sequence[Any] | None:
         """The value, an attached ``--`` put back."""
-        return _exact(values)
+        return _restored(values)
 
 
 class ExactValues(argparse.Action):
-    """A repeatable option: every value, exactly as given (see :class:`ExactValue`), in order."""
+    """A repeatable option: each value appended exactly as given (``--vm a --vm=--``).
+
+    A value given twice is kept once, in the order first given. A fresh list per parse:
+    the default never collects values across parses.
+    """
 
     def __call__(
         self,
@@ -94,8 +96,8 @@ class ExactValues(argparse.Action):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
-        held = getattr(namespace, self.dest, None)
-        # A fresh list per parse: the default must never collect values across parses.
-        taken = list(held) if isinstance(held, list) else []
-        taken.append(_exact(values))
-        setattr(namespace, self.dest, taken)
+        value = _restored(values)
+        known = list(getattr(namespace, self.dest, None) or [])
+        if value not in known:
+            known.append(value)
+        setattr(namespace, self.dest, known)

@@ -1,7 +1,8 @@
 """The versioned JSON contract: :data:`SCHEMA_VERSION` and the JSON Schemas vmic ships.
 
 Every JSON document vmic writes for ``vmic audit``, ``vmic doctor``, ``vmic plan``,
-``vmic support``, ``vmic matrix``, ``vmic services``, ``vmic scripts``, ``vmic guest`` and saved
+``vmic support``, ``vmic matrix``, ``vmic services``, ``vmic scripts``, ``vmic guest``,
+``vmic apply --policy`` (``policy.json``), ``vmic policy show`` (``desired.json``) and saved
 observations carries ``"schema_version"``. The schema files in this package, one per
 name in :data:`SCHEMA_NAMES` (``audit.json``, ``plan.json`` ...), describe them, and
 ``docs/schemas/`` publishes the same files. A reader refuses a document from a newer

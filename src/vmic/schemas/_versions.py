@@ -42,10 +42,12 @@ OBSERVATIONS_READABLE: Final = frozenset({1, 2})
 #: The schema files shipped in this package, by name.
 SCHEMA_NAMES: Final = (
     "audit",
+    "desired",
     "guest",
     "matrix",
     "observations",
     "plan",
+    "policy",
     "scripts",
     "services",
     "support",

@@ -121,23 +121,29 @@ class DemoLab:
 
         chosen = self.hosts if host is None else (self.host(host),)
         return [
-            HostTarget.for_executor(fake, name=fake.name, guests=_guests_of(fake), timeout=timeout)
+            HostTarget.for_executor(
+                fake, name=fake.name, guests=self.guest_reach(fake.name), timeout=timeout
+            )
             for fake in chosen
         ]
+
+    def guest_reach(self, host_name: str) -> Callable[[VM], Executor | None]:
+        """How an audit or a fix reaches each VM's guest on the host: its guest executor.
+
+        Raises:
+            vmic.ConfigurationError: The lab has no host of that name.
+        """
+        host = self.host(host_name)
+
+        def reach(vm: VM) -> Executor | None:
+            executor: Executor = host.guest_executor(vm.name)
+            return executor
+
+        return reach
 
     def problems(self, host_name: str, vm_name: str) -> tuple[PlantedProblem, ...]:
         """The problems planted in one VM (empty for a healthy one)."""
         return tuple(p for p in self.planted if (p.host, p.vm) == (host_name, vm_name))
-
-
-def _guests_of(host: FakeHyperVHost) -> Callable[[VM], Executor | None]:
-    """How an audit reaches each VM's guest on *host*: its simulated guest executor."""
-
-    def reach(vm: VM) -> Executor | None:
-        executor: Executor = host.guest_executor(vm.name)
-        return executor
-
-    return reach
 
 
 def demo_lab(*, latency: float = 0.0) -> DemoLab:
