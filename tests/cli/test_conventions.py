@@ -355,7 +355,7 @@ def test_exit_zero_keeps_the_status_of_errors(capsys: pytest.CaptureFixture[str]
     "argv",
     [
         ("doctor", "--lab", "demo", "--vm", "dc01", "--vm", "web02"),
-        ("enable", "--lab", "demo", "--vm", "dc01", "--vm", "web02", "vss"),
+        ("shutdown", "--lab", "demo", "--vm", "dc01", "--vm", "web02"),
         ("doctor", "--lab", "demo", "--format", "json", "--format", "csv"),
         ("audit", "--lab", "demo", "--timeout", "5", "--timeout", "9"),
         ("plan", "--host-os", "2016", "--guest-os", "Windows 7", "--guest-os", "Windows 8"),

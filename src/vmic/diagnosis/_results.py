@@ -543,7 +543,8 @@ class Diagnosis:
         )
 
     def __repr__(self) -> str:
-        return f"<Diagnosis {self.host!r}: {len(self.vms)} VMs, {len(self.findings)} findings>"
+        vms, findings = counted(len(self.vms), "VM"), counted(len(self.findings), "finding")
+        return f"<Diagnosis {named(self.host)}: {vms}, {findings}>"
 
     def _repr_html_(self) -> str:
         from vmic.render import fleet_fragment  # noqa: PLC0415 - only in notebooks

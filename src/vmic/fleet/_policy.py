@@ -30,7 +30,7 @@ from vmic.errors import ConfigurationError, VmicError
 from vmic.fleet._fix import FixTarget
 from vmic.fleet._report import HostResult, HostStatus
 from vmic.fleet._runner import _classify
-from vmic.model._named import NamedEnum
+from vmic.model._named import NamedEnum, named
 from vmic.model._services import IntegrationService
 from vmic.policy._policy import Policy
 from vmic.schemas import SCHEMA_VERSION
@@ -142,6 +142,9 @@ class ServiceOutcome:
             "rule_name": self.rule_name,
             "detail": self.detail,
         }
+
+    def __repr__(self) -> str:
+        return f"<ServiceOutcome {named(self.vm)} {self.service}: {self.outcome}>"
 
 
 #: The columns of the tabular formats.

@@ -17,7 +17,7 @@ import attrs
 from vmic import render
 from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
 from vmic.diagnosis._results import Diagnosis, Finding, diagnosis_view
-from vmic.model._named import NamedEnum
+from vmic.model._named import NamedEnum, named
 from vmic.schemas import SCHEMA_VERSION
 
 __all__ = [
@@ -79,9 +79,9 @@ class HostResult:
 
     def __repr__(self) -> str:
         if self.diagnosis is None:
-            return f"<HostResult {self.host!r} {self.status.value}>"
+            return f"<HostResult {named(self.host)} {self.status.value}>"
         return (
-            f"<HostResult {self.host!r} ok: {len(self.diagnosis.vms)} VMs, "
+            f"<HostResult {named(self.host)} ok: {len(self.diagnosis.vms)} VMs, "
             f"{len(self.findings)} findings>"
         )
 

@@ -104,16 +104,20 @@ class LabChange:
         }
 
     @property
-    def vm(self) -> str | None:
-        """The VM of a guest command, or the VM a host command names (``VMName``), if any."""
+    def vms(self) -> tuple[str, ...]:
+        """The VM of a guest command, or the VMs a host command names (by name or id)."""
         _host, _slash, vm = self.target.partition("/")
-        named = self.parameters.get("VMName")
-        return vm or (named if isinstance(named, str) else None)
+        if vm:
+            return (vm,)
+        named = self.parameters.get("VMName", self.parameters.get("VMs", ()))
+        return (
+            (named,) if isinstance(named, str) else tuple(named) if isinstance(named, tuple) else ()
+        )
 
     def __str__(self) -> str:
-        vm = self.vm
+        vms = ", ".join(self.vms)
         return f"{self.target.split('/')[0]}: {self.action or self.script}" + (
-            f" on {vm}" if vm else ""
+            f" on {vms}" if vms else ""
         )
 
 
