@@ -10,36 +10,43 @@ not be reached.
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING
+import functools
+import time
+from typing import TYPE_CHECKING, Final
 
 from vmic.cli._connection import host_entry, lab_executor, resolver_for
-from vmic.cli._render import emit_line, visible
-from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, guest_observation, one_line
+from vmic.cli._render import emit_line, report_error
+from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, guest_observation
 from vmic.errors import CommandTimeoutError, ConnectionFailedError, OperationError
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
-    from vmic.clients import Explainer, HyperVHost
+    from vmic.clients import Explainer, HyperVHost, WaitFor
     from vmic.executors._protocol import Executor
     from vmic.model._guest import Guest, GuestUnreachable
     from vmic.model._host import VM
 
 __all__: list[str] = []
 
+#: Seconds a wait may take for a VM whose turn comes after the shared deadline (a last look).
+_LAST_LOOK: Final = 0.1
 
-def _connect(args: argparse.Namespace) -> tuple[HyperVHost, Explainer]:
-    """The host client (its commands may run the operation's timeout and more) and an explainer."""
+
+def _connect(args: argparse.Namespace, vm: str) -> tuple[HyperVHost, Explainer]:
+    """The client of *vm*'s host, and an explainer.
+
+    The client's commands may run for the operation's timeout and more.
+    """
     from vmic.clients import HyperVHost  # noqa: PLC0415 - load on use
     from vmic.diagnosis import explainer  # noqa: PLC0415 - load on use
 
     if args.lab:
         from vmic.testing import FakeHyperVHost  # noqa: PLC0415 - the lab loads on use
 
-        name, executor = lab_executor(args.lab, args.host, args.vm)
-        guest = executor.guest_executor(args.vm) if isinstance(executor, FakeHyperVHost) else None
+        name, executor = lab_executor(args.lab, args.host, vm)
+        guest = executor.guest_executor(vm) if isinstance(executor, FakeHyperVHost) else None
         client = HyperVHost(executor, name=name)
         return client, explainer(guest=guest, host=name, timeout=args.timeout)
     entry = host_entry(args)
@@ -63,26 +70,28 @@ def _connect(args: argparse.Namespace) -> tuple[HyperVHost, Explainer]:
     return client, explainer(observe_guest=observe, host=entry.name, timeout=args.timeout)
 
 
-def _run(args: argparse.Namespace, operation: Callable[[HyperVHost, Explainer], str]) -> int:
-    host, explain = _connect(args)
+def _run(
+    args: argparse.Namespace, operation: Callable[[HyperVHost, Explainer], str], vm: str
+) -> int:
+    """Run *operation* on the host of *vm*; print its line, or why it failed, and the status."""
+    host, explain = _connect(args, vm)
     try:
         line = operation(host, explain)
     except (ConnectionFailedError, CommandTimeoutError) as error:
-        print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
+        report_error(error)
         return EXIT_UNREACHABLE
     except OperationError as error:
-        print(f"vmic: error: {visible(one_line(error, limit=600))}", file=sys.stderr)
+        report_error(error, limit=600)
         return EXIT_FAILED
     finally:
         # The connection (and, for SSH, its background thread) ends with the command.
-        closer = getattr(host.executor, "close", None)
-        if callable(closer):
-            closer()
+        host.executor.close()
     emit_line(line)
     return 0
 
 
 def _wait(args: argparse.Namespace) -> int:
+    """Wait for every VM named (``--vm`` repeats), all within the one ``--timeout``."""
     from vmic.clients import WaitFor, WaitKind  # noqa: PLC0415 - load on use
 
     until = WaitFor.parse(args.until)
@@ -93,10 +102,17 @@ def _wait(args: argparse.Namespace) -> int:
             msg = "--prefix applies only to --for ip, ipv4 or ipv6"
             raise ConfigurationError(msg)
         until = WaitFor.address(prefix=args.prefix, version=until.family)
-    return _run(
-        args,
-        lambda host, explain: str(host.wait(args.vm, until, timeout=args.timeout, explain=explain)),
-    )
+    deadline = time.monotonic() + args.timeout
+    status = 0
+    for vm in dict.fromkeys(args.vm):
+        # The VMs share the deadline; one whose turn comes after it is still looked at once.
+        left = max(round(deadline - time.monotonic(), 1), _LAST_LOOK)
+        status = max(status, _run(args, functools.partial(_wait_for, vm, until, left), vm))
+    return status
+
+
+def _wait_for(vm: str, until: WaitFor, timeout: float, host: HyperVHost, explain: Explainer) -> str:
+    return str(host.wait(vm, until, timeout=timeout, explain=explain))
 
 
 def _copy(args: argparse.Namespace) -> int:
@@ -113,6 +129,7 @@ def _copy(args: argparse.Namespace) -> int:
                 explain=explain,
             )
         ),
+        args.vm,
     )
 
 
@@ -128,4 +145,5 @@ def _shutdown(args: argparse.Namespace) -> int:
                 explain=explain,
             )
         ),
+        args.vm,
     )
