@@ -20,6 +20,7 @@ import functools
 import json
 import re
 from enum import Enum
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar
 
 from vmic.parsers._errors import error_at
@@ -364,78 +365,55 @@ def _scalar(value: object, powershell: PowerShellVersion) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def _dump_51(value: object, column: int, out: list[str], newline: str) -> None:
-    # Members sit four columns right of the bracket that opens them; the closing
-    # bracket sits under the opening one; an empty container still gets its blank line.
+#: Per layout: the indent of a member, what follows a key, and whether a nested container
+#: is indented from the end of its key (Windows PowerShell) or from its parent's indent.
+_LAYOUTS: Final = {"5.1": (4, ":  ", True), "7": (2, ": ", False)}
+_NO_KEY: Final = object()
+
+
+@functools.lru_cache(maxsize=1024)
+def _key_text(key: str, powershell: PowerShellVersion) -> str:
+    """A key as written before its value (the same few keys in every object)."""
+    return _string(key, powershell) + _LAYOUTS[powershell][1]
+
+
+def _dump(
+    value: object, column: int, out: list[str], newline: str, powershell: PowerShellVersion
+) -> None:
+    # The closing bracket sits under the opening line's indent (*column*); an empty
+    # container is "{}" in PowerShell 7 and keeps its blank line in Windows PowerShell.
     # Scalars are written in the loop itself: most members are, and a call per member
     # would cost more than writing it.
     if isinstance(value, dict):
-        pad = newline + " " * (column + 4)
-        out.append("{")
-        separator = pad
-        for key, member in value.items():
-            label = _string(key, "5.1") + ":  "
-            if isinstance(member, dict | list):
-                out.append(separator + label)
-                _dump_51(member, column + 4 + len(label), out, newline)
-            else:
-                out.append(separator + label + _scalar(member, "5.1"))
-            separator = "," + pad
-        if not value:
-            out.append(newline)
-        out.append(newline + " " * column + "}")
+        opening, closing = "{", "}"
     elif isinstance(value, list):
-        pad = newline + " " * (column + 4)
-        out.append("[")
-        separator = pad
-        for member in value:
-            if isinstance(member, dict | list):
-                out.append(separator)
-                _dump_51(member, column + 4, out, newline)
-            else:
-                out.append(separator + _scalar(member, "5.1"))
-            separator = "," + pad
-        if not value:
-            out.append(newline)
-        out.append(newline + " " * column + "]")
+        opening, closing = "[", "]"
     else:
-        out.append(_scalar(value, "5.1"))
-
-
-def _dump_7(value: object, depth: int, out: list[str], newline: str) -> None:
-    if isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        pad = newline + "  " * (depth + 1)
-        out.append("{")
-        separator = pad
-        for key, member in value.items():
-            label = separator + _string(key, "7") + ": "
-            if isinstance(member, dict | list):
-                out.append(label)
-                _dump_7(member, depth + 1, out, newline)
-            else:
-                out.append(label + _scalar(member, "7"))
-            separator = "," + pad
-        out.append(newline + "  " * depth + "}")
-    elif isinstance(value, list):
-        if not value:
-            out.append("[]")
-            return
-        pad = newline + "  " * (depth + 1)
-        out.append("[")
-        separator = pad
-        for member in value:
-            if isinstance(member, dict | list):
-                out.append(separator)
-                _dump_7(member, depth + 1, out, newline)
-            else:
-                out.append(separator + _scalar(member, "7"))
-            separator = "," + pad
-        out.append(newline + "  " * depth + "]")
-    else:
-        out.append(_scalar(value, "7"))
+        out.append(_scalar(value, powershell))
+        return
+    step, _, under_key = _LAYOUTS[powershell]
+    if not value:
+        out.append(opening + (newline + newline + " " * column if under_key else "") + closing)
+        return
+    pad = newline + " " * (column + step)
+    out.append(opening)
+    separator = pad
+    # Dicts and lists in one loop: a list's member is a dict's without a key.
+    members = value.items() if isinstance(value, dict) else zip(repeat(_NO_KEY), value)
+    for key, member in members:
+        label = separator
+        inner = column + step
+        if key is not _NO_KEY:
+            key_text = _key_text(key, powershell)
+            label += key_text
+            inner += len(key_text) if under_key else 0
+        if isinstance(member, dict | list):
+            out.append(label)
+            _dump(member, inner, out, newline, powershell)
+        else:
+            out.append(label + _scalar(member, powershell))
+        separator = "," + pad
+    out.append(newline + " " * column + closing)
 
 
 def dumps(value: object, *, powershell: PowerShellVersion, newline: str = "\r\n") -> str:
@@ -444,8 +422,5 @@ def dumps(value: object, *, powershell: PowerShellVersion, newline: str = "\r\n"
     No trailing line break: ``ConvertTo-Json`` returns one string.
     """
     out: list[str] = []
-    if powershell == "5.1":
-        _dump_51(value, 0, out, newline)
-    else:
-        _dump_7(value, 0, out, newline)
+    _dump(value, 0, out, newline, powershell)
     return "".join(out)
