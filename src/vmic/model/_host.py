@@ -242,6 +242,27 @@ class VM(VirtualMachineRecord):
             guest=guest,
         )
 
+    @classmethod
+    def _parsed(
+        cls,
+        record: VirtualMachineRecord,
+        services: tuple[IntegrationComponentRecord, ...],
+        intrinsic_items: Mapping[str, str],
+        guest_os: OperatingSystem | None,
+    ) -> VM:
+        # For the host inventory's reader only: *record* was checked as it was read, the
+        # services are the parser's records, the items text, *guest_os* read from them;
+        # what __init__ converts is in its final form already, and holds what the
+        # validators check. One VM per Get-VM row is on every audited host's path.
+        self = _new(cls)
+        for name in _RECORD_FIELDS:
+            _set(self, name, getattr(record, name))
+        _set(self, "services", services)
+        _set(self, "intrinsic_items", _items(intrinsic_items))
+        _set(self, "guest_os", guest_os)
+        _set(self, "guest", None)
+        return self
+
     @property
     def record(self) -> VirtualMachineRecord:
         """What ``Get-VM`` reports for this VM, as its record alone."""
@@ -285,6 +306,11 @@ class VM(VirtualMachineRecord):
         elif self.os is not None:
             guest = f", {self.os}"
         return f"<VM {named(self.name)} {self.state.value}{guest}>"
+
+
+_new: Final = object.__new__
+_set: Final = object.__setattr__
+_RECORD_FIELDS: Final = tuple(f.name for f in attrs.fields(VirtualMachineRecord))
 
 
 def _vms(value: Iterable[VM]) -> tuple[VM, ...]:
