@@ -357,3 +357,33 @@ def test_a_model_stands_for_its_operating_system() -> None:
     with pytest.raises(ConfigurationError, match="not int"):
         operating_system_of(7, what="the guest")
     assert OperatingSystem(Product.LINUX) == operating_system_of(Guest(os="Linux"), what="g")
+
+
+@pytest.mark.parametrize(
+    "guest",
+    [
+        None,
+        GuestUnreachable(reason="no answer"),
+        Guest(os="Windows Server 2019", services={"Heartbeat": True}),
+    ],
+    ids=["none", "unreachable", "guest"],
+)
+def test_a_vm_with_its_guest_is_what_evolve_makes(guest: Guest | GuestUnreachable | None) -> None:
+    # An audit attaches each guest without checking the VM's other fields again.
+    vm = VM(
+        "web01",
+        state="running",
+        id="C34988D1-7153-5CB0-A1D4-F2FB94667661",
+        services={"Guest Service Interface": True},
+        intrinsic_items={"OSName": "Windows Server 2019 Datacenter"},
+        guest_os="Windows Server 2019",
+    )
+    attached = vm._with_guest(guest)
+    assert attached == attrs.evolve(vm, guest=guest)
+    assert attached.guest is guest
+
+
+def test_attaching_something_that_is_no_guest_is_refused() -> None:
+    vm = VM("web01", state="running")
+    with pytest.raises(InvalidRecordError, match="expected a Guest"):
+        vm._with_guest("not a guest")  # type: ignore[arg-type]

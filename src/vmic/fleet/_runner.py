@@ -479,7 +479,7 @@ def _with_guests(host: Host, guests: dict[int, Guest | GuestUnreachable]) -> Hos
     if not guests:
         return host
     vms = [
-        vm if index not in guests else attrs.evolve(vm, guest=guests[index])
+        vm if index not in guests else vm._with_guest(guests[index])
         for index, vm in enumerate(host.vms)
     ]
     return attrs.evolve(host, vms=vms)

@@ -263,6 +263,17 @@ class VM(VirtualMachineRecord):
         _set(self, "guest", None)
         return self
 
+    def _with_guest(self, guest: Guest | GuestUnreachable | None) -> VM:
+        # This VM with *guest* attached, as an audit attaches what each guest said: the
+        # other fields are this VM's, checked already; only the guest is checked here
+        # (attrs.evolve would convert and check every field again).
+        _check_guest(self, _GUEST_FIELD, guest)
+        copy = _new(type(self))
+        for name in _VM_FIELDS:
+            _set(copy, name, getattr(self, name))
+        _set(copy, "guest", guest)
+        return copy
+
     @property
     def record(self) -> VirtualMachineRecord:
         """What ``Get-VM`` reports for this VM, as its record alone."""
@@ -311,6 +322,10 @@ class VM(VirtualMachineRecord):
 _new: Final = object.__new__
 _set: Final = object.__setattr__
 _RECORD_FIELDS: Final = tuple(f.name for f in attrs.fields(VirtualMachineRecord))
+
+
+_VM_FIELDS: Final = tuple(f.name for f in attrs.fields(VM) if f.name != "guest")
+_GUEST_FIELD: Final = attrs.fields(VM).guest
 
 
 def _vms(value: Iterable[VM]) -> tuple[VM, ...]:
