@@ -132,7 +132,9 @@ def test_doctor_table_names_healthy_and_sick_vms(capsys: pytest.CaptureFixture[s
             for line in out.splitlines()
         ), vm
     for problem in lab.planted:
-        assert problem.cause.value in out
+        # Human words in the table format; the values are for JSON and CSV.
+        assert problem.cause.label in out
+        assert problem.cause.value not in out
     assert "HV-BERLIN (Windows Server 2022" in out
 
 

@@ -50,6 +50,11 @@ class OperationalStatus(enum.Enum):
         return _DOTNET_NAMES[self]
 
     @property
+    def label(self) -> str:
+        """Words for a table cell: ``"OK"``, ``"protocol mismatch"``."""
+        return "OK" if self is OperationalStatus.OK else self.value.replace("_", " ")
+
+    @property
     def description(self) -> str:
         """What the status means, in the words of the WMI documentation."""
         return _DESCRIPTIONS[self]

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
         audit_text as audit_text,
     )
     from vmic.render._diagnosis import (
+        diagnoses_markdown as diagnoses_markdown,
+        diagnoses_text as diagnoses_text,
         diagnosis_html as diagnosis_html,
         diagnosis_markdown as diagnosis_markdown,
         diagnosis_text as diagnosis_text,
@@ -64,12 +66,14 @@ if TYPE_CHECKING:
     )
     from vmic.render._tables import (
         FORMATS as FORMATS,
+        Footnotes as Footnotes,
         cell_text as cell_text,
         csv_text as csv_text,
         json_text as json_text,
         markdown_table as markdown_table,
         render_records as render_records,
         text_table as text_table,
+        wrap_words as wrap_words,
     )
     from vmic.render._terminal import (
         colour_enabled as colour_enabled,
@@ -81,6 +85,7 @@ __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
         "FORMATS": "._tables",
+        "Footnotes": "._tables",
         "TerminalProgress": "._progress",
         "audit_csv": "._audit",
         "audit_headline": "._audit",
@@ -90,6 +95,8 @@ __all__, __getattr__, __dir__ = lazy_face(
         "cell_text": "._tables",
         "colour_enabled": "._terminal",
         "csv_text": "._tables",
+        "diagnoses_markdown": "._diagnosis",
+        "diagnoses_text": "._diagnosis",
         "diagnosis_html": "._diagnosis",
         "diagnosis_markdown": "._diagnosis",
         "diagnosis_text": "._diagnosis",
@@ -116,5 +123,6 @@ __all__, __getattr__, __dir__ = lazy_face(
         "visible": "._escape",
         "visible_lines": "._escape",
         "vm_html": "._diagnosis",
+        "wrap_words": "._tables",
     },
 )

@@ -46,6 +46,11 @@ class Cause(enum.Enum):
         return f"Cause.{self.name}"
 
     @property
+    def label(self) -> str:
+        """A few words for a table cell or a heading (``"disabled on the host"``)."""
+        return _LABELS[self]
+
+    @property
     def description(self) -> str:
         """One sentence for a person."""
         return _TEXT[self]
@@ -93,4 +98,28 @@ _TEXT: Final = {
     Cause.TIME_SYNC_NO_SOURCE: (
         "Time Synchronization is off on the host and the guest has no other time source."
     ),
+}
+
+_LABELS: Final = {
+    Cause.DISABLED_ON_HOST: "disabled on the host",
+    Cause.GUEST_SERVICE_STOPPED: "stopped in the guest",
+    Cause.GUEST_STARTUP_DISABLED: "startup disabled in the guest",
+    Cause.GUEST_SERVICE_MISSING: "missing in the guest",
+    Cause.NOT_AVAILABLE_ON_GUEST_OS: "not available on this guest OS",
+    Cause.INTEGRATION_SERVICES_OUTDATED: "integration services out of date",
+    Cause.NO_CONTACT: "no contact",
+    Cause.LOST_COMMUNICATION: "lost communication",
+    Cause.COMPONENT_ERROR: "component error",
+    Cause.KERNEL_DRIVER_MISSING: "kernel driver missing",
+    Cause.DAEMON_NOT_INSTALLED: "daemon not installed",
+    Cause.DAEMON_NOT_RUNNING: "daemon not running",
+    Cause.NOT_PACKAGED: "not packaged by the distribution",
+    Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES: "Data Exchange needed for updates",
+    Cause.VM_NOT_RUNNING: "VM not running",
+    Cause.GUEST_UNREACHABLE: "guest unreachable",
+    Cause.HOST_UNREACHABLE: "host unreachable",
+    Cause.TIME_SYNC_DC_FROM_HOST: "domain controller takes the host's time",
+    Cause.TIME_SYNC_MEMBER_FROM_HOST: "domain member takes the host's time",
+    Cause.TIME_SYNC_NO_PTP_REFCLOCK: "chrony ignores the Hyper-V clock",
+    Cause.TIME_SYNC_NO_SOURCE: "no time source",
 }
