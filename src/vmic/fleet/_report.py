@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import enum
 import importlib
+import shlex
 from typing import Any, Final
 
 import attrs
 
 from vmic import render
 from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
-from vmic.diagnosis._results import Diagnosis, Finding, diagnosis_view
+from vmic.diagnosis._results import (
+    Diagnosis,
+    Finding,
+    diagnosis_view,
+    service_name,
+    vmic_command,
+)
+from vmic.rules._causes import Cause
 from vmic.schemas import SCHEMA_VERSION
 
 __all__ = [
@@ -50,6 +58,11 @@ class HostStatus(enum.Enum):
 
     def __repr__(self) -> str:
         return f"HostStatus.{self.name}"
+
+    @property
+    def label(self) -> str:
+        """Words for a table cell (``"timed out"``)."""
+        return self.value.replace("_", " ")
 
 
 @attrs.frozen(kw_only=True)
@@ -288,9 +301,38 @@ class AuditReport:
             "findings": self.records(),
         }
 
+    def shown_records(self) -> list[dict[str, str]]:
+        """:meth:`records` in the words a person reads: names and labels, not enum values.
+
+        The same keys (see COLUMNS); the text and Markdown forms show these, JSON and CSV
+        the values.
+        """
+        rows: list[dict[str, str]] = []
+        for result in self.results:
+            if not result.ok:
+                rows.append(
+                    {
+                        "host": result.host,
+                        "host_status": result.status.label,
+                        "vm": "",
+                        "service": "",
+                        "verdict": "unknown",
+                        "cause": Cause.HOST_UNREACHABLE.label,
+                        "explanation": result.error,
+                        "fix": "",
+                    }
+                )
+                continue
+            rows.extend(_shown_row(result, finding) for finding in result.findings)
+        return rows
+
     def _view(self) -> dict[str, Any]:
         """The plain data :mod:`vmic.render` shows."""
-        return {**_view(self.results, self.duration), "findings": self.records()}
+        return {
+            **_view(self.results, self.duration),
+            "findings": self.records(),
+            "shown": self.shown_records(),
+        }
 
     def to_json(self) -> str:
         """:meth:`to_dict` as indented JSON (valid whatever the names hold)."""
@@ -355,6 +397,27 @@ def _view(results: tuple[HostResult, ...], duration: float = 0.0) -> dict[str, A
         "summary": summary,
         "failures": [(r.host, r.status.value, r.error) for r in results if not r.ok],
         "diagnoses": [diagnosis_view(r.diagnosis) for r in results if r.diagnosis is not None],
+    }
+
+
+def _shown_row(result: HostResult, finding: Finding) -> dict[str, str]:
+    fix = finding.fixes[0] if finding.fixes else None
+    fix_text = ""
+    if fix is not None:
+        command = vmic_command(fix, finding.vm)
+        if command is not None:
+            fix_text = shlex.join([*command[:2], "--host", result.host, *command[2:]])
+        else:
+            fix_text = f"{fix.title} ({fix.side.value})"
+    return {
+        "host": result.host,
+        "host_status": result.status.label,
+        "vm": finding.vm,
+        "service": "" if finding.service is None else service_name(finding.service),
+        "verdict": finding.verdict.label,
+        "cause": finding.cause.label,
+        "explanation": finding.explanation,
+        "fix": fix_text,
     }
 
 

@@ -31,6 +31,9 @@ _GAP: Final = "  "
 _MIN_VALUE_ROOM: Final = 20
 # Paragraphs under a row (and stacked values) wrap at no fewer columns than this.
 _MIN_PARAGRAPH: Final = 20
+# Paragraphs under a row wrap at this width even on a wider terminal: long lines are hard
+# to read.
+READABLE: Final = 100
 
 
 def cell_text(value: object) -> str:
@@ -156,7 +159,8 @@ def _under(
     """The paragraph and the verbatim lines printed under row *number*."""
     lines = []
     if below is not None and below[number]:
-        lines.extend(wrap_words(below[number], width, indent))
+        readable = None if width is None else min(width, READABLE + len(indent))
+        lines.extend(wrap_words(below[number], readable, indent))
     if verbatim is not None:
         lines.extend(indent + visible(line) for line in verbatim[number])
     return lines
