@@ -76,6 +76,15 @@ def _formats(parser: argparse.ArgumentParser, *extra: str) -> None:
     )
 
 
+def _verbose_sources(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also say where each fact comes from (document revisions, pages, rows); "
+        "JSON always has it",
+    )
+
+
 def _scripts(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "The scripts vmic sends to hosts and guests, each a file of the package that states "
@@ -100,6 +109,7 @@ def _matrix(parser: argparse.ArgumentParser) -> None:
         help="print only the supported-guests tables of the newer hosts' pages",
     )
     _formats(parser)
+    _verbose_sources(parser)
     parser.set_defaults(handler=Handler("vmic.cli._rules_commands", "_matrix"))
 
 
@@ -114,6 +124,7 @@ def _plan(parser: argparse.ArgumentParser) -> None:
         help="Data Exchange is disabled on the host for this VM",
     )
     _formats(parser)
+    _verbose_sources(parser)
     parser.set_defaults(handler=Handler("vmic.cli._rules_commands", "_plan"))
 
 
@@ -125,6 +136,7 @@ def _support(parser: argparse.ArgumentParser) -> None:
     os_option(parser, "host", required=True, help_text="the Hyper-V host OS")
     os_option(parser, "guest", required=True, help_text="the guest (e.g. 'Ubuntu 22.04')")
     _formats(parser)
+    _verbose_sources(parser)
     parser.set_defaults(handler=Handler("vmic.cli._rules_commands", "_support"))
 
 
@@ -149,7 +161,10 @@ def _doctor(parser: argparse.ArgumentParser) -> None:
     add_feature_option(parser)
     _formats(parser, "html")
     parser.add_argument(
-        "--verbose", action="store_true", help="show the service table of healthy VMs too"
+        "--verbose",
+        action="store_true",
+        help="show the service table of healthy VMs too, what each finding breaks, and the "
+        "sources behind the findings (JSON always has them)",
     )
     parser.add_argument(
         "--observations",

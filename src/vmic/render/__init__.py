@@ -60,8 +60,14 @@ if TYPE_CHECKING:
     from vmic.render._progress import TerminalProgress as TerminalProgress
     from vmic.render._rules import (
         matrix_markdown_text as matrix_markdown_text,
+        matrix_sections_markdown as matrix_sections_markdown,
+        matrix_text as matrix_text,
         plan_html as plan_html,
+        plan_markdown as plan_markdown,
+        plan_text as plan_text,
         rule_html as rule_html,
+        support_markdown as support_markdown,
+        support_text as support_text,
         update_table_html as update_table_html,
     )
     from vmic.render._tables import (
@@ -111,6 +117,12 @@ __all__, __getattr__, __dir__ = lazy_face(
         "markdown_escape": "._escape",
         "markdown_table": "._tables",
         "matrix_markdown_text": "._rules",
+        "support_text": "._rules",
+        "support_markdown": "._rules",
+        "plan_text": "._rules",
+        "plan_markdown": "._rules",
+        "matrix_text": "._rules",
+        "matrix_sections_markdown": "._rules",
         "paint_verdict": "._terminal",
         "plan_html": "._rules",
         "render_records": "._tables",

@@ -187,7 +187,7 @@ def diagnoses_text(
     each finding breaks and the sources behind it (said once, at the end) are shown too.
     """
     paint = _table_paint if colour else None
-    sources = Footnotes()
+    sources = Footnotes("S")
     lines: list[str] = []
     number = 0
     tables = False
@@ -320,7 +320,7 @@ def diagnoses_markdown(
     connection: Sequence[str] | None = None,
 ) -> str:
     """The same as :func:`diagnoses_text`, in Markdown (every value escaped)."""
-    sources = Footnotes()
+    sources = Footnotes("S")
     lines: list[str] = []
     number = 0
     tables = False

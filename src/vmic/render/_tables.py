@@ -249,34 +249,39 @@ class Footnotes:
 
     A note that many rows share (an inference, a page's remark) would otherwise be
     repeated on every row; it is printed once, under the table, by :meth:`lines`.
+    *prefix* tells one kind of note from another (``[S1]`` for sources).
 
     >>> notes = Footnotes()
     >>> notes.mark("Inferred."), notes.mark("Other."), notes.mark("Inferred.")
     ('[1]', '[2]', '[1]')
-    >>> notes.lines(None)
-    ['[1] Inferred.', '[2] Other.']
+    >>> notes.marks(["Other.", "Inferred."]), notes.lines(None)
+    ('[1] [2]', ['[1] Inferred.', '[2] Other.'])
     """
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "") -> None:
+        self._prefix = prefix
         self._numbers: dict[str, int] = {}
+
+    def _ref(self, number: int) -> str:
+        return f"[{self._prefix}{number}]"
 
     def mark(self, text: str) -> str:
         """The reference to *text* (``[n]``), numbering it if it is new; "" for no text."""
         if not text:
             return ""
-        number = self._numbers.setdefault(text, len(self._numbers) + 1)
-        return f"[{number}]"
+        return self._ref(self._numbers.setdefault(text, len(self._numbers) + 1))
 
     def marks(self, texts: Iterable[str]) -> str:
-        """The references to each of *texts*, space-separated."""
-        return " ".join(mark for mark in (self.mark(text) for text in texts) if mark)
+        """The references to each of *texts*, in number order, space-separated."""
+        numbers = sorted({self._numbers.setdefault(t, len(self._numbers) + 1) for t in texts if t})
+        return " ".join(self._ref(number) for number in numbers)
 
     def __bool__(self) -> bool:
         return bool(self._numbers)
 
     def items(self) -> list[tuple[str, str]]:
         """``("[n]", text)`` in number order."""
-        return [(f"[{number}]", text) for text, number in self._numbers.items()]
+        return [(self._ref(number), text) for text, number in self._numbers.items()]
 
     def lines(self, width: int | None, indent: str = "") -> list[str]:
         """Each note, wrapped to *width* under its reference."""
