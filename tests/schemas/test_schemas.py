@@ -258,3 +258,50 @@ def test_guest_json_of_this_machine_validates(capsys: pytest.CaptureFixture[str]
     assert document["schema_version"] == SCHEMA_VERSION
     _validate(document, "guest")
     assert document["daemons"]
+
+
+def _json_of(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
+    status, out, err = in_process(capsys, *argv, "--format", "json")
+    document = json.loads(out)
+    assert isinstance(document, dict), argv  # every JSON output is an object...
+    assert document["schema_version"] == SCHEMA_VERSION, argv  # ...with its version
+    assert err == "" or status != 0, err
+    return status, document
+
+
+@pytest.mark.parametrize("argv", [("--check",), ("--yes",), ("--yes", "--allow-install")])
+def test_fix_json_validates_and_carries_the_version(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    status, document = _json_of(capsys, "fix", "--lab", "demo", *argv)
+    assert status == 1  # the demo lab keeps a finding no step can fix
+    _validate(document, "fix")
+    assert document["steps"]
+    assert any(step["vmic"] for step in document["steps"])
+
+
+def test_history_and_diff_json_validate_and_carry_the_version(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "history.db")
+    status, document = _json_of(capsys, "history", "--db", db)
+    assert (status, document["runs"]) == (0, [])
+    _validate(document, "history")
+    for _ in range(2):
+        status, _out, _err = in_process(capsys, "audit", "--lab", "demo", "--save", "--db", db)
+        assert status == 1
+    status, document = _json_of(capsys, "history", "--db", db)
+    _validate(document, "history")
+    assert [run["id"] for run in document["runs"]] == [1, 2]
+    status, document = _json_of(capsys, "diff", "--db", db)
+    assert status == 0
+    _validate(document, "diff")
+    assert (document["a"]["id"], document["b"]["id"], document["worse"]) == (1, 2, False)
+
+
+@pytest.mark.parametrize("name", ["changes", "diff", "fix", "history", "kvp", "operation"])
+def test_the_new_schemas_reject_a_bare_list_and_a_missing_version(name: str) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        _validate([], name)
+    with pytest.raises(jsonschema.ValidationError):
+        _validate({}, name)

@@ -501,12 +501,7 @@ def _fix(parser: argparse.ArgumentParser) -> None:
         "--allow-restart", action="store_true", help="allow steps after which a guest restarts"
     )
     parser.add_argument("--yes", action="store_true", help="do not ask before changing anything")
-    parser.add_argument(
-        "--format",
-        choices=[f for f in FORMATS if f != "csv"],
-        default="table",
-        dest="output_format",
-    )
+    _formats(parser)
     add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._fix", "run"))
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from vmic.diagnosis._results import Diagnosis, Finding, Fix, FixKind, service_name
+from vmic.diagnosis._results import Diagnosis, Finding, Fix, FixKind, service_name, vmic_command
 from vmic.errors import ConfigurationError
 from vmic.rules._plans import StepRole, StepSide
 
@@ -140,6 +140,7 @@ class FixStep:
             "service": None if self.fix.service is None else self.fix.service.value,
             "commands": list(self.fix.commands),
             "shell": None if self.fix.shell is None else self.fix.shell.value,
+            "vmic": vmic_command(self.fix, self.vm),
             "automatable": self.automatable,
             "needs_install": self.needs_install,
             "needs_restart": self.needs_restart,

@@ -42,9 +42,15 @@ OBSERVATIONS_READABLE: Final = frozenset({1, 2})
 #: The schema files shipped in this package, by name.
 SCHEMA_NAMES: Final = (
     "audit",
+    "changes",
+    "diff",
+    "fix",
     "guest",
+    "history",
+    "kvp",
     "matrix",
     "observations",
+    "operation",
     "plan",
     "scripts",
     "services",
