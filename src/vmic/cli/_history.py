@@ -12,9 +12,10 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from vmic.cli._render import emit, emit_json, render_records
+from vmic.cli._render import emit, emit_json, render_records, width
 from vmic.history import History, HistoryError, default_db_path, diff_runs
 from vmic.history._diff import COLUMNS as DIFF_COLUMNS
+from vmic.render import markdown_table, text_table
 from vmic.schemas import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -56,8 +57,20 @@ def _list(args: argparse.Namespace) -> int:
         emit_json({"schema_version": SCHEMA_VERSION, "runs": records})
     elif not records and args.output_format == "table":
         emit("No saved runs.\n")
+    elif args.output_format == "csv":
+        emit(render_records(records, _RUN_COLUMNS, "csv"), rendered=True)
     else:
-        emit(render_records(records, _RUN_COLUMNS, args.output_format), rendered=True)
+        # In words: a readable time, headers with spaces (they wrap at a narrow terminal).
+        shown = [
+            {**record, "started": _when(run.started)}
+            for record, run in zip(records, runs, strict=True)
+        ]
+        headers = [column.replace("_", " ").replace("vms", "VMs") for column in _RUN_COLUMNS]
+        rows = [[record[column] for column in _RUN_COLUMNS] for record in shown]
+        if args.output_format == "markdown":
+            emit(markdown_table(headers, rows), rendered=True)
+        else:
+            emit(text_table(headers, rows, width=width()), rendered=True)
     return 0
 
 
