@@ -21,7 +21,7 @@ from vmic.cli._connection import (
     resolver_for,
 )
 from vmic.cli._observations import report_from_file
-from vmic.cli._render import colour, emit, visible, width
+from vmic.cli._render import colour, emit, failure_line, width
 from vmic.errors import ConfigurationError, VMNotFoundError
 from vmic.fleet._runner import audit
 
@@ -56,7 +56,7 @@ def _doctor(args: argparse.Namespace) -> int:
     emit(_render(report, args, connection=connection_words(args)), rendered=True)
     for failure in report.failures:
         print(
-            visible(f"vmic: error: {failure.host}: {failure.status.value}: {failure.error}"),
+            failure_line(failure),
             file=sys.stderr,
         )
     return report.exit_status

@@ -20,7 +20,7 @@ from vmic.cli._connection import (
     host_entry,
     resolver_for,
 )
-from vmic.cli._render import emit, visible, width
+from vmic.cli._render import emit, failure_line, visible, width
 from vmic.connect import EXIT_FINDINGS, EXIT_USAGE, guest_executor
 from vmic.diagnosis._remedy import FixPlan, FixPolicy, FixStep, plan_fixes
 from vmic.diagnosis._results import service_name, vmic_command
@@ -68,7 +68,7 @@ def _run(args: argparse.Namespace, targets: list[FixTarget], *, interactive: boo
     )
     for failure in before.failures:
         print(
-            visible(f"vmic: error: {failure.host}: {failure.status.value}: {failure.error}"),
+            failure_line(failure),
             file=sys.stderr,
         )
     diagnoses = [r.diagnosis for r in before.results if r.diagnosis is not None]

@@ -222,6 +222,10 @@ def _run(args: argparse.Namespace) -> int:
             status = 0  # findings, not errors: --exit-zero asked for success
     except VmicError as error:
         print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
+        detail = getattr(error, "detail", "")
+        if args.debug and detail:
+            # The plain line names host, port and reason; the library's own words are here.
+            print(f"vmic: debug: detail: {visible(detail)}", file=sys.stderr)
         return exit_status_for(error)
     except KeyboardInterrupt:
         print("vmic: interrupted", file=sys.stderr)

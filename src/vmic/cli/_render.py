@@ -22,12 +22,15 @@ from vmic.render import (
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from vmic.fleet._report import HostResult
+
 __all__ = [
     "FORMATS",
     "colour",
     "emit",
     "emit_json",
     "emit_line",
+    "failure_line",
     "render_records",
     "visible",
     "width",
@@ -77,3 +80,14 @@ def emit_line(text: str) -> None:
 def emit_json(data: object) -> None:
     """Write *data* as indented JSON (:func:`vmic.render.json_text`) and a newline."""
     sys.stdout.write(json_text(data) + "\n")
+
+
+def failure_line(failure: HostResult) -> str:
+    """The one line on stderr for a host that could not be diagnosed (no prefix repeated).
+
+    The error already says where and why (``cannot reach hv01:5986 (WinRM over HTTPS):
+    connection refused - ...``); the host's name goes in front only when the error does
+    not start with it (an inventory's name for an address).
+    """
+    named = failure.error.startswith((f"cannot reach {failure.host}:", f"{failure.host}:"))
+    return visible(f"vmic: error: {'' if named else failure.host + ': '}{failure.error}")
