@@ -21,6 +21,7 @@ from vmic.cli._connection import (
     resolver_for,
 )
 from vmic.cli._observations import report_from_file
+from vmic.cli._progress import host_progress
 from vmic.cli._render import colour, emit, failure_line, width
 from vmic.errors import ConfigurationError, VMNotFoundError
 from vmic.fleet._runner import audit
@@ -50,7 +51,13 @@ def _doctor(args: argparse.Namespace) -> int:
     seen: list[str] = []
     if args.vm is not None:
         targets = [_recording_names(target, seen) for target in targets]
-    report = audit(targets, timeout=args.timeout, features=features_of(args), vm=args.vm)
+    progress = host_progress(args, len(targets))
+    try:
+        report = audit(
+            targets, timeout=args.timeout, features=features_of(args), vm=args.vm, progress=progress
+        )
+    finally:
+        progress.close()
     if args.vm is not None:
         _check_found(report, args.vm, seen)
     emit(_render(report, args, connection=connection_words(args)), rendered=True)

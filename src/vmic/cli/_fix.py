@@ -20,6 +20,7 @@ from vmic.cli._connection import (
     host_entry,
     resolver_for,
 )
+from vmic.cli._progress import elapsed, host_progress
 from vmic.cli._render import emit, failure_line, visible, width
 from vmic.connect import EXIT_FINDINGS, EXIT_USAGE, guest_executor
 from vmic.diagnosis._remedy import FixPlan, FixPolicy, FixStep, plan_fixes
@@ -60,12 +61,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, targets: list[FixTarget], *, interactive: bool) -> int:
-    before = audit(
-        [target.audit_target() for target in targets],
-        timeout=args.timeout,
-        features=features_of(args),
-        vm=args.vm,
-    )
+    progress = host_progress(args, len(targets))
+    try:
+        before = audit(
+            [target.audit_target() for target in targets],
+            timeout=args.timeout,
+            features=features_of(args),
+            vm=args.vm,
+            progress=progress,
+        )
+    finally:
+        progress.close()
     for failure in before.failures:
         print(
             failure_line(failure),
@@ -83,7 +89,10 @@ def _run(args: argparse.Namespace, targets: list[FixTarget], *, interactive: boo
         if not _confirm(len(plan.allowed)):
             print("vmic: nothing changed", file=sys.stderr)
             return EXIT_FINDINGS if plan.findings else before.exit_status
-    report = apply_fixes(plan, live, check=args.check)
+    doing = "checking" if args.check else "applying"
+    count = len(plan.allowed)
+    with elapsed(args, f"{doing} {count} step{'s' if count != 1 else ''}, then diagnosing again"):
+        report = apply_fixes(plan, live, check=args.check)
     emit(_render(report, args.output_format, _connection(args)), rendered=True)
     if before.failures:
         return before.exit_status

@@ -9,10 +9,11 @@ service whose verdict fell), else 0.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from vmic.cli._render import emit, emit_json, render_records, width
+from vmic.cli._render import emit, emit_json, render_records, visible, width
 from vmic.history import History, HistoryError, default_db_path, diff_runs
 from vmic.history._diff import COLUMNS as DIFF_COLUMNS
 from vmic.render import markdown_table, text_table
@@ -172,8 +173,14 @@ def finish_audit(args: argparse.Namespace, report: AuditReport, text: str) -> No
         if args.limit:
             inventory += f" --limit {args.limit}"
         with _open(args, create=True) as history:
-            history.save(
+            run = history.save(
                 report,
                 inventory=inventory,
                 started=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=report.duration),
+            )
+        if not args.quiet:
+            # On stderr: stdout holds the report, which may be JSON or metrics.
+            print(
+                visible(f"vmic: saved run {run.id} to {history.path} (vmic history, vmic diff)"),
+                file=sys.stderr,
             )

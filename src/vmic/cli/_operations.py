@@ -14,6 +14,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from vmic.cli._connection import host_entry, lab_executor, resolver_for
+from vmic.cli._progress import elapsed
 from vmic.cli._render import emit_line, visible
 from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, guest_observation, one_line
 from vmic.errors import CommandTimeoutError, ConnectionFailedError, OperationError
@@ -66,7 +67,8 @@ def _connect(args: argparse.Namespace) -> tuple[HyperVHost, Explainer]:
 def _run(args: argparse.Namespace, operation: Callable[[HyperVHost, Explainer], str]) -> int:
     host, explain = _connect(args)
     try:
-        line = operation(host, explain)
+        with elapsed(args, _doing(args), limit=args.timeout):
+            line = operation(host, explain)
     except (ConnectionFailedError, CommandTimeoutError) as error:
         print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
         return EXIT_UNREACHABLE
@@ -80,6 +82,15 @@ def _run(args: argparse.Namespace, operation: Callable[[HyperVHost, Explainer], 
             closer()
     emit_line(line)
     return 0
+
+
+def _doing(args: argparse.Namespace) -> str:
+    """What the progress line says the operation is doing."""
+    if args.command == "wait":
+        return f"{args.vm}: waiting for {args.until}"
+    if args.command == "copy":
+        return f"{args.vm}: copying {args.source}"
+    return f"{args.vm}: shutting down"
 
 
 def _wait(args: argparse.Namespace) -> int:

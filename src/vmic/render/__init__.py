@@ -57,7 +57,10 @@ if TYPE_CHECKING:
         fleet_page as fleet_page,
         observation_fragment as observation_fragment,
     )
-    from vmic.render._progress import TerminalProgress as TerminalProgress
+    from vmic.render._progress import (
+        ElapsedLine as ElapsedLine,
+        TerminalProgress as TerminalProgress,
+    )
     from vmic.render._rules import (
         matrix_markdown_text as matrix_markdown_text,
         matrix_sections_markdown as matrix_sections_markdown,
@@ -90,6 +93,7 @@ if TYPE_CHECKING:
 __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
+        "ElapsedLine": "._progress",
         "FORMATS": "._tables",
         "Footnotes": "._tables",
         "TerminalProgress": "._progress",
