@@ -51,7 +51,13 @@ class GatedHost:
 
 
 def audit_threads() -> set[threading.Thread]:
-    return {thread for thread in threading.enumerate() if thread.name == "vmic-audit"}
+    # A thread that has just returned stays in threading.enumerate() for a moment ("stopped")
+    # on a loaded machine; is_alive() says whether it still runs.
+    return {
+        thread
+        for thread in threading.enumerate()
+        if thread.name == "vmic-audit" and thread.is_alive()
+    }
 
 
 @pytest.fixture
