@@ -11,6 +11,7 @@ Jupyter. ``.value`` of every enum is a stable snake_case string.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -634,7 +635,12 @@ def _vm_view(vm: VMDiagnosis) -> dict[str, Any]:
 
 def fleet_view(diagnosis: Diagnosis) -> dict[str, Any]:
     """One host's diagnosis as the view of a fleet of one (see :func:`vmic.render.fleet_page`)."""
+    from vmic import __version__  # noqa: PLC0415 - the package's own version, at render time
+
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     return {
+        "generated": now,
+        "version": __version__,
         "summary": {
             "hosts": 1,
             "audited": 1,

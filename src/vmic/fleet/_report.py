@@ -9,6 +9,7 @@ or answered with output vmic could not read).
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import importlib
 import shlex
@@ -394,10 +395,19 @@ def _view(results: tuple[HostResult, ...], duration: float = 0.0) -> dict[str, A
     """The fleet view of *results* (summary, failures, diagnosis views) for the renderers."""
     summary = AuditReport(results=results, duration=duration).summary()
     return {
+        **made_now(),
         "summary": summary,
         "failures": [(r.host, r.status.value, r.error) for r in results if not r.ok],
         "diagnoses": [diagnosis_view(r.diagnosis) for r in results if r.diagnosis is not None],
     }
+
+
+def made_now() -> dict[str, str]:
+    """When a report page is made, and by which vmic (the page says so)."""
+    from vmic import __version__  # noqa: PLC0415 - the package's own version, at render time
+
+    now = dt.datetime.now(dt.UTC)
+    return {"generated": now.strftime("%Y-%m-%d %H:%M:%S UTC"), "version": __version__}
 
 
 def _shown_row(result: HostResult, finding: Finding) -> dict[str, str]:
