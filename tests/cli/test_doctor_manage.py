@@ -55,7 +55,7 @@ def test_disable_reports_each_change_and_nothing_for_no_change(
         "json",
     )
     assert status == 0
-    assert [(c["service"], c["before"], c["after"]) for c in json.loads(out)] == [
+    assert [(c["service"], c["before"], c["after"]) for c in json.loads(out)["changes"]] == [
         ("heartbeat", "enabled", "disabled"),
         ("vss", "enabled", "disabled"),
     ]

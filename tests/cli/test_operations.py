@@ -17,7 +17,7 @@ def test_wait_for_the_ip_of_rhel_db_exits_1_with_one_line_naming_the_cause() -> 
     assert status == 1
     assert out == ""
     assert len(err.splitlines()) == 1
-    assert "daemon_not_installed" in err
+    assert "daemon not installed" in err  # the cause in words
     assert "Traceback" not in err
 
 

@@ -295,6 +295,7 @@ def _wait(parser: argparse.ArgumentParser) -> None:
         help="what to wait for",
     )
     parser.add_argument("--prefix", default="", help="with ip: an address starting with this")
+    _formats(parser)
     parser.set_defaults(handler=Handler("vmic.cli._operations", "_wait"))
 
 
@@ -316,6 +317,7 @@ def _copy(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="enable Guest Service Interface on the host if it is off",
     )
+    _formats(parser)
     parser.set_defaults(handler=Handler("vmic.cli._operations", "_copy"))
 
 
@@ -340,6 +342,7 @@ def _shutdown(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="turn the VM off (a power cut) after the timeout if it is still running",
     )
+    _formats(parser)
     parser.set_defaults(handler=Handler("vmic.cli._operations", "_shutdown"))
 
 

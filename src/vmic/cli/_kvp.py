@@ -74,7 +74,10 @@ def _print(args: argparse.Namespace, items: KvpExchange) -> int:
             emit_line(f"{done} {args.key!r} on {args.vm}")
             return 0
     if args.output_format == "json":
-        emit_json(records)
+        from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
+
+        document = {"schema_version": SCHEMA_VERSION, "action": args.action, "key": args.key}
+        emit_json(document | {"items": records})
     elif args.output_format in {"csv", "markdown"}:
         emit(render_records(records, ("vm", "set", "key", "value"), args.output_format))
     else:

@@ -11,11 +11,11 @@ not be reached.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from vmic.cli._connection import host_entry, lab_executor, resolver_for
 from vmic.cli._progress import elapsed
-from vmic.cli._render import emit_line, visible
+from vmic.cli._render import emit, emit_json, emit_line, render_records, visible
 from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, guest_observation, one_line
 from vmic.errors import CommandTimeoutError, ConnectionFailedError, OperationError
 
@@ -64,24 +64,68 @@ def _connect(args: argparse.Namespace) -> tuple[HyperVHost, Explainer]:
     return client, explainer(observe_guest=observe, host=entry.name, timeout=args.timeout)
 
 
-def _run(args: argparse.Namespace, operation: Callable[[HyperVHost, Explainer], str]) -> int:
+def _run(args: argparse.Namespace, operation: Callable[[HyperVHost, Explainer], _Result]) -> int:
     host, explain = _connect(args)
+    outcome: dict[str, Any] = {"vm": args.vm, "ok": False, "message": "", "error": None}
+    status = 0
     try:
         with elapsed(args, _doing(args), limit=args.timeout):
-            line = operation(host, explain)
+            result = operation(host, explain)
     except (ConnectionFailedError, CommandTimeoutError) as error:
         print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
-        return EXIT_UNREACHABLE
+        outcome |= _failure(error)
+        status = EXIT_UNREACHABLE
     except OperationError as error:
         print(f"vmic: error: {visible(one_line(error, limit=600))}", file=sys.stderr)
-        return EXIT_FAILED
+        outcome |= _failure(error, limit=600)
+        status = EXIT_FAILED
+    else:
+        outcome |= {"ok": True, "message": str(result), args.command: result.to_dict()}
     finally:
         # The connection (and, for SSH, its background thread) ends with the command.
         closer = getattr(host.executor, "close", None)
         if callable(closer):
             closer()
-    emit_line(line)
-    return 0
+    _print(args, [outcome])
+    return status
+
+
+def _failure(error: Exception, *, limit: int | None = None) -> dict[str, Any]:
+    """An operation's error as its JSON says it (the same line stderr gets)."""
+    cause = getattr(error, "cause", None)
+    message = one_line(error) if limit is None else one_line(error, limit=limit)
+    return {
+        "message": message,
+        "error": {
+            "type": type(error).__name__,
+            "cause": None if cause is None else cause.value,
+            "message": message,
+        },
+    }
+
+
+#: The columns of the CSV and Markdown forms: one row per VM.
+_COLUMNS: Final = ("vm", "ok", "message")
+
+
+def _print(args: argparse.Namespace, outcomes: list[dict[str, Any]]) -> None:
+    """Each VM's outcome in the format asked: one line each, or a table, or JSON."""
+    if args.output_format == "json":
+        from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
+
+        empty = {"wait": None, "copy": None, "shutdown": None}
+        results = [
+            {"vm": o["vm"], "ok": o["ok"], "message": o["message"], **empty, **o} for o in outcomes
+        ]
+        document = {"schema_version": SCHEMA_VERSION, "operation": args.command}
+        emit_json(document | {"results": results})
+    elif args.output_format in {"csv", "markdown"}:
+        emit(render_records(outcomes, _COLUMNS, args.output_format), rendered=True)
+    else:
+        # The error is on stderr already: the text form prints what succeeded.
+        for outcome in outcomes:
+            if outcome["ok"]:
+                emit_line(outcome["message"])
 
 
 def _doing(args: argparse.Namespace) -> str:
@@ -91,6 +135,12 @@ def _doing(args: argparse.Namespace) -> str:
     if args.command == "copy":
         return f"{args.vm}: copying {args.source}"
     return f"{args.vm}: shutting down"
+
+
+class _Result(Protocol):
+    """What an operation returns: its one line (``str()``) and its JSON."""
+
+    def to_dict(self) -> dict[str, Any]: ...
 
 
 def _wait(args: argparse.Namespace) -> int:
@@ -106,23 +156,21 @@ def _wait(args: argparse.Namespace) -> int:
         until = WaitFor.address(prefix=args.prefix, version=until.family)
     return _run(
         args,
-        lambda host, explain: str(host.wait(args.vm, until, timeout=args.timeout, explain=explain)),
+        lambda host, explain: host.wait(args.vm, until, timeout=args.timeout, explain=explain),
     )
 
 
 def _copy(args: argparse.Namespace) -> int:
     return _run(
         args,
-        lambda host, explain: str(
-            host.copy_file(
-                args.vm,
-                args.source,
-                args.destination,
-                create_path=args.create_path,
-                overwrite=args.overwrite,
-                enable_service=args.enable_service,
-                explain=explain,
-            )
+        lambda host, explain: host.copy_file(
+            args.vm,
+            args.source,
+            args.destination,
+            create_path=args.create_path,
+            overwrite=args.overwrite,
+            enable_service=args.enable_service,
+            explain=explain,
         ),
     )
 
@@ -130,13 +178,11 @@ def _copy(args: argparse.Namespace) -> int:
 def _shutdown(args: argparse.Namespace) -> int:
     return _run(
         args,
-        lambda host, explain: str(
-            host.shutdown(
-                args.vm,
-                timeout=args.timeout,
-                force=args.force,
-                turn_off=args.turn_off,
-                explain=explain,
-            )
+        lambda host, explain: host.shutdown(
+            args.vm,
+            timeout=args.timeout,
+            force=args.force,
+            turn_off=args.turn_off,
+            explain=explain,
         ),
     )

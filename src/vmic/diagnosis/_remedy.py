@@ -300,4 +300,4 @@ def step_label(step: FixStep) -> str:
 def finding_label(finding: Finding) -> str:
     """``"<vm>: <service>: <cause>"`` for one-line listings."""
     what = "" if finding.service is None else f"{service_name(finding.service)}: "
-    return f"{finding.vm}: {what}{finding.cause.value}"
+    return f"{finding.vm}: {what}{finding.cause.label}"
