@@ -41,6 +41,8 @@ _HUMAN: tuple[tuple[str, ...], ...] = (
     ("check", "--lab", "demo", "-v"),
 )
 _RULES_RE = re.compile(r"^-+$")
+# What differs from run to run: how long an audit took ("in 0.1s").
+_DURATION_RE = re.compile(r"^[0-9]+\.[0-9]s$")
 
 
 def _run(argv: tuple[str, ...], columns: str | None) -> str:
@@ -58,7 +60,9 @@ def _words(text: str, headers: set[str]) -> set[str]:
     return {
         word
         for word in text.split()
-        if not _RULES_RE.match(word) and not (word.endswith(":") and word[:-1] in headers)
+        if not _RULES_RE.match(word)
+        and not _DURATION_RE.match(word)
+        and not (word.endswith(":") and word[:-1] in headers)
     }
 
 
