@@ -219,23 +219,29 @@ class AuditReport:
 
     def records(self) -> list[dict[str, str]]:
         """One flat row per failed host and per finding, in host order (see COLUMNS)."""
+        return self._rows(words=False)
+
+    def _rows(self, *, words: bool) -> list[dict[str, str]]:
+        """The flat rows by value (JSON, CSV), or in *words* (text, Markdown)."""
         rows: list[dict[str, str]] = []
         for result in self.results:
             if not result.ok:
                 rows.append(
                     {
                         "host": result.host,
-                        "host_status": result.status.value,
+                        "host_status": result.status.label if words else result.status.value,
                         "vm": "",
                         "service": "",
                         "verdict": "unknown",
-                        "cause": "host_unreachable",
+                        "cause": Cause.HOST_UNREACHABLE.label
+                        if words
+                        else Cause.HOST_UNREACHABLE.value,
                         "explanation": result.error,
                         "fix": "",
                     }
                 )
                 continue
-            rows.extend(_finding_row(result, finding) for finding in result.findings)
+            rows.extend(_finding_row(result, finding, words=words) for finding in result.findings)
         return rows
 
     def grid(self) -> list[dict[str, Any]]:
@@ -308,24 +314,7 @@ class AuditReport:
         The same keys (see COLUMNS); the text and Markdown forms show these, JSON and CSV
         the values.
         """
-        rows: list[dict[str, str]] = []
-        for result in self.results:
-            if not result.ok:
-                rows.append(
-                    {
-                        "host": result.host,
-                        "host_status": result.status.label,
-                        "vm": "",
-                        "service": "",
-                        "verdict": "unknown",
-                        "cause": Cause.HOST_UNREACHABLE.label,
-                        "explanation": result.error,
-                        "fix": "",
-                    }
-                )
-                continue
-            rows.extend(_shown_row(result, finding) for finding in result.findings)
-        return rows
+        return self._rows(words=True)
 
     def _view(self) -> dict[str, Any]:
         """The plain data :mod:`vmic.render` shows."""
@@ -410,39 +399,27 @@ def made_now() -> dict[str, str]:
     return {"generated": now.strftime("%Y-%m-%d %H:%M:%S UTC"), "version": __version__}
 
 
-def _shown_row(result: HostResult, finding: Finding) -> dict[str, str]:
+def _finding_row(result: HostResult, finding: Finding, *, words: bool) -> dict[str, str]:
+    """One finding's flat row: by value, or in *words* (its first fix as a vmic command)."""
     fix = finding.fixes[0] if finding.fixes else None
     fix_text = ""
-    if fix is not None:
-        command = vmic_command(fix, finding.vm)
-        if command is not None:
-            fix_text = shlex.join([*command[:2], "--host", result.host, *command[2:]])
-        else:
-            fix_text = f"{fix.title} ({fix.side.value})"
-    return {
-        "host": result.host,
-        "host_status": result.status.label,
-        "vm": finding.vm,
-        "service": "" if finding.service is None else service_name(finding.service),
-        "verdict": finding.verdict.label,
-        "cause": finding.cause.label,
-        "explanation": finding.explanation,
-        "fix": fix_text,
-    }
-
-
-def _finding_row(result: HostResult, finding: Finding) -> dict[str, str]:
-    fix = finding.fixes[0] if finding.fixes else None
-    fix_text = ""
-    if fix is not None:
+    command = None if fix is None else vmic_command(fix, finding.vm)
+    if fix is not None and words:
+        fix_text = (
+            shlex.join([*command[:2], "--host", result.host, *command[2:]])
+            if command is not None
+            else f"{fix.title} ({fix.side.value})"
+        )
+    elif fix is not None:
         fix_text = f"[{fix.side.value}] " + ("; ".join(fix.commands) or fix.title)
+    service = finding.service
     return {
         "host": result.host,
-        "host_status": result.status.value,
+        "host_status": result.status.label if words else result.status.value,
         "vm": finding.vm,
-        "service": "" if finding.service is None else finding.service.value,
-        "verdict": finding.verdict.value,
-        "cause": finding.cause.value,
+        "service": "" if service is None else (service_name(service) if words else service.value),
+        "verdict": finding.verdict.label if words else finding.verdict.value,
+        "cause": finding.cause.label if words else finding.cause.value,
         "explanation": finding.explanation,
         "fix": fix_text,
     }
