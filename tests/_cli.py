@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
     import pytest
 
+    from vmic.testing import DemoLab
+
 
 def run(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     """Run the CLI in a real subprocess, as a user would: (status, stdout, stderr)."""
@@ -73,3 +75,28 @@ def silent_port() -> Iterator[int]:
             for connection in held:
                 connection.close()
     thread.join()
+
+
+def hold_lab(monkeypatch: pytest.MonkeyPatch) -> DemoLab:
+    """One demo lab that every ``--lab demo`` of the calling test works on (state persists)."""
+    from vmic.cli import _connection  # noqa: PLC0415 - the CLI's one place that builds labs
+    from vmic.testing import demo_lab  # noqa: PLC0415
+
+    held = demo_lab()
+    monkeypatch.setattr(_connection, "_lab", lambda _name: held)
+    return held
+
+
+#: The acceptance policy of issue 25: Guest Service Interface on for Windows Server
+#: 2016-2022 guests, Time Synchronization on for fs01.
+ACCEPTANCE_POLICY = """\
+[[rule]]
+name = "file copy on servers"
+guest_os_from = "Windows Server 2016"
+guest_os_to = "Windows Server 2022"
+services = { guest_service_interface = "on" }
+
+[[rule]]
+vms = ["fs01"]
+services = { time_synchronization = "on" }
+"""

@@ -18,8 +18,9 @@ import vmic
 
 SRC = Path(vmic.__file__).parent
 
-# errors/render -> model -> rules -> parsers -> executors -> clients -> connect/testing -> diagnosis
-# -> fleet -> history -> CLI. A module imports (at run or type-check time) only from below.
+# errors/render -> model -> rules -> policy/parsers -> executors -> clients -> connect/testing
+# -> diagnosis -> fleet -> history -> CLI. A module imports (at run or type-check time) only
+# from below.
 LAYERS = {
     "errors": 0,
     "_lazy": 0,
@@ -29,6 +30,7 @@ LAYERS = {
     "schemas": 0,
     "model": 1,
     "rules": 2,
+    "policy": 3,
     "parsers": 3,
     "executors": 4,
     "clients": 5,

@@ -74,6 +74,7 @@ if TYPE_CHECKING:
         KvpItemError as KvpItemError,
         KvpVerificationError as KvpVerificationError,
         OperationError as OperationError,
+        PolicyError as PolicyError,
         PreflightError as PreflightError,
         WaitTimeoutError as WaitTimeoutError,
     )
@@ -93,9 +94,12 @@ if TYPE_CHECKING:
         HostStatus as HostStatus,
         HostTarget as HostTarget,
         Inventory as Inventory,
+        PolicyReport as PolicyReport,
         apply_fixes as apply_fixes,
+        apply_policy as apply_policy,
         audit as audit,
         load_inventory as load_inventory,
+        plan_policy as plan_policy,
     )
     from vmic.model import (
         VM as VM,
@@ -119,6 +123,7 @@ if TYPE_CHECKING:
         VirtualMachineRecord as VirtualMachineRecord,
         VMState as VMState,
     )
+    from vmic.policy import Policy as Policy
     from vmic.rules import (
         Cause as Cause,
         Feature as Feature,
@@ -211,6 +216,11 @@ __all__, __getattr__, __dir__ = lazy_face(
         "OperationalStatus": "vmic.model._status",
         "ParseError": "vmic.errors",
         "PlanStep": "vmic.rules",
+        "Policy": "vmic.policy",
+        "PolicyError": "vmic.errors",
+        "PolicyReport": "vmic.fleet",
+        "apply_policy": "vmic.fleet",
+        "plan_policy": "vmic.fleet",
         "ProcessRecord": "vmic.model",
         "Product": "vmic.model._operating_system",
         "Reason": "vmic.rules",

@@ -11,6 +11,10 @@ device such as ``/dev/null``, a FIFO, a socket, a directory, or a symbolic link 
 is refused rather than replaced, and an existing file keeps its mode (a ``0600`` file
 stays ``0600``) and, where this process may set it, its owner.
 
+YAML (inventories, policies; PyYAML from the ``ansible`` extra) is read by
+:func:`load_yaml`, which refuses an alias bomb, a recursive document or a huge integer
+before anything is built from it.
+
 Errors are :class:`~vmic.errors.ConfigurationError` (bad input: exit status 2 in the CLI).
 """
 
@@ -25,16 +29,22 @@ import re
 import stat
 import tempfile
 from pathlib import Path
-from typing import Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
-from vmic.errors import ConfigurationError
+from vmic._third_party import quiet_import
+from vmic.errors import ConfigurationError, MissingExtraError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
 
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_JSON_DEPTH",
     "MAX_JSON_DIGITS",
+    "MAX_YAML_ALIASES",
     "NEW_FILE_MODE",
     "load_json",
+    "load_yaml",
     "read_text",
     "write_atomically",
 ]
@@ -50,6 +60,9 @@ NEW_FILE_MODE: Final = 0o644
 MAX_JSON_DEPTH: Final = 64
 #: The most digits of an integer in a JSON document vmic reads (a 64-bit number has 20).
 MAX_JSON_DIGITS: Final = 20
+#: How many values the aliases of a YAML document vmic reads may add when expanded (a real
+#: inventory's ``<<: *defaults`` adds a few per host; an alias bomb adds billions).
+MAX_YAML_ALIASES: Final = 100_000
 
 _KINDS: Final = (
     (stat.S_ISDIR, "a directory"),
@@ -210,3 +223,125 @@ def load_json(text: str, *, source: str, max_depth: int = MAX_JSON_DEPTH) -> Any
         refuse(f"not JSON: {error.msg} (line {error.lineno}, column {error.colno})")
     except RecursionError:  # the depth is checked above; this is the last guard
         refuse("nested too deeply")
+
+
+# --- YAML ---------------------------------------------------------------------------------
+
+_YAML_INT: Final = "tag:yaml.org,2002:int"
+# The most characters of a YAML integer (a port has 5; underscores and signs allowed).
+_LONGEST_INTEGER: Final = 30
+
+
+def _yaml_loader(feature: str, tags: Mapping[str, Callable[[Any, Any], object]]) -> Any:  # noqa: ANN401 - a PyYAML loader class, typed loosely by PyYAML
+    try:
+        with quiet_import("yaml"):
+            import yaml  # noqa: PLC0415 - optional extra, loaded on use
+    except ImportError:
+        raise MissingExtraError(feature, extra="ansible", module="yaml") from None
+
+    # libyaml's parser (as Ansible uses when it is there): many times faster than PyYAML's
+    # own, and it refuses nesting past its depth limit itself.
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(safe):  # type: ignore[valid-type,misc] # either of PyYAML's safe loaders
+        """PyYAML's safe loader, with the caller's own tags."""
+
+    for tag, construct in tags.items():
+        Loader.add_constructor(tag, construct)
+    return Loader
+
+
+def _children(node: Any) -> list[Any]:  # noqa: ANN401 - a PyYAML node
+    value = node.value
+    if isinstance(value, list):
+        return [part for item in value for part in (item if isinstance(item, tuple) else (item,))]
+    return []
+
+
+def _check_expansion(root: Any, refuse: Callable[[str], NoReturn], max_aliases: int) -> None:  # noqa: ANN401 - a PyYAML node
+    """Refuse a YAML node graph that expands too far, refers to itself or holds a huge int.
+
+    An alias bomb, a recursive document, an integer of more digits than any file vmic
+    reads needs: each is refused before anything is built.
+
+    The composed graph shares a node wherever an alias names it; the values the document
+    would build are counted on that graph (each node once), so nothing is built to count.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if node.tag == _YAML_INT and len(node.value) > _LONGEST_INTEGER:
+            # PyYAML's int() would refuse (or take quadratic time on) thousands of digits.
+            refuse(f"an integer of {len(node.value):,} digits (line {node.start_mark.line + 1})")
+        if done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            refuse("an alias refers to a value that holds it (a recursive document)")
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    extra = sizes[id(root)] - len(sizes)
+    if extra > max_aliases:
+        refuse(
+            f"its aliases would expand to {extra:,} more values; vmic reads at most "
+            f"{max_aliases:,} (an alias bomb?)"
+        )
+
+
+def load_yaml(
+    text: str,
+    *,
+    source: str,
+    what: str,
+    feature: str,
+    tags: Mapping[str, Callable[[Any, Any], object]] | None = None,
+    max_aliases: int = MAX_YAML_ALIASES,
+) -> Any:  # noqa: ANN401 - YAML data
+    """The YAML document of *text*, built only once its node graph is checked.
+
+    Args:
+        text: The document.
+        source: Its name (a file), for messages.
+        what: What it should be, for messages ("an inventory", "a policy").
+        feature: What needs PyYAML, for the message when it is missing.
+        tags: Constructors of the caller's own tags (Ansible's ``!vault``).
+        max_aliases: How many values aliases may add (see :data:`MAX_YAML_ALIASES`).
+
+    Raises:
+        ConfigurationError: Not YAML, nested too deeply, an alias bomb, a recursive
+            document or a huge integer; the message names *source* once.
+        MissingExtraError: PyYAML is not installed.
+    """
+
+    def refuse(message: str) -> NoReturn:
+        raise ConfigurationError(f"{source}: {message}")
+
+    loader = _yaml_loader(feature, tags or {})(text)
+    import yaml  # noqa: PLC0415 - present: _yaml_loader checked
+
+    try:
+        try:
+            node = loader.get_single_node()
+        except RecursionError:
+            refuse(f"not {what}: values are nested too deeply")
+        if node is None:
+            return None
+        _check_expansion(node, refuse, max_aliases)
+        try:
+            return loader.construct_document(node)
+        except RecursionError:
+            refuse(f"not {what}: values are nested too deeply")
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(error, "problem", None) or type(error).__name__
+        refuse(f"not valid YAML: {problem}{where}")
+    finally:
+        loader.dispose()  # both loaders have it: it drops the parser's state

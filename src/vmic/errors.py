@@ -32,7 +32,8 @@ inherits the closest built-in exception, so code that already catches
     │   ├── UnsafeValueError
     │   ├── KvpItemError
     │   ├── VMNotFoundError(ConfigurationError, LookupError)
-    │   └── AmbiguousVMError(ConfigurationError, LookupError)
+    │   ├── AmbiguousVMError(ConfigurationError, LookupError)
+    │   └── PolicyError
     └── MissingExtraError(VmicError, ImportError)
 
     InsecureOptionWarning(UserWarning)      an option turned a security check off
@@ -69,6 +70,7 @@ __all__ = [
     "MissingExtraError",
     "OperationError",
     "ParseError",
+    "PolicyError",
     "PreflightError",
     "RegistryValueNotFoundError",
     "UnknownCommandError",
@@ -304,6 +306,43 @@ class UnsafeValueError(ConfigurationError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class PolicyError(ConfigurationError):
+    """A policy file (or its data) is not a policy vmic can apply.
+
+    The message is one line naming the file, the rule (its number, from 1, and its name
+    when it has one) and the key: ``fleet.toml: rule 2 ("file copy"): guest_os: ...``.
+
+    Attributes:
+        source: The file (or ``<policy>``).
+        rule: The rule's number, from 1; None for a problem of the whole file.
+        rule_name: The rule's name, when it has one.
+        key: The key at fault (``guest_os``, ``services.vss``); empty when none.
+        reason: What is wrong, in words.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        reason: str,
+        *,
+        rule: int | None = None,
+        rule_name: str | None = None,
+        key: str = "",
+    ) -> None:
+        self.source = source
+        self.rule = rule
+        self.rule_name = rule_name
+        self.key = key
+        self.reason = reason
+        where = [source]
+        if rule is not None:
+            named = f" ({rule_name!r})" if rule_name else ""
+            where.append(f"rule {rule}{named}")
+        if key:
+            where.append(key)
+        super().__init__(": ".join([*where, reason]))
 
 
 class MissingExtraError(VmicError, ImportError):

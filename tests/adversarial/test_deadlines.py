@@ -16,7 +16,8 @@ asserted; each case takes about that long.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Final
+from pathlib import Path
+from typing import Final
 
 import pytest
 
@@ -24,9 +25,7 @@ from tests._cli import in_process, silent_port
 from vmic.cli._commands import COMMANDS
 from vmic.cli._main import build_parser
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
+POLICY: Final = str(Path(__file__).resolve().parents[2] / "docs" / "policy.example.toml")
 #: What each command needs besides where the host is, for its connection to be tried.
 EXTRA: Final[dict[str, tuple[str, ...]]] = {
     "doctor": (),
@@ -38,6 +37,7 @@ EXTRA: Final[dict[str, tuple[str, ...]]] = {
     "shutdown": ("--vm", "web01"),
     "kvp": ("get", "--vm", "web01"),
     "fix": ("--check",),
+    "policy": ("show", POLICY),
 }
 #: Commands that reach hosts only through an inventory, and their timeout option.
 INVENTORY_ONLY: Final[dict[str, str]] = {"audit": "--timeout", "check": "-t"}
@@ -88,6 +88,21 @@ def test_a_command_by_host_connects_within_its_timeout(
             capsys, command, *words, "--host", "127.0.0.1", "--transport", transport,
             "--port", str(port), "--timeout", TIMEOUT[transport], "--no-keyring", "--no-prompt",
             *tail,
+        )  # fmt: skip
+    assert status == 3, (out, err)
+    assert err.count("\n") == 1
+    assert _REPORTED[transport].search(err), err
+
+
+@pytest.mark.parametrize("transport", ["ssh", "psrp"])
+def test_apply_policy_connects_within_its_timeout(
+    capsys: pytest.CaptureFixture[str], transport: str
+) -> None:
+    with silent_port() as port:
+        status, out, err = in_process(
+            capsys, "apply", "--policy", POLICY, "--yes", "--host", "127.0.0.1",
+            "--transport", transport, "--port", str(port), "--timeout", TIMEOUT[transport],
+            "--no-keyring", "--no-prompt",
         )  # fmt: skip
     assert status == 3, (out, err)
     assert err.count("\n") == 1

@@ -118,6 +118,24 @@ def test_every_audit_format_writes_the_whole_fleet(
 
 
 @pytest.mark.usefixtures("hostile")
+@pytest.mark.parametrize("output_format", _formats("apply"))
+@pytest.mark.parametrize("command", ["apply", "policy"])
+def test_every_policy_format_shows_every_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, output_format: str, command: str
+) -> None:
+    policy = tmp_path / "every-vm.toml"
+    policy.write_text('[[rule]]\nname = "all"\nservices = { vss = "on" }\n', encoding="utf-8")
+    words = (
+        ("apply", "--policy", str(policy), "--check")
+        if command == "apply"
+        else ("policy", "show", str(policy))
+    )
+    status, out, err = in_process(capsys, *words, "--lab", "demo", "--format", output_format)
+    assert (status, err) == (1 if command == "apply" else 0, "")
+    _check_text(output_format, out, NAMES)
+
+
+@pytest.mark.usefixtures("hostile")
 @pytest.mark.parametrize("output_format", _formats("doctor"))
 def test_every_doctor_format_shows_every_name(
     capsys: pytest.CaptureFixture[str], output_format: str

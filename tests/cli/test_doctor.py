@@ -254,7 +254,13 @@ def test_audit_of_the_lab(capsys: pytest.CaptureFixture[str]) -> None:
 )
 def test_a_vm_named_double_dash_can_be_given_to_vm(argv: list[str]) -> None:
     # Issue 9, defect 8: argparse (3.11) strips the "--" of "--vm=--" and leaves no value.
-    assert build_parser().parse_args(argv).vm == "--"
+    args = build_parser().parse_args(argv)
+    assert (args.vm if argv[0] == "doctor" else args.vms) in ("--", ["--"])
+
+
+def test_vm_repeats_for_the_commands_that_change_many() -> None:
+    argv = ["enable", "--lab", "demo", "--vm", "a", "--vm=--", "--vm", "a", "--vm=-x", "vss"]
+    assert build_parser().parse_args(argv).vms == ["a", "--", "-x"]
 
 
 def test_doctor_looks_for_the_vm_named_double_dash(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,22 +7,19 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests._cli import in_process, run
-from vmic.cli import _fix
-from vmic.testing import DemoLab, demo_lab
+from tests._cli import hold_lab, in_process, run
+from vmic.cli import _confirm
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from vmic.testing import RecordedCommand
+    from vmic.testing import DemoLab, RecordedCommand
 
 
 @pytest.fixture
 def lab(monkeypatch: pytest.MonkeyPatch) -> DemoLab:
     """One lab that every ``vmic fix --lab demo`` of the test works on."""
-    held = demo_lab()
-    monkeypatch.setattr(_fix, "_lab", lambda _name: held)
-    return held
+    return hold_lab(monkeypatch)
 
 
 def _recorded(lab: DemoLab) -> list[RecordedCommand]:
@@ -105,7 +102,7 @@ def test_on_a_terminal_it_asks_once_and_a_no_changes_nothing(
         asked.append("?")
         return "n"
 
-    monkeypatch.setattr(_fix, "_interactive", lambda: True)
+    monkeypatch.setattr(_confirm, "interactive", lambda: True)
     monkeypatch.setattr("builtins.input", answer)
     status, out, err = in_process(capsys, "fix", "--lab", "demo")
     assert asked == ["?"]
@@ -119,7 +116,7 @@ def test_on_a_terminal_it_asks_once_and_a_no_changes_nothing(
 def test_on_a_terminal_a_yes_applies(
     capsys: pytest.CaptureFixture[str], lab: DemoLab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_fix, "_interactive", lambda: True)
+    monkeypatch.setattr(_confirm, "interactive", lambda: True)
     monkeypatch.setattr("builtins.input", lambda: "y")
     status, out, _ = in_process(capsys, "fix", "--lab", "demo")
     assert status == 1

@@ -191,8 +191,9 @@ def test_german_host_end_to_end() -> None:
     sets = [c.command for c in lab.commands if c.action == "set-integration-services"]
     assert sets
     for command in sets:
-        for value in (*command.parameters["Enable"], *command.parameters["Disable"]):  # type: ignore[misc]
-            assert value in {s.guid for s in IntegrationService}
+        for joined in (*command.parameters["Enable"], *command.parameters["Disable"]):  # type: ignore[misc]
+            for value in filter(None, str(joined).split(",")):
+                assert value in {s.guid for s in IntegrationService}
 
 
 def test_german_status_descriptions_are_read_as_statuses() -> None:
@@ -219,6 +220,95 @@ def test_enable_sends_one_change_command_and_returns_what_changed() -> None:
     assert lab.vm("vm0000").integration.state(GSI).host_enabled is True
     assert lab.vm("vm0001").integration.state(GSI).host_enabled is False
     assert str(changes[0]) == "enable Guest Service Interface on vm0000"
+
+
+def test_enable_for_many_vms_is_one_change_command() -> None:
+    lab = _lab(4)
+    client = HyperVHost(lab)
+    changes = client.enable(["vm0000", "vm0002"], GSI)
+    assert changes == (Change("vm0000", GSI, False, True), Change("vm0002", GSI, False, True))
+    assert [c.action for c in lab.commands] == ["set-integration-services"]
+    assert lab.commands[0].command.parameters["VMs"] == ("vm0000", "vm0002")
+    assert [vm.integration.state(GSI).host_enabled for vm in lab.vms] == [True, False, True, False]
+    assert client.disable(("vm0000", "vm0001"), GSI) == (Change("vm0000", GSI, True, False),)
+    assert len(lab.commands) == 2
+
+
+def test_a_missing_vm_among_many_changes_nothing() -> None:
+    lab = _lab(2)
+    client = HyperVHost(lab)
+    with pytest.raises(VMNotFoundError, match="'nope'"):
+        client.enable(["vm0000", "nope"], GSI)
+    assert lab.vm("vm0000").integration.state(GSI).host_enabled is False
+    with pytest.raises(ConfigurationError):
+        client.enable([], GSI)
+    with pytest.raises(ConfigurationError):
+        client.enable(["vm0000", ""], GSI)
+
+
+def test_apply_to_many_vms_reads_once_and_changes_once() -> None:
+    lab = _lab(3)
+    lab.vm("vm0001").disable_on_host(TIMESYNC)
+    client = HyperVHost(lab)
+    wanted = {GSI: True, TIMESYNC: True}
+    assert client.apply(["vm0000", "vm0001"], wanted, check=True) == (
+        Change("vm0000", GSI, False, True),
+        Change("vm0001", GSI, False, True),
+        Change("vm0001", TIMESYNC, False, True),
+    )
+    assert [c.mutating for c in lab.commands] == [False]
+    changes = client.apply(["vm0000", "vm0001"], wanted)
+    assert len(changes) == 3
+    assert [c.action for c in lab.commands[1:]] == ["inventory", "set-integration-services"]
+    assert client.apply(["vm0000", "vm0001"], wanted) == ()
+    assert lab.vm("vm0002").integration.state(GSI).host_enabled is False
+
+
+def test_set_services_selects_by_id_and_reads_back_before_and_after() -> None:
+    lab = _lab(3)
+    client = HyperVHost(lab)
+    first, second = lab.vm("vm0000"), lab.vm("vm0002")
+    wanted: dict[uuid.UUID, dict[IntegrationService | str, bool]] = {
+        first.id: {GSI: True, VSS: True},
+        second.id: {"Heartbeat": False},
+    }
+    back = client.set_services(wanted)
+    assert [b.vm for b in back] == ["vm0000", "vm0002"]
+    assert [b.vm_id for b in back] == [str(first.id).upper(), str(second.id).upper()]
+    assert back[0].changes == (Change("vm0000", GSI, False, True),)
+    assert back[1].changes == (Change("vm0002", HEARTBEAT, True, False),)
+    assert back[0].before[GSI] is False
+    assert back[0].after[GSI] is True
+    assert all(not b.unmet for b in back)
+    (recorded,) = lab.commands
+    assert recorded.command.parameters["Select"] == "id"
+    assert recorded.command.parameters["VMs"] == (str(first.id).upper(), str(second.id).upper())
+    assert client.set_services({}) == ()
+    with pytest.raises(VMNotFoundError):
+        client.set_services({uuid.UUID(int=5): {GSI: True}})
+    with pytest.raises(ConfigurationError):
+        client.set_services({first.id: {GSI: True}, "vm0001": {GSI: True}})  # type: ignore[arg-type]
+
+
+def test_set_services_reports_what_did_not_take_without_raising() -> None:
+    class Stuck(Closing):
+        """A host whose change command changes nothing."""
+
+        def __init__(self) -> None:
+            self.lab = _lab(1)
+
+        def run(self, command: Command) -> Result:
+            if "VMs" not in command.parameters:
+                return self.lab.run(command)
+            frozen = dict(command.parameters) | {"Enable": ("",), "Disable": ("",)}
+            return self.lab.run(Command(command.shell, command.script, parameters=frozen))
+
+    client = HyperVHost(Stuck())
+    (back,) = client.set_services({"vm0000": {GSI: True}})
+    assert back.unmet == (GSI,)
+    assert back.changes == ()
+    with pytest.raises(VerificationError, match="Guest Service Interface is disabled"):
+        client.enable("vm0000", GSI)
 
 
 def test_disable_then_enable_round_trip() -> None:
@@ -337,7 +427,8 @@ def test_names_are_exact_and_never_touch_other_vms(name: str) -> None:
     assert entry.name == name
     for recorded in lab.commands:
         assert name not in recorded.command.script
-        assert recorded.command.parameters["VMName"] == name
+        parameters = recorded.command.parameters
+        assert parameters.get("VMName", parameters.get("VMs")) in {name, (name,)}
 
 
 def test_a_missing_vm_is_not_found() -> None:
@@ -420,10 +511,13 @@ def test_output_cut_short_is_a_parse_error() -> None:
 @pytest.mark.parametrize(
     ("detail", "error"),
     [
-        ("0", VMNotFoundError),
-        ("3", AmbiguousVMError),
-        ("\u00b2", ParseError),
-        ("1", ParseError),
+        ("0 0", VMNotFoundError),
+        ("3 0", AmbiguousVMError),
+        ("\u00b2 0", ParseError),
+        ("0 \u00b2", ParseError),
+        ("1 0", ParseError),
+        ("0 1", ParseError),
+        ("0", ParseError),
         ("many", ParseError),
         ("", ParseError),
     ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -232,8 +233,19 @@ def test_services_are_matched_by_guid_in_the_change_script() -> None:
     script = _scripts.script("host-set-services").text
     assert "-VMIntegrationService $vmicComponent" in script
     assert "-Name" not in script.replace("Get-Service -Name", "")
-    assert "$Enable -contains $vmicGuid" in script
+    assert "$vmicOn -contains $vmicGuid" in script
     assert "$vmicGuid = vmicComponentGuid $vmicComponent" in script
+
+
+def test_the_change_script_selects_its_vms_with_the_executors_exact_tests() -> None:
+    script = _scripts.script("host-set-services").text
+    by_id = VmSelector.by_id(uuid.UUID(int=1), parameter="vmicKey").test
+    by_name = VmSelector.by_name("any", parameter="vmicKey").test
+    assert f"Where-Object {{ {by_id} }}" in script
+    assert f"Where-Object {{ {by_name} }}" in script
+    assert "Get-VM -Name" not in script
+    # Every VM is found before the first change.
+    assert script.index("vm-count") < script.index("Enable-VMIntegrationService")
 
 
 def test_every_script_ends_its_output() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import vmic
-from vmic.cli._fix import lab_fix_targets
+from vmic.cli._connection import lab_fix_targets
 from vmic.diagnosis import (
     Diagnosis,
     FixKind,

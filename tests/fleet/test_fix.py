@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import vmic
-from vmic.cli._fix import lab_fix_targets
+from vmic.cli._connection import lab_fix_targets
 from vmic.diagnosis import Diagnosis, FixKind, FixPolicy, plan_fixes
 from vmic.executors import Command, Shell
 from vmic.fleet import FindingOutcome, FixReport, FixTarget, StepOutcome, apply_fixes, audit
@@ -167,7 +167,7 @@ def test_host_changes_select_the_vm_exactly() -> None:
     lab = demo_lab()
     _fix(lab)
     changes = [c for c in _recorded(lab) if c.mutating and c.target in {"HV01", "HV-BERLIN"}]
-    assert {c.command.parameters["VMName"] for c in changes} == {"legacy-win7", "fs01"}
+    assert {c.command.parameters["VMs"] for c in changes} == {("legacy-win7",), ("fs01",)}
 
 
 def test_bad_arguments_are_configuration_errors() -> None:
@@ -206,7 +206,7 @@ def test_a_vm_named_like_a_pattern_is_fixed_alone() -> None:
     assert [r.outcome for r in report.steps] == [StepOutcome.DONE]
     assert report.exit_status == 0
     changes = [c for c in host.commands if c.mutating]
-    assert [c.command.parameters["VMName"] for c in changes] == ["web*"]
+    assert [c.command.parameters["VMs"] for c in changes] == [("web*",)]
     for name in ("web01", "webx"):
         assert host.vm(name).integration.state(IntegrationService.TIME_SYNCHRONIZATION).host_enabled
 

@@ -23,7 +23,13 @@ from vmic import (
 )
 from vmic.model._provenance import MANAGE_DOC
 from vmic.rules._guests import IntegrationServicesKind, page_for_host, supported_guests
-from vmic.rules._support import FeatureStatus, GuestFeature, guest_support, unavailable_reason
+from vmic.rules._support import (
+    FeatureStatus,
+    GuestFeature,
+    guest_support,
+    unavailable_reason,
+    unusable_reason,
+)
 from vmic.rules._support_tables import supported_guest_records
 
 DATA = Path(__file__).parents[1] / "data" / "support"
@@ -321,3 +327,28 @@ def test_rhel_8_5_needs_windows_server_2019_as_note_15_says() -> None:
     assert status == 2
     assert "Note 15" in err
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("guest", "service", "names"),
+    [
+        ("Windows 7", IntegrationService.GUEST_SERVICE_INTERFACE, "service catalog"),
+        ("Windows Server 2008 R2", IntegrationService.GUEST_SERVICE_INTERFACE, "service catalog"),
+        ("Debian 13", IntegrationService.GUEST_SERVICE_INTERFACE, "hyperv-daemons"),
+        ("FreeBSD 11.0", IntegrationService.VSS, "Supported FreeBSD"),
+    ],
+)
+def test_unusable_reason_joins_the_catalog_the_packaging_and_the_pages(
+    guest: str, service: IntegrationService, names: str
+) -> None:
+    why = unusable_reason(parse_os("Windows Server 2019"), parse_os(guest), service)
+    assert why is not None
+    assert names in why
+
+
+@pytest.mark.parametrize(
+    "guest", ["Windows Server 2016", "Windows 10", "Debian 12", "Ubuntu 22.04", "Linux"]
+)
+def test_unusable_reason_is_none_where_the_guest_can_use_every_service(guest: str) -> None:
+    host = parse_os("Windows Server 2019")
+    assert [unusable_reason(host, parse_os(guest), s) for s in IntegrationService] == [None] * 6

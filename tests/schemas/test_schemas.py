@@ -400,3 +400,39 @@ def test_a_failed_operation_is_json_too(capsys: pytest.CaptureFixture[str]) -> N
         None,
         "daemon_not_installed",
     )
+
+
+def test_policy_enumerations_follow_the_code() -> None:
+    from vmic.fleet._policy import PolicyOutcome  # noqa: PLC0415
+    from vmic.model._operating_system import OSFamily  # noqa: PLC0415
+
+    report = load_schema("policy")["$defs"]
+    assert report["outcome"]["enum"] == [m.value for m in PolicyOutcome]
+    assert report["service"]["enum"] == [m.value for m in IntegrationService]
+    assert report["host_status"]["enum"] == [m.value for m in HostStatus]
+    assert list(report["result"]["properties"]) == list(_a_result_row())
+    desired = load_schema("desired")["$defs"]
+    assert desired["service"]["enum"] == [m.value for m in IntegrationService]
+    assert desired["rule"]["properties"]["guest_family"]["items"]["enum"] == [
+        m.value for m in OSFamily
+    ]
+    assert sorted(desired["rule"]["properties"]["services"]["properties"]) == sorted(
+        m.value for m in IntegrationService
+    )
+
+
+def _a_result_row() -> dict[str, Any]:
+    from vmic.fleet._policy import PolicyOutcome, ServiceOutcome  # noqa: PLC0415
+
+    row = ServiceOutcome(
+        host="h",
+        vm="v",
+        vm_id=None,
+        service=IntegrationService.VSS,
+        desired=True,
+        before=False,
+        after=None,
+        outcome=PolicyOutcome.WOULD_CHANGE,
+        rule=1,
+    )
+    return row.to_dict()

@@ -90,6 +90,7 @@ from vmic.parsers import (
     parse_systemctl_show,
     parse_vm_integration_services,
 )
+from vmic.policy import Policy, Rule, Selector
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -236,6 +237,10 @@ MODELS: list[Any] = [
     # semantics
     ServiceState,
     VMIntegration,
+    # policies
+    Policy,
+    Rule,
+    Selector,
 ]
 
 

@@ -14,11 +14,12 @@ from vmic.cli._commands import AUDIT_TIMEOUT as DEFAULT_TIMEOUT, DEFAULT_CONCURR
 from vmic.cli._connection import (
     features_of,
     lab_targets,
-    read_inventory,
+    read_inventory_and_groups,
     resolver_for,
 )
 from vmic.cli._history import finish_audit
 from vmic.cli._observations import ObservationRecorder
+from vmic.cli._policy import Compliance, with_compliance
 from vmic.cli._progress import host_progress
 from vmic.cli._render import colour, width
 from vmic.connect._ansible import limit_targets
@@ -31,8 +32,9 @@ __all__: list[str] = []
 
 
 def _audit(args: argparse.Namespace) -> int:
+    groups: dict[str, tuple[str, ...]] = {}
     if args.inventory:
-        inventory = read_inventory(args.inventory, limit=args.limit)
+        inventory, groups = read_inventory_and_groups(args.inventory, limit=args.limit)
         inventory.check_files()
         concurrency = args.concurrency or inventory.concurrency or DEFAULT_CONCURRENCY
         timeout = args.timeout or inventory.timeout or DEFAULT_TIMEOUT
@@ -42,10 +44,15 @@ def _audit(args: argparse.Namespace) -> int:
         timeout = args.timeout or DEFAULT_TIMEOUT
         targets = lab_targets(args.lab, timeout=timeout)
         targets = limit_targets(targets, args.limit, source=f"lab {args.lab}")
+        groups = {target.name: ("all", "ungrouped") for target in targets}
     recorder = None
-    if args.save_observations:
+    if args.save_observations or args.policy:
         recorder = ObservationRecorder()
         targets = [recorder.wrap(target) for target in targets]
+    # The policy is read before any host is asked: a bad one costs no audit.
+    judge = (
+        None if args.policy is None else Compliance(args.policy, groups=groups, recorder=recorder)
+    )
     progress = host_progress(args, len(targets))
     try:
         report = audit(
@@ -57,17 +64,21 @@ def _audit(args: argparse.Namespace) -> int:
         )
     finally:
         progress.close()
+    compliance = None if judge is None else judge.judge(report)
     if args.output_format == "openmetrics":
         from vmic.fleet._monitoring import openmetrics  # noqa: PLC0415 - on use
 
-        text = openmetrics(report)
+        text = openmetrics(report, compliance=compliance)
     else:
         # A terminal table fits its width and may be coloured; a file never is.
         table = args.output_format == "table" and not args.output
-        text = report.render(
-            args.output_format, width=width() if table else None, colour=table and colour()
-        )
-    finish_audit(args, report, text)
-    if recorder is not None:
+        fit = width() if table else None
+        text = report.render(args.output_format, width=fit, colour=table and colour())
+        if compliance is not None:
+            text = with_compliance(text, report, compliance, args.output_format, width=fit)
+    finish_audit(args, report, text, compliance=compliance)
+    if recorder is not None and args.save_observations:
         recorder.save(args.save_observations, report)
+    if compliance is not None and report.exit_status == 0:
+        return compliance.exit_status
     return report.exit_status

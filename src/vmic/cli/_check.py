@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from vmic.cli._connection import features_of, lab_targets, read_inventory
+from vmic.cli._connection import features_of, lab_targets, read_inventory_and_groups
+from vmic.cli._policy import Compliance
 from vmic.cli._render import emit
 from vmic.connect._ansible import limit_targets
 from vmic.connect._credentials import CredentialResolver
@@ -58,7 +59,7 @@ def _run(args: argparse.Namespace) -> CheckResult:
     else:
         causes = DEFAULT_CRITICAL_CAUSES
     if args.inventory:
-        inventory = read_inventory(args.inventory, limit=args.limit)
+        inventory, groups = read_inventory_and_groups(args.inventory, limit=args.limit)
         timeout = args.timeout or inventory.timeout or DEFAULT_TIMEOUT
         # A monitoring system has no terminal: never prompt.
         resolver = CredentialResolver(use_keyring=not args.no_keyring, prompt=None)
@@ -67,7 +68,18 @@ def _run(args: argparse.Namespace) -> CheckResult:
         timeout = args.timeout or DEFAULT_TIMEOUT
         targets = lab_targets(args.lab, timeout=timeout)
         targets = limit_targets(targets, args.limit, source=f"lab {args.lab}")
+        groups = {target.name: ("all", "ungrouped") for target in targets}
+    # The policy is read before any host is asked (a bad one is UNKNOWN, like any error).
+    judge = None if args.policy is None else Compliance(args.policy, groups=groups)
+    if judge is not None:
+        targets = judge.wrap(targets)
     report = audit(
         targets, concurrency=args.concurrency, timeout=timeout, features=features_of(args)
     )
-    return check_report(report, warning=warning, critical=critical, critical_causes=causes)
+    return check_report(
+        report,
+        warning=warning,
+        critical=critical,
+        critical_causes=causes,
+        compliance=None if judge is None else judge.judge(report),
+    )

@@ -26,7 +26,7 @@ from vmic.cli._options import (
     seconds,
     whole_number,
 )
-from vmic.cli._values import ExactValue
+from vmic.cli._values import ExactValue, ExactValues
 from vmic.render._tables import FORMATS
 
 if TYPE_CHECKING:
@@ -205,6 +205,11 @@ def _audit(parser: argparse.ArgumentParser) -> None:
         metavar="PATTERN",
         help="only these hosts: an Ansible pattern of groups and hosts (hv*,berlin,!hv03)",
     )
+    _policy_option(
+        parser,
+        "judge every VM against a policy file: its compliance joins the "
+        "report and, with --save, the history; non-compliance exits 1",
+    )
     parser.add_argument(
         "--save", action="store_true", help="record the run in the history database"
     )
@@ -227,6 +232,10 @@ def _audit(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=Handler("vmic.cli._audit", "_audit"))
 
 
+def _policy_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--policy", metavar="FILE", help=help_text)
+
+
 def _password_sources(parser: argparse.ArgumentParser, *, prompt: bool) -> None:
     parser.add_argument(
         "--no-keyring", action="store_true", help="do not look for passwords in the keyring"
@@ -238,11 +247,12 @@ def _password_sources(parser: argparse.ArgumentParser, *, prompt: bool) -> None:
 def _toggle(verb: str) -> Callable[[argparse.ArgumentParser], None]:
     def build(parser: argparse.ArgumentParser) -> None:
         parser.description = (
-            f"{verb.capitalize()} integration services of the VM with exactly this name, and "
-            "verify the host setting afterwards."
+            f"{verb.capitalize()} integration services of the VMs with exactly these names "
+            "(one change command per host for all of them), and verify the host setting "
+            "afterwards."
         )
         add_connection_options(parser, guests=False)
-        parser.add_argument("--vm", required=True, action=ExactValue, help="the VM's exact name")
+        _vms_option(parser, required=True)
         parser.add_argument("services", nargs="+", metavar="SERVICE", help="service names")
         _formats(parser)
         parser.set_defaults(handler=Handler("vmic.cli._manage", "_toggle"), verb=verb)
@@ -250,19 +260,65 @@ def _toggle(verb: str) -> Callable[[argparse.ArgumentParser], None]:
     return build
 
 
+def _vms_option(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument(
+        "--vm",
+        required=required,
+        action=ExactValues,
+        dest="vms",
+        metavar="NAME",
+        help="a VM's exact name (repeatable; --vm=NAME for any name)",
+    )
+
+
 def _apply(parser: argparse.ArgumentParser) -> None:
     parser.description = (
-        "Set each named service on or off for the VM with exactly this name; only the "
-        "settings that differ are changed, then verified."
+        "Set each named service on or off for the VMs with exactly these names; or, with "
+        "--policy, bring every VM of the hosts to what a policy file asks (see "
+        "docs/policy.md). Each host is read once and changed with one command for all its "
+        "VMs, read back in the same round trip and verified; only the settings that differ "
+        "are changed. With --policy, each VM and service is reported compliant, changed, "
+        "would change (--check), not applicable (the guest cannot use it: never turned on) "
+        "or failed; without --yes it asks on a terminal and refuses without one. Exit "
+        "status: 0 compliant after the run, 1 pending (--check) or failed, 2 usage error "
+        "or bad policy, 3 a host unreachable."
     )
-    add_connection_options(parser, guests=False)
-    parser.add_argument("--vm", required=True, action=ExactValue, help="the VM's exact name")
+    add_connection_options(parser, guests=True)
     parser.add_argument(
-        "settings", nargs="+", metavar="SERVICE=on|off", help="desired setting per service"
+        "--inventory",
+        help="with --policy: the hosts of this inventory (TOML, Ansible YAML or INI; '-': stdin)",
+    )
+    _vms_option(parser, required=False)
+    parser.add_argument(
+        "--policy", metavar="FILE", help="a policy file (TOML, or YAML with vmic[ansible])"
+    )
+    parser.add_argument(
+        "settings", nargs="*", metavar="SERVICE=on|off", help="desired setting per service"
     )
     parser.add_argument("--check", action="store_true", help="change nothing; show what would")
+    parser.add_argument(
+        "--yes", action="store_true", help="with --policy: do not ask before changing anything"
+    )
     _formats(parser)
+    add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._manage", "_apply"))
+
+
+def _policy(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Show what a policy file asks: its rules and digest, or, given hosts (--lab, "
+        "--inventory or --host), the desired state it resolves to for each of their VMs "
+        "(reads each host once; changes nothing). A bad policy is one line naming the "
+        "file, the rule and the key, exit status 2."
+    )
+    parser.add_argument("action", choices=("show",), help="what to do with the policy")
+    parser.add_argument("file", metavar="FILE", help="the policy file (TOML, or YAML)")
+    add_connection_options(parser, guests=True)
+    parser.add_argument(
+        "--inventory", help="the hosts of this inventory (TOML, Ansible YAML or INI; '-': stdin)"
+    )
+    _formats(parser)
+    parser.set_defaults(handler=Handler("vmic.cli._policy", "_show"))
 
 
 def _guest(parser: argparse.ArgumentParser) -> None:
@@ -462,6 +518,7 @@ def _check(parser: argparse.ArgumentParser) -> None:
         help="no cause is CRITICAL on its own; only the thresholds count",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per finding")
+    _policy_option(parser, "WARNING (at least) when a VM does not comply with this policy file")
     parser.add_argument("--concurrency", type=concurrency, default=DEFAULT_CONCURRENCY)
     parser.add_argument("-t", "--timeout", type=seconds, help="seconds per host")
     add_feature_option(parser)
@@ -516,9 +573,10 @@ COMMANDS: Final[tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]]
     ("services", "the integration service catalog", _services),
     ("doctor", "diagnose a host's integration services", _doctor),
     ("audit", "audit many hosts from an inventory", _audit),
-    ("enable", "enable integration services of a VM on its host", _toggle("enable")),
-    ("disable", "disable integration services of a VM on its host", _toggle("disable")),
-    ("apply", "bring a VM's host settings to a desired state", _apply),
+    ("enable", "enable integration services of VMs on their hosts", _toggle("enable")),
+    ("disable", "disable integration services of VMs on their hosts", _toggle("disable")),
+    ("apply", "bring VMs' host settings to a desired state, or to a policy", _apply),
+    ("policy", "show a policy file and the desired state it asks of each VM", _policy),
     ("guest", "diagnose this Linux machine as a Hyper-V guest", _guest),
     ("wait", "wait for a VM's heartbeat, an address or a KVP item", _wait),
     ("copy", "copy a file from the host into a VM's guest (Copy-VMFile)", _copy),

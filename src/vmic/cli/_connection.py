@@ -9,8 +9,10 @@ keyring, or a prompt on a terminal.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vmic.cli._options import (
@@ -28,6 +30,7 @@ from vmic.connect import (
     HostTarget,
     Inventory,
     InventoryError,
+    guest_executor,
     one_line,
 )
 from vmic.errors import ConfigurationError, VMNotFoundError
@@ -35,20 +38,25 @@ from vmic.rules._features import Feature
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable, Sequence
 
     from vmic.clients import HyperVHost
     from vmic.executors._protocol import Executor
+    from vmic.fleet._fix import FixTarget
     from vmic.model._host import VM
-    from vmic.testing import DemoLab
+    from vmic.testing import DemoLab, FakeHyperVHost
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "LABS",
     "add_connection_options",
     "add_feature_option",
+    "change_targets",
     "connection_words",
     "features_of",
+    "host_clients",
     "host_entry",
+    "lab_fix_targets",
     "lab_targets",
     "port_number",
     "read_inventory",
@@ -99,14 +107,66 @@ def read_inventory(name: str, *, limit: str | None = None) -> Inventory:
         vmic.connect.InventoryError: It cannot be read, is no inventory, or *limit*
             selects no host.
     """
-    from vmic._files import MAX_FILE_BYTES  # noqa: PLC0415 - on use
-    from vmic.connect._sources import (  # noqa: PLC0415
+    from vmic.connect._sources import (  # noqa: PLC0415 - on use
         load_inventory_limited,
         parse_inventory_limited,
     )
 
     if name != "-":
         return load_inventory_limited(name, limit=limit)
+    return parse_inventory_limited(_stdin(), source="<stdin>", limit=limit)
+
+
+def read_inventory_and_groups(
+    name: str, *, limit: str | None = None
+) -> tuple[Inventory, dict[str, tuple[str, ...]]]:
+    """``--inventory NAME`` as :func:`read_inventory` reads it, and each host's groups.
+
+    Only an Ansible inventory has groups besides ``all`` and ``ungrouped``.
+
+    Raises:
+        vmic.connect.InventoryError: See :func:`read_inventory`.
+    """
+    from vmic.connect._ansible import (  # noqa: PLC0415 - on use
+        ANSIBLE_SUFFIXES,
+        parse_ansible_ini,
+        parse_ansible_yaml,
+    )
+    from vmic.connect._sources import (  # noqa: PLC0415
+        inventory_kind,
+        load_ansible_inventory,
+        parse_inventory_limited,
+    )
+
+    if name == "-":
+        text = _stdin()
+        kind = inventory_kind(text)
+        if kind == "toml":
+            inventory = parse_inventory_limited(text, source="<stdin>", limit=limit)
+            return inventory, _all_groups(inventory)
+        parse = parse_ansible_yaml if kind == "yaml" else parse_ansible_ini
+        ansible = parse(text, source="<stdin>")
+    elif Path(name).suffix.lower() in ANSIBLE_SUFFIXES:
+        ansible = load_ansible_inventory(name)
+    else:
+        inventory = read_inventory(name, limit=limit)
+        return inventory, _all_groups(inventory)
+    groups: dict[str, list[str]] = {entry.name: [] for entry in ansible.inventory.hosts}
+    for group, hosts in ansible.groups.items():
+        for host in hosts:
+            groups.setdefault(host, []).append(group)
+    chosen = ansible.inventory if limit is None else ansible.limit(limit)
+    return chosen, {host: tuple(names) for host, names in groups.items()}
+
+
+def _all_groups(inventory: Inventory) -> dict[str, tuple[str, ...]]:
+    return {entry.name: ("all", "ungrouped") for entry in inventory.hosts}
+
+
+def _stdin() -> str:
+    """The inventory on standard input, refused past :data:`vmic._files.MAX_FILE_BYTES`."""
+    from vmic._files import MAX_FILE_BYTES  # noqa: PLC0415 - on use
+
     try:
         text = sys.stdin.read(MAX_FILE_BYTES + 1)
     except (OSError, UnicodeDecodeError) as error:
@@ -116,7 +176,7 @@ def read_inventory(name: str, *, limit: str | None = None) -> Inventory:
     if len(text) > MAX_FILE_BYTES:
         message = f"the inventory is larger than {MAX_FILE_BYTES:,} characters"
         raise InventoryError(message, source="<stdin>")
-    return parse_inventory_limited(text, source="<stdin>", limit=limit)
+    return text
 
 
 def resolver_for(args: argparse.Namespace) -> CredentialResolver:
@@ -179,6 +239,36 @@ def host_client(args: argparse.Namespace) -> HyperVHost:
     return HyperVHost(entry.executor(resolver_for(args)), name=entry.name, timeout=args.timeout)
 
 
+def host_clients(
+    args: argparse.Namespace, vms: Sequence[str]
+) -> list[tuple[HyperVHost, tuple[str, ...]]]:
+    """The hosts that hold the VMs *vms*, each with the names it holds, in the order given.
+
+    A real host (``--host``) holds them all; in a lab, ``--host`` names the host, else
+    each VM's is the lab host that has it (read once).
+
+    Raises:
+        ConfigurationError: No such lab or host, or no ``--host``.
+        vmic.errors.VMNotFoundError: No lab host has a VM (when ``--host`` is not given).
+    """
+    from vmic.clients import HyperVHost  # noqa: PLC0415 - load on use
+
+    if not args.lab:
+        entry = host_entry(args)
+        client = HyperVHost(
+            entry.executor(resolver_for(args)), name=entry.name, timeout=args.timeout
+        )
+        return [(client, tuple(vms))]
+    lab = _lab(args.lab)
+    held: dict[str, list[str]] = {}
+    for vm in vms:
+        held.setdefault(args.host or _holder(args.lab, lab, vm), []).append(vm)
+    return [
+        (HyperVHost(lab.host(name), name=name, timeout=args.timeout), tuple(names))
+        for name, names in held.items()
+    ]
+
+
 def lab_targets(
     lab_name: str,
     *,
@@ -201,21 +291,34 @@ def lab_targets(
     lab = _lab(lab_name)
     if host is None and vm is not None:
         host = _holder(lab_name, lab, vm)
-    targets = []
-    for fake in lab.hosts:
-        name = str(fake.name)
-        if host is not None and name != host:
-            continue
+    return [
+        HostTarget.for_executor(fake, name=fake.name, guests=reach, timeout=timeout)
+        for fake, reach in _lab_hosts(lab, host, what=f"the {lab_name} lab")
+    ]
 
-        def reach(vm: VM, host_name: str = name) -> Executor | None:
-            executor: Executor | None = lab.guest_executor(host_name, vm.name)
-            return executor
 
-        targets.append(HostTarget.for_executor(fake, name=name, guests=reach, timeout=timeout))
-    if not targets:
+def _lab_hosts(
+    lab: DemoLab, host: str | None, *, what: str
+) -> list[tuple[FakeHyperVHost, Callable[[VM], Executor | None]]]:
+    """The lab's hosts (or the one named *host*), each with how its guests are reached.
+
+    Raises:
+        ConfigurationError: The lab has no host named *host*.
+    """
+    chosen: list[tuple[FakeHyperVHost, Callable[[VM], Executor | None]]] = [
+        (fake, functools.partial(_lab_guest, lab, fake.name))
+        for fake in lab.hosts
+        if host is None or fake.name == host
+    ]
+    if not chosen:
         known = ", ".join(str(fake.name) for fake in lab.hosts)
-        raise ConfigurationError(f"the {lab_name} lab has no host {host!r}; its hosts: {known}")
-    return targets
+        raise ConfigurationError(f"{what} has no host {host!r}; its hosts: {known}")
+    return chosen
+
+
+def _lab_guest(lab: DemoLab, host: str, vm: VM) -> Executor | None:
+    executor: Executor = lab.guest_executor(host, vm.name)
+    return executor
 
 
 def lab_executor(lab_name: str, host: str | None, vm: str) -> tuple[str, Executor]:
@@ -229,6 +332,75 @@ def lab_executor(lab_name: str, host: str | None, vm: str) -> tuple[str, Executo
     name = host if host is not None else _holder(lab_name, lab, vm)
     executor: Executor = lab.host(name)
     return name, executor
+
+
+def change_targets(args: argparse.Namespace) -> list[FixTarget]:
+    """The hosts a changing command (``fix``, ``apply --policy``) works on, guests included.
+
+    ``--lab`` (every host of the lab, or ``--host``'s), ``--inventory`` (every host of it),
+    else ``--host`` with the connection options.
+
+    Raises:
+        ConfigurationError: No such lab or host, or the options name none.
+        vmic.connect.InventoryError: The inventory cannot be read.
+    """
+    return change_targets_and_groups(args)[0]
+
+
+def change_targets_and_groups(
+    args: argparse.Namespace,
+) -> tuple[list[FixTarget], dict[str, tuple[str, ...]]]:
+    """:func:`change_targets`, and the inventory groups of each host (by host name).
+
+    Only an Ansible inventory has groups besides ``all`` and ``ungrouped``; every host is
+    in ``all``.
+    """
+    timeout = args.timeout
+    if args.lab:
+        targets = lab_fix_targets(_lab(args.lab), host=args.host, timeout=timeout)
+        return targets, {target.name: ("all",) for target in targets}
+    resolver = resolver_for(args)
+    if args.inventory:
+        inventory, groups = read_inventory_and_groups(args.inventory)
+        inventory.check_files()
+        targets = [_entry_target(entry, resolver, timeout) for entry in inventory.hosts]
+        return targets, groups
+    entry = host_entry(args)
+    return [_entry_target(entry, resolver, timeout)], {entry.name: ("all",)}
+
+
+def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float) -> FixTarget:
+    from vmic.fleet._fix import FixTarget  # noqa: PLC0415 - the fleet loads on use
+
+    entry = entry.within(timeout)  # an inventory's host connects within --timeout too
+    executor = entry.executor(resolver)
+    access = entry.guests
+    if not access.enabled:
+        return FixTarget(name=entry.name, executor=executor, timeout=timeout)
+    credentials = access.credentials(resolver, host=entry.name)
+
+    def reach(vm: VM) -> Executor | None:
+        return guest_executor(
+            executor, vm, access, credentials, connect_timeout=entry.connect_timeout
+        )
+
+    return FixTarget(name=entry.name, executor=executor, guests=reach, timeout=timeout)
+
+
+def lab_fix_targets(
+    lab: DemoLab, *, host: str | None = None, timeout: float | None = None
+) -> list[FixTarget]:
+    """One target per host of a simulated lab, guests included.
+
+    Raises:
+        ConfigurationError: The lab has no host named *host*.
+    """
+    from vmic.fleet._fix import FixTarget  # noqa: PLC0415 - the fleet loads on use
+
+    return [
+        FixTarget(name=fake.name, executor=fake, guests=reach, timeout=timeout)
+        for fake, reach in _lab_hosts(lab, host, what="the lab")
+    ]
 
 
 def _holder(lab_name: str, lab: DemoLab, vm: str) -> str:

@@ -14,18 +14,14 @@ import shlex
 import sys
 from typing import TYPE_CHECKING, Any
 
-from vmic.cli._connection import (
-    connection_words,
-    features_of,
-    host_entry,
-    resolver_for,
-)
+from vmic.cli import _confirm
+from vmic.cli._connection import change_targets, connection_words, features_of
 from vmic.cli._progress import elapsed, host_progress
 from vmic.cli._render import emit, failure_line, visible, width
-from vmic.connect import EXIT_FINDINGS, EXIT_USAGE, guest_executor
+from vmic.connect import EXIT_FINDINGS
 from vmic.diagnosis._remedy import FixPlan, FixPolicy, FixStep, plan_fixes
 from vmic.diagnosis._results import service_name, vmic_command
-from vmic.errors import ConfigurationError, VMNotFoundError
+from vmic.errors import VMNotFoundError
 from vmic.fleet._fix import FixReport, FixTarget, apply_fixes
 from vmic.fleet._runner import audit
 from vmic.render import csv_text, json_text
@@ -33,26 +29,16 @@ from vmic.render import csv_text, json_text
 if TYPE_CHECKING:
     import argparse
 
-    from vmic.connect import CredentialResolver, HostEntry
-    from vmic.executors._protocol import Executor
-    from vmic.model._host import VM
-    from vmic.testing import DemoLab
-
 __all__ = ["run"]
 
 
 def run(args: argparse.Namespace) -> int:
     """``vmic fix``: plan, confirm, apply, re-diagnose."""
-    interactive = _interactive()
+    interactive = _confirm.interactive()
     if not args.check and not args.yes and not interactive:
         # Refuse before reaching anything: no terminal to ask on, and no --yes.
-        print(
-            "vmic: error: vmic fix changes hosts and guests: give --yes to apply, or --check "
-            "to see what would run",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    targets = _targets(args)
+        return _confirm.refuse("vmic fix changes hosts and guests")
+    targets = change_targets(args)
     try:
         return _run(args, targets, interactive=interactive)
     finally:
@@ -73,10 +59,7 @@ def _run(args: argparse.Namespace, targets: list[FixTarget], *, interactive: boo
     finally:
         progress.close()
     for failure in before.failures:
-        print(
-            failure_line(failure),
-            file=sys.stderr,
-        )
+        print(failure_line(failure), file=sys.stderr)
     diagnoses = [r.diagnosis for r in before.results if r.diagnosis is not None]
     if args.vm is not None and not before.failures and not any(d.vm(args.vm) for d in diagnoses):
         raise VMNotFoundError(", ".join(t.name for t in targets), args.vm)
@@ -86,7 +69,7 @@ def _run(args: argparse.Namespace, targets: list[FixTarget], *, interactive: boo
     live = [target for target in targets if target.name in reachable]
     if not args.check and not args.yes and plan.allowed:
         emit(_render_plan(plan, args.output_format, _connection(args)), rendered=True)
-        if not _confirm(len(plan.allowed)):
+        if not _confirm.confirm(len(plan.allowed), "step"):
             print("vmic: nothing changed", file=sys.stderr)
             return EXIT_FINDINGS if plan.findings else before.exit_status
     doing = "checking" if args.check else "applying"
@@ -104,88 +87,6 @@ def _connection(args: argparse.Namespace) -> list[str] | None:
     if args.lab or (args.host and not args.inventory):
         return connection_words(args)
     return None
-
-
-def _interactive() -> bool:
-    """Whether a person can be asked: stdin and stdout are a terminal."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
-def _confirm(count: int) -> bool:
-    sys.stdout.write(f"Apply {count} step{'s' if count != 1 else ''}? [y/N] ")
-    sys.stdout.flush()
-    try:
-        answer = input()
-    except EOFError:
-        return False
-    return answer.strip().casefold() in {"y", "yes"}
-
-
-# --- targets --------------------------------------------------------------------------------
-
-
-def _targets(args: argparse.Namespace) -> list[FixTarget]:
-    timeout = args.timeout
-    if args.lab:
-        lab = _lab(args.lab)
-        return lab_fix_targets(lab, host=args.host, timeout=timeout)
-    resolver = resolver_for(args)
-    if args.inventory:
-        from vmic.connect._sources import load_inventory_limited  # noqa: PLC0415 - on use
-
-        inventory = load_inventory_limited(args.inventory, limit=None)
-        inventory.check_files()
-        return [_entry_target(entry, resolver, timeout) for entry in inventory.hosts]
-    return [_entry_target(host_entry(args), resolver, timeout)]
-
-
-def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float) -> FixTarget:
-    entry = entry.within(timeout)  # an inventory's host connects within --timeout too
-    executor = entry.executor(resolver)
-    access = entry.guests
-    if not access.enabled:
-        return FixTarget(name=entry.name, executor=executor, timeout=timeout)
-    credentials = access.credentials(resolver, host=entry.name)
-
-    def reach(vm: VM) -> Executor | None:
-        return guest_executor(
-            executor, vm, access, credentials, connect_timeout=entry.connect_timeout
-        )
-
-    return FixTarget(name=entry.name, executor=executor, guests=reach, timeout=timeout)
-
-
-def _lab(name: str) -> DemoLab:
-    if name != "demo":
-        raise ConfigurationError(f"unknown lab {name!r}; known: demo")
-    from vmic.testing import demo_lab  # noqa: PLC0415 - the simulated lab loads on use
-
-    return demo_lab()
-
-
-def lab_fix_targets(
-    lab: DemoLab, *, host: str | None = None, timeout: float | None = None
-) -> list[FixTarget]:
-    """One target per host of a simulated lab, guests included.
-
-    Raises:
-        ConfigurationError: The lab has no host named *host*.
-    """
-    targets = []
-    for fake in lab.hosts:
-        name = str(fake.name)
-        if host is not None and name != host:
-            continue
-
-        def reach(vm: VM, host_name: str = name) -> Executor | None:
-            executor: Executor = lab.guest_executor(host_name, vm.name)
-            return executor
-
-        targets.append(FixTarget(name=name, executor=fake, guests=reach, timeout=timeout))
-    if not targets:
-        known = ", ".join(str(fake.name) for fake in lab.hosts)
-        raise ConfigurationError(f"the lab has no host {host!r}; its hosts: {known}")
-    return targets
 
 
 # --- output ---------------------------------------------------------------------------------

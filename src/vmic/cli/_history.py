@@ -22,6 +22,7 @@ from vmic.schemas import SCHEMA_VERSION
 if TYPE_CHECKING:
     import argparse
 
+    from vmic.fleet._policy import PolicyReport
     from vmic.fleet._report import AuditReport
 
 __all__ = ["finish_audit"]
@@ -160,8 +161,17 @@ def _when(moment: dt.datetime) -> str:
 # --- the options `vmic audit` gets from here ------------------------------------------------
 
 
-def finish_audit(args: argparse.Namespace, report: AuditReport, text: str) -> None:
-    """Write the rendered report to stdout or ``--output``, then save the run when asked."""
+def finish_audit(
+    args: argparse.Namespace,
+    report: AuditReport,
+    text: str,
+    *,
+    compliance: PolicyReport | None = None,
+) -> None:
+    """Write the rendered report to stdout or ``--output``, then save the run when asked.
+
+    *compliance*: the audit's hosts judged against ``--policy``, saved with the run.
+    """
     if args.output:
         from vmic._files import write_atomically  # noqa: PLC0415 - on use
 
@@ -177,6 +187,7 @@ def finish_audit(args: argparse.Namespace, report: AuditReport, text: str) -> No
                 report,
                 inventory=inventory,
                 started=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=report.duration),
+                compliance=compliance,
             )
         if not args.quiet:
             # On stderr: stdout holds the report, which may be JSON or metrics.

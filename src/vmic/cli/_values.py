@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["ExactValue"]
+__all__ = ["ExactValue", "ExactValues"]
 
 
 class ExactValue(argparse.Action):
@@ -28,7 +28,27 @@ class ExactValue(argparse.Action):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
-        # Only an attached "--" leaves a one-value option with no value at all.
-        if isinstance(values, list) and not values:
-            values = "--"
-        setattr(namespace, self.dest, values)
+        self.store(namespace, _restored(values))
+
+    def store(self, namespace: argparse.Namespace, value: str | Sequence[Any] | None) -> None:
+        """Keep *value* (the name as given) in *namespace*."""
+        setattr(namespace, self.dest, value)
+
+
+def _restored(values: str | Sequence[Any] | None) -> str | Sequence[Any] | None:
+    # Only an attached "--" leaves a one-value option with no value at all.
+    return "--" if isinstance(values, list) and not values else values
+
+
+class ExactValues(ExactValue):
+    """A repeatable option: each value appended exactly as given (``--vm a --vm=--``).
+
+    A value given twice is kept once, in the order first given.
+    """
+
+    def store(self, namespace: argparse.Namespace, value: str | Sequence[Any] | None) -> None:
+        """Append *value* to the values given before (once)."""
+        known = list(getattr(namespace, self.dest, None) or [])
+        if value not in known:
+            known.append(value)
+        setattr(namespace, self.dest, known)

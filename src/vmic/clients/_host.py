@@ -25,7 +25,8 @@ their exact name (``web*`` is a name, not a pattern).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import uuid
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -82,7 +83,14 @@ if TYPE_CHECKING:
     from vmic.model._operating_system import OperatingSystem
     from vmic.model._records import IntegrationComponentRecord, VirtualMachineRecord
 
-__all__ = ["DIRECT_NOT_AVAILABLE", "Change", "DesiredState", "HyperVHost", "ServiceLike"]
+__all__ = [
+    "DIRECT_NOT_AVAILABLE",
+    "Change",
+    "DesiredState",
+    "HyperVHost",
+    "ReadBack",
+    "ServiceLike",
+]
 
 #: Seconds a host command may run by default (an inventory of a large host takes a while).
 DEFAULT_TIMEOUT: Final = 300.0
@@ -125,6 +133,45 @@ class Change:
     def __str__(self) -> str:
         verb = "enable" if self.after else "disable"
         return f"{verb} {self.service.english_name} on {self.vm}"
+
+
+@attrs.frozen
+class ReadBack:
+    """One VM's host settings as the change command read them back, either side of it.
+
+    Attributes:
+        vm: The VM's name.
+        vm_id: Its id (upper case), as the host listed it; None when it was not listed.
+        wanted: What was asked, per service.
+        before: Each service's setting before the change (True: enabled).
+        after: Each service's setting after it.
+    """
+
+    vm: str
+    vm_id: str | None
+    wanted: Mapping[IntegrationService, bool]
+    before: Mapping[IntegrationService, bool]
+    after: Mapping[IntegrationService, bool]
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        """The settings the command flipped, in catalog order."""
+        return tuple(
+            Change(self.vm, service, self.before[service], self.after[service])
+            for service in IntegrationService
+            if service in self.before
+            and service in self.after
+            and self.before[service] != self.after[service]
+        )
+
+    @property
+    def unmet(self) -> tuple[IntegrationService, ...]:
+        """The services not as asked afterwards (or not listed), in catalog order."""
+        return tuple(
+            service
+            for service in IntegrationService
+            if service in self.wanted and self.after.get(service) is not self.wanted[service]
+        )
 
 
 def _service(value: object) -> IntegrationService:
@@ -333,44 +380,52 @@ class HyperVHost:
 
     # --- changing ----------------------------------------------------------------------------
 
-    def enable(self, vm: str, *services: ServiceLike) -> tuple[Change, ...]:
+    def enable(self, vm: str | Sequence[str], *services: ServiceLike) -> tuple[Change, ...]:
         """``Enable-VMIntegrationService`` for *services* on the VM named exactly *vm*.
 
-        Services already enabled are left alone. The state is read back in the same
-        command and checked.
+        *vm* may also be several exact names: one command changes them all. Services
+        already enabled are left alone. The state is read back in the same command and
+        checked.
 
         Returns:
-            The settings that changed (empty when all were already enabled).
+            The settings that changed (empty when all were already enabled), VM by VM in
+            the order given.
 
         Raises:
-            VMNotFoundError: No VM has exactly that name.
-            AmbiguousVMError: Several VMs have that name.
+            VMNotFoundError: No VM has exactly that name (nothing was changed).
+            AmbiguousVMError: Several VMs have that name (nothing was changed).
             VerificationError: A service is not enabled afterwards.
             vmic.UnknownServiceError: A name is not a service.
         """
-        return self._set(vm, {_service(s): True for s in services})
+        wanted = {_service(s): True for s in services}
+        return self._set(dict.fromkeys(_vm_names(vm), wanted))
 
-    def disable(self, vm: str, *services: ServiceLike) -> tuple[Change, ...]:
+    def disable(self, vm: str | Sequence[str], *services: ServiceLike) -> tuple[Change, ...]:
         """``Disable-VMIntegrationService`` for *services* on the VM named exactly *vm*.
 
         See :meth:`enable`.
         """
-        return self._set(vm, {_service(s): False for s in services})
+        wanted = {_service(s): False for s in services}
+        return self._set(dict.fromkeys(_vm_names(vm), wanted))
 
-    def apply(self, vm: str, desired: DesiredState, *, check: bool = False) -> tuple[Change, ...]:
+    def apply(
+        self, vm: str | Sequence[str], desired: DesiredState, *, check: bool = False
+    ) -> tuple[Change, ...]:
         """Bring the host settings of the VM named exactly *vm* to *desired*.
 
         The current settings are read first; a change command is sent only when some
         differ, and it changes only those, then reads back and verifies. Services not in
-        *desired* are left as they are.
+        *desired* are left as they are. *vm* may also be several exact names: they are
+        read in one command and changed in one.
 
         Args:
-            vm: The VM's exact name.
+            vm: The VM's exact name, or several.
             desired: Whether each service should be enabled.
             check: Change nothing; return what would change.
 
         Returns:
-            The settings that changed (or would change), in catalog order.
+            The settings that changed (or would change), VM by VM in the order given, each
+            VM's in catalog order.
 
         Raises:
             VMNotFoundError: No VM has exactly that name.
@@ -379,23 +434,75 @@ class HyperVHost:
             vmic.UnknownServiceError: A key is not a service.
             vmic.ConfigurationError: A value is not a bool.
         """
+        names = _vm_names(vm)
         wanted = _desired(desired)
-        current = self._observe_vm(vm)
-        planned = _plan(current.name, current.services, wanted)
+        if len(names) == 1:
+            current: tuple[VM, ...] = (self._observe_vm(names[0]),)
+        else:
+            current = self._find(self.observe(), names)
+        planned = tuple(c for found in current for c in _plan(found.name, found.services, wanted))
         if check or not planned:
             return planned
-        return self._set(vm, {change.service: change.after for change in planned})
+        changes: dict[str, dict[IntegrationService, bool]] = {}
+        for change in planned:
+            changes.setdefault(change.vm, {})[change.service] = change.after
+        return self._set(changes)
 
-    def _set(self, vm: str, wanted: dict[IntegrationService, bool]) -> tuple[Change, ...]:
-        name = _check_vm_name(vm)
-        if not wanted:
+    def _find(self, host: Host, names: tuple[str, ...]) -> tuple[VM, ...]:
+        """The VM named exactly each of *names*, from one reading of the host."""
+        found = []
+        for name in names:
+            matches = [vm for vm in host.vms if vm.name == name]
+            if not matches:
+                raise VMNotFoundError(self._label, name, [vm.name for vm in host.vms])
+            if len(matches) > 1:
+                raise AmbiguousVMError(self._label, name, len(matches))
+            found.append(matches[0])
+        return tuple(found)
+
+    def set_services(
+        self, wanted: Mapping[str, DesiredState] | Mapping[uuid.UUID, DesiredState]
+    ) -> tuple[ReadBack, ...]:
+        """Turn services on or off for many VMs in **one** command, read back in the same one.
+
+        Each VM is named by its exact name (a ``str``) or by its id (a
+        :class:`uuid.UUID`), all of one kind; the host finds every VM before it changes
+        anything, and touches only the settings not already as asked (matched by
+        component GUID). Nothing here raises when a setting did not take: the read-back
+        says so (:attr:`ReadBack.unmet`).
+
+        Args:
+            wanted: Per VM, whether each service should be enabled.
+
+        Returns:
+            Per VM, in the order given: its settings before and after the command.
+
+        Raises:
+            VMNotFoundError: A name or id matches no VM (nothing was changed).
+            AmbiguousVMError: Several VMs have a name (nothing was changed).
+            vmic.ConfigurationError: The keys mix names and ids, or are neither.
+            vmic.UnknownServiceError: A key of a desired state is not a service.
+            vmic.ExecutionError: The command could not run, or failed.
+            vmic.ParseError: The host's output could not be read.
+        """
+        checked: object = wanted
+        if not isinstance(checked, Mapping):
+            raise ConfigurationError(f"wanted must map VMs to desired states, not {wanted!r}")
+        entries = [(key, _desired(state)) for key, state in checked.items()]
+        if not entries:
             return ()
+        by_id = all(isinstance(key, uuid.UUID) for key, _ in entries)
+        if not by_id:
+            for key, _ in entries:
+                _check_vm_name(key)
+        keys = tuple(str(key).upper() if by_id else key for key, _ in entries)
         result = self._executor.run(
             script("host-set-services").command(
                 {
-                    "VMName": name,
-                    "Enable": tuple(s.guid for s, on in wanted.items() if on),
-                    "Disable": tuple(s.guid for s, on in wanted.items() if not on),
+                    "Select": "id" if by_id else "name",
+                    "VMs": keys,
+                    "Enable": tuple(_joined(state, on=True) for _, state in entries),
+                    "Disable": tuple(_joined(state, on=False) for _, state in entries),
                 },
                 timeout=self._timeout,
             )
@@ -403,17 +510,46 @@ class HyperVHost:
         sections = read_result(result, required=("before", "after"), what="the change command")
         reason = error_reason(sections)
         if reason is not None:
-            self._raise_vm_error(name, reason)
-        before = _settings(parse_components(sections["before"]))
-        after = _settings(parse_components(sections["after"]))
-        actual = {service: after.get(service) for service in wanted}
-        if any(actual[service] is not on for service, on in wanted.items()):
-            raise VerificationError(self._label, name, wanted, actual)
-        return tuple(
-            Change(name, service, before[service], after[service])
-            for service in IntegrationService
-            if service in before and service in after and before[service] != after[service]
-        )
+            self._raise_entry_error(keys, reason)
+        before = _settings_by_vm(parse_components(sections["before"]))
+        after = _settings_by_vm(parse_components(sections["after"]))
+        names = {record.vm_id: record.vm_name for record in parse_components(sections["after"])}
+        read_back = []
+        for key, (_, state) in zip(keys, entries, strict=True):
+            vm_id = key if by_id else next((i for i, n in names.items() if n == key), None)
+            read_back.append(
+                ReadBack(
+                    vm=names.get(vm_id, key) if vm_id is not None else key,
+                    vm_id=vm_id,
+                    wanted=state,
+                    before=before.get(vm_id, {}),
+                    after=after.get(vm_id, {}),
+                )
+            )
+        return tuple(read_back)
+
+    def _set(self, wanted: dict[str, dict[IntegrationService, bool]]) -> tuple[Change, ...]:
+        """:meth:`set_services` by exact names, each change verified."""
+        if not any(wanted.values()):
+            for name in wanted:
+                _check_vm_name(name)
+            return ()
+        changes: list[Change] = []
+        for back in self.set_services(wanted):
+            if back.unmet:
+                actual = {service: back.after.get(service) for service in back.wanted}
+                raise VerificationError(self._label, back.vm, back.wanted, actual)
+            changes.extend(back.changes)
+        return tuple(changes)
+
+    def _raise_entry_error(self, keys: tuple[str, ...], reason: tuple[str, str]) -> None:
+        word, detail = reason
+        numbers = detail.split()
+        if word == "vm-count" and len(numbers) == 2 and all(_digits(n) for n in numbers):
+            count, index = (int(n) for n in numbers)
+            if index < len(keys):
+                self._raise_vm_error(keys[index], ("vm-count", str(count)))
+        raise ParseError(f"the change command reported {word!r} {detail!r}")
 
     # --- operations -------------------------------------------------------------------------
 
@@ -758,8 +894,7 @@ class HyperVHost:
 
     def _raise_vm_error(self, vm: str, reason: tuple[str, str]) -> None:
         word, detail = reason
-        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-        count = int(detail) if detail.isascii() and detail.isdigit() else None
+        count = int(detail) if _digits(detail) else None
         if word == "vm-count" and count == 0:
             raise VMNotFoundError(self._label, vm)
         if word == "vm-count" and count is not None and count > 1:
@@ -969,6 +1104,36 @@ def _desired(desired: DesiredState) -> dict[IntegrationService, bool]:
 
 def _settings(records: Iterable[IntegrationComponentRecord]) -> dict[IntegrationService, bool]:
     return {r.service: r.enabled for r in records if r.service is not None}
+
+
+def _settings_by_vm(
+    records: Iterable[IntegrationComponentRecord],
+) -> dict[str | None, dict[IntegrationService, bool]]:
+    """Each VM's settings, by its upper-case id."""
+    by_vm: dict[str | None, dict[IntegrationService, bool]] = {}
+    for record in records:
+        if record.service is not None:
+            by_vm.setdefault(record.vm_id, {})[record.service] = record.enabled
+    return by_vm
+
+
+def _joined(state: Mapping[IntegrationService, bool], *, on: bool) -> str:
+    """The component GUIDs to turn *on* (or off), as the change script reads them."""
+    return ",".join(service.guid for service, wanted in state.items() if wanted is on)
+
+
+def _digits(text: str) -> bool:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    return text.isascii() and text.isdigit()
+
+
+def _vm_names(vm: object) -> tuple[str, ...]:
+    """One exact name, or several (each once, in order)."""
+    if isinstance(vm, str):
+        return (_check_vm_name(vm),)
+    if not isinstance(vm, Sequence) or not vm:
+        raise ConfigurationError(f"vm must be a VM's exact name or a list of them, not {vm!r}")
+    return tuple(dict.fromkeys(_check_vm_name(name) for name in vm))
 
 
 def _plan(

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import types
+import uuid
 from typing import TYPE_CHECKING, Final
 
 from vmic.errors import ConfigurationError
@@ -53,10 +54,21 @@ def marker(name: str) -> str:
 #: The line every complete output ends with.
 END: Final = marker("end")
 
-# The VMs named exactly $VMName, as an array in $vmicVms. The name given here only satisfies
-# the selector's constructor: the expression reads the name from $VMName.
+# The names and ids given here only satisfy the selector's constructor: the expressions
+# read the name or id from the parameter or variable named.
+_BY_ID: Final = VmSelector.by_id(uuid.UUID(int=0), parameter="vmicKey")
+_BY_NAME: Final = VmSelector.by_name("-", parameter="vmicKey")
 _GENERATED: Final = {
+    # The VMs named exactly $VMName, as an array in $vmicVms.
     "vms-by-name": "$vmicVms = " + VmSelector.by_name("-", parameter="VMName").expression,
+    # The VMs of $vmicAll whose id ($Select 'id') or exact name is $vmicKey, in $vmicFound.
+    "vms-by-key": (
+        "if ($Select -eq 'id') {\n"
+        f"    $vmicFound = @($vmicAll | Where-Object {{ {_BY_ID.test} }})\n"
+        "} else {\n"
+        f"    $vmicFound = @($vmicAll | Where-Object {{ {_BY_NAME.test} }})\n"
+        "}"
+    ),
 }
 
 

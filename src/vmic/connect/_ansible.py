@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
 
-from vmic._third_party import quiet_import
+from vmic._files import MAX_YAML_ALIASES, load_yaml
 from vmic.connect._inventory import (
     PSRP_AUTHS,
     GuestAccess,
@@ -63,7 +63,7 @@ from vmic.connect._inventory import (
     Inventory,
     InventoryError,
 )
-from vmic.errors import ConfigurationError, MissingExtraError
+from vmic.errors import ConfigurationError
 from vmic.render import shown
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ MAX_HOSTS: Final = 1_000_000
 MAX_GROUP_DEPTH: Final = 64
 #: How many values YAML aliases may add when expanded (a real inventory's ``<<: *defaults``
 #: adds a few per host; an alias bomb adds billions).
-MAX_ALIAS_EXPANSION: Final = 100_000
+MAX_ALIAS_EXPANSION: Final = MAX_YAML_ALIASES
 
 _CONNECTIONS: Final = {
     "psrp": "psrp",
@@ -225,110 +225,33 @@ def _json_kind(value: object) -> str:
 # --- reading YAML -------------------------------------------------------------------------
 
 
-def _yaml_loader() -> Any:  # noqa: ANN401 - a PyYAML loader class, typed loosely by PyYAML
-    try:
-        with quiet_import("yaml"):
-            import yaml  # noqa: PLC0415 - optional extra, loaded on use
-    except ImportError:
-        feature = "reading an Ansible YAML inventory"
-        raise MissingExtraError(feature, extra="ansible", module="yaml") from None
-
-    # libyaml's parser (as Ansible uses when it is there): many times faster than PyYAML's
-    # own, and it refuses nesting past its depth limit itself.
-    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    class Loader(safe):  # type: ignore[valid-type,misc] # either of PyYAML's safe loaders
-        """PyYAML's safe loader that also recognises Ansible's ``!vault`` (to refuse it)."""
-
-    def vaulted(_loader: Loader, _node: yaml.Node) -> _Vaulted:
-        return _Vaulted()
-
-    def unsafe(loader: Loader, node: yaml.Node) -> object:
-        # Ansible's "do not template this" marker: the plain value, as text.
-        return loader.construct_scalar(node)
-
-    Loader.add_constructor("!vault", vaulted)
-    Loader.add_constructor("!unsafe", unsafe)
-    return Loader
+def _vaulted(_loader: object, _node: object) -> _Vaulted:
+    return _Vaulted()
 
 
-def _children(node: Any) -> list[Any]:  # noqa: ANN401 - a PyYAML node
-    value = node.value
-    if isinstance(value, list):
-        return [part for item in value for part in (item if isinstance(item, tuple) else (item,))]
-    return []
+def _unsafe(loader: Any, node: Any) -> object:  # noqa: ANN401 - PyYAML's loader and node
+    # Ansible's "do not template this" marker: the plain value, as text.
+    return loader.construct_scalar(node)
 
 
-_YAML_INT: Final = "tag:yaml.org,2002:int"
-# The most characters of a YAML integer (a port has 5; underscores and signs allowed).
-_LONGEST_INTEGER: Final = 30
-
-
-def _check_expansion(root: Any, source: str) -> None:  # noqa: ANN401 - a PyYAML node
-    """Refuse a YAML node graph that expands too far, refers to itself or holds a huge int.
-
-    An alias bomb, a recursive document, an integer of more digits than any inventory
-    needs: each is refused before anything is built.
-
-    The composed graph shares a node wherever an alias names it; the values the document
-    would build are counted on that graph (each node once), so nothing is built to count.
-    """
-    sizes: dict[int, int] = {}
-    on_path: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        if node.tag == _YAML_INT and len(node.value) > _LONGEST_INTEGER:
-            # PyYAML's int() would refuse (or take quadratic time on) thousands of digits.
-            _fail(
-                f"an integer of {len(node.value):,} digits (line {node.start_mark.line + 1})",
-                source,
-            )
-        if done:
-            on_path.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
-            continue
-        if key in sizes:
-            continue
-        if key in on_path:
-            _fail("an alias refers to a value that holds it (a recursive document)", source)
-        on_path.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
-    extra = sizes[id(root)] - len(sizes)
-    if extra > MAX_ALIAS_EXPANSION:
-        _fail(
-            f"its aliases would expand to {extra:,} more values; vmic reads at most "
-            f"{MAX_ALIAS_EXPANSION:,} (an alias bomb?)",
-            source,
-        )
+#: Ansible's own YAML tags: ``!vault`` (kept, to refuse it) and ``!unsafe`` (plain text).
+_TAGS: Final = {"!vault": _vaulted, "!unsafe": _unsafe}
 
 
 def _compose(text: str, source: str) -> Any:  # noqa: ANN401 - PyYAML data
-    """The YAML document of *text*, built only once its node graph is checked."""
-    loader = _yaml_loader()(text)
-    import yaml  # noqa: PLC0415 - present: _yaml_loader checked
-
+    """The YAML document of *text*, read within :func:`vmic._files.load_yaml`'s limits."""
     try:
-        try:
-            node = loader.get_single_node()
-        except RecursionError:
-            _fail("not an inventory: values are nested too deeply", source)
-        if node is None:
-            return None
-        _check_expansion(node, source)
-        try:
-            return loader.construct_document(node)
-        except RecursionError:
-            _fail("not an inventory: values are nested too deeply", source)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        problem = getattr(error, "problem", None) or type(error).__name__
-        _fail(f"not valid YAML: {problem}{where}", source)
-    finally:
-        loader.dispose()  # both loaders have it: it drops the parser's state
+        return load_yaml(
+            text,
+            source=source,
+            what="an inventory",
+            feature="reading an Ansible YAML inventory",
+            tags=_TAGS,
+            max_aliases=MAX_ALIAS_EXPANSION,
+        )
+    except ConfigurationError as error:
+        # load_yaml names the file first; the InventoryError says the same without repeating.
+        _fail(str(error).removeprefix(f"{source}: "), source)
 
 
 def parse_ansible_yaml(text: str, *, source: str = "<inventory>") -> AnsibleInventory:

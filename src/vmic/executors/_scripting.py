@@ -264,10 +264,30 @@ class VmSelector:
             return f"Hyper-V\\Get-VM -Id {operand}"
         assert self.name is not None  # noqa: S101 - one of name and id is set (checked above)
         operand = ps_quote(self.name) if literal else f"${self.parameter}"
-        return (
-            "Hyper-V\\Get-VM | Where-Object { [string]::Equals($_.Name, "
-            f"{operand}, [System.StringComparison]::Ordinal) }}"
-        )
+        return f"Hyper-V\\Get-VM | Where-Object {{ {self._test(operand)} }}"
+
+    def _test(self, operand: str) -> str:
+        """The comparison of ``$_`` (a VM) with *operand* (a PowerShell expression)."""
+        if self.id is not None:
+            # A GUID's text: Get-VM's Id prints in lower case, vmic writes upper case.
+            return (
+                f"[string]::Equals($_.Id.ToString(), {operand}, "
+                "[System.StringComparison]::OrdinalIgnoreCase)"
+            )
+        return f"[string]::Equals($_.Name, {operand}, [System.StringComparison]::Ordinal)"
+
+    @property
+    def test(self) -> str:
+        r"""A ``Where-Object`` test of ``$_``: whether that VM is the one selected.
+
+        For scripts that read the VMs once and pick many from them: it reads the name or
+        id from ``$<parameter>``, compared as :meth:`pipeline` does by name (ordinal) or
+        as a GUID's text (case ignored).
+
+        >>> print(VmSelector.by_name("-", parameter="vmicKey").test)
+        [string]::Equals($_.Name, $vmicKey, [System.StringComparison]::Ordinal)
+        """
+        return self._test(f"${self.parameter}")
 
     @property
     def expression(self) -> str:

@@ -33,6 +33,13 @@ if TYPE_CHECKING:
         StepResult as StepResult,
         apply_fixes as apply_fixes,
     )
+    from vmic.fleet._policy import (
+        PolicyOutcome as PolicyOutcome,
+        PolicyReport as PolicyReport,
+        ServiceOutcome as ServiceOutcome,
+        apply_policy as apply_policy,
+        plan_policy as plan_policy,
+    )
     from vmic.fleet._report import (
         AuditReport as AuditReport,
         HostResult as HostResult,
@@ -51,6 +58,11 @@ __all__, __getattr__, __dir__ = lazy_face(
         "StepOutcome": "._fix",
         "StepResult": "._fix",
         "apply_fixes": "._fix",
+        "PolicyOutcome": "._policy",
+        "PolicyReport": "._policy",
+        "ServiceOutcome": "._policy",
+        "apply_policy": "._policy",
+        "plan_policy": "._policy",
         "CredentialResolver": "vmic.connect",
         "GuestAccess": "vmic.connect",
         "HostEntry": "vmic.connect",

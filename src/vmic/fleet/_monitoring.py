@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from vmic.diagnosis._results import VMDiagnosis
+    from vmic.fleet._policy import PolicyReport
     from vmic.fleet._report import AuditReport
 
 __all__ = [
@@ -165,19 +166,24 @@ def check_report(
     warning: Range | None = None,
     critical: Range | None = None,
     critical_causes: Iterable[Cause] = DEFAULT_CRITICAL_CAUSES,
+    compliance: PolicyReport | None = None,
 ) -> CheckResult:
     """Judge an audit as a monitoring plugin would.
 
     CRITICAL when the number of findings (an unreachable host counts as one finding of
     cause ``host_unreachable``) is in the critical range, or any finding has one of
-    *critical_causes*; else WARNING when it is in the warning range; else OK. UNKNOWN
-    when no host at all could be audited, since then nothing is known.
+    *critical_causes*; else WARNING when it is in the warning range, or when a VM does
+    not comply with *compliance*'s policy; else OK. UNKNOWN when no host at all could be
+    audited, since then nothing is known.
 
     Args:
         report: The audit.
         warning: The warning range (None: never warn on the count).
         critical: The critical range (None: never critical on the count).
         critical_causes: Causes that are CRITICAL on their own.
+        compliance: The audit judged against a policy: each service that does not
+            comply is a detail line, their number a performance datum
+            (``noncompliant``), and any makes the check at least WARNING.
     """
     rows = report.records()
     summary = report.summary()
@@ -205,6 +211,19 @@ def check_report(
         f"{count} finding{'s' if count != 1 else ''} on {summary['vms']} VMs of "
         f"{summary['hosts']} hosts ({summary['failed']} not audited)"
     )
+    pending = () if compliance is None else compliance.pending
+    if compliance is not None:
+        perfdata += " " + _perf("noncompliant", len(pending))
+        details += tuple(
+            f"{r.host}/{r.vm} {r.service.english_name}: not compliant (the policy asks "
+            f"{'on' if r.desired else 'off'}, rule {r.rule}; the host has "
+            f"{'no such component' if r.before is None else ('on' if r.before else 'off')})"
+            for r in pending
+        )
+        text += (
+            f"; {len(pending)} service{'s' if len(pending) != 1 else ''} not compliant with "
+            "the policy"
+        )
     if summary["hosts"] and summary["failed"] == summary["hosts"]:
         return CheckResult(
             state=CheckState.UNKNOWN,
@@ -220,7 +239,7 @@ def check_report(
             # Each cause in words, with the value --critical-cause takes.
             causes = sorted({row["cause"] for row in critical_rows})
             text += "; critical: " + ", ".join(f"{Cause(c).label} ({c})" for c in causes)
-    elif warning is not None and warning.alerts(count):
+    elif (warning is not None and warning.alerts(count)) or pending:
         state = CheckState.WARNING
     else:
         state = CheckState.OK
@@ -263,7 +282,12 @@ class _Exposition:
         self.lines.extend(f"{name}{_labels(labels)} {_number(value)}" for labels, value in samples)
 
 
-def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
+def openmetrics(
+    report: AuditReport,
+    *,
+    timestamp: float | None = None,
+    compliance: PolicyReport | None = None,
+) -> str:
     """The audit as Prometheus text (gauges), readable as OpenMetrics too.
 
     Families: ``vmic_audit_*`` (hosts, VMs, findings, unreachable hosts, duration, when
@@ -276,9 +300,16 @@ def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
     not report it): Hyper-V lets two VMs of one host share a name, and each stays its own
     series.
 
+    With *compliance* (the audit's hosts judged against a policy): ``vmic_policy_info``
+    (its source and digest), ``vmic_policy_noncompliant_services``,
+    ``vmic_policy_vm_compliant`` per VM a rule selects (1 when every service it asks of
+    complies) and ``vmic_policy_service_compliance`` per VM and service (1 for its state:
+    compliant, not_compliant or not_applicable, a series per state).
+
     Args:
         report: The audit.
         timestamp: When it ran (seconds since the epoch; default now).
+        compliance: The audit judged against a policy (:func:`vmic.fleet.plan_policy`).
     """
     summary = report.summary()
     out = _Exposition()
@@ -345,7 +376,48 @@ def openmetrics(report: AuditReport, *, timestamp: float | None = None) -> str:
         "Findings by cause.",
         [((("cause", cause.value),), causes.get(cause.value, 0)) for cause in Cause],
     )
+    if compliance is not None:
+        _compliance_families(out, compliance)
     return "\n".join([*out.lines, "# EOF"]) + "\n"
+
+
+def _compliance_families(out: _Exposition, compliance: PolicyReport) -> None:
+    out.family(
+        "vmic_policy_info",
+        "1 for the policy the VMs were judged against (its file and SHA-256).",
+        [((("source", compliance.source), ("digest", compliance.digest)), 1)],
+    )
+    out.family(
+        "vmic_policy_noncompliant_services",
+        "Services of VMs that do not comply with the policy.",
+        [((), len(compliance.pending))],
+    )
+    out.family(
+        "vmic_policy_vm_compliant",
+        "1 when every service the policy asks of the VM complies (not applicable counts).",
+        [
+            ((("host", host), ("vm", vm), ("vm_id", vm_id or "")), 1 if ok else 0)
+            for (host, vm_id, vm), ok in compliance.vm_compliance().items()
+        ],
+    )
+    out.family(
+        "vmic_policy_service_compliance",
+        "1 for the compliance of a service of a VM with the policy.",
+        [
+            (
+                (
+                    ("host", r.host),
+                    ("vm", r.vm),
+                    ("vm_id", r.vm_id or ""),
+                    ("service", r.service.value),
+                    ("desired", "on" if r.desired else "off"),
+                    ("compliance", r.compliance),
+                ),
+                1,
+            )
+            for r in compliance.results
+        ],
+    )
 
 
 def _vm_labels(host: str, vm: VMDiagnosis) -> tuple[tuple[str, str], ...]:

@@ -10,7 +10,7 @@ import attrs
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from vmic.history._store import Run, RunSnapshot
+    from vmic.history._store import Run, RunCompliance, RunSnapshot
 
 __all__ = ["COLUMNS", "Change", "ChangeKind", "RunDiff", "diff_runs"]
 
@@ -27,6 +27,9 @@ class ChangeKind(enum.Enum):
     HOST_RECOVERED = "host_recovered"
     HOST_ADDED = "host_added"
     HOST_REMOVED = "host_removed"
+    COMPLIANCE_LOST = "compliance_lost"
+    COMPLIANCE_RESTORED = "compliance_restored"
+    POLICY_CHANGED = "policy_changed"
 
     def __repr__(self) -> str:
         return f"ChangeKind.{self.name}"
@@ -229,4 +232,76 @@ def diff_runs(a: RunSnapshot, b: RunSnapshot) -> RunDiff:
                 detail=finding.explanation,
             )
         )
+    changes.extend(_compliance_drift(a, b))
     return RunDiff(a=a.run, b=b.run, changes=tuple(changes))
+
+
+def _service_words(value: str) -> str:
+    """A service's English name from its value (the value itself for one vmic does not know)."""
+    from vmic.model._services import IntegrationService  # noqa: PLC0415 - on use
+
+    try:
+        return IntegrationService(value).english_name
+    except ValueError:
+        return value
+
+
+def _compliance_drift(a: RunSnapshot, b: RunSnapshot) -> list[Change]:
+    """How compliance with the runs' policies changed from *a* to *b*.
+
+    A VM and service compliant in *a* and not in *b* lost compliance (worse): its setting
+    was turned away from what the policy asks ("web02: Guest Service Interface turned off
+    since run 12"); the reverse restored it. A VM and service first seen not compliant in
+    *b* lost compliance too when *a* was audited against a policy. A different policy
+    (another digest) is said once, first.
+    """
+    if b.policy is None:
+        return []
+    changes: list[Change] = []
+    if a.policy is not None and a.policy[1] != b.policy[1]:
+        changes.append(
+            Change(
+                kind=ChangeKind.POLICY_CHANGED,
+                host="",
+                before=a.policy[1][:12],
+                after=b.policy[1][:12],
+                detail=f"{a.policy[0]} -> {b.policy[0]}",
+            )
+        )
+    if a.policy is None:
+        return changes
+    audited = {h for h, status in a.hosts.items() if status == "ok"}
+    for key in sorted(b.compliance):
+        now = b.compliance[key]
+        then = a.compliance.get(key)
+        before = "" if then is None else then.compliance
+        if now.compliance == before or (then is None and now.compliance != "not_compliant"):
+            continue
+        if then is None and now.host not in audited:
+            continue  # not seen last time because its host was not audited: not news
+        service = _service_words(now.service)
+        if now.compliance == "not_compliant":
+            turned = f"turned {now.actual}" if now.actual else "no longer listed"
+            since = f"since run {a.run.id}" if then is not None else f"(new in run {b.run.id})"
+            detail = f"{now.vm}: {service} {turned} {since} (the policy asks {now.desired}, "
+            detail += f"rule {now.rule})"
+            changes.append(_compliance(ChangeKind.COMPLIANCE_LOST, now, before, detail))
+        elif before == "not_compliant":
+            detail = f"{now.vm}: {service} {now.desired} again, as the policy asks"
+            changes.append(_compliance(ChangeKind.COMPLIANCE_RESTORED, now, before, detail))
+    return changes
+
+
+def _compliance(kind: ChangeKind, now: RunCompliance, before: str, detail: str) -> Change:
+    """A change of one VM's compliance for one service (losing it is worse)."""
+    return Change(
+        kind=kind,
+        host=now.host,
+        vm=now.vm,
+        vm_id=now.vm_id,
+        service=now.service,
+        before=before,
+        after=now.compliance,
+        detail=detail,
+        worse=kind is ChangeKind.COMPLIANCE_LOST,
+    )

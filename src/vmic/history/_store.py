@@ -13,6 +13,11 @@ name): each VM, service verdict and finding row carries ``vm_id`` (``""`` when t
 did not report it; two such VMs of one name are one). Text is stored by the one
 sanitising policy (:func:`vmic.render.encodable`: a lone surrogate is spelled out).
 
+A run audited against a policy (``vmic audit --policy FILE --save``) also records the
+policy (its source and digest) and each VM's compliance, service by service (schema
+version 3): compliant, not compliant, or not applicable, with the setting asked and the
+one found.
+
 Several audits may save into one file at once: the database runs in WAL mode, every
 connection waits up to :data:`BUSY_TIMEOUT` seconds for a lock, and a run is written
 between ``BEGIN IMMEDIATE`` and ``COMMIT``, so a reader sees a run whole or not at all
@@ -24,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import sqlite3
 import sys
 import uuid
@@ -39,10 +45,12 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from types import TracebackType
 
+    from vmic.fleet._policy import PolicyReport
     from vmic.fleet._report import AuditReport, HostResult
 
 __all__ = [
     "BUSY_TIMEOUT",
+    "COMPLIANCE",
     "DB_ENV",
     "MAX_DAYS",
     "MIGRATIONS",
@@ -50,6 +58,7 @@ __all__ = [
     "History",
     "HistoryError",
     "Run",
+    "RunCompliance",
     "RunFinding",
     "RunSnapshot",
     "default_db_path",
@@ -158,10 +167,46 @@ ALTER TABLE vms_v2 RENAME TO vms;
 CREATE INDEX vms_name ON vms (vm);
 """
 
+# Version 3: compliance with a policy. The policy a run was audited against (at most one),
+# and per VM (by id) and service what it asked, what the host had, and the verdict.
+_SCHEMA_V3: Final = """
+CREATE TABLE policies (
+    run_id INTEGER NOT NULL PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    digest TEXT NOT NULL
+);
+CREATE TABLE compliance (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    host TEXT NOT NULL,
+    vm TEXT NOT NULL,
+    vm_id TEXT NOT NULL DEFAULT '',
+    service TEXT NOT NULL,
+    desired TEXT NOT NULL,
+    actual TEXT NOT NULL,
+    compliance TEXT NOT NULL,
+    rule INTEGER NOT NULL,
+    PRIMARY KEY (run_id, host, vm_id, vm, service)
+);
+"""
+
 #: Forward migrations: (the version a script brings the schema to, the script).
-MIGRATIONS: Final[tuple[tuple[int, str], ...]] = ((1, _SCHEMA_V1), (2, _SCHEMA_V2))
-#: The tables of a vmic history (besides ``schema_version``).
-_TABLES: Final = frozenset({"runs", "hosts", "vms", "services", "findings"})
+MIGRATIONS: Final[tuple[tuple[int, str], ...]] = (
+    (1, _SCHEMA_V1),
+    (2, _SCHEMA_V2),
+    (3, _SCHEMA_V3),
+)
+#: The tables of a vmic history (besides ``schema_version``), and the version that adds each.
+_TABLE_SINCE: Final = {
+    "runs": 1,
+    "hosts": 1,
+    "vms": 1,
+    "services": 1,
+    "findings": 1,
+    "policies": 3,
+    "compliance": 3,
+}
+#: A VM's compliance with a policy, for one service, as saved.
+COMPLIANCE: Final = ("compliant", "not_compliant", "not_applicable")
 #: The schema version this vmic writes.
 SCHEMA_VERSION: Final = MIGRATIONS[-1][0]
 
@@ -294,6 +339,31 @@ class RunFinding:
 
 
 @attrs.frozen(kw_only=True)
+class RunCompliance:
+    """One VM's compliance with the run's policy, for one service, as saved.
+
+    Attributes:
+        host: The host.
+        vm: The VM's name.
+        vm_id: Its id, or ``""`` when unknown.
+        service: The service's value.
+        desired: ``"on"`` or ``"off"``: what the policy asked.
+        actual: ``"on"``, ``"off"``, or ``""`` when the host lists no such component.
+        compliance: ``"compliant"``, ``"not_compliant"`` or ``"not_applicable"``.
+        rule: The number of the rule that decided.
+    """
+
+    host: str
+    vm: str
+    vm_id: str
+    service: str
+    desired: str
+    actual: str
+    compliance: str
+    rule: int
+
+
+@attrs.frozen(kw_only=True)
 class RunSnapshot:
     """Everything saved of one run, keyed for comparison.
 
@@ -305,6 +375,9 @@ class RunSnapshot:
         vms: ``(host, VM key)`` of every VM seen, to its ``(name, id)``.
         services: ``(host, VM key, service)`` to its verdict.
         findings: The findings by :attr:`RunFinding.key`.
+        policy: The ``(source, digest)`` of the policy the run was audited against, or None.
+        compliance: ``(host, VM key, service)`` to that VM's compliance (empty without a
+            policy).
     """
 
     run: Run
@@ -312,6 +385,8 @@ class RunSnapshot:
     vms: dict[tuple[str, str], tuple[str, str]]
     services: dict[tuple[str, str, str], str]
     findings: dict[tuple[str, str, str, str], RunFinding]
+    policy: tuple[str, str] | None = None
+    compliance: dict[tuple[str, str, str], RunCompliance] = attrs.field(factory=dict)
 
     def vm(self, host: str, key: str) -> tuple[str, str]:
         """The ``(name, id)`` of the VM *key* of *host* (``("", "")`` when not seen)."""
@@ -347,6 +422,7 @@ def _run(row: Sequence[Any], where: str) -> Run:
     )
 
 
+_DIGEST_RE: Final = re.compile(r"[0-9a-f]{64}")
 #: The largest integer SQLite stores (a run number beyond it is no run).
 _MAX_ROW_ID: Final = 2**63 - 1
 #: The most days ``prune --older-than`` takes: back to the year 1 (what a date can hold).
@@ -388,6 +464,10 @@ def _is_text(value: object) -> bool:
 
 def _is_flag(value: object) -> bool:
     return _is_int(value, 0, 1)
+
+
+def _is_digest(value: object) -> bool:
+    return type(value) is str and _DIGEST_RE.fullmatch(value) is not None
 
 
 # What each column of a run row must hold (and says when it does not).
@@ -513,7 +593,7 @@ class History:
                 "choose another file with --db"
             )
         current = _version_of(self._db)
-        missing = _TABLES - tables if current >= 1 else set()
+        missing = {name for name, since in _TABLE_SINCE.items() if since <= current} - tables
         if missing:
             raise HistoryError(
                 f"{self.path}: not a vmic history database (no {', '.join(sorted(missing))} table)"
@@ -546,6 +626,7 @@ class History:
         *,
         inventory: str,
         started: dt.datetime | None = None,
+        compliance: PolicyReport | None = None,
     ) -> Run:
         """Record one audit, whole, in one transaction.
 
@@ -553,6 +634,9 @@ class History:
             report: The audit's report.
             inventory: What was audited (the inventory file, ``lab:demo``...).
             started: When the audit started (default: now less its duration).
+            compliance: The audit's hosts planned against a policy
+                (:func:`vmic.fleet.plan_policy`): the policy and each VM's compliance
+                are recorded too.
 
         Returns:
             The saved run.
@@ -583,6 +667,8 @@ class History:
             assert run_id is not None  # noqa: S101 - an INSERT always has one
             for result in report.results:
                 _write_host(self._db, run_id, result)
+            if compliance is not None:
+                _write_compliance(self._db, run_id, compliance)
         return self.run(run_id)
 
     def prune(self, *, keep: int | None = None, older_than: float | None = None) -> int:
@@ -778,7 +864,35 @@ class History:
                 fix=row[7],
             )
             findings.setdefault(finding.key, finding)
-        return RunSnapshot(run=run, hosts=hosts, vms=vms, services=services, findings=findings)
+        policy_row = self._db.execute(
+            "SELECT source, digest FROM policies WHERE run_id = ?", (run_id,)
+        ).fetchone()
+        compliance = {}
+        for row in self._db.execute(
+            "SELECT host, vm, vm_id, service, desired, actual, compliance, rule FROM compliance "
+            "WHERE run_id = ?",
+            (run_id,),
+        ):
+            entry = RunCompliance(
+                host=row[0],
+                vm=row[1],
+                vm_id=row[2],
+                service=row[3],
+                desired=row[4],
+                actual=row[5],
+                compliance=row[6],
+                rule=row[7],
+            )
+            compliance[(entry.host, vm_key(entry.vm, entry.vm_id), entry.service)] = entry
+        return RunSnapshot(
+            run=run,
+            hosts=hosts,
+            vms=vms,
+            services=services,
+            findings=findings,
+            policy=None if policy_row is None else (policy_row[0], policy_row[1]),
+            compliance=compliance,
+        )
 
 
 # The tables of a run's rows, each column with what it must hold (checked on import).
@@ -827,6 +941,21 @@ _CHILD_TABLES: Final = (
                 "explanation",
                 "fix",
             )
+        ),
+    ),
+    # Schema version 3: the run's policy and each VM's compliance with it.
+    ("policies", (("source", _is_text, "text"), ("digest", _is_digest, "a SHA-256 digest"))),
+    (
+        "compliance",
+        (
+            ("host", _is_text, "text"),
+            ("vm", _is_text, "text"),
+            ("vm_id", _is_text, "text"),
+            ("service", _is_text, "text"),
+            ("desired", lambda value: value in {"on", "off"}, "on or off"),
+            ("actual", lambda value: value in {"on", "off", ""}, "on, off or empty"),
+            ("compliance", lambda value: value in COMPLIANCE, " or ".join(COMPLIANCE)),
+            ("rule", lambda value: _is_int(value, 1), "a rule number"),
         ),
     ),
 )
@@ -934,3 +1063,29 @@ def _write_host(db: sqlite3.Connection, run_id: int, result: HostResult) -> None
                 for finding in vm.findings
             ),
         )
+
+
+def _write_compliance(db: sqlite3.Connection, run_id: int, report: PolicyReport) -> None:
+    """Write the run's policy and each VM's compliance (inside the run's transaction)."""
+    db.execute(
+        "INSERT INTO policies (run_id, source, digest) VALUES (?, ?, ?)",
+        (run_id, encodable(report.source), report.digest),
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO compliance (run_id, host, vm, vm_id, service, desired, actual, "
+        "compliance, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                run_id,
+                encodable(result.host),
+                encodable(result.vm),
+                encodable(result.vm_id or ""),
+                result.service.value,
+                "on" if result.desired else "off",
+                "" if result.before is None else ("on" if result.before else "off"),
+                result.compliance,
+                result.rule,
+            )
+            for result in report.results
+        ),
+    )

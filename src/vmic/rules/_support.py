@@ -17,12 +17,14 @@ lists, gets the newest column's (host's) cell, marked ``inferred`` with the reas
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from typing import Any, Final
 
 import attrs
 
-from vmic.errors import UnsupportedCombinationError
+from vmic.errors import ConfigurationError, UnsupportedCombinationError
+from vmic.model._linux import packaging_for
 from vmic.model._operating_system import OperatingSystem, Product, parse_os
 from vmic.model._provenance import Provenance, ProvenanceKind
 from vmic.model._services import IntegrationService
@@ -42,6 +44,7 @@ __all__ = [
     "GuestSupport",
     "guest_support",
     "unavailable_reason",
+    "unusable_reason",
 ]
 
 OSLike = str | OperatingSystem
@@ -569,6 +572,41 @@ def unavailable_reason(
                 f"({entry.provenance})"
             )
     return None
+
+
+# A fleet has few distinct (host, guest, service) triples and many VMs: answered once each.
+@functools.lru_cache(maxsize=4096)
+def unusable_reason(
+    host: OperatingSystem | None, guest: OperatingSystem, service: IntegrationService
+) -> str | None:
+    """Why a guest cannot use *service* at all, or None when it can (or vmic cannot tell).
+
+    The three sources the diagnosis judges ``not_available`` by, in order: the service
+    catalog (a Windows guest older than the service: Windows 7 has no Guest Service
+    Interface), the distribution's packaging (a Linux release that ships no daemon for
+    it: Debian 13 has no file-copy daemon), and the supported-guests page of the
+    distribution on this host (an explicit "not available" cell, see
+    :func:`unavailable_reason`). Turning such a service on at the host changes nothing
+    in the guest; a desired state that asks for it is "not applicable".
+
+    >>> from vmic import IntegrationService, parse_os
+    >>> gsi = IntegrationService.GUEST_SERVICE_INTERFACE
+    >>> unusable_reason(None, parse_os("Windows 7"), gsi)
+    'Windows 7 predates Guest Service Interface (service catalog)'
+    >>> unusable_reason(None, parse_os("Windows Server 2019"), gsi) is None
+    True
+    """
+    if not service.is_available_on(guest.product):
+        return f"{guest.name} predates {service.english_name} (service catalog)"
+    if guest.is_linux and guest.distribution is not None:
+        try:
+            row = packaging_for(guest.distribution, guest.distribution_version)
+        except ConfigurationError:
+            row = None  # a distribution vmic has no packaging facts for: not known
+        missing = None if row is None else row.missing(service)
+        if missing is not None:
+            return f"{missing.reason} ({missing.source})"
+    return unavailable_reason(host, guest, service)
 
 
 #: The feature-descriptions page the Core row stands for (shutdown, time sync, heartbeat).

@@ -43,6 +43,7 @@ OBSERVATIONS_READABLE: Final = frozenset({1, 2})
 SCHEMA_NAMES: Final = (
     "audit",
     "changes",
+    "desired",
     "diff",
     "fix",
     "guest",
@@ -52,6 +53,7 @@ SCHEMA_NAMES: Final = (
     "observations",
     "operation",
     "plan",
+    "policy",
     "scripts",
     "services",
     "support",

@@ -44,6 +44,11 @@ if TYPE_CHECKING:
         hosts as hosts,
         vms as vms,
     )
+    from vmic.strategies._policy import (
+        policies as policies,
+        policy_rules as policy_rules,
+        selectors as selectors,
+    )
     from vmic.strategies._rules import (
         guest_operating_systems as guest_operating_systems,
         matrix_pairs as matrix_pairs,
@@ -97,6 +102,9 @@ __all__, __getattr__, __dir__ = lazy_face(
         "operating_systems": "._rules",
         "operational_statuses": "._vocabularies",
         "plan_steps": "._rules",
+        "policies": "._policy",
+        "policy_rules": "._policy",
+        "selectors": "._policy",
         "process_records": "._linux",
         "products": "._vocabularies",
         "registry_values": "._windows",

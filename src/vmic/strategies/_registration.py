@@ -24,6 +24,8 @@ from vmic.model._records import (
 )
 from vmic.model._services import GuestOnlyService, IntegrationService
 from vmic.model._status import OperationalStatus, StartType, WindowsServiceStatus
+from vmic.policy._policy import Policy
+from vmic.policy._rules import Rule, Selector
 from vmic.rules._causes import Cause
 from vmic.rules._features import Feature
 from vmic.rules._matrix import UpdateRule
@@ -41,6 +43,7 @@ from vmic.strategies._linux import (
     systemd_units,
 )
 from vmic.strategies._models import guest_services, guest_unreachables, guests, hosts, vms
+from vmic.strategies._policy import policies, policy_rules, selectors
 from vmic.strategies._rules import operating_systems, plan_steps, update_plans, update_rules
 from vmic.strategies._semantics import service_states, vm_integrations
 from vmic.strategies._vocabularies import (
@@ -97,3 +100,6 @@ def register_strategies() -> None:
     register(GuestUnreachable, guest_unreachables())
     register(ServiceState, service_states())
     register(VMIntegration, vm_integrations())
+    register(Selector, selectors())
+    register(Rule, policy_rules())
+    register(Policy, policies())

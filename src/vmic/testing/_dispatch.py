@@ -71,7 +71,8 @@ _HOST: Final[dict[str, Callable[[HyperVState, Command, Reading], Plan]]] = {
         "set-integration-services",
         lambda: _inventory.set_services(
             host,
-            plain_text(command, "VMName"),
+            plain_text(command, "Select"),
+            names(command, "VMs"),
             names(command, "Enable"),
             names(command, "Disable"),
         ),

@@ -113,20 +113,43 @@ def inventory(host: HyperVState, name: str | None) -> Reply:
 
 
 def set_services(
-    host: HyperVState, name: str, enable: tuple[str, ...], disable: tuple[str, ...]
+    host: HyperVState,
+    select: str,
+    keys: tuple[str, ...],
+    enable: tuple[str, ...],
+    disable: tuple[str, ...],
 ) -> Reply:
-    """``host-set-services``: components by GUID on, or off, where they are not already."""
-    vm = one_vm(host, name)
-    if isinstance(vm, Reply):
-        return vm
-    before = _components_json(host, [vm])
-    wanted_on = {guid.upper() for guid in enable}
-    wanted_off = {guid.upper() for guid in disable}
-    for service in IntegrationService:
-        enabled = bool(vm.integration.state(service).host_enabled)
-        if service.guid in wanted_on and not enabled:
-            vm.host_set(service, True)  # noqa: FBT003 - the setting's new value
-        elif service.guid in wanted_off and enabled:
-            vm.host_set(service, False)  # noqa: FBT003 - the setting's new value
-    after = _components_json(host, [vm])
+    """``host-set-services``: each VM's components by GUID on, or off, where they are not already.
+
+    *keys* are VM ids (*select* ``id``, compared as a GUID's text) or exact names; *enable*
+    and *disable* hold each VM's GUIDs joined by commas. Every VM is found before anything
+    changes, as the script does.
+    """
+    if not len(keys) == len(enable) == len(disable):
+        return error_reply("arguments")
+    everything = host.selected(None)
+    chosen: list[FakeVM] = []
+    for index, key in enumerate(keys):
+        if select == "id":
+            found = [vm for vm in everything if str(vm.id).casefold() == key.casefold()]
+        else:
+            found = [vm for vm in everything if vm.name == key]
+        if len(found) != 1:
+            return error_reply(f"vm-count {len(found)} {index}")
+        chosen.append(found[0])
+    # A VM listed twice takes its last entry's settings, as the script's table of entries does.
+    entry = {id(vm): index for index, vm in enumerate(chosen)}
+    unique = list({id(vm): vm for vm in chosen}.values())
+    before = _components_json(host, unique)
+    for vm in unique:
+        index = entry[id(vm)]
+        wanted_on = {guid.upper() for guid in enable[index].split(",") if guid}
+        wanted_off = {guid.upper() for guid in disable[index].split(",") if guid}
+        for service in IntegrationService:
+            enabled = bool(vm.integration.state(service).host_enabled)
+            if service.guid in wanted_on and not enabled:
+                vm.host_set(service, True)  # noqa: FBT003 - the setting's new value
+            elif service.guid in wanted_off and enabled:
+                vm.host_set(service, False)  # noqa: FBT003 - the setting's new value
+    after = _components_json(host, unique)
     return Reply(stdout=sections(("before", before), ("after", after)))
