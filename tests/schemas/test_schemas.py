@@ -348,6 +348,10 @@ _JSON_RUNS: dict[str, tuple[tuple[str, ...], str]] = {
     "diff": (("diff",), "diff"),
     "fix": (("fix", "--lab", "demo", "--check"), "fix"),
     "scripts": (("scripts",), "scripts"),
+    "policy": (
+        ("policy", "show", str(DOCS.parent / "policy.example.toml"), "--lab", "demo"),
+        "desired",
+    ),
 }
 
 

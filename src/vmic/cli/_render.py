@@ -20,7 +20,7 @@ from vmic.render import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from vmic.fleet._report import HostResult
 
@@ -48,11 +48,18 @@ def colour() -> bool:
 
 
 def render_records(
-    records: Sequence[Mapping[str, Any]], columns: Sequence[str], output_format: str
+    records: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    output_format: str,
+    *,
+    words: Mapping[str, Callable[[Any], object]] | None = None,
 ) -> str:
-    """:func:`vmic.render.render_records`, the ``table`` fitted to the terminal's width."""
+    """:func:`vmic.render.render_records`, the ``table`` fitted to the terminal's width.
+
+    *words* says values in words in the table and Markdown (see the renderer).
+    """
     fit = width() if output_format == "table" else None
-    return vmic.render.render_records(records, columns, output_format, width=fit)
+    return vmic.render.render_records(records, columns, output_format, width=fit, words=words)
 
 
 def emit(text: str, *, rendered: bool = False) -> None:

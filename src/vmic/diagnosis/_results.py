@@ -27,9 +27,10 @@ from vmic.rules._features import Feature
 from vmic.rules._plans import StepRole, StepSide, UpdatePlan
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
 __all__ = [
+    "WORDS",
     "Diagnosis",
     "FeatureDiagnosis",
     "Finding",
@@ -40,6 +41,7 @@ __all__ = [
     "VMDiagnosis",
     "Verdict",
     "service_name",
+    "service_words",
     "status_words",
     "vmic_command",
 ]
@@ -109,6 +111,26 @@ def service_name(service: Service) -> str:
     if isinstance(service, IntegrationService):
         return service.english_name
     return service.info.windows_display_names[0]
+
+
+def service_words(value: str) -> str:
+    """A service's name from its value (``"vss"`` -> ``"VSS"``); an unknown value as it is."""
+    for vocabulary in (IntegrationService, GuestOnlyService):
+        try:
+            return service_name(vocabulary(value))
+        except ValueError:
+            continue
+    return value
+
+
+def _label_of(vocabulary: type[Verdict] | type[Cause]) -> Callable[[str], str]:
+    def words(value: str) -> str:
+        try:
+            return vocabulary(value).label
+        except ValueError:
+            return value.replace("_", " ")
+
+    return words
 
 
 def _status_value(status: OperationalStatus | None) -> str | None:
@@ -546,6 +568,15 @@ class Diagnosis:
         from vmic.render import fleet_fragment  # noqa: PLC0415 - only in notebooks
 
         return fleet_fragment(fleet_view(self), title=f"vmic diagnosis: {self.host}")
+
+
+#: How the human formats say a value of these columns in words (``render_records(words=)``):
+#: a service's name, a verdict's or a cause's label.
+WORDS: Mapping[str, Callable[[str], str]] = {
+    "service": service_words,
+    "verdict": _label_of(Verdict),
+    "cause": _label_of(Cause),
+}
 
 
 # --- views: the plain data the renderers show (vmic.render) ----------------------------------

@@ -16,6 +16,7 @@ __all__ = [
     "Footnotes",
     "cell_text",
     "csv_text",
+    "header_words",
     "json_text",
     "markdown_table",
     "render_records",
@@ -379,6 +380,20 @@ def _layout(
     parts.append("\n" + step * depth + ("}" if is_object else "]"))
 
 
+def header_words(column: str) -> str:
+    """A column's key as a header a person reads: ``guest_os`` -> ``guest OS``, ``vm`` -> ``VM``.
+
+    >>> [header_words(c) for c in ("vm", "guest_os", "host_status", "vm_id")]
+    ['VM', 'guest OS', 'host status', 'VM id']
+    """
+    words = column.split("_")
+    return " ".join(_HEADER_WORDS.get(word, word) for word in words)
+
+
+# Words a header spells otherwise than its key does.
+_HEADER_WORDS: Final = {"vm": "VM", "vms": "VMs", "os": "OS", "guid": "GUID", "ip": "IP"}
+
+
 def render_records(
     records: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -386,16 +401,33 @@ def render_records(
     *,
     width: int | None = None,
     paint: Callable[[str, str, str], str] | None = None,
+    words: Mapping[str, Callable[[Any], object]] | None = None,
 ) -> str:
-    """Records as a text table, Markdown, JSON (every field) or CSV (*columns* only)."""
+    """Records as a text table, Markdown, JSON (every field) or CSV (*columns* only).
+
+    JSON and CSV keep the values and the keys as they are. With *words* (for the human
+    formats, a function per column that says a value in words: a service's name for its
+    value), the table and Markdown show those words under headers in words
+    (:func:`header_words`), so a narrow terminal wraps them at spaces.
+    """
     if output_format == "json":
         return json_text(list(records)) + "\n"
     rows = [[record.get(column) for column in columns] for record in records]
     if output_format == "csv":
         return csv_text(columns, rows)
+    headers: Sequence[str] = columns
+    if words is not None:
+        headers = [header_words(column) for column in columns]
+        rows = [
+            [
+                words[column](value) if column in words and value not in (None, "") else value
+                for column, value in zip(columns, row, strict=True)
+            ]
+            for row in rows
+        ]
     if output_format == "markdown":
-        return markdown_table(columns, rows)
+        return markdown_table(headers, rows)
     if output_format == "table":
-        return text_table(columns, rows, width=width, paint=paint)
+        return text_table(headers, rows, width=width, paint=paint)
     known = ", ".join(FORMATS)
     raise ConfigurationError(f"unknown output format {output_format!r}; known: {known}")
