@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 from vmic.render import _html
 from vmic.render._escape import markdown_code, markdown_escape, visible
-from vmic.render._tables import Footnotes, markdown_table, text_table, wrap_words
+from vmic.render._tables import (
+    READABLE as _READABLE,
+    Footnotes,
+    markdown_table,
+    text_table,
+    wrap_words,
+)
 from vmic.render._terminal import paint_verdict
 
 if TYPE_CHECKING:
@@ -40,8 +46,6 @@ __all__ = [
     "vmic_line",
 ]
 
-# Explanations wrap at this width even on a wider terminal: long lines are hard to read.
-_READABLE: Final = 100
 _OVERVIEW: Final = ("VM", "state", "guest", "guest OS", "verdict")
 _SERVICES: Final = ("service", "host", "guest", "verdict")
 #: What the columns of a VM's service table hold (said once, under the report).
@@ -211,9 +215,7 @@ def diagnoses_text(
                 detail = f"guest {vm['guest_view_label']}: {vm['guest_detail']}"
                 lines.extend(wrap_words(detail, width, "  "))
             lines.append(
-                text_table(
-                    _SERVICES, _service_rows(vm), width=width, indent="  ", paint=paint
-                ).rstrip("\n")
+                text_table(_SERVICES, _service_rows(vm), width=width, indent="  ", paint=paint)
             )
             broken = [f["title"] for f in vm["features"] if f["broken"]]
             if broken:
