@@ -35,6 +35,20 @@ def _no_terminal_size(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LINES", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _lab_state_in_a_temporary_directory(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test's ``--lab demo`` remembers its changes in its own directory, never in $HOME.
+
+    Subprocesses inherit it. The XDG variable is pointed there too, so that a test that
+    removes ``VMIC_STATE_DIR`` still cannot reach the real state directory.
+    """
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("VMIC_STATE_DIR", str(state / "vmic"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(state / "xdg"))
+
+
 # Every PowerShell text the simulated lab receives during the suite, checked once against the
 # documented contracts (tests/testing/pscheck.py): what vmic sends the lab, it would send a host.
 _CHECKED: dict[tuple[str, bool], tuple[str, ...]] = {}

@@ -126,6 +126,7 @@ TESTING_ROOMS = (
     "_guests",
     "_host",
     "_lab",
+    "_memory",
 )
 
 

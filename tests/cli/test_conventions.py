@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import shlex
 import shutil
 import subprocess
 import sys
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,10 +18,8 @@ from vmic.cli import _rules_commands
 from vmic.cli._commands import COMMANDS
 from vmic.cli._completion import completion_script
 from vmic.cli._main import build_parser
+from vmic.cli._values import ExactValues, Once
 from vmic.connect._sources import inventory_kind, parse_inventory_limited
-
-if TYPE_CHECKING:
-    import argparse
 
 VMIC = (sys.executable, "-m", "vmic")
 
@@ -348,3 +346,80 @@ def test_exit_zero_keeps_the_status_of_errors(capsys: pytest.CaptureFixture[str]
         capsys, "doctor", "--observations", "/nonexistent/observations.json", "--exit-zero"
     )
     assert status == 2, err
+
+
+# --- an option given twice ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("doctor", "--lab", "demo", "--vm", "dc01", "--vm", "web02"),
+        ("shutdown", "--lab", "demo", "--vm", "dc01", "--vm", "web02"),
+        ("doctor", "--lab", "demo", "--format", "json", "--format", "csv"),
+        ("audit", "--lab", "demo", "--timeout", "5", "--timeout", "9"),
+        ("plan", "--host-os", "2016", "--guest-os", "Windows 7", "--guest-os", "Windows 8"),
+        ("matrix", "--host", "2016", "--host", "2019"),  # the deprecated spelling too
+        ("kvp", "set", "--lab", "demo", "--vm", "dc01", "--key", "a", "--key", "b", "--value", "v"),
+        ("copy", "--lab", "demo", "--vm", "dc01", "--vm", "web02", "C:\\a", "C:\\b"),
+        ("history", "prune", "--keep", "1", "--keep", "2"),
+    ],
+)
+def test_a_one_value_option_given_twice_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    status, out, err = in_process(capsys, *argv)
+    assert (status, out) == (2, "")
+    (line,) = err.splitlines()
+    assert "given more than once; it takes one value" in line
+
+
+def test_repeatable_options_take_every_value(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = in_process(
+        capsys, "doctor", "--lab", "demo", "--feature", "file_copy", "--feature", "time_sync"
+    )
+    assert status == 1
+    assert "file_copy" in out
+
+
+def test_every_option_says_whether_it_repeats() -> None:
+    # A value-taking option is either one-value (Once: twice is an error) or explicitly
+    # repeatable (append, ExactValues); argparse's silent "the last wins" is never left.
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command")
+    assert isinstance(commands.choices, dict)
+    parsers = list(commands.choices.values())
+    for sub in list(parsers):
+        parsers.extend(
+            child
+            for action in sub._actions
+            if isinstance(action.choices, dict)
+            for child in action.choices.values()
+        )
+    checked = 0
+    for sub in parsers:
+        for action in sub._actions:
+            if not action.option_strings or action.nargs == 0:
+                continue  # positionals, flags
+            if isinstance(action, argparse._VersionAction | argparse._HelpAction):
+                continue
+            checked += 1
+            assert isinstance(action, Once | ExactValues | argparse._AppendAction), (
+                sub.prog,
+                action.option_strings,
+                type(action),
+            )
+    assert checked > 100
+
+
+def test_vm_repeats_on_kvp_and_wait(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = in_process(
+        capsys, "wait", "--lab", "demo", "--vm", "dc01", "--vm", "web03", "--for", "heartbeat"
+    )
+    assert (status, err) == (0, "")
+    assert [line.split(":")[0] for line in out.splitlines()] == ["dc01", "web03"]
+    status, out, err = in_process(
+        capsys, "kvp", "get", "--lab", "demo", "--vm", "dc01", "--vm", "dc02", "--format", "json"
+    )
+    assert (status, err) == (0, "")
+    assert {record["vm"] for record in json.loads(out)} == {"dc01", "dc02"}

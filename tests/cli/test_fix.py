@@ -75,9 +75,7 @@ def test_table_output_shows_before_and_after(
     status, out, _ = in_process(capsys, "fix", "--lab", "demo", "--yes", "--allow-install")
     assert status == 1
     assert "Findings (before -> after):" in out
-    fs01 = next(
-        line for line in out.splitlines() if "fs01" in line and "disabled on the host" in line
-    )
+    fs01 = next(line for line in out.splitlines() if "fs01" in line and "disabled on host" in line)
     assert fs01.split()[-3:] == ["not", "functioning", "resolved"]
     assert _mutating(lab)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from tests._cli import in_process, run
@@ -124,3 +125,64 @@ def test_shutdown_turn_off_is_named_and_cuts_power_only_when_needed(
     assert status == 0
     assert "--turn-off" in out
     assert "power cut" in " ".join(out.split())
+
+
+def _gsi_enabled(capsys: pytest.CaptureFixture[str], vm: str) -> bool:
+    status, out, err = in_process(
+        capsys, "doctor", "--lab", "demo", "--vm", vm, "--format", "json", "-q"
+    )
+    assert status in {0, 1}, err
+    (entry,) = [
+        s
+        for s in json.loads(out)["hosts"][0]["diagnosis"]["vms"][0]["services"]
+        if s["service"] == "guest_service_interface"
+    ]
+    enabled: bool = entry["host_enabled"]
+    return enabled
+
+
+def test_a_refused_copy_leaves_the_host_as_it_was(capsys: pytest.CaptureFixture[str]) -> None:
+    # The reproduction: Windows 7 cannot use Guest Service Interface.
+    status, out, err = in_process(
+        capsys,
+        "copy", "--lab", "demo", "--vm", "legacy-win7",
+        "C:\\Deploy\\settings.json", "C:\\Temp", "--enable-service",
+    )  # fmt: skip
+    assert (status, out) == (1, "")
+    (line,) = err.splitlines()
+    assert "not_available_on_guest_os" in line
+    assert line.endswith("Nothing was changed on the host.")
+    assert not _gsi_enabled(capsys, "legacy-win7")  # the lab remembers: nothing to remember
+    assert in_process(capsys, "lab", "show")[1].startswith("the demo lab is as built")
+
+
+def test_a_copy_that_fails_after_enabling_disables_the_service_again_and_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = in_process(
+        capsys,
+        "copy", "--lab", "demo", "--vm", "dc01",
+        "C:\\Deploy\\settings.json", "C:\\No\\Such\\Folder\\settings.json", "--enable-service",
+    )  # fmt: skip
+    assert (status, out) == (1, "")
+    error, note = err.splitlines()
+    assert error.startswith("vmic: error: cannot copy into VM 'dc01': Copy-VMFile failed")
+    assert note == (
+        "vmic: note: Guest Service Interface was enabled on HV01 for this copy, and has been "
+        "disabled again"
+    )
+    assert not _gsi_enabled(capsys, "dc01")
+
+
+def test_a_copy_says_the_service_it_enabled_stays_on(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = in_process(
+        capsys,
+        "copy", "--lab", "demo", "--vm", "dc01",
+        "C:\\Deploy\\settings.json", "C:\\Temp", "--enable-service",
+    )  # fmt: skip
+    assert status == 0
+    assert out.rstrip().endswith(
+        "Guest Service Interface stays enabled (to turn it off: vmic disable --vm=dc01 "
+        "guest_service_interface)"
+    )
+    assert _gsi_enabled(capsys, "dc01")

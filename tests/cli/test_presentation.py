@@ -146,7 +146,7 @@ def test_the_monitoring_plugins_long_output_speaks_in_display_names() -> None:
     out = _run(("check", "--lab", "demo", "-v"), "200")
     shown = sorted(value for value in _VALUES if re.search(rf"\b{value}\b", out))
     assert shown == []
-    assert "HV01/legacy-win7 Key-Value Pair Exchange: disabled on the host" in out
+    assert "HV01/legacy-win7 Key-Value Pair Exchange: disabled on host" in out
 
 
 @pytest.mark.parametrize(

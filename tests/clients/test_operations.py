@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from vmic import (
     ConfigurationError,
+    ConnectionFailedError,
     OperationError,
     PreflightError,
     UnsafeValueError,
     VmicError,
     WaitTimeoutError,
 )
-from vmic.clients import HyperVHost, WaitFor
+from vmic.clients import Explanation, HyperVHost, WaitFor, host_explanation
 from vmic.diagnosis import explainer
 from vmic.model._services import IntegrationService
 from vmic.rules._causes import Cause
-from vmic.testing import FakeHyperVHost, demo_lab
+from vmic.testing import FakeHyperVHost, Fault, demo_lab
+
+if TYPE_CHECKING:
+    from vmic.model import VM
 
 _KVP = IntegrationService.KEY_VALUE_PAIR_EXCHANGE
 _GSI = IntegrationService.GUEST_SERVICE_INTERFACE
@@ -189,6 +195,71 @@ def test_copy_refuses_when_the_guest_side_is_missing_and_says_why() -> None:
         )
     assert info.value.cause is Cause.DAEMON_NOT_INSTALLED
     assert vm.files == {}
+
+
+def _changes(lab: FakeHyperVHost) -> list[str | None]:
+    return [c.action for c in lab.commands if c.mutating]
+
+
+def test_copy_with_enable_service_refuses_a_windows_7_guest_before_changing_anything() -> None:
+    # Windows 7 cannot have Guest Service Interface: the preflight asks the guest first.
+    lab, host = _host()
+    why = explainer(guest=lab.guest_executor("legacy-win7"))
+    with pytest.raises(PreflightError) as info:
+        host.copy_file("legacy-win7", _SOURCE, "C:\\Temp", enable_service=True, explain=why)
+    assert info.value.cause is Cause.NOT_AVAILABLE_ON_GUEST_OS
+    assert "Nothing was changed" in str(info.value)
+    assert _changes(lab) == []
+    assert not lab.vm("legacy-win7").integration.state(_GSI).host_enabled
+
+
+def test_copy_with_enable_service_checks_the_source_before_enabling() -> None:
+    lab, host = _host()
+    with pytest.raises(OperationError, match="no file"):
+        host.copy_file("dc01", "C:\\missing.txt", "C:\\Temp", enable_service=True)
+    assert _changes(lab) == []
+    assert not lab.vm("dc01").integration.state(_GSI).host_enabled
+
+
+def test_a_copy_refused_after_enabling_disables_the_service_again_and_says_so() -> None:
+    # Asked from the host alone, Windows 7's guest side is unknown until the service is on.
+    lab, host = _host()
+    with pytest.raises(PreflightError) as info:
+        host.copy_file("legacy-win7", _SOURCE, "C:\\Temp", enable_service=True)
+    assert not lab.vm("legacy-win7").integration.state(_GSI).host_enabled
+    assert _changes(lab) == ["set-integration-services", "set-integration-services"]
+    assert info.value.__notes__ == [
+        "Guest Service Interface was enabled on HV01 for this copy, and has been disabled again"
+    ]
+
+
+def test_when_the_undo_fails_the_note_says_what_is_left_and_the_command() -> None:
+    lab, host = _host()
+
+    asked: list[str] = []
+
+    def the_host_goes_away(observation: VM, service: IntegrationService) -> Explanation:
+        asked.append(observation.name)
+        if len(asked) == 2:  # once the service is on: the copy and the undo cannot reach it
+            lab.fault = Fault.refused()
+        return host_explanation(observation, service)
+
+    with pytest.raises(ConnectionFailedError) as info:
+        host.copy_file("dc01", _SOURCE, "C:\\Temp", enable_service=True, explain=the_host_goes_away)
+    (note,) = info.value.__notes__
+    assert "Guest Service Interface was enabled on HV01 for this copy and is still enabled" in note
+    assert note.endswith("to turn it off: vmic disable --vm=dc01 guest_service_interface")
+    assert lab.vm("dc01").integration.state(_GSI).host_enabled
+    assert lab.vm("dc01").files == {}
+
+
+def test_a_successful_copy_says_the_service_stays_on_and_how_to_turn_it_off() -> None:
+    _, host = _host()
+    result = host.copy_file("dc01", _SOURCE, "C:\\Temp\\", enable_service=True)
+    assert str(result).endswith(
+        "Guest Service Interface stays enabled (to turn it off: vmic disable --vm=dc01 "
+        "guest_service_interface)"
+    )
 
 
 def test_copy_refuses_paths_with_nul() -> None:

@@ -322,7 +322,7 @@ _OPERATION_OTHERS: dict[str, dict[str, str | float | bool]] = {
         "Poll": 1.0,
         "MaxPoll": 8.0,
     },
-    "host-copy-file": {"CreatePath": True, "Overwrite": False},
+    "host-copy-file": {"CreatePath": True, "Overwrite": False, "Check": False},
     "host-shutdown": {"Timeout": 5.0, "Poll": 1.0, "MaxPoll": 8.0, "Force": True, "TurnOff": True},
 }
 

@@ -340,7 +340,7 @@ def test_protocol_mismatch_brings_the_update_plan_for_the_pair() -> None:
     assert finding.plan == plan_update(host_os, guest_os)
     assert finding.plan is not None
     assert finding.fixes[0].title == finding.plan.steps[0].title
-    assert "Heartbeat (OK / protocol mismatch)" in finding.explanation
+    assert "Heartbeat (OK / Protocol Mismatch)" in finding.explanation
     assert entry(vm, S.HEARTBEAT).verdict is Verdict.DEGRADED
 
 

@@ -471,7 +471,7 @@ def test_text_report_and_empty_report(mixed_report: AuditReport) -> None:
     assert text.splitlines()[0] == mixed_report.headline()
     # Display words in text; the values are in JSON and CSV.
     assert "host unreachable" in text
-    assert "disabled on the host" in text
+    assert "disabled on host" in text
     assert "disabled_on_host" not in text
     assert "disabled_on_host" in mixed_report.render("csv")
     empty = audit([target("hv01")])

@@ -109,7 +109,7 @@ def test_disabling_one_service_is_exactly_the_change(
     assert status == 1
     # Words in text: the kind, the verdicts and the cause as a person reads them.
     assert "new finding (worse)" in out
-    assert "disabled on the host" in out
+    assert "disabled on host" in out
     assert "new_finding" not in out
     assert "dc01" in out
     status, out, _ = in_process(capsys, "diff", "--db", db, "--format", "csv")

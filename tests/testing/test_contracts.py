@@ -56,6 +56,7 @@ def test_the_hyper_v_module_of_the_hosts_edition_is_the_contract() -> None:
         "Destination": "C:\\b.txt",
         "CreatePath": False,
         "Overwrite": False,
+        "Check": False,
     }
     result = lab.run(Command(Shell.POWERSHELL, text, parameters=parameters))
     assert result.exit_code == 1

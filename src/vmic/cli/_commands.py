@@ -337,12 +337,19 @@ def _guest(parser: argparse.ArgumentParser) -> None:
 
 def _wait(parser: argparse.ArgumentParser) -> None:
     parser.description = (
-        "Wait (on the host, one command) until the VM shows its heartbeat, an IP address or "
-        "a guest KVP item; on a timeout, say why. --timeout is how long to wait. Exit "
-        "status: 0 met, 1 timed out, 2 usage error, 3 host unreachable."
+        "Wait (on the host, one command per VM) until each VM named shows its heartbeat, an "
+        "IP address or a guest KVP item; on a timeout, say why. --timeout is how long to "
+        "wait for them all. Exit status: 0 met, 1 timed out, 2 usage error, 3 host "
+        "unreachable."
     )
     add_connection_options(parser, guests=True)
-    parser.add_argument("--vm", required=True, help="the VM's exact name")
+    parser.add_argument(
+        "--vm",
+        required=True,
+        action=ExactValues,
+        help="the VM's exact name (repeatable: waits for every VM named, all within "
+        "--timeout; --vm=NAME for any name)",
+    )
     parser.add_argument(
         "--for",
         required=True,
@@ -404,13 +411,19 @@ def _shutdown(parser: argparse.ArgumentParser) -> None:
 
 def _kvp(parser: argparse.ArgumentParser) -> None:
     parser.description = (
-        "Key-Value Pair Exchange items of the VM with exactly this name: get (guest "
+        "Key-Value Pair Exchange items of the VMs with exactly these names: get (guest "
         "intrinsic, guest published, host sent), set (add or modify a host item) or remove; "
-        "changes are read back and verified."
+        "changes are made once every VM named passed the preflight, then read back and "
+        "verified."
     )
     parser.add_argument("action", choices=("get", "set", "remove"))
     add_connection_options(parser, guests=False)
-    parser.add_argument("--vm", required=True, help="the VM's exact name")
+    parser.add_argument(
+        "--vm",
+        required=True,
+        action=ExactValues,
+        help="the VM's exact name (repeatable: every VM named; --vm=NAME for any name)",
+    )
     parser.add_argument("--key", help="the item's key (required for set and remove)")
     parser.add_argument("--value", help="the item's value (required for set)")
     _formats(parser)
@@ -536,7 +549,20 @@ def _completion(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=Handler("vmic.cli._completion", "_completion"))
 
 
-#: Every command: name, one-line help, the function that adds its options.
+def _lab(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "The demo lab remembers what commands change in it (--lab demo), in a file in the "
+        "user's state directory ($VMIC_STATE_DIR, else $XDG_STATE_HOME/vmic or "
+        "~/.local/state/vmic). 'vmic lab show' lists the changes remembered; 'vmic lab "
+        "reset' forgets them, so the lab is as built again."
+    )
+    parser.add_argument(
+        "action", nargs="?", choices=("show", "reset"), default="show", help="(default: show)"
+    )
+    parser.add_argument("--lab", choices=LABS, default=LABS[0], help="the lab (default: demo)")
+    parser.set_defaults(handler=Handler("vmic.cli._lab", "_lab"))
+
+
 def _fix(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Diagnose, then run the fixes the policy allows (host settings and guest services; "
@@ -566,6 +592,7 @@ def _fix(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=Handler("vmic.cli._fix", "run"))
 
 
+#: Every command: name, one-line help, the function that adds its options.
 COMMANDS: Final[tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...]] = (
     ("matrix", "the host x guest update matrix", _matrix),
     ("plan", "how to update a guest's integration services", _plan),
@@ -587,6 +614,7 @@ COMMANDS: Final[tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]]
     ("check", "audit as a Nagios/Icinga/Checkmk plugin", _check),
     ("fix", "apply the diagnosis's fixes and check they worked", _fix),
     ("scripts", "the scripts vmic sends, to review or run by hand", _scripts),
+    ("lab", "what the demo lab remembers: show it, or reset the lab", _lab),
     ("completion", "print a shell completion script (bash, zsh, fish)", _completion),
 )
 

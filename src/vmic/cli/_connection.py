@@ -9,7 +9,6 @@ keyring, or a prompt on a terminal.
 
 from __future__ import annotations
 
-import functools
 import getpass
 import sys
 from pathlib import Path
@@ -228,12 +227,17 @@ def host_entry(args: argparse.Namespace) -> HostEntry:
     return entry
 
 
-def host_client(args: argparse.Namespace) -> HyperVHost:
-    """The HyperVHost the options name: the lab's host that has ``args.vm``, or a real one."""
+def host_client(args: argparse.Namespace, vm: str | None = None) -> HyperVHost:
+    """The HyperVHost the options name: the lab's host that has the VM, or a real one.
+
+    Args:
+        args: The parsed options.
+        vm: The VM whose lab host is meant (default: ``args.vm``).
+    """
     from vmic.clients import HyperVHost  # noqa: PLC0415 - load on use
 
     if args.lab:
-        name, executor = lab_executor(args.lab, args.host, args.vm)
+        name, executor = lab_executor(args.lab, args.host, args.vm if vm is None else vm)
         return HyperVHost(executor, name=name, timeout=args.timeout)
     entry = host_entry(args)
     return HyperVHost(entry.executor(resolver_for(args)), name=entry.name, timeout=args.timeout)
@@ -306,7 +310,7 @@ def _lab_hosts(
         ConfigurationError: The lab has no host named *host*.
     """
     chosen: list[tuple[FakeHyperVHost, Callable[[VM], Executor | None]]] = [
-        (fake, functools.partial(_lab_guest, lab, fake.name))
+        (fake, lab.guest_reach(fake.name))
         for fake in lab.hosts
         if host is None or fake.name == host
     ]
@@ -314,11 +318,6 @@ def _lab_hosts(
         known = ", ".join(str(fake.name) for fake in lab.hosts)
         raise ConfigurationError(f"{what} has no host {host!r}; its hosts: {known}")
     return chosen
-
-
-def _lab_guest(lab: DemoLab, host: str, vm: VM) -> Executor | None:
-    executor: Executor = lab.guest_executor(host, vm.name)
-    return executor
 
 
 def lab_executor(lab_name: str, host: str | None, vm: str) -> tuple[str, Executor]:
@@ -417,8 +416,7 @@ def _holder(lab_name: str, lab: DemoLab, vm: str) -> str:
 
 
 def _lab(name: str) -> DemoLab:
-    if name not in LABS:
-        raise ConfigurationError(f"unknown lab {name!r}; known: {', '.join(LABS)}")
-    from vmic.testing import demo_lab  # noqa: PLC0415 - the simulated lab loads on use
+    """The lab of this run, with the changes earlier runs made (see :mod:`vmic.cli._lab`)."""
+    from vmic.cli._lab import open_lab  # noqa: PLC0415 - the simulated lab loads on use
 
-    return demo_lab()
+    return open_lab(name)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from vmic.cli._commands import COMMANDS, MONITORING_PLUGIN, add_commands
 from vmic.cli._options import NOTES
+from vmic.cli._values import Once, forget_given
 from vmic.connect._errors import (
     EXIT_FAILED,
     EXIT_INTERNAL,
@@ -72,6 +73,10 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - argparse's own
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
+        # A one-value option takes one value: given twice is an error, not "the last wins".
+        # Options that repeat say so with their own action (append, ExactValues).
+        self.register("action", None, Once)
+        self.register("action", "store", Once)
 
     def error(self, message: str) -> NoReturn:
         if self.get_default(MONITORING_PLUGIN):
@@ -98,7 +103,7 @@ class _Parser(argparse.ArgumentParser):
             if getattr(parsed, MONITORING_PLUGIN, False):
                 _plugin_usage_error(message)
             self.error(message)
-        return parsed
+        return forget_given(parsed)
 
 
 def _plugin_usage_error(message: str) -> NoReturn:
@@ -207,11 +212,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         for note in NOTES:
             print(f"vmic: note: {note}", file=sys.stderr)
     undo = _debug_log() if args.debug else None
+    session = sys.modules.get("vmic.cli._lab")
+    if session is not None:
+        session.discard()  # a lab opened outside a run (by a library caller) is not this run's
     try:
-        return _run(args)
+        status = _run(args)
+        # The lab, when the command used one, remembers what the command changed.
+        session = sys.modules.get("vmic.cli._lab")
+        return status if session is None else _remember(session, args, status)
     finally:
         if undo is not None:
             undo()
+
+
+def _remember(session: Any, args: argparse.Namespace, status: int) -> int:  # noqa: ANN401 - the module
+    """Print the notes about this run's lab, save its changes; the status to exit with."""
+    notes: list[str] = session.take_notes()
+    if not args.quiet:
+        for note in notes:
+            print(f"vmic: note: {visible(note)}", file=sys.stderr)
+    try:
+        session.finish()
+    except VmicError as error:
+        print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
+        return status or exit_status_for(error)
+    return status
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -221,7 +246,9 @@ def _run(args: argparse.Namespace) -> int:
         if status == EXIT_FAILED and getattr(args, "exit_zero", False):
             status = 0  # findings, not errors: --exit-zero asked for success
     except VmicError as error:
-        print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
+        from vmic.cli._render import report_error  # noqa: PLC0415 - error path only
+
+        report_error(error)
         detail = getattr(error, "detail", "")
         if args.debug and detail:
             # The plain line names host, port and reason; the library's own words are here.

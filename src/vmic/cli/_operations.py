@@ -10,12 +10,13 @@ not be reached.
 
 from __future__ import annotations
 
-import sys
+import functools
+import time
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from vmic.cli._connection import host_entry, lab_executor, resolver_for
 from vmic.cli._progress import elapsed
-from vmic.cli._render import emit, emit_json, emit_line, render_records, visible
+from vmic.cli._render import emit, emit_json, emit_line, render_records, report_error
 from vmic.connect import EXIT_FAILED, EXIT_UNREACHABLE, guest_observation, one_line
 from vmic.errors import CommandTimeoutError, ConnectionFailedError, OperationError
 
@@ -23,24 +24,30 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
-    from vmic.clients import Explainer, HyperVHost
+    from vmic.clients import Explainer, HyperVHost, WaitFor
     from vmic.executors._protocol import Executor
     from vmic.model._guest import Guest, GuestUnreachable
     from vmic.model._host import VM
 
 __all__: list[str] = []
 
+#: Seconds a wait may take for a VM whose turn comes after the shared deadline (a last look).
+_LAST_LOOK: Final = 0.1
 
-def _connect(args: argparse.Namespace) -> tuple[HyperVHost, Explainer]:
-    """The host client (its commands may run the operation's timeout and more) and an explainer."""
+
+def _connect(args: argparse.Namespace, vm: str) -> tuple[HyperVHost, Explainer]:
+    """The client of *vm*'s host, and an explainer.
+
+    The client's commands may run for the operation's timeout and more.
+    """
     from vmic.clients import HyperVHost  # noqa: PLC0415 - load on use
     from vmic.diagnosis import explainer  # noqa: PLC0415 - load on use
 
     if args.lab:
         from vmic.testing import FakeHyperVHost  # noqa: PLC0415 - the lab loads on use
 
-        name, executor = lab_executor(args.lab, args.host, args.vm)
-        guest = executor.guest_executor(args.vm) if isinstance(executor, FakeHyperVHost) else None
+        name, executor = lab_executor(args.lab, args.host, vm)
+        guest = executor.guest_executor(vm) if isinstance(executor, FakeHyperVHost) else None
         client = HyperVHost(executor, name=name)
         return client, explainer(guest=guest, host=name, timeout=args.timeout)
     entry = host_entry(args)
@@ -64,34 +71,49 @@ def _connect(args: argparse.Namespace) -> tuple[HyperVHost, Explainer]:
     return client, explainer(observe_guest=observe, host=entry.name, timeout=args.timeout)
 
 
-def _run(args: argparse.Namespace, operation: Callable[[HyperVHost, Explainer], _Result]) -> int:
-    host, explain = _connect(args)
-    outcome: dict[str, Any] = {"vm": args.vm, "ok": False, "message": "", "error": None}
+class _Result(Protocol):
+    """What an operation returns: its one line (``str()``) and its JSON."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+def _run(
+    args: argparse.Namespace,
+    operation: Callable[[HyperVHost, Explainer], _Result],
+    vm: str,
+    *,
+    limit: float,
+) -> tuple[int, dict[str, Any]]:
+    """Run *operation* on the host of *vm*: its status and its outcome (see :func:`_print`).
+
+    The text form's line is printed at once; why it failed goes to stderr in one line.
+    """
+    host, explain = _connect(args, vm)
+    outcome: dict[str, Any] = {"vm": vm, "ok": False, "message": "", "error": None}
     status = 0
     try:
-        with elapsed(args, _doing(args), limit=args.timeout):
+        with elapsed(args, _doing(args, vm), limit=limit):
             result = operation(host, explain)
     except (ConnectionFailedError, CommandTimeoutError) as error:
-        print(f"vmic: error: {visible(one_line(error))}", file=sys.stderr)
+        report_error(error)
         outcome |= _failure(error)
         status = EXIT_UNREACHABLE
     except OperationError as error:
-        print(f"vmic: error: {visible(one_line(error, limit=600))}", file=sys.stderr)
+        report_error(error, limit=600)
         outcome |= _failure(error, limit=600)
         status = EXIT_FAILED
     else:
         outcome |= {"ok": True, "message": str(result), args.command: result.to_dict()}
+        if args.output_format == "table":
+            emit_line(outcome["message"])
     finally:
         # The connection (and, for SSH, its background thread) ends with the command.
-        closer = getattr(host.executor, "close", None)
-        if callable(closer):
-            closer()
-    _print(args, [outcome])
-    return status
+        host.executor.close()
+    return status, outcome
 
 
 def _failure(error: Exception, *, limit: int | None = None) -> dict[str, Any]:
-    """An operation's error as its JSON says it (the same line stderr gets)."""
+    """An operation's error as its JSON says it (the same line stderr gets, and its notes)."""
     cause = getattr(error, "cause", None)
     message = one_line(error) if limit is None else one_line(error, limit=limit)
     return {
@@ -100,6 +122,7 @@ def _failure(error: Exception, *, limit: int | None = None) -> dict[str, Any]:
             "type": type(error).__name__,
             "cause": None if cause is None else cause.value,
             "message": message,
+            "notes": [str(note) for note in getattr(error, "__notes__", ())],
         },
     }
 
@@ -109,7 +132,7 @@ _COLUMNS: Final = ("vm", "ok", "message")
 
 
 def _print(args: argparse.Namespace, outcomes: list[dict[str, Any]]) -> None:
-    """Each VM's outcome in the format asked: one line each, or a table, or JSON."""
+    """The VMs' outcomes in a machine or Markdown format (the text form printed each line)."""
     if args.output_format == "json":
         from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
 
@@ -121,29 +144,26 @@ def _print(args: argparse.Namespace, outcomes: list[dict[str, Any]]) -> None:
         emit_json(document | {"results": results})
     elif args.output_format in {"csv", "markdown"}:
         emit(render_records(outcomes, _COLUMNS, args.output_format), rendered=True)
-    else:
-        # The error is on stderr already: the text form prints what succeeded.
-        for outcome in outcomes:
-            if outcome["ok"]:
-                emit_line(outcome["message"])
 
 
-def _doing(args: argparse.Namespace) -> str:
+def _doing(args: argparse.Namespace, vm: str) -> str:
     """What the progress line says the operation is doing."""
     if args.command == "wait":
-        return f"{args.vm}: waiting for {args.until}"
+        return f"{vm}: waiting for {args.until}"
     if args.command == "copy":
-        return f"{args.vm}: copying {args.source}"
-    return f"{args.vm}: shutting down"
+        return f"{vm}: copying {args.source}"
+    return f"{vm}: shutting down"
 
 
-class _Result(Protocol):
-    """What an operation returns: its one line (``str()``) and its JSON."""
-
-    def to_dict(self) -> dict[str, Any]: ...
+def _once(args: argparse.Namespace, operation: Callable[[HyperVHost, Explainer], _Result]) -> int:
+    """Run *operation* on ``--vm`` and print its outcome; its exit status."""
+    status, outcome = _run(args, operation, args.vm, limit=args.timeout)
+    _print(args, [outcome])
+    return status
 
 
 def _wait(args: argparse.Namespace) -> int:
+    """Wait for every VM named (``--vm`` repeats), all within the one ``--timeout``."""
     from vmic.clients import WaitFor, WaitKind  # noqa: PLC0415 - load on use
 
     until = WaitFor.parse(args.until)
@@ -154,14 +174,28 @@ def _wait(args: argparse.Namespace) -> int:
             msg = "--prefix applies only to --for ip, ipv4 or ipv6"
             raise ConfigurationError(msg)
         until = WaitFor.address(prefix=args.prefix, version=until.family)
-    return _run(
-        args,
-        lambda host, explain: host.wait(args.vm, until, timeout=args.timeout, explain=explain),
-    )
+    deadline = time.monotonic() + args.timeout
+    status = 0
+    outcomes = []
+    for vm in dict.fromkeys(args.vm):
+        # The VMs share the deadline; one whose turn comes after it is still looked at once.
+        left = max(round(deadline - time.monotonic(), 1), _LAST_LOOK)
+        wait = functools.partial(_wait_for, vm, until, left)
+        done, outcome = _run(args, wait, vm, limit=left)
+        status = max(status, done)
+        outcomes.append(outcome)
+    _print(args, outcomes)
+    return status
+
+
+def _wait_for(
+    vm: str, until: WaitFor, timeout: float, host: HyperVHost, explain: Explainer
+) -> _Result:
+    return host.wait(vm, until, timeout=timeout, explain=explain)
 
 
 def _copy(args: argparse.Namespace) -> int:
-    return _run(
+    return _once(
         args,
         lambda host, explain: host.copy_file(
             args.vm,
@@ -176,7 +210,7 @@ def _copy(args: argparse.Namespace) -> int:
 
 
 def _shutdown(args: argparse.Namespace) -> int:
-    return _run(
+    return _once(
         args,
         lambda host, explain: host.shutdown(
             args.vm,

@@ -15,6 +15,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+from vmic.cli._values import Once
 from vmic.render._escape import shown
 
 if TYPE_CHECKING:
@@ -202,8 +203,8 @@ def add_feature_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class _DeprecatedAlias(argparse.Action):
-    """Stores like the new option and notes that the old spelling is deprecated.
+class _DeprecatedAlias(Once):
+    """Stores like the new option (once) and notes that the old spelling is deprecated.
 
     The note is printed on stderr once the command line is parsed, unless ``--quiet``.
 
@@ -218,7 +219,7 @@ class _DeprecatedAlias(argparse.Action):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
-        setattr(namespace, self.dest, values)
+        super().__call__(parser, namespace, values, option_string)
         NOTES.append(f"{option_string} is deprecated; use --{self.dest.replace('_', '-')}")
 
 

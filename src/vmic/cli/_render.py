@@ -32,6 +32,7 @@ __all__ = [
     "emit_line",
     "failure_line",
     "render_records",
+    "report_error",
     "visible",
     "width",
 ]
@@ -73,6 +74,24 @@ def emit(text: str, *, rendered: bool = False) -> None:
             newline are spelled out first.
     """
     sys.stdout.write(text if rendered else _visible_lines(text))
+
+
+def report_error(error: BaseException, *, limit: int | None = None) -> None:
+    """Say on stderr, in one line, why the command failed, then each note the error carries.
+
+    A note says what vmic changed on the way and changed back, or left changed and the
+    command that takes it back: it is printed even with ``--quiet``.
+
+    Args:
+        error: The error.
+        limit: The longest error line (default: that of :func:`vmic.connect.one_line`).
+    """
+    from vmic.connect import one_line  # noqa: PLC0415 - error path only
+
+    line = one_line(error) if limit is None else one_line(error, limit=limit)
+    print(f"vmic: error: {visible(line)}", file=sys.stderr)
+    for note in getattr(error, "__notes__", ()):
+        print(f"vmic: note: {visible(str(note))}", file=sys.stderr)
 
 
 def emit_line(text: str) -> None:

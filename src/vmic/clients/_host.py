@@ -25,6 +25,7 @@ their exact name (``web*`` is a name, not a pattern).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
@@ -44,6 +45,7 @@ from vmic.clients._operations import (
     WaitResult,
     check_path,
     check_seconds,
+    disable_command,
     host_explanation,
     read_wait,
 )
@@ -62,6 +64,7 @@ from vmic.errors import (
     PreflightError,
     UnknownServiceError,
     VerificationError,
+    VmicError,
     VMNotFoundError,
     WaitTimeoutError,
 )
@@ -103,6 +106,10 @@ _GUEST_SHARE: Final = 0.8
 #: Seconds an operation's command may run beyond its own deadline (the final inventory).
 _OPERATION_SLACK: Final = 60.0
 _GSI: Final = IntegrationService.GUEST_SERVICE_INTERFACE
+#: Said by a refusal that comes before any change.
+_NOTHING_CHANGED: Final = " Nothing was changed on the host."
+#: What the KVP change script says it called ("none": nothing was to be done).
+_KVP_METHODS: Final = frozenset({"AddKvpItems", "ModifyKvpItems", "RemoveKvpItems", "none"})
 
 #: What names a service: the enum, or any name :meth:`IntegrationService.lookup` knows
 #: (English, localized, Windows service name, GUID...).
@@ -661,9 +668,16 @@ class HyperVHost:
 
         Copy-VMFile copies from the host into the guest only, never back. It needs Guest
         Service Interface, which Hyper-V leaves off: the preflight refuses while it is off,
-        unless *enable_service* (then it is enabled, and the result says so), and refuses
-        while the guest side (``vmicguestinterface``; a Linux ``hv_fcopy_daemon`` or
-        ``hv_fcopy_uio_daemon``) does not answer, saying why.
+        unless *enable_service*, and refuses while the guest side (``vmicguestinterface``;
+        a Linux ``hv_fcopy_daemon`` or ``hv_fcopy_uio_daemon``) does not answer, saying why.
+
+        With *enable_service* the whole preflight runs before the setting is changed: the
+        guest side is asked (through *explain*) whether enabling can make the service work
+        (a Windows 7 guest cannot have it: refused, nothing changed), and the host's side of
+        the copy is checked (the VM, the source file). Then the service is enabled (the
+        result says so) and the copy made; if it is still refused or fails, the service is
+        disabled again, and a note on the error says so (or, if that fails too, that it is
+        still enabled and the command that turns it off).
 
         Args:
             vm: The VM's exact name.
@@ -677,7 +691,8 @@ class HyperVHost:
 
         Raises:
             vmic.PreflightError: Guest Service Interface is off, or its guest side does not
-                work; nothing was copied.
+                work; nothing was copied (see the error's notes for a setting changed and
+                changed back).
             vmic.OperationError: The host refused the copy (no such source file, the file
                 exists in the guest, a missing directory...).
             vmic.UnsafeValueError: A path holds a NUL.
@@ -686,26 +701,58 @@ class HyperVHost:
         name = _check_vm_name(vm)
         source = check_path(source, what="source path")
         destination = check_path(destination, what="destination path")
+        copy = functools.partial(
+            self._copy, name, source, destination, create_path=create_path, overwrite=overwrite
+        )
         observation = self._observe_vm(name)
-        enabled = False
         component = observation.service(_GSI)
-        if component is not None and not component.enabled and observation.running:
-            if not enable_service:
-                raise PreflightError(
-                    f"cannot copy into VM {name!r}: Guest Service Interface is disabled on "
-                    f"{self._label} (Hyper-V's default); enable it (enable_service=True, "
-                    "vmic copy --enable-service)",
-                    host=self._label,
-                    vm=name,
-                    reason="Guest Service Interface is disabled in the VM's settings on the host",
-                    service=_GSI,
-                    cause=Cause.DISABLED_ON_HOST,
-                )
-            enabled = bool(self.enable(name, _GSI))
-            observation = self._observe_vm(name)
+        if component is None or component.enabled or not observation.running:
+            why = self._explain(observation, _GSI, explain)
+            if not why.functioning:
+                raise self._refusal(f"cannot copy into VM {name!r}", name, _GSI, why)
+            return CopyResult(name, source, destination, copy(check=False))
+        if not enable_service:
+            raise PreflightError(
+                f"cannot copy into VM {name!r}: Guest Service Interface is disabled on "
+                f"{self._label} (Hyper-V's default); enable it (enable_service=True, "
+                "vmic copy --enable-service)",
+                host=self._label,
+                vm=name,
+                reason="Guest Service Interface is disabled in the VM's settings on the host",
+                service=_GSI,
+                cause=Cause.DISABLED_ON_HOST,
+            )
+        # The whole preflight runs before the host setting changes: a guest side that
+        # enabling cannot make work is refused now, and so is the host's side of the copy.
         why = self._explain(observation, _GSI, explain)
-        if not why.functioning:
-            raise self._refusal(f"cannot copy into VM {name!r}", name, _GSI, why)
+        if why.cause is not None and why.cause.needs_guest_change:
+            raise self._refusal(
+                f"cannot copy into VM {name!r}", name, _GSI, why, hint=_NOTHING_CHANGED
+            )
+        copy(check=True)
+        self.enable(name, _GSI)
+        try:
+            observation = self._observe_vm(name)
+            why = self._explain(observation, _GSI, explain)
+            if not why.functioning:
+                raise self._refusal(f"cannot copy into VM {name!r}", name, _GSI, why)
+            size = copy(check=False)
+        except VmicError as error:
+            self._undo_enable(name, _GSI, error, purpose="this copy")
+            raise
+        return CopyResult(name, source, destination, size, enabled_service=True)
+
+    def _copy(
+        self,
+        name: str,
+        source: str,
+        destination: str,
+        *,
+        create_path: bool,
+        overwrite: bool,
+        check: bool,
+    ) -> int:
+        """Run the copy script (with *check*: its host-side checks only); the file's size."""
         result = self._executor.run(
             script("host-copy-file").command(
                 {
@@ -714,11 +761,13 @@ class HyperVHost:
                     "Destination": destination,
                     "CreatePath": bool(create_path),
                     "Overwrite": bool(overwrite),
+                    "Check": check,
                 },
                 timeout=self._timeout,
             )
         )
-        sections = read_result(result, required=("copied",), what="the copy command")
+        section = "checked" if check else "copied"
+        sections = read_result(result, required=(section,), what="the copy command")
         reason = error_reason(sections)
         if reason is not None:
             word, detail = reason
@@ -732,11 +781,29 @@ class HyperVHost:
             raise OperationError(
                 f"cannot copy into VM {name!r}: {text}", host=self._label, vm=name, reason=text
             )
-        copied = load_json(sections["copied"], section="copied")
+        copied = load_json(sections[section], section=section)
         size = copied.get("Bytes") if isinstance(copied, dict) else None
         if isinstance(size, bool) or not isinstance(size, int):
             raise ParseError(f"the copy command reported no size: {copied!r}")
-        return CopyResult(name, source, destination, size, enabled_service=enabled)
+        return size
+
+    def _undo_enable(
+        self, vm: str, service: IntegrationService, error: VmicError, *, purpose: str
+    ) -> None:
+        """Disable *service* again after *purpose* failed; note on *error* what was done."""
+        try:
+            self.disable(vm, service)
+        except VmicError as failure:
+            error.add_note(
+                f"{service.english_name} was enabled on {self._label} for {purpose} and is "
+                f"still enabled: disabling it again failed ({_one_line(str(failure), 200)}); "
+                f"to turn it off: {disable_command(vm, service)}"
+            )
+        else:
+            error.add_note(
+                f"{service.english_name} was enabled on {self._label} for {purpose}, and has "
+                "been disabled again"
+            )
 
     def shutdown(
         self,
@@ -952,6 +1019,10 @@ class HyperVHost:
     def kvp_remove(self, vm: str, key: str) -> KvpExchange:
         """Remove the host item *key* of *vm* (``RemoveKvpItems``); nothing to do if absent.
 
+        Returns:
+            The VM's items after the change; ``method`` is ``"none"`` (and ``changed``
+            False) when the key was not there.
+
         Raises:
             vmic.KvpItemError: The key cannot be a KVP key.
             vmic.DataExchangeDisabledError: Key-Value Pair Exchange is disabled for the VM.
@@ -976,7 +1047,10 @@ class HyperVHost:
         expected = value if operation == "set" else None
         if host.get(key) != expected:
             raise KvpVerificationError(self._label, vm, key, expected, host.get(key))
-        return KvpExchange(vm=vm, enabled=True, host=host)
+        method = sections["method"].strip()
+        if method not in _KVP_METHODS:
+            raise ParseError(f"the KVP command names no known method: {method[:80]!r}")
+        return KvpExchange(vm=vm, enabled=True, host=host, method=method)
 
     def _kvp_run(
         self, name: str, vm: str, *, required: tuple[str, ...], **extra: str

@@ -17,8 +17,8 @@ WaitFor(kind=WaitKind.KVP, key='BuildDone', prefix='', family=None)
 
 from __future__ import annotations
 
-import enum
 import math
+import shlex
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
@@ -26,6 +26,7 @@ import attrs
 from vmic.clients._sections import load_json
 from vmic.errors import ConfigurationError, ParseError
 from vmic.executors._checks import check_text
+from vmic.model._named import NamedEnum, counted, cut, named
 from vmic.model._services import IntegrationService
 from vmic.model._status import OperationalStatus
 from vmic.rules._causes import Cause
@@ -43,15 +44,17 @@ __all__ = [
     "WaitResult",
     "check_path",
     "check_seconds",
+    "disable_command",
     "host_explanation",
     "read_wait",
 ]
 
+_GSI: Final = IntegrationService.GUEST_SERVICE_INTERFACE
 #: What ``$Family`` the wait script compares ``IPAddress.AddressFamily`` with.
 FAMILIES: Final = {None: "", 4: "InterNetwork", 6: "InterNetworkV6"}
 
 
-class WaitKind(enum.Enum):
+class WaitKind(NamedEnum):
     """What a wait waits for."""
 
     HEARTBEAT = "heartbeat"
@@ -177,6 +180,9 @@ class WaitResult:
         seen = f": {', '.join(self.values)}" if self.until.kind is not WaitKind.HEARTBEAT else ""
         return f"{self.vm}: {self.until} after {self.seconds:g}s{seen}"
 
+    def __repr__(self) -> str:
+        return f"<WaitResult {named(self.vm)}: {self.until} after {self.seconds:g}s>"
+
 
 @attrs.frozen
 class CopyResult:
@@ -207,10 +213,19 @@ class CopyResult:
 
     def __str__(self) -> str:
         enabled = "enabled Guest Service Interface, " if self.enabled_service else ""
+        left = ""
+        if self.enabled_service:
+            # Every change vmic makes is said, with the command that takes it back.
+            command = disable_command(self.vm, _GSI)
+            left = f"; Guest Service Interface stays enabled (to turn it off: {command})"
         return (
             f"{self.vm}: {enabled}copied {self.source} (host) to {self.destination} "
-            f"(guest), {self.bytes} bytes"
+            f"(guest), {self.bytes} bytes{left}"
         )
+
+    def __repr__(self) -> str:
+        size = counted(self.bytes, "byte")
+        return f"<CopyResult {named(self.vm)}: {size} to {named(self.destination)}>"
 
 
 @attrs.frozen
@@ -264,6 +279,10 @@ class ShutdownResult:
         how = " (Stop-VM -Force)" if self.forced else ""
         return f"{self.vm}: shut down cleanly{how} in {self.seconds:g}s"
 
+    def __repr__(self) -> str:
+        how = "turned off" if self.turned_off else self.after.lower() or "unknown"
+        return f"<ShutdownResult {named(self.vm)}: {cut(how, 20)} after {self.seconds:g}s>"
+
 
 @attrs.frozen
 class Explanation:
@@ -280,6 +299,11 @@ class Explanation:
     cause: Cause | None = None
     reason: str = ""
     diagnosis: object = None
+
+    def __repr__(self) -> str:
+        if self.functioning:
+            return "<Explanation functioning>"
+        return f"<Explanation not functioning: {self.cause or cut(self.reason, 60)}>"
 
 
 class Explainer(Protocol):
@@ -333,6 +357,11 @@ def host_explanation(observation: VM, service: IntegrationService) -> Explanatio
         cause=cause or Cause.COMPONENT_ERROR,
         reason=f"the host reports {name} as {shown!r}: the guest side does not answer",
     )
+
+
+def disable_command(vm: str, service: IntegrationService) -> str:
+    """The ``vmic`` command that disables *service* for the VM named exactly *vm*."""
+    return shlex.join(["vmic", "disable", f"--vm={vm}", service.value])
 
 
 def check_seconds(value: object, *, what: str) -> float:

@@ -30,6 +30,7 @@ from vmic.clients._operations import Explanation, host_explanation
 from vmic.diagnosis._engine import diagnose_vm
 from vmic.errors import VmicError
 from vmic.model._guest import GuestUnreachable
+from vmic.rules._features import Feature
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -77,7 +78,12 @@ def explainer(
                 seen = _observe(guest, observation, timeout)
         except VmicError as error:
             seen = GuestUnreachable(reason=str(error).splitlines()[0] if str(error) else "")
-        diagnosis = diagnose_vm(attrs.evolve(observation, guest=seen), host=host)
+        # The operation relies on the service: the features it carries are asked for, so a
+        # service Hyper-V leaves off (Guest Service Interface) is judged as needed.
+        relied_on = [feature for feature in Feature if service in feature.info.services]
+        diagnosis = diagnose_vm(
+            attrs.evolve(observation, guest=seen), host=host, features=relied_on
+        )
         findings = [f for f in diagnosis.findings if f.service is service] or [
             f for f in diagnosis.findings if f.service is None
         ]

@@ -18,6 +18,7 @@ from vmic.diagnosis._evidence import unit_state
 from vmic.errors import ConfigurationError
 from vmic.model._linux import InitSystem, packaging_for
 from vmic.model._linux_records import ModuleStatus
+from vmic.model._named import counted, cut
 from vmic.model._services import IntegrationService
 
 if TYPE_CHECKING:
@@ -55,6 +56,9 @@ class GuestFinding:
             "explanation": self.explanation,
             "fixes": [{"title": f.title, "commands": list(f.commands)} for f in self.fixes],
         }
+
+    def __repr__(self) -> str:
+        return f"<GuestFinding {cut(self.subject, 40)}: {self.cause}>"
 
 
 @attrs.frozen
@@ -116,6 +120,9 @@ class GuestReport:
             "findings": [finding.to_dict() for finding in self.findings],
             "notes": list(self.notes),
         }
+
+    def __repr__(self) -> str:
+        return f"<GuestReport {self.observation.os}: {counted(len(self.findings), 'finding')}>"
 
 
 def _packaged_unit(packaging: LinuxPackaging, entry: GuestService) -> str | None:

@@ -12,13 +12,13 @@ install updates through Windows Update) are listed and never attempted.
 
 from __future__ import annotations
 
-import enum
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from vmic.diagnosis._results import Diagnosis, Finding, Fix, FixKind, service_name, vmic_command
 from vmic.errors import ConfigurationError
+from vmic.model._named import NamedEnum, counted, cut, named
 from vmic.rules._plans import StepRole, StepSide
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class FixPolicy:
         return attrs.asdict(self)
 
 
-class StepPermission(enum.Enum):
+class StepPermission(NamedEnum):
     """Whether a step may run."""
 
     ALLOWED = "allowed"
@@ -149,6 +149,10 @@ class FixStep:
             "findings": [finding_key(finding) for finding in self.findings],
         }
 
+    def __repr__(self) -> str:
+        allowed = "" if self.allowed else f" ({self.permission})"
+        return f"<FixStep {named(self.vm)} {self.side}: {cut(self.fix.title, 50)}{allowed}>"
+
 
 def finding_key(finding: Finding) -> dict[str, Any]:
     """What names a finding across two diagnoses: host, VM, service and cause."""
@@ -201,6 +205,10 @@ class FixPlan:
             "steps": [step.to_dict() for step in self.steps],
             "findings": [finding_key(finding) for finding in self.findings],
         }
+
+    def __repr__(self) -> str:
+        steps, findings = counted(len(self.steps), "step"), counted(len(self.findings), "finding")
+        return f"<FixPlan {steps} for {findings}, {len(self.allowed)} allowed>"
 
 
 def _permission(fix: Fix, policy: FixPolicy) -> tuple[StepPermission, str]:

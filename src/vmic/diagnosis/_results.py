@@ -12,12 +12,12 @@ Jupyter. ``.value`` of every enum is a stable snake_case string.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
 from vmic.executors._command import Shell
+from vmic.model._named import NamedEnum, counted, cut, named
 from vmic.model._operating_system import OperatingSystem
 from vmic.model._records import VMState
 from vmic.model._services import GuestOnlyService, IntegrationService
@@ -58,7 +58,7 @@ def _tuple_of(member: type | tuple[type, ...]) -> Any:  # noqa: ANN401 - an attr
     return _v.deep_iterable(_v.instance_of(member), _v.instance_of(tuple))
 
 
-class Verdict(enum.Enum):
+class Verdict(NamedEnum):
     """How a service (or a feature) of one VM stands."""
 
     # Members are singletons compared by identity: hash them by identity too, in C
@@ -88,7 +88,7 @@ class Verdict(enum.Enum):
         return self.value.replace("_", " ")
 
 
-class GuestView(enum.Enum):
+class GuestView(NamedEnum):
     """How much of the guest side a VM's verdicts rest on."""
 
     # Members are singletons compared by identity: hash them by identity too, in C
@@ -141,7 +141,7 @@ def _service_value(service: Service | None) -> str | None:
     return None if service is None else service.value
 
 
-class FixKind(enum.Enum):
+class FixKind(NamedEnum):
     """What a fix does, as a typed action :func:`vmic.apply_fixes` can carry out.
 
     The commands of a :class:`Fix` are for a person to read and paste; the kind (with
@@ -219,6 +219,9 @@ class Fix:
             "detail": self.detail,
         }
 
+    def __repr__(self) -> str:
+        return f"<Fix {self.side}: {cut(self.title)}>"
+
 
 @attrs.frozen(kw_only=True)
 class Finding:
@@ -282,6 +285,10 @@ class Finding:
         from vmic.render import finding_html  # noqa: PLC0415 - only in notebooks
 
         return str(finding_html(_finding_view(self)))
+
+    def __repr__(self) -> str:
+        subject = "" if self.service is None else f" {self.service}"
+        return f"<Finding {named(self.vm)}{subject}: {self.cause}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -353,6 +360,10 @@ class ServiceDiagnosis:
             ),
         }
 
+    def __repr__(self) -> str:
+        why = f" ({self.causes[0]}{', ...' if len(self.causes) > 1 else ''})" if self.causes else ""
+        return f"<ServiceDiagnosis {self.service}: {self.verdict}{why}>"
+
 
 @attrs.frozen(kw_only=True)
 class FeatureDiagnosis:
@@ -386,6 +397,9 @@ class FeatureDiagnosis:
             "blocking": [service.value for service in self.blocking],
             "requested": self.requested,
         }
+
+    def __repr__(self) -> str:
+        return f"<FeatureDiagnosis {self.feature}: {self.verdict}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -470,6 +484,9 @@ class VMDiagnosis:
         from vmic.render import vm_html  # noqa: PLC0415 - only in notebooks
 
         return str(vm_html(_vm_view(self)))
+
+    def __repr__(self) -> str:
+        return f"<VMDiagnosis {named(self.vm)}: {counted(len(self.findings), 'finding')}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -562,7 +579,8 @@ class Diagnosis:
         )
 
     def __repr__(self) -> str:
-        return f"<Diagnosis {self.host!r}: {len(self.vms)} VMs, {len(self.findings)} findings>"
+        vms, findings = counted(len(self.vms), "VM"), counted(len(self.findings), "finding")
+        return f"<Diagnosis {named(self.host)}: {vms}, {findings}>"
 
     def _repr_html_(self) -> str:
         from vmic.render import fleet_fragment  # noqa: PLC0415 - only in notebooks
@@ -606,7 +624,7 @@ def _fix_dict(fix: Fix, vm: str) -> dict[str, Any]:
 
 
 def status_words(entry: ServiceDiagnosis) -> str:
-    """The statuses the host reports for a service, in words (``"OK / protocol mismatch"``)."""
+    """The statuses the host reports for a service, in words (``"OK / Protocol Mismatch"``)."""
     statuses = " / ".join(
         status.label
         for status in (entry.host_primary_status, entry.host_secondary_status)

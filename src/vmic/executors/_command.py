@@ -23,7 +23,6 @@ Credential(username='admin', password=Secret('***'))
 
 from __future__ import annotations
 
-import enum
 import math
 import types
 from collections.abc import Mapping, Sequence
@@ -33,11 +32,12 @@ import attrs
 
 from vmic.errors import ConfigurationError, UnsafeValueError
 from vmic.executors._checks import check_identifier, check_text
+from vmic.model._named import NamedEnum
 
 __all__ = ["Command", "Credential", "ParameterValue", "Secret", "Shell"]
 
 
-class Shell(enum.Enum):
+class Shell(NamedEnum):
     """The language a :class:`Command` script is written in."""
 
     POWERSHELL = "powershell"

@@ -45,12 +45,13 @@ if TYPE_CHECKING:
         HostResult as HostResult,
         HostStatus as HostStatus,
     )
-    from vmic.fleet._runner import audit as audit
+    from vmic.fleet._runner import Estate as Estate, audit as audit
 
 __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
         "AuditReport": "._report",
+        "Estate": "._runner",
         "FindingOutcome": "._fix",
         "FindingResult": "._fix",
         "FixReport": "._fix",

@@ -1,7 +1,9 @@
 """Apply a fix plan: run the allowed steps through the typed clients, then diagnose again.
 
 :func:`apply_fixes` takes a :class:`~vmic.diagnosis.FixPlan` and one :class:`FixTarget`
-per host. Per host it reads the host once, runs the host-side steps
+per host. Per host it reads the host once and, before anything changes, reaches and reads
+every guest it has steps for (the preflight: a VM whose guest cannot be read gets none of
+its steps, host side included, and says why). Then it runs the host-side steps
 (:meth:`HyperVHost.apply <vmic.clients.HyperVHost.apply>`, which reads the settings first
 and changes only what differs), then each VM's guest-side steps through the guest's
 executor (:class:`~vmic.clients.WindowsGuest`, :class:`~vmic.clients.LinuxGuest`), each
@@ -16,7 +18,6 @@ cannot be read is reported as in an audit.
 from __future__ import annotations
 
 import contextlib
-import enum
 import functools
 from typing import TYPE_CHECKING, Any, Final
 
@@ -28,6 +29,7 @@ from vmic.diagnosis._results import Diagnosis, Finding, FixKind, GuestView, VMDi
 from vmic.errors import ConfigurationError, VmicError
 from vmic.fleet._report import HostResult
 from vmic.fleet._runner import _classify, audit
+from vmic.model._named import NamedEnum, counted, named
 from vmic.model._services import IntegrationService
 from vmic.model._status import StartType, WindowsServiceStatus
 
@@ -119,6 +121,9 @@ class FixTarget:
             return HyperVHost(self.executor, name=self.name)
         return HyperVHost(self.executor, name=self.name, timeout=self.timeout)
 
+    def __repr__(self) -> str:
+        return f"<FixTarget {named(self.name)}>"
+
 
 def _close_all(opened: list[Executor]) -> None:
     while opened:
@@ -127,7 +132,7 @@ def _close_all(opened: list[Executor]) -> None:
             opened.pop().close()
 
 
-class StepOutcome(enum.Enum):
+class StepOutcome(NamedEnum):
     """What became of one step."""
 
     DONE = "done"
@@ -147,7 +152,7 @@ class StepOutcome(enum.Enum):
         return f"StepOutcome.{self.name}"
 
 
-class FindingOutcome(enum.Enum):
+class FindingOutcome(NamedEnum):
     """Whether a finding is gone after the steps."""
 
     RESOLVED = "resolved"
@@ -179,6 +184,9 @@ class StepResult:
         """A JSON-ready dict."""
         return {**self.step.to_dict(), "outcome": self.outcome.value, "detail": self.detail}
 
+    def __repr__(self) -> str:
+        return f"<StepResult {named(self.step.vm)} {self.step.side}: {self.outcome}>"
+
 
 @attrs.frozen(kw_only=True)
 class FindingResult:
@@ -202,6 +210,11 @@ class FindingResult:
             "after": self.after,
             "outcome": self.outcome.value,
         }
+
+    def __repr__(self) -> str:
+        subject = "" if self.finding.service is None else f" {self.finding.service}"
+        cause = self.finding.cause
+        return f"<FindingResult {named(self.finding.vm)}{subject}, {cause}: {self.outcome}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -261,6 +274,14 @@ class FixReport:
                 {"host": f.host, "status": f.status.value, "error": f.error} for f in self.failures
             ],
         }
+
+    def __repr__(self) -> str:
+        done = sum(1 for r in self.steps if r.outcome is StepOutcome.DONE)
+        kind = "check, " if self.check else ""
+        return (
+            f"<FixReport {kind}{counted(len(self.steps), 'step')} ({done} done), "
+            f"{counted(len(self.remaining), 'finding')} left>"
+        )
 
 
 _OBSERVED: Final = GuestView.OBSERVED
@@ -442,28 +463,57 @@ def _run_host(
         for index, step in runnable:
             results[index] = StepResult(step=step, outcome=StepOutcome.FAILED, detail=message)
         return HostResult(host=target.name, status=status, error=message)
-    for index, step in runnable:
-        if step.side.value == "host":
-            results[index] = _guarded(step, functools.partial(_host_step, client, step, check))
-    guest_steps = [(i, s) for i, s in runnable if s.side.value != "host"]
-    for vm_name in dict.fromkeys(s.vm for _, s in guest_steps):
-        steps = [(i, s) for i, s in guest_steps if s.vm == vm_name]
-        try:
-            executor = _guest_executor(target, observation, steps[0][1])
-        except Exception as error:  # noqa: BLE001 - one guest's failure must not stop the others
-            for index, step in steps:
-                results[index] = StepResult(
-                    step=step, outcome=StepOutcome.FAILED, detail=_words(error)
-                )
-            continue
-        try:
-            for index, step in steps:
-                results[index] = _guarded(
-                    step, functools.partial(_guest_step, executor, step, check)
-                )
-        finally:
-            _close_all([executor])
+    # The preflight: every guest with steps to run is reached and read before anything
+    # changes. A VM whose guest cannot be read gets none of its steps, host side included.
+    guests: dict[str, Executor] = {}
+    try:
+        guest_steps = [(i, s) for i, s in runnable if s.side.value != "host"]
+        for vm_name in dict.fromkeys(s.vm for _, s in guest_steps):
+            steps = [s for _, s in guest_steps if s.vm == vm_name]
+            try:
+                guests[vm_name] = _reach_guest(target, observation, steps)
+            except Exception as error:  # noqa: BLE001 - one guest's failure must not stop the others
+                for index, step in runnable:
+                    if step.vm == vm_name:
+                        results[index] = StepResult(
+                            step=step,
+                            outcome=StepOutcome.FAILED,
+                            detail=f"not attempted, nothing changed for {vm_name!r}: the "
+                            f"preflight could not read its guest: {_words(error)}",
+                        )
+        # Host-side steps first, then each VM's guest-side steps (guest_steps is in VM order).
+        for index, step in runnable:
+            if step.side.value == "host" and index not in results:
+                results[index] = _guarded(step, functools.partial(_host_step, client, step, check))
+        for vm_name in dict.fromkeys(s.vm for _, s in guest_steps):
+            for index, step in guest_steps:
+                if step.vm == vm_name and index not in results:
+                    results[index] = _guarded(
+                        step, functools.partial(_guest_step, guests[vm_name], step, check)
+                    )
+    finally:
+        _close_all(list(guests.values()))
     return None
+
+
+def _reach_guest(target: FixTarget, host: Host, steps: list[FixStep]) -> Executor:
+    """The executor of the guest of the VM of *steps*, once the guest has answered a read.
+
+    Raises:
+        Exception: Whatever reaching or reading the guest raised (the executor is closed).
+    """
+    from vmic.clients import LinuxGuest, WindowsGuest  # noqa: PLC0415 - clients load on use
+
+    executor = _guest_executor(target, host, steps[0])
+    try:
+        if steps[0].fix.kind in _WINDOWS_KINDS:
+            WindowsGuest(executor).services()
+        else:
+            LinuxGuest(executor).observe()
+    except BaseException:
+        _close_all([executor])
+        raise
+    return executor
 
 
 def _words(error: BaseException) -> str:

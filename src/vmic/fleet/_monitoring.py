@@ -59,6 +59,9 @@ class CheckState(enum.IntEnum):
     CRITICAL = 2
     UNKNOWN = 3
 
+    def __str__(self) -> str:
+        return self.name  # the display name: OK, WARNING, CRITICAL, UNKNOWN
+
 
 _RANGE_RE: Final = re.compile(
     r"(?P<inside>@)?(?:(?P<start>~|[-+]?[0-9.]+)?(?P<colon>:))?(?P<end>[-+]?[0-9.]+)?"

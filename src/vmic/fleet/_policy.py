@@ -19,7 +19,6 @@ so is one whose change command fails to come back (its settings are then unknown
 from __future__ import annotations
 
 import concurrent.futures
-import enum
 import uuid
 from typing import TYPE_CHECKING, Any, Final
 
@@ -32,6 +31,7 @@ from vmic.errors import ConfigurationError, VmicError
 from vmic.fleet._fix import FixTarget
 from vmic.fleet._report import HostResult, HostStatus
 from vmic.fleet._runner import _classify
+from vmic.model._named import NamedEnum, named
 from vmic.model._services import IntegrationService
 from vmic.policy._policy import Policy
 from vmic.schemas import SCHEMA_VERSION
@@ -58,7 +58,7 @@ _v = attrs.validators
 DEFAULT_CONCURRENCY: Final = 8
 
 
-class PolicyOutcome(enum.Enum):
+class PolicyOutcome(NamedEnum):
     """What became of one service of one VM under a policy."""
 
     COMPLIANT = "compliant"
@@ -143,6 +143,9 @@ class ServiceOutcome:
             "rule_name": self.rule_name,
             "detail": self.detail,
         }
+
+    def __repr__(self) -> str:
+        return f"<ServiceOutcome {named(self.vm)} {self.service}: {self.outcome}>"
 
 
 #: The columns of the tabular formats.

@@ -10,7 +10,6 @@ or answered with output vmic could not read).
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import importlib
 import shlex
 from typing import Any, Final
@@ -26,6 +25,7 @@ from vmic.diagnosis._results import (
     service_name,
     vmic_command,
 )
+from vmic.model._named import NamedEnum, named
 from vmic.rules._causes import Cause
 from vmic.schemas import SCHEMA_VERSION
 
@@ -41,7 +41,7 @@ __all__ = [
 _v = attrs.validators
 
 
-class HostStatus(enum.Enum):
+class HostStatus(NamedEnum):
     """Whether a host could be audited, and if not, why."""
 
     OK = "ok"
@@ -59,11 +59,6 @@ class HostStatus(enum.Enum):
 
     def __repr__(self) -> str:
         return f"HostStatus.{self.name}"
-
-    @property
-    def label(self) -> str:
-        """Words for a table cell (``"timed out"``)."""
-        return self.value.replace("_", " ")
 
 
 @attrs.frozen(kw_only=True)
@@ -93,9 +88,9 @@ class HostResult:
 
     def __repr__(self) -> str:
         if self.diagnosis is None:
-            return f"<HostResult {self.host!r} {self.status.value}>"
+            return f"<HostResult {named(self.host)} {self.status.value}>"
         return (
-            f"<HostResult {self.host!r} ok: {len(self.diagnosis.vms)} VMs, "
+            f"<HostResult {named(self.host)} ok: {len(self.diagnosis.vms)} VMs, "
             f"{len(self.findings)} findings>"
         )
 
@@ -150,6 +145,8 @@ GRID_COLUMNS: Final = (
     "service",
     "verdict",
     "cause",
+    "explanation",
+    "fix",
     "features_broken",
 )
 
@@ -175,7 +172,9 @@ class AuditReport:
     concurrency: int = attrs.field(default=1, validator=_v.instance_of(int))
 
     def __repr__(self) -> str:
-        return f"<AuditReport {self.headline()}>"
+        # The headline's counts; the duration in three figures, whatever it is.
+        counts = self.headline().rsplit(" in ", 1)[0]
+        return f"<AuditReport {counts} in {self.duration:.3g}s>"
 
     @property
     def failures(self) -> tuple[HostResult, ...]:
@@ -245,11 +244,20 @@ class AuditReport:
         return rows
 
     def grid(self) -> list[dict[str, Any]]:
-        """One row per VM and service of every audited host (the heat map's cells, as data).
+        """The heat map's cells as data: one row per finding, plus one per cell without one.
 
-        Columns: ``host``, ``vm``, ``guest_os`` (its text, or None), ``service`` (its
-        value), ``verdict`` (its value), ``cause`` (the first cause's value, or None) and
-        ``features_broken`` (the values of the features this service's verdict breaks).
+        For every VM of every audited host, a service (a cell of the heat map) with findings
+        gives one row per finding, so a service with two causes (Data Exchange off, and
+        needed for updates) gives two; a service without a finding gives one row (healthy,
+        off by default, not available...). A finding of the whole VM (out-of-date
+        integration services) is a row of its own, with ``service`` None; every finding is
+        one row.
+
+        Columns (:data:`GRID_COLUMNS`): ``host``, ``vm``, ``guest_os`` (its text, or None),
+        ``service`` (its value, or None), ``verdict`` (its value), ``cause`` (the finding's,
+        else the cell's first cause; None for a healthy cell), ``explanation`` and ``fix``
+        (the finding's, as in :meth:`records`; "" without one) and ``features_broken`` (the
+        values of the features it breaks).
         """
         rows: list[dict[str, Any]] = []
         for result in self.results:
@@ -257,7 +265,12 @@ class AuditReport:
                 continue
             for vm in result.diagnosis.vms:
                 guest_os = None if vm.guest_os is None else str(vm.guest_os)
+                cell = {"host": result.host, "vm": vm.vm, "guest_os": guest_os}
                 for entry in vm.services:
+                    found = [f for f in vm.findings if f.service is entry.service]
+                    rows.extend({**cell, **_grid_finding(f)} for f in found)
+                    if found:
+                        continue
                     broken = tuple(
                         f.feature.value
                         for f in vm.features
@@ -265,19 +278,24 @@ class AuditReport:
                     )
                     rows.append(
                         {
-                            "host": result.host,
-                            "vm": vm.vm,
-                            "guest_os": guest_os,
+                            **cell,
                             "service": entry.service.value,
                             "verdict": entry.verdict.value,
                             "cause": entry.causes[0].value if entry.causes else None,
+                            "explanation": "",
+                            "fix": "",
                             "features_broken": broken,
                         }
                     )
+                # Findings of the whole VM (and of a service it shows no cell for): rows too.
+                cells = {entry.service for entry in vm.services}
+                rows.extend(
+                    {**cell, **_grid_finding(f)} for f in vm.findings if f.service not in cells
+                )
         return rows
 
     def to_dataframe(self) -> Any:  # noqa: ANN401 - a pandas.DataFrame; pandas is optional
-        """:meth:`grid` as a ``pandas.DataFrame``, one row per VM and service.
+        """:meth:`grid` as a ``pandas.DataFrame``: one row per finding, plus the other cells.
 
         Raises:
             MissingExtraError: pandas is not installed (``pip install 'vmic[pandas]'``).
@@ -391,6 +409,14 @@ def _view(results: tuple[HostResult, ...], duration: float = 0.0) -> dict[str, A
     }
 
 
+def _fix_text(finding: Finding) -> str:
+    """The finding's first fix in one line: ``[side] commands`` (or its title)."""
+    fix = finding.fixes[0] if finding.fixes else None
+    if fix is None:
+        return ""
+    return f"[{fix.side.value}] " + ("; ".join(fix.commands) or fix.title)
+
+
 def made_now() -> dict[str, str]:
     """When a report page is made, and by which vmic (the page says so)."""
     from vmic import __version__  # noqa: PLC0415 - the package's own version, at render time
@@ -401,17 +427,15 @@ def made_now() -> dict[str, str]:
 
 def _finding_row(result: HostResult, finding: Finding, *, words: bool) -> dict[str, str]:
     """One finding's flat row: by value, or in *words* (its first fix as a vmic command)."""
-    fix = finding.fixes[0] if finding.fixes else None
-    fix_text = ""
-    command = None if fix is None else vmic_command(fix, finding.vm)
-    if fix is not None and words:
+    fix_text = _fix_text(finding)
+    command = None if not finding.fixes else vmic_command(finding.fixes[0], finding.vm)
+    if words and finding.fixes:
+        fix = finding.fixes[0]
         fix_text = (
             shlex.join([*command[:2], "--host", result.host, *command[2:]])
             if command is not None
             else f"{fix.title} ({fix.side.value})"
         )
-    elif fix is not None:
-        fix_text = f"[{fix.side.value}] " + ("; ".join(fix.commands) or fix.title)
     service = finding.service
     return {
         "host": result.host,
@@ -422,4 +446,16 @@ def _finding_row(result: HostResult, finding: Finding, *, words: bool) -> dict[s
         "cause": finding.cause.label if words else finding.cause.value,
         "explanation": finding.explanation,
         "fix": fix_text,
+    }
+
+
+def _grid_finding(finding: Finding) -> dict[str, Any]:
+    """The columns of :meth:`AuditReport.grid` a finding fills."""
+    return {
+        "service": None if finding.service is None else finding.service.value,
+        "verdict": finding.verdict.value,
+        "cause": finding.cause.value,
+        "explanation": finding.explanation,
+        "fix": _fix_text(finding),
+        "features_broken": tuple(feature.value for feature in finding.features),
     }

@@ -32,7 +32,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
 import attrs
 
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from vmic.model._guest import Guest
     from vmic.model._host import VM, Host
 
-__all__ = ["ProgressCallback", "audit"]
+__all__ = ["Estate", "ProgressCallback", "audit"]
 
 #: Called in the auditing thread after each host: (hosts done, hosts in all, that result).
 ProgressCallback = Callable[[int, int, HostResult], None]
@@ -86,8 +86,17 @@ class _Job:
         self.worker: threading.Thread | None = None
 
 
+@runtime_checkable
+class Estate(Protocol):
+    """Anything that lists its hosts as audit targets (the simulated lab's ``DemoLab``)."""
+
+    def targets(self) -> Iterable[HostTarget]:
+        """One target per host, guests included."""
+        ...
+
+
 def audit(
-    hosts: Iterable[HostTarget | Executor],
+    hosts: Iterable[HostTarget | Executor] | Estate,
     *,
     concurrency: int = 8,
     timeout: float = 60.0,
@@ -100,7 +109,8 @@ def audit(
 
     Args:
         hosts: :class:`HostTarget` objects, or executors that reach a Hyper-V host (read
-            with ``HyperVHost``, host side only).
+            with ``HyperVHost``, host side only); or an :class:`Estate` that lists its own
+            (``audit(vmic.testing.demo_lab())``: the lab, both sides, in one call).
         concurrency: Hosts asked at once (at least 1).
         timeout: Seconds each host (and its guests) may take, from when its turn starts
             (``math.inf``: the audit waits for each host as long as it takes).
@@ -133,7 +143,8 @@ def audit(
     for feature in wanted:
         if not isinstance(feature, Feature):
             raise ConfigurationError(f"{feature!r} is not a vmic.rules._features.Feature")
-    jobs = [_Job(index, _target(host, timeout)) for index, host in enumerate(hosts)]
+    listed = hosts.targets() if isinstance(hosts, Estate) else hosts
+    jobs = [_Job(index, _target(host, timeout)) for index, host in enumerate(listed)]
     started = time.monotonic()
     results = _Runner(jobs, concurrency, timeout, grace, wanted, progress, vm).run()
     return AuditReport(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import enum
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
+
+from vmic.model._named import NamedEnum, counted, cut
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["COLUMNS", "Change", "ChangeKind", "RunDiff", "diff_runs"]
 
 
-class ChangeKind(enum.Enum):
+class ChangeKind(NamedEnum):
     """What kind of change a :class:`Change` is."""
 
     NEW_FINDING = "new_finding"
@@ -87,6 +88,10 @@ class Change:
             "detail": self.detail,
         }
 
+    def __repr__(self) -> str:
+        where = "/".join(cut(part, 40) for part in (self.host, self.vm, self.service) if part)
+        return f"<Change {self.kind}: {where}>"
+
 
 #: Columns of the tabular forms.
 COLUMNS: Final = (
@@ -129,6 +134,11 @@ class RunDiff:
             "worse": self.worse,
             "changes": [change.to_dict() for change in self.changes],
         }
+
+    def __repr__(self) -> str:
+        return (
+            f"<RunDiff run {self.a.id} -> run {self.b.id}: {counted(len(self.changes), 'change')}>"
+        )
 
 
 def _by_name(

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 import attrs
 
 from vmic.errors import ConfigurationError
+from vmic.model._named import counted, cut, named
 from vmic.render import encodable, visible
 
 if TYPE_CHECKING:
@@ -295,6 +296,10 @@ class Run:
             "exit_status": self.exit_status,
         }
 
+    def __repr__(self) -> str:
+        hosts, findings = counted(self.hosts, "host"), counted(self.findings, "finding")
+        return f"<Run {self.id} {self.started:%Y-%m-%d %H:%M}: {hosts}, {findings}>"
+
 
 def vm_key(vm: str, vm_id: str) -> str:
     """What tells a VM apart from the others of its host: its id, else its name.
@@ -336,6 +341,9 @@ class RunFinding:
         The VM is its :func:`vm_key` (its id when known).
         """
         return (self.host, vm_key(self.vm, self.vm_id) if self.vm else "", self.service, self.cause)
+
+    def __repr__(self) -> str:
+        return f"<RunFinding {named(self.vm)} {cut(self.service, 40)}: {cut(self.cause, 40)}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -391,6 +399,10 @@ class RunSnapshot:
     def vm(self, host: str, key: str) -> tuple[str, str]:
         """The ``(name, id)`` of the VM *key* of *host* (``("", "")`` when not seen)."""
         return self.vms.get((host, key), ("", ""))
+
+    def __repr__(self) -> str:
+        vms, findings = counted(len(self.vms), "VM"), counted(len(self.findings), "finding")
+        return f"<RunSnapshot run {self.run.id}: {vms}, {findings}>"
 
 
 _RUN_COLUMNS: Final = (

@@ -31,6 +31,7 @@ from packaging.version import InvalidVersion, Version
 from vmic.errors import ConfigurationError, InvalidRecordError, UnknownServiceError
 from vmic.model._linux import InitSystem, packaging_for
 from vmic.model._linux_records import ModuleStatus, SystemdUnit, daemon_service
+from vmic.model._named import named
 from vmic.model._operating_system import OperatingSystem, parse_os
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.model._status import StartType, WindowsServiceStatus
@@ -275,6 +276,10 @@ class GuestService:
         if self.is_linux:
             return f"no {self.name} process"
         return "running" if self.running else "not running"
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "installed" if self.installed else "not installed"
+        return f"<GuestService {named(self.name)} ({self.service}): {state}>"
 
 
 def _module_status(value: ModuleStatus | str | None) -> ModuleStatus | None:

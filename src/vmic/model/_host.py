@@ -38,6 +38,7 @@ from vmic.model._guest import (
     as_version,
     guest_only_service_named,
 )
+from vmic.model._named import counted, named
 from vmic.model._operating_system import OperatingSystem
 from vmic.model._records import (
     ComponentId,
@@ -280,7 +281,7 @@ class VM(VirtualMachineRecord):
             guest = ", guest unreachable"
         elif self.os is not None:
             guest = f", {self.os}"
-        return f"<VM {self.name!r} {self.state.value}{guest}>"
+        return f"<VM {named(self.name)} {self.state.value}{guest}>"
 
 
 def _vms(value: Iterable[VM]) -> tuple[VM, ...]:
@@ -325,7 +326,7 @@ class Host:
     def __repr__(self) -> str:
         system = "" if self.os is None else f" {self.os}"
         count = len(self.vms)
-        return f"<Host {self.name!r}{system}: {count} VM{'' if count == 1 else 's'}>"
+        return f"<Host {named(self.name)}{system}: {counted(count, 'VM')}>"
 
     def _repr_html_(self) -> str:
         from vmic.render import observation_fragment  # noqa: PLC0415 - only in notebooks

@@ -48,6 +48,7 @@ import attrs
 
 from vmic.errors import KvpItemError
 from vmic.model._linux_records import KVP_KEY_SIZE, KVP_VALUE_SIZE, KvpPool
+from vmic.model._named import counted, named
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -128,6 +129,9 @@ class KvpExchange:
             ``NetworkAddressIPv4``...), guest → host.
         guest: The items the guest published (``GuestExchangeItems``), guest → host.
         host: The items the host sent (``HostExchangeItems``), host → guest.
+        method: After a change, the WMI method the host called (``AddKvpItems``,
+            ``ModifyKvpItems``, ``RemoveKvpItems``), or ``"none"`` when nothing was to
+            be done (removing a key that is not there); None after a read.
     """
 
     vm: str = attrs.field(validator=attrs.validators.instance_of(str))
@@ -135,6 +139,20 @@ class KvpExchange:
     intrinsic: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     guest: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     host: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    method: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
+
+    def __repr__(self) -> str:
+        items = len(self.intrinsic) + len(self.guest) + len(self.host)
+        state = "" if self.enabled else ", Data Exchange disabled"
+        done = "" if self.method is None else f", {self.method}"
+        return f"<KvpExchange {named(self.vm)}: {counted(items, 'item')}{state}{done}>"
+
+    @property
+    def changed(self) -> bool:
+        """Whether the change this result reports altered the host's items."""
+        return self.method not in {None, "none"}
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -185,3 +203,10 @@ class GuestKvpItems:
             "parameters": dict(self.parameters),
             "auto_internal": dict(self.auto_internal),
         }
+
+    def __repr__(self) -> str:
+        counts = ", ".join(
+            f"{name} {len(getattr(self, name))}"
+            for name in ("external", "guest", "auto", "parameters", "auto_internal")
+        )
+        return f"<GuestKvpItems {counts}>"

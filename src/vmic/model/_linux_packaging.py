@@ -7,13 +7,13 @@ distribution.
 
 from __future__ import annotations
 
-import enum
 import re
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from vmic.errors import ConfigurationError
+from vmic.model._named import NamedEnum
 from vmic.model._services import IntegrationService
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ DAEMON_SERVICES: Final = frozenset(
 )
 
 
-class InitSystem(enum.Enum):
+class InitSystem(NamedEnum):
     """The service manager that starts the daemons (``.value`` is stable)."""
 
     SYSTEMD = "systemd"
@@ -58,7 +58,7 @@ class InitSystem(enum.Enum):
     """No service manager runs (a container, or PID 1 is not an init system)."""
 
 
-class PsFormat(enum.Enum):
+class PsFormat(NamedEnum):
     """Which ``ps`` printed a listing (``.value`` is stable).
 
     Sources: procps ``ps -ef`` (the specification's sample); FreeBSD ``bin/ps/ps.c``

@@ -19,7 +19,6 @@ IntegrationService.KEY_VALUE_PAIR_EXCHANGE
 from __future__ import annotations
 
 import datetime
-import enum
 import re
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -28,6 +27,7 @@ import attrs
 from vmic.errors import InvalidRecordError
 from vmic.model._linux import all_packaging
 from vmic.model._linux_packaging import PsFormat
+from vmic.model._named import NamedEnum, counted, cut, named
 from vmic.model._patterns import (
     CONTROL,
     CPU_TIME,
@@ -166,7 +166,7 @@ def module_name(name: str) -> str:
 # --- Kernel modules -------------------------------------------------------------------------
 
 
-class ModuleStatus(enum.Enum):
+class ModuleStatus(NamedEnum):
     """Whether a kernel module is in the running kernel, as far as the evidence tells.
 
     ``lsmod`` lists loadable modules only: a driver compiled into the kernel (as
@@ -223,6 +223,9 @@ class LoadedModule:
             iterable_validator=attrs.validators.instance_of(tuple),
         ),
     )
+
+    def __repr__(self) -> str:
+        return f"<LoadedModule {named(self.name)}: used by {len(self.used_by)}>"
 
 
 def _unique_modules(
@@ -292,6 +295,9 @@ class ModuleList:
             return ModuleStatus.NOT_LISTED
         known = {module_name(entry) for entry in builtin}
         return ModuleStatus.BUILT_IN if key in known else ModuleStatus.ABSENT
+
+    def __repr__(self) -> str:
+        return f"<ModuleList {counted(len(self.modules), 'module')}>"
 
 
 # --- Processes ------------------------------------------------------------------------------
@@ -469,6 +475,9 @@ class ProcessRecord:
             milliseconds=10 * int(short["hundredths"] or 0),
         )
 
+    def __repr__(self) -> str:
+        return f"<ProcessRecord {self.pid}: {cut(self.command, 50)}>"
+
 
 # --- Available commands ---------------------------------------------------------------------
 
@@ -508,11 +517,14 @@ class CommandList:
         """The integration services whose daemon is available."""
         return frozenset(_DAEMONS[name] for name in self.daemons)
 
+    def __repr__(self) -> str:
+        return f"<CommandList {counted(len(self.names), 'command')}>"
+
 
 # --- systemd units --------------------------------------------------------------------------
 
 
-class _SystemdNamed(enum.Enum):
+class _SystemdNamed(NamedEnum):
     @property
     def systemd_name(self) -> str:
         """The spelling systemctl uses (``not-found``, ``enabled-runtime``)."""
@@ -628,11 +640,15 @@ class SystemdUnit:
         """The integration service whose daemon this unit runs, for any known distribution."""
         return unit_service(self.name)
 
+    def __repr__(self) -> str:
+        sub = cut(str(self.sub_state), 20)
+        return f"<SystemdUnit {named(self.name)}: {self.active_state} ({sub})>"
+
 
 # --- KVP pools ------------------------------------------------------------------------------
 
 
-class KvpPool(enum.Enum):
+class KvpPool(NamedEnum):
     r"""The KVP pools of a Linux guest (``enum hv_kvp_exchg_pool``), one file each.
 
     The guest's ``hv_kvp_daemon`` keeps pool *N* in ``/var/lib/hyperv/.kvp_pool_N``.
@@ -725,3 +741,6 @@ class KvpRecord:
     value: str = attrs.field(
         validator=[attrs.validators.instance_of(str), _kvp_text("value", KVP_VALUE_SIZE)]
     )
+
+    def __repr__(self) -> str:
+        return f"<KvpRecord {named(self.key)} = {named(self.value)}>"

@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import enum
 import functools
 import re
 from typing import Final
@@ -25,6 +24,7 @@ from typing import Final
 import attrs
 
 from vmic.errors import InvalidRecordError, UnknownOperatingSystemError
+from vmic.model._named import NamedEnum, cut
 from vmic.model._os_data import (
     LINUX_CODENAMES,
     LINUX_DISTRIBUTIONS,
@@ -37,7 +37,7 @@ from vmic.model._os_data import (
 __all__ = ["HOSTS", "OSFamily", "OperatingSystem", "Product", "parse_os"]
 
 
-class OSFamily(enum.Enum):
+class OSFamily(NamedEnum):
     """Broad family of an operating system."""
 
     WINDOWS_CLIENT = "windows_client"
@@ -45,7 +45,7 @@ class OSFamily(enum.Enum):
     LINUX = "linux"
 
 
-class Product(enum.Enum):
+class Product(NamedEnum):
     """An operating-system product that appears in the Hyper-V documentation."""
 
     # Members are singletons compared by identity: hash them by identity too, in C
@@ -80,6 +80,11 @@ class Product(enum.Enum):
     @property
     def display_name(self) -> str:
         """Canonical English name, as the documentation spells it."""
+        return _INFO[self][0]
+
+    @property
+    def label(self) -> str:
+        """The display name (``str()``): :attr:`display_name`."""
         return _INFO[self][0]
 
     @property
@@ -202,6 +207,9 @@ class OperatingSystem:
         if self.build is not None:
             text += f" (build {self.build})"
         return text
+
+    def __repr__(self) -> str:
+        return f"<OperatingSystem {cut(str(self), 80)}>"
 
 
 @attrs.frozen

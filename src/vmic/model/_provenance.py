@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import enum
-
 import attrs
+
+from vmic.model._named import NamedEnum, cut
 
 __all__ = ["MANAGE_DOC", "MANAGE_DOC_2020", "MANAGE_DOC_2025", "Provenance", "ProvenanceKind"]
 
@@ -16,7 +16,7 @@ MANAGE_DOC_2020 = "2020 (windowsserverdocs 047dddc; it-IT 2020-04-08)"
 MANAGE_DOC_2025 = "2025 (windowsserverdocs c6d1996, ms.date 02/18/2025)"
 
 
-class ProvenanceKind(enum.Enum):
+class ProvenanceKind(NamedEnum):
     """How a fact was derived from its document."""
 
     TABLE_ROW = "table_row"
@@ -54,3 +54,6 @@ class Provenance:
         if self.kind is ProvenanceKind.GENERAL_STATEMENT:
             where += " (general statement, not a table row)"
         return where
+
+    def __repr__(self) -> str:
+        return f"<Provenance {cut(self.document, 50)} ({cut(self.revision, 30)})>"

@@ -35,7 +35,6 @@ GuestOnlyService.POWERSHELL_DIRECT
 
 from __future__ import annotations
 
-import enum
 import re
 from typing import Final
 
@@ -45,6 +44,7 @@ from packaging.version import Version
 
 from vmic.errors import InvalidRecordError
 from vmic.model._locales import service_for_name
+from vmic.model._named import NamedEnum, named
 from vmic.model._patterns import GUID_PATTERN
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.model._status import OperationalStatus, StartType, WindowsServiceStatus
@@ -226,6 +226,12 @@ class IntegrationComponentRecord:
         _set(self, "service", service)
         return self
 
+    def __repr__(self) -> str:
+        status = "" if self.primary_status is None else f", {self.primary_status}"
+        state = "enabled" if self.enabled else "disabled"
+        vm, name = named(self.vm_name), named(self.name)
+        return f"<IntegrationComponentRecord {vm} {name}: {state}{status}>"
+
 
 def _default_guest_service(
     record: GuestServiceRecord,
@@ -279,8 +285,11 @@ class GuestServiceRecord:
         validator=_check_guest_service,
     )
 
+    def __repr__(self) -> str:
+        return f"<GuestServiceRecord {named(self.name)}: {self.status}, {self.start_type}>"
 
-class IntegrationServicesState(enum.Enum):
+
+class IntegrationServicesState(NamedEnum):
     """``Get-VM`` ``IntegrationServicesState`` (WMI ``IntegrationServicesVersionState``).
 
     The host compares the guest's integration services with its own: "Up to date"
@@ -319,7 +328,7 @@ _IS_STATE_BY_TEXT: Final = {
 }
 
 
-class VMState(enum.Enum):
+class VMState(NamedEnum):
     """``Microsoft.HyperV.PowerShell.VMState`` (``Get-VM`` ``State``); UNKNOWN for anything else.
 
     The member names are authoritative. The numbers are those of the current Hyper-V
@@ -479,6 +488,9 @@ class VirtualMachineRecord:
         validator=v.instance_of(IntegrationServicesState),
     )
 
+    def __repr__(self) -> str:
+        return f"<VirtualMachineRecord {named(self.name)} {self.state}>"
+
 
 #: Registry hives: full name and the abbreviations ``reg.exe`` accepts.
 HIVES: Final = {
@@ -552,3 +564,6 @@ class RegistryValue:
     name: str = attrs.field(validator=v.instance_of(str))
     type: str = attrs.field(validator=v.in_(REGISTRY_TYPES))
     data: str = attrs.field(validator=v.instance_of(str))
+
+    def __repr__(self) -> str:
+        return f"<RegistryValue {named(self.name)} = {named(str(self.data))}>"

@@ -13,13 +13,13 @@ IntegrationService.HEARTBEAT
 
 from __future__ import annotations
 
-import enum
 import re
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from vmic.errors import UnknownServiceError
+from vmic.model._named import NamedEnum, named
 from vmic.model._operating_system import Product
 from vmic.model._service_data import GUEST_ONLY_ROWS, SERVICE_ROWS
 
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-class Impact(enum.Enum):
+class Impact(NamedEnum):
     """How much a VM loses when the service is disabled (reference page wording)."""
 
     LOW = "low"
@@ -81,8 +81,11 @@ class ServiceInfo:
     impact_text: str
     wmi_setting_class: str
 
+    def __repr__(self) -> str:
+        return f"<ServiceInfo {named(self.english_name)}>"
 
-class IntegrationService(enum.Enum):
+
+class IntegrationService(NamedEnum):
     """A host-visible integration service: one of the six rows of ``Get-VMIntegrationService``."""
 
     # Members are singletons compared by identity: hash them by identity too, in C
@@ -112,6 +115,11 @@ class IntegrationService(enum.Enum):
     @property
     def english_name(self) -> str:
         """The name an English host shows."""
+        return _INFO[self].english_name
+
+    @property
+    def label(self) -> str:
+        """The display name (``str()``): the name an English host shows, ``"Heartbeat"``."""
         return _INFO[self].english_name
 
     @classmethod
@@ -178,7 +186,7 @@ def _available(added_in: tuple[Product, ...], product: Product, *, classic: bool
     return nt is not None and nt >= min(thresholds)
 
 
-class GuestOnlyService(enum.Enum):
+class GuestOnlyService(NamedEnum):
     """A Windows guest service with no host-side row in ``Get-VMIntegrationService``."""
 
     # Members are singletons compared by identity: hash them by identity too, in C
@@ -190,6 +198,11 @@ class GuestOnlyService(enum.Enum):
 
     def __repr__(self) -> str:
         return f"GuestOnlyService.{self.name}"
+
+    @property
+    def label(self) -> str:
+        """The display name (``str()``): its Windows display name, as ``Get-Service`` shows it."""
+        return self.info.windows_display_names[0]
 
     @property
     def info(self) -> GuestOnlyServiceInfo:
@@ -218,6 +231,9 @@ class GuestOnlyServiceInfo:
     windows_display_names: tuple[str, ...]
     added_in: tuple[Product, ...]
     description: str
+
+    def __repr__(self) -> str:
+        return f"<GuestOnlyServiceInfo {named(self.windows_service)}>"
 
 
 _ID_RE: Final = re.compile(

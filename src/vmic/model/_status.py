@@ -10,17 +10,20 @@ PowerShell 7 may write the names.
 
 from __future__ import annotations
 
-import enum
+import re
 from typing import Final
 
 from vmic.errors import InvalidRecordError
+from vmic.model._named import NamedEnum
 
 __all__ = ["OperationalStatus", "StartType", "WindowsServiceStatus"]
 
 _NOT_A_STATUS: Final = "not a VMIntegrationComponentOperationalStatus"
+#: Where a .NET name's words meet (``ProtocolMismatch``).
+_CAMEL_RE: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
-class OperationalStatus(enum.Enum):
+class OperationalStatus(NamedEnum):
     """``VMIntegrationComponentOperationalStatus``: the value is a stable snake_case string."""
 
     # Members are singletons compared by identity: hash them by identity too, in C
@@ -50,11 +53,6 @@ class OperationalStatus(enum.Enum):
         return _DOTNET_NAMES[self]
 
     @property
-    def label(self) -> str:
-        """Words for a table cell: ``"OK"``, ``"protocol mismatch"``."""
-        return "OK" if self is OperationalStatus.OK else self.value.replace("_", " ")
-
-    @property
     def description(self) -> str:
         """What the status means, in the words of the WMI documentation."""
         return _DESCRIPTIONS[self]
@@ -63,6 +61,11 @@ class OperationalStatus(enum.Enum):
     def is_healthy(self) -> bool:
         """True for ``Ok`` only."""
         return self is OperationalStatus.OK
+
+    @property
+    def label(self) -> str:
+        """The display name (``str()``), as Hyper-V Manager words it: ``"No Contact"``, ``"OK"``."""
+        return "OK" if self is OperationalStatus.OK else _CAMEL_RE.sub(" ", _DOTNET_NAMES[self])
 
     @classmethod
     def from_code(cls, code: int) -> OperationalStatus:
@@ -150,7 +153,7 @@ _BY_NAME: Final = {
 }
 
 
-class WindowsServiceStatus(enum.Enum):
+class WindowsServiceStatus(NamedEnum):
     """``System.ServiceProcess.ServiceControllerStatus`` (``Get-Service`` ``Status``)."""
 
     STOPPED = "stopped"
@@ -172,7 +175,7 @@ class WindowsServiceStatus(enum.Enum):
         return self.value.title().replace("_", "")
 
 
-class StartType(enum.Enum):
+class StartType(NamedEnum):
     """``System.ServiceProcess.ServiceStartMode`` (``Get-Service`` ``StartType``)."""
 
     BOOT = "boot"

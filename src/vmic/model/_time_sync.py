@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from vmic.model._named import counted, named
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -82,6 +84,9 @@ class WindowsTimeSync:
         """Whether w32tm has no source but the local clock."""
         return self.source.strip().casefold() in {"local cmos clock", "free-running system clock"}
 
+    def __repr__(self) -> str:
+        return f"<WindowsTimeSync role {self.domain_role}, source {named(self.source)}>"
+
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
@@ -125,3 +130,7 @@ class LinuxTimeSync:
     def any_source(self) -> bool:
         """Whether the guest has a time source besides the host (``ptp_hyperv`` is the host's)."""
         return self.network_source
+
+    def __repr__(self) -> str:
+        ptp = "PTP clock" if self.ptp_hyperv else "no PTP clock"
+        return f"<LinuxTimeSync {ptp}, {counted(len(self.daemons), 'time daemon')}>"

@@ -11,7 +11,7 @@ ignored here, and :func:`format_kvp_pool` writes NULs there.
 >>> len(data)
 2560
 >>> parse_kvp_pool(data)
-(KvpRecord(key='HostName', value='hv-host-01'),)
+(<KvpRecord 'HostName' = 'hv-host-01'>,)
 """
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from vmic.errors import ConfigurationError
+from vmic.model._named import counted, cut, named
 from vmic.model._services import IntegrationService
 from vmic.policy._load import parse_rules, read_rules, rules_from_data
 from vmic.policy._rules import Rule
@@ -113,6 +114,9 @@ class DesiredService:
             "not_applicable": self.not_applicable,
         }
 
+    def __repr__(self) -> str:
+        return f"<DesiredService {self.service} {'on' if self.on else 'off'} (rule {self.rule})>"
+
 
 @attrs.frozen
 class DesiredVM:
@@ -145,6 +149,9 @@ class DesiredVM:
             "guest_os": self.guest_os,
             "services": [wanted.to_dict() for wanted in self.services],
         }
+
+    def __repr__(self) -> str:
+        return f"<DesiredVM {named(self.vm)}: {counted(len(self.services), 'service')}>"
 
 
 @attrs.frozen
@@ -264,6 +271,9 @@ class Policy:
             guest_os=None if system is None else str(system),
             services=tuple(services),
         )
+
+    def __repr__(self) -> str:
+        return f"<Policy {cut(self.source, 50)}: {counted(len(self.rules), 'rule')}>"
 
 
 def load_policy(path: str | Path, *, kind: str | None = None) -> Policy:

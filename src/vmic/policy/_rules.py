@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from vmic.errors import ConfigurationError
+from vmic.model._named import cut, named
 from vmic.model._operating_system import OperatingSystem, OSFamily, Product
 from vmic.model._services import IntegrationService
 
@@ -206,6 +207,14 @@ class Selector:
             data["running"] = self.running
         return data
 
+    def __repr__(self) -> str:
+        given = [
+            field.name
+            for field in attrs.fields(Selector)
+            if getattr(self, field.name) not in ((), None)
+        ]
+        return f"<Selector {', '.join(given) or 'every VM'}>"
+
 
 def _same_system(entry: OperatingSystem, system: OperatingSystem) -> bool:
     if entry.product is not system.product:
@@ -282,3 +291,10 @@ class Rule:
         data.update(self.selector.to_dict())
         data["services"] = {s.value: "on" if on else "off" for s, on in self.services.items()}
         return data
+
+    def __repr__(self) -> str:
+        asked = ", ".join(
+            f"{service} {'on' if on else 'off'}" for service, on in self.services.items()
+        )
+        title = "" if self.name is None else f"{named(self.name)}: "
+        return f"<Rule {title}{cut(asked, 80)}>"

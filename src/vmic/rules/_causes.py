@@ -6,13 +6,14 @@ plants them) and reports (which print them). ``.value`` is a stable snake_case s
 
 from __future__ import annotations
 
-import enum
 from typing import Final
+
+from vmic.model._named import NamedEnum
 
 __all__ = ["Cause"]
 
 
-class Cause(enum.Enum):
+class Cause(NamedEnum):
     """A cause the diagnosis can name."""
 
     # Members are singletons compared by identity: hash them by identity too, in C
@@ -46,15 +47,47 @@ class Cause(enum.Enum):
         return f"Cause.{self.name}"
 
     @property
-    def label(self) -> str:
-        """A few words for a table cell or a heading (``"disabled on the host"``)."""
-        return _LABELS[self]
-
-    @property
     def description(self) -> str:
         """One sentence for a person."""
         return _TEXT[self]
 
+    @property
+    def label(self) -> str:
+        """The display name (``str()``): a few words, ``"disabled on host"``."""
+        return _LABELS.get(self) or super().label
+
+    @property
+    def needs_guest_change(self) -> bool:
+        """Whether only a change in the guest removes it: enabling the service on the host cannot.
+
+        An operation that may enable a service on the host first (``vmic copy
+        --enable-service``) refuses before changing anything when the service's cause is one
+        of these.
+        """
+        return self in _GUEST_CHANGE
+
+
+#: Display names that are not the value in words.
+_LABELS: Final = {
+    Cause.TIME_SYNC_DC_FROM_HOST: "domain controller takes time from the host",
+    Cause.TIME_SYNC_MEMBER_FROM_HOST: "domain member takes time from the host",
+    Cause.TIME_SYNC_NO_PTP_REFCLOCK: "chrony does not read the PTP clock",
+    Cause.TIME_SYNC_NO_SOURCE: "no time source",
+}
+
+#: Causes that a host setting cannot remove: the guest's OS, its installed services or
+#: daemons, or a guest service's startup type must change (Hyper-V starts a stopped Windows
+#: service, and a Linux file-copy daemon's device appears, once the host enables the service).
+_GUEST_CHANGE: Final = frozenset(
+    {
+        Cause.NOT_AVAILABLE_ON_GUEST_OS,
+        Cause.GUEST_SERVICE_MISSING,
+        Cause.GUEST_STARTUP_DISABLED,
+        Cause.KERNEL_DRIVER_MISSING,
+        Cause.DAEMON_NOT_INSTALLED,
+        Cause.NOT_PACKAGED,
+    }
+)
 
 _TEXT: Final = {
     Cause.DISABLED_ON_HOST: "The service is disabled in the VM's settings on the Hyper-V host.",
@@ -98,28 +131,4 @@ _TEXT: Final = {
     Cause.TIME_SYNC_NO_SOURCE: (
         "Time Synchronization is off on the host and the guest has no other time source."
     ),
-}
-
-_LABELS: Final = {
-    Cause.DISABLED_ON_HOST: "disabled on the host",
-    Cause.GUEST_SERVICE_STOPPED: "stopped in the guest",
-    Cause.GUEST_STARTUP_DISABLED: "startup disabled in the guest",
-    Cause.GUEST_SERVICE_MISSING: "missing in the guest",
-    Cause.NOT_AVAILABLE_ON_GUEST_OS: "not available on this guest OS",
-    Cause.INTEGRATION_SERVICES_OUTDATED: "integration services out of date",
-    Cause.NO_CONTACT: "no contact",
-    Cause.LOST_COMMUNICATION: "lost communication",
-    Cause.COMPONENT_ERROR: "component error",
-    Cause.KERNEL_DRIVER_MISSING: "kernel driver missing",
-    Cause.DAEMON_NOT_INSTALLED: "daemon not installed",
-    Cause.DAEMON_NOT_RUNNING: "daemon not running",
-    Cause.NOT_PACKAGED: "not packaged by the distribution",
-    Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES: "Data Exchange needed for updates",
-    Cause.VM_NOT_RUNNING: "VM not running",
-    Cause.GUEST_UNREACHABLE: "guest unreachable",
-    Cause.HOST_UNREACHABLE: "host unreachable",
-    Cause.TIME_SYNC_DC_FROM_HOST: "domain controller takes the host's time",
-    Cause.TIME_SYNC_MEMBER_FROM_HOST: "domain member takes the host's time",
-    Cause.TIME_SYNC_NO_PTP_REFCLOCK: "chrony ignores the Hyper-V clock",
-    Cause.TIME_SYNC_NO_SOURCE: "no time source",
 }

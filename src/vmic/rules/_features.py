@@ -14,12 +14,12 @@ Exchange only where the update matrix says so; :func:`services_needed` answers p
 
 from __future__ import annotations
 
-import enum
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from vmic.errors import UnsupportedCombinationError
+from vmic.model._named import NamedEnum, cut
 from vmic.model._services import GuestOnlyService, IntegrationService
 from vmic.rules._matrix import UpdateMechanism, UpdateRule, update_rule
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["Feature", "FeatureInfo", "services_needed"]
 
 
-class Feature(enum.Enum):
+class Feature(NamedEnum):
     """A capability a VM gets from its integration services."""
 
     # Members are singletons compared by identity: hash them by identity too, in C
@@ -74,6 +74,9 @@ class FeatureInfo:
     linux: bool
     symptom: str
     source: str
+
+    def __repr__(self) -> str:
+        return f"<FeatureInfo {cut(self.title, 60)}>"
 
 
 _S = IntegrationService

@@ -16,11 +16,11 @@ True
 
 from __future__ import annotations
 
-import enum
 from typing import Final
 
 import attrs
 
+from vmic.model._named import NamedEnum, cut, named
 from vmic.model._operating_system import OperatingSystem, Product
 from vmic.model._provenance import Provenance, ProvenanceKind
 from vmic.rules._support_data import (
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 
-class IntegrationServicesKind(enum.Enum):
+class IntegrationServicesKind(NamedEnum):
     """The page's Integration Services column for a guest."""
 
     BUILT_IN = "built_in"
@@ -90,6 +90,9 @@ class GuestPage:
         """``"ms.date 04/23/2025, commit 01d8846"``."""
         return f"ms.date {self.ms_date}, commit {self.commit}"
 
+    def __repr__(self) -> str:
+        return f"<GuestPage {named(self.key)}: {cut(self.title, 60)}>"
+
 
 @attrs.frozen
 class SupportedGuest:
@@ -122,6 +125,9 @@ class SupportedGuest:
         if self.min_host is None:
             return True
         return _SERVER_ORDER.index(host) >= _SERVER_ORDER.index(self.min_host)
+
+    def __repr__(self) -> str:
+        return f"<SupportedGuest {named(self.guest_label)}: {self.integration_services}>"
 
 
 _SERVER_ORDER: Final = tuple(Product(key) for key in WINDOWS_SERVER_PAGE_HOSTS)

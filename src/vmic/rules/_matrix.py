@@ -24,7 +24,6 @@ UpdateMechanism.INTEGRATION_SERVICES_DISK
 
 from __future__ import annotations
 
-import enum
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -32,6 +31,7 @@ import attrs
 from vmic.errors import UnsupportedCombinationError
 from vmic.model._guest import Guest
 from vmic.model._host import VM, Host, operating_system_of
+from vmic.model._named import NamedEnum, counted, named
 from vmic.model._operating_system import OperatingSystem, OSFamily, Product, parse_os
 from vmic.model._provenance import (
     MANAGE_DOC,
@@ -83,7 +83,7 @@ OSLike = str | OperatingSystem
 OSOrModel = OSLike | Host | Guest | VM
 
 
-class UpdateMechanism(enum.Enum):
+class UpdateMechanism(NamedEnum):
     """How a guest receives integration services updates."""
 
     WINDOWS_UPDATE = "windows_update"
@@ -108,7 +108,7 @@ _MECHANISM_LABELS: Final = {
 }
 
 
-class SupportLevel(enum.Enum):
+class SupportLevel(NamedEnum):
     """What the row's note says about support of the guest on that host."""
 
     SUPPORTED = "supported"
@@ -166,6 +166,9 @@ class MatrixRow:
         """The row's note in English, or ``""``."""
         return NOTE_TEXT.get(self.note_kind, "")
 
+    def __repr__(self) -> str:
+        return f"<MatrixRow {named(self.guest_label)}: {self.mechanism}>"
+
 
 @attrs.frozen
 class UpdateTable:
@@ -208,6 +211,9 @@ class UpdateTable:
             for group in self.groups
         ]
         return render.update_table_html({"heading": self.heading, "groups": groups})
+
+    def __repr__(self) -> str:
+        return f"<UpdateTable {named(self.key)}: {counted(len(self.rows), 'row')}>"
 
 
 @attrs.frozen
@@ -270,6 +276,9 @@ class UpdateRule:
         from vmic import render  # noqa: PLC0415 - only in notebooks
 
         return render.rule_html(self._html_items())
+
+    def __repr__(self) -> str:
+        return f"<UpdateRule {self.guest} on {self.host}: {self.mechanism}>"
 
 
 def _build_tables() -> Iterator[UpdateTable]:

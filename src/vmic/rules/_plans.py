@@ -13,13 +13,13 @@
 
 from __future__ import annotations
 
-import enum
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from vmic.model._host import VM, operating_system_of
 from vmic.model._linux import packaging_for
+from vmic.model._named import NamedEnum, counted, cut
 from vmic.model._services import IntegrationService
 from vmic.rules._matrix import UpdateMechanism, UpdateRule, update_rule
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["PlanStep", "StepAction", "StepRole", "StepSide", "UpdatePlan", "plan_update"]
 
 
-class StepAction(enum.Enum):
+class StepAction(NamedEnum):
     """What a step does."""
 
     ENABLE_DATA_EXCHANGE = "enable_data_exchange"
@@ -45,7 +45,7 @@ class StepAction(enum.Enum):
     UPDATE_LINUX_PACKAGES = "update_linux_packages"
 
 
-class StepRole(enum.Enum):
+class StepRole(NamedEnum):
     """How a step relates to the others."""
 
     REQUIRED = "required"
@@ -56,7 +56,7 @@ class StepRole(enum.Enum):
     """Used only when a prerequisite can't be met."""
 
 
-class StepSide(enum.Enum):
+class StepSide(NamedEnum):
     """Where the step is carried out."""
 
     HOST = "host"
@@ -90,6 +90,9 @@ class PlanStep:
     commands: tuple[str, ...] = ()
     automatable: bool = True
     requires_restart: bool = False
+
+    def __repr__(self) -> str:
+        return f"<PlanStep {self.role} {self.side}: {cut(self.title, 60)}>"
 
 
 @attrs.frozen
@@ -135,6 +138,10 @@ class UpdatePlan:
             for step in self.steps
         ]
         return render.plan_html(self.rule._html_items(), steps)
+
+    def __repr__(self) -> str:
+        rule = self.rule
+        return f"<UpdatePlan {rule.guest} on {rule.host}: {counted(len(self.steps), 'step')}>"
 
 
 _KVP_GUID: Final = IntegrationService.KEY_VALUE_PAIR_EXCHANGE.guid

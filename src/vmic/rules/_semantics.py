@@ -22,7 +22,6 @@ The rules, and where each comes from, are described in ``docs/semantics.md``.
 
 from __future__ import annotations
 
-import enum
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
@@ -30,6 +29,7 @@ import attrs
 from vmic.errors import ConfigurationError, InvalidTransitionError, UnknownServiceError
 from vmic.model._host import VM, operating_system_of
 from vmic.model._linux import DAEMON_SERVICES, KERNEL_SERVICES, packaging_for
+from vmic.model._named import NamedEnum, counted
 from vmic.model._operating_system import OperatingSystem
 from vmic.model._services import GuestOnlyService, IntegrationService
 from vmic.model._status import StartType, WindowsServiceStatus
@@ -60,7 +60,7 @@ __all__ = [
 Service: TypeAlias = IntegrationService | GuestOnlyService
 
 
-class GuestStatus(enum.Enum):
+class GuestStatus(NamedEnum):
     """Whether a Windows service or a Linux daemon is installed and running in the guest."""
 
     NOT_INSTALLED = "not_installed"
@@ -71,7 +71,7 @@ class GuestStatus(enum.Enum):
         return f"GuestStatus.{self.name}"
 
 
-class KernelDriver(enum.Enum):
+class KernelDriver(NamedEnum):
     """State of the Linux kernel driver ``hv_utils``, which carries every service's channel."""
 
     LOADED = "loaded"
@@ -90,7 +90,7 @@ class KernelDriver(enum.Enum):
         return self is not KernelDriver.NOT_LOADED
 
 
-class UnitState(enum.Enum):
+class UnitState(NamedEnum):
     """How systemd treats a Linux daemon's unit (``systemctl is-enabled``)."""
 
     ENABLED = "enabled"
@@ -106,7 +106,7 @@ class UnitState(enum.Enum):
         return f"UnitState.{self.name}"
 
 
-class Reaction(enum.Enum):
+class Reaction(NamedEnum):
     """What Hyper-V (or the guest) will eventually do on its own; :meth:`VMIntegration.settle`."""
 
     RESTART = "restart"
@@ -116,7 +116,7 @@ class Reaction(enum.Enum):
         return f"Reaction.{self.name}"
 
 
-class Reason(enum.Enum):
+class Reason(NamedEnum):
     """Why a service is not functioning. ``.value`` is the stable snake_case name."""
 
     DISABLED_ON_HOST = "disabled_on_host"
@@ -386,6 +386,11 @@ class ServiceState:
         if pending is not None:
             found.append(_PENDING_REASON[pending])
         return tuple(found)
+
+    def __repr__(self) -> str:
+        host = "enabled" if self.host_enabled else "disabled"
+        works = "functioning" if self.functioning else "not functioning"
+        return f"<ServiceState {self.service}: {host} on the host, {works}>"
 
 
 _PENDING_REASON: Final = {
@@ -938,6 +943,11 @@ class VMIntegration:
             if isinstance(state.guest, LinuxKernelService | LinuxDaemonService)
         ]
         return self._with(*changed)
+
+    def __repr__(self) -> str:
+        working = sum(1 for state in self.states if state.functioning)
+        services = counted(len(self.states), "service")
+        return f"<VMIntegration {self.guest_os}: {working} of {services} working>"
 
 
 def _enabled_set(enabled: Iterable[object] | None) -> frozenset[IntegrationService]:

@@ -16,7 +16,6 @@ lists, gets the newest column's (host's) cell, marked ``inferred`` with the reas
 
 from __future__ import annotations
 
-import enum
 import functools
 import re
 from typing import Any, Final
@@ -25,6 +24,7 @@ import attrs
 
 from vmic.errors import ConfigurationError, UnsupportedCombinationError
 from vmic.model._linux import packaging_for
+from vmic.model._named import NamedEnum, counted
 from vmic.model._operating_system import OperatingSystem, Product, parse_os
 from vmic.model._provenance import Provenance, ProvenanceKind
 from vmic.model._services import IntegrationService
@@ -50,7 +50,7 @@ __all__ = [
 OSLike = str | OperatingSystem
 
 
-class GuestFeature(enum.Enum):
+class GuestFeature(NamedEnum):
     """An integration feature the supported-guest pages have a row for."""
 
     INTEGRATED_SHUTDOWN = "integrated_shutdown"
@@ -96,7 +96,7 @@ _SERVICE_OF: Final = {
 }
 
 
-class FeatureStatus(enum.Enum):
+class FeatureStatus(NamedEnum):
     """What a page's cell says."""
 
     AVAILABLE = "available"
@@ -145,6 +145,9 @@ class FeatureSupport:
             "provenance": str(self.provenance),
         }
 
+    def __repr__(self) -> str:
+        return f"<FeatureSupport {self.feature}: {self.status}>"
+
 
 @attrs.frozen
 class GuestSupport:
@@ -190,6 +193,11 @@ class GuestSupport:
             "provenance": str(self.provenance),
             "features": [entry.to_dict() for entry in self.features],
         }
+
+    def __repr__(self) -> str:
+        return (
+            f"<GuestSupport {self.guest} on {self.host}: {counted(len(self.features), 'feature')}>"
+        )
 
 
 # --- the guest's distribution and version -------------------------------------------------

@@ -11,7 +11,9 @@ Load it explicitly (``import vmic.testing``); ``import vmic`` never does.
 - :class:`Fault`: failures to inject (timeouts, refused connections, bad
   credentials, garbage output), per host and per guest;
 - :func:`demo_lab`: a small estate with planted problems (:class:`DemoLab`,
-  :class:`PlantedProblem`).
+  :class:`PlantedProblem`);
+- :class:`LabMemory`: the change commands a lab received (:class:`LabChange`), to replay
+  on a fresh lab (how ``vmic ... --lab demo`` remembers).
 
 >>> from vmic.clients import HyperVHost
 >>> lab = FakeHyperVHost("HV01")
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
         PlantedProblem as PlantedProblem,
         demo_lab as demo_lab,
     )
+    from vmic.testing._memory import LabChange as LabChange, LabMemory as LabMemory
     from vmic.testing._vm import FakeVM as FakeVM, LinuxRelease as LinuxRelease
 
 __all__, __getattr__, __dir__ = lazy_face(
@@ -50,6 +53,8 @@ __all__, __getattr__, __dir__ = lazy_face(
         "FakeVM": "._vm",
         "Fault": "._faults",
         "FaultKind": "._faults",
+        "LabChange": "._memory",
+        "LabMemory": "._memory",
         "LinuxRelease": "._vm",
         "PlantedProblem": "._lab",
         "RecordedCommand": "._journal",

@@ -82,7 +82,10 @@ _HOST: Final[dict[str, Callable[[HyperVState, Command, Reading], Plan]]] = {
         "wait", lambda: _operations.answer_wait(host, command)
     ),
     "host-copy-file": lambda host, command, _r: _plan(
-        "copy-vmfile", lambda: _operations.answer_copy(host, command), mutating=True
+        "copy-vmfile",
+        lambda: _operations.answer_copy(host, command),
+        # With Check the script only looks (the VM, the source file): nothing changes.
+        mutating=command.parameters.get("Check") is not True,
     ),
     "host-shutdown": lambda host, command, _r: _plan(
         "stop-vm", lambda: _operations.answer_shutdown(host, command), mutating=True

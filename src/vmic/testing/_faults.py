@@ -23,12 +23,12 @@ vmic.errors.ConnectionFailedError: cannot connect to HV01: connection refused (s
 
 from __future__ import annotations
 
-import enum
 from typing import Final
 
 import attrs
 
 from vmic.errors import ConfigurationError
+from vmic.model._named import NamedEnum
 
 __all__ = ["GARBAGE", "Fault", "FaultKind"]
 
@@ -43,7 +43,7 @@ GARBAGE: Final = (
 )
 
 
-class FaultKind(enum.Enum):
+class FaultKind(NamedEnum):
     """How a simulated machine fails."""
 
     TIMEOUT = "timeout"

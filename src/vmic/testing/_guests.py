@@ -84,4 +84,5 @@ class FakeGuestExecutor(Closing):
             latency=host.latency if latency is None else latency,
             faults=vm.guest_faults,
             reachable=lambda: None if vm.running else "the VM is off",
+            clock=lambda: host.clock.now,
         )

@@ -100,4 +100,5 @@ class FakeHyperVHost(HyperVState, Closing):
             plan=plan,
             latency=self.latency + (0.0 if plan is None else plan.latency),
             faults=self.faults,
+            clock=lambda: self.clock.now,
         )

@@ -49,6 +49,8 @@ class RecordedCommand:
         ended: When the machine was done with it, answer or failure
             (``time.monotonic()``; None while it runs). Tests compare these to see
             that commands ran at the same time, never to time them.
+        clock: The host's simulated time when the machine received it (None when the
+            machine keeps none).
     """
 
     target: str
@@ -57,6 +59,7 @@ class RecordedCommand:
     mutating: bool
     started: float = attrs.field(default=0.0, eq=False, kw_only=True)
     ended: float | None = attrs.field(default=None, eq=False, kw_only=True)
+    clock: float | None = attrs.field(default=None, eq=False, kw_only=True)
 
 
 class GuestExecutor(Executor, Protocol):
@@ -120,6 +123,7 @@ def execute(
     latency: float,
     faults: FaultSlot,
     reachable: Callable[[], str | None] = lambda: None,
+    clock: Callable[[], float] | None = None,
 ) -> Result:
     """Run *command* on a simulated machine: record, wait, fail as told, or answer.
 
@@ -132,6 +136,7 @@ def execute(
         latency: Seconds to sleep first (outside the lock).
         faults: The machine's fault, if any.
         reachable: Returns why the machine cannot be reached (None when it can).
+        clock: Returns the host's simulated time, recorded with the command.
     """
     checked: object = command
     if not isinstance(checked, Command):
@@ -142,6 +147,7 @@ def execute(
         action=None if plan is None else plan.action,
         mutating=plan is not None and plan.mutating,
         started=time.monotonic(),
+        clock=None if clock is None else clock(),
     )
     with lock:
         journal.append(record)

@@ -99,7 +99,8 @@ def host_change(host: HyperVState, command: Command, *, json_whole: bool = False
     # Two items or more read back as one object: no key matches (see the module docstring).
     exists = key in items and not (json_whole and len(items) >= 2)
     if operation == "remove":
-        method = "RemoveKvpItems"
+        # Nothing is called for a key that is not there (the script says "none").
+        method = "RemoveKvpItems" if exists else "none"
         if exists:
             items.pop(key, None)
     else:

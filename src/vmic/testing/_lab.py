@@ -14,6 +14,9 @@ so none is planted.
 >>> lab = demo_lab()
 >>> [host.name for host in lab.hosts]
 ['HV01', 'HV-BERLIN']
+>>> from vmic.fleet import audit
+>>> audit(lab)  # both sides of every VM, in one call
+<AuditReport 2 hosts (0 not audited), 11 VMs (5 healthy), 7 findings in ...s>
 >>> for problem in lab.planted[:2]:
 ...     print(problem)
 HV01/sql01: vss -> guest_startup_disabled
@@ -33,7 +36,11 @@ from vmic.rules._causes import Cause
 from vmic.testing._host import FakeHyperVHost
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from vmic.connect import HostTarget
     from vmic.executors._protocol import Executor
+    from vmic.model._host import VM
 
 __all__ = ["DemoLab", "PlantedProblem", "demo_lab"]
 
@@ -96,6 +103,43 @@ class DemoLab:
             vmic.ConfigurationError: No such host, or no such VM on it.
         """
         return self.host(host_name).guest_executor(vm_name)
+
+    def targets(self, *, host: str | None = None, timeout: float | None = None) -> list[HostTarget]:
+        """Audit targets for the lab's hosts (or the one named *host*), guests included.
+
+        ``vmic.fleet.audit(lab)`` takes the lab itself and asks for these: a two-sided audit
+        of the lab in one call.
+
+        Args:
+            host: Only this host.
+            timeout: Seconds each command may run (None: the clients' default).
+
+        Raises:
+            vmic.ConfigurationError: The lab has no host of that name.
+        """
+        from vmic.connect import HostTarget  # noqa: PLC0415 - the audit's view, on use
+
+        chosen = self.hosts if host is None else (self.host(host),)
+        return [
+            HostTarget.for_executor(
+                fake, name=fake.name, guests=self.guest_reach(fake.name), timeout=timeout
+            )
+            for fake in chosen
+        ]
+
+    def guest_reach(self, host_name: str) -> Callable[[VM], Executor | None]:
+        """How an audit or a fix reaches each VM's guest on the host: its guest executor.
+
+        Raises:
+            vmic.ConfigurationError: The lab has no host of that name.
+        """
+        host = self.host(host_name)
+
+        def reach(vm: VM) -> Executor | None:
+            executor: Executor = host.guest_executor(vm.name)
+            return executor
+
+        return reach
 
     def problems(self, host_name: str, vm_name: str) -> tuple[PlantedProblem, ...]:
         """The problems planted in one VM (empty for a healthy one)."""

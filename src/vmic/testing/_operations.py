@@ -154,7 +154,7 @@ def _refusal(vm: FakeVM) -> str | None:
 
 
 def answer_copy(host: HyperVState, command: Command) -> Reply:
-    """``host-copy-file``: ``Copy-VMFile -FileSource Host``."""
+    """``host-copy-file``: ``Copy-VMFile -FileSource Host`` (with ``Check``: the checks only)."""
     vm = one_vm(host, plain_text(command, "VMName"))
     if isinstance(vm, Reply):
         return vm
@@ -164,6 +164,8 @@ def answer_copy(host: HyperVState, command: Command) -> Reply:
     data = host.host_files.get(source)
     if data is None:
         return error_reply("source-missing")
+    if flag(command, "Check"):
+        return Reply(stdout=sections(("checked", _json({"Bytes": len(data)}))))
     refusal = _refusal(vm)
     if refusal is None:
         refusal = vm.receive_file(

@@ -22,8 +22,9 @@ Source 0 (host to guest), waiting for Hyper-V's job. Then the host's items are r
 
 The host's items are compared as objects, never through a JSON round trip: Windows PowerShell
 5.1 reads a JSON array back as one object (PowerShell issue #3424), which would make an
-existing key look new. Section "method" names the WMI method called; "host" is the host's
-items afterwards, a JSON array of {Name, Data}. Errors: "kvp-disabled" (Data Exchange,
+existing key look new. Section "method" names the WMI method called ("none" when the key to
+remove is not there: nothing is called); "host" is the host's items afterwards, a JSON array
+of {Name, Data}. Errors: "kvp-disabled" (Data Exchange,
 component GUID $Component, is disabled: nothing was changed), "kvp-failed CODE" (Hyper-V's
 return code, or the job's error code + 1).
 #>
@@ -41,6 +42,7 @@ $vmicExists = @(
 $vmicMethod = 'AddKvpItems'
 if ($Operation -eq 'remove') { $vmicMethod = 'RemoveKvpItems' }
 elseif ($vmicExists) { $vmicMethod = 'ModifyKvpItems' }
+if ($Operation -eq 'remove' -and -not $vmicExists) { $vmicMethod = 'none' }
 if ($Operation -ne 'remove' -or $vmicExists) {
     $vmicService = Get-CimInstance -Namespace $vmicNamespace -ClassName `
         'Msvm_VirtualSystemManagementService'
