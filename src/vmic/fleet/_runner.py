@@ -426,6 +426,13 @@ def _with_guests(host: Host, guests: dict[int, Guest | GuestUnreachable]) -> Hos
     return attrs.evolve(host, vms=vms)
 
 
+def _whole(error: BaseException) -> str:
+    """The whole message, and the library's own words behind it when the error keeps them."""
+    text = str(error).strip()
+    detail = str(getattr(error, "detail", "") or "").strip()
+    return f"{text} ({detail})" if detail and detail not in text else text
+
+
 def _failed(name: str, error: BaseException, duration: float) -> HostResult:
     """The result of a host that *error* stopped: its kind, one line, and the whole message."""
     status, message = _classify(error)
@@ -435,7 +442,7 @@ def _failed(name: str, error: BaseException, duration: float) -> HostResult:
         error=message,
         duration=duration,
         error_type=type(error).__name__,
-        error_detail=str(error).strip() or message,
+        error_detail=_whole(error) or message,
     )
 
 
