@@ -266,7 +266,19 @@ class CommandTimeoutError(ExecutionError, TimeoutError):
 
 
 class ConnectionFailedError(ExecutionError, ConnectionError):
-    """The host or guest could not be reached."""
+    """The host or guest could not be reached.
+
+    The message is one line for a person: the host and port, the transport, the reason
+    and what to check. *detail* keeps what the library under it said, whole (``--debug``
+    shows it; never a credential).
+
+    Attributes:
+        detail: The underlying library's own message, or ``""``.
+    """
+
+    def __init__(self, message: str, *, detail: str = "") -> None:
+        self.detail = detail
+        super().__init__(message)
 
 
 class AuthenticationFailedError(ConnectionFailedError):

@@ -153,7 +153,7 @@ def test_saving_the_run_and_the_observations_keeps_every_vm(
     db, folder = tmp_path / "h.db", tmp_path / "observations"
     argv = ("audit", "--lab", "demo", "--format", "csv", "--save", "--db", str(db))
     status, _, err = in_process(capsys, *argv, "--save-observations", str(folder))
-    assert (status, err) == (1, "")
+    assert (status, err) == (1, f"vmic: saved run 1 to {db} (vmic history, vmic diff)\n")
     with History(db) as history:
         snapshot = history.snapshot(history.runs()[-1].id)
     # Stored by the policy: a lone surrogate spelled out, everything else as it is.

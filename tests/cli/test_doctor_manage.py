@@ -55,7 +55,7 @@ def test_disable_reports_each_change_and_nothing_for_no_change(
         "json",
     )
     assert status == 0
-    assert [(c["service"], c["before"], c["after"]) for c in json.loads(out)] == [
+    assert [(c["service"], c["before"], c["after"]) for c in json.loads(out)["changes"]] == [
         ("heartbeat", "enabled", "disabled"),
         ("vss", "enabled", "disabled"),
     ]
@@ -175,7 +175,7 @@ def test_manage_closes_its_connection(
         "--no-keyring", "--no-prompt", "--vm", "web01", "vss",
     )  # fmt: skip
     assert status == 3
-    assert "could not connect" in err
+    assert f"cannot reach 127.0.0.1:{port} (SSH): connection refused" in err
     assert len(closed) == 1
     assert not [t for t in threading.enumerate() if t.name == f"vmic-ssh-127.0.0.1:{port}"]
 
@@ -187,7 +187,7 @@ def test_manage_unreachable_host_exits_3() -> None:
     )  # fmt: skip
     assert status == 3
     assert out == ""
-    assert err.startswith("vmic: error: could not connect to 127.0.0.1")
+    assert err.startswith("vmic: error: cannot reach 127.0.0.1:")
 
 
 def test_audit_inventory_of_unreachable_hosts_exits_3(tmp_path: Path) -> None:

@@ -75,8 +75,8 @@ def test_table_output_shows_before_and_after(
     status, out, _ = in_process(capsys, "fix", "--lab", "demo", "--yes", "--allow-install")
     assert status == 1
     assert "Findings (before -> after):" in out
-    fs01 = next(line for line in out.splitlines() if "fs01" in line and "disabled_on_host" in line)
-    assert fs01.split()[-2:] == ["not_functioning", "resolved"]
+    fs01 = next(line for line in out.splitlines() if "fs01" in line and "disabled on host" in line)
+    assert fs01.split()[-3:] == ["not", "functioning", "resolved"]
     assert _mutating(lab)
 
 
@@ -159,3 +159,47 @@ def test_a_missing_inventory_is_one_line_with_status_2(
     assert status == 2
     assert out == ""
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_check_text_shows_every_command_whole_host_fixes_as_vmic_commands(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    lab: DemoLab,
+    columns: str,
+) -> None:
+    _, data, _ = in_process(capsys, "fix", "--lab", "demo", "--check", "--format", "json")
+    steps = json.loads(data)["steps"]
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setenv("NO_COLOR", "1")
+    status, out, _ = in_process(capsys, "fix", "--lab", "demo", "--check")
+    assert status == 1
+    printed = [line.strip() for line in out.splitlines()]
+    commands = {command for step in steps for command in step["commands"]}
+    assert commands
+    assert commands <= set(printed)  # every command the steps run, whole, on its own line
+    enables = [step for step in steps if step["kind"] == "enable_on_host"]
+    assert enables
+    for step in enables:
+        # The host fix as the short vmic command, reaching the host as this run did.
+        words = ["vmic", "enable", "--lab", "demo", "--vm", step["vm"], step["service"]]
+        assert " ".join(words) in printed
+        assert step["vmic"] == ["vmic", "enable", "--vm", step["vm"], step["service"]]
+    long_lines = [line.strip() for line in out.splitlines() if len(line) > int(columns)]
+    assert set(long_lines) <= commands  # only a command is longer than the terminal
+    assert "would_run" not in out  # words in text; the values are JSON's and CSV's
+
+
+def test_check_csv_is_one_row_per_step_and_finding(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab
+) -> None:
+    import csv  # noqa: PLC0415 - only here
+    import io  # noqa: PLC0415
+
+    status, out, _ = in_process(capsys, "fix", "--lab", "demo", "--check", "--format", "csv")
+    assert status == 1
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {row["record"] for row in rows} == {"step", "finding"}
+    assert len([r for r in rows if r["record"] == "finding"]) == len(lab.planted)
+    assert any(r["outcome"] == "would_run" for r in rows)  # values, as in JSON
+    assert _mutating(lab) == []

@@ -14,7 +14,7 @@ def _host_items(capsys: pytest.CaptureFixture[str], vm: str) -> dict[str, str]:
         capsys, "kvp", "get", "--lab", "demo", "--vm", vm, "--format", "json", "-q"
     )
     assert status == 0, err
-    return {r["key"]: r["value"] for r in json.loads(out) if r["set"] == "host"}
+    return {r["key"]: r["value"] for r in json.loads(out)["items"] if r["set"] == "host"}
 
 
 def test_set_on_several_vms_of_several_hosts(capsys: pytest.CaptureFixture[str]) -> None:

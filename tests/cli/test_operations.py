@@ -18,7 +18,7 @@ def test_wait_for_the_ip_of_rhel_db_exits_1_with_one_line_naming_the_cause() -> 
     assert status == 1
     assert out == ""
     assert len(err.splitlines()) == 1
-    assert "daemon_not_installed" in err
+    assert "daemon not installed" in err  # the cause in words
     assert "Traceback" not in err
 
 
@@ -150,7 +150,7 @@ def test_a_refused_copy_leaves_the_host_as_it_was(capsys: pytest.CaptureFixture[
     )  # fmt: skip
     assert (status, out) == (1, "")
     (line,) = err.splitlines()
-    assert "not_available_on_guest_os" in line
+    assert "not available on guest OS" in line  # the cause in words
     assert line.endswith("Nothing was changed on the host.")
     assert not _gsi_enabled(capsys, "legacy-win7")  # the lab remembers: nothing to remember
     assert in_process(capsys, "lab", "show")[1].startswith("the demo lab is as built")

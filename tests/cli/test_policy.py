@@ -252,7 +252,7 @@ def test_vms_on_two_hosts_are_one_command_per_host(
         "vss", "--format", "json",
     )  # fmt: skip
     assert status == 0
-    assert [(c["vm"], c["after"]) for c in json.loads(out)] == [
+    assert [(c["vm"], c["after"]) for c in json.loads(out)["changes"]] == [
         ("dc01", "disabled"),
         ("web02", "disabled"),
         ("fs01", "disabled"),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from tests._cli import run
 from vmic.cli import main
 from vmic.cli._render import emit
+from vmic.rules import plan_update
 
 if TYPE_CHECKING:
     import pytest
@@ -102,8 +103,13 @@ def test_services_lists_the_catalog(capsys: pytest.CaptureFixture[str]) -> None:
 def test_plan_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", "--host-os", "2016", "--guest-os", "Ubuntu 22.04", "--vm-off"]) == 0
     out = capsys.readouterr().out
-    assert "mechanism:     package manager" in out
-    assert "update_linux_packages" in out
+    assert "mechanism: package manager" in out
+    # Every command the plan runs is in the text, whole, on its own line.
+    plan = plan_update("2016", "Ubuntu 22.04", vm_running=False)
+    commands = [command for step in plan.steps for command in step.commands]
+    assert commands
+    assert set(commands) <= {line.strip() for line in out.splitlines()}
+    assert "update_linux_packages" not in out  # the value is JSON's; the text has words
 
 
 def test_control_characters_never_reach_the_terminal_raw(

@@ -45,7 +45,7 @@ def test_waiting_for_the_ip_of_a_guest_without_its_kvp_daemon_names_the_cause() 
     assert isinstance(error, VmicError)
     assert isinstance(error, TimeoutError)
     assert error.cause is Cause.DAEMON_NOT_INSTALLED
-    assert "daemon_not_installed" in str(error)
+    assert "daemon not installed" in str(error)  # the cause in words (error.cause has it)
     assert "hypervkvpd" in error.reason
     assert error.elapsed == 30
     assert lab.clock.now == 30  # simulated: the test did not sleep

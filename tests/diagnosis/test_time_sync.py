@@ -143,5 +143,6 @@ def test_the_chrony_fix_writes_each_familys_file_and_restarts_its_service() -> N
         assert "'refclock PHC /dev/ptp_hyperv poll 3 dpoll -2 offset 0 stratum 2'" in write
         assert "'makestep 1.0 -1'" in write
         assert (restart_command, check) == (restart, "chronyc sources")
-        unverified = "unverified for this distribution" in finding.fixes[0].detail
+        unverified = any(s.startswith("Unverified for this distribution") for s in finding.sources)
         assert unverified is os_text.startswith("SUSE")
+        assert "nverified" not in finding.fixes[0].detail

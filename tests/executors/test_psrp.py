@@ -363,7 +363,7 @@ def test_unreachable_host_is_a_connection_error(simulated: Simulated) -> None:
     simulated.endpoint.fail_with = requests.exceptions.ConnectionError("connection refused")
     with (
         PsrpExecutor("hv01", credential=CREDENTIAL) as psrp,
-        pytest.raises(ConnectionFailedError, match="could not reach WinRM at hv01:5986"),
+        pytest.raises(ConnectionFailedError, match=r"cannot reach hv01:5986 \(WinRM over HTTPS\)"),
     ):
         psrp.run(Command(Shell.POWERSHELL, "Get-VM"))
 

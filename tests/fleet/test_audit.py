@@ -459,7 +459,9 @@ def test_markdown_report(mixed_report: AuditReport) -> None:
     lines = text.splitlines()
     assert lines[0].startswith("**vmic audit**: 3 hosts (1 not audited), 3 VMs (2 healthy)")
     table = [line for line in lines if line.startswith("|")]
-    assert table[0] == "| " + " | ".join(COLUMNS) + " |"
+    # The columns in words (a person reads Markdown); the keys are the CSV's header.
+    headers = [{"vm": "VM"}.get(c, c.replace("_", " ")) for c in COLUMNS]
+    assert table[0] == "| " + " | ".join(headers) + " |"
     assert len(table) == 4  # header, rule, two rows
     assert "app\\|1" in table[2]  # a pipe in a name does not break the table
 
@@ -467,8 +469,11 @@ def test_markdown_report(mixed_report: AuditReport) -> None:
 def test_text_report_and_empty_report(mixed_report: AuditReport) -> None:
     text = mixed_report.render("table")
     assert text.splitlines()[0] == mixed_report.headline()
-    assert "host_unreachable" in text
-    assert "disabled_on_host" in text
+    # Display words in text; the values are in JSON and CSV.
+    assert "host unreachable" in text
+    assert "disabled on host" in text
+    assert "disabled_on_host" not in text
+    assert "disabled_on_host" in mixed_report.render("csv")
     empty = audit([target("hv01")])
     assert "No findings" in empty.render("table")
     assert "No findings" in empty.render("markdown")

@@ -107,15 +107,21 @@ def test_disabling_one_service_is_exactly_the_change(
 
     status, out, _ = in_process(capsys, "diff", "--db", db)
     assert status == 1
-    assert "new_finding" in out
+    # Words in text: the kind, the verdicts and the cause as a person reads them.
+    assert "new finding (worse)" in out
+    assert "disabled on host" in out
+    assert "new_finding" not in out
     assert "dc01" in out
     status, out, _ = in_process(capsys, "diff", "--db", db, "--format", "csv")
     assert out.splitlines()[0] == "change,host,vm,vm_id,service,before,after,worse,detail"
     assert len(out.splitlines()) == 3
     status, out, _ = in_process(capsys, "diff", "--db", db, "--format", "markdown")
     assert out.startswith("**vmic diff**")
-    dc01 = str(lab.host("HV01").vm("dc01").id).upper()
-    assert rf"| verdict\_changed | HV01 | dc01 | {dc01} | heartbeat |" in out  # Markdown-escaped
+    # In words (the VM's id and the values are in JSON and CSV).
+    assert (
+        "| verdict changed (worse) | HV01 | dc01 | Heartbeat | functioning | not functioning |"
+        in out
+    )
 
 
 def test_two_identical_runs_diff_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -347,17 +353,17 @@ def test_history_lists_runs_filtered_by_host_and_vm(
     in_process(capsys, "audit", "--lab", "demo", "--limit", "HV01", "--save", "--db", db)
     in_process(capsys, "audit", "--lab", "demo", "--save", "--db", db)
     status, out, _ = in_process(capsys, "history", "--db", db, "--format", "json")
-    runs = json.loads(out)
+    runs = json.loads(out)["runs"]
     assert status == 0
     assert [run["id"] for run in runs] == [1, 2]
     assert runs[0]["inventory"] == "lab:demo --limit HV01"
     assert runs[0]["hosts"] == 1
     _, out, _ = in_process(capsys, "history", "--db", db, "--host", "HV-BERLIN", "--format", "json")
-    assert [run["id"] for run in json.loads(out)] == [2]
+    assert [run["id"] for run in json.loads(out)["runs"]] == [2]
     _, out, _ = in_process(capsys, "history", "--db", db, "--vm", "sql01", "--format", "json")
-    assert [run["id"] for run in json.loads(out)] == [1, 2]
+    assert [run["id"] for run in json.loads(out)["runs"]] == [1, 2]
     _, out, _ = in_process(capsys, "history", "--db", db, "--vm", "nowhere", "--format", "json")
-    assert json.loads(out) == []
+    assert json.loads(out)["runs"] == []
     _, out, _ = in_process(capsys, "history", "--db", db)
     assert out.splitlines()[0].split()[:3] == ["id", "started", "inventory"]
 

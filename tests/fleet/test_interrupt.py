@@ -170,3 +170,37 @@ def test_a_finished_audit_leaves_no_worker_behind(
     report = audit(hosts, concurrency=3, timeout=30)
     assert len(report.results) == 5
     assert new_audit_threads() == set()
+
+
+def test_the_auditing_thread_never_blocks_longer_than_the_signal_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # CPython runs a signal handler between waits: a Ctrl-C that lands just before a long
+    # wait would be seen only when it ends. Every wait of the auditing thread is short.
+    waits: list[float | None] = []
+
+    class Recording(threading.Condition):
+        def wait(self, timeout: float | None = None) -> bool:
+            if threading.current_thread() is threading.main_thread():
+                waits.append(timeout)
+            return super().wait(timeout)
+
+    run = _runner._Runner.run
+
+    def recording_run(runner: _runner._Runner) -> list[HostResult]:
+        runner.wakeup = Recording()
+        return run(runner)
+
+    monkeypatch.setattr(_runner._Runner, "run", recording_run)
+    opened = threading.Event()
+    hosts = [GatedHost(f"HV{index:02d}", [], opened) for index in range(3)]
+    timer = threading.Timer(0.6, opened.set)  # the hosts answer after a few waits
+    timer.start()
+    try:
+        report = audit(hosts, concurrency=2, timeout=3600)
+    finally:
+        timer.cancel()
+        opened.set()
+    assert len(report.results) == 3
+    assert waits
+    assert all(timeout is not None and timeout <= _runner._SIGNAL_CHECK for timeout in waits)

@@ -120,10 +120,11 @@ def test_check_demo_lab_follows_the_thresholds(capsys: pytest.CaptureFixture[str
     )
     assert status == 2
     first, *details = out.splitlines()
-    assert "critical: daemon_not_running" in first
+    # In words, with the value --critical-cause takes beside it.
+    assert "critical: daemon not running (daemon_not_running)" in first
     assert len(details) == 7
     assert any(
-        line.startswith("HV-BERLIN/ubuntu-backup VSS: daemon_not_running") for line in details
+        line.startswith("HV-BERLIN/ubuntu-backup VSS: daemon not running") for line in details
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from typing import TYPE_CHECKING
@@ -109,10 +110,24 @@ def test_chromium_renders_the_demo_report(
 
     dom, requests, console = _render(report, mode="dom")
     page = _page(dom)
-    assert page.sections[:3] == ["summary", "heatmap", "findings"]
-    assert "Fleet summary" in dom
+    assert page.sections[:4] == ["summary", "heatmap", "healthy", "findings"]
+    assert dom.count("Fleet summary") == 1
+    assert dom.count(">Findings by cause<") == 1
     assert "hosts audited" in dom
+    # When it was made, and by which vmic.
+    assert re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by vmic ", dom)
     assert len(page.cells) == len(vms) * len(services) > 0
+    # The first row of the grid is a VM with findings.
+    first = next(row for row in page.rows if row)
+    by_name = {
+        (h["host"], vm["vm"]): vm for h in json.loads(data)["hosts"] for vm in h["diagnosis"]["vms"]
+    }
+    assert by_name[(first[0], first[1])]["findings"]
+    # Every broken (\u2717) cell links to a finding that is on the page.
+    crosses = [i for i, cell in enumerate(page.cells) if cell["class"] == "cell v-not_functioning"]
+    assert crosses
+    assert all(page.links.get(i, "").startswith("#finding-") for i in crosses)
+    assert all(page.links[i][1:] in page.ids for i in crosses)
     # Every cell that is not functioning says why in its tooltip.
     assert all(c.get("title") for c in page.cells if c["class"] != "cell v-functioning")
     assert any(c.get("title") for c in page.cells)

@@ -157,7 +157,7 @@ def test_verdicts_are_coloured_only_when_asked(
     assert "\x1b[" not in piped  # not a terminal
     monkeypatch.setenv("FORCE_COLOR", "1")
     _, forced, _ = in_process(capsys, "audit", "--lab", "demo")
-    assert "\x1b[31mnot_functioning\x1b[0m" in forced
+    assert "\x1b[31mnot functioning\x1b[0m" in forced
     _, doctor, _ = in_process(capsys, "doctor", "--lab", "demo")
     assert "\x1b[32mhealthy\x1b[0m" in doctor
     monkeypatch.setenv("NO_COLOR", "1")

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 
@@ -22,30 +23,49 @@ from vmic.render._fleet import SYMBOLS
 
 
 class _Page(HTMLParser):
-    """Collects the heat-map cells, section ids in order, and every URL-bearing attribute."""
+    """Collects the heat-map rows and cells, section ids in order, and every URL attribute."""
 
     def __init__(self) -> None:
         super().__init__()
         self.cells: list[dict[str, str | None]] = []
+        self.rows: list[list[str]] = []  # the texts of each heat-map row's cells
+        self.links: dict[int, str] = {}  # cell index -> the href inside it
         self.sections: list[str] = []
+        self.ids: set[str] = set()
         self.urls: list[str] = []
         self.tags: set[str] = set()
         self.in_heat = False
+        self.in_cell = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         self.tags.add(tag)
+        if found.get("id"):
+            self.ids.add(str(found["id"]))
         if tag in {"section", "details"} and found.get("id"):
             self.sections.append(str(found["id"]))
         if tag == "table" and found.get("class") == "heat":
             self.in_heat = True
-        if self.in_heat and tag == "td" and "cell" in (found.get("class") or "").split():
-            self.cells.append(found)
+        if self.in_heat and tag == "tr":
+            self.rows.append([])
+        if self.in_heat and tag == "td":
+            self.in_cell = True
+            self.rows[-1].append("")
+            if "cell" in (found.get("class") or "").split():
+                self.cells.append(found)
+        if self.in_heat and tag == "a" and found.get("href"):
+            self.links[len(self.cells) - 1] = str(found["href"])
         self.urls.extend(str(found[a]) for a in ("src", "href", "action") if found.get(a))
+
+    def handle_data(self, data: str) -> None:
+        if self.in_heat and self.in_cell and self.rows:
+            self.rows[-1][-1] += data
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "table":
             self.in_heat = False
+        if tag == "td":
+            self.in_cell = False
 
 
 def _page(text: str) -> _Page:
@@ -73,48 +93,88 @@ def test_the_page_opens_with_the_summary_then_the_heat_map(
     text, _ = demo
     assert text.startswith("<!DOCTYPE html>")
     page = _page(text)
-    assert page.sections[:3] == ["summary", "heatmap", "findings"]
-    assert page.sections[-1] == "healthy"
-    body = text[text.index("<body>") + 6 : text.index("</body>")]
-    assert "Fleet summary" in balanced_text(body)
+    # Each part once: summary, heat map (healthy VMs folded in it), findings by cause.
+    assert page.sections[:4] == ["summary", "heatmap", "healthy", "findings"]
+    assert len(page.sections) == len(set(page.sections))
+    body = balanced_text(text[text.index("<body>") + 6 : text.index("</body>")])
+    assert body.count("Fleet summary") == 1
+    assert body.count("Findings by cause") == 1
+    assert re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by vmic \S+", body)
+
+
+def _rows_by_vm(document: dict[str, object]) -> dict[tuple[str, str], dict[str, Any]]:
+    hosts = document["hosts"]
+    assert isinstance(hosts, list)
+    return {(h["host"], vm["vm"]): vm for h in hosts for vm in h["diagnosis"]["vms"]}
 
 
 def test_one_cell_per_vm_and_service(demo: tuple[str, dict[str, object]]) -> None:
     text, document = demo
-    hosts = document["hosts"]
-    assert isinstance(hosts, list)
-    vms = [vm for h in hosts for vm in h["diagnosis"]["vms"]]
-    columns = list(dict.fromkeys(s["service"] for vm in vms for s in vm["services"]))
-    expected: list[tuple[str, list[str]] | None] = []
-    for vm in vms:
-        by_service = {s["service"]: (s["verdict"], s["causes"]) for s in vm["services"]}
-        expected.extend(by_service.get(column) for column in columns)
-    cells = _page(text).cells
-    assert len(cells) == len(vms) * len(columns) > 0
-    assert None in expected  # a Linux guest has no PowerShell Direct entry (a cell says so)
-    for cell, entry in zip(cells, expected, strict=True):
-        title = str(cell.get("title"))
-        if entry is None:
-            assert (cell["class"], title) == (
-                "cell v-not_available",
-                "does not apply to this guest",
-            )
-            continue
-        verdict, causes = entry
-        assert cell["class"] == f"cell v-{verdict}"
-        if verdict == "functioning":
-            assert "title" not in cell
-            continue
-        assert verdict.replace("_", " ") in title
-        for cause in causes:
-            assert cause.replace("_", " ") in title
+    vms = _rows_by_vm(document)
+    columns = list(dict.fromkeys(s["service"] for vm in vms.values() for s in vm["services"]))
+    page = _page(text)
+    data_rows = [row for row in page.rows if row]
+    assert len(data_rows) == len(vms)
+    assert len(page.cells) == len(vms) * len(columns) > 0
+    seen_none = False
+    for number, row in enumerate(data_rows):
+        vm = vms[(row[0], row[1])]
+        by_service = {s["service"]: s for s in vm["services"]}
+        for offset, column in enumerate(columns):
+            cell = page.cells[number * len(columns) + offset]
+            entry = by_service.get(column)
+            title = str(cell.get("title"))
+            if entry is None:
+                seen_none = True
+                assert (cell["class"], title) == (
+                    "cell v-not_available",
+                    "does not apply to this guest",
+                )
+                continue
+            verdict = entry["verdict"]
+            assert cell["class"] == f"cell v-{verdict}"
+            if verdict == "functioning":
+                assert "title" not in cell
+                continue
+            assert verdict.replace("_", " ") in title
+            assert len(title.split(", ")) == max(1, len(entry["causes"]))
+    assert seen_none  # a Linux guest has no PowerShell Direct entry (a cell says so)
+
+
+def test_vms_with_findings_come_first_worst_first(demo: tuple[str, dict[str, object]]) -> None:
+    text, document = demo
+    vms = _rows_by_vm(document)
+    order = [(row[0], row[1]) for row in _page(text).rows if row]
+    findings = [len(vms[key]["findings"]) for key in order]
+    sick = sum(1 for count in findings if count)
+    assert sick > 0
+    assert all(findings[:sick])
+    assert not any(findings[sick:])  # the healthy VMs last (folded)
+    ranks = {"not_functioning": 0, "degraded": 1, "unknown": 2}
+    worst = [min(ranks.get(f["verdict"], 3) for f in vms[key]["findings"]) for key in order[:sick]]
+    assert worst == sorted(worst)
+
+
+def test_every_broken_cell_links_to_its_finding(demo: tuple[str, dict[str, object]]) -> None:
+    text, _ = demo
+    page = _page(text)
+    broken = [i for i, cell in enumerate(page.cells) if cell["class"] == "cell v-not_functioning"]
+    assert broken
+    for index in broken:
+        target = page.links[index]
+        assert target.startswith("#finding-")
+        assert target[1:] in page.ids  # the anchor exists on the page
+    assert all(target[1:] in page.ids for target in page.links.values())
 
 
 def test_each_verdict_shows_a_symbol_not_only_a_colour(demo: tuple[str, dict[str, object]]) -> None:
     text, _ = demo
     for verdict, symbol in SYMBOLS.items():
         if f'class="cell v-{verdict}"' in text:
-            pattern = f'class="cell v-{verdict}"( title="[^"]*")?>{re.escape(symbol)}</td>'
+            pattern = (
+                f'class="cell v-{verdict}"( title="[^"]*")?>'
+                f'(<a href="#finding-[0-9]+">)?{re.escape(symbol)}(</a>)?</td>'
+            )
             assert re.search(pattern, text), verdict
     assert len(set(SYMBOLS.values())) == len(SYMBOLS)
 

@@ -105,6 +105,6 @@ def test_diagnosis_html_is_balanced_and_names_the_problem() -> None:
     diagnosis = diagnose(observation)
     text = balanced_text(diagnosis._repr_html_())
     assert "web & <db>" in text  # shown as text, after escaping
-    assert "disabled_on_host" in text
+    assert "disabled on host" in text  # words, not the cause's value
     assert diagnosis.findings[0].fixes[0].commands[0] in text
     assert balanced_text(diagnosis.vms[0]._repr_html_())

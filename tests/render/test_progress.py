@@ -97,3 +97,34 @@ def test_the_background_ticker_stops_on_close() -> None:
     bar.close()
     assert "vmic-progress" not in {t.name for t in threading.enumerate()}
     assert shown.getvalue().endswith("\n")
+
+
+def test_an_elapsed_line_counts_the_seconds_of_one_operation() -> None:
+    from vmic.render import ElapsedLine  # noqa: PLC0415 - beside its use
+
+    clock = _Clock()
+    shown = io.StringIO()
+    line = ElapsedLine(shown, "vmic wait: dc01: heartbeat", limit=600, force=True, clock=clock)
+    line.start(ticker=False)
+    assert _last_line(shown.getvalue()) == (
+        "vmic wait: dc01: heartbeat ... 0:00 elapsed (timeout 10:00)\x1b[K"
+    )
+    clock.now += 75
+    line.tick()
+    assert "1:15 elapsed" in _last_line(shown.getvalue())
+    line.close()
+    assert shown.getvalue().endswith("\n")
+    silent = io.StringIO()  # not a terminal
+    with ElapsedLine(silent, "vmic wait: x", clock=clock):
+        clock.now += 5
+    assert silent.getvalue() == ""
+
+
+def test_an_elapsed_line_shows_a_name_as_text() -> None:
+    from vmic.render import ElapsedLine  # noqa: PLC0415 - beside its use
+
+    shown = io.StringIO()
+    with ElapsedLine(shown, "vmic copy: web\x1b[2J01", force=True):
+        pass
+    assert "\x1b[2J" not in shown.getvalue()
+    assert "web\\x1b[2J01" in shown.getvalue()

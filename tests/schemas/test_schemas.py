@@ -260,6 +260,152 @@ def test_guest_json_of_this_machine_validates(capsys: pytest.CaptureFixture[str]
     assert document["daemons"]
 
 
+def _json_of(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
+    status, out, err = in_process(capsys, *argv, "--format", "json")
+    document = json.loads(out)
+    assert isinstance(document, dict), argv  # every JSON output is an object...
+    assert document["schema_version"] == SCHEMA_VERSION, argv  # ...with its version
+    assert err == "" or status != 0, err
+    return status, document
+
+
+@pytest.mark.parametrize("argv", [("--check",), ("--yes",), ("--yes", "--allow-install")])
+def test_fix_json_validates_and_carries_the_version(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    status, document = _json_of(capsys, "fix", "--lab", "demo", *argv)
+    assert status == 1  # the demo lab keeps a finding no step can fix
+    _validate(document, "fix")
+    assert document["steps"]
+    assert any(step["vmic"] for step in document["steps"])
+
+
+def test_history_and_diff_json_validate_and_carry_the_version(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "history.db")
+    status, document = _json_of(capsys, "history", "--db", db)
+    assert (status, document["runs"]) == (0, [])
+    _validate(document, "history")
+    for _ in range(2):
+        status, _out, _err = in_process(capsys, "audit", "--lab", "demo", "--save", "--db", db)
+        assert status == 1
+    status, document = _json_of(capsys, "history", "--db", db)
+    _validate(document, "history")
+    assert [run["id"] for run in document["runs"]] == [1, 2]
+    status, document = _json_of(capsys, "diff", "--db", db)
+    assert status == 0
+    _validate(document, "diff")
+    assert (document["a"]["id"], document["b"]["id"], document["worse"]) == (1, 2, False)
+
+
+@pytest.mark.parametrize("name", ["changes", "diff", "fix", "history", "kvp", "operation"])
+def test_the_new_schemas_reject_a_bare_list_and_a_missing_version(name: str) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        _validate([], name)
+    with pytest.raises(jsonschema.ValidationError):
+        _validate({}, name)
+
+
+# Every command that prints results, with a run of it and the schema its JSON follows.
+_JSON_RUNS: dict[str, tuple[tuple[str, ...], str]] = {
+    "matrix": (("matrix",), "matrix"),
+    "plan": (("plan", "--host-os", "2016", "--guest-os", "Windows 7"), "plan"),
+    "support": (("support", "--host-os", "2019", "--guest-os", "Ubuntu 22.04"), "support"),
+    "services": (("services",), "services"),
+    "doctor": (("doctor", "--lab", "demo"), "audit"),
+    "audit": (("audit", "--lab", "demo"), "audit"),
+    "enable": (
+        ("enable", "--lab", "demo", "--vm", "legacy-win7", "key_value_pair_exchange"),
+        "changes",
+    ),
+    "disable": (("disable", "--lab", "demo", "--vm", "dc01", "vss"), "changes"),
+    "apply": (
+        ("apply", "--lab", "demo", "--vm", "fs01", "time_synchronization=on", "--check"),
+        "changes",
+    ),
+    "guest": (("guest",), "guest"),
+    "wait": (
+        ("wait", "--lab", "demo", "--vm", "dc01", "--for", "heartbeat", "--timeout", "2"),
+        "operation",
+    ),
+    "copy": (
+        (
+            "copy",
+            "--lab",
+            "demo",
+            "--vm",
+            "dc01",
+            "C:\\Deploy\\settings.json",
+            "C:\\Temp",
+            "--enable-service",
+        ),
+        "operation",
+    ),
+    "shutdown": (("shutdown", "--lab", "demo", "--vm", "web02"), "operation"),
+    "kvp": (("kvp", "get", "--lab", "demo", "--vm", "web01"), "kvp"),
+    "history": (("history",), "history"),
+    "diff": (("diff",), "diff"),
+    "fix": (("fix", "--lab", "demo", "--check"), "fix"),
+    "scripts": (("scripts",), "scripts"),
+    "policy": (
+        ("policy", "show", str(DOCS.parent / "policy.example.toml"), "--lab", "demo"),
+        "desired",
+    ),
+}
+
+
+def _commands_with_json() -> set[str]:
+    from vmic.cli._main import build_parser  # noqa: PLC0415 - beside its use
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command")
+    found = set()
+    for name, sub in commands.choices.items():  # type: ignore[union-attr]
+        formats = next((a for a in sub._actions if a.dest == "output_format"), None)
+        if formats is not None and "json" in (formats.choices or ()):
+            found.add(name)
+    return found
+
+
+def test_every_command_that_prints_results_has_a_json_case() -> None:
+    assert set(_JSON_RUNS) == _commands_with_json()
+    for name in ("wait", "copy", "shutdown", "fix"):
+        assert name in _commands_with_json()
+
+
+@pytest.mark.parametrize("command", sorted(_JSON_RUNS))
+def test_every_json_output_is_an_object_with_its_version_and_schema(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    argv, name = _JSON_RUNS[command]
+    if command in {"history", "diff"}:
+        db = str(tmp_path / "history.db")
+        for _ in range(2):
+            in_process(capsys, "audit", "--lab", "demo", "--save", "--db", db, "-q")
+        argv = (*argv, "--db", db)
+    _, out, _ = in_process(capsys, *argv, "--format", "json")
+    document = json.loads(out)
+    assert isinstance(document, dict)
+    assert document["schema_version"] == SCHEMA_VERSION
+    _validate(document, name)
+
+
+def test_a_failed_operation_is_json_too(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ("wait", "--lab", "demo", "--vm", "rhel-db", "--for", "ip", "--timeout", "1")
+    status, out, err = in_process(capsys, *argv, "--format", "json")
+    assert status == 1
+    assert err.startswith("vmic: error: ")  # the one line, as in every format
+    document = json.loads(out)
+    _validate(document, "operation")
+    (result,) = document["results"]
+    assert (result["ok"], result["wait"], result["error"]["cause"]) == (
+        False,
+        None,
+        "daemon_not_installed",
+    )
+
+
 def test_policy_enumerations_follow_the_code() -> None:
     from vmic.fleet._policy import PolicyOutcome  # noqa: PLC0415
     from vmic.model._operating_system import OSFamily  # noqa: PLC0415

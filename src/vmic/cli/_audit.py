@@ -8,7 +8,6 @@ colours verdicts there (``NO_COLOR``/``FORCE_COLOR``).
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 from vmic.cli._commands import AUDIT_TIMEOUT as DEFAULT_TIMEOUT, DEFAULT_CONCURRENCY
@@ -21,10 +20,10 @@ from vmic.cli._connection import (
 from vmic.cli._history import finish_audit
 from vmic.cli._observations import ObservationRecorder
 from vmic.cli._policy import Compliance, with_compliance
+from vmic.cli._progress import host_progress
 from vmic.cli._render import colour, width
 from vmic.connect._ansible import limit_targets
 from vmic.fleet._runner import audit
-from vmic.render import TerminalProgress
 
 if TYPE_CHECKING:
     import argparse
@@ -54,9 +53,7 @@ def _audit(args: argparse.Namespace) -> int:
     judge = (
         None if args.policy is None else Compliance(args.policy, groups=groups, recorder=recorder)
     )
-    progress = TerminalProgress(sys.stderr)
-    progress.enabled = progress.enabled and not (args.no_progress or args.quiet)
-    progress.start(len(targets))
+    progress = host_progress(args, len(targets))
     try:
         report = audit(
             targets,

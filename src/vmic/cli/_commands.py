@@ -76,6 +76,15 @@ def _formats(parser: argparse.ArgumentParser, *extra: str) -> None:
     )
 
 
+def _verbose_sources(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also say where each fact comes from (document revisions, pages, rows); "
+        "JSON always has it",
+    )
+
+
 def _scripts(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "The scripts vmic sends to hosts and guests, each a file of the package that states "
@@ -100,6 +109,7 @@ def _matrix(parser: argparse.ArgumentParser) -> None:
         help="print only the supported-guests tables of the newer hosts' pages",
     )
     _formats(parser)
+    _verbose_sources(parser)
     parser.set_defaults(handler=Handler("vmic.cli._rules_commands", "_matrix"))
 
 
@@ -114,6 +124,7 @@ def _plan(parser: argparse.ArgumentParser) -> None:
         help="Data Exchange is disabled on the host for this VM",
     )
     _formats(parser)
+    _verbose_sources(parser)
     parser.set_defaults(handler=Handler("vmic.cli._rules_commands", "_plan"))
 
 
@@ -125,6 +136,7 @@ def _support(parser: argparse.ArgumentParser) -> None:
     os_option(parser, "host", required=True, help_text="the Hyper-V host OS")
     os_option(parser, "guest", required=True, help_text="the guest (e.g. 'Ubuntu 22.04')")
     _formats(parser)
+    _verbose_sources(parser)
     parser.set_defaults(handler=Handler("vmic.cli._rules_commands", "_support"))
 
 
@@ -149,7 +161,10 @@ def _doctor(parser: argparse.ArgumentParser) -> None:
     add_feature_option(parser)
     _formats(parser, "html")
     parser.add_argument(
-        "--verbose", action="store_true", help="show the service table of healthy VMs too"
+        "--verbose",
+        action="store_true",
+        help="show the service table of healthy VMs too, what each finding breaks, and the "
+        "sources behind the findings (JSON always has them)",
     )
     parser.add_argument(
         "--observations",
@@ -343,6 +358,7 @@ def _wait(parser: argparse.ArgumentParser) -> None:
         help="what to wait for",
     )
     parser.add_argument("--prefix", default="", help="with ip: an address starting with this")
+    _formats(parser)
     parser.set_defaults(handler=Handler("vmic.cli._operations", "_wait"))
 
 
@@ -364,6 +380,7 @@ def _copy(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="enable Guest Service Interface on the host if it is off",
     )
+    _formats(parser)
     parser.set_defaults(handler=Handler("vmic.cli._operations", "_copy"))
 
 
@@ -388,6 +405,7 @@ def _shutdown(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="turn the VM off (a power cut) after the timeout if it is still running",
     )
+    _formats(parser)
     parser.set_defaults(handler=Handler("vmic.cli._operations", "_shutdown"))
 
 
@@ -569,12 +587,7 @@ def _fix(parser: argparse.ArgumentParser) -> None:
         "--allow-restart", action="store_true", help="allow steps after which a guest restarts"
     )
     parser.add_argument("--yes", action="store_true", help="do not ask before changing anything")
-    parser.add_argument(
-        "--format",
-        choices=[f for f in FORMATS if f != "csv"],
-        default="table",
-        dest="output_format",
-    )
+    _formats(parser)
     add_exit_zero_option(parser)
     parser.set_defaults(handler=Handler("vmic.cli._fix", "run"))
 

@@ -51,6 +51,7 @@ __all__ = [
     "add_connection_options",
     "add_feature_option",
     "change_targets",
+    "connection_words",
     "features_of",
     "host_clients",
     "host_entry",
@@ -66,6 +67,36 @@ __all__ = [
 def features_of(args: argparse.Namespace) -> tuple[Feature, ...]:
     """The features named with ``--feature``."""
     return tuple(Feature(value) for value in args.features)
+
+
+def connection_words(args: argparse.Namespace) -> list[str]:
+    """The options that reached the host, as a ``vmic`` command that changes it repeats them.
+
+    The fixes ``vmic doctor`` prints as ``vmic enable ...`` reach the host the way the
+    doctor did (``--lab demo``; ``--host hv01 --transport ssh --user admin``); options
+    left at their defaults are left out, and a password never is an option.
+    """
+    if getattr(args, "lab", None):
+        words = ["--lab", args.lab]
+        return [*words, "--host", args.host] if args.host else words
+    words = ["--host", args.host]
+    if args.transport != "psrp":
+        words += ["--transport", args.transport]
+    if args.port is not None:
+        words += ["--port", str(args.port)]
+    if args.user:
+        words += ["--user", args.user]
+    if args.auth != "negotiate":
+        words += ["--auth", args.auth]
+    if args.no_tls:
+        words.append("--no-tls")
+    if args.ca_bundle:
+        words += ["--ca-bundle", args.ca_bundle]
+    for key in args.ssh_key:
+        words += ["--ssh-key", key]
+    if args.known_hosts:
+        words += ["--known-hosts", args.known_hosts]
+    return words
 
 
 def read_inventory(name: str, *, limit: str | None = None) -> Inventory:

@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 import attrs
 
 from vmic.cli._connection import (
+    connection_words,
     features_of,
     host_entry,
     lab_targets,
     resolver_for,
 )
 from vmic.cli._observations import report_from_file
-from vmic.cli._render import colour, emit, visible, width
+from vmic.cli._progress import host_progress
+from vmic.cli._render import colour, emit, failure_line, width
 from vmic.errors import ConfigurationError, VMNotFoundError
 from vmic.fleet._runner import audit
 
@@ -40,7 +42,7 @@ def _doctor(args: argparse.Namespace) -> int:
             given = "--lab" if args.lab else "--host"
             raise ConfigurationError(f"--observations diagnoses a file: {given} is not used")
         report = report_from_file(args.observations, vm=args.vm, features=features_of(args))
-        emit(_render(report, args.output_format, verbose=args.verbose), rendered=True)
+        emit(_render(report, args, connection=None), rendered=True)
         return report.exit_status
     if args.lab:
         targets = lab_targets(args.lab, host=args.host, vm=args.vm, timeout=args.timeout)
@@ -49,13 +51,19 @@ def _doctor(args: argparse.Namespace) -> int:
     seen: list[str] = []
     if args.vm is not None:
         targets = [_recording_names(target, seen) for target in targets]
-    report = audit(targets, timeout=args.timeout, features=features_of(args), vm=args.vm)
+    progress = host_progress(args, len(targets))
+    try:
+        report = audit(
+            targets, timeout=args.timeout, features=features_of(args), vm=args.vm, progress=progress
+        )
+    finally:
+        progress.close()
     if args.vm is not None:
         _check_found(report, args.vm, seen)
-    emit(_render(report, args.output_format, verbose=args.verbose), rendered=True)
+    emit(_render(report, args, connection=connection_words(args)), rendered=True)
     for failure in report.failures:
         print(
-            visible(f"vmic: error: {failure.host}: {failure.status.value}: {failure.error}"),
+            failure_line(failure),
             file=sys.stderr,
         )
     return report.exit_status
@@ -93,19 +101,19 @@ def _check_found(report: AuditReport, vm: str, known: list[str]) -> None:
         raise VMNotFoundError(host, vm, known)
 
 
-def _render(report: AuditReport, output_format: str, *, verbose: bool) -> str:
-    if output_format in {"json", "csv", "html"}:
-        return report.render(output_format)
+def _render(report: AuditReport, args: argparse.Namespace, *, connection: list[str] | None) -> str:
+    """The report in the format asked; text and Markdown number findings across hosts."""
+    if args.output_format in {"json", "csv", "html"}:
+        return report.render(args.output_format)
+    from vmic import render  # noqa: PLC0415 - on use
+    from vmic.diagnosis._results import diagnosis_view  # noqa: PLC0415
+
     # Hosts that could not be diagnosed are reported on stderr, one line each.
-    table = output_format == "table"
-    parts = [
-        result.diagnosis.render(
-            output_format,
-            verbose=verbose,
-            width=width() if table else None,
-            colour=table and colour(),
-        )
-        for result in report.results
-        if result.diagnosis is not None
-    ]
-    return "\n".join(parts)
+    views = [diagnosis_view(r.diagnosis) for r in report.results if r.diagnosis is not None]
+    if not views:
+        return ""
+    if args.output_format == "markdown":
+        return render.diagnoses_markdown(views, verbose=args.verbose, connection=connection)
+    return render.diagnoses_text(
+        views, verbose=args.verbose, width=width(), colour=colour(), connection=connection
+    )

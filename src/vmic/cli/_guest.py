@@ -8,12 +8,24 @@ from vmic.cli._render import emit, emit_json, render_records
 
 if TYPE_CHECKING:
     import argparse
+    import enum
 
 __all__: list[str] = []
 
 _FORMATS: Final = ("table", "markdown", "json", "csv")
 _DAEMON_COLUMNS: Final = ("service", "daemon", "installed", "running", "unit", "evidence")
 _FINDING_COLUMNS: Final = ("cause", "subject", "explanation", "fix")
+
+
+def _words(state: enum.Enum | None) -> str:
+    return "unknown" if state is None else str(state.value).replace("_", " ")
+
+
+def _service_words(value: str | None) -> str:
+    """A service's English name (its value is what JSON and CSV hold)."""
+    from vmic.model._services import IntegrationService  # noqa: PLC0415 - on use
+
+    return "" if value is None else IntegrationService(value).english_name
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -29,9 +41,10 @@ def _run(args: argparse.Namespace) -> int:
         document = {"schema_version": SCHEMA_VERSION, **report.to_dict()}
         emit_json(document)
         return 0 if report.healthy else 1
+    human = args.output_format != "csv"
     findings: list[dict[str, Any]] = [
         {
-            "cause": finding.cause,
+            "cause": finding.cause.replace("_", " ") if human else finding.cause,
             "subject": finding.subject,
             "explanation": finding.explanation,
             "fix": "; ".join(c for fix in finding.fixes for c in fix.commands),
@@ -42,11 +55,13 @@ def _run(args: argparse.Namespace) -> int:
     release = " ".join(p for p in (seen.distribution, seen.distribution_version) if p)
     head = (
         f"Guest: {release or 'unknown distribution'}; service manager "
-        f"{seen.init_system.value if seen.init_system else 'unknown'}; hv_vmbus "
-        f"{seen.hv_vmbus.value if seen.hv_vmbus else 'unknown'}; hv_utils "
-        f"{seen.hv_utils.value if seen.hv_utils else 'unknown'}\n"
+        f"{_words(seen.init_system)}; hv_vmbus {_words(seen.hv_vmbus)}; hv_utils "
+        f"{_words(seen.hv_utils)}\n"
     )
-    daemons = render_records(report.daemon_rows(), _DAEMON_COLUMNS, args.output_format)
+    rows = report.daemon_rows()
+    if human:
+        rows = [{**row, "service": _service_words(row["service"])} for row in rows]
+    daemons = render_records(rows, _DAEMON_COLUMNS, args.output_format)
     found = render_records(findings, _FINDING_COLUMNS, args.output_format)
     if args.output_format == "csv":
         emit(daemons + "\n" + found)

@@ -9,12 +9,15 @@ service whose verdict fell), else 0.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from vmic.cli._render import emit, emit_json, render_records
+from vmic.cli._render import emit, emit_json, render_records, visible, width
 from vmic.history import History, HistoryError, default_db_path, diff_runs
 from vmic.history._diff import COLUMNS as DIFF_COLUMNS
+from vmic.render import markdown_table, text_table
+from vmic.schemas import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     import argparse
@@ -53,11 +56,23 @@ def _list(args: argparse.Namespace) -> int:
             runs = history.runs(host=args.host, vm=args.vm)
     records = [run.to_dict() for run in runs]
     if args.output_format == "json":
-        emit(render_records(records, _RUN_COLUMNS, "json"), rendered=True)
+        emit_json({"schema_version": SCHEMA_VERSION, "runs": records})
     elif not records and args.output_format == "table":
         emit("No saved runs.\n")
+    elif args.output_format == "csv":
+        emit(render_records(records, _RUN_COLUMNS, "csv"), rendered=True)
     else:
-        emit(render_records(records, _RUN_COLUMNS, args.output_format), rendered=True)
+        # In words: a readable time, headers with spaces (they wrap at a narrow terminal).
+        shown = [
+            {**record, "started": _when(run.started)}
+            for record, run in zip(records, runs, strict=True)
+        ]
+        headers = [column.replace("_", " ").replace("vms", "VMs") for column in _RUN_COLUMNS]
+        rows = [[record[column] for column in _RUN_COLUMNS] for record in shown]
+        if args.output_format == "markdown":
+            emit(markdown_table(headers, rows), rendered=True)
+        else:
+            emit(text_table(headers, rows, width=width()), rendered=True)
     return 0
 
 
@@ -100,10 +115,11 @@ def _diff(args: argparse.Namespace) -> int:
         drift = diff_runs(history.snapshot(first), history.snapshot(second))
     records = [change.to_dict() for change in drift.changes]
     if args.output_format == "json":
-        emit_json(drift.to_dict())
+        emit_json({"schema_version": SCHEMA_VERSION, **drift.to_dict()})
     elif args.output_format == "csv":
         emit(render_records(records, DIFF_COLUMNS, "csv"), rendered=True)
     else:
+        records = [_in_words(record) for record in records]
         head = (
             f"run {drift.a.id} ({_when(drift.a.started)}) -> run {drift.b.id} "
             f"({_when(drift.b.started)}): {len(records)} change{'s' if len(records) != 1 else ''}"
@@ -111,13 +127,31 @@ def _diff(args: argparse.Namespace) -> int:
         )
         if args.output_format == "markdown":
             head = f"**vmic diff**: {head}"
-        body = (
-            render_records(records, DIFF_COLUMNS, args.output_format)
-            if records
-            else "No changes.\n"
-        )
+        columns = [column for column in DIFF_COLUMNS if column not in {"vm_id", "worse"}]
+        body = render_records(records, columns, args.output_format) if records else "No changes.\n"
         emit(f"{head}\n\n{body}")
     return 1 if drift.worse else 0
+
+
+def _in_words(record: dict[str, Any]) -> dict[str, Any]:
+    """A change as a person reads it: its kind, the service, verdicts and causes in words."""
+    from vmic.diagnosis._results import Verdict, service_name  # noqa: PLC0415 - on use
+    from vmic.model._services import GuestOnlyService, IntegrationService  # noqa: PLC0415
+    from vmic.rules._causes import Cause  # noqa: PLC0415
+
+    labels: dict[str, str] = {verdict.value: verdict.label for verdict in Verdict}
+    labels |= {cause.value: cause.label for cause in Cause}
+    services = {s.value: service_name(s) for s in (*IntegrationService, *GuestOnlyService)}
+    change = record["change"].replace("_", " ")
+    if record["worse"]:
+        change += " (worse)"
+    return {
+        **record,
+        "change": change,
+        "service": services.get(record["service"], record["service"]),
+        "before": labels.get(record["before"], record["before"].replace("_", " ")),
+        "after": labels.get(record["after"], record["after"].replace("_", " ")),
+    }
 
 
 def _when(moment: dt.datetime) -> str:
@@ -149,9 +183,15 @@ def finish_audit(
         if args.limit:
             inventory += f" --limit {args.limit}"
         with _open(args, create=True) as history:
-            history.save(
+            run = history.save(
                 report,
                 inventory=inventory,
                 started=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=report.duration),
                 compliance=compliance,
+            )
+        if not args.quiet:
+            # On stderr: stdout holds the report, which may be JSON or metrics.
+            print(
+                visible(f"vmic: saved run {run.id} to {history.path} (vmic history, vmic diff)"),
+                file=sys.stderr,
             )

@@ -144,7 +144,10 @@ def _print(args: argparse.Namespace, results: list[KvpExchange]) -> int:
         else:
             status = max(status, _print_get(args, items, found, lines))
     if args.output_format == "json":
-        emit_json(records)
+        from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
+
+        document = {"schema_version": SCHEMA_VERSION, "action": args.action, "key": args.key}
+        emit_json(document | {"items": records})
     elif args.output_format in {"csv", "markdown"}:
         emit(render_records(records, ("vm", "set", "key", "value"), args.output_format))
     else:

@@ -249,6 +249,10 @@ def _run(args: argparse.Namespace) -> int:
         from vmic.cli._render import report_error  # noqa: PLC0415 - error path only
 
         report_error(error)
+        detail = getattr(error, "detail", "")
+        if args.debug and detail:
+            # The plain line names host, port and reason; the library's own words are here.
+            print(f"vmic: debug: detail: {visible(detail)}", file=sys.stderr)
         return exit_status_for(error)
     except KeyboardInterrupt:
         print("vmic: interrupted", file=sys.stderr)

@@ -93,7 +93,9 @@ def _run(
         for c in changes
     ]
     if args.output_format == "json":
-        emit_json(records)
+        from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
+
+        emit_json({"schema_version": SCHEMA_VERSION, "check": checking, "changes": records})
     elif args.output_format in {"csv", "markdown"}:
         columns = ("vm", "service", "before", "after", "changed")
         emit(render_records(records, columns, args.output_format))

@@ -22,8 +22,9 @@ from vmic import render
 from vmic.cli import _confirm
 from vmic.cli._connection import change_targets_and_groups
 from vmic.cli._observations import ObservationRecorder
-from vmic.cli._render import emit, render_records, visible, width
+from vmic.cli._render import emit, failure_line, render_records, visible, width
 from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
+from vmic.diagnosis._results import WORDS
 from vmic.errors import ConfigurationError
 from vmic.fleet._policy import (
     COLUMNS as POLICY_COLUMNS,
@@ -86,10 +87,7 @@ def _show(args: argparse.Namespace) -> int:
                 continue
             desired.extend(policy.resolve(host, groups=groups.get(target.name, ())))
     for failure in failures:
-        print(
-            visible(f"vmic: error: {failure.host}: {failure.status.value}: {failure.error}"),
-            file=sys.stderr,
-        )
+        print(failure_line(failure), file=sys.stderr)
     emit(_render_desired(policy, desired, args.output_format), rendered=True)
     return EXIT_UNREACHABLE if failures else EXIT_OK
 
@@ -146,7 +144,7 @@ def _render_desired(policy: Policy, desired: list[DesiredVM], output_format: str
         for wanted in entry.services
     ]
     fit = width() if output_format == "table" else None
-    return render.render_records(rows, _DESIRED_COLUMNS, output_format, width=fit)
+    return render.render_records(rows, _DESIRED_COLUMNS, output_format, width=fit, words=WORDS)
 
 
 def apply_policy_command(args: argparse.Namespace) -> int:

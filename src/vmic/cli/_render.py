@@ -20,7 +20,9 @@ from vmic.render import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
+
+    from vmic.fleet._report import HostResult
 
 __all__ = [
     "FORMATS",
@@ -28,6 +30,7 @@ __all__ = [
     "emit",
     "emit_json",
     "emit_line",
+    "failure_line",
     "render_records",
     "report_error",
     "visible",
@@ -46,11 +49,18 @@ def colour() -> bool:
 
 
 def render_records(
-    records: Sequence[Mapping[str, Any]], columns: Sequence[str], output_format: str
+    records: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    output_format: str,
+    *,
+    words: Mapping[str, Callable[[Any], object]] | None = None,
 ) -> str:
-    """:func:`vmic.render.render_records`, the ``table`` fitted to the terminal's width."""
+    """:func:`vmic.render.render_records`, the ``table`` fitted to the terminal's width.
+
+    *words* says values in words in the table and Markdown (see the renderer).
+    """
     fit = width() if output_format == "table" else None
-    return vmic.render.render_records(records, columns, output_format, width=fit)
+    return vmic.render.render_records(records, columns, output_format, width=fit, words=words)
 
 
 def emit(text: str, *, rendered: bool = False) -> None:
@@ -96,3 +106,14 @@ def emit_line(text: str) -> None:
 def emit_json(data: object) -> None:
     """Write *data* as indented JSON (:func:`vmic.render.json_text`) and a newline."""
     sys.stdout.write(json_text(data) + "\n")
+
+
+def failure_line(failure: HostResult) -> str:
+    """The one line on stderr for a host that could not be diagnosed (no prefix repeated).
+
+    The error already says where and why (``cannot reach hv01:5986 (WinRM over HTTPS):
+    connection refused - ...``); the host's name goes in front only when the error does
+    not start with it (an inventory's name for an address).
+    """
+    named = failure.error.startswith((f"cannot reach {failure.host}:", f"{failure.host}:"))
+    return visible(f"vmic: error: {'' if named else failure.host + ': '}{failure.error}")

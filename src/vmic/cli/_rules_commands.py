@@ -15,8 +15,17 @@ if TYPE_CHECKING:
 
 __all__: list[str] = []
 
-_MATRIX_COLUMNS = ("hosts", "guest_label", "mechanism", "prerequisites", "fallback", "support")
 _SUPPORT_COLUMNS = ("feature", "status", "inferred", "notes", "provenance")
+_SERVICE_HEADERS = {
+    "service": "service",
+    "guid": "GUID",
+    "host_name": "name on the host",
+    "windows_service": "Windows service",
+    "linux": "Linux",
+    "default_enabled": "on by default",
+    "impact": "impact",
+    "added_in": "added in",
+}
 _GUEST_COLUMNS = ("page", "host", "guest_label", "integration_services", "min_host", "note")
 _STEP_COLUMNS = ("step", "role", "side", "action", "automatable", "requires_restart", "title")
 _SERVICE_COLUMNS = (
@@ -32,51 +41,47 @@ _SERVICE_COLUMNS = (
 
 
 def _matrix(args: argparse.Namespace) -> int:
-    import textwrap  # noqa: PLC0415
-
-    from vmic.render import markdown_escape  # noqa: PLC0415
     from vmic.rules._export import (  # noqa: PLC0415
         matrix_csv,
         matrix_markdown,
         matrix_records,
+        matrix_view,
     )
-    from vmic.rules._support_tables import (  # noqa: PLC0415
-        supported_guest_records,
-        supported_guest_sections,
-    )
+    from vmic.rules._support_tables import supported_guest_records  # noqa: PLC0415
 
-    args.host = args.host_os
+    host = args.host_os
     if args.supported_guests:
-        records = supported_guest_records(args.host)
         if args.output_format == "json":
-            emit(_versioned_rows(records))
+            emit(_versioned_rows(supported_guest_records(host)), rendered=True)
+        elif args.output_format == "csv":
+            emit(render_records(supported_guest_records(host), _GUEST_COLUMNS, "csv"))
         else:
-            emit(render_records(records, _GUEST_COLUMNS, args.output_format))
+            view = {**matrix_view(host), "tables": [], "general": None}
+            emit(_matrix_human(view, args), rendered=True)
         return 0
-    if args.output_format == "markdown":
-        text = matrix_markdown(args.host)
-    elif args.output_format == "json":
-        emit(_versioned_rows(matrix_records(args.host)), rendered=True)
-        return 0
+    if args.output_format == "json":
+        emit(_versioned_rows(matrix_records(host)), rendered=True)
     elif args.output_format == "csv":
-        text = matrix_csv(args.host)
-    else:
-        records = matrix_records(args.host)
-        text = render_records(records, _MATRIX_COLUMNS, "table") if records else ""
-        if not records:
-            text = matrix_markdown(args.host)
-    if args.output_format in {"table", "markdown"}:
+        emit(matrix_csv(host), rendered=True)
+    elif args.output_format == "markdown":
+        from vmic.render import matrix_sections_markdown  # noqa: PLC0415
+
         # The newer hosts' supported-guests tables, each under its own heading, after the
         # 2020 tables (JSON/CSV keep the seed's rows only: use --supported-guests for them).
-        for heading, rows in supported_guest_sections(args.host):
-            title = (
-                f"### {markdown_escape(heading)}"
-                if args.output_format == "markdown"
-                else textwrap.fill(heading, width() or len(heading))
-            )
-            text += f"\n{title}\n\n" + render_records(rows, _GUEST_COLUMNS, args.output_format)
-    emit(text)
+        sections = matrix_view(host)["sections"]
+        text = matrix_markdown(host) + matrix_sections_markdown(sections, verbose=args.verbose)
+        emit(text, rendered=True)
+    else:
+        emit(_matrix_human(matrix_view(host), args), rendered=True)
     return 0
+
+
+def _matrix_human(view: dict[str, Any], args: argparse.Namespace) -> str:
+    from vmic.render import matrix_sections_markdown, matrix_text  # noqa: PLC0415
+
+    if args.output_format == "markdown":
+        return matrix_sections_markdown(view["sections"], verbose=args.verbose).lstrip("\n")
+    return matrix_text(view, width=width(), verbose=args.verbose)
 
 
 def _support(args: argparse.Namespace) -> int:
@@ -89,23 +94,21 @@ def _support(args: argparse.Namespace) -> int:
         document = {"schema_version": SCHEMA_VERSION, **answer.to_dict()}
         emit_json(document)
         return 0
-    records = [entry.to_dict() for entry in answer.features]
-    if args.output_format != "csv":
-        header = (
-            f"host:     {answer.host.name}\nguest:    {answer.guest}\n"
-            f"column:   {answer.column}\nsource:   {answer.provenance}\n\n"
-        )
-        emit(
-            header
-            if args.output_format == "table"
-            else "\n".join(f"- {line}" for line in header.strip().splitlines()) + "\n\n"
-        )
-    emit(render_records(records, _SUPPORT_COLUMNS, args.output_format))
+    if args.output_format == "csv":
+        records = [entry.to_dict() for entry in answer.features]
+        emit(render_records(records, _SUPPORT_COLUMNS, "csv"))
+        return 0
+    from vmic.render import support_markdown, support_text  # noqa: PLC0415
+
+    if args.output_format == "markdown":
+        emit(support_markdown(answer.view(), verbose=args.verbose), rendered=True)
+    else:
+        emit(support_text(answer.view(), width=width(), verbose=args.verbose), rendered=True)
     return 0
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from vmic.rules._export import plan_as_dict  # noqa: PLC0415
+    from vmic.rules._export import plan_as_dict, plan_view  # noqa: PLC0415
     from vmic.rules._plans import plan_update  # noqa: PLC0415
 
     plan = plan_update(
@@ -114,33 +117,21 @@ def _plan(args: argparse.Namespace) -> int:
         vm_running=not args.vm_off,
         data_exchange_enabled=not args.data_exchange_disabled,
     )
-    data = plan_as_dict(plan)
     if args.output_format == "json":
         from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
 
-        document = {"schema_version": SCHEMA_VERSION, **data}
+        document = {"schema_version": SCHEMA_VERSION, **plan_as_dict(plan)}
         emit_json(document)
         return 0
-    steps = data["steps"]
     if args.output_format == "csv":
-        emit(render_records(steps, _STEP_COLUMNS, "csv"))
+        emit(render_records(plan_as_dict(plan)["steps"], _STEP_COLUMNS, "csv"))
         return 0
-    rule = plan.rule
-    header = [
-        f"host:          {rule.host}",
-        f"guest:         {rule.guest}",
-        f"mechanism:     {rule.mechanism.label}",
-        f"prerequisites: {', '.join(s.english_name for s in sorted(rule.prerequisites, key=lambda s: s.value)) or '-'}",  # noqa: E501
-        f"fallback:      {rule.fallback.label if rule.fallback else '-'}",
-        f"support:       {rule.support.value}",
-        f"source:        {rule.provenance}",
-        *(f"note:          {note}" for note in rule.notes),
-    ]
+    from vmic.render import plan_markdown, plan_text  # noqa: PLC0415
+
     if args.output_format == "markdown":
-        emit("\n".join(f"- {line}" for line in header) + "\n\n")
+        emit(plan_markdown(plan_view(plan), verbose=args.verbose), rendered=True)
     else:
-        emit("\n".join(header) + "\n\n")
-    emit(render_records(steps, _STEP_COLUMNS, args.output_format))
+        emit(plan_text(plan_view(plan), width=width(), verbose=args.verbose), rendered=True)
     return 0
 
 
@@ -188,7 +179,29 @@ def _services(args: argparse.Namespace) -> int:
     if args.output_format == "json":
         emit(_versioned_rows(service_records()), rendered=True)
         return 0
-    emit(render_records(service_records(), _SERVICE_COLUMNS, args.output_format))
+    if args.output_format == "csv":
+        emit(render_records(service_records(), _SERVICE_COLUMNS, "csv"))
+        return 0
+    # In words: the service's name, not its value (the value is what the CLI takes, and
+    # what JSON and CSV hold).
+    shown = [
+        {
+            **record,
+            "service": record["host_name"] or record["windows_display_name"],
+            "host_name": record["service"],
+        }
+        for record in service_records()
+    ]
+    headers = {**_SERVICE_HEADERS, "host_name": "value (vmic enable SERVICE)"}
+    columns = ("service", "host_name", "guid", "windows_service", "linux", "default_enabled")
+    from vmic.render import markdown_table, text_table  # noqa: PLC0415
+
+    rows = [[record[column] for column in columns] for record in shown]
+    names = [headers[column] for column in columns]
+    if args.output_format == "markdown":
+        emit(markdown_table(names, rows), rendered=True)
+    else:
+        emit(text_table(names, rows, width=width()), rendered=True)
     return 0
 
 

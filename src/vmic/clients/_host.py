@@ -640,7 +640,7 @@ class HyperVHost:
                 reason=f"{wanted.service.english_name} works, but the guest reports no "
                 f"{what}{hint}",
             )
-        label = f"{why.cause.value}: " if why.cause is not None else ""
+        label = f"{why.cause.label}: " if why.cause is not None else ""
         raise WaitTimeoutError(
             f"VM {name!r} on {self._label}: no {wanted} within {seconds:g}s: {label}{why.reason}",
             host=self._label,
@@ -943,7 +943,7 @@ class HyperVHost:
         hint: str = "",
     ) -> PreflightError:
         """The preflight error of an operation whose *service* does not work, with its cause."""
-        label = f"{why.cause.value}: " if why.cause is not None else ""
+        label = f"{why.cause.label}: " if why.cause is not None else ""
         return PreflightError(
             f"{what}: {subject or service.english_name} does not work: {label}{why.reason}{hint}",
             host=self._label,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import shlex
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
@@ -167,6 +167,15 @@ class WaitResult:
         """The addresses reported (empty unless waiting for one)."""
         return self.values if self.until.kind is WaitKind.IP else ()
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (``until`` as ``vmic wait --for`` spells it)."""
+        return {
+            "until": str(self.until),
+            "seconds": self.seconds,
+            "polls": self.polls,
+            "values": list(self.values),
+        }
+
     def __str__(self) -> str:
         seen = f": {', '.join(self.values)}" if self.until.kind is not WaitKind.HEARTBEAT else ""
         return f"{self.vm}: {self.until} after {self.seconds:g}s{seen}"
@@ -192,6 +201,15 @@ class CopyResult:
     destination: str
     bytes: int
     enabled_service: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "source": self.source,
+            "destination": self.destination,
+            "bytes": self.bytes,
+            "enabled_service": self.enabled_service,
+        }
 
     def __str__(self) -> str:
         enabled = "enabled Guest Service Interface, " if self.enabled_service else ""
@@ -238,6 +256,17 @@ class ShutdownResult:
     def already_off(self) -> bool:
         """Whether the VM was off before (nothing was done)."""
         return self.before.lower() == "off"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "before": self.before,
+            "after": self.after,
+            "seconds": self.seconds,
+            "turned_off": self.turned_off,
+            "forced": self.forced,
+            "reason": self.reason,
+        }
 
     def __str__(self) -> str:
         if self.already_off:

@@ -15,7 +15,7 @@ import attrs
 
 from vmic.diagnosis import _fixes
 from vmic.diagnosis._evidence import unit_state
-from vmic.diagnosis._results import Fix, service_name
+from vmic.diagnosis._results import Fix, service_name, status_words
 from vmic.executors._command import Shell
 from vmic.executors._scripting import posix_quote
 from vmic.model._linux import InitSystem, packaging_for
@@ -37,7 +37,15 @@ if TYPE_CHECKING:
     from vmic.rules._matrix import UpdateRule
     from vmic.rules._plans import UpdatePlan
 
-__all__ = ["CAUSES", "Case", "CauseEntry", "Clue", "explanation_for", "fixes_for"]
+__all__ = [
+    "CAUSES",
+    "Case",
+    "CauseEntry",
+    "Clue",
+    "explanation_for",
+    "fixes_for",
+    "sources_for",
+]
 
 
 class Case(Protocol):
@@ -126,10 +134,13 @@ class CauseEntry:
     Attributes:
         explain: Builds the explanation of a finding with this cause.
         fixes: Builds the fixes of a finding with this cause.
+        sources: Builds where the facts behind the finding come from, and which of them no
+            source showed (research notes: kept out of the explanation, shown once).
     """
 
     explain: Callable[[Case, Clue], str]
     fixes: Callable[[Case, Clue], tuple[Fix, ...]]
+    sources: Callable[[Case, Clue], tuple[str, ...]] = attrs.field(default=lambda _case, _clue: ())
 
 
 # --- shared pieces --------------------------------------------------------------------------
@@ -309,7 +320,7 @@ def _explain_contact(_case: Case, clue: Clue) -> str:
     entry = clue.service_entry
     seen = f" The guest shows it {clue.evidence.text}." if clue.evidence is not None else ""
     return (
-        f"{clue.cause.description} The host reports {entry.host_status} for {entry.name}.{seen} "
+        f"{clue.cause.description} The host reports {status_words(entry)} for {entry.name}.{seen} "
         f"{_impact(clue)}"
     )
 
@@ -331,7 +342,6 @@ def _explain_daemon_not_installed(case: Case, clue: Clue) -> str:
         f"{clue.service_entry.name} needs the {daemon} daemon in the guest, and it is not "
         f"installed; on {packaging.name or packaging.family} it comes from "
         f"{', '.join(packaging.packages) or 'the base system'}. {_impact(clue)}"
-        + _fixes.unverified_words(packaging)
     )
 
 
@@ -352,7 +362,6 @@ def _explain_daemon_not_running(case: Case, clue: Clue) -> str:
     return (
         f"{clue.service_entry.name} needs the {daemon} daemon{unit_words}, which is installed "
         f"but not running{seen_words}; Hyper-V does not restart Linux daemons. {_impact(clue)}"
-        + _fixes.unverified_words(packaging)
     )
 
 
@@ -379,7 +388,7 @@ def _explain_not_packaged(case: Case, clue: Clue) -> str:
         if (entry.host_enabled)
         else ""
     )
-    return f"{missing.reason} ({missing.source}).{on_host} {_impact(clue)}"
+    return f"{missing.reason}.{on_host} {_impact(clue)}"
 
 
 #: What replaces a service the guest cannot have, by service (Copy-VMFile's alternatives).
@@ -499,8 +508,7 @@ def _restart_chrony(case: Case, chrony: ChronyFacts) -> tuple[str, ...]:
 
 
 def _chrony_words(chrony: ChronyFacts) -> str:
-    where = f"{chrony.path} and the service {chrony.service} ({chrony.source})"
-    return where if chrony.verified else f"{where}; unverified for this distribution"
+    return f"{chrony.path} and the service {chrony.service}"
 
 
 def _fix_no_ptp_refclock(case: Case, _clue: Clue) -> tuple[Fix, ...]:
@@ -579,7 +587,7 @@ def _fix_kernel_driver_missing(_case: Case, _clue: Clue) -> tuple[Fix, ...]:
 def _explain_outdated(case: Case, clue: Clue) -> str:
     evidence = []
     if clue.affected:
-        shown = ", ".join(f"{e.name} ({e.host_status})" for e in clue.affected)
+        shown = ", ".join(f"{e.name} ({status_words(e)})" for e in clue.affected)
         evidence.append(f"the host reports {shown}")
     if clue.update_required:
         evidence.append("Get-VM shows IntegrationServicesState 'Update required'")
@@ -619,7 +627,7 @@ def _explain_data_exchange_required(case: Case, clue: Clue) -> str:
     return (
         f"{Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES.description} The update matrix row for "
         f"{label} guests on a {case.host_os.name} host says Windows Update requires the Data "
-        f"Exchange integration service ({rule.provenance})."
+        "Exchange integration service."
     )
 
 
@@ -655,9 +663,44 @@ def _fix_guest_unreachable(case: Case, _clue: Clue) -> tuple[Fix, ...]:
     )
 
 
+# --- sources: where the facts behind a finding come from (research notes) ------------------
+
+
+def _rule_sources(_case: Case, clue: Clue) -> tuple[str, ...]:
+    """The update-matrix row (or general statement) the finding rests on."""
+    return () if clue.rule is None else (str(clue.rule.provenance),)
+
+
+def _packaging_sources(case: Case, _clue: Clue) -> tuple[str, ...]:
+    """Where the guest distribution's package, daemon and unit names come from."""
+    if case.windows_guest():
+        return ()
+    packaging = _packaging(case)
+    where = packaging.name or packaging.family
+    found = [f"Package, daemon and unit names for {where}: {packaging.source}"]
+    if not packaging.verified:
+        found.append(_fixes.unverified_words(packaging).strip(" ()"))
+    return tuple(found)
+
+
+def _not_packaged_sources(case: Case, clue: Clue) -> tuple[str, ...]:
+    return (_missing(case, clue).source, *_packaging_sources(case, clue)[1:])
+
+
+def _chrony_sources(case: Case, _clue: Clue) -> tuple[str, ...]:
+    """Where chrony's configuration file and service name come from, on a Linux guest."""
+    if case.windows_guest():
+        return ()
+    chrony = _chrony(case)
+    found = [f"chrony's configuration and service for this distribution: {chrony.source}"]
+    if not chrony.verified:
+        found.append("Unverified for this distribution: chrony's configuration path and service")
+    return tuple(found)
+
+
 # --- the table ------------------------------------------------------------------------------
 
-_CONTACT: Final = CauseEntry(_explain_contact, _host_visible(_fix_contact))
+_CONTACT: Final = CauseEntry(_explain_contact, _host_visible(_fix_contact), _packaging_sources)
 
 #: For each cause, how a finding with it is explained and fixed.
 CAUSES: Final[Mapping[Cause, CauseEntry]] = {
@@ -672,22 +715,28 @@ CAUSES: Final[Mapping[Cause, CauseEntry]] = {
     ),
     Cause.GUEST_SERVICE_MISSING: CauseEntry(_explain_guest_service_missing, _plan_or_reinstall),
     Cause.NOT_AVAILABLE_ON_GUEST_OS: CauseEntry(_explain_not_available, _fix_not_available),
-    Cause.INTEGRATION_SERVICES_OUTDATED: CauseEntry(_explain_outdated, _fix_outdated),
+    Cause.INTEGRATION_SERVICES_OUTDATED: CauseEntry(
+        _explain_outdated, _fix_outdated, _rule_sources
+    ),
     Cause.NO_CONTACT: _CONTACT,
     Cause.LOST_COMMUNICATION: _CONTACT,
     Cause.COMPONENT_ERROR: _CONTACT,
     Cause.KERNEL_DRIVER_MISSING: CauseEntry(
-        _explain_kernel_driver_missing, _fix_kernel_driver_missing
+        _explain_kernel_driver_missing, _fix_kernel_driver_missing, _packaging_sources
     ),
     Cause.DAEMON_NOT_INSTALLED: CauseEntry(
-        _explain_daemon_not_installed, _host_visible(_fix_daemon_not_installed)
+        _explain_daemon_not_installed,
+        _host_visible(_fix_daemon_not_installed),
+        _packaging_sources,
     ),
     Cause.DAEMON_NOT_RUNNING: CauseEntry(
-        _explain_daemon_not_running, _host_visible(_fix_daemon_not_running)
+        _explain_daemon_not_running, _host_visible(_fix_daemon_not_running), _packaging_sources
     ),
-    Cause.NOT_PACKAGED: CauseEntry(_explain_not_packaged, _host_visible(_fix_not_packaged)),
+    Cause.NOT_PACKAGED: CauseEntry(
+        _explain_not_packaged, _host_visible(_fix_not_packaged), _not_packaged_sources
+    ),
     Cause.DATA_EXCHANGE_REQUIRED_FOR_UPDATES: CauseEntry(
-        _explain_data_exchange_required, _fix_with_plan
+        _explain_data_exchange_required, _fix_with_plan, _rule_sources
     ),
     # Not raised by the diagnosis today: the plain words serve.
     Cause.VM_NOT_RUNNING: CauseEntry(_description_only, _no_fixes),
@@ -696,8 +745,12 @@ CAUSES: Final[Mapping[Cause, CauseEntry]] = {
     # Time-sync posture (found by vmic.diagnosis._time_sync; the clue's reason is the evidence).
     Cause.TIME_SYNC_DC_FROM_HOST: CauseEntry(_explain_with_evidence, _fix_dc_from_host),
     Cause.TIME_SYNC_MEMBER_FROM_HOST: CauseEntry(_explain_with_evidence, _fix_member_from_host),
-    Cause.TIME_SYNC_NO_PTP_REFCLOCK: CauseEntry(_explain_with_evidence, _fix_no_ptp_refclock),
-    Cause.TIME_SYNC_NO_SOURCE: CauseEntry(_explain_with_evidence, _fix_no_time_source),
+    Cause.TIME_SYNC_NO_PTP_REFCLOCK: CauseEntry(
+        _explain_with_evidence, _fix_no_ptp_refclock, _chrony_sources
+    ),
+    Cause.TIME_SYNC_NO_SOURCE: CauseEntry(
+        _explain_with_evidence, _fix_no_time_source, _chrony_sources
+    ),
 }
 
 
@@ -709,3 +762,8 @@ def explanation_for(case: Case, clue: Clue) -> str:
 def fixes_for(case: Case, clue: Clue) -> tuple[Fix, ...]:
     """The fixes of a finding with *clue*'s cause."""
     return CAUSES[clue.cause].fixes(case, clue)
+
+
+def sources_for(case: Case, clue: Clue) -> tuple[str, ...]:
+    """Where the facts behind a finding with *clue*'s cause come from (may be empty)."""
+    return CAUSES[clue.cause].sources(case, clue)

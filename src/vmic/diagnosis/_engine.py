@@ -30,7 +30,7 @@ import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final
 
-from vmic.diagnosis._causes import Clue, explanation_for, fixes_for
+from vmic.diagnosis._causes import Clue, explanation_for, fixes_for, sources_for
 from vmic.diagnosis._evidence import (
     GuestEvidence,
     driver_state,
@@ -612,6 +612,7 @@ class _VMCase:
                 fixes=fixes_for(self, clue),
                 features=clue.broken,
                 plan=clue.plan,
+                sources=sources_for(self, clue),
             )
         )
 

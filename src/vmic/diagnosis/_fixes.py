@@ -198,8 +198,7 @@ def install_daemon(packaging: LinuxPackaging, service: IntegrationService) -> Fi
         return Fix(
             side=StepSide.GUEST,
             title=f"Restore {daemon} from the base system of the guest",
-            detail=f"{where} ships {daemon} in its base system ({packaging.source})."
-            + unverified_words(packaging),
+            detail=f"{where} ships {daemon} in its base system.",
             automatable=False,
         )
     packages = " ".join(posix_quote(p) for p in packaging.packages)
@@ -211,8 +210,7 @@ def install_daemon(packaging: LinuxPackaging, service: IntegrationService) -> Fi
         title=f"Install {', '.join(packaging.packages)} (provides {daemon}) in the guest",
         commands=tuple(commands),
         shell=Shell.POSIX,
-        detail=f"Package and unit names for {where} ({packaging.source})."
-        + unverified_words(packaging),
+        detail=f"Package and unit names for {where}.",
         kind=FixKind.INSTALL_DAEMON,
         service=service,
         packages=packaging.packages,
@@ -258,7 +256,7 @@ def start_daemon(
             title=f"Start {binary} as root in the guest",
             commands=(f"sudo {posix_quote(path)}", check),
             shell=Shell.POSIX,
-            detail=why[:1].upper() + why[1:] + unverified_words(packaging),
+            detail=why[:1].upper() + why[1:],
             kind=FixKind.START_DAEMON,
             service=service,
         )
@@ -269,7 +267,7 @@ def start_daemon(
         commands=(*commands, _status_command(packaging, unit_name)),
         shell=Shell.POSIX,
         detail="If it does not start, the status command names the condition that failed; "
-        "Hyper-V does not restart Linux daemons on its own." + unverified_words(packaging),
+        "Hyper-V does not restart Linux daemons on its own.",
         kind=FixKind.START_DAEMON,
         service=service,
     )

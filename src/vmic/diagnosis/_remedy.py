@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from vmic.diagnosis._results import Diagnosis, Finding, Fix, FixKind, service_name
+from vmic.diagnosis._results import Diagnosis, Finding, Fix, FixKind, service_name, vmic_command
 from vmic.errors import ConfigurationError
 from vmic.model._named import NamedEnum, counted, cut, named
 from vmic.rules._plans import StepRole, StepSide
@@ -140,6 +140,7 @@ class FixStep:
             "service": None if self.fix.service is None else self.fix.service.value,
             "commands": list(self.fix.commands),
             "shell": None if self.fix.shell is None else self.fix.shell.value,
+            "vmic": vmic_command(self.fix, self.vm),
             "automatable": self.automatable,
             "needs_install": self.needs_install,
             "needs_restart": self.needs_restart,
@@ -307,4 +308,4 @@ def step_label(step: FixStep) -> str:
 def finding_label(finding: Finding) -> str:
     """``"<vm>: <service>: <cause>"`` for one-line listings."""
     what = "" if finding.service is None else f"{service_name(finding.service)}: "
-    return f"{finding.vm}: {what}{finding.cause.value}"
+    return f"{finding.vm}: {what}{finding.cause.label}"

@@ -11,6 +11,7 @@ Jupyter. ``.value`` of every enum is a stable snake_case string.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
@@ -26,9 +27,10 @@ from vmic.rules._features import Feature
 from vmic.rules._plans import StepRole, StepSide, UpdatePlan
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
 __all__ = [
+    "WORDS",
     "Diagnosis",
     "FeatureDiagnosis",
     "Finding",
@@ -39,6 +41,9 @@ __all__ = [
     "VMDiagnosis",
     "Verdict",
     "service_name",
+    "service_words",
+    "status_words",
+    "vmic_command",
 ]
 
 #: A service the diagnosis reports on: one of the six host-visible ones, or PowerShell Direct.
@@ -106,6 +111,26 @@ def service_name(service: Service) -> str:
     if isinstance(service, IntegrationService):
         return service.english_name
     return service.info.windows_display_names[0]
+
+
+def service_words(value: str) -> str:
+    """A service's name from its value (``"vss"`` -> ``"VSS"``); an unknown value as it is."""
+    for vocabulary in (IntegrationService, GuestOnlyService):
+        try:
+            return service_name(vocabulary(value))
+        except ValueError:
+            continue
+    return value
+
+
+def _label_of(vocabulary: type[Verdict] | type[Cause]) -> Callable[[str], str]:
+    def words(value: str) -> str:
+        try:
+            return vocabulary(value).label
+        except ValueError:
+            return value.replace("_", " ")
+
+    return words
 
 
 def _status_value(status: OperationalStatus | None) -> str | None:
@@ -214,6 +239,9 @@ class Finding:
         features: Features of the VM this problem breaks.
         plan: The update plan, for out-of-date integration services and for guests that
             need Data Exchange to receive updates.
+        sources: Where the facts behind the finding come from (a document's revision and
+            row, a package file), and which of them no source showed ("Unverified for this
+            distribution: ..."). Kept out of the explanation: reports show them once.
     """
 
     host: str = attrs.field(validator=_v.instance_of(str))
@@ -227,6 +255,7 @@ class Finding:
     plan: UpdatePlan | None = attrs.field(
         default=None, validator=_v.optional(_v.instance_of(UpdatePlan))
     )
+    sources: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
 
     @property
     def subject(self) -> str:
@@ -246,9 +275,10 @@ class Finding:
             "cause": self.cause.value,
             "verdict": self.verdict.value,
             "explanation": self.explanation,
-            "fixes": [fix.to_dict() for fix in self.fixes],
+            "fixes": [_fix_dict(fix, self.vm) for fix in self.fixes],
             "features": [feature.value for feature in self.features],
             "plan": None if self.plan is None else plan_as_dict(self.plan),
+            "sources": list(self.sources),
         }
 
     def _repr_html_(self) -> str:
@@ -514,15 +544,19 @@ class Diagnosis:
         verbose: bool = False,
         width: int | None = None,
         colour: bool = False,
+        connection: Sequence[str] | None = None,
     ) -> str:
         """The diagnosis as ``"table"`` (text), ``"markdown"`` or ``"json"``.
 
         Args:
             output_format: The format.
-            verbose: Show the service table of healthy VMs too (text and Markdown).
-            width: Fit text lines into this many columns (None: no limit); fix commands
-                are never cut.
+            verbose: Show the service table of healthy VMs too, what each finding breaks,
+                and the sources behind the findings (text and Markdown; JSON has them all).
+            width: Fit text lines into this many columns (None: no limit); no word is
+                split, and fix commands are never cut.
             colour: Colour the verdicts of the text form (ANSI).
+            connection: The options the ``vmic`` commands of fixes reach the host with
+                (``["--lab", "demo"]``); None: ``--host`` and the host's name.
 
         Raises:
             ConfigurationError: For another format.
@@ -531,9 +565,11 @@ class Diagnosis:
 
         view = diagnosis_view(self)
         if output_format == "table":
-            return render.diagnosis_text(view, verbose=verbose, width=width, colour=colour)
+            return render.diagnosis_text(
+                view, verbose=verbose, width=width, colour=colour, connection=connection
+            )
         if output_format == "markdown":
-            return render.diagnosis_markdown(view, verbose=verbose)
+            return render.diagnosis_markdown(view, verbose=verbose, connection=connection)
         if output_format == "json":
             return render.json_text(self.to_dict()) + "\n"
         from vmic.errors import ConfigurationError  # noqa: PLC0415 - error path only
@@ -552,28 +588,93 @@ class Diagnosis:
         return fleet_fragment(fleet_view(self), title=f"vmic diagnosis: {self.host}")
 
 
+#: How the human formats say a value of these columns in words (``render_records(words=)``):
+#: a service's name, a verdict's or a cause's label.
+WORDS: Mapping[str, Callable[[str], str]] = {
+    "service": service_words,
+    "verdict": _label_of(Verdict),
+    "cause": _label_of(Cause),
+}
+
+
 # --- views: the plain data the renderers show (vmic.render) ----------------------------------
+
+
+def vmic_command(fix: Fix, vm: str) -> list[str] | None:
+    """The ``vmic`` command that applies *fix* to the VM named *vm*, as its words, or None.
+
+    Connection options are left out (``vmic doctor`` puts in the ones it was given):
+
+    >>> from vmic.diagnosis._fixes import enable_on_host
+    >>> fix = enable_on_host("legacy-win7", None, IntegrationService.KEY_VALUE_PAIR_EXCHANGE)
+    >>> vmic_command(fix, "legacy-win7")
+    ['vmic', 'enable', '--vm', 'legacy-win7', 'key_value_pair_exchange']
+    """
+    verbs = {FixKind.ENABLE_ON_HOST: "enable", FixKind.DISABLE_ON_HOST: "disable"}
+    verb = verbs.get(fix.kind) if fix.kind is not None else None
+    if verb is None or not isinstance(fix.service, IntegrationService):
+        return None
+    # A name that starts with "-" would read as an option: --vm=NAME takes any name.
+    chosen = [f"--vm={vm}"] if vm.startswith("-") else ["--vm", vm]
+    return ["vmic", verb, *chosen, fix.service.value]
+
+
+def _fix_dict(fix: Fix, vm: str) -> dict[str, Any]:
+    return {**fix.to_dict(), "vmic": vmic_command(fix, vm)}
+
+
+def status_words(entry: ServiceDiagnosis) -> str:
+    """The statuses the host reports for a service, in words (``"OK / Protocol Mismatch"``)."""
+    statuses = " / ".join(
+        status.label
+        for status in (entry.host_primary_status, entry.host_secondary_status)
+        if status is not None
+    )
+    return statuses or entry.host_status.replace("_", " ")
+
+
+def _host_words(entry: ServiceDiagnosis) -> str:
+    """The host side in words: the VM's setting, then the statuses Hyper-V reports."""
+    statuses = status_words(entry)
+    if entry.host_enabled is None:
+        return statuses
+    setting = "enabled" if entry.host_enabled else "disabled"
+    return f"{setting}, {statuses}" if statuses else setting
 
 
 def _finding_view(finding: Finding) -> dict[str, Any]:
     return {
         **finding.to_dict(),
+        "fixes": [_fix_dict(fix, finding.vm) for fix in finding.fixes],
         "subject": finding.subject,
         "service_name": None if finding.service is None else service_name(finding.service),
         "feature_titles": [feature.info.title for feature in finding.features],
+        "cause_label": finding.cause.label,
+        "verdict_label": finding.verdict.label,
     }
 
 
 def _vm_view(vm: VMDiagnosis) -> dict[str, Any]:
     return {
         **vm.to_dict(),
-        "services": [{**entry.to_dict(), "name": entry.name} for entry in vm.services],
+        "guest_view_label": vm.guest_view.value.replace("_", " "),
+        "services": [
+            {
+                **entry.to_dict(),
+                "name": entry.name,
+                "verdict_label": entry.verdict.label,
+                "host_words": _host_words(entry),
+                "cause_labels": [cause.label for cause in entry.causes],
+            }
+            for entry in vm.services
+        ],
         "features": [
             {
                 **entry.to_dict(),
                 "title": entry.feature.info.title,
                 "blocking": [service_name(service) for service in entry.blocking],
                 "broken": entry.broken,
+                "verdict_label": entry.verdict.label,
             }
             for entry in vm.features
         ],
@@ -583,7 +684,12 @@ def _vm_view(vm: VMDiagnosis) -> dict[str, Any]:
 
 def fleet_view(diagnosis: Diagnosis) -> dict[str, Any]:
     """One host's diagnosis as the view of a fleet of one (see :func:`vmic.render.fleet_page`)."""
+    from vmic import __version__  # noqa: PLC0415 - the package's own version, at render time
+
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     return {
+        "generated": now,
+        "version": __version__,
         "summary": {
             "hosts": 1,
             "audited": 1,

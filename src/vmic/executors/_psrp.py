@@ -53,6 +53,7 @@ from vmic.errors import (
 from vmic.executors._checks import check_instance
 from vmic.executors._closing import Closing
 from vmic.executors._command import Command, Credential, ParameterValue, Secret, Shell
+from vmic.executors._network import DEFAULT_PORTS, unreachable
 from vmic.executors._output import LOG, RedactingFilter, redact
 from vmic.executors._result import Result
 
@@ -137,6 +138,11 @@ class _ExitCodeHost(PSHost):
     def pop(self, pipeline_id: str) -> int | None:
         with self._codes_lock:
             return self._codes.pop(pipeline_id, None)
+
+
+def _first_line(text: str) -> str:
+    """The first line of a library's message (the rest is in the error's detail)."""
+    return text.strip().splitlines()[0] if text.strip() else "no reason given"
 
 
 def _render_errors(errors: Iterable[Any], warnings_: Iterable[Any]) -> str:
@@ -344,28 +350,41 @@ class PsrpExecutor(Closing):
         wsman, self._wsman = self._wsman, None
         self._discard(wsman)
 
+    def _transport(self) -> tuple[str, int]:
+        """The transport in words and the port it uses."""
+        label = "WinRM over HTTPS" if self._use_tls else "WinRM over HTTP"
+        return label, self._port or DEFAULT_PORTS[label]
+
     def _map_error(self, exc: BaseException, *, opening: bool) -> ExecutionError:
         where = self._where()
         user = self._credential.username if self._credential else "the current user"
         secrets = (self._credential.password,) if self._credential else ()
         detail = redact(str(exc), secrets)
+        LOG.debug("psrp: %s failed: %s: %s", where, type(exc).__name__, detail)
+        transport, port = self._transport()
         if isinstance(exc, AuthenticationError) or (
             isinstance(exc, WinRMTransportError) and exc.code == 401
         ):
             return AuthenticationFailedError(
-                f"{where} refused {self._auth} authentication as {user!r}: {detail}"
+                f"{where} ({transport}) refused {self._auth} authentication as {user!r}: "
+                f"{_first_line(detail)}",
+                detail=detail,
             )
         if isinstance(exc, requests.exceptions.SSLError):
             return ConnectionFailedError(
-                f"the TLS certificate of {where} could not be validated ({detail}); give the "
-                "issuing CA with ca_bundle='<file.pem>', or pass skip_tls_verify=True to skip "
-                "validation (insecure)"
+                f"cannot reach {where} ({transport}): its TLS certificate could not be "
+                "validated \u2014 give the issuing CA with ca_bundle='<file.pem>' (--ca-bundle), "
+                "or pass skip_tls_verify=True to skip validation (insecure)",
+                detail=detail,
             )
         if isinstance(exc, requests.exceptions.RequestException | OSError):
-            return ConnectionFailedError(f"could not reach WinRM at {where}: {detail}")
+            message = unreachable(where, transport, port, exc, _first_line(detail))
+            return ConnectionFailedError(message, detail=detail)
         if opening:
             return ConnectionFailedError(
-                f"could not open a PowerShell session on {where}: {detail}"
+                f"could not open a PowerShell session on {where} ({transport}): "
+                f"{_first_line(detail)}",
+                detail=detail,
             )
         if isinstance(exc, WinRMError):
             return ExecutionError(f"PSRP error from {where}: {detail}")

@@ -59,6 +59,7 @@ from vmic.errors import (
 from vmic.executors._checks import check_instance
 from vmic.executors._closing import Closing
 from vmic.executors._command import Command, Credential, Secret, Shell
+from vmic.executors._network import unreachable
 from vmic.executors._output import LOG, decode, redact, signal_exit_code
 from vmic.executors._powershell import BOOTSTRAP_ARGUMENTS, stdin_payload
 from vmic.executors._result import Result
@@ -357,20 +358,23 @@ class SshExecutor(Closing):
             raise ConnectionFailedError(self._host_key_message(exc.reason)) from None
         except asyncssh.PermissionDenied as exc:
             raise AuthenticationFailedError(
-                f"{self._where} refused authentication as {self._username!r}: "
-                f"{self._redact(exc.reason)}"
+                f"{self._where} (SSH) refused authentication as {self._username!r}: "
+                f"{self._redact(exc.reason)}",
+                detail=self._redact(exc.reason),
             ) from None
         except TimeoutError:
             if options["connect_timeout"] < self._connect_timeout:
                 raise  # the command's deadline: the caller reports a command timeout
             raise ConnectionFailedError(
-                f"could not connect to {self._where} over SSH: no answer within "
-                f"{options['connect_timeout']:g}s"
+                f"cannot reach {self._where} (SSH): no answer within "
+                f"{options['connect_timeout']:g}s \u2014 is the host up, and does a firewall "
+                "let the port through? (--timeout waits longer)"
             ) from None
         except (asyncssh.Error, OSError) as exc:
-            reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
+            reason = self._redact(getattr(exc, "reason", None) or str(exc) or type(exc).__name__)
+            LOG.debug("ssh: %s failed: %s: %s", self._where, type(exc).__name__, reason)
             raise ConnectionFailedError(
-                f"could not connect to {self._where} over SSH: {self._redact(reason)}"
+                unreachable(self._where, "SSH", self._port, exc, reason), detail=reason
             ) from None
 
     def _redact(self, text: str) -> str:

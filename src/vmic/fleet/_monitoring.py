@@ -17,7 +17,6 @@ never reads half of one.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import math
 import re
@@ -205,10 +204,11 @@ def check_report(
             _perf("unreachable", summary["failed"]),
         )
     )
+    # The long output in words (a person reads it in the monitoring system's view).
     details = tuple(
-        f"{row['host']}/{row['vm'] or '-'} {_service_label(row['service'])}: {row['cause']}"
+        f"{row['host']}/{row['vm'] or '-'} {row['service'] or '-'}: {row['cause']}"
         + (f" ({row['explanation']})" if row["explanation"] else "")
-        for row in rows
+        for row in report.shown_records()
     )
     text = (
         f"{count} finding{'s' if count != 1 else ''} on {summary['vms']} VMs of "
@@ -239,8 +239,9 @@ def check_report(
     if critical_rows or (critical is not None and critical.alerts(count)):
         state = CheckState.CRITICAL
         if critical_rows:
+            # Each cause in words, with the value --critical-cause takes.
             causes = sorted({row["cause"] for row in critical_rows})
-            text += f"; critical: {', '.join(causes)}"
+            text += "; critical: " + ", ".join(f"{Cause(c).label} ({c})" for c in causes)
     elif (warning is not None and warning.alerts(count)) or pending:
         state = CheckState.WARNING
     else:
@@ -424,16 +425,3 @@ def _compliance_families(out: _Exposition, compliance: PolicyReport) -> None:
 
 def _vm_labels(host: str, vm: VMDiagnosis) -> tuple[tuple[str, str], ...]:
     return (("host", host), ("vm", vm.vm), ("vm_id", vm.vm_id or ""))
-
-
-def _service_label(value: str) -> str:
-    """The English name of the service a row names by its value (``-`` for none)."""
-    from vmic.diagnosis._results import service_name  # noqa: PLC0415 - on use
-    from vmic.model._services import GuestOnlyService, IntegrationService  # noqa: PLC0415
-
-    if not value:
-        return "-"
-    for vocabulary in (IntegrationService, GuestOnlyService):
-        with contextlib.suppress(ValueError):
-            return service_name(vocabulary(value))
-    return value

@@ -26,6 +26,7 @@ import attrs
 
 from vmic import render
 from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, observe_guest, one_line
+from vmic.diagnosis._results import WORDS
 from vmic.errors import ConfigurationError, VmicError
 from vmic.fleet._fix import FixTarget
 from vmic.fleet._report import HostResult, HostStatus
@@ -263,13 +264,13 @@ class PolicyReport:
         """
         if output_format == "json":
             return render.json_text(self.to_dict()) + "\n"
-        table = render.render_records(self.records(), COLUMNS, output_format, width=width)
+        table = render.render_records(
+            self.records(), COLUMNS, output_format, width=width, words=WORDS
+        )
         if output_format == "csv":
             return table
         line = render.markdown_escape if output_format == "markdown" else render.visible
-        failed = "".join(
-            line(f"{f.host}: {f.status.value}: {f.error}") + "\n" for f in self.failures
-        )
+        failed = "".join(line(f"{f.host}: {f.error}") + "\n" for f in self.failures)
         return f"{table}\n{failed}{line(self.headline())}\n"
 
     def to_dict(self) -> dict[str, Any]:

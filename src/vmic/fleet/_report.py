@@ -9,15 +9,24 @@ or answered with output vmic could not read).
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import shlex
 from typing import Any, Final
 
 import attrs
 
 from vmic import render
 from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
-from vmic.diagnosis._results import Diagnosis, Finding, diagnosis_view
+from vmic.diagnosis._results import (
+    Diagnosis,
+    Finding,
+    diagnosis_view,
+    service_name,
+    vmic_command,
+)
 from vmic.model._named import NamedEnum, named
+from vmic.rules._causes import Cause
 from vmic.schemas import SCHEMA_VERSION
 
 __all__ = [
@@ -209,23 +218,29 @@ class AuditReport:
 
     def records(self) -> list[dict[str, str]]:
         """One flat row per failed host and per finding, in host order (see COLUMNS)."""
+        return self._rows(words=False)
+
+    def _rows(self, *, words: bool) -> list[dict[str, str]]:
+        """The flat rows by value (JSON, CSV), or in *words* (text, Markdown)."""
         rows: list[dict[str, str]] = []
         for result in self.results:
             if not result.ok:
                 rows.append(
                     {
                         "host": result.host,
-                        "host_status": result.status.value,
+                        "host_status": result.status.label if words else result.status.value,
                         "vm": "",
                         "service": "",
                         "verdict": "unknown",
-                        "cause": "host_unreachable",
+                        "cause": Cause.HOST_UNREACHABLE.label
+                        if words
+                        else Cause.HOST_UNREACHABLE.value,
                         "explanation": result.error,
                         "fix": "",
                     }
                 )
                 continue
-            rows.extend(_finding_row(result, finding) for finding in result.findings)
+            rows.extend(_finding_row(result, finding, words=words) for finding in result.findings)
         return rows
 
     def grid(self) -> list[dict[str, Any]]:
@@ -311,9 +326,21 @@ class AuditReport:
             "findings": self.records(),
         }
 
+    def shown_records(self) -> list[dict[str, str]]:
+        """:meth:`records` in the words a person reads: names and labels, not enum values.
+
+        The same keys (see COLUMNS); the text and Markdown forms show these, JSON and CSV
+        the values.
+        """
+        return self._rows(words=True)
+
     def _view(self) -> dict[str, Any]:
         """The plain data :mod:`vmic.render` shows."""
-        return {**_view(self.results, self.duration), "findings": self.records()}
+        return {
+            **_view(self.results, self.duration),
+            "findings": self.records(),
+            "shown": self.shown_records(),
+        }
 
     def to_json(self) -> str:
         """:meth:`to_dict` as indented JSON (valid whatever the names hold)."""
@@ -375,6 +402,7 @@ def _view(results: tuple[HostResult, ...], duration: float = 0.0) -> dict[str, A
     """The fleet view of *results* (summary, failures, diagnosis views) for the renderers."""
     summary = AuditReport(results=results, duration=duration).summary()
     return {
+        **made_now(),
         "summary": summary,
         "failures": [(r.host, r.status.value, r.error) for r in results if not r.ok],
         "diagnoses": [diagnosis_view(r.diagnosis) for r in results if r.diagnosis is not None],
@@ -389,16 +417,35 @@ def _fix_text(finding: Finding) -> str:
     return f"[{fix.side.value}] " + ("; ".join(fix.commands) or fix.title)
 
 
-def _finding_row(result: HostResult, finding: Finding) -> dict[str, str]:
+def made_now() -> dict[str, str]:
+    """When a report page is made, and by which vmic (the page says so)."""
+    from vmic import __version__  # noqa: PLC0415 - the package's own version, at render time
+
+    now = dt.datetime.now(dt.UTC)
+    return {"generated": now.strftime("%Y-%m-%d %H:%M:%S UTC"), "version": __version__}
+
+
+def _finding_row(result: HostResult, finding: Finding, *, words: bool) -> dict[str, str]:
+    """One finding's flat row: by value, or in *words* (its first fix as a vmic command)."""
+    fix_text = _fix_text(finding)
+    command = None if not finding.fixes else vmic_command(finding.fixes[0], finding.vm)
+    if words and finding.fixes:
+        fix = finding.fixes[0]
+        fix_text = (
+            shlex.join([*command[:2], "--host", result.host, *command[2:]])
+            if command is not None
+            else f"{fix.title} ({fix.side.value})"
+        )
+    service = finding.service
     return {
         "host": result.host,
-        "host_status": result.status.value,
+        "host_status": result.status.label if words else result.status.value,
         "vm": finding.vm,
-        "service": "" if finding.service is None else finding.service.value,
-        "verdict": finding.verdict.value,
-        "cause": finding.cause.value,
+        "service": "" if service is None else (service_name(service) if words else service.value),
+        "verdict": finding.verdict.label if words else finding.verdict.value,
+        "cause": finding.cause.label if words else finding.cause.value,
         "explanation": finding.explanation,
-        "fix": _fix_text(finding),
+        "fix": fix_text,
     }
 
 

@@ -62,6 +62,10 @@ ProgressCallback = Callable[[int, int, HostResult], None]
 
 #: The longest single wait a lock accepts; longer deadlines are waited for in turns.
 _WAIT_MAX: Final = threading.TIMEOUT_MAX
+#: The longest the auditing thread blocks at once. CPython runs a signal handler between
+#: waits, not during one: a Ctrl-C that lands just before a wait begins would otherwise be
+#: seen only when the wait ends (up to a host's whole timeout).
+_SIGNAL_CHECK: Final = 0.25
 #: Guests asked at the same time for one host.
 _GUESTS_PER_HOST: Final = 16
 #: Guests asked at the same time in the whole audit: this many per host in flight (at least
@@ -256,7 +260,7 @@ class _Runner:
                 left = max(job.started for job in self.running) + self.guard - time.monotonic()
                 if left <= 0:
                     break
-                self.wakeup.wait(min(left, _WAIT_MAX))
+                self.wakeup.wait(min(left, _SIGNAL_CHECK))
             stuck = {job.worker for job in self.running} | {job.worker for job in self.abandoned}
             # (A thread that never started, its start having failed, has no ident.)
             threads = [t for t in self.threads if t not in stuck and t.ident is not None]
@@ -273,9 +277,8 @@ class _Runner:
                 due = first is not None and now - first >= self.guard
                 if self.finished or due:
                     break
-                # An endless (or huge) timeout must not overflow the lock's own limit.
-                left = None if first is None else min(first + self.guard - now, _WAIT_MAX)
-                self.wakeup.wait(left)
+                left = _SIGNAL_CHECK if first is None else first + self.guard - now
+                self.wakeup.wait(min(left, _SIGNAL_CHECK))
             finished, self.finished = self.finished, []
             overdue = [job for job in self.running if now - job.started >= self.guard]
             for job in overdue:
@@ -485,6 +488,13 @@ def _with_guests(host: Host, guests: dict[int, Guest | GuestUnreachable]) -> Hos
     return attrs.evolve(host, vms=vms)
 
 
+def _whole(error: BaseException) -> str:
+    """The whole message, and the library's own words behind it when the error keeps them."""
+    text = str(error).strip()
+    detail = str(getattr(error, "detail", "") or "").strip()
+    return f"{text} ({detail})" if detail and detail not in text else text
+
+
 def _failed(name: str, error: BaseException, duration: float) -> HostResult:
     """The result of a host that *error* stopped: its kind, one line, and the whole message."""
     status, message = _classify(error)
@@ -494,7 +504,7 @@ def _failed(name: str, error: BaseException, duration: float) -> HostResult:
         error=message,
         duration=duration,
         error_type=type(error).__name__,
-        error_detail=str(error).strip() or message,
+        error_detail=_whole(error) or message,
     )
 
 

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
         audit_text as audit_text,
     )
     from vmic.render._diagnosis import (
+        diagnoses_markdown as diagnoses_markdown,
+        diagnoses_text as diagnoses_text,
         diagnosis_html as diagnosis_html,
         diagnosis_markdown as diagnosis_markdown,
         diagnosis_text as diagnosis_text,
@@ -55,21 +57,33 @@ if TYPE_CHECKING:
         fleet_page as fleet_page,
         observation_fragment as observation_fragment,
     )
-    from vmic.render._progress import TerminalProgress as TerminalProgress
+    from vmic.render._progress import (
+        ElapsedLine as ElapsedLine,
+        TerminalProgress as TerminalProgress,
+    )
     from vmic.render._rules import (
         matrix_markdown_text as matrix_markdown_text,
+        matrix_sections_markdown as matrix_sections_markdown,
+        matrix_text as matrix_text,
         plan_html as plan_html,
+        plan_markdown as plan_markdown,
+        plan_text as plan_text,
         rule_html as rule_html,
+        support_markdown as support_markdown,
+        support_text as support_text,
         update_table_html as update_table_html,
     )
     from vmic.render._tables import (
         FORMATS as FORMATS,
+        Footnotes as Footnotes,
         cell_text as cell_text,
         csv_text as csv_text,
+        header_words as header_words,
         json_text as json_text,
         markdown_table as markdown_table,
         render_records as render_records,
         text_table as text_table,
+        wrap_words as wrap_words,
     )
     from vmic.render._terminal import (
         colour_enabled as colour_enabled,
@@ -80,7 +94,9 @@ if TYPE_CHECKING:
 __all__, __getattr__, __dir__ = lazy_face(
     __name__,
     {
+        "ElapsedLine": "._progress",
         "FORMATS": "._tables",
+        "Footnotes": "._tables",
         "TerminalProgress": "._progress",
         "audit_csv": "._audit",
         "audit_headline": "._audit",
@@ -90,6 +106,8 @@ __all__, __getattr__, __dir__ = lazy_face(
         "cell_text": "._tables",
         "colour_enabled": "._terminal",
         "csv_text": "._tables",
+        "diagnoses_markdown": "._diagnosis",
+        "diagnoses_text": "._diagnosis",
         "diagnosis_html": "._diagnosis",
         "diagnosis_markdown": "._diagnosis",
         "diagnosis_text": "._diagnosis",
@@ -97,6 +115,7 @@ __all__, __getattr__, __dir__ = lazy_face(
         "finding_html": "._diagnosis",
         "fleet_fragment": "._fleet",
         "fleet_page": "._fleet",
+        "header_words": "._tables",
         "json_text": "._tables",
         "json_visible": "._escape",
         "markdown_code": "._escape",
@@ -104,6 +123,12 @@ __all__, __getattr__, __dir__ = lazy_face(
         "markdown_escape": "._escape",
         "markdown_table": "._tables",
         "matrix_markdown_text": "._rules",
+        "support_text": "._rules",
+        "support_markdown": "._rules",
+        "plan_text": "._rules",
+        "plan_markdown": "._rules",
+        "matrix_text": "._rules",
+        "matrix_sections_markdown": "._rules",
         "paint_verdict": "._terminal",
         "plan_html": "._rules",
         "render_records": "._tables",
@@ -116,5 +141,6 @@ __all__, __getattr__, __dir__ = lazy_face(
         "visible": "._escape",
         "visible_lines": "._escape",
         "vm_html": "._diagnosis",
+        "wrap_words": "._tables",
     },
 )

@@ -1,8 +1,10 @@
 """A fleet audit report as text, Markdown, CSV and HTML, from its plain view data.
 
 The view is the dict :meth:`vmic.audit.AuditReport.render` builds: ``summary`` and
-``findings`` (the rows) as in its JSON, ``failures`` (host, status, error) and
-``diagnoses`` (each audited host's diagnosis view, see :mod:`vmic.render._diagnosis`).
+``findings`` (the rows) as in its JSON, ``shown`` (the same rows in the words a person
+reads: service names, cause and verdict labels, which text and Markdown show),
+``failures`` (host, status, error) and ``diagnoses`` (each audited host's diagnosis
+view, see :mod:`vmic.render._diagnosis`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ if TYPE_CHECKING:
 __all__ = ["audit_csv", "audit_headline", "audit_html", "audit_markdown", "audit_text"]
 
 _NO_FINDINGS: Final = "No findings: every VM of every host functions."
+# Column headers in words (the others are their key with spaces).
+_HEADERS: Final = {"vm": "VM", "host_status": "host status"}
+
+
+def _headers(columns: Sequence[str]) -> list[str]:
+    return [_HEADERS.get(column, column.replace("_", " ")) for column in columns]
 
 
 def audit_headline(summary: Mapping[str, Any]) -> str:
@@ -32,8 +40,10 @@ def audit_headline(summary: Mapping[str, Any]) -> str:
     )
 
 
-def _rows(view: Mapping[str, Any], columns: Sequence[str]) -> list[list[str]]:
-    return [[row.get(column, "") for column in columns] for row in view["findings"]]
+def _rows(
+    view: Mapping[str, Any], columns: Sequence[str], key: str = "findings"
+) -> list[list[str]]:
+    return [[row.get(column, "") for column in columns] for row in view[key]]
 
 
 def audit_text(
@@ -51,14 +61,16 @@ def audit_text(
     headline = visible(audit_headline(view["summary"]))
     if not view["findings"]:
         return f"{headline}\n{_NO_FINDINGS}\n"
+    shown = view.get("shown", view["findings"])
     below = [
         row["explanation"]
         if row["host_status"] == "ok"
         else f"{row['host_status']}: {row['explanation']}"
-        for row in view["findings"]
+        for row in shown
     ]
     paint = _paint if colour else None
-    table = text_table(columns, _rows(view, columns), width=width, paint=paint, below=below)
+    rows = [[row.get(column, "") for column in columns] for row in shown]
+    table = text_table(_headers(columns), rows, width=width, paint=paint, below=below)
     return f"{headline}\n\n{table}"
 
 
@@ -71,7 +83,8 @@ def audit_markdown(view: Mapping[str, Any], columns: Sequence[str]) -> str:
     lines = [f"**vmic audit**: {markdown_escape(audit_headline(view['summary']))}", ""]
     if not view["findings"]:
         return "\n".join([*lines, _NO_FINDINGS, ""])
-    return "\n".join(lines) + "\n" + markdown_table(columns, _rows(view, columns))
+    key = "shown" if "shown" in view else "findings"
+    return "\n".join(lines) + "\n" + markdown_table(_headers(columns), _rows(view, columns, key))
 
 
 def audit_csv(view: Mapping[str, Any], columns: Sequence[str]) -> str:

@@ -1,19 +1,23 @@
 """The fleet report as one self-contained HTML page, and its fragment for Jupyter.
 
-The page opens with the fleet summary (hosts audited and failed, VMs healthy and with
-findings, findings by cause), then a VM x service heat map, then the findings grouped by
-cause with their fixes, the hosts not audited, and the healthy VMs folded under
-``<details>``. It needs no JavaScript and loads nothing: the CSS is inline, there are no
-images, scripts, fonts or links out.
+The page opens with the fleet summary (when it was made and by which vmic, hosts audited
+and failed, VMs with findings and healthy, findings), then a VM x service heat map whose
+first rows are the VMs with findings, worst first (the healthy VMs folded under
+``<details>`` below them), then the findings grouped by cause, each numbered, with its
+fixes, then the hosts not audited and, folded, the sources behind the findings. Each part
+appears once. It needs no JavaScript and loads nothing: the CSS is inline, there are no
+images, scripts, fonts or links out; its only links are to its own parts.
 
 Every heat-map cell carries its verdict three ways, so no reader depends on colour: a
 colour (class ``v-<verdict>``), a symbol (the legend spells each out), and a ``title``
 tooltip with the verdict and its causes (the column names the service; a functioning
-cell, the most common, has no cause and no tooltip). Each cell is a ``<td>`` with the
-class ``cell``, one per VM and service.
+cell, the most common, has no cause and no tooltip). A cell whose service has a finding
+links to it (``#finding-N``). Each cell is a ``<td>`` with the class ``cell``, one per VM
+and service.
 
 The view is :meth:`vmic.fleet.AuditReport` 's plain data: ``summary``, ``failures``
-(host, status, error) and ``diagnoses`` (each audited host's diagnosis view).
+(host, status, error), ``diagnoses`` (each audited host's diagnosis view), and
+``generated`` and ``version`` (when the page was made, and by which vmic).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 from vmic.render import _html
 from vmic.render._audit import audit_headline
 from vmic.render._diagnosis import finding_html
+from vmic.render._tables import Footnotes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -78,19 +83,12 @@ def _count(number: int, word: str) -> str:
 def _summary_html(view: Mapping[str, Any]) -> _html.Markup:
     summary = view["summary"]
     with_findings = summary["vms"] - summary["healthy_vms"]
-    causes: dict[str, int] = {}
-    for diagnosis in view["diagnoses"]:
-        for vm in diagnosis["vms"]:
-            for finding in vm["findings"]:
-                causes[finding["cause"]] = causes.get(finding["cause"], 0) + 1
-    if view["failures"]:
-        causes["host_unreachable"] = len(view["failures"])
     rows = [
-        ("hosts audited", summary["audited"], "hosts-audited"),
-        ("hosts not audited", summary["failed"], "hosts-failed"),
-        ("VMs healthy", summary["healthy_vms"], "vms-healthy"),
-        ("VMs with findings", with_findings, "vms-findings"),
-        ("findings", summary["findings"], "findings"),
+        ("hosts audited", summary["audited"]),
+        ("hosts not audited", summary["failed"]),
+        ("VMs with findings", with_findings),
+        ("VMs healthy", summary["healthy_vms"]),
+        ("findings", summary["findings"]),
     ]
     counts = _html.element(
         "table",
@@ -98,34 +96,66 @@ def _summary_html(view: Mapping[str, Any]) -> _html.Markup:
             "tbody",
             *(
                 _html.element("tr", _html.element("th", name), _html.element("td", n, class_="n"))
-                for name, n, _ in rows
+                for name, n in rows
             ),
         ),
         class_="counts",
     )
-    ranked = sorted(causes.items(), key=lambda item: (-item[1], item[0]))
-    by_cause = _html.element(
-        "table",
-        _html.element(
-            "thead", _html.element("tr", *(_html.element("th", h) for h in ("cause", "count")))
-        ),
-        _html.element(
-            "tbody",
-            *(
-                _html.element(
-                    "tr",
-                    _html.element("td", _html.element("a", cause, href=f"#cause-{cause}")),
-                    _html.element("td", n, class_="n"),
-                )
-                for cause, n in ranked
-            ),
-        ),
-        class_="causes",
-    )
-    parts: list[object] = [_html.element("h2", "Fleet summary"), counts]
-    if ranked:
-        parts.extend([_html.element("h3", "Findings by cause"), by_cause])
+    made = []
+    if view.get("generated"):
+        made.append(f"Generated {view['generated']}")
+    if view.get("version"):
+        made.append(f"by vmic {view['version']}")
+    parts: list[object] = [
+        _html.element("h2", "Fleet summary"),
+        _html.element("p", audit_headline(summary), class_="headline"),
+    ]
+    if made:
+        parts.append(_html.element("p", " ".join(made), class_="generated"))
+    parts.append(counts)
     return _html.element("section", *parts, id="summary", class_="summary")
+
+
+# How bad a verdict is, for the order of the heat map's rows: worst first.
+_SEVERITY: Final = {"not_functioning": 0, "degraded": 1, "unknown": 2}
+
+
+def _rank(vm: Mapping[str, Any]) -> tuple[int, int]:
+    """A VM's place in the heat map: its worst verdict first, then more findings first."""
+    worst = min(
+        (_SEVERITY.get(finding["verdict"], len(_SEVERITY)) for finding in vm["findings"]),
+        default=len(_SEVERITY),
+    )
+    return worst, -len(vm["findings"])
+
+
+def _numbered(view: Mapping[str, Any]) -> dict[str, list[tuple[int, str, Mapping[str, Any]]]]:
+    """The findings by cause (most common first), each numbered in the order shown."""
+    groups: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+    for diagnosis in view["diagnoses"]:
+        for vm in diagnosis["vms"]:
+            for finding in vm["findings"]:
+                groups.setdefault(finding["cause"], []).append((diagnosis["host"], finding))
+    numbered: dict[str, list[tuple[int, str, Mapping[str, Any]]]] = {}
+    number = 0
+    for cause, entries in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        numbered[cause] = []
+        for host, finding in entries:
+            number += 1
+            numbered[cause].append((number, host, finding))
+    return numbered
+
+
+def _targets(
+    numbered: Mapping[str, list[tuple[int, str, Mapping[str, Any]]]],
+) -> dict[tuple[str, str, str | None], int]:
+    """Where a cell links: (host, VM, service) -> the first finding number about it."""
+    targets: dict[tuple[str, str, str | None], int] = {}
+    for entries in numbered.values():
+        for number, host, finding in entries:
+            targets.setdefault((host, finding["vm"], finding["service"]), number)
+            targets.setdefault((host, finding["vm"], "*"), number)
+    return targets
 
 
 def _services(view: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -138,10 +168,11 @@ def _services(view: Mapping[str, Any]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def _cell(service: Mapping[str, Any] | None) -> str:
+def _cell(service: Mapping[str, Any] | None, target: int | None) -> str:
     """One heat-map cell, built as a string: it is the page's innermost loop.
 
-    The column names the service; the tooltip gives the verdict and its causes.
+    The column names the service; the tooltip gives the verdict and its causes; a cell
+    with a finding behind it links to that finding (*target*).
     """
     if service is None:
         # The diagnosis leaves out only what does not apply (PowerShell Direct in a Linux guest).
@@ -154,30 +185,62 @@ def _cell(service: Mapping[str, Any] | None) -> str:
         # The fleet's most common cell says only what its symbol says: no tooltip.
         return f'<td class="cell v-functioning">{SYMBOLS["functioning"]}</td>'
     tip = _label(verdict)
-    if service["causes"]:
-        tip += ": " + ", ".join(_label(cause) for cause in service["causes"])
-    return (
-        f'<td class="cell v-{_html.escape(verdict)}" title="{_html.escape(tip)}">'
-        f"{SYMBOLS.get(verdict, '?')}</td>"
-    )
+    causes = service.get("cause_labels") or [_label(cause) for cause in service["causes"]]
+    if causes:
+        tip += ": " + ", ".join(causes)
+    symbol = SYMBOLS.get(verdict, "?")
+    if target is not None:
+        symbol = f'<a href="#finding-{target}">{symbol}</a>'
+    return f'<td class="cell v-{_html.escape(verdict)}" title="{_html.escape(tip)}">{symbol}</td>'
 
 
-def _heatmap_html(view: Mapping[str, Any]) -> _html.Markup:
+def _link(
+    targets: Mapping[tuple[str, str, str | None], int],
+    host: str,
+    vm: Mapping[str, Any],
+    service: Mapping[str, Any] | None,
+) -> int | None:
+    """The finding a cell links to: about its service, else about its whole VM."""
+    if service is None or service["verdict"] in {"functioning", "not_available", "off_by_default"}:
+        return None
+    found = targets.get((host, vm["vm"], service["service"]))
+    if found is None:
+        found = targets.get((host, vm["vm"], None), targets.get((host, vm["vm"], "*")))
+    return found
+
+
+def _grid(
+    head: str,
+    rows: list[tuple[str, Mapping[str, Any]]],
+    services: list[tuple[str, str]],
+    targets: Mapping[tuple[str, str, str | None], int],
+) -> str:
+    body = []
+    for host, vm in rows:
+        by_value = {s["service"]: s for s in vm["services"]}
+        cells = "".join(
+            _cell(by_value.get(value), _link(targets, host, vm, by_value.get(value)))
+            for value, _ in services
+        )
+        body.append(
+            f"<tr><td>{_html.escape(host)}</td><td>{_html.escape(vm['vm'])}</td>"
+            f"<td>{_html.escape(vm['guest_os'] or 'unknown')}</td>{cells}</tr>\n"
+        )
+    rows_html = "".join(body)
+    return f'<table class="heat"><thead><tr>{head}</tr></thead><tbody>\n{rows_html}</tbody></table>'
+
+
+def _heatmap_html(
+    view: Mapping[str, Any], targets: Mapping[tuple[str, str, str | None], int]
+) -> _html.Markup:
     services = _services(view)
     head = "".join(
         f"<th>{_html.escape(h)}</th>"
         for h in ("host", "VM", "guest OS", *(name for _, name in services))
     )
-    rows: list[str] = []
-    for diagnosis in view["diagnoses"]:
-        host = _html.escape(diagnosis["host"])
-        for vm in diagnosis["vms"]:
-            by_value = {s["service"]: s for s in vm["services"]}
-            cells = "".join(_cell(by_value.get(value)) for value, _ in services)
-            rows.append(
-                f"<tr><td>{host}</td><td>{_html.escape(vm['vm'])}</td>"
-                f"<td>{_html.escape(vm['guest_os'] or 'unknown')}</td>{cells}</tr>\n"
-            )
+    vms = [(d["host"], vm) for d in view["diagnoses"] for vm in d["vms"]]
+    sick = sorted((entry for entry in vms if entry[1]["findings"]), key=lambda e: _rank(e[1]))
+    healthy = [entry for entry in vms if not entry[1]["findings"]]
     legend = _html.element(
         "p",
         "Legend: ",
@@ -188,34 +251,67 @@ def _heatmap_html(view: Mapping[str, Any]) -> _html.Markup:
             ),
             "  ",
         ),
+        ". A marked cell links to its finding.",
         class_="legend",
     )
-    body = "".join(rows)
-    table = _html.Markup(
-        f'<table class="heat"><thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table>'
-    )
-    return _html.element(
-        "section", _html.element("h2", "VM \u00d7 service"), legend, table, id="heatmap"
-    )
+    parts: list[object] = [_html.element("h2", "VM \u00d7 service"), legend]
+    if sick:
+        parts.append(_html.Markup(_grid(head, sick, services, targets)))
+    if healthy:
+        parts.append(
+            _html.element(
+                "details",
+                _html.element("summary", f"Healthy VMs ({len(healthy)})"),
+                _html.Markup(_grid(head, healthy, services, targets)),
+                id="healthy",
+            )
+        )
+    return _html.element("section", *parts, id="heatmap")
 
 
-def _findings_html(view: Mapping[str, Any]) -> _html.Markup:
-    groups: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
-    for diagnosis in view["diagnoses"]:
-        for vm in diagnosis["vms"]:
-            for finding in vm["findings"]:
-                groups.setdefault(finding["cause"], []).append((diagnosis["host"], finding))
+def _findings_html(
+    numbered: Mapping[str, list[tuple[int, str, Mapping[str, Any]]]],
+    failures: int,
+    sources: Footnotes,
+) -> _html.Markup:
     parts: list[object] = [_html.element("h2", "Findings by cause")]
-    if not groups:
+    index = [
+        (cause, entries[0][2].get("cause_label", _label(cause)), len(entries))
+        for cause, entries in numbered.items()
+    ]
+    if failures:
+        index.append(("host_unreachable", "host unreachable", failures))
+    if not index:
         parts.append(_html.element("p", "No findings: every VM of every host functions."))
-    for cause, entries in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+    else:
+        parts.append(
+            _html.element(
+                "ul",
+                *(
+                    _html.element(
+                        "li",
+                        _html.element("a", label, href=f"#cause-{cause}"),
+                        f" ({_count(n, 'finding' if cause != 'host_unreachable' else 'host')})",
+                    )
+                    for cause, label, n in index
+                ),
+                class_="causes",
+            )
+        )
+    for cause, entries in numbered.items():
         shown = entries if len(entries) <= _IN_FULL else entries[:_EXAMPLES]
+        label = entries[0][2].get("cause_label", _label(cause))
         items = (
-            _html.element("li", _html.element("span", host, class_="host"), ": ", finding_html(f))
-            for host, f in shown
+            _html.element(
+                "li",
+                _html.element("span", host, class_="host"),
+                ": ",
+                finding_html(finding, number=number, sources=sources),
+            )
+            for number, host, finding in shown
         )
         section: list[object] = [
-            _html.element("h3", f"{_label(cause)} ({_count(len(entries), 'finding')})"),
+            _html.element("h3", f"{label} ({_count(len(entries), 'finding')})"),
             _html.element("ul", *items),
         ]
         rest = entries[len(shown) :]
@@ -226,17 +322,38 @@ def _findings_html(view: Mapping[str, Any]) -> _html.Markup:
                 _html.element(
                     "details",
                     _html.element("summary", f"{len(rest)} more with this cause"),
-                    _html.table(
-                        ("host", "VM", "service", "verdict"),
-                        (
-                            (host, f["vm"], f["service_name"] or "", _label(f["verdict"]))
-                            for host, f in rest
-                        ),
-                    ),
+                    _rest_table(rest),
                 )
             )
         parts.append(_html.element("section", *section, id=f"cause-{cause}", class_="cause"))
     return _html.element("section", *parts, id="findings")
+
+
+def _rest_table(rest: list[tuple[int, str, Mapping[str, Any]]]) -> _html.Markup:
+    """The findings of a large group beyond the first ones: one row each, each its anchor."""
+    head = "".join(f"<th>{h}</th>" for h in ("#", "host", "VM", "service", "verdict"))
+    rows = "".join(
+        f'<tr id="finding-{number}"><td>{number}</td><td>{_html.escape(host)}</td>'
+        f"<td>{_html.escape(f['vm'])}</td><td>{_html.escape(f['service_name'] or '')}</td>"
+        f"<td>{_html.escape(_label(f['verdict']))}</td></tr>"
+        for number, host, f in rest
+    )
+    return _html.Markup(
+        f'<table class="vmic"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    )
+
+
+def _sources_html(sources: Footnotes) -> _html.Markup:
+    if not sources:
+        return _html.Markup("")
+    return _html.element(
+        "details",
+        _html.element("summary", "Sources"),
+        _html.element(
+            "ul", *(_html.element("li", f"{mark} {text}") for mark, text in sources.items())
+        ),
+        id="sources",
+    )
 
 
 def _failures_html(failures: Iterable[tuple[str, str, str]]) -> _html.Markup:
@@ -251,31 +368,18 @@ def _failures_html(failures: Iterable[tuple[str, str, str]]) -> _html.Markup:
     )
 
 
-def _healthy_html(view: Mapping[str, Any]) -> _html.Markup:
-    rows = [
-        (diagnosis["host"], vm["vm"], vm["state"], vm["guest_os"] or "unknown")
-        for diagnosis in view["diagnoses"]
-        for vm in diagnosis["vms"]
-        if not vm["findings"]
-    ]
-    return _html.element(
-        "details",
-        _html.element("summary", f"Healthy VMs ({len(rows)})"),
-        _html.table(("host", "VM", "state", "guest OS"), rows),
-        id="healthy",
-    )
-
-
 def _body(view: Mapping[str, Any], title: str) -> _html.Markup:
+    numbered = _numbered(view)
+    sources = Footnotes("S")
+    findings = _findings_html(numbered, len(view["failures"]), sources)
     return _html.element(
         "div",
         _html.element("h1", title),
-        _html.element("p", audit_headline(view["summary"]), class_="headline"),
         _summary_html(view),
-        _heatmap_html(view),
-        _findings_html(view),
+        _heatmap_html(view, _targets(numbered)),
+        findings,
         _failures_html(view["failures"]),
-        _healthy_html(view),
+        _sources_html(sources),
         class_="vmic-fleet",
     )
 

@@ -13,22 +13,28 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "Footnotes",
     "cell_text",
     "csv_text",
+    "header_words",
     "json_text",
     "markdown_table",
     "render_records",
     "text_table",
+    "wrap_words",
 ]
 
 #: The output formats every command offers.
 FORMATS: Final = ("table", "markdown", "json", "csv")
 
 _GAP: Final = "  "
-# A column is never squeezed below its header or this many characters.
-_MIN_COLUMN: Final = 4
-# Words longer than this may be cut when a column must get narrower than the word.
-_MAX_WORD: Final = 20
+# Below this many columns for its values, a stacked record puts each value under its label.
+_MIN_VALUE_ROOM: Final = 20
+# Paragraphs under a row (and stacked values) wrap at no fewer columns than this.
+_MIN_PARAGRAPH: Final = 20
+# Paragraphs under a row wrap at this width even on a wider terminal: long lines are hard
+# to read.
+READABLE: Final = 100
 
 
 def cell_text(value: object) -> str:
@@ -42,6 +48,34 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def wrap_words(
+    text: str, width: int | None, indent: str = "", *, later: str | None = None
+) -> list[str]:
+    """*text* made visible and wrapped to *width* columns at spaces only, each line indented.
+
+    A word (an identifier, a GUID, a path, ``legacy-win7``) is never split, not even at a
+    hyphen: a word longer than the room is a line of its own, longer than *width*. None:
+    one line. *later* is the indent of the lines after the first (default: *indent*).
+    """
+    shown = visible(text)
+    rest = indent if later is None else later
+    if width is None:
+        return [indent + shown]
+    room = max(width - max(len(indent), len(rest)), _MIN_PARAGRAPH)
+    return textwrap.wrap(
+        shown,
+        room,
+        initial_indent=indent,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [indent.rstrip()]
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
 def _fit(natural: list[int], floors: list[int], room: int) -> list[int]:
     """Column widths that add up to at most *room*, taking from the widest first."""
     widths = list(natural)
@@ -53,22 +87,22 @@ def _fit(natural: list[int], floors: list[int], room: int) -> list[int]:
     return widths
 
 
-def _widths(heads: list[str], cells: list[list[str]], room: int) -> list[int]:
-    """Natural widths; else narrower ones that wrap at spaces; else ones that cut words."""
-    widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(heads)]
-    longest_word = [
-        max([0, *(len(word) for row in cells for word in row[i].split())])
-        for i in range(len(heads))
+def _widths(heads: list[str], cells: list[list[str]], room: int) -> list[int] | None:
+    """Column widths that fit *room* without splitting a word, or None when none do.
+
+    Natural widths when they fit; else the widest columns get narrower, down to their
+    longest word (header included), and their cells wrap at spaces.
+    """
+    natural = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(heads)]
+    if sum(natural) <= room:
+        return natural
+    floors = [
+        max([_longest_word(h), *(_longest_word(row[i]) for row in cells), 1])
+        for i, h in enumerate(heads)
     ]
-    for cap in (None, _MAX_WORD, _MIN_COLUMN):
-        floors = [
-            min(w, max(len(h), _MIN_COLUMN, word if cap is None else min(word, cap)))
-            for w, h, word in zip(widths, heads, longest_word, strict=True)
-        ]
-        widths = _fit(widths, floors, room)
-        if sum(widths) <= room:
-            break
-    return widths
+    if sum(floors) > room:
+        return None
+    return _fit(natural, floors, room)
 
 
 def text_table(
@@ -79,34 +113,107 @@ def text_table(
     indent: str = "",
     paint: Callable[[str, str, str], str] | None = None,
     below: Sequence[str] | None = None,
+    verbatim: Sequence[Sequence[str]] | None = None,
 ) -> str:
     """Align *rows* under *headers*, each line at most *width* columns (None: no limit).
 
     Every cell is made :func:`~vmic.render.visible` first, so it stays on its line. When
     the table is wider than *width*, the widest columns get narrower and their cells wrap
-    onto more lines (at spaces when they can). *paint* may colour a cell's text (widths
-    are measured without it). ``below[i]``, when given, is a paragraph printed under row
-    *i*, indented and wrapped to *width*.
+    at spaces; when even that cannot fit without splitting a word (an identifier, a GUID),
+    each row becomes a block of ``header: value`` lines instead (the stacked layout). No
+    word is ever split. *paint* may colour a cell's text (widths are measured without
+    it). ``below[i]``, when given, is a paragraph printed under row *i*, indented and
+    wrapped to *width*; ``verbatim[i]`` are lines printed under it as they are (commands
+    to copy: never wrapped or cut).
     """
     cells = [[visible(cell_text(value)) for value in row] for row in rows]
     heads = [visible(header) for header in headers]
-    widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(heads)]
+    widths: list[int] | None = [
+        max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(heads)
+    ]
     if width is not None:
         widths = _widths(heads, cells, width - len(indent) - len(_GAP) * (len(heads) - 1))
+    if widths is None:
+        return _stacked(
+            heads,
+            cells,
+            width=width,
+            indent=indent,
+            paint=paint,
+            below=below,
+            verbatim=verbatim,
+        )
     lines = [*_physical(heads, widths, indent, None, heads), _rule(widths, indent)]
     for number, row in enumerate(cells):
         lines.extend(_physical(row, widths, indent, paint, heads))
-        if below is not None and below[number]:
-            lines.extend(_paragraph(below[number], width, indent + "    "))
+        lines.extend(_under(number, below, verbatim, width, indent + "    "))
     return "\n".join(lines) + "\n"
 
 
-def _paragraph(text: str, width: int | None, indent: str) -> list[str]:
-    shown = visible(text)
-    if width is None:
-        return [indent + shown]
-    room = max(width - len(indent), _MAX_WORD)
-    return textwrap.wrap(shown, room, initial_indent=indent, subsequent_indent=indent)
+def _under(
+    number: int,
+    below: Sequence[str] | None,
+    verbatim: Sequence[Sequence[str]] | None,
+    width: int | None,
+    indent: str,
+) -> list[str]:
+    """The paragraph and the verbatim lines printed under row *number*."""
+    lines = []
+    if below is not None and below[number]:
+        readable = None if width is None else min(width, READABLE + len(indent))
+        lines.extend(wrap_words(below[number], readable, indent))
+    if verbatim is not None:
+        lines.extend(indent + visible(line) for line in verbatim[number])
+    return lines
+
+
+def _stacked(
+    heads: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    *,
+    width: int | None,
+    indent: str,
+    paint: Callable[[str, str, str], str] | None,
+    below: Sequence[str] | None,
+    verbatim: Sequence[Sequence[str]] | None,
+) -> str:
+    """Each row as a block of ``header: value`` lines, a blank line between blocks.
+
+    Values wrap at spaces after their label; when the labels leave too little room, each
+    value goes under its label instead. Empty values are left out.
+    """
+    label = max(len(h) for h in heads) + 2
+    under = width is not None and width - len(indent) - label < _MIN_VALUE_ROOM
+    blocks = []
+    for number, row in enumerate(cells):
+        lines = []
+        for head, cell in zip(heads, row, strict=True):
+            if not cell:
+                continue
+            if under:
+                lines.append(f"{indent}{head}:")
+                pieces = wrap_words(cell, width, indent + "    ")
+            else:
+                first = f"{indent}{head}:".ljust(len(indent) + label)
+                pieces = wrap_words(cell, width, first, later=" " * len(first))
+            if paint is not None:
+                pieces = [_painted(piece, head, cell, paint) for piece in pieces]
+            lines.extend(pieces)
+        lines.extend(_under(number, below, verbatim, width, indent + "    "))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _painted(line: str, head: str, cell: str, paint: Callable[[str, str, str], str]) -> str:
+    """*line* of a stacked value with its text (not its label or indent) painted."""
+    text = line.lstrip()
+    lead = line[: len(line) - len(text)]
+    if text.startswith(f"{head}:"):
+        label = f"{head}:"
+        value = text[len(label) :].lstrip()
+        lead += text[: len(text) - len(value)]
+        text = value
+    return lead + paint(head, cell, text) if text else line
 
 
 def _rule(widths: Sequence[int], indent: str) -> str:
@@ -121,7 +228,9 @@ def _physical(
     heads: Sequence[str],
 ) -> list[str]:
     wrapped = [
-        textwrap.wrap(text, w, break_on_hyphens=False) or [""] if len(text) > w else [text]
+        textwrap.wrap(text, w, break_long_words=False, break_on_hyphens=False) or [""]
+        if len(text) > w
+        else [text]
         for text, w in zip(row, widths, strict=True)
     ]
     height = max(len(pieces) for pieces in wrapped)
@@ -134,6 +243,54 @@ def _physical(
             segments.append(shown + " " * (w - len(piece)))
         lines.append((indent + _GAP.join(segments)).rstrip())
     return lines
+
+
+class Footnotes:
+    """Notes said once: each distinct text gets a number, cells refer to it (``[1]``).
+
+    A note that many rows share (an inference, a page's remark) would otherwise be
+    repeated on every row; it is printed once, under the table, by :meth:`lines`.
+    *prefix* tells one kind of note from another (``[S1]`` for sources).
+
+    >>> notes = Footnotes()
+    >>> notes.mark("Inferred."), notes.mark("Other."), notes.mark("Inferred.")
+    ('[1]', '[2]', '[1]')
+    >>> notes.marks(["Other.", "Inferred."]), notes.lines(None)
+    ('[1] [2]', ['[1] Inferred.', '[2] Other.'])
+    """
+
+    def __init__(self, prefix: str = "") -> None:
+        self._prefix = prefix
+        self._numbers: dict[str, int] = {}
+
+    def _ref(self, number: int) -> str:
+        return f"[{self._prefix}{number}]"
+
+    def mark(self, text: str) -> str:
+        """The reference to *text* (``[n]``), numbering it if it is new; "" for no text."""
+        if not text:
+            return ""
+        return self._ref(self._numbers.setdefault(text, len(self._numbers) + 1))
+
+    def marks(self, texts: Iterable[str]) -> str:
+        """The references to each of *texts*, in number order, space-separated."""
+        numbers = sorted({self._numbers.setdefault(t, len(self._numbers) + 1) for t in texts if t})
+        return " ".join(self._ref(number) for number in numbers)
+
+    def __bool__(self) -> bool:
+        return bool(self._numbers)
+
+    def items(self) -> list[tuple[str, str]]:
+        """``("[n]", text)`` in number order."""
+        return [(self._ref(number), text) for text, number in self._numbers.items()]
+
+    def lines(self, width: int | None, indent: str = "") -> list[str]:
+        """Each note, wrapped to *width* under its reference."""
+        lines = []
+        for mark, text in self.items():
+            first = f"{indent}{mark} "
+            lines.extend(wrap_words(text, width, first, later=" " * len(first)))
+        return lines
 
 
 def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -223,6 +380,20 @@ def _layout(
     parts.append("\n" + step * depth + ("}" if is_object else "]"))
 
 
+def header_words(column: str) -> str:
+    """A column's key as a header a person reads: ``guest_os`` -> ``guest OS``, ``vm`` -> ``VM``.
+
+    >>> [header_words(c) for c in ("vm", "guest_os", "host_status", "vm_id")]
+    ['VM', 'guest OS', 'host status', 'VM id']
+    """
+    words = column.split("_")
+    return " ".join(_HEADER_WORDS.get(word, word) for word in words)
+
+
+# Words a header spells otherwise than its key does.
+_HEADER_WORDS: Final = {"vm": "VM", "vms": "VMs", "os": "OS", "guid": "GUID", "ip": "IP"}
+
+
 def render_records(
     records: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -230,16 +401,33 @@ def render_records(
     *,
     width: int | None = None,
     paint: Callable[[str, str, str], str] | None = None,
+    words: Mapping[str, Callable[[Any], object]] | None = None,
 ) -> str:
-    """Records as a text table, Markdown, JSON (every field) or CSV (*columns* only)."""
+    """Records as a text table, Markdown, JSON (every field) or CSV (*columns* only).
+
+    JSON and CSV keep the values and the keys as they are. With *words* (for the human
+    formats, a function per column that says a value in words: a service's name for its
+    value), the table and Markdown show those words under headers in words
+    (:func:`header_words`), so a narrow terminal wraps them at spaces.
+    """
     if output_format == "json":
         return json_text(list(records)) + "\n"
     rows = [[record.get(column) for column in columns] for record in records]
     if output_format == "csv":
         return csv_text(columns, rows)
+    headers: Sequence[str] = columns
+    if words is not None:
+        headers = [header_words(column) for column in columns]
+        rows = [
+            [
+                words[column](value) if column in words and value not in (None, "") else value
+                for column, value in zip(columns, row, strict=True)
+            ]
+            for row in rows
+        ]
     if output_format == "markdown":
-        return markdown_table(columns, rows)
+        return markdown_table(headers, rows)
     if output_format == "table":
-        return text_table(columns, rows, width=width, paint=paint)
+        return text_table(headers, rows, width=width, paint=paint)
     known = ", ".join(FORMATS)
     raise ConfigurationError(f"unknown output format {output_format!r}; known: {known}")

@@ -25,7 +25,9 @@ __all__ = [
     "matrix_json",
     "matrix_markdown",
     "matrix_records",
+    "matrix_view",
     "plan_as_dict",
+    "plan_view",
     "rule_as_dict",
 ]
 
@@ -142,6 +144,25 @@ def _table_view(table: UpdateTable) -> dict[str, Any]:
     }
 
 
+def matrix_view(host: str | OperatingSystem | None = None) -> dict[str, Any]:
+    """The plain data of ``vmic matrix`` in words, for :func:`vmic.render.matrix_text`.
+
+    ``tables``: each host table as :func:`matrix_markdown` lays it out, with its
+    ``source``; ``general``: the general statement for a host newer than the tables (else
+    None); ``sections``: the newer hosts' supported-guests tables, each with its
+    ``heading``, ``source`` and ``rows`` (guest, integration services, notes).
+    """
+    from vmic.rules._support_tables import supported_guest_view  # noqa: PLC0415 - on use
+
+    tables, general = _tables_for(host)
+    views = []
+    for table in tables:
+        first = table.rows[0].provenance
+        views.append({**_table_view(table), "source": f"{first.document}, {first.revision}"})
+    sections = supported_guest_view(host)
+    return {"tables": views, "general": general, "sections": sections}
+
+
 def matrix_markdown(host: str | OperatingSystem | None = None) -> str:
     """The host tables in the article's Markdown layout (all, or the one for *host*).
 
@@ -176,4 +197,15 @@ def plan_as_dict(plan: UpdatePlan) -> dict[str, Any]:
         "automatable": plan.automatable,
         "requires_restart": plan.requires_restart,
         "steps": [_step_record(i, s) for i, s in enumerate(plan.steps, 1)],
+    }
+
+
+def plan_view(plan: UpdatePlan) -> dict[str, Any]:
+    """:func:`plan_as_dict` plus the words to show, for :func:`vmic.render.plan_text`."""
+    rule = plan.rule
+    return {
+        **plan_as_dict(plan),
+        "mechanism_label": rule.mechanism.label,
+        "prerequisite_names": sorted(s.english_name for s in rule.prerequisites),
+        "fallback_label": rule.fallback.label if rule.fallback else None,
     }

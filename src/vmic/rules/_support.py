@@ -65,10 +65,26 @@ class GuestFeature(NamedEnum):
         return f"GuestFeature.{self.name}"
 
     @property
+    def label(self) -> str:
+        """The feature as the pages name its row (``"Key/value pair"``)."""
+        return _LABELS[self]
+
+    @property
     def service(self) -> IntegrationService | None:
         """The host-visible integration service behind the feature (None for Hyper-V sockets)."""
         return _SERVICE_OF.get(self)
 
+
+# The pages' row names (the Core row holds the first three).
+_LABELS: Final = {
+    GuestFeature.INTEGRATED_SHUTDOWN: "Integrated shutdown",
+    GuestFeature.TIME_SYNCHRONIZATION: "Time synchronization",
+    GuestFeature.HEARTBEAT: "Heartbeat",
+    GuestFeature.KEY_VALUE_PAIR_EXCHANGE: "Key/value pair",
+    GuestFeature.LIVE_BACKUP: "Live virtual machine backup",
+    GuestFeature.FILE_COPY: "File copy from host to guest",
+    GuestFeature.HYPERV_SOCKETS: "Hyper-V Sockets",
+}
 
 _SERVICE_OF: Final = {
     GuestFeature.INTEGRATED_SHUTDOWN: IntegrationService.SHUTDOWN,
@@ -90,6 +106,15 @@ class FeatureStatus(NamedEnum):
 
     def __repr__(self) -> str:
         return f"FeatureStatus.{self.name}"
+
+    @property
+    def label(self) -> str:
+        """Words for a table cell (``"needs an add-on"``)."""
+        return (
+            "needs an add-on"
+            if self is FeatureStatus.NEEDS_ADD_ON
+            else self.value.replace("_", " ")
+        )
 
 
 @attrs.frozen
@@ -148,6 +173,15 @@ class GuestSupport:
     def feature(self, feature: GuestFeature) -> FeatureSupport:
         """The answer for one feature."""
         return next(entry for entry in self.features if entry.feature is feature)
+
+    def view(self) -> dict[str, Any]:
+        """:meth:`to_dict` plus the words to show (``label``, ``status_label`` per feature)."""
+        data = self.to_dict()
+        data["features"] = [
+            {**entry.to_dict(), "label": entry.feature.label, "status_label": entry.status.label}
+            for entry in self.features
+        ]
+        return data
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (enum values as snake_case strings)."""

@@ -11,7 +11,7 @@ from typing import Any
 from vmic.model._operating_system import OperatingSystem, Product, parse_os
 from vmic.rules._guests import page_for_host, supported_guests
 
-__all__ = ["supported_guest_records", "supported_guest_sections"]
+__all__ = ["supported_guest_records", "supported_guest_sections", "supported_guest_view"]
 
 _NEWER_HOSTS = (
     Product.WINDOWS_SERVER_2016,
@@ -67,3 +67,33 @@ def supported_guest_sections(
         )
         sections.append((heading, rows))
     return sections
+
+
+def supported_guest_view(host: str | OperatingSystem | None = None) -> list[dict[str, Any]]:
+    """The supported-guests tables in words, per host, for ``vmic matrix`` text and Markdown.
+
+    Each: ``heading``, ``source`` (page title and revision) and ``rows`` (``guest_label``,
+    ``integration_services`` in words, ``notes``).
+    """
+    views = []
+    for product in _hosts(host):
+        page = page_for_host(product)
+        assert page is not None  # noqa: S101 - _hosts keeps only hosts with a page
+        rows = [
+            {
+                "guest_label": row.guest_label,
+                "integration_services": row.integration_services.value.replace("_", " "),
+                "notes": [row.note] if row.note else [],
+            }
+            for row in supported_guests(product)
+            if row.allows_host(product)
+        ]
+        views.append(
+            {
+                "heading": f"Supported Windows guests on {product.display_name} hosts "
+                "(not part of the 2020 tables)",
+                "source": f"{page.title}, {page.revision}",
+                "rows": rows,
+            }
+        )
+    return views

@@ -1,12 +1,13 @@
 """The versioned JSON contract: :data:`SCHEMA_VERSION` and the JSON Schemas vmic ships.
 
-Every JSON document vmic writes for ``vmic audit``, ``vmic doctor``, ``vmic plan``,
-``vmic support``, ``vmic matrix``, ``vmic services``, ``vmic scripts``, ``vmic guest``,
-``vmic apply --policy`` (``policy.json``), ``vmic policy show`` (``desired.json``) and saved
-observations carries ``"schema_version"``. The schema files in this package, one per
-name in :data:`SCHEMA_NAMES` (``audit.json``, ``plan.json`` ...), describe them, and
-``docs/schemas/`` publishes the same files. A reader refuses a document from a newer
-version (:class:`SchemaVersionError`) and reads the versions listed in
+Every JSON document vmic writes carries ``"schema_version"`` and is an object: ``vmic
+audit`` and ``vmic doctor`` (``audit``), ``enable``/``disable``/``apply`` (``changes``),
+``apply --policy`` (``policy``), ``policy show`` (``desired``), ``diff``, ``fix``, ``guest``,
+``history``, ``kvp``, ``matrix``, ``wait``/``copy``/``shutdown`` (``operation``), ``plan``,
+``scripts``, ``services``, ``support``, and saved observations. The schema files in this
+package, one per name in :data:`SCHEMA_NAMES` (``audit.json``, ``plan.json`` ...), describe
+them, and ``docs/schemas/`` publishes the same files. A reader refuses a document from a
+newer version (:class:`SchemaVersionError`) and reads the versions listed in
 :data:`READABLE_VERSIONS`. Saved observations have their own version
 (:data:`OBSERVATIONS_VERSION`, read back to :data:`OBSERVATIONS_READABLE`), because their
 shape changed alone.

@@ -42,10 +42,16 @@ OBSERVATIONS_READABLE: Final = frozenset({1, 2})
 #: The schema files shipped in this package, by name.
 SCHEMA_NAMES: Final = (
     "audit",
+    "changes",
     "desired",
+    "diff",
+    "fix",
     "guest",
+    "history",
+    "kvp",
     "matrix",
     "observations",
+    "operation",
     "plan",
     "policy",
     "scripts",
