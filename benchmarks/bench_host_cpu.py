@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -87,8 +88,9 @@ def _profile(targets: dict[str, HostTarget], number: int) -> None:
     lock = threading.Lock()
 
     def start(*_: object) -> None:
-        # The first event of each new thread: profile it from here on.
-        threading.setprofile(None)
+        # The first event of each new thread: profile it from here on (this thread's hook
+        # off, not threading's, which every later thread still needs).
+        sys.setprofile(None)
         profile = cProfile.Profile()
         with lock:
             profiles.append(profile)
