@@ -18,7 +18,9 @@ However the audit ends (every host reported, a ``KeyboardInterrupt``, a progress
 that raises), the pool stops: no worker takes another host, every idle worker is sent
 its stop sentinel, hosts already in flight are waited for (each at most until its own
 guard) and the workers are joined, so no ``vmic-audit`` thread outlives the call except
-one still stuck on a host past its guard.
+one still stuck on a host past its guard. The guest pool's threads (``vmic-audit-guest``)
+are each sent a stop sentinel: the idle ones end at once, one still asking a guest the
+audit stopped waiting for ends when that guest is done.
 
 Whatever goes wrong with one host (timeout, refused connection, rejected credentials,
 output vmic cannot read, or any other exception) becomes that host's
@@ -469,7 +471,10 @@ class _GuestPool:
                 self.idle += 1
 
     def stop(self) -> None:
-        """A stop sentinel for every thread: idle ones end now, busy ones after their task."""
+        """A stop sentinel for every thread: idle ones end now, busy ones after their task.
+
+        They are not joined: one may still be asking a guest the audit stopped waiting for.
+        """
         with self.lock:
             count, self.threads, self.idle = self.threads, 0, 0
             self.stopped = True
