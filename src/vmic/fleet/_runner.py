@@ -367,7 +367,10 @@ class _Runner:
             else None
         )
         for index, vm in pending:
-            self.guest_pool.submit(functools.partial(self._ask_guest, job, index, vm, per_host))
+            self.guest_pool.submit(
+                functools.partial(self._ask_guest, job, index, vm, per_host),
+                functools.partial(self._guest_done, job, index),
+            )
         left = job.started + self.timeout - time.monotonic()
         job.guests_done.wait(None if left > _WAIT_MAX else max(left, 0.0))
         with job.lock:
@@ -381,22 +384,23 @@ class _Runner:
     def _ask_guest(
         self, job: _Job, index: int, vm: VM, per_host: threading.BoundedSemaphore | None
     ) -> None:
-        try:
-            with per_host or contextlib.nullcontext(), self.guest_slots:
-                with job.lock:
-                    if job.guests_closed:
-                        return
-                guest = observe_guest(job.target, vm)
-            if guest is not None:
-                with job.lock:
-                    if not job.guests_closed:
-                        job.guests[index] = guest
-        finally:
+        with per_host or contextlib.nullcontext(), self.guest_slots:
             with job.lock:
-                job.guests_finished.add(index)
-                job.guests_left -= 1
-                if job.guests_left == 0:
-                    job.guests_done.set()
+                if job.guests_closed:
+                    return
+            guest = observe_guest(job.target, vm)
+        if guest is not None:
+            with job.lock:
+                if not job.guests_closed:
+                    job.guests[index] = guest
+
+    @staticmethod
+    def _guest_done(job: _Job, index: int) -> None:
+        with job.lock:
+            job.guests_finished.add(index)
+            job.guests_left -= 1
+            if job.guests_left == 0:
+                job.guests_done.set()
 
     def _result(self, job: _Job, *, timed_out: bool, end: float) -> HostResult:
         with job.lock:
@@ -438,18 +442,27 @@ class _GuestPool:
     """
 
     def __init__(self) -> None:
-        self.tasks: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self.tasks: queue.SimpleQueue[tuple[Callable[[], None], Callable[[], None]] | None] = (
+            queue.SimpleQueue()
+        )
         self.lock = threading.Lock()
         self.idle = 0
         self.threads = 0
         self.stopped = False
 
-    def submit(self, task: Callable[[], None]) -> None:
+    def submit(self, task: Callable[[], None], done: Callable[[], None]) -> None:
+        """Run *task* in a pool thread, then *done* (also if *task* raised).
+
+        *done* runs once the thread counts as idle again, so that whoever it wakes finds
+        the thread free for its next task.
+        """
         with self.lock:
             if self.stopped:
                 # A worker given up on reaches its guests after the audit ended: a thread of
                 # their own, which ends with them.
-                threading.Thread(target=task, name="vmic-audit-guest", daemon=True).start()
+                threading.Thread(
+                    target=_run_then, args=(task, done), name="vmic-audit-guest", daemon=True
+                ).start()
                 return
             spawn = self.idle == 0
             if spawn:
@@ -457,18 +470,24 @@ class _GuestPool:
             else:
                 # An idle thread is waiting for a task (or about to): this one is its.
                 self.idle -= 1
-        self.tasks.put(task)
+        self.tasks.put((task, done))
         if spawn:
             threading.Thread(target=self._loop, name="vmic-audit-guest", daemon=True).start()
 
     def _loop(self) -> None:
         while True:
-            task = self.tasks.get()
-            if task is None:
+            item = self.tasks.get()
+            if item is None:
                 return
-            task()
+            task, done = item
+            try:
+                task()
+            except BaseException:
+                done()  # this thread ends here: it does not count as idle
+                raise
             with self.lock:
                 self.idle += 1
+            done()
 
     def stop(self) -> None:
         """A stop sentinel for every thread: idle ones end now, busy ones after their task.
@@ -480,6 +499,13 @@ class _GuestPool:
             self.stopped = True
         for _ in range(count):
             self.tasks.put(None)
+
+
+def _run_then(task: Callable[[], None], done: Callable[[], None]) -> None:
+    try:
+        task()
+    finally:
+        done()
 
 
 def _with_guests(host: Host, guests: dict[int, Guest | GuestUnreachable]) -> Host:
