@@ -198,14 +198,15 @@ PACKAGING_ROWS: Final = (
             "chrony",
             "Debian's chrony packaging, from which Ubuntu's derives; Ubuntu's package not read",
         ),
-        source="Ubuntu package linux-cloud-tools-common units (vmic reference facts §5c); "
-        "Manage Hyper-V Integration Services ps -ef sample "
-        "(/usr/lib/linux-tools/<kernel>/hv_kvp_daemon)",
+        source="Manage Hyper-V Integration Services ps -ef sample "
+        "(/usr/lib/linux-tools/<kernel>/hv_kvp_daemon); unit names as Debian's package, "
+        "from which Ubuntu's linux-cloud-tools-common derives",
         unverified=(
             (
                 "package file list not read: /usr/sbin/hv_* as wrappers of the per-kernel "
                 "linux-cloud-tools-$(uname -r) binaries"
             ),
+            "unit names not read from Ubuntu's linux-cloud-tools-common (Debian's are used)",
         ),
     ),
     LinuxPackaging(
