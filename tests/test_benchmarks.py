@@ -36,21 +36,29 @@ def test_each_round_runs_every_workload_in_a_rotated_order(harness: Any) -> None
     assert figures == {"a": [1.0, 6.0, 8.0], "b": [2.0, 4.0, 9.0], "c": [3.0, 5.0, 7.0]}
 
 
-def _report(harness: Any, monkeypatch: pytest.MonkeyPatch, load: float) -> None:
-    monkeypatch.setattr(harness, "load", lambda: load)
-    monkeypatch.setattr(harness, "cores", lambda: 2)
-    bench = harness.Bench("A benchmark.\n\nMore.", argparse.Namespace())
-    bench.figure("vmic", [0.003, 0.001, 0.002], unit="ms")
-    bench.ratio("vmic / json.loads", [4.0, 6.0, 5.0], [1.0, 1.0, 1.0], target=6.0)
-    bench.ratio("instructions", [7.0], target=6.0, load_sensitive=False)
-    bench.finish()
+@pytest.fixture
+def report(
+    harness: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[[float], str]:
+    """What a benchmark prints when the machine's load is the given one (2 cores)."""
+
+    def printed(load: float) -> str:
+        monkeypatch.setattr(harness, "load", lambda: load)
+        monkeypatch.setattr(harness, "cores", lambda: 2)
+        bench = harness.Bench("A benchmark.\n\nMore.", argparse.Namespace())
+        bench.figure("vmic", [0.003, 0.001, 0.002], unit="ms")
+        bench.ratio("vmic / json.loads", [4.0, 6.0, 5.0], [1.0, 1.0, 1.0], target=6.0)
+        bench.ratio("instructions", [7.0], target=6.0, load_sensitive=False)
+        bench.finish()
+        return capsys.readouterr().out
+
+    return printed
 
 
 def test_a_ratio_is_printed_with_its_median_and_spread_on_a_quiet_machine(
-    harness: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    report: Callable[[float], str],
 ) -> None:
-    _report(harness, monkeypatch, load=1.5)
-    out = capsys.readouterr().out
+    out = report(1.5)
     assert "load average before: 1.50 (2 cores)" in out
     assert "median 2.000ms  spread 1.000-3.000ms" in out
     assert "median 5.00x  spread 4.00-6.00x  target <= 6x: met" in out
@@ -59,10 +67,9 @@ def test_a_ratio_is_printed_with_its_median_and_spread_on_a_quiet_machine(
 
 
 def test_a_ratio_is_refused_when_the_load_was_above_the_cores(
-    harness: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    report: Callable[[float], str],
 ) -> None:
-    _report(harness, monkeypatch, load=2.5)
-    out = capsys.readouterr().out
+    out = report(2.5)
     assert "vmic / json.loads" in out
     assert "machine busy, rerun (load above 2 cores)" in out
     assert "5.00x" not in out
