@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import attrs
 import pytest
+from hypothesis import given, strategies as st
 from packaging.version import Version
 
 from vmic import (
@@ -32,6 +35,10 @@ from vmic import (
 from vmic.model import LinuxTimeSync, WindowsTimeSync
 from vmic.model._host import operating_system_of
 from vmic.model._linux_records import UnitActiveState, UnitLoadState
+from vmic.strategies import systemd_units
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 S = IntegrationService
 VM_ID = "7cca7664-91d0-40a9-9769-7809f256f603"
@@ -387,3 +394,39 @@ def test_attaching_something_that_is_no_guest_is_refused() -> None:
     vm = VM("web01", state="running")
     with pytest.raises(InvalidRecordError, match="expected a Guest"):
         vm._with_guest("not a guest")  # type: ignore[arg-type]
+
+
+DAEMON_ENTRIES = st.fixed_dictionaries(
+    {
+        "service": st.sampled_from(list(IntegrationService)),
+        "name": st.sampled_from(
+            (
+                *("hv_kvp_daemon", "hypervkvpd", "hv_vss_daemon", "hv_fcopy_uio_daemon"),
+                *("hypervvssd", "vmicvss", "VMICx", "my_kvp", " ", ""),
+            )
+        ),
+        "installed": st.booleans(),
+        "running": st.booleans(),
+        "unit": st.none() | systemd_units(),
+        "path": st.none() | st.sampled_from(["/usr/sbin/hv_kvp_daemon", "/opt/x"]),
+        "pid": st.none() | st.integers(1, 5000),
+        "service_status": st.none() | st.integers(0, 3),
+    }
+)
+
+
+def _built(build: Callable[[], GuestService]) -> GuestService | str:
+    try:
+        return build()
+    except InvalidRecordError as error:
+        return str(error)
+
+
+@given(fields=DAEMON_ENTRIES)
+def test_a_daemons_entry_is_the_one_the_checked_constructor_builds(fields: dict[str, Any]) -> None:
+    # The Linux client builds its daemons' entries with the name's checks worked out once
+    # per name and service: each entry, or its refusal, must be the checked constructor's.
+    expected = _built(lambda: GuestService(**fields))
+    order = ("service", "name", "installed", "running", "unit", "path", "pid", "service_status")
+    arguments = [fields[name] for name in order]
+    assert _built(lambda: GuestService._of_daemon(*arguments)) == expected

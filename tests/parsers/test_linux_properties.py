@@ -18,7 +18,16 @@ from vmic.model._linux_records import (
     UnitActiveState,
     module_name,
 )
+from vmic.model._patterns import UNPRINTABLE
 from vmic.parsers._linux import (
+    _LSMOD_LINE_RE,
+    _PS_LINES,
+    _PS_SHAPES,
+    _lsmod_module,
+    _module_line,
+    _ps_fields,
+    _tokens,
+    daemon_processes,
     format_compgen,
     format_lsmod,
     format_ps,
@@ -266,3 +275,109 @@ def test_systemctl_show_block_count_is_checked(units: tuple[SystemdUnit, ...], e
         parse_systemctl_show(text, units=names[:-extra])
     with pytest.raises(ParseError, match="were asked for"):
         parse_systemctl_show(text, units=names + ["x.service"] * extra)
+
+
+# --- The one-match readers agree with the column-by-column ones ------------------------------
+
+# Lines near each layout's: every column valid but one, which may be at or beyond its limits.
+NUMBERS = ["0", "1286", "2147483647"], ["2147483648", "9" * 20, "1" * 21, "-1", "\u0663", "1a"]
+WORDS = ["root", "?", "pts/0", "Jul11", "Ss", "-", "x]", "\u00e9"], ["a\x00", "a\u2028"]
+TIMES = ["00:01:11", "1-00:00:00"], ["12:61", "00:60:00", "1-1:00:00", "0:00", "0:00.02"]
+SHORT_TIMES = ["0:00", "0:00.02", "0:00,02", "12:34"], ["1:2", "0:00.2", "0:60", "00:01:11"]
+COMMANDS = (
+    [
+        "/usr/sbin/hv_kvp_daemon -n",
+        "/usr/lib/linux-tools/5.15.0-91-generic/hv_vss_daemon",
+        "hypervkvpd",
+        "[kthreadd]",
+        "[/usr/sbin/hv_kvp_daemon x]",
+        "grep --color=auto hv",
+        "sshd: /usr/sbin/sshd -D",
+        "a\tb",
+    ],
+    ["a\u2028b", "...", "a\x7fb"],
+)
+SPACES = st.sampled_from([" ", "  ", "\t", " \u3000 ", "\u00a0"])
+_Column = tuple[list[str], list[str]]
+PS_COLUMNS: dict[PsFormat, list[_Column]] = {
+    PsFormat.PROCPS: [WORDS, NUMBERS, NUMBERS, NUMBERS, WORDS, WORDS, TIMES, COMMANDS],
+    PsFormat.BSD: [NUMBERS, WORDS, WORDS, SHORT_TIMES, COMMANDS],
+    PsFormat.BUSYBOX: [NUMBERS, WORDS, SHORT_TIMES, COMMANDS],
+}
+
+
+def _near(columns: list[_Column]) -> st.SearchStrategy[str]:
+    """A line of these columns, each valid but (maybe) one, at or beyond its limits."""
+
+    @st.composite
+    def line(draw: st.DrawFn) -> str:
+        odd = draw(st.integers(0, len(columns)))  # len(columns): none
+        words = [
+            draw(st.sampled_from(other if index == odd else valid))
+            for index, (valid, other) in enumerate(columns)
+        ]
+        return "".join(draw(SPACES) + word for word in words)
+
+    return line()
+
+
+@pytest.mark.parametrize("layout", list(PsFormat), ids=lambda layout: layout.name)
+@given(data=st.data())
+def test_a_ps_line_one_match_takes_is_read_as_column_by_column(
+    layout: PsFormat, data: st.DataObject
+) -> None:
+    # The parser reads a line by one match when it can; column by column otherwise, which
+    # also says where a line goes wrong. Whatever the match takes must read the same both ways.
+    line = data.draw(_near(PS_COLUMNS[layout])).rstrip()
+    match = _PS_SHAPES[layout].fullmatch(line)
+    fields = None if match is None else _ps_fields(layout, match)
+    if fields is None or UNPRINTABLE.search(line) is not None:
+        # Not taken by the match (the listing's lines are matched only without control
+        # characters): the column-by-column reading decides.
+        return
+    expected = _PS_LINES[layout](line, 1, line, _tokens(line, 8))
+    record = ProcessRecord._unchecked(*fields)
+    assert record == expected
+    assert (record.kernel_thread, record.daemon, record.service) == (
+        expected.kernel_thread,
+        expected.daemon,
+        expected.service,
+    )
+
+
+NAMES = ["hv_utils", "hid-hyperv", "_x"], ["-x", "\u0660", "a.ko", "x/y"]
+SIZES = ["20480", "9223372036854775807"], ["9223372036854775808", "0x10", "1" * 21]
+COUNTS = ["0", "-", "-2", "7", "-1234567890"], ["-12345678901", "2147483648", "--", "\u0663"]
+USERS = (
+    ["hv_utils", "hv_balloon,hv_utils", "hv_utils,", "-"],
+    [",", "a,,b", "-,a", "x/y", "a.b", "Live"],
+)
+LSMOD_LINES = st.one_of(
+    _near([NAMES, SIZES, COUNTS]),
+    st.tuples(_near([NAMES, SIZES, COUNTS, USERS]), SPACES).map("".join),
+)
+
+
+@given(line=LSMOD_LINES)
+def test_an_lsmod_line_one_match_takes_is_read_as_column_by_column(line: str) -> None:
+    match = _LSMOD_LINE_RE.fullmatch(line)
+    module = None if match is None else _lsmod_module(match)
+    if module is None:
+        return  # not taken by the match: the column-by-column reading decides
+    assert module == _module_line(line, 1, line, _tokens(line, 8))
+
+
+@given(source=INPUTS)
+def test_daemon_processes_read_any_input_as_parse_ps_does(source: str | bytes) -> None:
+    error = _error_of(parse_ps, source)
+    if error is not None:
+        with pytest.raises(ParseError) as caught:
+            daemon_processes(source)
+        assert (caught.value.message, caught.value.line, caught.value.column) == (
+            error.message,
+            error.line,
+            error.column,
+        )
+        return
+    expected = {p.daemon: p for p in parse_ps(source) if p.daemon is not None}
+    assert daemon_processes(source) == expected

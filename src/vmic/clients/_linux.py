@@ -57,10 +57,10 @@ from vmic.model._services import IntegrationService
 from vmic.model._time_sync import LinuxTimeSync
 from vmic.parsers._kvp import parse_kvp_pool
 from vmic.parsers._linux import (
+    daemon_processes,
     parse_compgen,
     parse_lsmod,
     parse_modules_builtin,
-    parse_ps,
     parse_systemctl_show,
 )
 
@@ -240,6 +240,12 @@ class _Seen:
     processes: dict[str, ProcessRecord]
     units: dict[str, SystemdUnit]
     status: dict[str, int]
+    #: Every daemon name found: listed by compgen, running, or at a path checked.
+    present: set[str] = attrs.field(init=False)
+
+    @present.default
+    def _present(self) -> set[str]:
+        return self.available | set(self.processes) | {p.rsplit("/", 1)[-1] for p in self.paths}
 
 
 class LinuxGuest:
@@ -325,7 +331,7 @@ class LinuxGuest:
             self._detected = True
         modules = parse_lsmod(sections["lsmod"])
         builtin = parse_modules_builtin(sections["builtin"]) if "builtin" in sections else None
-        processes = parse_ps(sections["ps"])
+        processes = daemon_processes(sections["ps"])
         commands = parse_compgen(sections["compgen"])
         shown = sections.get("systemctl", "")
         unit_list = parse_systemctl_show(shown, units=systemd_units) if shown.strip() else ()
@@ -333,7 +339,7 @@ class LinuxGuest:
         seen = _Seen(
             available=set(commands.names),
             paths={line.strip() for line in sections.get("paths", "").splitlines() if line.strip()},
-            processes={p.daemon: p for p in processes if p.daemon is not None},
+            processes=processes,
             units={unit.name: unit for unit in unit_list},
             status=_service_status(sections.get("service-status", "")),
         )
@@ -364,7 +370,7 @@ class LinuxGuest:
         return OperatingSystem(Product.LINUX)
 
     def _daemon(self, service: IntegrationService, seen: _Seen) -> GuestService | None:
-        present = seen.available | set(seen.processes) | {p.rsplit("/", 1)[-1] for p in seen.paths}
+        present = seen.present
         if self._distribution is not None:
             packaging = packaging_for(self._distribution, self._version)
         else:
@@ -399,16 +405,16 @@ class LinuxGuest:
             running = status == 0
         else:
             running = process is not None
-        return GuestService(
-            service=service,
-            name=daemon,
+        return GuestService._of_daemon(
+            service,
+            daemon,
             # A daemon that runs is there, wherever its binary is (one built by hand, say).
-            installed=running or daemon in seen.available or (path in seen.paths) or loaded,
-            running=running,
-            unit=unit,
-            path=path if path in seen.paths else None,
-            pid=process.pid if process is not None else None,
-            service_status=status,
+            running or daemon in seen.available or (path in seen.paths) or loaded,
+            running,
+            unit,
+            path if path in seen.paths else None,
+            process.pid if process is not None else None,
+            status,
         )
 
     def hv_utils(self) -> ModuleStatus:

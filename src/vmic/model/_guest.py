@@ -52,6 +52,8 @@ __all__ = [
 ]
 
 _v = attrs.validators
+_new: Final = object.__new__
+_set: Final = object.__setattr__
 
 #: ``Get-Service`` statuses in which a Windows service counts as running.
 WINDOWS_RUNNING: Final = frozenset(
@@ -236,6 +238,51 @@ class GuestService:
             display_name=record.display_name,
         )
 
+    @classmethod
+    def _of_daemon(  # noqa: PLR0917 - private; positional, as it runs per daemon
+        cls,
+        service: IntegrationService,
+        name: str,
+        installed: bool,  # noqa: FBT001 - positional for speed, private
+        running: bool,  # noqa: FBT001
+        unit: SystemdUnit | None,
+        path: str | None,
+        pid: int | None,
+        service_status: int | None,
+    ) -> GuestService:
+        """A Linux daemon's entry, its name's checks worked out once per name and service.
+
+        For the Linux client, which passes values of the fields' types (its parsers' records
+        and numbers, booleans it computed): of the checks, those that depend on the name
+        and the service (a name, the service it belongs to, no Windows service's name) are
+        run once per distinct pair; that a service which is not installed cannot run, each
+        time. Anything else goes through the checked constructor, which says what is wrong.
+        """
+        if not _daemon_name_fits(name, service) or (running and not installed):
+            return cls(
+                name=name,
+                service=service,
+                installed=installed,
+                running=running,
+                unit=unit,
+                path=path,
+                pid=pid,
+                service_status=service_status,
+            )
+        self = _new(cls)
+        _set(self, "name", name)
+        _set(self, "service", service)
+        _set(self, "installed", installed)
+        _set(self, "running", running)
+        _set(self, "status", None)
+        _set(self, "start_type", None)
+        _set(self, "display_name", "")
+        _set(self, "unit", unit)
+        _set(self, "path", path)
+        _set(self, "pid", pid)
+        _set(self, "service_status", service_status)
+        return self
+
     @property
     def is_windows(self) -> bool:
         """Whether it is a Windows service, by its name or its Windows evidence."""
@@ -294,6 +341,19 @@ class GuestService:
 @functools.lru_cache(maxsize=1024)
 def _guest_service_of(record: GuestServiceRecord) -> GuestService:
     return GuestService._of_record(record)
+
+
+@functools.lru_cache(maxsize=256)
+def _daemon_name_fits(name: str, service: IntegrationService) -> bool:
+    """Whether a daemon's entry with this name and service passes the name's checks.
+
+    Those are the checks of :class:`GuestService` that depend on nothing else: a name,
+    the service it belongs to, and no Windows service's name (a daemon's evidence beside
+    it would mix the two families). Bounded: a fleet has a few daemon names.
+    """
+    named = guest_service_for(name) or daemon_service(name)
+    windows = guest_service_for(name) is not None or name.lower().startswith("vmic")
+    return bool(name.strip()) and (named is None or named is service) and not windows
 
 
 def _module_status(value: ModuleStatus | str | None) -> ModuleStatus | None:

@@ -66,6 +66,7 @@ __all__ = [
     "UnitFileState",
     "UnitLoadState",
     "daemon_service",
+    "may_run_daemon",
     "module_name",
     "unit_service",
 ]
@@ -291,6 +292,18 @@ class ModuleList:
         default=attrs.Factory(_index_modules, takes_self=True),
     )
 
+    @classmethod
+    def _unchecked(
+        cls, modules: tuple[LoadedModule, ...], index: dict[str, LoadedModule]
+    ) -> ModuleList:
+        # For the lsmod parser only: it builds every module, keys each by its kernel name
+        # (``module_name``) and refuses a name listed twice, as the validators and the index
+        # would; *index* is its own, each module by that key.
+        self = _new(cls)
+        _set(self, "modules", modules)
+        _set(self, "_index", index)
+        return self
+
     def get(self, name: str) -> LoadedModule | None:
         """The listed module of that name (``-`` and ``_`` are the same), or None."""
         return self._index.get(module_name(name))
@@ -348,6 +361,20 @@ _DAEMONS: Final = _daemon_table()
 _UNITS: Final = _unit_table()
 
 
+# Any of the daemons' names, anywhere: a command line without one runs none of them.
+_DAEMON_NAME_RE: Final = re.compile(
+    "|".join(sorted(map(re.escape, _DAEMONS), key=len, reverse=True))
+)
+
+
+def may_run_daemon(command: str) -> bool:
+    """Whether a command line names a Hyper-V daemon at all: a quick test, before the exact one.
+
+    Every command whose record has a ``daemon`` passes; one that fails runs no daemon.
+    """
+    return _DAEMON_NAME_RE.search(command) is not None
+
+
 def daemon_service(name: str) -> IntegrationService | None:
     """The service a Hyper-V daemon binary serves (``hypervkvpd`` → KVP), or None.
 
@@ -381,8 +408,13 @@ def _is_kernel_thread(record: ProcessRecord) -> bool:
 
 
 def _daemon_of(record: ProcessRecord) -> str | None:
-    words = _command_of(record).split(maxsplit=1)
-    if record.kernel_thread or not words:
+    return None if record.kernel_thread else _daemon_program(_command_of(record))
+
+
+def _daemon_program(command: str) -> str | None:
+    """The Hyper-V daemon a command line runs (its program, without the directory), or None."""
+    words = command.split(maxsplit=1)
+    if not words:
         return None
     program = words[0].rsplit("/", 1)[-1]
     return program if program in _DAEMONS else None
@@ -471,9 +503,8 @@ class ProcessRecord:
     )
 
     @classmethod
-    def _unchecked(
+    def _unchecked(  # noqa: PLR0917 - private; positional, as it runs per line
         cls,
-        *,
         user: str | None,
         pid: int,
         ppid: int | None,
@@ -482,27 +513,26 @@ class ProcessRecord:
         time: str,
         command: str,
         cpu: int | None,
-        state: str | None = None,
+        state: str | None,
     ) -> ProcessRecord:
         # For the ps parser only: every column it passes is a whitespace-free token of a line
         # without control characters, each number checked against its maximum and the time
         # against its pattern, the command the rest of the right-trimmed line; so are the
         # validators' rules. Skipping them halves the cost of reading a guest's process list.
+        # One call per field, unrolled: this runs for every line of every guest's listing.
         self = _new(cls)
-        for name, value in (
-            ("user", user),
-            ("pid", pid),
-            ("ppid", ppid),
-            ("start", start),
-            ("tty", tty),
-            ("time", time),
-            ("command", command),
-            ("cpu", cpu),
-            ("state", state),
-        ):
-            _set(self, name, value)
-        _set(self, "kernel_thread", _is_kernel_thread(self))
-        daemon = _daemon_of(self)
+        _set(self, "user", user)
+        _set(self, "pid", pid)
+        _set(self, "ppid", ppid)
+        _set(self, "start", start)
+        _set(self, "tty", tty)
+        _set(self, "time", time)
+        _set(self, "command", command)
+        _set(self, "cpu", cpu)
+        _set(self, "state", state)
+        kernel_thread = command.startswith("[") and command.endswith("]")
+        _set(self, "kernel_thread", kernel_thread)
+        daemon = None if kernel_thread else _daemon_program(command)
         _set(self, "daemon", daemon)
         _set(self, "service", None if daemon is None else _DAEMONS[daemon])
         return self
@@ -686,6 +716,31 @@ class SystemdUnit:
         default="",
         validator=[attrs.validators.instance_of(str), _line("description", trimmed=False)],
     )
+
+    @classmethod
+    def _unchecked(  # noqa: PLR0917 - private; positional, as it runs per unit
+        cls,
+        name: str,
+        load_state: UnitLoadState,
+        active_state: UnitActiveState,
+        sub_state: str,
+        unit_file_state: UnitFileState | None,
+        main_pid: int | None,
+        description: str,
+    ) -> SystemdUnit:
+        # For the systemctl show parser only: it matches the name and the sub-state against
+        # their patterns, takes the states from the enums' own tables, reads the main PID as
+        # a number no larger than MAX_PID (0 made None) and refuses a control character in
+        # the description, as the validators would.
+        self = _new(cls)
+        _set(self, "name", name)
+        _set(self, "load_state", load_state)
+        _set(self, "active_state", active_state)
+        _set(self, "sub_state", sub_state)
+        _set(self, "unit_file_state", unit_file_state)
+        _set(self, "main_pid", main_pid)
+        _set(self, "description", description)
+        return self
 
     @property
     def service(self) -> IntegrationService | None:

@@ -38,6 +38,7 @@ from vmic.model._linux_records import (
     UnitActiveState,
     UnitFileState,
     UnitLoadState,
+    may_run_daemon,
     module_name,
 )
 from vmic.model._patterns import (
@@ -48,6 +49,7 @@ from vmic.model._patterns import (
     SUB_STATE,
     UNIT_NAME,
     UNPRINTABLE,
+    UNPRINTABLE_WITHIN_LINES,
 )
 from vmic.parsers._errors import error_at_line
 from vmic.parsers._text import clean_text
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
     from vmic.errors import ParseError
 
 __all__ = [
+    "daemon_processes",
     "format_compgen",
     "format_lsmod",
     "format_ps",
@@ -85,6 +88,8 @@ _PS_COLUMNS: Final = len(_PS_HEADER)
 _GREP_PROGRAMS: Final = frozenset({"grep", "egrep", "fgrep"})
 _ELISIONS: Final = frozenset({"...", "\u2026"})
 _PROPERTY_RE: Final = re.compile(r"([A-Za-z][A-Za-z0-9]*)=")
+# The group names of a record pattern, removed where it is embedded in a line's pattern.
+_NAMED_GROUP_RE: Final = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 _LOAD_STATES: Final = {state.systemd_name: state for state in UnitLoadState}
 _ACTIVE_STATES: Final = {state.systemd_name: state for state in UnitActiveState}
 _FILE_STATES: Final = {state.systemd_name: state for state in UnitFileState}
@@ -115,6 +120,20 @@ def _number(text: str, line: int, column: int, value: str, *, what: str, maximum
     if number > maximum:
         raise _error(text, line, column, f"{what} {value} is larger than {maximum}")
     return number
+
+
+def _plain(pattern: re.Pattern[str]) -> str:
+    """The text of *pattern* with its named groups made non-capturing."""
+    return _NAMED_GROUP_RE.sub("(?:", pattern.pattern)
+
+
+def _clean_lines(text: str) -> bool:
+    """Whether no line of *text* holds an unprintable character: one scan of the whole text.
+
+    Only LF and CR are left out of the scan: every other character that ends a line for
+    ``str.splitlines`` is itself unprintable, so a text that passes has clean lines.
+    """
+    return UNPRINTABLE_WITHIN_LINES.search(text) is None
 
 
 def _unprintable(character: str, where: str) -> str:
@@ -152,28 +171,60 @@ def parse_lsmod(text: str | bytes) -> ModuleList:
     """
     text = clean_text(text)
     modules: list[LoadedModule] = []
+    index: dict[str, LoadedModule] = {}
     first_line: dict[str, int] = {}
     seen_content = False
     for number, line in enumerate(text.splitlines(), start=1):
-        tokens = _tokens(line, 8)
-        if not tokens:
-            continue
-        if not seen_content:
-            seen_content = True
-            if tuple(t.group() for t in tokens[:4]) == _LSMOD_HEADER:
+        # Most lines are lsmod's: one match checks their every column. What it does not
+        # take (the header, blank lines, /proc/modules lines, errors) is read column by
+        # column below, which also says where a line goes wrong.
+        match = _LSMOD_LINE_RE.fullmatch(line)
+        module = None if match is None else _lsmod_module(match)
+        if module is None:
+            tokens = _tokens(line, 8)
+            if not tokens:
                 continue
-        module = _module_line(text, number, line, tokens)
-        key = module_name(module.name)
+            if not seen_content:
+                seen_content = True
+                if tuple(t.group() for t in tokens[:4]) == _LSMOD_HEADER:
+                    continue
+            module = _module_line(text, number, line, tokens)
+        seen_content = True
+        key = module.name.replace("-", "_")  # module_name() of a name without a path
         if key in first_line:
             raise _error(
                 text,
                 number,
-                tokens[0].start() + 1,
+                len(line) - len(line.lstrip()) + 1,
                 f"module {module.name!r} is listed twice (first on line {first_line[key]})",
             )
         first_line[key] = number
+        index[key] = module
         modules.append(module)
-    return ModuleList(tuple(modules))
+    return ModuleList._unchecked(tuple(modules), index)
+
+
+# An lsmod line (NAME SIZE COUNT [USERS]), each column as the column-by-column reading
+# accepts it: digits for the numbers, "-" or "-DIGITS" for no count, module names for users.
+_LSMOD_LINE_RE: Final = re.compile(
+    rf"\s*({MODULE_NAME.pattern})\s+([0-9]{{1,20}})\s+(-[0-9]{{0,10}}|[0-9]{{1,20}})"
+    rf"(?:\s+(-|{MODULE_NAME.pattern}(?:,{MODULE_NAME.pattern})*,?))?\s*"
+)
+
+
+def _lsmod_module(match: re.Match[str]) -> LoadedModule | None:
+    """The module of a line the pattern took, or None if a number is beyond its maximum."""
+    name, size, count, users = match.groups()
+    size_bytes = int(size)
+    use_count = None if count[0] == "-" else int(count)
+    if size_bytes > MAX_SIZE or (use_count is not None and use_count > MAX_PID):
+        return None  # read again column by column, which says which one
+    if users is None or users == "-":
+        return LoadedModule._unchecked(name, size_bytes, use_count, ())
+    names = users.split(",")
+    if names[-1] == "":
+        names.pop()
+    return LoadedModule._unchecked(name, size_bytes, use_count, tuple(names))
 
 
 def _module_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> LoadedModule:
@@ -324,29 +375,71 @@ def parse_ps(text: str | bytes, *, keep_grep: bool = False) -> tuple[ProcessReco
     Raises:
         ParseError: A line does not have its format's columns, or a column is malformed.
     """
+    return tuple(_read_ps(text, keep_grep=keep_grep, daemons_only=False))
+
+
+def daemon_processes(text: str | bytes) -> dict[str, ProcessRecord]:
+    """The processes of a listing that run a Hyper-V daemon, by daemon (the last one wins).
+
+    What ``{p.daemon: p for p in parse_ps(text) if p.daemon}`` gives: every line is read
+    and checked as :func:`parse_ps` does, with the same errors; only the records of the
+    other processes are not built.
+
+    Raises:
+        ParseError: A line does not have its format's columns, or a column is malformed.
+    """
+    return {
+        record.daemon: record
+        for record in _read_ps(text, keep_grep=False, daemons_only=True)
+        if record.daemon is not None
+    }
+
+
+def _read_ps(text: str | bytes, *, keep_grep: bool, daemons_only: bool) -> list[ProcessRecord]:
+    """The records of a listing (with *daemons_only*, those of daemons), every line checked."""
     text = clean_text(text)
     records: list[ProcessRecord] = []
     seen_content = False
     layout = PsFormat.PROCPS
+    # With no control character anywhere, each line is read by one match of its layout's
+    # pattern; what that does not take (an elision, an error) is read column by column.
+    clean = _clean_lines(text)
+    shape = _PS_SHAPES[layout]
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
-        tokens = _tokens(line, _PS_COLUMNS)
-        if not tokens:
+        if not line:
             continue
         if not seen_content:
             seen_content = True
+            tokens = _tokens(line, _PS_COLUMNS)
             header = _PS_HEADERS.get(tuple(t.group() for t in tokens))
             if header is not None:
                 layout = header
+                shape = _PS_SHAPES[layout]
                 continue
             layout = _layout_of(tokens)
-        if len(tokens) == 1 and tokens[0].group() in _ELISIONS:
+            shape = _PS_SHAPES[layout]
+        match = shape.fullmatch(line) if clean else None
+        fields = None if match is None else _ps_fields(layout, match)
+        if fields is not None:
+            if daemons_only and not may_run_daemon(fields[6]):
+                continue  # checked, and no daemon's: no record to build
+            record = ProcessRecord._unchecked(*fields)
+        else:
+            tokens = _tokens(line, _PS_COLUMNS)
+            if len(tokens) == 1 and tokens[0].group() in _ELISIONS:
+                continue
+            record = _PS_LINES[layout](text, number, line, tokens)
+        if daemons_only and record.daemon is None:
             continue
-        record = _PS_LINES[layout](text, number, line, tokens)
-        if not keep_grep and _program(record.command) in _GREP_PROGRAMS:
+        if (
+            not keep_grep
+            and "grep" in record.command
+            and _program(record.command) in _GREP_PROGRAMS
+        ):
             continue
         records.append(record)
-    return tuple(records)
+    return records
 
 
 def _layout_of(tokens: list[re.Match[str]]) -> PsFormat:
@@ -409,43 +502,45 @@ def _procps_line(text: str, number: int, line: str, tokens: list[re.Match[str]])
     columns = _ps_columns(text, number, line, tokens, PsFormat.PROCPS)
     user, pid, ppid, cpu, start, tty, time, command = columns
     return ProcessRecord._unchecked(
-        user=user.group(),
-        pid=_ps_number(text, number, pid, "PID"),
-        ppid=_ps_number(text, number, ppid, "PPID"),
-        start=start.group(),
-        tty=tty.group(),
-        time=_ps_time(text, number, time, CPU_TIME),
-        command=line[command.start() :],
-        cpu=_ps_number(text, number, cpu, "C"),
+        user.group(),
+        _ps_number(text, number, pid, "PID"),
+        _ps_number(text, number, ppid, "PPID"),
+        start.group(),
+        tty.group(),
+        _ps_time(text, number, time, CPU_TIME),
+        line[command.start() :],
+        _ps_number(text, number, cpu, "C"),
+        None,
     )
 
 
 def _bsd_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
     pid, tty, state, time, command = _ps_columns(text, number, line, tokens, PsFormat.BSD)
     return ProcessRecord._unchecked(
-        user=None,
-        pid=_ps_number(text, number, pid, "PID"),
-        ppid=None,
-        start=None,
-        tty=tty.group(),
-        time=_ps_time(text, number, time, SHORT_CPU_TIME),
-        command=line[command.start() :],
-        cpu=None,
-        state=state.group(),
+        None,
+        _ps_number(text, number, pid, "PID"),
+        None,
+        None,
+        tty.group(),
+        _ps_time(text, number, time, SHORT_CPU_TIME),
+        line[command.start() :],
+        None,
+        state.group(),
     )
 
 
 def _busybox_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
     pid, user, time, command = _ps_columns(text, number, line, tokens, PsFormat.BUSYBOX)
     return ProcessRecord._unchecked(
-        user=user.group(),
-        pid=_ps_number(text, number, pid, "PID"),
-        ppid=None,
-        start=None,
-        tty=None,
-        time=_ps_time(text, number, time, SHORT_CPU_TIME),
-        command=line[command.start() :],
-        cpu=None,
+        user.group(),
+        _ps_number(text, number, pid, "PID"),
+        None,
+        None,
+        None,
+        _ps_time(text, number, time, SHORT_CPU_TIME),
+        line[command.start() :],
+        None,
+        None,
     )
 
 
@@ -460,6 +555,48 @@ _PS_LINES: Final = {
     PsFormat.BSD: _bsd_line,
     PsFormat.BUSYBOX: _busybox_line,
 }
+
+
+# Each layout's line, every column as the column-by-column reading accepts it (a number is
+# up to 20 digits, checked against its maximum after the match), the command the rest.
+_PS_SHAPES: Final = {
+    PsFormat.PROCPS: re.compile(
+        r"\s*(\S+)\s+([0-9]{1,20})\s+([0-9]{1,20})\s+([0-9]{1,20})\s+(\S+)\s+(\S+)\s+"
+        rf"({_plain(CPU_TIME)})\s+(\S.*)",
+        re.DOTALL,
+    ),
+    PsFormat.BSD: re.compile(
+        rf"\s*([0-9]{{1,20}})\s+(\S+)\s+(\S+)\s+({_plain(SHORT_CPU_TIME)})\s+(\S.*)", re.DOTALL
+    ),
+    PsFormat.BUSYBOX: re.compile(
+        rf"\s*([0-9]{{1,20}})\s+(\S+)\s+({_plain(SHORT_CPU_TIME)})\s+(\S.*)", re.DOTALL
+    ),
+}
+
+
+# A record's columns in the order ProcessRecord._unchecked takes them.
+_PsFields = tuple[
+    str | None, int, int | None, str | None, str | None, str, str, int | None, str | None
+]
+
+
+def _ps_fields(layout: PsFormat, match: re.Match[str]) -> _PsFields | None:
+    """The columns of a line its layout's pattern took, or None if a number is too large."""
+    if layout is PsFormat.PROCPS:
+        user, pid, ppid, cpu, start, tty, time, command = match.groups()
+        numbers = int(pid), int(ppid), int(cpu)
+        if max(numbers) > MAX_PID:
+            return None  # read again column by column, which says which one
+        return (user, numbers[0], numbers[1], start, tty, time, command, numbers[2], None)
+    if layout is PsFormat.BSD:
+        pid, tty, state, time, command = match.groups()
+        if int(pid) > MAX_PID:
+            return None
+        return (None, int(pid), None, None, tty, time, command, None, state)
+    pid, user, time, command = match.groups()
+    if int(pid) > MAX_PID:
+        return None
+    return (user, int(pid), None, None, None, time, command, None, None)
 
 
 def _column(value: str | int | None) -> str:
@@ -630,11 +767,11 @@ def _unit_block(
     values: dict[str, tuple[str, int, int]] = {}
     for number in range(first, last + 1):
         line = lines[number - 1]
-        match = _PROPERTY_RE.match(line)
-        if match is None:
-            raise _error(text, number, 1, "expected a KEY=VALUE property line")
-        key = match.group(1)
-        if key not in _SHOWN:
+        key, equals, value = line.partition("=")
+        if not equals or key not in _SHOWN:
+            # Not a property read (every one of those is a valid KEY): check the line's form.
+            if _PROPERTY_RE.match(line) is None:
+                raise _error(text, number, 1, "expected a KEY=VALUE property line")
             continue
         if key in values:
             raise _error(
@@ -643,25 +780,11 @@ def _unit_block(
                 1,
                 f"{key}= appears twice in one unit (first on line {values[key][1]})",
             )
-        values[key] = (line[match.end() :], number, match.end() + 1)
+        values[key] = (value, number, len(key) + 2)
 
-    def required(key: str) -> tuple[str, int, int]:
-        if key not in values:
-            raise _error(text, first, 1, f"this unit has no {key}= line")
-        return values[key]
-
-    def state(key: str, table: dict[str, _S]) -> _S:
-        value, number, column = required(key)
-        if value not in table:
-            known = ", ".join(table)
-            raise _error(
-                text, number, column, f"unknown {key} {_shorten(value)!r}; systemd uses {known}"
-            )
-        return table[value]
-
-    load_state = state("LoadState", _LOAD_STATES)
-    active_state = state("ActiveState", _ACTIVE_STATES)
-    sub_value, sub_line, sub_column = required("SubState")
+    load_state = _state(text, first, values, "LoadState", _LOAD_STATES)
+    active_state = _state(text, first, values, "ActiveState", _ACTIVE_STATES)
+    sub_value, sub_line, sub_column = _required(text, first, values, "SubState")
     if SUB_STATE.fullmatch(sub_value) is None:
         raise _error(
             text,
@@ -678,7 +801,7 @@ def _unit_block(
         raise _error(text, first, 1, "this unit has no Id= line and no unit name was given")
     file_state: UnitFileState | None = None
     if "UnitFileState" in values and values["UnitFileState"][0]:
-        file_state = state("UnitFileState", _FILE_STATES)
+        file_state = _state(text, first, values, "UnitFileState", _FILE_STATES)
     description, number, column = values.get("Description", ("", first, 1))
     bad = UNPRINTABLE.search(description)
     if bad is not None:
@@ -690,15 +813,44 @@ def _unit_block(
             _number(text, number, column, value, what="MainPID as a number", maximum=MAX_PID)
             or None
         )
-    return SystemdUnit(
-        name=name,
-        load_state=load_state,
-        active_state=active_state,
-        sub_state=sub_value,
-        unit_file_state=file_state,
-        main_pid=main_pid,
-        description=description,
+    if "Id" not in values:
+        # A name as asked, which no pattern has checked yet: the checked constructor does.
+        return SystemdUnit(
+            name=name,
+            load_state=load_state,
+            active_state=active_state,
+            sub_state=sub_value,
+            unit_file_state=file_state,
+            main_pid=main_pid,
+            description=description,
+        )
+    return SystemdUnit._unchecked(
+        name, load_state, active_state, sub_value, file_state, main_pid, description
     )
+
+
+def _required(
+    text: str, first: int, values: dict[str, tuple[str, int, int]], key: str
+) -> tuple[str, int, int]:
+    """A block's required property: its value, line and column."""
+    found = values.get(key)
+    if found is None:
+        raise _error(text, first, 1, f"this unit has no {key}= line")
+    return found
+
+
+def _state(
+    text: str, first: int, values: dict[str, tuple[str, int, int]], key: str, table: dict[str, _S]
+) -> _S:
+    """A block's state property, one of the words of *table*."""
+    value, number, column = _required(text, first, values, key)
+    found = table.get(value)
+    if found is None:
+        known = ", ".join(table)
+        raise _error(
+            text, number, column, f"unknown {key} {_shorten(value)!r}; systemd uses {known}"
+        )
+    return found
 
 
 def format_systemctl_show(units: Iterable[SystemdUnit]) -> str:
