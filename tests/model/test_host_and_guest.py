@@ -430,3 +430,47 @@ def test_a_daemons_entry_is_the_one_the_checked_constructor_builds(fields: dict[
     order = ("service", "name", "installed", "running", "unit", "path", "pid", "service_status")
     arguments = [fields[name] for name in order]
     assert _built(lambda: GuestService._of_daemon(*arguments)) == expected
+
+
+@given(
+    entries=st.lists(DAEMON_ENTRIES, max_size=3),
+    windows=st.booleans(),
+    os=st.sampled_from(["Ubuntu 22.04", "Windows Server 2022", "Linux"]),
+    modules=st.sampled_from([None, *ModuleStatus]),
+    time_sync=st.sampled_from([None, LinuxTimeSync(ptp_hyperv=True)]),
+)
+def test_a_linux_guest_is_the_one_the_checked_constructor_builds(
+    entries: list[dict[str, Any]],
+    windows: bool,
+    os: str,
+    modules: ModuleStatus | None,
+    time_sync: LinuxTimeSync | None,
+) -> None:
+    # The Linux client builds its guest without weighing its facts again when its daemons'
+    # entries leave nothing to weigh: each guest, or its refusal, is the checked constructor's.
+    built_entries = [_built(lambda f=f: GuestService(**f)) for f in entries]  # type: ignore[misc]
+    services = [entry for entry in built_entries if isinstance(entry, GuestService)]
+    if windows:
+        services.append(GuestService(name="vmicvss", running=True))
+    records = tuple(services)
+    system = parse_os(os)
+    fields = (system, modules, modules, None, records, time_sync)
+
+    def checked() -> Guest:
+        return Guest(
+            os=system,
+            hv_utils=modules,
+            hv_vmbus=modules,
+            services=records,
+            time_sync=time_sync,
+        )
+
+    try:
+        expected: Guest | str = checked()
+    except InvalidRecordError as error:
+        expected = str(error)
+    try:
+        guest: Guest | str = Guest._of_linux(*fields)
+    except InvalidRecordError as error:
+        guest = str(error)
+    assert guest == expected

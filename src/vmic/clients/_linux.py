@@ -210,7 +210,8 @@ def _vmbus(status: ModuleStatus, sections: Mapping[str, str]) -> ModuleStatus:
 
 
 def _unit_runs(unit: SystemdUnit) -> bool:
-    return unit.active_state in {UnitActiveState.ACTIVE, UnitActiveState.RELOADING} and (
+    state = unit.active_state
+    return (state is UnitActiveState.ACTIVE or state is UnitActiveState.RELOADING) and (
         unit.main_pid is not None or unit.sub_state == "running"
     )
 
@@ -345,13 +346,13 @@ class LinuxGuest:
         )
         entries = [self._daemon(service, seen) for service in _SERVICE_ORDER]
         daemons = tuple(entry for entry in entries if entry is not None)
-        return Guest(
-            os=self._os(),
-            hv_utils=modules.status("hv_utils", builtin=builtin),
-            hv_vmbus=_vmbus(modules.status("hv_vmbus", builtin=builtin), sections),
-            init_system=_INIT_SYSTEMS.get(init_word),
-            services=daemons,
-            time_sync=parse_time_sync(sections["time-sync"]) if "time-sync" in sections else None,
+        return Guest._of_linux(
+            self._os(),
+            modules.status("hv_utils", builtin=builtin),
+            _vmbus(modules.status("hv_vmbus", builtin=builtin), sections),
+            _INIT_SYSTEMS.get(init_word),
+            daemons,
+            parse_time_sync(sections["time-sync"]) if "time-sync" in sections else None,
         )
 
     def _os(self) -> OperatingSystem:

@@ -541,6 +541,49 @@ class Guest:
         if self.os is not None and self.os.is_windows and linux is not None:
             raise InvalidRecordError(field="os", value=str(self.os), reason=f"yet {linux}")
 
+    @classmethod
+    def _of_linux(  # noqa: PLR0917 - private; positional, as it runs per guest
+        cls,
+        os: OperatingSystem,
+        hv_utils: ModuleStatus | None,
+        hv_vmbus: ModuleStatus | None,
+        init_system: InitSystem | None,
+        services: tuple[GuestService, ...],
+        time_sync: LinuxTimeSync | None,
+    ) -> Guest:
+        """A Linux guest as the Linux client read it, without its facts weighed again.
+
+        For the Linux client, which passes values of the fields' types: a Linux OS, a Linux
+        time posture and daemons' entries. When every entry's name passed the daemon name's
+        checks (so none is a Windows service's), no Windows fact is left to clash with the
+        Linux ones; otherwise the checked constructor weighs them and says what is wrong.
+        """
+        if not os.is_linux or not all(
+            isinstance(record.service, IntegrationService)
+            and record.status is None
+            and record.start_type is None
+            and not record.display_name
+            and _daemon_name_fits(record.name, record.service)
+            for record in services
+        ):
+            return cls(
+                os=os,
+                hv_utils=hv_utils,
+                hv_vmbus=hv_vmbus,
+                init_system=init_system,
+                services=services,
+                time_sync=time_sync,
+            )
+        self = _new(cls)
+        _set(self, "os", os)
+        _set(self, "services", services)
+        _set(self, "integration_services_version", None)
+        _set(self, "time_sync", time_sync)
+        _set(self, "hv_utils", hv_utils)
+        _set(self, "hv_vmbus", hv_vmbus)
+        _set(self, "init_system", init_system)
+        return self
+
     @property
     def is_linux(self) -> bool:
         """Whether the guest runs Linux or FreeBSD: by its OS, else by its Linux facts."""

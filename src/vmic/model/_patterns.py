@@ -23,7 +23,6 @@ __all__ = [
     "SUB_STATE",
     "UNIT_NAME",
     "UNPRINTABLE",
-    "UNPRINTABLE_WITHIN_LINES",
 ]
 
 #: A GUID as Hyper-V prints it in a component ``Id``: upper-case hex, no braces.
@@ -43,11 +42,6 @@ SERVICES_VERSION: Final = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,10}){1,3}")
 _UNPRINTABLE_RANGES: Final = "\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff"
 #: Any of those characters (the tab excepted).
 UNPRINTABLE: Final = re.compile(f"[{_UNPRINTABLE_RANGES}]")
-#: Any of those characters but LF and CR. Every other line break of ``str.splitlines()`` is
-#: among them, so a text without any has no unprintable character within its lines.
-UNPRINTABLE_WITHIN_LINES: Final = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]"
-)
 #: Any of those characters or a tab: for a name, which holds no tab either.
 CONTROL: Final = re.compile(f"[\t{_UNPRINTABLE_RANGES}]")
 

@@ -49,7 +49,6 @@ from vmic.model._patterns import (
     SUB_STATE,
     UNIT_NAME,
     UNPRINTABLE,
-    UNPRINTABLE_WITHIN_LINES,
 )
 from vmic.parsers._errors import error_at_line
 from vmic.parsers._text import clean_text
@@ -127,13 +126,14 @@ def _plain(pattern: re.Pattern[str]) -> str:
     return _NAMED_GROUP_RE.sub("(?:", pattern.pattern)
 
 
-def _clean_lines(text: str) -> bool:
-    """Whether no line of *text* holds an unprintable character: one scan of the whole text.
+def _printable(line: str) -> bool:
+    """Whether a line holds no unprintable character (a tab or a non-ASCII space may stand).
 
-    Only LF and CR are left out of the scan: every other character that ends a line for
-    ``str.splitlines`` is itself unprintable, so a text that passes has clean lines.
+    ``str.isprintable`` answers most lines in one C pass: every unprintable character is
+    also one of its non-printable ones. Only a line it refuses is searched character by
+    character.
     """
-    return UNPRINTABLE_WITHIN_LINES.search(text) is None
+    return line.isprintable() or UNPRINTABLE.search(line) is None
 
 
 def _unprintable(character: str, where: str) -> str:
@@ -401,9 +401,8 @@ def _read_ps(text: str | bytes, *, keep_grep: bool, daemons_only: bool) -> list[
     records: list[ProcessRecord] = []
     seen_content = False
     layout = PsFormat.PROCPS
-    # With no control character anywhere, each line is read by one match of its layout's
-    # pattern; what that does not take (an elision, an error) is read column by column.
-    clean = _clean_lines(text)
+    # A line without control characters is read by one match of its layout's pattern; what
+    # that does not take (an elision, an error) is read column by column.
     shape = _PS_SHAPES[layout]
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
@@ -419,7 +418,7 @@ def _read_ps(text: str | bytes, *, keep_grep: bool, daemons_only: bool) -> list[
                 continue
             layout = _layout_of(tokens)
             shape = _PS_SHAPES[layout]
-        match = shape.fullmatch(line) if clean else None
+        match = shape.fullmatch(line) if _printable(line) else None
         fields = None if match is None else _ps_fields(layout, match)
         if fields is not None:
             if daemons_only and not may_run_daemon(fields[6]):
