@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,9 +22,11 @@ from vmic.model._linux_records import (
 )
 from vmic.model._patterns import UNPRINTABLE
 from vmic.parsers._linux import (
+    _INK,
     _LSMOD_LINE_RE,
     _PS_LINES,
     _PS_SHAPES,
+    _SPACE,
     _lsmod_module,
     _module_line,
     _ps_fields,
@@ -306,12 +310,12 @@ PS_COLUMNS: dict[PsFormat, list[_Column]] = {
 }
 
 
-def _near(columns: list[_Column]) -> st.SearchStrategy[str]:
-    """A line of these columns, each valid but (maybe) one, at or beyond its limits."""
+def _near(columns: list[_Column], *, valid: bool = False) -> st.SearchStrategy[str]:
+    """A line of these columns: each valid but (maybe, unless *valid*) one, beyond its limits."""
 
     @st.composite
     def line(draw: st.DrawFn) -> str:
-        odd = draw(st.integers(0, len(columns)))  # len(columns): none
+        odd = len(columns) if valid else draw(st.integers(0, len(columns)))  # len: none
         words = [
             draw(st.sampled_from(other if index == odd else valid))
             for index, (valid, other) in enumerate(columns)
@@ -381,3 +385,44 @@ def test_daemon_processes_read_any_input_as_parse_ps_does(source: str | bytes) -
         return
     expected = {p.daemon: p for p in parse_ps(source) if p.daemon is not None}
     assert daemon_processes(source) == expected
+
+
+PROCPS_HEADER = "UID        PID  PPID  C STIME TTY          TIME CMD"
+
+
+@given(data=st.data())
+def test_a_procps_listing_gives_the_daemons_parse_ps_gives(data: st.DataObject) -> None:
+    # daemon_processes checks a whole procps listing in one match and reads only the lines
+    # naming a daemon; whatever the listing, its answer or its error is parse_ps's.
+    others = ["", "  ", "...", " \u2026 ", "\t", PROCPS_HEADER, "PID TT STAT TIME X", "\x1f"]
+    lines = data.draw(
+        st.lists(
+            st.one_of(
+                _near(PS_COLUMNS[PsFormat.PROCPS], valid=True),
+                _near(PS_COLUMNS[PsFormat.PROCPS]),
+                st.sampled_from(others),
+            ),
+            max_size=8,
+        )
+    )
+    first = data.draw(st.sampled_from(["", PROCPS_HEADER, "PID TT STAT TIME COMMAND", "\ufeff"]))
+    ends = st.sampled_from(["\n", "\n", "\r\n", "\r", "\u2028", ""])
+    source = "".join(line + data.draw(ends) for line in [first, *lines])
+    error = _error_of(parse_ps, source)
+    if error is not None:
+        with pytest.raises(ParseError) as caught:
+            daemon_processes(source)
+        assert (caught.value.message, caught.value.line) == (error.message, error.line)
+        return
+    assert daemon_processes(source) == {p.daemon: p for p in parse_ps(source) if p.daemon}
+
+
+def test_the_listing_classes_are_those_of_the_unicode_tables() -> None:
+    # The one-match reading spells its spaces and column characters as ranges; they must be
+    # the whitespace that is not unprintable (a line break is) and the rest that is not.
+    space, ink = re.compile(_SPACE), re.compile(_INK)
+    for code in range(sys.maxunicode + 1):
+        character = chr(code)
+        printable = UNPRINTABLE.match(character) is None
+        assert (space.match(character) is not None) == (character.isspace() and printable)
+        assert (ink.match(character) is not None) == (not character.isspace() and printable)

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     _Validator = Callable[[Any, Any, _T], None]
 
 __all__ = [
+    "DAEMON_NAME_RE",
     "KVP_KEY_SIZE",
     "KVP_POOL_DIRECTORY",
     "KVP_RECORD_SIZE",
@@ -361,8 +362,8 @@ _DAEMONS: Final = _daemon_table()
 _UNITS: Final = _unit_table()
 
 
-# Any of the daemons' names, anywhere: a command line without one runs none of them.
-_DAEMON_NAME_RE: Final = re.compile(
+#: Any Hyper-V daemon's name, anywhere: a command line without one runs none of them.
+DAEMON_NAME_RE: Final = re.compile(
     "|".join(sorted(map(re.escape, _DAEMONS), key=len, reverse=True))
 )
 
@@ -372,7 +373,7 @@ def may_run_daemon(command: str) -> bool:
 
     Every command whose record has a ``daemon`` passes; one that fails runs no daemon.
     """
-    return _DAEMON_NAME_RE.search(command) is not None
+    return DAEMON_NAME_RE.search(command) is not None
 
 
 def daemon_service(name: str) -> IntegrationService | None:

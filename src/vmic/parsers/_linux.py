@@ -27,6 +27,7 @@ import re
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from vmic.model._linux_records import (
+    DAEMON_NAME_RE,
     MAX_PID,
     MAX_SIZE,
     CommandList,
@@ -388,6 +389,9 @@ def daemon_processes(text: str | bytes) -> dict[str, ProcessRecord]:
     Raises:
         ParseError: A line does not have its format's columns, or a column is malformed.
     """
+    at_once = _daemons_at_once(clean_text(text))
+    if at_once is not None:
+        return at_once
     return {
         record.daemon: record
         for record in _read_ps(text, keep_grep=False, daemons_only=True)
@@ -571,6 +575,64 @@ _PS_SHAPES: Final = {
         rf"\s*([0-9]{{1,20}})\s+(\S+)\s+({_plain(SHORT_CPU_TIME)})\s+(\S.*)", re.DOTALL
     ),
 }
+
+
+# --- A whole procps listing in one match -----------------------------------------------------
+# The spaces a line may hold: whitespace that is neither unprintable nor, for str.splitlines, a
+# line break. A column's characters: neither whitespace nor unprintable. Both written as ranges
+# (ASCII first), which the regex engine looks up in a table; a test derives both sets from
+# the Unicode tables.
+_SPACE: Final = "[ \\t\\xa0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000]"
+_INK: Final = (
+    "[\\x21-\\x7e\\xa1-\\u167f\\u1681-\\u1fff\\u200b-\\u2027\\u202a-\\u202e\\u2030-\\u205e"
+    "\\u2060-\\u2fff\\u3001-\\ufefe\\uff00-\\U0010ffff]"
+)
+# A PID, PPID or C of at most 9 digits, which no maximum can refuse.
+_SMALL: Final = "[0-9]{1,9}"
+_PROCPS_LINE: Final = (
+    rf"{_SPACE}*{_INK}+(?:{_SPACE}+{_SMALL}){{3}}{_SPACE}+{_INK}+{_SPACE}+{_INK}+"
+    rf"{_SPACE}+(?:{_plain(CPU_TIME)}){_SPACE}+{_INK}+(?:{_SPACE}+{_INK}+)*{_SPACE}*"
+)
+_PROCPS_HEADER_LINE: Final = (
+    rf"{_SPACE}*{f'{_SPACE}+'.join(_PS_HEADER)}(?:{_SPACE}+{_INK}+)*{_SPACE}*"
+)
+_ELISION_LINE: Final = rf"{_SPACE}*(?:\.\.\.|\u2026){_SPACE}*"
+_END: Final = r"(?:\r?\n|\Z)"
+# Blank lines, the header or not, then procps lines, elisions and blank lines: a listing every
+# line of which the line-by-line reading takes as procps's (it decides the layout likewise),
+# and whose line breaks are those str.splitlines sees.
+_PROCPS_LISTING_RE: Final = re.compile(
+    rf"(?:{_SPACE}*\r?\n)*(?:{_PROCPS_HEADER_LINE}{_END})?"
+    rf"(?:(?:{_PROCPS_LINE}|{_ELISION_LINE}|{_SPACE}*){_END})*"
+)
+
+
+def _daemons_at_once(text: str) -> dict[str, ProcessRecord] | None:
+    """The daemons' processes of a procps listing checked in one match; None if it is not one.
+
+    Only the lines that name a daemon are read into records; the listing's other lines
+    have been checked by the match, as the line-by-line reading would check them.
+    """
+    if _PROCPS_LISTING_RE.fullmatch(text) is None:
+        return None
+    shape = _PS_SHAPES[PsFormat.PROCPS]
+    found: dict[str, ProcessRecord] = {}
+    last = -1
+    for hit in DAEMON_NAME_RE.finditer(text):
+        start = text.rfind("\n", 0, hit.start()) + 1
+        if start == last:
+            continue  # a line that names two daemons
+        last = start
+        end = text.find("\n", hit.end())
+        line = text[start : len(text) if end < 0 else end].rstrip()
+        match = shape.fullmatch(line)
+        fields = None if match is None else _ps_fields(PsFormat.PROCPS, match)
+        if fields is None:
+            return None  # the header or an elision names one: read line by line
+        record = ProcessRecord._unchecked(*fields)
+        if record.daemon is not None:  # a grep's program is never a daemon
+            found[record.daemon] = record
+    return found
 
 
 # A record's columns in the order ProcessRecord._unchecked takes them.
