@@ -31,6 +31,8 @@ from vmic.parsers._linux import (
     _module_line,
     _ps_fields,
     _tokens,
+    _units_at_once,
+    _units_by_line,
     daemon_processes,
     format_compgen,
     format_lsmod,
@@ -426,3 +428,46 @@ def test_the_listing_classes_are_those_of_the_unicode_tables() -> None:
         printable = UNPRINTABLE.match(character) is None
         assert (space.match(character) is not None) == (character.isspace() and printable)
         assert (ink.match(character) is not None) == (not character.isspace() and printable)
+
+
+SHOWN_LINES = {
+    "MainPID": (["0", "688", "999999999"], ["1234567890", "-1", ""]),
+    "Id": (["hv-kvp-daemon.service", "a@b.service"], ["", "a b", "x\u00e9"]),
+    "Description": (["Hyper-V KVP Protocol Daemon", "", " a\tb ", "=x"], ["a\x7fb"]),
+    "LoadState": (["loaded", "not-found", "masked"], ["Loaded", "loaded "]),
+    "ActiveState": (["active", "inactive", "failed"], ["sleeping", ""]),
+    "SubState": (["running", "dead", "start-pre"], ["Running", ""]),
+    "UnitFileState": (["enabled", "", "static"], ["enabled-runtime", "nope"]),
+}
+
+
+@st.composite
+def _show_blocks(draw: st.DrawFn) -> str:
+    """Blocks of the properties the Linux check asks for: mostly systemctl's, one line odd."""
+    blocks = []
+    for _ in range(draw(st.integers(1, 4))):
+        keys = list(SHOWN_LINES)
+        if draw(st.integers(0, 5)) == 0:
+            keys = draw(st.permutations(keys))[: draw(st.integers(0, len(keys)))]
+        odd = draw(st.integers(0, 3 * len(keys)))  # beyond the keys: none
+        lines = [
+            f"{key}={draw(st.sampled_from(SHOWN_LINES[key][index == odd]))}"
+            for index, key in enumerate(keys)
+        ]
+        blocks.append("\n".join(lines))
+    apart = draw(st.sampled_from(["\n\n", "\n", "\n", "\n\n\n", "\n \n", "\r\n\r\n"]))
+    return (
+        draw(st.sampled_from(["", "\n"])) + apart.join(blocks) + draw(st.sampled_from(["", "\n"]))
+    )
+
+
+@given(
+    text=_show_blocks(), asked=st.sampled_from([None, ("a.service",), ("a", "b"), ("a", "b", "c")])
+)
+def test_show_output_one_match_per_block_takes_is_read_as_line_by_line(
+    text: str, asked: tuple[str, ...] | None
+) -> None:
+    units = _units_at_once(text, asked)
+    if units is None:
+        return  # not taken: the line-by-line reading decides
+    assert units == _units_by_line(text, asked)

@@ -766,6 +766,12 @@ def parse_systemctl_show(
     """
     text = clean_text(text)
     asked = _unit_names(units)
+    at_once = _units_at_once(text, asked)
+    return at_once if at_once is not None else _units_by_line(text, asked)
+
+
+def _units_by_line(text: str, asked: tuple[str, ...] | None) -> tuple[SystemdUnit, ...]:
+    """The units of ``systemctl show`` output, read line by line (each block by its lines)."""
     lines = text.splitlines()
     blocks = _blocks(lines)
     if asked is not None and len(blocks) != len(asked):
@@ -784,6 +790,47 @@ def parse_systemctl_show(
         _unit_block(text, lines, first, last, None if asked is None else asked[index])
         for index, (first, last) in enumerate(blocks)
     )
+
+
+# One unit's block as systemctl prints the properties the Linux check asks for, in its order:
+# each value as the line-by-line reading accepts it (a MainPID of at most 9 digits, which
+# no maximum refuses; a state word looked up after the match), blocks apart by empty lines.
+_UNIT_BLOCK_RE: Final = re.compile(
+    rf"\n*MainPID=([0-9]{{1,9}})\nId=({UNIT_NAME.pattern})\n"
+    rf"Description=([^{UNPRINTABLE.pattern[1:-1]}]*)\nLoadState=([a-z-]+)\n"
+    rf"ActiveState=([a-z-]+)\nSubState=({SUB_STATE.pattern})\nUnitFileState=([a-z-]*)\n*"
+)
+
+
+def _units_at_once(text: str, asked: tuple[str, ...] | None) -> tuple[SystemdUnit, ...] | None:
+    """The units of output in the usual shape, one match per block; None if it is not so.
+
+    Output in any other shape (other properties, another order, CRLF, blank lines with
+    spaces, an unknown state) is read line by line, which also says what is wrong.
+    """
+    units: list[SystemdUnit] = []
+    position = 0
+    while position < len(text):
+        match = _UNIT_BLOCK_RE.match(text, position)
+        if match is None or (
+            match.end() < len(text) and text[match.end() - 2 : match.end()] != "\n\n"
+        ):
+            return None  # not this shape, or two blocks without an empty line between them
+        pid, name, description, load, active, sub, file = match.groups()
+        load_state = _LOAD_STATES.get(load)
+        active_state = _ACTIVE_STATES.get(active)
+        file_state = _FILE_STATES.get(file) if file else None
+        if load_state is None or active_state is None or (file and file_state is None):
+            return None
+        units.append(
+            SystemdUnit._unchecked(
+                name, load_state, active_state, sub, file_state, int(pid) or None, description
+            )
+        )
+        position = match.end()
+    if not units or (asked is not None and len(units) != len(asked)):
+        return None
+    return tuple(units)
 
 
 def _unit_names(units: Sequence[str] | None) -> tuple[str, ...] | None:
