@@ -28,6 +28,7 @@ from vmic.parsers._linux import (
     format_ps,
     format_systemctl_is_active,
     format_systemctl_show,
+    loaded_module_names,
     parse_compgen,
     parse_lsmod,
     parse_modules_builtin,
@@ -754,6 +755,7 @@ def test_lsmod_listing_is_the_one_the_checked_constructor_builds(sample: Path) -
     assert rebuilt._index == listing._index
     for module in listing.modules:
         assert listing.get(module.name) is module
+    assert loaded_module_names(sample.read_bytes()) == frozenset(listing._index)
 
 
 @pytest.mark.parametrize(
@@ -780,3 +782,23 @@ def test_show_line_without_an_equals_sign_is_no_property() -> None:
     with pytest.raises(ParseError, match="expected a KEY=VALUE property line") as caught:
         parse_systemctl_show("Id=a.service\nLoadState\nActiveState=active\nSubState=dead\n")
     assert (caught.value.line, caught.value.column) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hv_utils 20480 0\nModule Size Used by\n",
+        "hv_utils 20480 0\nhv-utils 20480 0\n",
+        "hv_utils 20480 2147483648\n",
+        "hv_utils 20480 0\r\nhv_vmbus 61440 1 hv_utils,,x\n",
+    ],
+)
+def test_module_names_refuse_what_parse_lsmod_refuses(text: str) -> None:
+    with pytest.raises(ParseError) as expected:
+        parse_lsmod(text)
+    with pytest.raises(ParseError) as caught:
+        loaded_module_names(text)
+    assert (caught.value.message, caught.value.line) == (
+        expected.value.message,
+        expected.value.line,
+    )

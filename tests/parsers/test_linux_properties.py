@@ -39,6 +39,7 @@ from vmic.parsers._linux import (
     format_ps,
     format_systemctl_is_active,
     format_systemctl_show,
+    loaded_module_names,
     parse_compgen,
     parse_lsmod,
     parse_modules_builtin,
@@ -471,3 +472,34 @@ def test_show_output_one_match_per_block_takes_is_read_as_line_by_line(
     if units is None:
         return  # not taken: the line-by-line reading decides
     assert units == _units_by_line(text, asked)
+
+
+@given(data=st.data())
+def test_an_lsmod_listing_gives_the_names_parse_lsmod_gives(data: st.DataObject) -> None:
+    # loaded_module_names checks a whole lsmod listing in one match and builds no record;
+    # whatever the listing, its names or its error are parse_lsmod's.
+    columns = [NAMES, SIZES, COUNTS, USERS]
+    lines = data.draw(
+        st.lists(
+            st.one_of(
+                _near(columns[:3], valid=True),
+                _near(columns, valid=True),
+                _near(columns[:3], valid=True),
+                _near(columns, valid=True),
+                _near(columns),
+                st.sampled_from(["", " ", "Module Size Used by", "\x1f", "-"]),
+            ),
+            max_size=8,
+        )
+    )
+    first = data.draw(st.sampled_from(["", "Module                  Size  Used by", "\ufeff"]))
+    ends = st.sampled_from(["\n", "\n", "\r\n", "\r", "\u2028", ""])
+    source = "".join(line + data.draw(ends) for line in [first, *lines])
+    error = _error_of(parse_lsmod, source)
+    if error is not None:
+        with pytest.raises(ParseError) as caught:
+            loaded_module_names(source)
+        assert (caught.value.message, caught.value.line) == (error.message, error.line)
+        return
+    expected = {module_name(module.name) for module in parse_lsmod(source).modules}
+    assert loaded_module_names(source) == expected

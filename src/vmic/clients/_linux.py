@@ -51,6 +51,7 @@ from vmic.model._linux_records import (
     UnitActiveState,
     UnitLoadState,
     daemon_service,
+    module_status,
 )
 from vmic.model._operating_system import OperatingSystem, Product, parse_os
 from vmic.model._services import IntegrationService
@@ -58,8 +59,8 @@ from vmic.model._time_sync import LinuxTimeSync
 from vmic.parsers._kvp import parse_kvp_pool
 from vmic.parsers._linux import (
     daemon_processes,
+    loaded_module_names,
     parse_compgen,
-    parse_lsmod,
     parse_modules_builtin,
     parse_systemctl_show,
 )
@@ -330,7 +331,7 @@ class LinuxGuest:
                 self._distribution = found.distribution
                 self._version = found.distribution_version
             self._detected = True
-        modules = parse_lsmod(sections["lsmod"])
+        modules = loaded_module_names(sections["lsmod"])
         builtin = parse_modules_builtin(sections["builtin"]) if "builtin" in sections else None
         processes = daemon_processes(sections["ps"])
         commands = parse_compgen(sections["compgen"])
@@ -348,8 +349,8 @@ class LinuxGuest:
         daemons = tuple(entry for entry in entries if entry is not None)
         return Guest._of_linux(
             self._os(),
-            modules.status("hv_utils", builtin=builtin),
-            _vmbus(modules.status("hv_vmbus", builtin=builtin), sections),
+            module_status(modules, "hv_utils", builtin=builtin),
+            _vmbus(module_status(modules, "hv_vmbus", builtin=builtin), sections),
             _INIT_SYSTEMS.get(init_word),
             daemons,
             parse_time_sync(sections["time-sync"]) if "time-sync" in sections else None,

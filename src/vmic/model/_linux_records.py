@@ -40,7 +40,7 @@ from vmic.model._patterns import (
 from vmic.model._services import IntegrationService
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     _T = TypeVar("_T")
     _Validator = Callable[[Any, Any, _T], None]
@@ -69,6 +69,7 @@ __all__ = [
     "daemon_service",
     "may_run_daemon",
     "module_name",
+    "module_status",
     "unit_service",
 ]
 
@@ -268,6 +269,19 @@ def _index_modules(listing: ModuleList) -> dict[str, LoadedModule]:
     }
 
 
+def module_status(
+    loaded: Collection[str], name: str, *, builtin: frozenset[str] | None = None
+) -> ModuleStatus:
+    """Where a module stands, given the kernel names of the modules listed (see ModuleList)."""
+    key = module_name(name)
+    if key in loaded:
+        return ModuleStatus.LOADED
+    if builtin is None:
+        return ModuleStatus.NOT_LISTED
+    known = {module_name(entry) for entry in builtin}
+    return ModuleStatus.BUILT_IN if key in known else ModuleStatus.ABSENT
+
+
 @attrs.frozen
 class ModuleList:
     """The loadable modules a kernel listed, and what that says about any module.
@@ -317,13 +331,7 @@ class ModuleList:
             builtin: Names from ``modules.builtin`` of the running kernel
                 (see ``vmic.parsers._linux.parse_modules_builtin``); None when it was not read.
         """
-        key = module_name(name)
-        if key in self._index:
-            return ModuleStatus.LOADED
-        if builtin is None:
-            return ModuleStatus.NOT_LISTED
-        known = {module_name(entry) for entry in builtin}
-        return ModuleStatus.BUILT_IN if key in known else ModuleStatus.ABSENT
+        return module_status(self._index, name, builtin=builtin)
 
     def __repr__(self) -> str:
         return f"<ModuleList {counted(len(self.modules), 'module')}>"

@@ -66,6 +66,7 @@ __all__ = [
     "format_ps",
     "format_systemctl_is_active",
     "format_systemctl_show",
+    "loaded_module_names",
     "parse_compgen",
     "parse_lsmod",
     "parse_modules_builtin",
@@ -301,6 +302,24 @@ def _users(text: str, number: int, token: re.Match[str]) -> tuple[str, ...]:
             )
         column += len(name) + 1
     return tuple(names)
+
+
+def loaded_module_names(text: str | bytes) -> frozenset[str]:
+    """The kernel names of the modules an lsmod listing lists (``-`` read as ``_``).
+
+    What ``parse_lsmod(text)`` lists, checked as it checks them, with the same errors; a
+    listing in lsmod's own shape is checked in one match and no record is built.
+
+    Raises:
+        ParseError: A line is not a module line, or a module is listed twice.
+    """
+    cleaned = clean_text(text)
+    if _LSMOD_LISTING_RE.fullmatch(cleaned) is not None:
+        keys = [name.replace("-", "_") for name in _LSMOD_NAME_RE.findall(cleaned)]
+        names = frozenset(keys)
+        if len(names) == len(keys):
+            return names
+    return frozenset(module_name(module.name) for module in parse_lsmod(text).modules)
 
 
 def parse_modules_builtin(text: str | bytes) -> frozenset[str]:
@@ -605,6 +624,20 @@ _PROCPS_LISTING_RE: Final = re.compile(
     rf"(?:{_SPACE}*\r?\n)*(?:{_PROCPS_HEADER_LINE}{_END})?"
     rf"(?:(?:{_PROCPS_LINE}|{_ELISION_LINE}|{_SPACE}*){_END})*"
 )
+
+
+# An lsmod listing in one match: blank lines, the header or not, then lsmod lines (each as
+# the line-by-line reading takes it, a size of at most 18 digits and a count of at most 9,
+# which no maximum refuses) and blank lines.
+_MODULE: Final = MODULE_NAME.pattern
+_LSMOD_LISTING_RE: Final = re.compile(
+    rf"(?:{_SPACE}*\r?\n)*(?:{_SPACE}*Module{_SPACE}+Size{_SPACE}+Used{_SPACE}+by"
+    rf"(?:{_SPACE}+{_INK}+)*{_SPACE}*{_END})?"
+    rf"(?:(?:{_SPACE}*{_MODULE}{_SPACE}+[0-9]{{1,18}}{_SPACE}+(?:-[0-9]{{0,10}}|[0-9]{{1,9}})"
+    rf"(?:{_SPACE}+(?:-|{_MODULE}(?:,{_MODULE})*,?))?{_SPACE}*|{_SPACE}*){_END})*"
+)
+# The name that starts a module line of such a listing (the header's "Module" has no size).
+_LSMOD_NAME_RE: Final = re.compile(rf"^{_SPACE}*({_MODULE}){_SPACE}+[0-9]", re.MULTILINE)
 
 
 def _daemons_at_once(text: str) -> dict[str, ProcessRecord] | None:
