@@ -190,6 +190,11 @@ def _all_paths() -> tuple[str, ...]:
     )
 
 
+# A guest's packaging depends on its distribution and release only: looked up once per
+# distinct pair (bounded; an unknown distribution raises each time).
+_known_packaging: Final = functools.lru_cache(maxsize=64)(packaging_for)
+
+
 _INIT_SYSTEMS: Final = {init.value: init for init in InitSystem}
 
 
@@ -374,7 +379,7 @@ class LinuxGuest:
     def _daemon(self, service: IntegrationService, seen: _Seen) -> GuestService | None:
         present = seen.present
         if self._distribution is not None:
-            packaging = packaging_for(self._distribution, self._version)
+            packaging = _known_packaging(self._distribution, self._version)
         else:
             # Unknown distribution: the row whose daemon is there, else upstream names.
             candidates = [
