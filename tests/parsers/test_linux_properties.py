@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import assume, given, strategies as st
 
-from vmic.errors import ParseError
+from vmic.errors import InvalidRecordError, ParseError
 from vmic.model._linux_records import (
     CommandList,
     ModuleList,
@@ -503,3 +503,26 @@ def test_an_lsmod_listing_gives_the_names_parse_lsmod_gives(data: st.DataObject)
         return
     expected = {module_name(module.name) for module in parse_lsmod(source).modules}
     assert loaded_module_names(source) == expected
+
+
+@given(
+    text=st.lists(
+        st.one_of(
+            st.sampled_from(["hv_kvp_daemon", " hv_vss_daemon ", "", "a\tb", "\u00a0x", "x\u2028"]),
+            st.text(ANY_CHAR, max_size=6),
+        ),
+        max_size=6,
+    ).flatmap(lambda names: SEPARATORS.map(lambda end: end.join(names)))
+)
+def test_compgen_names_are_the_lines_the_model_accepts(text: str) -> None:
+    # Text without control characters is read in one pass: the names must be those of each
+    # line, stripped, that the checked model holds; anything it refuses is an error.
+    assume("\x1b" not in text)  # colour escapes are dropped first
+    lines = tuple(line.strip() for line in text.removeprefix("\ufeff").splitlines())
+    try:
+        expected = CommandList(tuple(line for line in lines if line))
+    except InvalidRecordError:
+        with pytest.raises(ParseError):
+            parse_compgen(text)
+        return
+    assert parse_compgen(text) == expected

@@ -598,6 +598,14 @@ class CommandList:
         validator=[attrs.validators.instance_of(tuple), _command_names],
     )
 
+    @classmethod
+    def _unchecked(cls, names: tuple[str, ...]) -> CommandList:
+        # For the compgen parser only: names of text str.isprintable accepts (so without a
+        # control character or tab), each stripped and non-empty, as the validator requires.
+        self = _new(cls)
+        _set(self, "names", names)
+        return self
+
     @property
     def daemons(self) -> tuple[str, ...]:
         """The Hyper-V daemon binaries among the names, first occurrence order."""

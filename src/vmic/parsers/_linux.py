@@ -742,6 +742,12 @@ def parse_compgen(text: str | bytes) -> CommandList:
         ParseError: A name contains a control character.
     """
     text = clean_text(text)
+    if text.replace("\n", "").isprintable():
+        # No control character, tab or other line break anywhere (str.isprintable refuses
+        # them all): the names are the lines, stripped, as the model's checks require.
+        return CommandList._unchecked(
+            tuple(name for name in map(str.strip, text.split("\n")) if name)
+        )
     names: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         name = line.strip()
