@@ -337,13 +337,14 @@ def parse_modules_builtin(text: str | bytes) -> frozenset[str]:
         path = line.strip()
         if not path:
             continue
-        column = line.index(path[0]) + 1
-        stem = path.rsplit("/", 1)[-1]
-        if not stem.endswith(".ko") or MODULE_NAME.fullmatch(stem[: -len(".ko")]) is None:
+        stem = path.rpartition("/")[2]
+        name = stem[: -len(".ko")]
+        if not stem.endswith(".ko") or MODULE_NAME.fullmatch(name) is None:
+            column = line.index(path[0]) + 1
             raise _error(
                 text, number, column, "expected a module path such as kernel/drivers/hv/hv_utils.ko"
             )
-        names.add(module_name(stem))
+        names.add(name.replace("-", "_"))  # module_name() of a stem without ".ko"
     return frozenset(names)
 
 
