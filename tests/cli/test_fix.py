@@ -80,6 +80,34 @@ def test_table_output_shows_before_and_after(
     assert _mutating(lab)
 
 
+def test_the_lab_records_one_change_command_per_host_per_run(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab
+) -> None:
+    status, _, err = in_process(
+        capsys, "disable", "--lab", "demo", "--vm", "dc01", "--vm", "web02", "heartbeat"
+    )
+    assert status == 0, err
+    lab.host("HV01").commands.clear()
+    status, out, err = in_process(capsys, "fix", "--lab", "demo", "--yes", "--format", "json")
+    assert status == 1, err
+    host_changes = [c for c in _mutating(lab) if "/" not in c.target]
+    assert [(c.target, c.action) for c in host_changes] == [
+        ("HV01", "set-integration-services"),
+        ("HV-BERLIN", "set-integration-services"),
+    ]
+    changed = {
+        (step["vm"], step["detail"])
+        for step in json.loads(out)["steps"]
+        if step["side"] == "host" and step["outcome"] == "done"
+    }
+    assert changed == {
+        ("legacy-win7", "Key-Value Pair Exchange enabled"),
+        ("dc01", "Heartbeat enabled"),
+        ("web02", "Heartbeat enabled"),
+        ("fs01", "Time Synchronization enabled"),
+    }
+
+
 def test_without_yes_and_without_a_terminal_it_refuses(
     capsys: pytest.CaptureFixture[str], lab: DemoLab
 ) -> None:
