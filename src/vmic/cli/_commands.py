@@ -328,6 +328,7 @@ def _guest(parser: argparse.ArgumentParser) -> None:
         "status: 0 healthy, 1 findings, 2 bad usage."
     )
     _formats(parser)
+    _verbose_sources(parser)
     parser.add_argument(
         "--timeout", type=seconds, default=120.0, help="seconds the check may run (default 120)"
     )
