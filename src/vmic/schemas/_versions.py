@@ -48,6 +48,7 @@ SCHEMA_NAMES: Final = (
     "fix",
     "guest",
     "history",
+    "history-change",
     "kvp",
     "matrix",
     "observations",
