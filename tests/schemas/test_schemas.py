@@ -301,7 +301,7 @@ def test_history_and_diff_json_validate_and_carry_the_version(
 
 
 @pytest.mark.parametrize(
-    "name", ["changes", "diff", "fix", "history", "history-change", "kvp", "operation"]
+    "name", ["changes", "diff", "fix", "history", "history-change", "kvp", "lab", "operation"]
 )
 def test_the_new_schemas_reject_a_bare_list_and_a_missing_version(name: str) -> None:
     with pytest.raises(jsonschema.ValidationError):
@@ -355,6 +355,7 @@ _JSON_RUNS: dict[str, tuple[tuple[str, ...], str]] = {
     "history": (("history",), "history"),
     "history prune": (("history", "prune", "--keep", "1"), "history-change"),
     "history import": (("history", "import"), "history-change"),
+    "lab": (("lab", "show"), "lab"),
     "diff": (("diff",), "diff"),
     "fix": (("fix", "--lab", "demo", "--check"), "fix"),
     "scripts": (("scripts",), "scripts"),
@@ -384,7 +385,7 @@ def _commands_with_json() -> set[str]:
 
 def test_every_command_that_prints_results_has_a_json_case() -> None:
     assert set(_JSON_RUNS) == _commands_with_json()
-    for name in ("wait", "copy", "shutdown", "fix", "history prune", "history import"):
+    for name in ("wait", "copy", "shutdown", "fix", "lab", "history prune", "history import"):
         assert name in _commands_with_json()
 
 
@@ -402,13 +403,15 @@ def test_every_json_output_is_an_object_with_its_version_and_schema(
             in_process(capsys, "audit", "--lab", "demo", "--save", "--db", other, "-q")
             argv = (*argv, other)
         argv = (*argv, "--db", db)
+    elif command == "lab":  # a change to list, by a command that selects VMs by id
+        in_process(capsys, "fix", "--lab", "demo", "--yes", "-q")
     status, out, err = in_process(capsys, *argv, "--format", "json")
     assert status in {0, 1}, err
     document = json.loads(out)
     assert isinstance(document, dict)
     assert document["schema_version"] == SCHEMA_VERSION
     _validate(document, name)
-    listed = {"history prune": "runs", "history import": "runs"}
+    listed = {"history prune": "runs", "history import": "runs", "lab": "changes"}
     if command in listed:  # something to validate beyond the envelope
         assert document[listed[command]], document
 

@@ -578,6 +578,7 @@ def _lab(parser: argparse.ArgumentParser) -> None:
         "action", nargs="?", choices=("show", "reset"), default="show", help="(default: show)"
     )
     parser.add_argument("--lab", choices=LABS, default=LABS[0], help="the lab (default: demo)")
+    _formats(parser)
     parser.set_defaults(handler=Handler("vmic.cli._lab", "_lab"))
 
 

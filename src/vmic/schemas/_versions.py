@@ -50,6 +50,7 @@ SCHEMA_NAMES: Final = (
     "history",
     "history-change",
     "kvp",
+    "lab",
     "matrix",
     "observations",
     "operation",
