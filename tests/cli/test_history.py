@@ -67,6 +67,14 @@ def other(tmp_path: Path, db: Path) -> Path:
 # --- prune ----------------------------------------------------------------------------------
 
 
+def _prune(capsys: pytest.CaptureFixture[str], db: Path, keep: int, output_format: str) -> str:
+    """What ``vmic history prune --keep KEEP --format FORMAT`` printed (it succeeded)."""
+    argv = ("history", "prune", "--db", str(db), "--keep", str(keep), "--format", output_format)
+    status, out, err = in_process(capsys, *argv)
+    assert (status, err) == (0, "")
+    return out
+
+
 def test_prune_as_a_table_says_how_many(capsys: pytest.CaptureFixture[str], db: Path) -> None:
     status, out, err = in_process(capsys, "history", "prune", "--db", str(db), "--keep", "1")
     assert (status, out, err) == (0, "2 runs deleted\n", "")
@@ -74,11 +82,7 @@ def test_prune_as_a_table_says_how_many(capsys: pytest.CaptureFixture[str], db: 
 
 
 def test_prune_as_json_lists_the_runs_deleted(capsys: pytest.CaptureFixture[str], db: Path) -> None:
-    status, out, err = in_process(
-        capsys, "history", "prune", "--db", str(db), "--keep", "2", "--format", "json"
-    )
-    assert (status, err) == (0, "")
-    document = _json(out)
+    document = _json(_prune(capsys, db, 2, "json"))
     assert (document["action"], document["database"], document["source"]) == (
         "prune",
         str(db),
@@ -97,10 +101,7 @@ def test_prune_as_json_lists_the_runs_deleted(capsys: pytest.CaptureFixture[str]
 def test_prune_as_csv_is_one_row_per_run_deleted(
     capsys: pytest.CaptureFixture[str], db: Path
 ) -> None:
-    status, out, _ = in_process(
-        capsys, "history", "prune", "--db", str(db), "--keep", "1", "--format", "csv"
-    )
-    assert status == 0
+    out = _prune(capsys, db, 1, "csv")
     assert out.splitlines()[0] == _CSV_HEADER
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(row["id"], row["inventory"]) for row in rows] == [("1", "a1"), ("2", "a2")]
@@ -110,11 +111,7 @@ def test_prune_as_csv_is_one_row_per_run_deleted(
 def test_prune_as_markdown_says_it_and_lists_them(
     capsys: pytest.CaptureFixture[str], db: Path
 ) -> None:
-    status, out, _ = in_process(
-        capsys, "history", "prune", "--db", str(db), "--keep", "2", "--format", "markdown"
-    )
-    assert status == 0
-    head, blank, header, rule, *rows = out.splitlines()
+    head, blank, header, rule, *rows = _prune(capsys, db, 2, "markdown").splitlines()
     assert (head, blank) == ("**vmic history prune**: 1 run deleted", "")
     assert header.startswith("| id | started | inventory | hosts | unreachable | VMs |")
     assert set(rule) == {"|", "-"}
@@ -124,11 +121,10 @@ def test_prune_as_markdown_says_it_and_lists_them(
 def test_a_prune_that_deletes_nothing_says_so_in_every_format(
     capsys: pytest.CaptureFixture[str], db: Path
 ) -> None:
-    argv = ("history", "prune", "--db", str(db), "--keep", "5", "--format")
-    assert in_process(capsys, *argv, "table")[1] == "0 runs deleted\n"
-    assert in_process(capsys, *argv, "markdown")[1] == "**vmic history prune**: 0 runs deleted\n"
-    assert in_process(capsys, *argv, "csv")[1].splitlines() == [_CSV_HEADER]
-    document = _json(in_process(capsys, *argv, "json")[1])
+    assert _prune(capsys, db, 5, "table") == "0 runs deleted\n"
+    assert _prune(capsys, db, 5, "markdown") == "**vmic history prune**: 0 runs deleted\n"
+    assert _prune(capsys, db, 5, "csv").splitlines() == [_CSV_HEADER]
+    document = _json(_prune(capsys, db, 5, "json"))
     assert (document["count"], document["runs"]) == (0, [])
     assert len(_inventories(db)) == 3
 
