@@ -231,3 +231,57 @@ def test_options_after_the_action_win_over_those_before(
     argv = ("history", "--format", "json", "prune", "--db", str(db), "--keep", "1")
     status, out, _ = in_process(capsys, *argv, "--format", "table")
     assert (status, out) == (0, "1 run deleted\n")
+
+
+# --- the library's answers and filters that would mislead -----------------------------------
+
+
+def test_prune_runs_returns_exactly_the_runs_deleted(db: Path) -> None:
+    with History(db, create=False) as history:
+        deleted = history.prune_runs(keep=1)
+        kept = history.runs()
+    assert [(run.id, run.inventory) for run in deleted] == [(1, "a1"), (2, "a2")]
+    assert [run.inventory for run in kept] == ["a3"]
+
+
+def test_prune_runs_with_both_limits_deletes_each_run_once(db: Path) -> None:
+    # keep=2 selects a1; every run is older than a day: the union, each run listed once.
+    with History(db, create=False) as history:
+        deleted = history.prune_runs(keep=2, older_than=1)
+        assert history.runs() == []
+    assert [run.inventory for run in deleted] == ["a1", "a2", "a3"]
+
+
+def test_import_runs_returns_the_runs_copied_numbered_here(db: Path, other: Path) -> None:
+    with History(db, create=False) as history:
+        copied = history.import_runs(other)
+        again = history.import_runs(other)
+    assert [(run.id, run.inventory) for run in copied] == [(4, "b1")]
+    assert again == []
+
+
+@pytest.mark.parametrize("action", ["prune", "import"])
+@pytest.mark.parametrize(
+    ("filters", "named"),
+    [
+        (("--host", "HV01"), "--host only chooses"),
+        (("--vm", "a", "--host", "b"), "--host and --vm"),
+    ],
+)
+def test_list_filters_before_a_change_are_refused(
+    capsys: pytest.CaptureFixture[str],
+    *,
+    db: Path,
+    other: Path,
+    action: str,
+    filters: tuple[str, ...],
+    named: str,
+) -> None:
+    # `vmic history --host HV01 prune --keep 1` must not look like a prune of HV01's runs.
+    rest = ("prune", "--keep", "0") if action == "prune" else ("import", str(other))
+    status, out, err = in_process(capsys, "history", "--db", str(db), *filters, *rest)
+    assert status == 2
+    assert out == ""
+    assert named in err
+    assert err.count("\n") == 1
+    assert [name for _, name in _inventories(db)] == ["a1", "a2", "a3"]

@@ -83,25 +83,35 @@ def _runs_text(runs: Sequence[Run], output_format: str) -> str:
 
 
 def _prune(args: argparse.Namespace) -> int:
+    _refuse_filters(args, "prune")
     with _open(args) as history:
-        before = history.runs()
-        history.prune(keep=args.keep, older_than=args.older_than)
-        kept = {run.uuid for run in history.runs()}
+        deleted = history.prune_runs(keep=args.keep, older_than=args.older_than)
         path = history.path
-    deleted = [run for run in before if run.uuid not in kept]
     _changed(args, "prune", deleted, f"{_runs(len(deleted))} deleted", database=path)
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
+    _refuse_filters(args, "import")
     with _open(args, create=True) as history:
-        before = {run.uuid for run in history.runs()}
-        history.import_from(args.other)
-        copied = [run for run in history.runs() if run.uuid not in before]
+        copied = history.import_runs(args.other)
         path = history.path
     what = f"{_runs(len(copied))} imported"
     _changed(args, "import", copied, what, database=path, source=args.other)
     return 0
+
+
+def _refuse_filters(args: argparse.Namespace, action: str) -> None:
+    """``--host``/``--vm`` select runs to list: a prune or import would act on every run."""
+    given = [f"--{name}" for name in ("host", "vm") if getattr(args, name, None) is not None]
+    if given:
+        which = "them" if len(given) > 1 else "it"
+        verb = "choose" if len(given) > 1 else "chooses"
+        msg = (
+            f"{' and '.join(given)} only {verb} the runs listed; "
+            f"vmic history {action} acts on every run (leave {which} out)"
+        )
+        raise HistoryError(msg)
 
 
 def _runs(count: int) -> str:
