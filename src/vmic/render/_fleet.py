@@ -32,6 +32,8 @@ from vmic.render._tables import Footnotes
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from vmic.render._diagnosis import Reach
+
 __all__ = ["SYMBOLS", "fleet_fragment", "fleet_page", "observation_fragment"]
 
 #: Each verdict's symbol in a heat-map cell (the colour repeats it; the symbol does not
@@ -273,6 +275,7 @@ def _findings_html(
     numbered: Mapping[str, list[tuple[int, str, Mapping[str, Any]]]],
     failures: int,
     sources: Footnotes,
+    connection: Reach,
 ) -> _html.Markup:
     parts: list[object] = [_html.element("h2", "Findings by cause")]
     index = [
@@ -306,7 +309,7 @@ def _findings_html(
                 "li",
                 _html.element("span", host, class_="host"),
                 ": ",
-                finding_html(finding, number=number, sources=sources),
+                finding_html(finding, number=number, sources=sources, connection=connection),
             )
             for number, host, finding in shown
         )
@@ -368,10 +371,10 @@ def _failures_html(failures: Iterable[tuple[str, str, str]]) -> _html.Markup:
     )
 
 
-def _body(view: Mapping[str, Any], title: str) -> _html.Markup:
+def _body(view: Mapping[str, Any], title: str, connection: Reach) -> _html.Markup:
     numbered = _numbered(view)
     sources = Footnotes("S")
-    findings = _findings_html(numbered, len(view["failures"]), sources)
+    findings = _findings_html(numbered, len(view["failures"]), sources, connection)
     return _html.element(
         "div",
         _html.element("h1", title),
@@ -384,18 +387,31 @@ def _body(view: Mapping[str, Any], title: str) -> _html.Markup:
     )
 
 
-def fleet_fragment(view: Mapping[str, Any], *, title: str = "vmic fleet report") -> str:
-    """The report as an HTML fragment with its own ``<style>`` (for Jupyter)."""
-    return f"<style>{_CSS}</style>{_body(view, title)}"
+def fleet_fragment(
+    view: Mapping[str, Any], *, title: str = "vmic fleet report", connection: Reach = None
+) -> str:
+    """The report as an HTML fragment with its own ``<style>`` (for Jupyter).
+
+    *connection*: see :func:`fleet_page`.
+    """
+    return f"<style>{_CSS}</style>{_body(view, title, connection)}"
 
 
-def fleet_page(view: Mapping[str, Any], *, title: str = "vmic fleet report") -> str:
-    """The report as one self-contained HTML document (inline CSS, no scripts, no links out)."""
+def fleet_page(
+    view: Mapping[str, Any], *, title: str = "vmic fleet report", connection: Reach = None
+) -> str:
+    """The report as one self-contained HTML document (inline CSS, no scripts, no links out).
+
+    *connection* says how the ``vmic`` commands of fixes reach each host: the options of
+    the run that made the report (``["--lab", "demo"]``), each host's own by its name
+    (an inventory's), or None for ``--host`` and the host's name; so every command shown
+    runs as shown, as in the text and Markdown forms.
+    """
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_html.escape(title)}</title><style>{_CSS}</style></head>\n"
-        f"<body>{_body(view, title)}</body></html>\n"
+        f"<body>{_body(view, title, connection)}</body></html>\n"
     )
 
 
