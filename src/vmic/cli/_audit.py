@@ -8,6 +8,7 @@ colours verdicts there (``NO_COLOR``/``FORCE_COLOR``).
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from vmic.cli._commands import AUDIT_TIMEOUT as DEFAULT_TIMEOUT, DEFAULT_CONCURRENCY
@@ -80,11 +81,22 @@ def _audit(args: argparse.Namespace) -> int:
         # A terminal table fits its width and may be coloured; a file never is.
         table = args.output_format == "table" and not args.output
         fit = width() if table else None
-        text = report.render(
-            args.output_format, width=fit, colour=table and colour(), connection=reach
-        )
+        if compliance is not None and args.output_format == "html":
+            text = report.to_html(connection=reach, compliance=compliance.compliance_view())
+        else:
+            text = report.render(
+                args.output_format, width=fit, colour=table and colour(), connection=reach
+            )
         if compliance is not None:
             text = with_compliance(text, report, compliance, args.output_format, width=fit)
+            if args.output_format == "csv" and not args.quiet:
+                # One table per CSV file: the findings' here, the compliance's elsewhere.
+                print(
+                    "vmic: note: the CSV holds the audit's findings only; the policy's "
+                    "compliance is in the other formats and in "
+                    "'vmic apply --policy FILE --check --format csv'",
+                    file=sys.stderr,
+                )
     finish_audit(args, report, text, compliance=compliance)
     if recorder is not None and args.save_observations:
         recorder.save(args.save_observations, report)

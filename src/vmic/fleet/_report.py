@@ -30,6 +30,8 @@ from vmic.rules._causes import Cause
 from vmic.schemas import SCHEMA_VERSION
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from vmic.render._diagnosis import Reach
 
 __all__ = [
@@ -399,15 +401,22 @@ class AuditReport:
                 f"unknown report format {output_format!r}; known: {known}"
             ) from None
 
-    def to_html(self, *, connection: Reach = None) -> str:
+    def to_html(
+        self, *, connection: Reach = None, compliance: Mapping[str, Any] | None = None
+    ) -> str:
         """One self-contained HTML page: fleet summary, VM x service heat map, findings by cause.
 
         Inline CSS, no scripts, nothing loaded from anywhere (see :mod:`vmic.render`).
         *connection* says how the ``vmic`` commands of fixes reach each host: the options
         that reached it (``["--lab", "demo"]``, or each host's own by its name), so each
-        runs as shown; None names the host (``--host NAME``).
+        runs as shown; None names the host (``--host NAME``). *compliance*, a policy
+        report's :meth:`~vmic.fleet.PolicyReport.compliance_view`, adds the policy's
+        section after the summary.
         """
-        return render.fleet_page(self._view(), connection=connection)
+        view = self._view()
+        if compliance is not None:
+            view["compliance"] = compliance
+        return render.fleet_page(view, connection=connection)
 
     def _repr_html_(self) -> str:
         return render.fleet_fragment(self._view())

@@ -371,6 +371,24 @@ def _failures_html(failures: Iterable[tuple[str, str, str]]) -> _html.Markup:
     )
 
 
+def _compliance_html(compliance: Mapping[str, Any] | None) -> _html.Markup:
+    """A policy's section: which policy, its headline, the services that do not comply."""
+    if compliance is None:
+        return _html.Markup("")
+    parts: list[object] = [
+        _html.element("h2", "Policy compliance"),
+        _html.element(
+            "p",
+            f"Policy {compliance['source']} (sha256 {compliance['digest'][:12]}): "
+            f"{compliance['headline']}",
+            class_="headline",
+        ),
+    ]
+    if compliance["rows"]:
+        parts.append(_html.table(compliance["headers"], compliance["rows"]))
+    return _html.element("section", *parts, id="compliance")
+
+
 def _body(view: Mapping[str, Any], title: str, connection: Reach) -> _html.Markup:
     numbered = _numbered(view)
     sources = Footnotes("S")
@@ -379,6 +397,7 @@ def _body(view: Mapping[str, Any], title: str, connection: Reach) -> _html.Marku
         "div",
         _html.element("h1", title),
         _summary_html(view),
+        _compliance_html(view.get("compliance")),
         _heatmap_html(view, _targets(numbered)),
         findings,
         _failures_html(view["failures"]),
