@@ -288,6 +288,7 @@ def _apply(parser: argparse.ArgumentParser) -> None:
         "--inventory",
         help="with --policy: the hosts of this inventory (TOML, Ansible YAML or INI; '-': stdin)",
     )
+    _limit_option(parser)
     _vms_option(parser, required=False)
     parser.add_argument(
         "--policy", metavar="FILE", help="a policy file (TOML, or YAML with vmic[ansible])"
@@ -317,6 +318,7 @@ def _policy(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--inventory", help="the hosts of this inventory (TOML, Ansible YAML or INI; '-': stdin)"
     )
+    _limit_option(parser)
     _formats(parser)
     parser.set_defaults(handler=Handler("vmic.cli._policy", "_show"))
 
@@ -438,6 +440,15 @@ def _db_option(parser: argparse.ArgumentParser, *, default: object = None) -> No
         "--db",
         default=default,
         help=f"the history database (default: ${DB_ENV}, else {default_db_path()})",
+    )
+
+
+def _limit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--limit",
+        metavar="PATTERN",
+        help="only these hosts of --inventory or --lab: an Ansible pattern of groups and "
+        "hosts (hv*,berlin,!hv03)",
     )
 
 
@@ -594,6 +605,7 @@ def _fix(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--inventory", help="the inventory of hosts: TOML, or Ansible YAML (.yml) or INI (.ini)"
     )
+    _limit_option(parser)
     parser.add_argument(
         "--vm", action=ExactValue, help="only the VM with exactly this name (--vm=NAME for any)"
     )

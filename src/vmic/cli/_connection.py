@@ -378,17 +378,28 @@ def change_targets_and_groups(
 def _change_hosts(
     args: argparse.Namespace,
 ) -> tuple[list[FixTarget], dict[str, tuple[str, ...]], Reach]:
-    """The targets, the groups of each host, and the options that reach each."""
+    """The targets, the groups of each host, and the options that reach each.
+
+    ``--limit PATTERN`` (where the command has it) keeps the lab's or the inventory's
+    hosts it selects; with ``--host`` it is refused, there being one host already.
+    """
+    from vmic.connect._ansible import limit_targets  # noqa: PLC0415 - on use
+
     timeout = args.timeout
+    limit = getattr(args, "limit", None)
     if args.lab:
         targets = lab_fix_targets(_lab(args.lab), host=args.host, timeout=timeout)
+        targets = limit_targets(targets, limit, source=f"lab {args.lab}")
         return targets, {target.name: ("all",) for target in targets}, connection_words(args)
     resolver = resolver_for(args)
     if args.inventory:
-        inventory, groups = read_inventory_and_groups(args.inventory)
+        inventory, groups = read_inventory_and_groups(args.inventory, limit=limit)
         inventory.check_files()
         targets = [_entry_target(entry, resolver, timeout) for entry in inventory.hosts]
         return targets, groups, inventory_words(inventory)
+    if limit is not None:
+        msg = "--limit chooses among the hosts of --inventory or --lab, not --host"
+        raise ConfigurationError(msg)
     entry = host_entry(args)
     targets = [_entry_target(entry, resolver, timeout)]
     return targets, {entry.name: ("all",)}, connection_words(args)
