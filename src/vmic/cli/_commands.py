@@ -200,11 +200,7 @@ def _audit(parser: argparse.ArgumentParser) -> None:
     )
     add_feature_option(parser)
     _formats(parser, "html", "openmetrics")
-    parser.add_argument(
-        "--limit",
-        metavar="PATTERN",
-        help="only these hosts: an Ansible pattern of groups and hosts (hv*,berlin,!hv03)",
-    )
+    _limit_option(parser)
     _policy_option(
         parser,
         "judge every VM against a policy file: its compliance joins the "
@@ -537,7 +533,7 @@ def _check(parser: argparse.ArgumentParser) -> None:
         "--inventory", help="the inventory: TOML, Ansible YAML or INI ('-': from stdin)"
     )
     source.add_argument("--lab", choices=LABS, help="check the embedded simulated lab")
-    parser.add_argument("--limit", metavar="PATTERN", help="only these groups or hosts")
+    _limit_option(parser)
     parser.add_argument(
         "-w", "--warning", default="0", help="WARNING when findings are outside (default 0)"
     )
