@@ -80,6 +80,34 @@ def test_table_output_shows_before_and_after(
     assert _mutating(lab)
 
 
+def test_the_lab_records_one_change_command_per_host_per_run(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab
+) -> None:
+    status, _, err = in_process(
+        capsys, "disable", "--lab", "demo", "--vm", "dc01", "--vm", "web02", "heartbeat"
+    )
+    assert status == 0, err
+    lab.host("HV01").commands.clear()
+    status, out, err = in_process(capsys, "fix", "--lab", "demo", "--yes", "--format", "json")
+    assert status == 1, err
+    host_changes = [c for c in _mutating(lab) if "/" not in c.target]
+    assert [(c.target, c.action) for c in host_changes] == [
+        ("HV01", "set-integration-services"),
+        ("HV-BERLIN", "set-integration-services"),
+    ]
+    changed = {
+        (step["vm"], step["detail"])
+        for step in json.loads(out)["steps"]
+        if step["side"] == "host" and step["outcome"] == "done"
+    }
+    assert changed == {
+        ("legacy-win7", "Key-Value Pair Exchange enabled"),
+        ("dc01", "Heartbeat enabled"),
+        ("web02", "Heartbeat enabled"),
+        ("fs01", "Time Synchronization enabled"),
+    }
+
+
 def test_without_yes_and_without_a_terminal_it_refuses(
     capsys: pytest.CaptureFixture[str], lab: DemoLab
 ) -> None:
@@ -203,3 +231,31 @@ def test_check_csv_is_one_row_per_step_and_finding(
     assert len([r for r in rows if r["record"] == "finding"]) == len(lab.planted)
     assert any(r["outcome"] == "would_run" for r in rows)  # values, as in JSON
     assert _mutating(lab) == []
+
+
+def test_the_commands_shown_reach_each_host_as_this_run_did(tmp_path: Path) -> None:
+    from vmic.cli._connection import change_targets  # noqa: PLC0415 - the unit under test
+    from vmic.cli._main import build_parser  # noqa: PLC0415
+
+    def reach(*argv: str) -> object:
+        args = build_parser(["fix"]).parse_args(["fix", *argv, "--no-keyring", "--no-prompt"])
+        targets, words = change_targets(args)
+        try:
+            return words
+        finally:
+            for target in targets:
+                target.executor.close()  # made, never connected
+
+    assert reach("--lab", "demo") == ["--lab", "demo"]
+    given = ("--host", "192.0.2.5", "--transport", "ssh", "--user", "ops", "--port", "2200")
+    assert reach(*given) == [*given[:4], "--port", "2200", "--user", "ops"]
+    inventory = tmp_path / "hosts.toml"
+    inventory.write_text(
+        '[[hosts]]\nname = "hv01"\naddress = "192.0.2.1"\n\n'
+        '[[hosts]]\nname = "hv02"\ntransport = "ssh"\nusername = "ops"\n',
+        encoding="utf-8",
+    )
+    assert reach("--inventory", str(inventory)) == {
+        "hv01": ["--host", "192.0.2.1"],
+        "hv02": ["--host", "hv02", "--transport", "ssh", "--user", "ops"],
+    }

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 
 from tests._cli import in_process, run
 from vmic.cli._lab import state_directory, state_file
+from vmic.render import markdown_escape
+from vmic.schemas import SCHEMA_VERSION, load_schema
 
 
 def _doctor(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
@@ -227,3 +233,145 @@ def test_a_memory_that_cannot_be_written_is_one_error_line(
     assert line.startswith(f"vmic: error: {path}: cannot write the lab's memory")
     assert line.endswith("what this command changed in the demo lab will not last")
     assert status == 2
+
+
+def _lab_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
+    status, out, err = in_process(capsys, "lab", *argv)
+    assert (status, err) == (0, ""), err
+    document: dict[str, Any] = json.loads(out)
+    jsonschema.Draft202012Validator(load_schema("lab")).validate(document)
+    assert document["schema_version"] == SCHEMA_VERSION
+    return document
+
+
+def _three_changes(capsys: pytest.CaptureFixture[str]) -> None:
+    """A fix (its host command selects the VM by id), a kvp set and a disable (by name)."""
+    for argv in (
+        ("fix", "--lab", "demo", "--vm", "legacy-win7", "--yes"),
+        ("kvp", "set", "--lab", "demo", "--vm", "dc01", "--key", "role", "--value", "dc"),
+        ("disable", "--lab", "demo", "--vm", "fs01", "vss"),
+    ):
+        status, _, err = in_process(capsys, *argv, "-q")
+        assert status == 0, err
+
+
+def test_lab_show_names_the_vms_a_change_selected_by_id(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _three_changes(capsys)
+    status, out, _ = in_process(capsys, "lab", "show")
+    assert status == 0
+    assert out.splitlines() == [
+        f"the demo lab keeps 3 changes ({state_file('demo')}):",
+        "  1. HV01: set-integration-services on legacy-win7",
+        "  2. HV01: kvp-change on dc01",
+        "  3. HV-BERLIN: set-integration-services on fs01",
+    ]
+
+
+def test_lab_show_as_json_has_each_change_whole(capsys: pytest.CaptureFixture[str]) -> None:
+    _three_changes(capsys)
+    document = _lab_json(capsys, "show", "--format", "json")
+    assert (document["lab"], document["action"], document["state_file"]) == (
+        "demo",
+        "show",
+        str(state_file("demo")),
+    )
+    changes = document["changes"]
+    assert [(c["number"], c["host"], c["vms"], c["script"]) for c in changes] == [
+        (1, "HV01", ["legacy-win7"], "host-set-services"),
+        (2, "HV01", ["dc01"], "host-kvp-change"),
+        (3, "HV-BERLIN", ["fs01"], "host-set-services"),
+    ]
+    # The command as it was sent: the VM by its id, which the "vms" name beside it.
+    fixed = changes[0]["parameters"]
+    assert fixed["Select"] == "id"
+    assert fixed["VMs"] != ["legacy-win7"]
+    assert len(fixed["VMs"]) == 1
+    assert changes[2]["parameters"]["VMs"] == ["fs01"]
+    # What is listed is what is remembered, in the same form.
+    remembered = json.loads(state_file("demo").read_text(encoding="utf-8"))["changes"]
+    assert [
+        {key: change[key] for key in ("target", "script", "action", "clock", "parameters")}
+        for change in changes
+    ] == remembered
+
+
+def test_lab_show_as_csv_and_markdown_is_one_row_per_change(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _three_changes(capsys)
+    status, out, _ = in_process(capsys, "lab", "show", "--format", "csv")
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["number"], r["host"], r["vms"], r["action"], r["target"]) for r in rows] == [
+        ("1", "HV01", "legacy-win7", "set-integration-services", "HV01"),
+        ("2", "HV01", "dc01", "kvp-change", "HV01"),
+        ("3", "HV-BERLIN", "fs01", "set-integration-services", "HV-BERLIN"),
+    ]
+    status, out, _ = in_process(capsys, "lab", "show", "--format", "markdown")
+    assert status == 0
+    head, blank, header, _rule, *lines = out.splitlines()
+    line = f"the demo lab keeps 3 changes ({state_file('demo')})"
+    assert (head, blank) == (f"**vmic lab show**: {markdown_escape(line)}", "")
+    assert header == "| number | host | VMs | action | script | target |"
+    assert lines[0] == (
+        "| 1 | HV01 | legacy-win7 | set-integration-services | host-set-services | HV01 |"
+    )
+    assert len(lines) == 3
+
+
+def test_an_unchanged_lab_shows_no_change_in_every_format(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    as_built = f"the demo lab is as built: no change remembered ({state_file('demo')})"
+    assert in_process(capsys, "lab", "--format", "table") == (0, as_built + "\n", "")
+    out = in_process(capsys, "lab", "--format", "markdown")[1]
+    assert out == f"**vmic lab show**: {markdown_escape(as_built)}\n"
+    assert in_process(capsys, "lab", "--format", "csv")[1] == (
+        "number,host,vms,action,script,target\n"
+    )
+    assert _lab_json(capsys, "--format", "json")["changes"] == []
+
+
+def test_lab_reset_lists_what_it_forgot_in_json_csv_and_markdown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _three_changes(capsys)
+    document = _lab_json(capsys, "--format", "json", "reset")  # the option before the action
+    assert document["action"] == "reset"
+    assert [change["vms"] for change in document["changes"]] == [
+        ["legacy-win7"],
+        ["dc01"],
+        ["fs01"],
+    ]
+    assert not state_file("demo").exists()
+    assert _lab_json(capsys, "reset", "--format", "json")["changes"] == []
+    in_process(capsys, "disable", "--lab", "demo", "--vm", "fs01", "vss", "-q")
+    status, out, _ = in_process(capsys, "lab", "reset", "--format", "csv")
+    assert (status, out.splitlines()[1:]) == (
+        0,
+        ["1,HV-BERLIN,fs01,set-integration-services,host-set-services,HV-BERLIN"],
+    )
+    in_process(capsys, "disable", "--lab", "demo", "--vm", "fs01", "vss", "-q")
+    status, out, _ = in_process(capsys, "lab", "reset", "--format", "markdown")
+    head, *rest = out.splitlines()
+    assert head.startswith("**vmic lab reset**: the demo lab's remembered changes are forgotten")
+    assert rest[-1].startswith("| 1 | HV-BERLIN | fs01 |")
+    status, out, _ = in_process(capsys, "lab", "reset")  # the table says only that it forgot
+    assert (status, out) == (0, "the demo lab has no remembered changes: it is as built\n")
+
+
+def test_lab_reset_of_a_memory_that_cannot_be_read_forgets_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = state_file("demo")
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json", encoding="utf-8")
+    status, out, err = in_process(capsys, "lab", "show", "--format", "json")
+    assert (status, out) == (2, "")
+    assert err.startswith("vmic: error: ")
+    assert "not JSON" in err
+    document = _lab_json(capsys, "reset", "--format", "json")
+    assert document["changes"] == []  # nothing a next run would have replayed
+    assert not path.exists()

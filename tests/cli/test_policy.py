@@ -282,3 +282,62 @@ def test_apply_settings_take_several_vms_and_refuse_mixing_with_a_policy(
         status, _, err = in_process(capsys, *argv)
         assert status == 2, argv
         assert err.count("\n") == 1
+
+
+def test_limit_keeps_the_change_to_the_hosts_it_selects(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab, policy: str
+) -> None:
+    argv = ("apply", "--policy", policy, "--lab", "demo", "--yes", "--format", "csv")
+    status, out, err = in_process(capsys, *argv, "--limit", "!HV-BERLIN")
+    assert (status, err) == (0, "")
+    assert {row["host"] for row in _rows(out)} == {"HV01"}
+    assert [c.target for c in _changes(lab)] == ["HV01"]
+    # What the limit left out is still pending; a limit that selects nothing is exit 2.
+    status, out, _ = in_process(capsys, *argv[:-3], "--check", "--limit", "HV-BERLIN")
+    assert status == 1
+    assert "3 would change" in out
+    status, out, err = in_process(capsys, *argv, "--limit", "nowhere")
+    assert (status, out) == (2, "")
+    assert "selects no host" in err
+    assert len(_changes(lab)) == 1
+
+
+def test_limit_chooses_among_an_inventory_or_a_lab_not_one_host(
+    capsys: pytest.CaptureFixture[str], policy: str
+) -> None:
+    status, out, err = in_process(
+        capsys,
+        "apply",
+        "--policy",
+        policy,
+        "--host",
+        "hv01.example.test",
+        "--limit",
+        "hv*",
+        "--check",
+    )
+    assert (status, out) == (2, "")
+    assert (
+        err == "vmic: error: --limit chooses among the hosts of --inventory or --lab, not --host\n"
+    )
+    # Without --policy there is no host list to limit.
+    status, _, err = in_process(
+        capsys, "apply", "--lab", "demo", "--vm", "dc01", "--limit", "HV01", "vss=on"
+    )
+    assert status == 2
+    assert "--limit" in err
+
+
+def test_fix_and_policy_show_take_a_limit(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab, policy: str
+) -> None:
+    status, out, _ = in_process(
+        capsys, "fix", "--lab", "demo", "--limit", "HV-BERLIN", "--check", "--format", "json"
+    )
+    assert status in {0, 1}
+    hosts = {step["host"] for step in json.loads(out)["steps"]}
+    assert hosts <= {"HV-BERLIN"}
+    _, out, _ = in_process(
+        capsys, "policy", "show", policy, "--lab", "demo", "--limit", "HV01", "--format", "csv"
+    )
+    assert {row["host"] for row in _rows(out)} == {"HV01"}

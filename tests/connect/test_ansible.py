@@ -153,6 +153,10 @@ def test_groups_and_children(tmp_path: Path) -> None:
         ("hv0*", ["hv01.example.test", "hv02.example.test"]),
         ("~^hv-", ["hv-branch.example.test"]),
         ("all", ["hv01.example.test", "hv02.example.test", "hv-branch.example.test"]),
+        # Exclusions and intersections alone start from every host, as in Ansible.
+        ("!branch", ["hv01.example.test", "hv02.example.test"]),
+        ("!hv01.example.test,!branch", ["hv02.example.test"]),
+        ("&site_a", ["hv01.example.test", "hv02.example.test"]),
     ],
 )
 def test_limit_selects_as_ansible_does(pattern: str, hosts: list[str], tmp_path: Path) -> None:

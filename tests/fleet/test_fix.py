@@ -163,11 +163,74 @@ def test_the_install_goes_through_the_distributions_command_as_data() -> None:
     assert installs[0].target == "HV01/rhel-db"
 
 
+def _vm_id(lab: DemoLab, host: str, vm: str) -> str:
+    return str(lab.host(host).vm(vm).id).upper()
+
+
 def test_host_changes_select_the_vm_exactly() -> None:
     lab = demo_lab()
     _fix(lab)
     changes = [c for c in _recorded(lab) if c.mutating and c.target in {"HV01", "HV-BERLIN"}]
-    assert {c.command.parameters["VMs"] for c in changes} == {("legacy-win7",), ("fs01",)}
+    # By id, which no other VM has (names may repeat on a host).
+    assert {(c.command.parameters["Select"], c.command.parameters["VMs"]) for c in changes} == {
+        ("id", (_vm_id(lab, "HV01", "legacy-win7"),)),
+        ("id", (_vm_id(lab, "HV-BERLIN", "fs01"),)),
+    }
+
+
+def test_one_change_command_per_host_for_all_its_vms_with_outcomes_per_finding() -> None:
+    lab = demo_lab()
+    hv01 = lab.host("HV01")
+    for name in ("dc01", "web02"):
+        hv01.vm(name).disable_on_host(IntegrationService.HEARTBEAT)
+    hv01.vm("dc01").disable_on_host(IntegrationService.VSS)
+    hv01.settle()
+    plan = plan_fixes(_diagnoses(lab), allow_install=True)
+    host_steps = [s for s in plan.steps if s.host == "HV01" and s.side.value == "host"]
+    assert {s.vm for s in host_steps} == {"legacy-win7", "dc01", "web02"}
+    assert len(host_steps) == 4
+    report = apply_fixes(plan, _targets(lab))
+    # The lab's recorded commands: one change command per host, every VM of it in it.
+    changes = [(c.target, c.command) for c in _recorded(lab) if c.mutating and "/" not in c.target]
+    assert [target for target, _ in changes] == ["HV01", "HV-BERLIN"]
+    selected = changes[0][1].parameters["VMs"]
+    assert isinstance(selected, tuple)
+    assert sorted(selected) == sorted(
+        _vm_id(lab, "HV01", name) for name in ("legacy-win7", "dc01", "web02")
+    )
+    # Each step and each finding has its own outcome, as when each step ran alone.
+    done = {(r.step.vm, r.detail) for r in report.steps if r.step in host_steps}
+    assert done == {
+        ("legacy-win7", "Key-Value Pair Exchange enabled"),
+        ("dc01", "Heartbeat enabled"),
+        ("dc01", "VSS enabled"),
+        ("web02", "Heartbeat enabled"),
+    }
+    assert {r.outcome for r in report.steps if r.step in host_steps} == {StepOutcome.DONE}
+    gone = {
+        (r.finding.vm, r.finding.service) for r in report.findings if r.outcome.value == "resolved"
+    }
+    assert {("dc01", IntegrationService.VSS), ("web02", IntegrationService.HEARTBEAT)} <= gone
+    # A check run of the same plan sends no change and says what each step would do.
+    again = demo_lab()
+    for name in ("dc01", "web02"):
+        again.host("HV01").vm(name).disable_on_host(IntegrationService.HEARTBEAT)
+    checked = apply_fixes(plan_fixes(_diagnoses(again)), _targets(again), check=True)
+    assert _mutating(again) == []
+    assert {r.detail for r in checked.steps if r.step.side.value == "host"} == {"would be enabled"}
+
+
+def test_a_host_side_step_whose_setting_did_not_take_fails_alone() -> None:
+    lab = demo_lab()
+    plan = plan_fixes(_diagnoses(lab))
+    # The host accepts the command but keeps Time Synchronization off on fs01.
+    lab.host("HV-BERLIN").vm("fs01").freeze_host_setting(IntegrationService.TIME_SYNCHRONIZATION)
+    report = apply_fixes(plan, _targets(lab))
+    fs01 = next(r for r in report.steps if r.step.vm == "fs01" and r.step.side.value == "host")
+    assert fs01.outcome is StepOutcome.FAILED
+    assert "Time Synchronization is disabled, expected enabled" in fs01.detail
+    win7 = next(r for r in report.steps if r.step.vm == "legacy-win7")
+    assert win7.outcome is StepOutcome.DONE
 
 
 def test_bad_arguments_are_configuration_errors() -> None:
@@ -206,7 +269,7 @@ def test_a_vm_named_like_a_pattern_is_fixed_alone() -> None:
     assert [r.outcome for r in report.steps] == [StepOutcome.DONE]
     assert report.exit_status == 0
     changes = [c for c in host.commands if c.mutating]
-    assert [c.command.parameters["VMs"] for c in changes] == [("web*",)]
+    assert [c.command.parameters["VMs"] for c in changes] == [(str(host.vm("web*").id).upper(),)]
     for name in ("web01", "webx"):
         assert host.vm(name).integration.state(IntegrationService.TIME_SYNCHRONIZATION).host_enabled
 

@@ -248,3 +248,46 @@ def test_audit_json_carries_the_compliance(
     assert "Policy " in out
     assert out.rstrip().endswith("6 VMs: 6 would change, 1 not applicable. Not compliant "
                                  "(check: nothing changed).")  # fmt: skip
+
+
+def test_audit_table_says_the_compliance_in_words(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab, policy: str
+) -> None:
+    # The audit's own findings say "Guest Service Interface": its compliance does too.
+    _, out, _ = in_process(
+        capsys, "audit", "--lab", "demo", "--policy", policy, "--format", "markdown"
+    )
+    compliance = out[out.index("Policy ") :]
+    assert "| Guest Service Interface |" in compliance
+    assert "guest_service_interface" not in compliance
+    assert "| VM |" in compliance
+
+
+def test_audit_html_carries_the_compliance_after_the_summary(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab, policy: str, tmp_path: Path
+) -> None:
+    page = tmp_path / "report.html"
+    argv = ("audit", "--lab", "demo", "--policy", policy, "--format", "html", "--output", str(page))
+    status, out, err = in_process(capsys, *argv)
+    assert (status, out, err) == (1, "", "")
+    text = page.read_text(encoding="utf-8")
+    section = text[text.index('<section id="compliance">') :]
+    section = section[: section.index("</section>")]
+    assert text.index('id="summary"') < text.index('id="compliance"') < text.index("<h2>Findings")
+    assert "6 VMs: 6 would change, 1 not applicable. Not compliant" in section
+    # One row per service that does not comply: the 6 pending (not the not-applicable one).
+    assert section.count("<tr>") == 1 + 6
+    assert section.count("<td>Guest Service Interface</td>") == 5
+    assert "<td>Time Synchronization</td>" in section
+
+
+def test_audit_csv_says_the_compliance_is_elsewhere(
+    capsys: pytest.CaptureFixture[str], lab: DemoLab, policy: str
+) -> None:
+    argv = ("audit", "--lab", "demo", "--policy", policy, "--format", "csv")
+    _, out, err = in_process(capsys, *argv)
+    assert out.startswith("host,host_status,vm,service,")
+    assert err.count("\n") == 1
+    assert err.startswith("vmic: note: the CSV holds the audit's findings only")
+    _, _, err = in_process(capsys, *argv, "-q")
+    assert err == ""

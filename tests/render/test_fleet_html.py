@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import json
 import re
+import shlex
 from html.parser import HTMLParser
 from typing import Any
 
@@ -249,3 +251,64 @@ def test_doctor_writes_the_same_page(capsys: pytest.CaptureFixture[str]) -> None
     assert status == 1
     assert out.startswith("<!DOCTYPE html>")
     assert _page(out).cells
+
+
+def _shown_commands(page: str) -> list[str]:
+    """The ``vmic`` command lines a page shows in its code blocks, unescaped."""
+    blocks = re.findall(r"<pre><code>(.*?)</code></pre>", page, flags=re.DOTALL)
+    lines = (html.unescape(line) for block in blocks for line in block.split("\n"))
+    return [line for line in lines if line.startswith("vmic ")]
+
+
+@pytest.mark.parametrize("command", ["audit", "doctor"])
+def test_every_vmic_command_of_the_lab_report_runs_as_shown(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    status, page, _ = in_process(capsys, command, "--lab", "demo", "--format", "html")
+    assert status == 1
+    shown = _shown_commands(page)
+    assert shown
+    for line in dict.fromkeys(shown):
+        argv = shlex.split(line)
+        # The lab's, never `--host HV01`: no such host name resolves anywhere.
+        assert argv[2:4] == ["--lab", "demo"], line
+        assert "--host" not in argv, line
+        status, out, err = in_process(capsys, *argv[1:])
+        assert status == 0, err
+        assert out.startswith("enabled "), line
+    # The fixes took: a second report shows no command for them any more.
+    _, page, _ = in_process(capsys, command, "--lab", "demo", "--format", "html")
+    assert _shown_commands(page) == []
+
+
+def test_an_inventory_hosts_commands_reach_it_as_the_inventory_says() -> None:
+    from vmic.cli._connection import inventory_words, lab_targets  # noqa: PLC0415
+    from vmic.cli._main import build_parser  # noqa: PLC0415
+    from vmic.connect import parse_inventory  # noqa: PLC0415
+    from vmic.fleet import audit  # noqa: PLC0415
+
+    inventory = parse_inventory(
+        '[[hosts]]\nname = "HV01"\naddress = "192.0.2.11"\ntransport = "ssh"\nport = 2222\n'
+        'username = "ops"\nknown_hosts = "-kh"\n\n'
+        '[[hosts]]\nname = "HV-BERLIN"\naddress = "hv-berlin.example.test"\nuse_tls = false\n'
+    )
+    page = audit(lab_targets("demo")).to_html(connection=inventory_words(inventory))
+    shown = sorted(set(_shown_commands(page)))
+    assert shown == [
+        (
+            "vmic enable --host 192.0.2.11 --transport ssh --port 2222 --user ops "
+            "--known-hosts=-kh --vm legacy-win7 key_value_pair_exchange"
+        ),
+        "vmic enable --host hv-berlin.example.test --no-tls --vm fs01 time_synchronization",
+    ]
+    # Each is a command vmic reads as the inventory describes the host (nothing is run:
+    # these hosts are documentation addresses).
+    args = build_parser(["enable"]).parse_args(shlex.split(shown[0])[1:])
+    assert (args.host, args.transport, args.port, args.user, args.known_hosts) == (
+        "192.0.2.11",
+        "ssh",
+        2222,
+        "ops",
+        "-kh",
+    )
+    assert (args.vms, args.services) == (["legacy-win7"], ["key_value_pair_exchange"])

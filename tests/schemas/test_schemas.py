@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -299,12 +300,19 @@ def test_history_and_diff_json_validate_and_carry_the_version(
     assert (document["a"]["id"], document["b"]["id"], document["worse"]) == (1, 2, False)
 
 
-@pytest.mark.parametrize("name", ["changes", "diff", "fix", "history", "kvp", "operation"])
+@pytest.mark.parametrize(
+    "name", ["changes", "diff", "fix", "history", "history-change", "kvp", "lab", "operation"]
+)
 def test_the_new_schemas_reject_a_bare_list_and_a_missing_version(name: str) -> None:
     with pytest.raises(jsonschema.ValidationError):
         _validate([], name)
     with pytest.raises(jsonschema.ValidationError):
         _validate({}, name)
+
+
+def test_a_pruned_or_imported_run_is_described_as_history_lists_it() -> None:
+    # Each schema file stands alone (no reference across files): the copy must not drift.
+    assert load_schema("history-change")["$defs"]["run"] == load_schema("history")["$defs"]["run"]
 
 
 # Every command that prints results, with a run of it and the schema its JSON follows.
@@ -345,6 +353,9 @@ _JSON_RUNS: dict[str, tuple[tuple[str, ...], str]] = {
     "shutdown": (("shutdown", "--lab", "demo", "--vm", "web02"), "operation"),
     "kvp": (("kvp", "get", "--lab", "demo", "--vm", "web01"), "kvp"),
     "history": (("history",), "history"),
+    "history prune": (("history", "prune", "--keep", "1"), "history-change"),
+    "history import": (("history", "import"), "history-change"),
+    "lab": (("lab", "show"), "lab"),
     "diff": (("diff",), "diff"),
     "fix": (("fix", "--lab", "demo", "--check"), "fix"),
     "scripts": (("scripts",), "scripts"),
@@ -356,21 +367,25 @@ _JSON_RUNS: dict[str, tuple[tuple[str, ...], str]] = {
 
 
 def _commands_with_json() -> set[str]:
+    """Every command and action (``history prune``) of the parser that takes --format json."""
     from vmic.cli._main import build_parser  # noqa: PLC0415 - beside its use
 
-    parser = build_parser()
-    commands = next(a for a in parser._actions if a.dest == "command")
     found = set()
-    for name, sub in commands.choices.items():  # type: ignore[union-attr]
-        formats = next((a for a in sub._actions if a.dest == "output_format"), None)
-        if formats is not None and "json" in (formats.choices or ()):
-            found.add(name)
+    pending: list[tuple[str, argparse.ArgumentParser]] = [("", build_parser())]
+    while pending:
+        prefix, parser = pending.pop()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    pending.append((f"{prefix} {name}".strip(), sub))
+            elif action.dest == "output_format" and "json" in (action.choices or ()):
+                found.add(prefix)
     return found
 
 
 def test_every_command_that_prints_results_has_a_json_case() -> None:
     assert set(_JSON_RUNS) == _commands_with_json()
-    for name in ("wait", "copy", "shutdown", "fix"):
+    for name in ("wait", "copy", "shutdown", "fix", "lab", "history prune", "history import"):
         assert name in _commands_with_json()
 
 
@@ -379,16 +394,26 @@ def test_every_json_output_is_an_object_with_its_version_and_schema(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
 ) -> None:
     argv, name = _JSON_RUNS[command]
-    if command in {"history", "diff"}:
+    if command.startswith("history") or command == "diff":
         db = str(tmp_path / "history.db")
         for _ in range(2):
             in_process(capsys, "audit", "--lab", "demo", "--save", "--db", db, "-q")
+        if command == "history import":
+            other = str(tmp_path / "other.db")
+            in_process(capsys, "audit", "--lab", "demo", "--save", "--db", other, "-q")
+            argv = (*argv, other)
         argv = (*argv, "--db", db)
-    _, out, _ = in_process(capsys, *argv, "--format", "json")
+    elif command == "lab":  # a change to list, by a command that selects VMs by id
+        in_process(capsys, "fix", "--lab", "demo", "--yes", "-q")
+    status, out, err = in_process(capsys, *argv, "--format", "json")
+    assert status in {0, 1}, err
     document = json.loads(out)
     assert isinstance(document, dict)
     assert document["schema_version"] == SCHEMA_VERSION
     _validate(document, name)
+    listed = {"history prune": "runs", "history import": "runs", "lab": "changes"}
+    if command in listed:  # something to validate beyond the envelope
+        assert document[listed[command]], document
 
 
 def test_a_failed_operation_is_json_too(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,11 +8,13 @@ colours verdicts there (``NO_COLOR``/``FORCE_COLOR``).
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from vmic.cli._commands import AUDIT_TIMEOUT as DEFAULT_TIMEOUT, DEFAULT_CONCURRENCY
 from vmic.cli._connection import (
     features_of,
+    inventory_words,
     lab_targets,
     read_inventory_and_groups,
     resolver_for,
@@ -28,23 +30,29 @@ from vmic.fleet._runner import audit
 if TYPE_CHECKING:
     import argparse
 
+    from vmic.render._diagnosis import Reach
+
 __all__: list[str] = []
 
 
 def _audit(args: argparse.Namespace) -> int:
     groups: dict[str, tuple[str, ...]] = {}
+    # How the vmic commands of fixes reach each host: as this audit did.
+    reach: Reach
     if args.inventory:
         inventory, groups = read_inventory_and_groups(args.inventory, limit=args.limit)
         inventory.check_files()
         concurrency = args.concurrency or inventory.concurrency or DEFAULT_CONCURRENCY
         timeout = args.timeout or inventory.timeout or DEFAULT_TIMEOUT
         targets = inventory.targets(resolver_for(args), timeout=timeout)
+        reach = inventory_words(inventory)
     else:
         concurrency = args.concurrency or DEFAULT_CONCURRENCY
         timeout = args.timeout or DEFAULT_TIMEOUT
         targets = lab_targets(args.lab, timeout=timeout)
         targets = limit_targets(targets, args.limit, source=f"lab {args.lab}")
         groups = {target.name: ("all", "ungrouped") for target in targets}
+        reach = ["--lab", args.lab]
     recorder = None
     if args.save_observations or args.policy:
         recorder = ObservationRecorder()
@@ -73,9 +81,22 @@ def _audit(args: argparse.Namespace) -> int:
         # A terminal table fits its width and may be coloured; a file never is.
         table = args.output_format == "table" and not args.output
         fit = width() if table else None
-        text = report.render(args.output_format, width=fit, colour=table and colour())
+        if compliance is not None and args.output_format == "html":
+            text = report.to_html(connection=reach, compliance=compliance.compliance_view())
+        else:
+            text = report.render(
+                args.output_format, width=fit, colour=table and colour(), connection=reach
+            )
         if compliance is not None:
             text = with_compliance(text, report, compliance, args.output_format, width=fit)
+            if args.output_format == "csv" and not args.quiet:
+                # One table per CSV file: the findings' here, the compliance's elsewhere.
+                print(
+                    "vmic: note: the CSV holds the audit's findings only; the policy's "
+                    "compliance is in the other formats and in "
+                    "'vmic apply --policy FILE --check --format csv'",
+                    file=sys.stderr,
+                )
     finish_audit(args, report, text, compliance=compliance)
     if recorder is not None and args.save_observations:
         recorder.save(args.save_observations, report)

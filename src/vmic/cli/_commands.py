@@ -70,9 +70,9 @@ class Handler:
         return f"Handler({self.module}:{self.function})"
 
 
-def _formats(parser: argparse.ArgumentParser, *extra: str) -> None:
+def _formats(parser: argparse.ArgumentParser, *extra: str, default: object = "table") -> None:
     parser.add_argument(
-        "--format", choices=(*FORMATS, *extra), default="table", dest="output_format"
+        "--format", choices=(*FORMATS, *extra), default=default, dest="output_format"
     )
 
 
@@ -200,11 +200,7 @@ def _audit(parser: argparse.ArgumentParser) -> None:
     )
     add_feature_option(parser)
     _formats(parser, "html", "openmetrics")
-    parser.add_argument(
-        "--limit",
-        metavar="PATTERN",
-        help="only these hosts: an Ansible pattern of groups and hosts (hv*,berlin,!hv03)",
-    )
+    _limit_option(parser)
     _policy_option(
         parser,
         "judge every VM against a policy file: its compliance joins the "
@@ -288,6 +284,7 @@ def _apply(parser: argparse.ArgumentParser) -> None:
         "--inventory",
         help="with --policy: the hosts of this inventory (TOML, Ansible YAML or INI; '-': stdin)",
     )
+    _limit_option(parser)
     _vms_option(parser, required=False)
     parser.add_argument(
         "--policy", metavar="FILE", help="a policy file (TOML, or YAML with vmic[ansible])"
@@ -317,6 +314,7 @@ def _policy(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--inventory", help="the hosts of this inventory (TOML, Ansible YAML or INI; '-': stdin)"
     )
+    _limit_option(parser)
     _formats(parser)
     parser.set_defaults(handler=Handler("vmic.cli._policy", "_show"))
 
@@ -328,6 +326,7 @@ def _guest(parser: argparse.ArgumentParser) -> None:
         "status: 0 healthy, 1 findings, 2 bad usage."
     )
     _formats(parser)
+    _verbose_sources(parser)
     parser.add_argument(
         "--timeout", type=seconds, default=120.0, help="seconds the check may run (default 120)"
     )
@@ -430,12 +429,35 @@ def _kvp(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=Handler("vmic.cli._kvp", "_kvp"))
 
 
-def _db_option(parser: argparse.ArgumentParser) -> None:
+def _db_option(parser: argparse.ArgumentParser, *, default: object = None) -> None:
     from vmic.history._store import DB_ENV, default_db_path  # noqa: PLC0415 - on use
 
     parser.add_argument(
-        "--db", help=f"the history database (default: ${DB_ENV}, else {default_db_path()})"
+        "--db",
+        default=default,
+        help=f"the history database (default: ${DB_ENV}, else {default_db_path()})",
     )
+
+
+def _limit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--limit",
+        metavar="PATTERN",
+        help="only these hosts of --inventory or --lab: an Ansible pattern of groups and "
+        "hosts (hv*,berlin,!hv03)",
+    )
+
+
+def _history_action(parser: argparse.ArgumentParser) -> None:
+    """The options ``history prune`` and ``history import`` share with ``history``.
+
+    Given before the action (``vmic history --db X prune``) they hold too: the action's
+    own defaults are suppressed, so they never reset what the command line said.
+    """
+    import argparse  # noqa: PLC0415 - only for its SUPPRESS marker
+
+    _db_option(parser, default=argparse.SUPPRESS)
+    _formats(parser, default=argparse.SUPPRESS)
 
 
 def _history(parser: argparse.ArgumentParser) -> None:
@@ -447,9 +469,11 @@ def _history(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=Handler("vmic.cli._history", "_list"))
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     prune = actions.add_parser(
-        "prune", help="delete old runs", description="Delete old runs from the history."
+        "prune",
+        help="delete old runs",
+        description="Delete old runs from the history, and say which (csv and json list them).",
     )
-    _db_option(prune)
+    _history_action(prune)
     from vmic.history._store import MAX_DAYS  # noqa: PLC0415 - on use
 
     prune.add_argument(
@@ -469,9 +493,10 @@ def _history(parser: argparse.ArgumentParser) -> None:
         "import",
         help="copy in the runs of another history database",
         description="Merge another machine's history: runs this database lacks are copied "
-        "in (matched by their UUID, so importing twice adds nothing).",
+        "in (matched by their UUID, so importing twice adds nothing); csv and json list "
+        "them with the numbers they have here.",
     )
-    _db_option(merge)
+    _history_action(merge)
     merge.add_argument("other", metavar="OTHER.db", help="the history database to read")
     merge.set_defaults(handler=Handler("vmic.cli._history", "_import"))
 
@@ -508,7 +533,7 @@ def _check(parser: argparse.ArgumentParser) -> None:
         "--inventory", help="the inventory: TOML, Ansible YAML or INI ('-': from stdin)"
     )
     source.add_argument("--lab", choices=LABS, help="check the embedded simulated lab")
-    parser.add_argument("--limit", metavar="PATTERN", help="only these groups or hosts")
+    _limit_option(parser)
     parser.add_argument(
         "-w", "--warning", default="0", help="WARNING when findings are outside (default 0)"
     )
@@ -560,6 +585,7 @@ def _lab(parser: argparse.ArgumentParser) -> None:
         "action", nargs="?", choices=("show", "reset"), default="show", help="(default: show)"
     )
     parser.add_argument("--lab", choices=LABS, default=LABS[0], help="the lab (default: demo)")
+    _formats(parser)
     parser.set_defaults(handler=Handler("vmic.cli._lab", "_lab"))
 
 
@@ -575,6 +601,7 @@ def _fix(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--inventory", help="the inventory of hosts: TOML, or Ansible YAML (.yml) or INI (.ini)"
     )
+    _limit_option(parser)
     parser.add_argument(
         "--vm", action=ExactValue, help="only the VM with exactly this name (--vm=NAME for any)"
     )

@@ -37,13 +37,14 @@ from vmic.rules._features import Feature
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
     from vmic.clients import HyperVHost
     from vmic.executors._protocol import Executor
     from vmic.fleet._fix import FixTarget
     from vmic.model._host import VM
-    from vmic.testing import DemoLab, FakeHyperVHost
+    from vmic.render._diagnosis import Reach
+    from vmic.testing import DemoLab
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -79,24 +80,47 @@ def connection_words(args: argparse.Namespace) -> list[str]:
     if getattr(args, "lab", None):
         words = ["--lab", args.lab]
         return [*words, "--host", args.host] if args.host else words
-    words = ["--host", args.host]
-    if args.transport != "psrp":
-        words += ["--transport", args.transport]
-    if args.port is not None:
-        words += ["--port", str(args.port)]
-    if args.user:
-        words += ["--user", args.user]
-    if args.auth != "negotiate":
-        words += ["--auth", args.auth]
-    if args.no_tls:
+    return entry_words(_entry_of(args))
+
+
+def entry_words(entry: HostEntry) -> list[str]:
+    """The options of a ``vmic`` command that reach *entry*'s host (an inventory's, or given).
+
+    Its address (else its name) and every setting that is not the default; a password
+    never is an option (the command finds it where vmic always does: the environment,
+    the keyring or a prompt).
+
+    >>> entry_words(HostEntry(name="hv02", address="192.0.2.12", transport="ssh", username="ops"))
+    ['--host', '192.0.2.12', '--transport', 'ssh', '--user', 'ops']
+    """
+    words = _option("--host", entry.address or entry.name)
+    if entry.transport != "psrp":
+        words += ["--transport", entry.transport]
+    if entry.port is not None:
+        words += ["--port", str(entry.port)]
+    if entry.username:
+        words += _option("--user", entry.username)
+    if entry.auth != "negotiate":
+        words += ["--auth", entry.auth]
+    if not entry.use_tls:
         words.append("--no-tls")
-    if args.ca_bundle:
-        words += ["--ca-bundle", args.ca_bundle]
-    for key in args.ssh_key:
-        words += ["--ssh-key", key]
-    if args.known_hosts:
-        words += ["--known-hosts", args.known_hosts]
+    if entry.ca_bundle:
+        words += _option("--ca-bundle", entry.ca_bundle)
+    for key in entry.ssh_keys:
+        words += _option("--ssh-key", key)
+    if entry.known_hosts:
+        words += _option("--known-hosts", entry.known_hosts)
     return words
+
+
+def inventory_words(inventory: Inventory) -> dict[str, list[str]]:
+    """Each host of *inventory* by its name: the options that reach it (:func:`entry_words`)."""
+    return {entry.name: entry_words(entry) for entry in inventory.hosts}
+
+
+def _option(name: str, value: str) -> list[str]:
+    # A value that starts with "-" would read as an option: NAME=VALUE takes any value.
+    return [f"{name}={value}"] if value.startswith("-") else [name, value]
 
 
 def read_inventory(name: str, *, limit: str | None = None) -> Inventory:
@@ -198,12 +222,23 @@ def host_entry(args: argparse.Namespace) -> HostEntry:
         ConfigurationError: ``--host`` is missing, or a ``--ssh-key`` or ``--ca-bundle``
             file does not exist.
     """
+    entry = _entry_of(args)
+    entry.check_files()
+    return entry
+
+
+def _entry_of(args: argparse.Namespace) -> HostEntry:
+    """The host the connection options describe (its files not yet checked).
+
+    Raises:
+        ConfigurationError: ``--host`` is missing.
+    """
     if not args.host:
         msg = "give --host NAME (or --lab demo for the simulated lab)"
         raise ConfigurationError(msg)
     guest_user = getattr(args, "guest_user", None)
     linux_user = getattr(args, "linux_user", None)
-    entry = HostEntry(
+    return HostEntry(
         name=args.host,
         transport=args.transport,
         port=args.port,
@@ -223,8 +258,6 @@ def host_entry(args: argparse.Namespace) -> HostEntry:
         ),
         connect_timeout=args.timeout,
     )
-    entry.check_files()
-    return entry
 
 
 def host_client(args: argparse.Namespace, vm: str | None = None) -> HyperVHost:
@@ -282,6 +315,9 @@ def lab_targets(
 ) -> list[HostTarget]:
     """Audit targets for the hosts of a simulated lab, guests included.
 
+    The audit's view of :func:`lab_fix_targets`: one piece of code reaches a lab's hosts
+    and guests, whether a command audits them or changes them.
+
     Args:
         lab_name: One of :data:`LABS`.
         host: Only the host of this name.
@@ -295,29 +331,8 @@ def lab_targets(
     lab = _lab(lab_name)
     if host is None and vm is not None:
         host = _holder(lab_name, lab, vm)
-    return [
-        HostTarget.for_executor(fake, name=fake.name, guests=reach, timeout=timeout)
-        for fake, reach in _lab_hosts(lab, host, what=f"the {lab_name} lab")
-    ]
-
-
-def _lab_hosts(
-    lab: DemoLab, host: str | None, *, what: str
-) -> list[tuple[FakeHyperVHost, Callable[[VM], Executor | None]]]:
-    """The lab's hosts (or the one named *host*), each with how its guests are reached.
-
-    Raises:
-        ConfigurationError: The lab has no host named *host*.
-    """
-    chosen: list[tuple[FakeHyperVHost, Callable[[VM], Executor | None]]] = [
-        (fake, lab.guest_reach(fake.name))
-        for fake in lab.hosts
-        if host is None or fake.name == host
-    ]
-    if not chosen:
-        known = ", ".join(str(fake.name) for fake in lab.hosts)
-        raise ConfigurationError(f"{what} has no host {host!r}; its hosts: {known}")
-    return chosen
+    targets = lab_fix_targets(lab, host=host, timeout=timeout, what=f"the {lab_name} lab")
+    return [target.audit_target() for target in targets]
 
 
 def lab_executor(lab_name: str, host: str | None, vm: str) -> tuple[str, Executor]:
@@ -333,39 +348,61 @@ def lab_executor(lab_name: str, host: str | None, vm: str) -> tuple[str, Executo
     return name, executor
 
 
-def change_targets(args: argparse.Namespace) -> list[FixTarget]:
-    """The hosts a changing command (``fix``, ``apply --policy``) works on, guests included.
+def change_targets(args: argparse.Namespace) -> tuple[list[FixTarget], Reach]:
+    """The hosts ``fix`` works on, guests included, and how the commands it shows reach them.
 
-    ``--lab`` (every host of the lab, or ``--host``'s), ``--inventory`` (every host of it),
-    else ``--host`` with the connection options.
+    The hosts: ``--lab`` (every host of the lab, or ``--host``'s), ``--inventory`` (every
+    host of it), else ``--host`` with the connection options. The ``vmic`` commands shown
+    reach each host with the options that reached it (an inventory host's own).
 
     Raises:
         ConfigurationError: No such lab or host, or the options name none.
         vmic.connect.InventoryError: The inventory cannot be read.
     """
-    return change_targets_and_groups(args)[0]
+    targets, _groups, reach = _change_hosts(args)
+    return targets, reach
 
 
 def change_targets_and_groups(
     args: argparse.Namespace,
 ) -> tuple[list[FixTarget], dict[str, tuple[str, ...]]]:
-    """:func:`change_targets`, and the inventory groups of each host (by host name).
+    """The targets of :func:`change_targets`, and the inventory groups of each host.
 
     Only an Ansible inventory has groups besides ``all`` and ``ungrouped``; every host is
     in ``all``.
     """
+    targets, groups, _reach = _change_hosts(args)
+    return targets, groups
+
+
+def _change_hosts(
+    args: argparse.Namespace,
+) -> tuple[list[FixTarget], dict[str, tuple[str, ...]], Reach]:
+    """The targets, the groups of each host, and the options that reach each.
+
+    ``--limit PATTERN`` (where the command has it) keeps the lab's or the inventory's
+    hosts it selects; with ``--host`` it is refused, there being one host already.
+    """
+    from vmic.connect._ansible import limit_targets  # noqa: PLC0415 - on use
+
     timeout = args.timeout
+    limit = getattr(args, "limit", None)
     if args.lab:
         targets = lab_fix_targets(_lab(args.lab), host=args.host, timeout=timeout)
-        return targets, {target.name: ("all",) for target in targets}
+        targets = limit_targets(targets, limit, source=f"lab {args.lab}")
+        return targets, {target.name: ("all",) for target in targets}, connection_words(args)
     resolver = resolver_for(args)
     if args.inventory:
-        inventory, groups = read_inventory_and_groups(args.inventory)
+        inventory, groups = read_inventory_and_groups(args.inventory, limit=limit)
         inventory.check_files()
         targets = [_entry_target(entry, resolver, timeout) for entry in inventory.hosts]
-        return targets, groups
+        return targets, groups, inventory_words(inventory)
+    if limit is not None:
+        msg = "--limit chooses among the hosts of --inventory or --lab, not --host"
+        raise ConfigurationError(msg)
     entry = host_entry(args)
-    return [_entry_target(entry, resolver, timeout)], {entry.name: ("all",)}
+    targets = [_entry_target(entry, resolver, timeout)]
+    return targets, {entry.name: ("all",)}, connection_words(args)
 
 
 def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float) -> FixTarget:
@@ -387,19 +424,24 @@ def _entry_target(entry: HostEntry, resolver: CredentialResolver, timeout: float
 
 
 def lab_fix_targets(
-    lab: DemoLab, *, host: str | None = None, timeout: float | None = None
+    lab: DemoLab, *, host: str | None = None, timeout: float | None = None, what: str = "the lab"
 ) -> list[FixTarget]:
-    """One target per host of a simulated lab, guests included.
+    """One target per host of a simulated lab (or the one named *host*), guests included.
 
     Raises:
-        ConfigurationError: The lab has no host named *host*.
+        ConfigurationError: The lab has no host named *host* (*what* names the lab).
     """
     from vmic.fleet._fix import FixTarget  # noqa: PLC0415 - the fleet loads on use
 
-    return [
-        FixTarget(name=fake.name, executor=fake, guests=reach, timeout=timeout)
-        for fake, reach in _lab_hosts(lab, host, what="the lab")
+    chosen = [
+        FixTarget(name=fake.name, executor=fake, guests=lab.guest_reach(fake.name), timeout=timeout)
+        for fake in lab.hosts
+        if host is None or fake.name == host
     ]
+    if not chosen:
+        known = ", ".join(str(fake.name) for fake in lab.hosts)
+        raise ConfigurationError(f"{what} has no host {host!r}; its hosts: {known}")
+    return chosen
 
 
 def _holder(lab_name: str, lab: DemoLab, vm: str) -> str:

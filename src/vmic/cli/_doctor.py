@@ -102,9 +102,13 @@ def _check_found(report: AuditReport, vm: str, known: list[str]) -> None:
 
 
 def _render(report: AuditReport, args: argparse.Namespace, *, connection: list[str] | None) -> str:
-    """The report in the format asked; text and Markdown number findings across hosts."""
+    """The report in the format asked; text and Markdown number findings across hosts.
+
+    *connection*: the options the ``vmic`` commands of fixes reach the host with, in every
+    format that shows them (None: ``--host NAME``).
+    """
     if args.output_format in {"json", "csv", "html"}:
-        return report.render(args.output_format)
+        return report.render(args.output_format, connection=connection)
     from vmic import render  # noqa: PLC0415 - on use
     from vmic.diagnosis._results import diagnosis_view  # noqa: PLC0415
 

@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from vmic.cli import _confirm
-from vmic.cli._connection import change_targets, connection_words, features_of
+from vmic.cli._connection import change_targets, features_of
 from vmic.cli._progress import elapsed, host_progress
 from vmic.cli._render import emit, failure_line, visible, width
 from vmic.connect import EXIT_FINDINGS
@@ -29,6 +29,8 @@ from vmic.render import csv_text, json_text
 if TYPE_CHECKING:
     import argparse
 
+    from vmic.render._diagnosis import Reach
+
 __all__ = ["run"]
 
 
@@ -38,15 +40,17 @@ def run(args: argparse.Namespace) -> int:
     if not args.check and not args.yes and not interactive:
         # Refuse before reaching anything: no terminal to ask on, and no --yes.
         return _confirm.refuse("vmic fix changes hosts and guests")
-    targets = change_targets(args)
+    targets, reach = change_targets(args)
     try:
-        return _run(args, targets, interactive=interactive)
+        return _run(args, targets, reach, interactive=interactive)
     finally:
         for target in targets:
             target.executor.close()
 
 
-def _run(args: argparse.Namespace, targets: list[FixTarget], *, interactive: bool) -> int:
+def _run(
+    args: argparse.Namespace, targets: list[FixTarget], reach: Reach, *, interactive: bool
+) -> int:
     progress = host_progress(args, len(targets))
     try:
         before = audit(
@@ -68,7 +72,7 @@ def _run(args: argparse.Namespace, targets: list[FixTarget], *, interactive: boo
     reachable = {d.host for d in diagnoses}
     live = [target for target in targets if target.name in reachable]
     if not args.check and not args.yes and plan.allowed:
-        emit(_render_plan(plan, args.output_format, _connection(args)), rendered=True)
+        emit(_render_plan(plan, args.output_format, reach), rendered=True)
         if not _confirm.confirm(len(plan.allowed), "step"):
             print("vmic: nothing changed", file=sys.stderr)
             return EXIT_FINDINGS if plan.findings else before.exit_status
@@ -76,17 +80,10 @@ def _run(args: argparse.Namespace, targets: list[FixTarget], *, interactive: boo
     count = len(plan.allowed)
     with elapsed(args, f"{doing} {count} step{'s' if count != 1 else ''}, then diagnosing again"):
         report = apply_fixes(plan, live, check=args.check)
-    emit(_render(report, args.output_format, _connection(args)), rendered=True)
+    emit(_render(report, args.output_format, reach), rendered=True)
     if before.failures:
         return before.exit_status
     return report.exit_status
-
-
-def _connection(args: argparse.Namespace) -> list[str] | None:
-    """How the ``vmic`` commands shown reach the host: as this run did (None: by name)."""
-    if args.lab or (args.host and not args.inventory):
-        return connection_words(args)
-    return None
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -111,7 +108,7 @@ _CSV_COLUMNS = (
 )
 
 
-def _commands(step: FixStep, connection: list[str] | None) -> list[str]:
+def _commands(step: FixStep, connection: Reach) -> list[str]:
     """The lines under a step: its ``vmic`` command, then what it runs (to copy, whole)."""
     from vmic.render._diagnosis import vmic_line  # noqa: PLC0415 - on use
 
@@ -125,9 +122,7 @@ def _commands(step: FixStep, connection: list[str] | None) -> list[str]:
     return lines
 
 
-def _step_table(
-    rows: list[tuple[FixStep, str, str]], connection: list[str] | None, output_format: str
-) -> str:
+def _step_table(rows: list[tuple[FixStep, str, str]], connection: Reach, output_format: str) -> str:
     """Steps as text or Markdown: who, what, and every command each runs."""
     cells = [(s.host, s.vm, s.side.value, outcome, s.fix.title) for s, outcome, _ in rows]
     if output_format == "markdown":
@@ -152,7 +147,7 @@ def _step_table(
     )
 
 
-def _render_plan(plan: FixPlan, output_format: str, connection: list[str] | None) -> str:
+def _render_plan(plan: FixPlan, output_format: str, connection: Reach) -> str:
     if output_format == "json":
         return _json(plan.to_dict())
     rows = [
@@ -191,7 +186,7 @@ def _csv_step(step: FixStep, outcome: str, detail: str) -> list[object]:
     ]
 
 
-def _render(report: FixReport, output_format: str, connection: list[str] | None) -> str:
+def _render(report: FixReport, output_format: str, connection: Reach) -> str:
     if output_format == "json":
         return _json(report.to_dict())
     if output_format == "csv":

@@ -10,9 +10,10 @@ if TYPE_CHECKING:
     import argparse
     import enum
 
-__all__: list[str] = []
+    from vmic.diagnosis._guest import GuestReport
 
-_FORMATS: Final = ("table", "markdown", "json", "csv")
+__all__ = ["render"]
+
 _DAEMON_COLUMNS: Final = ("service", "daemon", "installed", "running", "unit", "evidence")
 _FINDING_COLUMNS: Final = ("cause", "subject", "explanation", "fix")
 
@@ -40,8 +41,19 @@ def _run(args: argparse.Namespace) -> int:
 
         document = {"schema_version": SCHEMA_VERSION, **report.to_dict()}
         emit_json(document)
-        return 0 if report.healthy else 1
-    human = args.output_format != "csv"
+    else:
+        emit(render(report, args.output_format, verbose=args.verbose))
+    return 0 if report.healthy else 1
+
+
+def render(report: GuestReport, output_format: str, *, verbose: bool = False) -> str:
+    """The guest's report as ``table``, ``markdown`` or ``csv`` (JSON: its ``to_dict()``).
+
+    The human formats say the notes; where the facts come from, and what no source
+    showed about the distribution, only with *verbose* (said once, at the end), else one
+    line says that ``--verbose`` shows them.
+    """
+    human = output_format != "csv"
     findings: list[dict[str, Any]] = [
         {
             "cause": finding.cause.replace("_", " ") if human else finding.cause,
@@ -61,12 +73,32 @@ def _run(args: argparse.Namespace) -> int:
     rows = report.daemon_rows()
     if human:
         rows = [{**row, "service": _service_words(row["service"])} for row in rows]
-    daemons = render_records(rows, _DAEMON_COLUMNS, args.output_format)
-    found = render_records(findings, _FINDING_COLUMNS, args.output_format)
-    if args.output_format == "csv":
-        emit(daemons + "\n" + found)
-    else:
-        notes = "".join(f"Note: {note}\n" for note in report.notes)
-        verdict = "healthy\n" if report.healthy else ""
-        emit(head + "\n" + daemons + "\n" + (found if findings else verdict) + notes)
-    return 0 if report.healthy else 1
+    daemons = render_records(rows, _DAEMON_COLUMNS, output_format)
+    found = render_records(findings, _FINDING_COLUMNS, output_format)
+    if output_format == "csv":
+        return daemons + "\n" + found
+    notes = "".join(f"Note: {note}\n" for note in report.notes)
+    verdict = "healthy\n" if report.healthy else ""
+    return (
+        head
+        + "\n"
+        + daemons
+        + "\n"
+        + (found if findings else verdict)
+        + notes
+        + _sources(report.sources, markdown=output_format == "markdown", verbose=verbose)
+    )
+
+
+def _sources(sources: tuple[str, ...], *, markdown: bool, verbose: bool) -> str:
+    """The sources once, with *verbose*; else the line that says --verbose shows them."""
+    from vmic.render import markdown_escape  # noqa: PLC0415 - on use
+    from vmic.render._rules import SOURCES_HINT  # noqa: PLC0415
+
+    if not sources:
+        return ""
+    if not verbose:
+        return f"\n{SOURCES_HINT}\n"
+    if markdown:
+        return "\n**Sources**\n\n" + "".join(f"- {markdown_escape(s)}\n" for s in sources)
+    return "\nSources:\n" + "".join(f"  - {source}\n" for source in sources)

@@ -13,17 +13,19 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from vmic.cli._render import emit, emit_json, render_records, visible, width
+from vmic.cli._render import emit, emit_json, emit_line, render_records, visible, width
 from vmic.history import History, HistoryError, default_db_path, diff_runs
 from vmic.history._diff import COLUMNS as DIFF_COLUMNS
-from vmic.render import markdown_table, text_table
+from vmic.render import markdown_escape, markdown_table, text_table
 from vmic.schemas import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
 
     from vmic.fleet._policy import PolicyReport
     from vmic.fleet._report import AuditReport
+    from vmic.history import Run
 
 __all__ = ["finish_audit"]
 
@@ -54,40 +56,100 @@ def _list(args: argparse.Namespace) -> int:
     if _path(args).exists():  # no file yet: no runs (and none is made by looking)
         with _open(args) as history:
             runs = history.runs(host=args.host, vm=args.vm)
-    records = [run.to_dict() for run in runs]
     if args.output_format == "json":
+        records = [run.to_dict() for run in runs]
         emit_json({"schema_version": SCHEMA_VERSION, "runs": records})
-    elif not records and args.output_format == "table":
+    elif not runs and args.output_format == "table":
         emit("No saved runs.\n")
-    elif args.output_format == "csv":
-        emit(render_records(records, _RUN_COLUMNS, "csv"), rendered=True)
     else:
-        # In words: a readable time, headers with spaces (they wrap at a narrow terminal).
-        shown = [
-            {**record, "started": _when(run.started)}
-            for record, run in zip(records, runs, strict=True)
-        ]
-        headers = [column.replace("_", " ").replace("vms", "VMs") for column in _RUN_COLUMNS]
-        rows = [[record[column] for column in _RUN_COLUMNS] for record in shown]
-        if args.output_format == "markdown":
-            emit(markdown_table(headers, rows), rendered=True)
-        else:
-            emit(text_table(headers, rows, width=width()), rendered=True)
+        emit(_runs_text(runs, args.output_format), rendered=True)
     return 0
 
 
+def _runs_text(runs: Sequence[Run], output_format: str) -> str:
+    """Runs as a table, Markdown or CSV (by value); the human forms in words."""
+    records = [run.to_dict() for run in runs]
+    if output_format == "csv":
+        return render_records(records, _RUN_COLUMNS, "csv")
+    # In words: a readable time, headers with spaces (they wrap at a narrow terminal).
+    shown = [
+        {**record, "started": _when(run.started)} for record, run in zip(records, runs, strict=True)
+    ]
+    headers = [column.replace("_", " ").replace("vms", "VMs") for column in _RUN_COLUMNS]
+    rows = [[record[column] for column in _RUN_COLUMNS] for record in shown]
+    if output_format == "markdown":
+        return markdown_table(headers, rows)
+    return text_table(headers, rows, width=width())
+
+
 def _prune(args: argparse.Namespace) -> int:
+    _refuse_filters(args, "prune")
     with _open(args) as history:
-        deleted = history.prune(keep=args.keep, older_than=args.older_than)
-    emit(f"{deleted} run{'s' if deleted != 1 else ''} deleted\n")
+        deleted = history.prune_runs(keep=args.keep, older_than=args.older_than)
+        path = history.path
+    _changed(args, "prune", deleted, f"{_runs(len(deleted))} deleted", database=path)
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
+    _refuse_filters(args, "import")
     with _open(args, create=True) as history:
-        copied = history.import_from(args.other)
-    emit(f"{copied} run{'s' if copied != 1 else ''} imported\n")
+        copied = history.import_runs(args.other)
+        path = history.path
+    what = f"{_runs(len(copied))} imported"
+    _changed(args, "import", copied, what, database=path, source=args.other)
     return 0
+
+
+def _refuse_filters(args: argparse.Namespace, action: str) -> None:
+    """``--host``/``--vm`` select runs to list: a prune or import would act on every run."""
+    given = [f"--{name}" for name in ("host", "vm") if getattr(args, name, None) is not None]
+    if given:
+        which = "them" if len(given) > 1 else "it"
+        verb = "choose" if len(given) > 1 else "chooses"
+        msg = (
+            f"{' and '.join(given)} only {verb} the runs listed; "
+            f"vmic history {action} acts on every run (leave {which} out)"
+        )
+        raise HistoryError(msg)
+
+
+def _runs(count: int) -> str:
+    return f"{count} run{'s' if count != 1 else ''}"
+
+
+def _changed(
+    args: argparse.Namespace,
+    action: str,
+    runs: Sequence[Run],
+    what: str,
+    *,
+    database: Path,
+    source: str | None = None,
+) -> None:
+    """What ``history prune`` or ``import`` did: a line, or the runs in the format asked.
+
+    JSON and CSV list the runs deleted (or imported, numbered as in this database); the
+    table says how many; Markdown says it and lists them.
+    """
+    if args.output_format == "json":
+        emit_json(
+            {
+                "schema_version": SCHEMA_VERSION,
+                "action": action,
+                "database": str(database),
+                "source": source,
+                "count": len(runs),
+                "runs": [run.to_dict() for run in runs],
+            }
+        )
+    elif args.output_format == "csv":
+        emit(_runs_text(runs, "csv"), rendered=True)
+    elif args.output_format == "markdown":
+        table = "\n" + _runs_text(runs, "markdown") if runs else ""
+        emit(f"**vmic history {action}**: {markdown_escape(what)}\n{table}", rendered=True)
+    else:
+        emit_line(what)
 
 
 def _diff(args: argparse.Namespace) -> int:

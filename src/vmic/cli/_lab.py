@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from vmic.cli._options import LABS
-from vmic.cli._render import emit, visible
+from vmic.cli._render import emit, emit_json, render_records, visible
 from vmic.errors import ConfigurationError
+from vmic.render import markdown_escape
 
 if TYPE_CHECKING:
     import argparse
 
-    from vmic.testing import DemoLab, LabMemory
+    from vmic.testing import DemoLab, LabChange, LabMemory
 
 __all__ = [
     "STATE_ENV",
@@ -186,27 +187,95 @@ def _write(path: Path, text: str) -> None:
 
 
 def _lab(args: argparse.Namespace) -> int:
-    """``vmic lab show|reset``."""
+    """``vmic lab show|reset``: the changes remembered, or forgotten, in the format asked."""
     path = state_file(args.lab)
-    if args.action == "reset":
+    if args.action == "show":
+        changes = _remembered(path, args.lab)
+        count = len(changes)
+        line = (
+            f"the {args.lab} lab keeps {count} change{'' if count == 1 else 's'} ({path})"
+            if count
+            else f"the {args.lab} lab is as built: no change remembered ({path})"
+        )
+    else:
+        # What is forgotten: the changes a next run would have replayed (none when the
+        # memory cannot be read: that run would have reset it).
+        try:
+            changes = _remembered(path, args.lab)
+        except ConfigurationError:
+            changes = ()
         try:
             path.unlink()
         except FileNotFoundError:
-            emit(f"the {args.lab} lab has no remembered changes: it is as built\n")
-            return 0
+            line = f"the {args.lab} lab has no remembered changes: it is as built"
         except OSError as error:
             raise ConfigurationError(f"{path}: cannot reset the lab: {error.strerror}") from None
-        emit(f"the {args.lab} lab's remembered changes are forgotten ({visible(str(path))})\n")
-        return 0
+        else:
+            line = f"the {args.lab} lab's remembered changes are forgotten ({path})"
+    _say(args, line, changes, path)
+    return 0
+
+
+def _remembered(path: Path, lab: str) -> tuple[LabChange, ...]:
+    """The changes the memory at *path* holds (none when there is no memory).
+
+    Raises:
+        ConfigurationError: The memory cannot be read.
+    """
     from vmic.testing import LabMemory  # noqa: PLC0415 - the lab loads on use
 
     text = _read(path)
-    if not text:
-        emit(f"the {args.lab} lab is as built: no change remembered ({visible(str(path))})\n")
-        return 0
-    memory = LabMemory.from_json(text, source=str(path), lab=args.lab)
-    count = len(memory.changes)
-    lines = [f"the {args.lab} lab keeps {count} change{'' if count == 1 else 's'} ({path}):"]
-    lines.extend(f"  {index}. {change}" for index, change in enumerate(memory.changes, 1))
-    emit("".join(visible(line) + "\n" for line in lines))
-    return 0
+    return LabMemory.from_json(text, source=str(path), lab=lab).changes if text else ()
+
+
+#: The columns of the changes in Markdown and CSV (JSON has each change's parameters too).
+_CHANGE_COLUMNS: Final = ("number", "host", "vms", "action", "script", "target")
+
+
+def _say(args: argparse.Namespace, line: str, changes: tuple[LabChange, ...], path: Path) -> None:
+    """The line, and the changes remembered (``show``) or forgotten (``reset``).
+
+    The table lists the changes ``show`` finds; JSON, CSV and Markdown list those of
+    either action, the VMs a change selected by id named.
+    """
+    names = _vm_names() if changes else {}
+    if args.output_format == "json":
+        from vmic.schemas import SCHEMA_VERSION  # noqa: PLC0415 - JSON only
+
+        listed = [
+            {"number": number, **change.to_dict()}
+            | {"host": change.host, "vms": list(change.named_vms(names))}
+            for number, change in enumerate(changes, 1)
+        ]
+        document = {"schema_version": SCHEMA_VERSION, "lab": args.lab, "action": args.action}
+        emit_json(document | {"state_file": str(path), "changes": listed})
+        return
+    if args.output_format == "table":
+        # A reset says that it forgot; the other forms list what it forgot.
+        kept = changes if args.action == "show" else ()
+        shown = [f"  {n}. {change.describe(names)}" for n, change in enumerate(kept, 1)]
+        emit("".join(visible(text) + "\n" for text in (f"{line}:" if shown else line, *shown)))
+        return
+    records = [
+        {
+            "number": number,
+            "host": change.host,
+            "vms": ", ".join(change.named_vms(names)),
+            "action": change.action,
+            "script": change.script,
+            "target": change.target,
+        }
+        for number, change in enumerate(changes, 1)
+    ]
+    if args.output_format == "csv":
+        emit(render_records(records, _CHANGE_COLUMNS, "csv"), rendered=True)
+        return
+    table = "\n" + render_records(records, _CHANGE_COLUMNS, "markdown", words={}) if records else ""
+    emit(f"**vmic lab {args.action}**: {markdown_escape(line)}\n{table}", rendered=True)
+
+
+def _vm_names() -> dict[str, str]:
+    """The demo lab's VMs by id (upper case): their names, for changes that select by id."""
+    from vmic.testing import demo_lab  # noqa: PLC0415 - the lab loads on use
+
+    return {str(vm.id).upper(): vm.name for host in demo_lab().hosts for vm in host.vms}

@@ -46,8 +46,8 @@ def _apply(args: argparse.Namespace) -> int:
         from vmic.cli._policy import apply_policy_command  # noqa: PLC0415 - on use
 
         return apply_policy_command(args)
-    if args.inventory is not None or args.yes:
-        msg = "--inventory and --yes go with --policy"
+    if args.inventory is not None or args.yes or args.limit is not None:
+        msg = "--inventory, --limit and --yes go with --policy"
         raise ConfigurationError(msg)
     if not args.vms or not args.settings:
         msg = "give --vm NAME and SERVICE=on|off settings, or --policy FILE"

@@ -238,8 +238,9 @@ def with_compliance(
     """An audit's rendered *text* with its compliance added, in the same format.
 
     JSON gets a ``compliance`` member (the ``policy.json`` document, less its version);
-    a table or Markdown gets the services that do not comply and the headline; CSV and
-    HTML stay the audit's alone (the compliance is in the history and OpenMetrics).
+    a table or Markdown gets the services that do not comply and the headline, in words;
+    CSV stays the audit's findings alone (one table per file: the caller says so). HTML
+    is made with its section by :meth:`~vmic.fleet.AuditReport.to_html`, not here.
     """
     if output_format == "json":
         document = report.to_dict()
@@ -254,7 +255,11 @@ def with_compliance(
         for row, result in zip(compliance.records(), compliance.results, strict=True)
         if not result.compliant
     ]
-    table = render.render_records(rows, POLICY_COLUMNS, output_format, width=width) if rows else ""
+    table = (
+        render.render_records(rows, POLICY_COLUMNS, output_format, width=width, words=WORDS)
+        if rows
+        else ""
+    )
     line = render.markdown_escape if output_format == "markdown" else render.visible
     heading = line(f"Policy {compliance.source} (sha256 {compliance.digest[:12]}):")
     body = f"{table}\n" if table else ""

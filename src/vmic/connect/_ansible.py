@@ -51,7 +51,7 @@ import logging
 import re
 import shlex
 import string
-from typing import TYPE_CHECKING, Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn, Protocol, TypeVar
 
 import attrs
 
@@ -69,7 +69,6 @@ from vmic.render import shown
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from vmic.connect._targets import HostTarget
 
 __all__ = [
     "ANSIBLE_SUFFIXES",
@@ -824,6 +823,9 @@ def select_hosts(
 ) -> set[str]:
     """The host names an Ansible host pattern selects.
 
+    A pattern of exclusions and intersections alone (``!hv03``) starts from every host,
+    as Ansible's does.
+
     Raises:
         InventoryError: The pattern selects no host, or a ``~`` regex is invalid.
     """
@@ -831,7 +833,8 @@ def select_hosts(
     chosen: set[str] = set()
     also: list[set[str]] = []
     excluded: set[str] = set()
-    for word in _split_patterns(pattern):
+    words = list(_split_patterns(pattern))
+    for word in words:
         try:
             if word.startswith("!"):
                 excluded |= _matches(word[1:], names, groups)
@@ -841,6 +844,9 @@ def select_hosts(
                 chosen |= _matches(word, names, groups)
         except re.error as error:
             _fail(f"--limit {shown(word)}: not a regular expression: {error}", source)
+    if words and all(word.startswith(("!", "&")) for word in words):
+        # Only exclusions and intersections: of every host, as Ansible reads them.
+        chosen = set(names)
     for other in also:
         chosen &= other
     chosen -= excluded
@@ -849,9 +855,17 @@ def select_hosts(
     return chosen
 
 
-def limit_targets(
-    targets: list[HostTarget], pattern: str | None, *, source: str
-) -> list[HostTarget]:
+class _Named(Protocol):
+    """A target with a host name (an audit's or a change's)."""
+
+    @property
+    def name(self) -> str: ...
+
+
+_Target = TypeVar("_Target", bound=_Named)
+
+
+def limit_targets(targets: list[_Target], pattern: str | None, *, source: str) -> list[_Target]:
     """The targets whose names *pattern* selects (all of them when it is None).
 
     Raises:

@@ -68,12 +68,17 @@ class GuestReport:
     Attributes:
         observation: What the guest showed.
         findings: The problems found (empty: healthy).
-        notes: Remarks that are no problem (no service manager, unverified facts).
+        notes: Remarks that are no problem (no service manager, a daemon the release
+            does not package).
+        sources: Where the facts behind the report come from (a package file, a
+            changelog), and which facts about this distribution no source showed
+            ("Unverified for this distribution: ..."); said once for the whole report.
     """
 
     observation: Guest
     findings: tuple[GuestFinding, ...]
     notes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
     @property
     def healthy(self) -> bool:
@@ -119,6 +124,7 @@ class GuestReport:
             "daemons": self.daemon_rows(),
             "findings": [finding.to_dict() for finding in self.findings],
             "notes": list(self.notes),
+            "sources": list(self.sources),
         }
 
     def __repr__(self) -> str:
@@ -144,14 +150,18 @@ def diagnose_linux_guest(observation: Guest) -> GuestReport:
         raise ConfigurationError(msg)
     packaging = packaging_for(observation.distribution, observation.distribution_version)
     notes: list[str] = []
+    # Said once for the report (never in each finding): what no source showed, and where
+    # the facts of the notes come from.
+    sources: list[str] = []
     if observation.distribution is None:
         notes.append("Distribution unknown: package and unit names are Debian's.")
     if not packaging.verified:
-        notes.append(_fixes.unverified_words(packaging).strip(" ()"))
+        sources.append(_fixes.unverified_words(packaging).strip(" ()"))
     for service, missing in packaging.not_packaged.items():
         # The guest cannot tell whether the host enables the service: a note, not a finding.
         if observation.service(service) is None:
-            notes.append(f"{missing.reason} ({missing.source}).")
+            notes.append(f"{missing.reason}.")
+            sources.append(missing.source)
     if observation.init_system is InitSystem.NONE:
         notes.append(
             "No service manager runs (PID 1 is not systemd, OpenRC or rc.d, as in a "
@@ -164,7 +174,7 @@ def diagnose_linux_guest(observation: Guest) -> GuestReport:
             explanation="not running on Hyper-V: no hv_vmbus (lsmod does not list it and "
             "/sys/bus/vmbus has no devices), so the Hyper-V daemons have nothing to serve",
         )
-        return GuestReport(observation, (finding,), tuple(notes))
+        return GuestReport(observation, (finding,), tuple(notes), tuple(sources))
     findings: list[GuestFinding] = []
     if observation.hv_utils is ModuleStatus.ABSENT:
         findings.append(
@@ -178,12 +188,11 @@ def diagnose_linux_guest(observation: Guest) -> GuestReport:
         )
     for entry in observation.services or ():
         findings.extend(_daemon_findings(observation, entry))
-    return GuestReport(observation, tuple(findings), tuple(notes))
+    return GuestReport(observation, tuple(findings), tuple(notes), tuple(sources))
 
 
 def _daemon_findings(observation: Guest, entry: GuestService) -> list[GuestFinding]:
     packaging = packaging_for(observation.distribution, observation.distribution_version)
-    unverified = _fixes.unverified_words(packaging)
     if not isinstance(entry.service, IntegrationService):
         return []  # not a daemon vmic knows the service of: nothing to say about it
     if not entry.installed:
@@ -193,7 +202,7 @@ def _daemon_findings(observation: Guest, entry: GuestService) -> list[GuestFindi
                 subject=entry.name,
                 explanation=f"{entry.name} is not installed; on "
                 f"{packaging.name or packaging.family} it comes from "
-                f"{', '.join(packaging.packages) or 'the base system'}.{unverified}",
+                f"{', '.join(packaging.packages) or 'the base system'}.",
                 fixes=(_fixes.install_daemon(packaging, entry.service),),
             )
         ]
@@ -220,7 +229,7 @@ def _daemon_findings(observation: Guest, entry: GuestService) -> list[GuestFindi
         GuestFinding(
             cause="daemon_not_running",
             subject=entry.name,
-            explanation=f"{entry.name} is installed but not running: {entry.evidence}.{unverified}",
+            explanation=f"{entry.name} is installed but not running: {entry.evidence}.",
             fixes=(fix,),
         )
     ]

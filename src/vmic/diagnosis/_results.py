@@ -27,7 +27,9 @@ from vmic.rules._features import Feature
 from vmic.rules._plans import StepRole, StepSide, UpdatePlan
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping
+
+    from vmic.render._diagnosis import Reach
 
 __all__ = [
     "WORDS",
@@ -544,7 +546,7 @@ class Diagnosis:
         verbose: bool = False,
         width: int | None = None,
         colour: bool = False,
-        connection: Sequence[str] | None = None,
+        connection: Reach = None,
     ) -> str:
         """The diagnosis as ``"table"`` (text), ``"markdown"`` or ``"json"``.
 
@@ -556,7 +558,8 @@ class Diagnosis:
                 split, and fix commands are never cut.
             colour: Colour the verdicts of the text form (ANSI).
             connection: The options the ``vmic`` commands of fixes reach the host with
-                (``["--lab", "demo"]``); None: ``--host`` and the host's name.
+                (``["--lab", "demo"]``, or per host name); None: ``--host`` and the
+                host's name.
 
         Raises:
             ConfigurationError: For another format.

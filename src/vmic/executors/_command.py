@@ -30,7 +30,7 @@ from typing import Final, NoReturn, SupportsIndex, TypeAlias
 
 import attrs
 
-from vmic.errors import ConfigurationError, UnsafeValueError
+from vmic.errors import CommandTimeoutError, ConfigurationError, UnsafeValueError
 from vmic.executors._checks import check_identifier, check_text
 from vmic.model._named import NamedEnum
 
@@ -337,3 +337,21 @@ class Command:
         more = len(lines) - 1
         suffix = "" if more == 0 else f" (+{more} more line{'s' if more > 1 else ''})"
         return f"{self.shell.value}: {first!r}{suffix}"
+
+    def stopped(
+        self, *, stdout: str = "", stderr: str = "", how: str = "stopped"
+    ) -> CommandTimeoutError:
+        """The error of this command stopped at its timeout (0 s when it has none).
+
+        *stdout* and *stderr* are what it printed before (secrets already redacted);
+        *how* says how it ended (``"stopped (simulated)"`` for a simulated fault).
+        """
+        timeout = self.timeout if self.timeout is not None else 0.0
+        return CommandTimeoutError(
+            f"command timed out after {timeout}s and was {how}: {self.summary()}",
+            command=self,
+            timeout=timeout,
+            stdout=stdout,
+            stderr=stderr,
+            duration=timeout,
+        )

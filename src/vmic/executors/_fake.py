@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
-from vmic.errors import CommandTimeoutError, UnknownCommandError
+from vmic.errors import UnknownCommandError
 from vmic.executors._closing import Closing
 from vmic.executors._command import Command, Shell
 from vmic.executors._output import LOG, redact
@@ -139,14 +139,7 @@ class FakeExecutor(Closing):
         stderr = redact(response.stderr, secrets)
         LOG.debug("fake run: %s", command.summary())
         if command.timeout is not None and response.duration > command.timeout:
-            raise CommandTimeoutError(
-                f"command timed out after {command.timeout}s and was stopped: {command.summary()}",
-                command=command,
-                timeout=command.timeout,
-                stdout=stdout,
-                stderr=stderr,
-                duration=command.timeout,
-            )
+            raise command.stopped(stdout=stdout, stderr=stderr)
         return Result(
             command,
             stdout=stdout,

@@ -3,9 +3,11 @@
 :func:`apply_fixes` takes a :class:`~vmic.diagnosis.FixPlan` and one :class:`FixTarget`
 per host. Per host it reads the host once and, before anything changes, reaches and reads
 every guest it has steps for (the preflight: a VM whose guest cannot be read gets none of
-its steps, host side included, and says why). Then it runs the host-side steps
-(:meth:`HyperVHost.apply <vmic.clients.HyperVHost.apply>`, which reads the settings first
-and changes only what differs), then each VM's guest-side steps through the guest's
+its steps, host side included, and says why). Then it runs the host-side steps of all
+its VMs in **one** change command (:meth:`HyperVHost.set_services
+<vmic.clients.HyperVHost.set_services>`, VMs selected by id), sent only for the settings
+that differ from the host as read and read back in the same round trip, each step's
+outcome from that read-back; then each VM's guest-side steps through the guest's
 executor (:class:`~vmic.clients.WindowsGuest`, :class:`~vmic.clients.LinuxGuest`), each
 after looking whether it is still needed. Then it observes and diagnoses the touched
 hosts again, as an audit does, and says per finding whether it is gone.
@@ -19,14 +21,21 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from typing import TYPE_CHECKING, Any, Final
+import uuid
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 
 from vmic.connect import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, HostTarget, one_line
 from vmic.diagnosis._remedy import FixPlan, FixStep, finding_key
 from vmic.diagnosis._results import Diagnosis, Finding, FixKind, GuestView, VMDiagnosis
-from vmic.errors import ConfigurationError, VmicError
+from vmic.errors import (
+    AmbiguousVMError,
+    ConfigurationError,
+    VerificationError,
+    VmicError,
+    VMNotFoundError,
+)
 from vmic.fleet._report import HostResult
 from vmic.fleet._runner import _classify, audit
 from vmic.model._named import NamedEnum, counted, named
@@ -36,7 +45,7 @@ from vmic.model._status import StartType, WindowsServiceStatus
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from vmic.clients import HyperVHost
+    from vmic.clients import HyperVHost, ReadBack
     from vmic.executors._protocol import Executor
     from vmic.model._guest import Guest, GuestUnreachable
     from vmic.model._host import VM, Host
@@ -481,10 +490,10 @@ def _run_host(
                             detail=f"not attempted, nothing changed for {vm_name!r}: the "
                             f"preflight could not read its guest: {_words(error)}",
                         )
-        # Host-side steps first, then each VM's guest-side steps (guest_steps is in VM order).
-        for index, step in runnable:
-            if step.side.value == "host" and index not in results:
-                results[index] = _guarded(step, functools.partial(_host_step, client, step, check))
+        # Host-side steps first (one change command for all of them), then each VM's
+        # guest-side steps (guest_steps is in VM order).
+        host_steps = [(i, s) for i, s in runnable if s.side.value == "host" and i not in results]
+        results.update(_host_steps(client, observation, host_steps, check=check))
         for vm_name in dict.fromkeys(s.vm for _, s in guest_steps):
             for index, step in guest_steps:
                 if step.vm == vm_name and index not in results:
@@ -530,24 +539,120 @@ def _guarded(step: FixStep, run: Callable[[], tuple[StepOutcome, str]]) -> StepR
     return StepResult(step=step, outcome=outcome, detail=detail)
 
 
-def _host_step(
-    client: HyperVHost,
-    step: FixStep,
-    check: bool,  # noqa: FBT001 - bound positionally by functools.partial
-) -> tuple[StepOutcome, str]:
+#: A host-side step waiting on the change command: its index, the step, its VM's key in
+#: the command, the VM, the service and the setting asked.
+_Waiting: TypeAlias = tuple[int, FixStep, str, "VM", IntegrationService, bool]
+
+
+def _host_steps(
+    client: HyperVHost, host: Host, steps: list[tuple[int, FixStep]], *, check: bool
+) -> dict[int, StepResult]:
+    """One host's host-side steps, in **one** change command read back in the same round trip.
+
+    Each step is weighed against the host as read before anything changed (*host*): a
+    setting already as asked is not needed, and a check run says what would change. The
+    settings that differ, of every VM, go to the host together
+    (:meth:`HyperVHost.set_services <vmic.clients.HyperVHost.set_services>`, VMs selected
+    by id); each step's outcome comes from the read-back: done, not needed (it became so
+    meanwhile), or failed with what the host shows.
+    """
+    results, wanted, waiting = _weigh(client, host, steps, check=check)
+    if not waiting:
+        return results
+    vms = {key: vm for _index, _step, key, vm, _service, _on in waiting}
+    try:
+        backs = dict(zip(wanted, _set_services(client, wanted, vms), strict=True))
+    except Exception as error:  # noqa: BLE001 - a failed command is its steps' result
+        for index, step, *_ in waiting:
+            results[index] = StepResult(step=step, outcome=StepOutcome.FAILED, detail=_words(error))
+        return results
+    label = client.name or "the host"
+    for index, step, key, vm, service, on in waiting:
+        back = backs[key]
+        word = "enabled" if on else "disabled"
+        after = back.after.get(service)
+        if back.before.get(service) is on:
+            outcome, detail = StepOutcome.NOT_NEEDED, f"{service.english_name} is already {word}"
+        elif after is on:
+            outcome, detail = StepOutcome.DONE, f"{service.english_name} {word}"
+        else:
+            unmet = VerificationError(label, vm.name, {service: on}, {service: after})
+            outcome, detail = StepOutcome.FAILED, _words(unmet)
+        results[index] = StepResult(step=step, outcome=outcome, detail=detail)
+    return results
+
+
+def _weigh(
+    client: HyperVHost, host: Host, steps: list[tuple[int, FixStep]], *, check: bool
+) -> tuple[dict[int, StepResult], dict[str, dict[IntegrationService, bool]], list[_Waiting]]:
+    """The host-side steps settled without a change, what the rest ask of each VM, and them."""
+    results: dict[int, StepResult] = {}
+    wanted: dict[str, dict[IntegrationService, bool]] = {}
+    waiting: list[_Waiting] = []
+    for index, step in steps:
+        try:
+            vm, service, on, current = _host_setting(client, host, step)
+        except VmicError as error:
+            results[index] = StepResult(step=step, outcome=StepOutcome.FAILED, detail=_words(error))
+            continue
+        word = "enabled" if on else "disabled"
+        key = vm.id or vm.name
+        claimed = wanted.get(key, {}).get(service)
+        if current is on or claimed is on:
+            detail = f"{service.english_name} is already {word}"
+            results[index] = StepResult(step=step, outcome=StepOutcome.NOT_NEEDED, detail=detail)
+        elif claimed is not None:
+            detail = f"another step of this run sets {service.english_name} the other way"
+            results[index] = StepResult(step=step, outcome=StepOutcome.FAILED, detail=detail)
+        elif check:
+            results[index] = StepResult(
+                step=step, outcome=StepOutcome.WOULD_RUN, detail=f"would be {word}"
+            )
+        else:
+            wanted.setdefault(key, {})[service] = on
+            waiting.append((index, step, key, vm, service, on))
+    return results, wanted, waiting
+
+
+def _host_setting(
+    client: HyperVHost, host: Host, step: FixStep
+) -> tuple[VM, IntegrationService, bool, bool]:
+    """The VM of a host-side step, its service, the setting asked, and the setting read.
+
+    Raises:
+        vmic.ConfigurationError: The step names no integration service, or its VM is gone
+            (or shares its name with another, and the step has no id), or the host lists
+            no component for the service.
+    """
     service = step.fix.service
     if not isinstance(service, IntegrationService):
         raise ConfigurationError(f"{step.fix.title}: the step names no integration service")
-    wanted = step.fix.kind is FixKind.ENABLE_ON_HOST
-    changes = client.apply(step.vm, {service: wanted}, check=check)
-    if not changes:
-        return StepOutcome.NOT_NEEDED, f"{service.english_name} is already " + (
-            "enabled" if wanted else "disabled"
+    label = client.name or "the host"
+    if step.vm_id is not None:
+        found = [vm for vm in host.vms if vm.id == step.vm_id]
+    else:
+        found = [vm for vm in host.vms if vm.name == step.vm]
+    if not found:
+        raise VMNotFoundError(label, step.vm, [vm.name for vm in host.vms])
+    if len(found) > 1:
+        raise AmbiguousVMError(label, step.vm, len(found))
+    vm = found[0]
+    current = next((r.enabled for r in vm.services if r.service is service), None)
+    if current is None:
+        raise ConfigurationError(
+            f"the host lists no {service.english_name} component for VM {vm.name!r} "
+            "(its Hyper-V version predates the service)"
         )
-    word = "enabled" if wanted else "disabled"
-    if check:
-        return StepOutcome.WOULD_RUN, f"would be {word}"
-    return StepOutcome.DONE, f"{service.english_name} {word}"
+    return vm, service, step.fix.kind is FixKind.ENABLE_ON_HOST, current
+
+
+def _set_services(
+    client: HyperVHost, wanted: dict[str, dict[IntegrationService, bool]], vms: dict[str, VM]
+) -> tuple[ReadBack, ...]:
+    """The one change command: VMs by id (names may repeat), by name if the host gave none."""
+    if all(vm.id is not None for vm in vms.values()):
+        return client.set_services({uuid.UUID(str(vms[key].id)): s for key, s in wanted.items()})
+    return client.set_services({vms[key].name: state for key, state in wanted.items()})
 
 
 def _guest_executor(target: FixTarget, host: Host, step: FixStep) -> Executor:

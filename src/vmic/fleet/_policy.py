@@ -242,6 +242,28 @@ class PolicyReport:
             for r in self.results
         ]
 
+    def compliance_view(self) -> dict[str, Any]:
+        """What an audit's HTML report shows of this report, in words.
+
+        The policy, the headline and the services that do not comply (headers and rows,
+        as the table has them).
+        """
+        rows = [
+            [
+                WORDS[column](value) if column in WORDS and value not in (None, "") else value
+                for column, value in ((column, record[column]) for column in COLUMNS)
+            ]
+            for record, result in zip(self.records(), self.results, strict=True)
+            if not result.compliant
+        ]
+        return {
+            "source": self.source,
+            "digest": self.digest,
+            "headline": self.headline(),
+            "headers": [render.header_words(column) for column in COLUMNS],
+            "rows": rows,
+        }
+
     def headline(self) -> str:
         """One line: what came of the run, and whether everything complies."""
         counts = self.counts

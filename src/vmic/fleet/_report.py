@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import shlex
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -28,6 +28,11 @@ from vmic.diagnosis._results import (
 from vmic.model._named import NamedEnum, named
 from vmic.rules._causes import Cause
 from vmic.schemas import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from vmic.render._diagnosis import Reach
 
 __all__ = [
     "EXIT_FINDINGS",
@@ -361,38 +366,57 @@ class AuditReport:
         """
         return render.audit_text(self._view(), TEXT_COLUMNS, width=width, colour=colour)
 
-    def render(self, output_format: str, *, width: int | None = None, colour: bool = False) -> str:
+    def render(
+        self,
+        output_format: str,
+        *,
+        width: int | None = None,
+        colour: bool = False,
+        connection: Reach = None,
+    ) -> str:
         """``"table"``, ``"json"``, ``"csv"``, ``"markdown"`` or ``"html"``.
 
-        *width* and *colour* apply to the table (see :meth:`to_text`).
+        *width* and *colour* apply to the table (see :meth:`to_text`), *connection* to
+        the HTML page (see :meth:`to_html`).
 
         Raises:
             ConfigurationError: For another format.
         """
         if output_format == "table":
             return self.to_text(width=width, colour=colour)
+        if output_format == "html":
+            return self.to_html(connection=connection)
         renderers = {
             "json": self.to_json,
             "csv": self.to_csv,
             "markdown": self.to_markdown,
-            "html": self.to_html,
         }
         try:
             return renderers[output_format]()
         except KeyError:
             from vmic.errors import ConfigurationError  # noqa: PLC0415 - error path only
 
-            known = ", ".join(["table", *renderers])
+            known = ", ".join(["table", *renderers, "html"])
             raise ConfigurationError(
                 f"unknown report format {output_format!r}; known: {known}"
             ) from None
 
-    def to_html(self) -> str:
+    def to_html(
+        self, *, connection: Reach = None, compliance: Mapping[str, Any] | None = None
+    ) -> str:
         """One self-contained HTML page: fleet summary, VM x service heat map, findings by cause.
 
         Inline CSS, no scripts, nothing loaded from anywhere (see :mod:`vmic.render`).
+        *connection* says how the ``vmic`` commands of fixes reach each host: the options
+        that reached it (``["--lab", "demo"]``, or each host's own by its name), so each
+        runs as shown; None names the host (``--host NAME``). *compliance*, a policy
+        report's :meth:`~vmic.fleet.PolicyReport.compliance_view`, adds the policy's
+        section after the summary.
         """
-        return render.fleet_page(self._view())
+        view = self._view()
+        if compliance is not None:
+            view["compliance"] = compliance
+        return render.fleet_page(view, connection=connection)
 
     def _repr_html_(self) -> str:
         return render.fleet_fragment(self._view())

@@ -684,7 +684,22 @@ class History:
         return self.run(run_id)
 
     def prune(self, *, keep: int | None = None, older_than: float | None = None) -> int:
-        """Delete old runs; returns how many.
+        """Delete old runs; returns how many (:meth:`prune_runs` says which).
+
+        Args:
+            keep: Keep only the newest *keep* runs.
+            older_than: Delete the runs started more than this many days ago.
+
+        Raises:
+            HistoryError: Neither or a negative limit was given.
+        """
+        return len(self.prune_runs(keep=keep, older_than=older_than))
+
+    def prune_runs(self, *, keep: int | None = None, older_than: float | None = None) -> list[Run]:
+        """Delete old runs; returns the runs deleted, oldest first.
+
+        The runs are read and deleted in one transaction, so a run another process saves
+        meanwhile is neither deleted unsaid nor listed.
 
         Args:
             keep: Keep only the newest *keep* runs.
@@ -702,23 +717,42 @@ class History:
             raise HistoryError(
                 f"--older-than takes a number of days from 0 to {MAX_DAYS}, not {older_than!r}"
             )
+        where: list[str] = []
+        values: list[int | str] = []
+        if keep is not None:
+            where.append("id NOT IN (SELECT id FROM runs ORDER BY started DESC, id DESC LIMIT ?)")
+            values.append(keep)
+        if older_than is not None:
+            cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=older_than)
+            where.append("started < ?")
+            values.append(_stamp(cutoff))
+        condition = " OR ".join(where)
         with self._transaction():
-            deleted = 0
-            if keep is not None:
-                deleted += self._db.execute(
-                    "DELETE FROM runs WHERE id NOT IN "
-                    "(SELECT id FROM runs ORDER BY started DESC, id DESC LIMIT ?)",
-                    (keep,),
-                ).rowcount
-            if older_than is not None:
-                cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=older_than)
-                deleted += self._db.execute(
-                    "DELETE FROM runs WHERE started < ?", (_stamp(cutoff),)
-                ).rowcount
+            deleted = [
+                _run(row, str(self.path))
+                for row in self._db.execute(
+                    f"SELECT {_RUN_COLUMNS} FROM runs WHERE {condition} ORDER BY started, id",  # noqa: S608 - fixed columns and conditions
+                    values,
+                )
+            ]
+            self._db.executemany("DELETE FROM runs WHERE id = ?", [(run.id,) for run in deleted])
         return deleted
 
     def import_from(self, other: str | Path) -> int:
         """Copy in the runs of another history file that this one lacks; returns how many.
+
+        :meth:`import_runs` does the same and returns the runs copied.
+
+        Raises:
+            HistoryError: The other file is missing, not a history, or of another schema.
+        """
+        return len(self.import_runs(other))
+
+    def import_runs(self, other: str | Path) -> list[Run]:
+        """Copy in the runs of another history file that this one lacks; returns them.
+
+        The runs returned are those this call copied, numbered as in this history, oldest
+        first (none that another process saved meanwhile).
 
         Runs are matched by their UUID, so importing twice (or importing a file that
         was merged before) adds nothing twice. The other file is only read.
@@ -750,22 +784,25 @@ class History:
                     if version < SCHEMA_VERSION
                     else f"{source}: schema version {version} is from a newer vmic"
                 )
-            return self._copy_runs(them, origin=str(source))
+            copied = self._copy_runs(them, origin=str(source))
         except sqlite3.Error as error:
             raise HistoryError(f"{source}: cannot be read: {error}") from None
         finally:
             them.close()
+        return [self.run(run_id) for run_id in copied]
 
-    def _copy_runs(self, them: sqlite3.Connection, *, origin: str) -> int:
+    def _copy_runs(self, them: sqlite3.Connection, *, origin: str) -> list[int]:
         """Copy the runs *them* has and this history lacks, each value checked first.
+
+        Returns the numbers the copied runs have here, oldest first.
 
         Raises:
             HistoryError: A value of the other file is not of its column's kind (the
                 message names the run and column); nothing is copied then.
         """
-        ours = {row[0] for row in self._db.execute("SELECT uuid FROM runs")}
-        copied = 0
+        copied: list[int] = []
         with self._transaction():
+            ours = {row[0] for row in self._db.execute("SELECT uuid FROM runs")}
             for row in them.execute(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY started, id"):  # noqa: S608 - fixed column list
                 _check_values(row, _RUN_KINDS, f"{origin}: run {row[0]!r}")
                 if row[1] in ours:
@@ -789,7 +826,7 @@ class History:
                         ((new_id, *_checked(values, kinds, where)) for values in rows),
                     )
                 ours.add(row[1])
-                copied += 1
+                copied.append(int(new_id or 0))
         return copied
 
     # --- reading -------------------------------------------------------------------------

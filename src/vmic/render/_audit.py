@@ -20,6 +20,8 @@ from vmic.render._terminal import paint_verdict
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from vmic.render._diagnosis import Reach
+
 __all__ = ["audit_csv", "audit_headline", "audit_html", "audit_markdown", "audit_text"]
 
 _NO_FINDINGS: Final = "No findings: every VM of every host functions."
@@ -92,12 +94,16 @@ def audit_csv(view: Mapping[str, Any], columns: Sequence[str]) -> str:
     return csv_text(columns, _rows(view, columns))
 
 
-def audit_html(view: Mapping[str, Any]) -> str:
-    """The headline, the hosts not audited, then each audited host's diagnosis."""
+def audit_html(view: Mapping[str, Any], *, connection: Reach = None) -> str:
+    """The headline, the hosts not audited, then each audited host's diagnosis.
+
+    *connection* says how the ``vmic`` commands of fixes reach each host (as for
+    :func:`~vmic.render.fleet_page`; None: ``--host NAME``).
+    """
     parts: list[object] = [_html.element("h3", f"vmic audit: {audit_headline(view['summary'])}")]
     if view["failures"]:
         parts.append(
             _html.table(("host", "status", "error"), view["failures"], caption="Hosts not audited")
         )
-    parts.extend(diagnosis_html(diagnosis) for diagnosis in view["diagnoses"])
+    parts.extend(diagnosis_html(diagnosis, connection) for diagnosis in view["diagnoses"])
     return str(_html.element("div", *parts, class_="vmic-audit"))

@@ -15,6 +15,7 @@ revision, a package file, what no source showed) is said once, at the end, and o
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from vmic.render import _html
@@ -29,7 +30,13 @@ from vmic.render._tables import (
 from vmic.render._terminal import paint_verdict
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Sequence
+    from typing import TypeAlias
+
+    #: How the ``vmic`` commands of fixes reach a host: the same options for every host
+    #: (``["--lab", "demo"]``), the options of each host by its name (an inventory's
+    #: hosts), or None: ``--host`` and the host's name.
+    Reach: TypeAlias = Sequence[str] | Mapping[str, Sequence[str]] | None
 
 __all__ = [
     "LEGEND",
@@ -104,17 +111,67 @@ def _finding_head(number: int, finding: Mapping[str, Any]) -> str:
     return f"[{number}] {subject}: {finding['cause_label']}"
 
 
-def vmic_line(argv: Sequence[str], connection: Sequence[str] | None, host: str) -> str:
-    """A ``vmic`` command line: its verb, the connection options, then its arguments.
+def vmic_line(argv: Sequence[str], connection: Reach, host: str) -> str:
+    """A ``vmic`` command line: its verb, the options that reach *host*, then its arguments.
 
-    *connection* are the options that reach the host (``--lab demo``); None names the
-    host (``--host NAME``). Every word is quoted for a POSIX shell.
+    *connection* says how the host is reached (:data:`Reach`): the same options for every
+    host (``--lab demo``), each host's own options by its name, or None for ``--host``
+    and its name (as for a host *connection* does not name). Every word is quoted for a
+    POSIX shell.
 
     >>> vmic_line(["vmic", "enable", "--vm", "web 01", "vss"], ["--lab", "demo"], "HV01")
     "vmic enable --lab demo --vm 'web 01' vss"
+    >>> inventory = {"HV02": ["--host", "hv02.test", "--transport", "ssh"]}
+    >>> vmic_line(["vmic", "enable", "--vm", "fs01", "vss"], inventory, "HV02")
+    'vmic enable --host hv02.test --transport ssh --vm fs01 vss'
     """
-    reach = ["--host", host] if connection is None else list(connection)
+    if isinstance(connection, Mapping):
+        reach = list(connection.get(host, ("--host", host)))
+    else:
+        reach = ["--host", host] if connection is None else list(connection)
     return shlex.join([*argv[:2], *reach, *argv[2:]])
+
+
+def _shown_commands(
+    fix: Mapping[str, Any], connection: Reach, host: str
+) -> tuple[str | None, str | None]:
+    """A fix's ``vmic`` command line, and the words that introduce its commands beside it.
+
+    Either is None when there is none (no ``vmic`` command; no commands of its own). Every
+    format shows a fix's commands this way: the short ``vmic`` command first, then
+    "or in PowerShell on the host:" and the commands it stands for.
+    """
+    if fix["vmic"] is None:
+        return None, None
+    line = vmic_line(fix["vmic"], connection, host)
+    if not fix["commands"]:
+        return line, None
+    shell = _SHELLS.get(fix["shell"] or "", "a shell")
+    return line, f"or in {shell} {_WHERE.get(fix['side'], '')}".rstrip() + ":"
+
+
+def _sections(
+    views: Sequence[Mapping[str, Any]], *, verbose: bool
+) -> list[tuple[Mapping[str, Any], list[tuple[Mapping[str, Any], list[tuple[int, Any]]]]]]:
+    """Each host's view with the VMs shown in detail, each with its findings numbered.
+
+    The VMs shown are those with findings (every VM when *verbose*); findings are
+    numbered across the hosts, in order, from 1.
+    """
+    sections = []
+    number = 0
+    for view in views:
+        shown = []
+        for vm in view["vms"]:
+            if not vm["findings"] and not verbose:
+                continue
+            numbered = []
+            for finding in vm["findings"]:
+                number += 1
+                numbered.append((number, finding))
+            shown.append((vm, numbered))
+        sections.append((view, shown))
+    return sections
 
 
 def merged_fixes(
@@ -165,7 +222,7 @@ def diagnosis_text(
     verbose: bool = False,
     width: int | None = None,
     colour: bool = False,
-    connection: Sequence[str] | None = None,
+    connection: Reach = None,
 ) -> str:
     """One host's diagnosis as text (see :func:`diagnoses_text`)."""
     return diagnoses_text(
@@ -179,24 +236,23 @@ def diagnoses_text(
     verbose: bool = False,
     width: int | None = None,
     colour: bool = False,
-    connection: Sequence[str] | None = None,
+    connection: Reach = None,
 ) -> str:
     """Each host: a VM overview, then each VM that has findings (every VM when *verbose*).
 
     Findings are numbered across the hosts; each VM's fixes follow its findings, merged,
     host fixes first. Lines fit *width* columns (None: no limit) and no word is split,
     except commands: each is printed whole on its own line, so it can be copied. With
-    *colour*, verdicts are coloured. *connection* are the options the ``vmic`` commands
-    of fixes reach the host with (None: ``--host NAME``). With *verbose*, the features
+    *colour*, verdicts are coloured. *connection* says how the ``vmic`` commands of fixes
+    reach each host (:data:`Reach`; None: ``--host NAME``). With *verbose*, the features
     each finding breaks and the sources behind it (said once, at the end) are shown too.
     """
     paint = _table_paint if colour else None
     sources = Footnotes("S")
     lines: list[str] = []
-    number = 0
-    tables = False
     findings: list[Mapping[str, Any]] = []
-    for view in views:
+    sections = _sections(views, verbose=verbose)
+    for view, shown in sections:
         if lines:
             lines.append("")
         lines.extend([*wrap_words(_heading(view), width), ""])
@@ -206,10 +262,7 @@ def diagnoses_text(
                     _OVERVIEW, _overview_rows(view), width=width, indent="  ", paint=paint
                 ).rstrip("\n")
             )
-        for vm in view["vms"]:
-            if not vm["findings"] and not verbose:
-                continue
-            tables = True
+        for vm, numbered in shown:
             lines.extend(["", *wrap_words(f"{vm['vm']}: {_vm_verdict(vm)}", width)])
             if vm["guest_detail"]:
                 detail = f"guest {vm['guest_view_label']}: {vm['guest_detail']}"
@@ -222,10 +275,7 @@ def diagnoses_text(
                 lines.extend(wrap_words("features not working: " + "; ".join(broken), width, "  "))
             for note in vm["notes"]:
                 lines.extend(wrap_words(f"note: {note}", width, "  "))
-            numbered = []
-            for finding in vm["findings"]:
-                number += 1
-                numbered.append((number, finding))
+            for number, finding in numbered:
                 findings.append(finding)
                 lines.extend(
                     _finding_text(
@@ -239,7 +289,7 @@ def diagnoses_text(
             lines.extend(
                 _fixes_text(numbered, width=width, connection=connection, host=view["host"])
             )
-    if tables:
+    if any(shown for _, shown in sections):
         lines.extend(["", *wrap_words(LEGEND, width)])
     if verbose and sources:
         lines.extend(["", "Sources:", *sources.lines(width, "  ")])
@@ -281,7 +331,7 @@ def _fixes_text(
     numbered: Sequence[tuple[int, Mapping[str, Any]]],
     *,
     width: int | None,
-    connection: Sequence[str] | None,
+    connection: Reach,
     host: str,
 ) -> list[str]:
     fixes = merged_fixes(numbered)
@@ -293,11 +343,11 @@ def _fixes_text(
         lead = f"    {index}. "
         lines.extend(wrap_words(_fix_title(fix, numbers), width, lead, later=" " * len(lead)))
         # Commands are never wrapped or cut: each is one line to copy.
-        if fix["vmic"] is not None:
-            lines.append("         " + visible(vmic_line(fix["vmic"], connection, host)))
-            if fix["commands"]:
-                shell = _SHELLS.get(fix["shell"] or "", "a shell")
-                lines.append(f"       or in {shell} {_WHERE.get(fix['side'], '')}:".rstrip())
+        line, beside = _shown_commands(fix, connection, host)
+        if line is not None:
+            lines.append("         " + visible(line))
+        if beside is not None:
+            lines.append("       " + beside)
         lines.extend(f"         {visible(command)}" for command in fix["commands"])
         if fix["detail"] and not fix["commands"]:
             readable = _READABLE if width is None else min(width, _READABLE)
@@ -309,7 +359,7 @@ def _fixes_text(
 
 
 def diagnosis_markdown(
-    view: Mapping[str, Any], *, verbose: bool = False, connection: Sequence[str] | None = None
+    view: Mapping[str, Any], *, verbose: bool = False, connection: Reach = None
 ) -> str:
     """One host's diagnosis in Markdown (see :func:`diagnoses_markdown`)."""
     return diagnoses_markdown([view], verbose=verbose, connection=connection)
@@ -319,24 +369,20 @@ def diagnoses_markdown(
     views: Sequence[Mapping[str, Any]],
     *,
     verbose: bool = False,
-    connection: Sequence[str] | None = None,
+    connection: Reach = None,
 ) -> str:
     """The same as :func:`diagnoses_text`, in Markdown (every value escaped)."""
     sources = Footnotes("S")
     lines: list[str] = []
-    number = 0
-    tables = False
     findings: list[Mapping[str, Any]] = []
-    for view in views:
+    sections = _sections(views, verbose=verbose)
+    for view, shown in sections:
         if lines:
             lines.append("")
         lines.extend([f"## {markdown_escape(_heading(view))}", ""])
         if view["vms"]:
             lines.append(markdown_table(_OVERVIEW, _overview_rows(view)))
-        for vm in view["vms"]:
-            if not vm["findings"] and not verbose:
-                continue
-            tables = True
+        for vm, numbered in shown:
             lines.extend(["", f"### {markdown_escape(vm['vm'] + ': ' + _vm_verdict(vm))}", ""])
             if vm["guest_detail"]:
                 detail = f"guest {vm['guest_view_label']}: {vm['guest_detail']}"
@@ -346,14 +392,11 @@ def diagnoses_markdown(
             if broken:
                 lines.append(markdown_escape("features not working: " + "; ".join(broken)))
             lines.extend(f"- {markdown_escape('note: ' + note)}" for note in vm["notes"])
-            numbered = []
-            for finding in vm["findings"]:
-                number += 1
-                numbered.append((number, finding))
+            for number, finding in numbered:
                 findings.append(finding)
                 lines.extend(_finding_markdown(number, finding, sources if verbose else None))
             lines.extend(_fixes_markdown(numbered, connection=connection, host=view["host"]))
-    if tables:
+    if any(shown for _, shown in sections):
         lines.extend(["", markdown_escape(LEGEND)])
     if verbose and sources:
         lines.extend(["", "**Sources**", ""])
@@ -381,7 +424,7 @@ def _finding_markdown(
 def _fixes_markdown(
     numbered: Sequence[tuple[int, Mapping[str, Any]]],
     *,
-    connection: Sequence[str] | None,
+    connection: Reach,
     host: str,
 ) -> list[str]:
     fixes = merged_fixes(numbered)
@@ -390,13 +433,13 @@ def _fixes_markdown(
     lines = ["", "**To fix:**"]
     for index, (fix, numbers) in enumerate(fixes, start=1):
         lines.extend(["", f"{index}\\. {markdown_escape(_fix_title(fix, numbers))}"])
-        if fix["vmic"] is not None:
-            lines.extend(["", *markdown_code([vmic_line(fix["vmic"], connection, host)], "sh")])
+        line, beside = _shown_commands(fix, connection, host)
+        if line is not None:
+            lines.extend(["", *markdown_code([line], "sh")])
+        if beside is not None:
+            lines.extend(["", markdown_escape(beside)])
         if fix["commands"]:
             language = "powershell" if fix["shell"] == "powershell" else "sh"
-            if fix["vmic"] is not None:
-                shell = _SHELLS.get(fix["shell"] or "", "a shell")
-                lines.extend(["", markdown_escape(f"or in {shell} {_WHERE.get(fix['side'], '')}:")])
             lines.extend(["", *markdown_code(fix["commands"], language)])
         elif fix["detail"]:
             lines.extend(["", markdown_escape(fix["detail"])])
@@ -419,15 +462,17 @@ def verdict_html(verdict: str) -> _html.Markup:
     return _html.element("span", verdict.replace("_", " "), style=f"color: {colour}")
 
 
-def _fix_html(fix: Mapping[str, Any], numbers: Sequence[int] | None, host: str) -> _html.Markup:
+def _fix_html(
+    fix: Mapping[str, Any], numbers: Sequence[int] | None, host: str, connection: Reach
+) -> _html.Markup:
     role = "" if fix["role"] == "required" else f" ({fix['role']})"
     refs = "" if not numbers else " \u2014 for " + ", ".join(f"[{n}]" for n in numbers)
     parts: list[object] = [_html.element("div", f"{fix['side']}{role}: {fix['title']}{refs}")]
-    if fix.get("vmic") is not None:
-        parts.append(_html.code_block([vmic_line(fix["vmic"], None, host)]))
-        if fix["commands"]:
-            shell = _SHELLS.get(fix["shell"] or "", "a shell")
-            parts.append(_html.element("div", f"or in {shell} {_WHERE.get(fix['side'], '')}:"))
+    line, beside = _shown_commands(fix, connection, host)
+    if line is not None:
+        parts.append(_html.code_block([line]))
+    if beside is not None:
+        parts.append(_html.element("div", beside))
     if fix["commands"]:
         parts.append(_html.code_block(fix["commands"]))
     if fix["detail"]:
@@ -441,12 +486,14 @@ def finding_html(
     number: int | None = None,
     sources: Footnotes | None = None,
     fixes: bool = True,
+    connection: Reach = None,
 ) -> _html.Markup:
     """One finding: subject, cause, verdict, explanation, what it breaks, its fixes.
 
     *number* titles it ``[n]`` (and gives it the anchor ``finding-n``); *sources*
     collects its sources as footnotes (shown once by the page), else they are listed
-    under it, folded. Without *fixes*, its fixes are left to a merged list.
+    under it, folded. Without *fixes*, its fixes are left to a merged list. *connection*
+    says how the ``vmic`` commands of its fixes reach its host (see :func:`vmic_line`).
     """
     title = finding["subject"] if number is None else f"[{number}] {finding['subject']}"
     parts: list[object] = [
@@ -462,7 +509,11 @@ def finding_html(
         parts.append(_html.element("div", f"Breaks: {', '.join(finding['feature_titles'])}"))
     if fixes and finding["fixes"]:
         host = finding["host"]
-        parts.append(_html.element("ol", *(_fix_html(fix, None, host) for fix in finding["fixes"])))
+        parts.append(
+            _html.element(
+                "ol", *(_fix_html(fix, None, host, connection) for fix in finding["fixes"])
+            )
+        )
     if finding["sources"]:
         if sources is not None:
             marks = " ".join(sources.mark(source) for source in finding["sources"])
@@ -483,7 +534,9 @@ def finding_html(
     return _html.element("div", *parts, **attributes)
 
 
-def fixes_html(numbered: Sequence[tuple[int, Mapping[str, Any]]], host: str) -> _html.Markup:
+def fixes_html(
+    numbered: Sequence[tuple[int, Mapping[str, Any]]], host: str, connection: Reach = None
+) -> _html.Markup:
     """The merged fixes of numbered findings (host fixes first), as an ordered list."""
     fixes = merged_fixes(numbered)
     if not fixes:
@@ -491,7 +544,7 @@ def fixes_html(numbered: Sequence[tuple[int, Mapping[str, Any]]], host: str) -> 
     return _html.element(
         "div",
         _html.element("strong", "To fix:"),
-        _html.element("ol", *(_fix_html(fix, numbers, host) for fix, numbers in fixes)),
+        _html.element("ol", *(_fix_html(fix, numbers, host, connection) for fix, numbers in fixes)),
         class_="vmic-fixes",
     )
 
@@ -506,8 +559,11 @@ def _rows_html(
     return _html.table(headers, marked)
 
 
-def vm_html(vm: Mapping[str, Any]) -> _html.Markup:
-    """One VM: its services, its features, its notes and its findings."""
+def vm_html(vm: Mapping[str, Any], connection: Reach = None) -> _html.Markup:
+    """One VM: its services, its features, its notes and its findings.
+
+    *connection*: how the ``vmic`` commands of fixes reach the host (see :func:`vmic_line`).
+    """
     title = f"{vm['vm']} ({vm['state']}; {vm['guest_os'] or 'guest OS unknown'})"
     view = vm["guest_view_label"]
     if vm["guest_detail"]:
@@ -538,15 +594,15 @@ def vm_html(vm: Mapping[str, Any]) -> _html.Markup:
         features,
     ]
     parts.extend(_html.element("div", f"note: {note}") for note in vm["notes"])
-    parts.extend(finding_html(finding) for finding in vm["findings"])
+    parts.extend(finding_html(finding, connection=connection) for finding in vm["findings"])
     return _html.element("div", *parts, class_="vmic-vm")
 
 
-def diagnosis_html(view: Mapping[str, Any]) -> _html.Markup:
-    """A host's diagnosis: a heading, then each VM."""
+def diagnosis_html(view: Mapping[str, Any], connection: Reach = None) -> _html.Markup:
+    """A host's diagnosis: a heading, then each VM (see :func:`vmic_line` for *connection*)."""
     return _html.element(
         "div",
         _html.element("h3", _heading(view)),
-        *(vm_html(vm) for vm in view["vms"]),
+        *(vm_html(vm, connection) for vm in view["vms"]),
         class_="vmic-diagnosis",
     )

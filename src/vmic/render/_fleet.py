@@ -32,6 +32,8 @@ from vmic.render._tables import Footnotes
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from vmic.render._diagnosis import Reach
+
 __all__ = ["SYMBOLS", "fleet_fragment", "fleet_page", "observation_fragment"]
 
 #: Each verdict's symbol in a heat-map cell (the colour repeats it; the symbol does not
@@ -273,6 +275,7 @@ def _findings_html(
     numbered: Mapping[str, list[tuple[int, str, Mapping[str, Any]]]],
     failures: int,
     sources: Footnotes,
+    connection: Reach,
 ) -> _html.Markup:
     parts: list[object] = [_html.element("h2", "Findings by cause")]
     index = [
@@ -306,7 +309,7 @@ def _findings_html(
                 "li",
                 _html.element("span", host, class_="host"),
                 ": ",
-                finding_html(finding, number=number, sources=sources),
+                finding_html(finding, number=number, sources=sources, connection=connection),
             )
             for number, host, finding in shown
         )
@@ -368,14 +371,33 @@ def _failures_html(failures: Iterable[tuple[str, str, str]]) -> _html.Markup:
     )
 
 
-def _body(view: Mapping[str, Any], title: str) -> _html.Markup:
+def _compliance_html(compliance: Mapping[str, Any] | None) -> _html.Markup:
+    """A policy's section: which policy, its headline, the services that do not comply."""
+    if compliance is None:
+        return _html.Markup("")
+    parts: list[object] = [
+        _html.element("h2", "Policy compliance"),
+        _html.element(
+            "p",
+            f"Policy {compliance['source']} (sha256 {compliance['digest'][:12]}): "
+            f"{compliance['headline']}",
+            class_="headline",
+        ),
+    ]
+    if compliance["rows"]:
+        parts.append(_html.table(compliance["headers"], compliance["rows"]))
+    return _html.element("section", *parts, id="compliance")
+
+
+def _body(view: Mapping[str, Any], title: str, connection: Reach) -> _html.Markup:
     numbered = _numbered(view)
     sources = Footnotes("S")
-    findings = _findings_html(numbered, len(view["failures"]), sources)
+    findings = _findings_html(numbered, len(view["failures"]), sources, connection)
     return _html.element(
         "div",
         _html.element("h1", title),
         _summary_html(view),
+        _compliance_html(view.get("compliance")),
         _heatmap_html(view, _targets(numbered)),
         findings,
         _failures_html(view["failures"]),
@@ -384,18 +406,31 @@ def _body(view: Mapping[str, Any], title: str) -> _html.Markup:
     )
 
 
-def fleet_fragment(view: Mapping[str, Any], *, title: str = "vmic fleet report") -> str:
-    """The report as an HTML fragment with its own ``<style>`` (for Jupyter)."""
-    return f"<style>{_CSS}</style>{_body(view, title)}"
+def fleet_fragment(
+    view: Mapping[str, Any], *, title: str = "vmic fleet report", connection: Reach = None
+) -> str:
+    """The report as an HTML fragment with its own ``<style>`` (for Jupyter).
+
+    *connection*: see :func:`fleet_page`.
+    """
+    return f"<style>{_CSS}</style>{_body(view, title, connection)}"
 
 
-def fleet_page(view: Mapping[str, Any], *, title: str = "vmic fleet report") -> str:
-    """The report as one self-contained HTML document (inline CSS, no scripts, no links out)."""
+def fleet_page(
+    view: Mapping[str, Any], *, title: str = "vmic fleet report", connection: Reach = None
+) -> str:
+    """The report as one self-contained HTML document (inline CSS, no scripts, no links out).
+
+    *connection* says how the ``vmic`` commands of fixes reach each host: the options of
+    the run that made the report (``["--lab", "demo"]``), each host's own by its name
+    (an inventory's), or None for ``--host`` and the host's name; so every command shown
+    runs as shown, as in the text and Markdown forms.
+    """
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_html.escape(title)}</title><style>{_CSS}</style></head>\n"
-        f"<body>{_body(view, title)}</body></html>\n"
+        f"<body>{_body(view, title, connection)}</body></html>\n"
     )
 
 

@@ -3,12 +3,13 @@
 Every JSON document vmic writes carries ``"schema_version"`` and is an object: ``vmic
 audit`` and ``vmic doctor`` (``audit``), ``enable``/``disable``/``apply`` (``changes``),
 ``apply --policy`` (``policy``), ``policy show`` (``desired``), ``diff``, ``fix``, ``guest``,
-``history``, ``kvp``, ``matrix``, ``wait``/``copy``/``shutdown`` (``operation``), ``plan``,
-``scripts``, ``services``, ``support``, and saved observations. The schema files in this
-package, one per name in :data:`SCHEMA_NAMES` (``audit.json``, ``plan.json`` ...), describe
-them, and ``docs/schemas/`` publishes the same files. A reader refuses a document from a
-newer version (:class:`SchemaVersionError`) and reads the versions listed in
-:data:`READABLE_VERSIONS`. Saved observations have their own version
+``history``, ``history prune``/``import`` (``history-change``), ``kvp``,
+``lab show``/``reset`` (``lab``), ``matrix``, ``wait``/``copy``/``shutdown``
+(``operation``), ``plan``, ``scripts``, ``services``, ``support``, and saved observations.
+The schema files in this package, one per name in :data:`SCHEMA_NAMES` (``audit.json``,
+``plan.json`` ...), describe them, and ``docs/schemas/`` publishes the same files. A reader
+refuses a document from a newer version (:class:`SchemaVersionError`) and reads the
+versions listed in :data:`READABLE_VERSIONS`. Saved observations have their own version
 (:data:`OBSERVATIONS_VERSION`, read back to :data:`OBSERVATIONS_READABLE`), because their
 shape changed alone.
 """

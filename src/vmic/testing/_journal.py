@@ -13,7 +13,6 @@ import attrs
 
 from vmic.errors import (
     AuthenticationFailedError,
-    CommandTimeoutError,
     ConfigurationError,
     ConnectionFailedError,
     ExecutionError,
@@ -201,14 +200,7 @@ def _carry_out(
             raise ExecutionError(
                 f"{command.summary()} never finishes on {target} and has no timeout"
             )
-        raise CommandTimeoutError(
-            f"command timed out after {command.timeout}s and was stopped: {command.summary()}",
-            command=command,
-            timeout=command.timeout,
-            stdout=stdout,
-            stderr=stderr,
-            duration=command.timeout,
-        )
+        raise command.stopped(stdout=stdout, stderr=stderr)
     return Result(
         command, stdout=stdout, stderr=stderr, exit_code=reply.exit_code, duration=latency
     )
@@ -217,13 +209,7 @@ def _carry_out(
 def _raise_fault(fault: Fault, target: str, command: Command) -> str:
     """Raise the error *fault* stands for, or return the garbage it prints."""
     if fault.kind is FaultKind.TIMEOUT:
-        timeout = command.timeout if command.timeout is not None else 0.0
-        raise CommandTimeoutError(
-            f"command timed out after {timeout}s and was stopped (simulated): {command.summary()}",
-            command=command,
-            timeout=timeout,
-            duration=timeout,
-        )
+        raise command.stopped(how="stopped (simulated)")
     if fault.kind is FaultKind.CONNECTION_REFUSED:
         raise ConnectionFailedError(f"cannot connect to {target}: connection refused (simulated)")
     if fault.kind is FaultKind.AUTHENTICATION_FAILED:

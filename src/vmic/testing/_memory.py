@@ -114,11 +114,27 @@ class LabChange:
             (named,) if isinstance(named, str) else tuple(named) if isinstance(named, tuple) else ()
         )
 
+    @property
+    def host(self) -> str:
+        """The host's name (of the guest's host, for a guest command)."""
+        return self.target.split("/")[0]
+
+    def named_vms(self, names: Mapping[str, str]) -> tuple[str, ...]:
+        """:attr:`vms`, a command that selects VMs by id naming each by *names* (id: name)."""
+        if self.parameters.get("Select") != "id":
+            return self.vms
+        return tuple(names.get(vm.upper(), vm) for vm in self.vms)
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """The change in words: ``HV01: set-integration-services on dc01, web02``.
+
+        *names* gives the VMs a command selected by id their names (the ids stay else).
+        """
+        vms = ", ".join(self.vms if names is None else self.named_vms(names))
+        return f"{self.host}: {self.action or self.script}" + (f" on {vms}" if vms else "")
+
     def __str__(self) -> str:
-        vms = ", ".join(self.vms)
-        return f"{self.target.split('/')[0]}: {self.action or self.script}" + (
-            f" on {vms}" if vms else ""
-        )
+        return self.describe()
 
 
 def _changes(value: Iterable[LabChange]) -> tuple[LabChange, ...]:
