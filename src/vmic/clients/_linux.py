@@ -195,6 +195,22 @@ def _all_paths() -> tuple[str, ...]:
 _known_packaging: Final = functools.lru_cache(maxsize=64)(packaging_for)
 
 
+@functools.lru_cache(maxsize=64)
+def _linux_os(distribution: str | None, version: str | None) -> OperatingSystem:
+    """A Linux guest's OS with its distribution and release as far as the model holds them.
+
+    Built (and checked) once per distinct pair and shared: the record is frozen. Bounded.
+    """
+    for release in (version, None):
+        try:
+            return OperatingSystem(
+                Product.LINUX, distribution=distribution, distribution_version=release
+            )
+        except (ValueError, TypeError):
+            continue
+    return OperatingSystem(Product.LINUX)
+
+
 _INIT_SYSTEMS: Final = {init.value: init for init in InitSystem}
 
 
@@ -210,7 +226,7 @@ def _service_status(text: str) -> dict[str, int]:
 def _vmbus(status: ModuleStatus, sections: Mapping[str, str]) -> ModuleStatus:
     """hv_vmbus as lsmod says, corrected by ``/sys/bus/vmbus`` (present only on Hyper-V)."""
     seen = sections.get("vmbus", "").strip()
-    if status in {ModuleStatus.LOADED, ModuleStatus.BUILT_IN} or not seen:
+    if status is ModuleStatus.LOADED or status is ModuleStatus.BUILT_IN or not seen:
         return status
     return ModuleStatus.BUILT_IN if seen == "present" else ModuleStatus.ABSENT
 
@@ -280,7 +296,7 @@ class LinuxGuest:
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> None:
         if distribution is not None:
-            packaging_for(distribution, version)
+            _known_packaging(distribution, version)  # raises for a distribution vmic lacks
         self._executor = executor
         self._distribution = distribution
         self._version = version
@@ -345,7 +361,7 @@ class LinuxGuest:
         init_word = sections.get("init", "").strip()
         seen = _Seen(
             available=set(commands.names),
-            paths={line.strip() for line in sections.get("paths", "").splitlines() if line.strip()},
+            paths={path for path in map(str.strip, sections.get("paths", "").splitlines()) if path},
             processes=processes,
             units={unit.name: unit for unit in unit_list},
             status=_service_status(sections.get("service-status", "")),
@@ -367,14 +383,7 @@ class LinuxGuest:
         A distribution given as a packaging row key (``"debian-10"``) or a release that is
         no plain version is kept only as far as the model holds it.
         """
-        for version in (self._version, None):
-            try:
-                return OperatingSystem(
-                    Product.LINUX, distribution=self._distribution, distribution_version=version
-                )
-            except (ValueError, TypeError):
-                continue
-        return OperatingSystem(Product.LINUX)
+        return _linux_os(self._distribution, self._version)
 
     def _daemon(self, service: IntegrationService, seen: _Seen) -> GuestService | None:
         present = seen.present
