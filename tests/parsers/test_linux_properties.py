@@ -376,18 +376,9 @@ def test_an_lsmod_line_one_match_takes_is_read_as_column_by_column(line: str) ->
 
 @given(source=INPUTS)
 def test_daemon_processes_read_any_input_as_parse_ps_does(source: str | bytes) -> None:
-    error = _error_of(parse_ps, source)
-    if error is not None:
-        with pytest.raises(ParseError) as caught:
-            daemon_processes(source)
-        assert (caught.value.message, caught.value.line, caught.value.column) == (
-            error.message,
-            error.line,
-            error.column,
-        )
-        return
-    expected = {p.daemon: p for p in parse_ps(source) if p.daemon is not None}
-    assert daemon_processes(source) == expected
+    _reads_as(
+        source, daemon_processes, lambda text: {p.daemon: p for p in parse_ps(text) if p.daemon}
+    )
 
 
 PROCPS_HEADER = "UID        PID  PPID  C STIME TTY          TIME CMD"
@@ -409,15 +400,37 @@ def test_a_procps_listing_gives_the_daemons_parse_ps_gives(data: st.DataObject) 
         )
     )
     first = data.draw(st.sampled_from(["", PROCPS_HEADER, "PID TT STAT TIME COMMAND", "\ufeff"]))
+    _reads_as(
+        _listing(data, [first, *lines]),
+        daemon_processes,
+        lambda source: {p.daemon: p for p in parse_ps(source) if p.daemon},
+    )
+
+
+def _listing(data: st.DataObject, lines: list[str]) -> str:
+    """The lines, each ended by a drawn line break (LF mostly)."""
     ends = st.sampled_from(["\n", "\n", "\r\n", "\r", "\u2028", ""])
-    source = "".join(line + data.draw(ends) for line in [first, *lines])
-    error = _error_of(parse_ps, source)
+    return "".join(line + data.draw(ends) for line in lines)
+
+
+def _reads_as(
+    source: str | bytes,
+    reading: Callable[[str | bytes], object],
+    expected: Callable[[str | bytes], object],
+) -> None:
+    """*reading* gives what *expected* gives of *source*: the same answer, or the same error."""
+    error = _error_of(expected, source)
     if error is not None:
         with pytest.raises(ParseError) as caught:
-            daemon_processes(source)
-        assert (caught.value.message, caught.value.line) == (error.message, error.line)
+            reading(source)
+        found = caught.value
+        assert (found.message, found.line, found.column) == (
+            error.message,
+            error.line,
+            error.column,
+        )
         return
-    assert daemon_processes(source) == {p.daemon: p for p in parse_ps(source) if p.daemon}
+    assert reading(source) == expected(source)
 
 
 def test_the_listing_classes_are_those_of_the_unicode_tables() -> None:
@@ -493,16 +506,11 @@ def test_an_lsmod_listing_gives_the_names_parse_lsmod_gives(data: st.DataObject)
         )
     )
     first = data.draw(st.sampled_from(["", "Module                  Size  Used by", "\ufeff"]))
-    ends = st.sampled_from(["\n", "\n", "\r\n", "\r", "\u2028", ""])
-    source = "".join(line + data.draw(ends) for line in [first, *lines])
-    error = _error_of(parse_lsmod, source)
-    if error is not None:
-        with pytest.raises(ParseError) as caught:
-            loaded_module_names(source)
-        assert (caught.value.message, caught.value.line) == (error.message, error.line)
-        return
-    expected = {module_name(module.name) for module in parse_lsmod(source).modules}
-    assert loaded_module_names(source) == expected
+    _reads_as(
+        _listing(data, [first, *lines]),
+        loaded_module_names,
+        lambda source: {module_name(module.name) for module in parse_lsmod(source).modules},
+    )
 
 
 @given(
