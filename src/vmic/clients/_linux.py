@@ -195,6 +195,19 @@ def _all_paths() -> tuple[str, ...]:
 _known_packaging: Final = functools.lru_cache(maxsize=64)(packaging_for)
 
 
+@functools.lru_cache(maxsize=256)
+def _daemon_files(
+    distribution: str, version: str | None, service: IntegrationService
+) -> tuple[LinuxPackaging, tuple[str, ...], tuple[str, ...]]:
+    """A known distribution's packaging of *service*: its row, binaries and their paths.
+
+    They depend on the distribution, release and service only: worked out once per
+    distinct case (bounded; an unknown distribution raises each time).
+    """
+    packaging = packaging_for(distribution, version)
+    return packaging, packaging.daemon_names_for(service), packaging.paths_for(service)
+
+
 @functools.lru_cache(maxsize=64)
 def _linux_os(distribution: str | None, version: str | None) -> OperatingSystem:
     """A Linux guest's OS with its distribution and release as far as the model holds them.
@@ -388,7 +401,7 @@ class LinuxGuest:
     def _daemon(self, service: IntegrationService, seen: _Seen) -> GuestService | None:
         present = seen.present
         if self._distribution is not None:
-            packaging = _known_packaging(self._distribution, self._version)
+            packaging, names, paths = _daemon_files(self._distribution, self._version, service)
         else:
             # Unknown distribution: the row whose daemon is there, else upstream names.
             candidates = [
@@ -397,7 +410,7 @@ class LinuxGuest:
                 if any(name in present for name in p.daemon_names_for(service))
             ]
             packaging = candidates[0] if candidates else packaging_for(None)
-        names = packaging.daemon_names_for(service)
+            names, paths = packaging.daemon_names_for(service), packaging.paths_for(service)
         if not names and packaging.missing(service) is not None:
             # Not packaged: a daemon built by hand still counts while it runs.
             names = tuple(name for name, p in seen.processes.items() if p.service is service)
@@ -406,9 +419,7 @@ class LinuxGuest:
         # The binary this guest has (newer kernels ship another file-copy daemon), else the
         # usual one, reported as not installed.
         daemon = next((name for name in names if name in present), names[0])
-        path = next(
-            (p for p in packaging.paths_for(service) if p.rsplit("/", 1)[-1] == daemon), None
-        )
+        path = next((p for p in paths if p.rsplit("/", 1)[-1] == daemon), None)
         unit_name = packaging.unit_for(service, daemon)
         unit = seen.units.get(unit_name) if unit_name is not None else None
         loaded = unit is not None and unit.load_state is UnitLoadState.LOADED
