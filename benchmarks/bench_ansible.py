@@ -2,20 +2,23 @@
 
 Each inventory has two groups (half the hosts each, every host with its own address, port
 and a group variable) nested under a third, as a site's inventory has. Printed for each
-size: seconds (best of ``--runs``), microseconds per host, and the ratio to the 20,000-host
-figure of the same run (target: linear, so 200,000 hosts cost about 10 times 20,000); the
-TOML reader on the same hosts is the same-run baseline. Before issue 23 INI reading was
-quadratic: 10,000 hosts 3.4 s, 20,000 11.8 s, 200,000 more than 120 s.
+size: seconds (median and spread of ``--runs`` interleaved rounds), microseconds per host,
+and the ratio to the 20,000-host figure of the same round (target: linear, so 200,000
+hosts cost about 10 times 20,000); the TOML reader on the same hosts is the same-run
+baseline. Before issue 23 INI reading was quadratic: 10,000 hosts 3.4 s, 20,000 11.8 s,
+200,000 more than 120 s.
 
-Run: ``python benchmarks/bench_ansible.py [--runs 3]``.
+Run: ``python benchmarks/bench_ansible.py [--runs 5]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
-import time
+import statistics
 from typing import TYPE_CHECKING
+
+import _harness
 
 from vmic.connect import parse_inventory
 from vmic.connect._ansible import parse_ansible_ini, parse_ansible_yaml
@@ -75,45 +78,43 @@ def _toml(count: int) -> str:
     return "".join(parts)
 
 
-def _best(action: Callable[[], object], runs: int) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=3)
+    _harness.add_options(parser)
     options = parser.parse_args()
+    bench = _harness.Bench(__doc__, options)
     readers: dict[str, tuple[Callable[[int], str], Callable[[str], object]]] = {
         "INI": (_ini, parse_ansible_ini),
         "YAML": (_yaml, parse_ansible_yaml),
         "TOML": (_toml, parse_inventory),
     }
-    figures: dict[tuple[str, int], float] = {}
-    print(f"{'format':<6} {'hosts':>8} {'seconds':>8} {'per host':>9} {'vs 20,000':>10}")
+    work: dict[str, _harness.Workload] = {}
     for label, (write, read) in readers.items():
         for count in SIZES:
             text = write(count)
-            hosts = read(text)
-            assert hosts is not None
-            seconds = _best(functools.partial(read, text), options.runs)
-            figures[label, count] = seconds
-            ratio = seconds / figures[label, SIZES[0]]
-            print(
-                f"{label:<6} {count:>8,} {seconds:>8.2f} {seconds / count * 1e6:>7.1f}us "
-                f"{ratio:>9.1f}x"
-            )
-    ini = figures["INI", SIZES[-1]]
+            assert read(text) is not None
+            work[f"{label} {count}"] = _harness.wall(functools.partial(read, text))
+    figures = _harness.interleaved(work, runs=options.runs)
+    for label in readers:
+        for count in SIZES:
+            values = figures[f"{label} {count}"]
+            per_host = statistics.median(values) / count * 1e6
+            bench.figure(f"{label}, {count:,} hosts", values, note=f"{per_host:.1f} us per host")
+        bench.ratio(
+            f"{label}: {SIZES[-1]:,} / {SIZES[0]:,} hosts",
+            figures[f"{label} {SIZES[-1]}"],
+            figures[f"{label} {SIZES[0]}"],
+            note="(linear: about 10)",
+        )
+    ini = statistics.median(figures[f"INI {SIZES[-1]}"])
     verdict = "met" if ini < TARGET_SECONDS else "MISSED"
-    print(
-        f"INI, {SIZES[-1]:,} hosts: {ini:.2f} s (target < {TARGET_SECONDS:g} s: {verdict}); "
-        f"linearity {ini / figures['INI', SIZES[0]]:.1f} (target ~10); "
-        f"{ini / figures['TOML', SIZES[-1]]:.2f}x the TOML reader"
+    bench.line(f"INI, {SIZES[-1]:,} hosts: {ini:.2f} s (target < {TARGET_SECONDS:g} s: {verdict})")
+    bench.ratio(
+        f"INI / TOML reader, {SIZES[-1]:,} hosts",
+        figures[f"INI {SIZES[-1]}"],
+        figures[f"TOML {SIZES[-1]}"],
     )
+    bench.finish()
 
 
 if __name__ == "__main__":

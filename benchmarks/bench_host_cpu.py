@@ -1,115 +1,181 @@
-"""vmic's own CPU per host: parse one host's inventory output and diagnose it (2 VMs).
+"""vmic's own CPU per host in an audit (2 VMs), as a ratio to json.loads of the same answers.
 
-The simulated host renders its answer once, outside the measurement; what is timed is
-what an audit spends per host once the answer has arrived: reading the sections, parsing
-the host inventory (and, reported separately, the two guests' outputs) and the diagnosis.
-Each figure is CPU time (``time.process_time``, so other processes on a shared machine
-are not billed to vmic): the median of repeated runs, with the spread (min-max) beside it.
+Each host's answers are replayed (``_replay``), so what is measured is what an audit
+spends on a host once its answers have arrived: reading them, the guests asked over
+their own executors (in their threads), the diagnosis and the host's result, through the
+audit's own per-host code. Three kinds of host, each with two VMs:
 
-Target: parse + diagnose <= 0.4 ms per 2-VM host.
+- **host side**: a Windows and a Linux VM, guests not asked;
+- **two-sided, Windows**: two Windows guests, answering inside the host's command
+  (PowerShell Direct fan-out);
+- **two-sided, Linux**: two Linux guests, asked over their own executors.
 
-Run: ``python benchmarks/bench_host_cpu.py [--repeat 15] [--number 400] [--profile]``.
+The baseline, measured in the same rounds, is ``json.loads`` of the same answers: every
+JSON section once, every text section as one JSON string (``_replay.json_baseline``).
+Figures are CPU seconds of the whole process (all threads) per host; each round times
+``--number`` hosts of each kind, interleaved. Target: each ratio <= 6x. Then an audit of
+``--hosts`` replayed two-sided hosts (half of each kind, concurrency 1, no latency), pool
+included, per host.
+
+``--profile`` prints a cProfile of every thread instead; ``--count-instructions`` counts
+instructions per host under callgrind (independent of the machine's load).
+
+Run: ``python benchmarks/bench_host_cpu.py [--runs 7] [--number 300] [--profile]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import json
+import sys
+import threading
 import time
 from typing import TYPE_CHECKING
 
-import attrs
+import _harness
+import _replay
 
-from vmic.clients import _scripts
-from vmic.clients._inventory import INVENTORY_SECTIONS, inventory_from_sections
-from vmic.clients._sections import split_sections
-from vmic.clients._windows import windows_observation
-from vmic.diagnosis import diagnose
-from vmic.testing import FakeHyperVHost
+from vmic.fleet import audit
+from vmic.fleet._runner import _Job, _Runner
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from vmic import Guest, Host
+    from vmic.connect import HostTarget
+
+KINDS = {
+    "host side": ((_replay.WINDOWS, _replay.LINUX), False),
+    "two-sided, 2 Windows guests (fan-out)": ((_replay.WINDOWS, _replay.WINDOWS), True),
+    "two-sided, 2 Linux guests": ((_replay.LINUX, _replay.LINUX), True),
+}
+TARGET = 6.0
 
 
-def _outputs() -> tuple[str, str]:
-    host = FakeHyperVHost("HV-CPU")
-    host.add_vm("web", "Windows Server 2019")
-    host.add_vm("db", "Ubuntu 22.04")
-    inventory = host.run(_scripts.script("host-inventory").command()).stdout
-    windows = host.guest_executor("web").run(_scripts.script("windows-observe").command())
-    return inventory, windows.stdout
+def _per_host(made: HostTarget) -> Callable[[], object]:
+    """One host's work in an audit once its answers are in: the runner's own code."""
+    runner = _Runner([], 1, 30.0, 1.0, (), None)
+
+    def work() -> object:
+        job = _Job(0, made)
+        job.started = time.monotonic()  # as the worker that takes the host sets it
+        runner._work(job)
+        assert job.result is not None
+        assert job.result.diagnosis is not None, job.result.error
+        for vm in job.result.diagnosis.vms:
+            assert vm.guest_view.value != "unreachable", vm.guest_detail
+        return job.result
+
+    return work
 
 
-def _with_guest(host: Host, name: str, guest: Guest) -> Host:
-    """*host*, its VM *name* carrying *guest* (as an audit attaches what a guest said)."""
-    vms = [attrs.evolve(vm, guest=guest) if vm.name == name else vm for vm in host.vms]
-    return attrs.evolve(host, vms=vms)
+def _baseline(documents: list[str]) -> Callable[[], object]:
+    def work() -> object:
+        return [json.loads(document) for document in documents]
+
+    return work
 
 
-def _runs(work: Callable[[], object], *, repeat: int, number: int) -> list[float]:
-    """CPU seconds per call (this process's), one figure per run.
+def _profile(targets: dict[str, HostTarget], number: int) -> None:
+    """A cProfile of every thread (the guests' threads too), by own time.
 
-    CPU time, not wall time: the machine may be shared, and other processes' turns on
-    the cores must not be billed to vmic.
+    Each host's work is set up once the hook is in place, so that the threads its audit
+    code starts to ask guests are profiled from their first call.
     """
-    figures = []
-    for _ in range(repeat):
-        started = time.process_time()
+    import cProfile  # noqa: PLC0415 - only with --profile
+    import pstats  # noqa: PLC0415
+
+    profiles: list[cProfile.Profile] = []
+    lock = threading.Lock()
+
+    def start(*_: object) -> None:
+        # The first event of each new thread: profile it from here on (this thread's hook
+        # off, not threading's, which every later thread still needs).
+        sys.setprofile(None)
+        profile = cProfile.Profile()
+        with lock:
+            profiles.append(profile)
+        profile.enable()
+
+    main = cProfile.Profile()
+    threading.setprofile(start)
+    work = [_per_host(made) for made in targets.values()]
+    main.enable()
+    for action in work:
         for _ in range(number):
-            work()
-        figures.append((time.process_time() - started) / number)
-    return figures
-
-
-def _show(label: str, figures: list[float], *, target: float | None = None) -> None:
-    median = statistics.median(figures)
-    spread = f"spread {min(figures) * 1e3:.3f}-{max(figures) * 1e3:.3f} ms"
-    verdict = "" if target is None else f"  {median / target:4.2f}x the {target * 1e3:.1f} ms goal"
-    print(f"{label:<38} {median * 1e3:7.3f} ms median  {spread}{verdict}")
+            action()
+    main.disable()
+    threading.setprofile(None)
+    for profile in profiles:
+        profile.disable()
+    stats = pstats.Stats(main)
+    for profile in profiles:
+        stats.add(profile)
+    stats.sort_stats("tottime").print_stats(30)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--number", type=int, default=400)
+    _harness.add_options(parser, runs=7, instructions=True)
+    parser.add_argument("--number", type=int, default=300, help="hosts per kind and round")
+    parser.add_argument("--hosts", type=int, default=50, help="hosts in the audit figure")
     parser.add_argument("--profile", action="store_true", help="print a cProfile instead")
     options = parser.parse_args()
 
-    inventory_text, windows_text = _outputs()
-
-    def parse() -> Host:
-        sections = split_sections(inventory_text, required=INVENTORY_SECTIONS)
-        return inventory_from_sections(sections, name=None)
-
-    host = parse()
-    windows = windows_observation(split_sections(windows_text, required=("os",)))
-
-    def guest_parse() -> object:
-        return windows_observation(split_sections(windows_text, required=("os",)))
-
-    def both() -> object:
-        return diagnose(_with_guest(parse(), "web", windows))
-
+    work: dict[str, Callable[[], object]] = {}
+    baselines: dict[str, Callable[[], object]] = {}
+    targets: dict[str, HostTarget] = {}
+    for label, (guests, ask) in KINDS.items():
+        made, replays = _replay.target("hv-cpu", guests, latency=0.0, ask_guests=ask)
+        targets[label] = made
+        work[label] = _per_host(made)
+        work[label]()  # the first answers are the simulator's; from here on, replayed
+        baselines[label] = _baseline(_replay.json_baseline(_replay.answers(replays)))
     if options.profile:
-        import cProfile  # noqa: PLC0415 - only with --profile
-        import pstats  # noqa: PLC0415
-
-        profile = cProfile.Profile()
-        profile.runcall(lambda: [both() for _ in range(2000)])
-        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        _profile(targets, options.number)
+        return
+    bench = _harness.Bench(__doc__, options)
+    if bench.counting:
+        actions = {**work, **{f"json.loads: {label}": b for label, b in baselines.items()}}
+        counts = bench.instructions(actions, 20)
+        for label in KINDS:
+            count, count_base = counts[label], counts[f"json.loads: {label}"]
+            bench.line(f"{label:<46} {count:12,.0f} instructions per host")
+            bench.line(f"{'  json.loads of the same answers':<46} {count_base:12,.0f} instructions")
+            bench.ratio(
+                f"  {label} / json.loads", [count / count_base], target=TARGET, load_sensitive=False
+            )
+        bench.finish()
         return
 
-    number, repeat = options.number, options.repeat
-    both()  # first call outside the runs: imports and tables
-    _show("parse host inventory (2 VMs)", _runs(parse, repeat=repeat, number=number))
-    _show(
-        "diagnose (2 VMs, one guest observed)",
-        _runs(lambda: diagnose(_with_guest(host, "web", windows)), repeat=repeat, number=number),
-    )
-    _show("parse + diagnose per host", _runs(both, repeat=repeat, number=number), target=4e-4)
-    _show("parse one Windows guest's output", _runs(guest_parse, repeat=repeat, number=number))
+    fleet = []
+    fleet_replays: list[_replay.Replay] = []
+    for index in range(options.hosts):
+        guests = (_replay.WINDOWS,) * 2 if index % 2 else (_replay.LINUX,) * 2
+        made, replays = _replay.target(f"hv{index:03d}", guests, latency=0.0)
+        fleet.append(made)
+        fleet_replays.extend(replays)
+    audit(fleet, concurrency=1)  # the simulator answers once; replayed from here on
+    fleet_baseline = _baseline(_replay.json_baseline(_replay.answers(fleet_replays)))
+
+    number = options.number
+    timed = {}
+    for label in KINDS:
+        timed[label] = _harness.cpu_per_call(work[label], number)
+        timed["json.loads: " + label] = _harness.cpu_per_call(baselines[label], number)
+    timed["audit"] = _harness.cpu_per_call(lambda: audit(fleet, concurrency=1), 1)
+    timed["json.loads: audit"] = _harness.cpu_per_call(fleet_baseline, 1)
+    figures = _harness.interleaved(timed, runs=options.runs)
+    for label in KINDS:
+        ours, base = figures[label], figures["json.loads: " + label]
+        bench.figure(label, ours, unit="ms", note="per host")
+        bench.figure("  json.loads of the same answers", base, unit="ms")
+        bench.ratio(f"  {label} / json.loads", ours, base, target=TARGET)
+    per_host = [seconds / options.hosts for seconds in figures["audit"]]
+    base = [seconds / options.hosts for seconds in figures["json.loads: audit"]]
+    bench.figure(f"audit of {options.hosts} two-sided hosts", per_host, unit="ms", note="per host")
+    bench.figure("  json.loads of the same answers", base, unit="ms", note="per host")
+    bench.ratio("  audit / json.loads", per_host, base, target=TARGET)
+    bench.finish()
 
 
 if __name__ == "__main__":

@@ -8,25 +8,26 @@ Printed for each size, against the 100-VM figures measured in the same run:
 - render: the simulated host writing that output with the project's formatters (the
   lab's cost, not the client's), for comparison.
 
-Run: ``python benchmarks/bench_inventory.py``.
+Each size's figures are the median (and spread) of ``--runs`` interleaved rounds; the
+ratios are paired round by round.
+
+Run: ``python benchmarks/bench_inventory.py [--runs 5]``.
 """
 
 from __future__ import annotations
 
+import argparse
 import functools
-import time
-from typing import TYPE_CHECKING
+import statistics
+
+import _harness
 
 from vmic.clients import HyperVHost, _scripts
 from vmic.clients._inventory import parse_inventory
 from vmic.testing import FakeHyperVHost
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
 SIZES = (1, 100, 1000)
 GUESTS = ("Windows Server 2019", "Ubuntu 22.04 LTS", "Windows Server 2012 R2", "Windows 10")
-REPEATS = 5
 
 
 def _host(count: int) -> FakeHyperVHost:
@@ -36,17 +37,13 @@ def _host(count: int) -> FakeHyperVHost:
     return host
 
 
-def _best(action: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main() -> None:
-    rows = []
+    parser = argparse.ArgumentParser(description=__doc__)
+    _harness.add_options(parser)
+    options = parser.parse_args()
+    bench = _harness.Bench(__doc__, options)
+    work: dict[str, _harness.Workload] = {}
+    facts = []
     for count in SIZES:
         host = _host(count)
         observation = HyperVHost(host).observe()
@@ -54,25 +51,27 @@ def main() -> None:
         round_trips = len(host.commands)
         command = _scripts.script("host-inventory").command()
         text = host.run(command).stdout
-        parse = _best(functools.partial(parse_inventory, text))
-        render = _best(functools.partial(host.run, command))
-        rows.append((count, round_trips, len(text), parse, render))
-    base = next(row for row in rows if row[0] == 100)
-    print(
-        f"{'VMs':>6} {'round trips':>11} {'output':>10} {'parse+model':>12} {'vs 100':>7} "
-        f"{'per VM':>9} {'render':>9} {'vs 100':>7}"
-    )
-    for count, trips, size, parse, render in rows:
-        print(
-            f"{count:>6} {trips:>11} {size:>9}B {parse * 1000:>10.2f}ms {parse / base[3]:>6.2f}x "
-            f"{parse / count * 1e6:>7.0f}us {render * 1000:>7.2f}ms {render / base[4]:>6.2f}x"
+        work[f"parse {count}"] = _harness.wall(functools.partial(parse_inventory, text))
+        work[f"render {count}"] = _harness.wall(functools.partial(host.run, command))
+        facts.append((count, round_trips, len(text)))
+    figures = _harness.interleaved(work, runs=options.runs)
+    for count, trips, size in facts:
+        parse, render = figures[f"parse {count}"], figures[f"render {count}"]
+        per_vm = statistics.median(parse) / count * 1e6
+        bench.line(
+            f"{count:>5} VMs: {trips} round trip(s), output {size:,} B, {per_vm:.0f} us per VM"
         )
-    big = next(row for row in rows if row[0] == 1000)
-    print(
-        f"linearity (1000 VMs / 100 VMs, target ~10): parse+model {big[3] / base[3]:.1f}, "
-        f"render {big[4] / base[4]:.1f}"
-    )
-    print(f"round trips per inventory: {sorted({row[1] for row in rows})} (target: [1])")
+        bench.figure(f"  parse and model, {count} VMs", parse, unit="ms")
+        bench.figure(f"  render (the lab), {count} VMs", render, unit="ms")
+    for what in ("parse", "render"):
+        bench.ratio(
+            f"{what}: 1000 VMs / 100 VMs",
+            figures[f"{what} 1000"],
+            figures[f"{what} 100"],
+            note="(linear: about 10)",
+        )
+    bench.line(f"round trips per inventory: {sorted({f[1] for f in facts})} (target: [1])")
+    bench.finish()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 ``json.dumps`` with an indent takes Python's pure-Python encoder; vmic lays out the outer
 two levels itself and writes every value with the C encoder. Printed: CPU seconds of
-each (median and spread of ``--runs``), their ratio, and the sizes.
+each (median and spread of ``--runs`` interleaved rounds), their ratio per round, and
+the sizes.
 
 Run: ``python benchmarks/bench_json.py [--hosts 5000] [--runs 5]``.
 """
@@ -11,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
+
+import _harness
 
 from vmic.fleet import AuditReport, audit
 from vmic.render import json_text
@@ -31,38 +32,38 @@ def _report(hosts: int) -> AuditReport:
     return AuditReport(results=results, duration=1.0, concurrency=4)
 
 
-def _cpu(work: object, runs: int) -> list[float]:
-    figures = []
-    for _ in range(runs):
-        started = time.process_time()
-        work()  # type: ignore[operator]
-        figures.append(time.process_time() - started)
-    return figures
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    _harness.add_options(parser)
     parser.add_argument("--hosts", type=int, default=5000)
-    parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args()
+    bench = _harness.Bench(__doc__, options)
     data = _report(options.hosts).to_dict()
-    pure = _cpu(lambda: json.dumps(data, indent=2, ensure_ascii=False), options.runs)
-    ours = _cpu(lambda: json_text(data), options.runs)
-    compact = _cpu(lambda: json_text(data, indent=None), options.runs)
-    print(f"report of {options.hosts} hosts (to_dict done once, outside the timing)")
-    for label, figures in (
-        ("json.dumps(indent=2)", pure),
-        ("vmic json_text (indent 2)", ours),
-        ("vmic json_text (compact)", compact),
-    ):
-        median = statistics.median(figures)
-        print(f"{label:<26} median {median:6.3f} s  spread {min(figures):.3f}-{max(figures):.3f} s")
-    ratio = statistics.median(pure) / statistics.median(ours)
-    print(f"json.dumps(indent=2) / vmic json_text: {ratio:4.1f}x")
-    print(
+    figures = _harness.interleaved(
+        {
+            "json.dumps(indent=2)": _harness.cpu_per_call(
+                lambda: json.dumps(data, indent=2, ensure_ascii=False), 1
+            ),
+            "vmic json_text (indent 2)": _harness.cpu_per_call(lambda: json_text(data), 1),
+            "vmic json_text (compact)": _harness.cpu_per_call(
+                lambda: json_text(data, indent=None), 1
+            ),
+        },
+        runs=options.runs,
+    )
+    bench.line(f"report of {options.hosts} hosts (to_dict done once, outside the timing)")
+    for label, values in figures.items():
+        bench.figure(label, values)
+    bench.ratio(
+        "json.dumps(indent=2) / vmic json_text",
+        figures["json.dumps(indent=2)"],
+        figures["vmic json_text (indent 2)"],
+    )
+    bench.line(
         f"sizes: indent=2 {len(json.dumps(data, indent=2, ensure_ascii=False)):,} chars, "
         f"vmic {len(json_text(data)):,} chars"
     )
+    bench.finish()
 
 
 if __name__ == "__main__":

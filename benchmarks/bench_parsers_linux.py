@@ -11,13 +11,19 @@ cases (many tiny lines, a few milliseconds in all) can show 15 to 25 without doi
 work per byte. The 20 MB / 10 MB ratio, both past the caches, separates the two: about 2
 when linear, about 4 when quadratic.
 
-Run: ``python benchmarks/bench_parsers_linux.py``.
+Each size runs in every one of ``--runs`` interleaved rounds; the ratios are paired round
+by round and printed as their median and spread.
+
+Run: ``python benchmarks/bench_parsers_linux.py [--runs 5]``.
 """
 
 from __future__ import annotations
 
-import time
+import argparse
+import statistics
 from typing import TYPE_CHECKING
+
+import _harness
 
 from vmic.errors import ParseError
 from vmic.model._linux_records import KvpRecord
@@ -116,25 +122,20 @@ def _parse_or_error(parse: Callable[[str], object]) -> Callable[[str], object]:
     return run
 
 
-def _best(function: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def _report(name: str, run: Callable[[int], Callable[[], object]]) -> tuple[float, float]:
-    small = _best(run(MB), 5)
-    large = _best(run(10 * MB), 2)
-    larger = _best(run(20 * MB), 2)
-    ratio, doubling = large / small, larger / large
-    print(
-        f"{name:<42} 1 MB {small * 1e3:8.1f} ms  10 MB {large * 1e3:8.1f} ms  "
-        f"ratio {ratio:5.1f}  (20 MB / 10 MB {doubling:4.1f})"
+def _report(
+    bench: _harness.Bench, runs: int, name: str, run: Callable[[int], Callable[[], object]]
+) -> tuple[float, float]:
+    sizes = {"1 MB": MB, "10 MB": 10 * MB, "20 MB": 20 * MB}
+    figures = _harness.interleaved(
+        {label: _harness.wall(run(size)) for label, size in sizes.items()}, runs=runs
     )
-    return ratio, doubling
+    times = "  ".join(
+        f"{label} {statistics.median(values) * 1e3:.1f} ms" for label, values in figures.items()
+    )
+    bench.line(f"{name}: {times}")
+    ratio = bench.ratio("  10 MB / 1 MB", figures["10 MB"], figures["1 MB"])
+    doubling = bench.ratio("  20 MB / 10 MB", figures["20 MB"], figures["10 MB"])
+    return statistics.median(ratio), statistics.median(doubling)
 
 
 def _text_case(
@@ -148,7 +149,11 @@ def _text_case(
 
 
 def main() -> None:
-    """Print every parser's time at 1 MB and 10 MB, and the ratio."""
+    """Print every parser's time at 1 MB, 10 MB and 20 MB, and the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    _harness.add_options(parser)
+    options = parser.parse_args()
+    bench = _harness.Bench(__doc__, options)
     cases: list[tuple[str, Callable[[int], Callable[[], object]]]] = [
         ("parse_lsmod (lsmod)", _text_case(parse_lsmod, _lsmod)),
         ("parse_lsmod (/proc/modules)", _text_case(parse_lsmod, _proc_modules)),
@@ -174,18 +179,20 @@ def main() -> None:
         ("compgen", parse_compgen),
         ("systemctl show", parse_systemctl_show),
     ]
-    print("Realistic inputs")
-    ratios = [_report(name, case) for name, case in cases]
-    print("\nPathological inputs (result or ParseError)")
+    bench.line("Realistic inputs")
+    ratios = [_report(bench, options.runs, name, case) for name, case in cases]
+    bench.line("Pathological inputs (result or ParseError)")
     for label, build in pathological:
         for parser_name, parse in parsers:
-            ratios.append(
-                _report(f"{parser_name}: {label}", _text_case(_parse_or_error(parse), build))
-            )
-    print(
-        f"\nlargest 10 MB / 1 MB ratio {max(r for r, _ in ratios):.1f} (linear: about 10); "
-        f"largest 20 MB / 10 MB ratio {max(d for _, d in ratios):.1f} (linear: about 2)"
+            case = _text_case(_parse_or_error(parse), build)
+            ratios.append(_report(bench, options.runs, f"{parser_name}: {label}", case))
+    bench.ratio(
+        "largest median 10 MB / 1 MB", [max(r for r, _ in ratios)], note="(linear: about 10)"
     )
+    bench.ratio(
+        "largest median 20 MB / 10 MB", [max(d for _, d in ratios)], note="(linear: about 2)"
+    )
+    bench.finish()
 
 
 if __name__ == "__main__":

@@ -5,17 +5,23 @@
 - ``parse_vm_integration_services`` on ``ConvertTo-Json`` output for 10,000 VMs x 6 services,
   relative to bare ``json.loads`` of the same text. Target: within 3x.
 
-Run: ``python benchmarks/bench_parsers_windows.py``.
+Each figure is the median (and spread) of ``--runs`` interleaved rounds; ratios are paired
+round by round.
+
+Run: ``python benchmarks/bench_parsers_windows.py [--runs 5]``.
 """
 
 from __future__ import annotations
 
+import argparse
 import functools
 import gc
 import json
-import time
+import statistics
 import uuid
 from typing import TYPE_CHECKING
+
+import _harness
 
 from vmic import IntegrationService, OperationalStatus, StartType, WindowsServiceStatus
 from vmic.model._records import (
@@ -46,15 +52,6 @@ if TYPE_CHECKING:
     from vmic.parsers._json import PowerShellVersion
 
 MB = 1_000_000
-
-
-def _best(function: Callable[[], object], *, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def _components(vms: int) -> list[IntegrationComponentRecord]:
@@ -185,8 +182,8 @@ def _inputs() -> list[tuple[str, Callable[[str], object], Callable[[int], str]]]
     ]
 
 
-def bench_linearity() -> None:
-    print(
+def bench_linearity(bench: _harness.Bench, runs: int) -> None:
+    bench.line(
         "time on 1 MB and 10 MB inputs of the same shape (ratio target: about 10); for scale,"
         " the same ratio for a plain linear pass over the same text (str.splitlines, or"
         " json.loads for JSON), which memory effects alone push above 10"
@@ -196,19 +193,24 @@ def bench_linearity() -> None:
         large = _scaled(make, 10 * MB)
         plain = json.loads if small.startswith(("[", "{")) else str.splitlines
         gc.collect()
-        small_time = _best(functools.partial(parse, small), repeat=5)
-        large_time = _best(functools.partial(parse, large), repeat=3)
-        gc.collect()
-        plain_ratio = _best(functools.partial(plain, large), repeat=3) / _best(
-            functools.partial(plain, small), repeat=5
+        figures = _harness.interleaved(
+            {
+                "small": _harness.wall(functools.partial(parse, small)),
+                "large": _harness.wall(functools.partial(parse, large)),
+                "plain small": _harness.wall(functools.partial(plain, small)),
+                "plain large": _harness.wall(functools.partial(plain, large)),
+            },
+            runs=runs,
         )
-        print(
-            f"  {name:40s} 1 MB {small_time * 1e3:8.1f} ms   10 MB {large_time * 1e3:9.1f} ms"
-            f"   ratio {large_time / small_time:5.1f}   (plain pass: {plain_ratio:5.1f})"
+        bench.line(
+            f"  {name}: 1 MB {statistics.median(figures['small']) * 1e3:.1f} ms, "
+            f"10 MB {statistics.median(figures['large']) * 1e3:.1f} ms"
         )
+        bench.ratio("    10 MB / 1 MB", figures["large"], figures["small"])
+        bench.ratio("    plain pass 10 MB / 1 MB", figures["plain large"], figures["plain small"])
 
 
-def bench_json_path() -> None:
+def bench_json_path(bench: _harness.Bench, runs: int) -> None:
     versions: tuple[PowerShellVersion, ...] = ("5.1", "7")
     for powershell in versions:
         text = format_vm_integration_services(
@@ -216,17 +218,30 @@ def bench_json_path() -> None:
             form="json",
             powershell=powershell,
         )
-        baseline = _best(functools.partial(json.loads, text), repeat=5)
-        parsed = _best(functools.partial(parse_vm_integration_services, text), repeat=5)
         assert len(parse_vm_integration_services(text)) == 60_000
-        print(
-            f"JSON path, 10,000 VMs x 6 services (PowerShell {powershell}, "
-            f"{len(text) / MB:.1f} MB): json.loads {baseline * 1e3:7.1f} ms (baseline), "
-            f"parse_vm_integration_services {parsed * 1e3:7.1f} ms, "
-            f"ratio {parsed / baseline:4.2f}x (target <= 3x)"
+        figures = _harness.interleaved(
+            {
+                "json.loads": _harness.wall(functools.partial(json.loads, text)),
+                "parse": _harness.wall(functools.partial(parse_vm_integration_services, text)),
+            },
+            runs=runs,
         )
+        label = f"JSON path, 10,000 VMs x 6 services (PowerShell {powershell})"
+        bench.line(f"{label}, {len(text) / MB:.1f} MB")
+        bench.figure("  json.loads (baseline)", figures["json.loads"], unit="ms")
+        bench.figure("  parse_vm_integration_services", figures["parse"], unit="ms")
+        bench.ratio("  parse / json.loads", figures["parse"], figures["json.loads"], target=3.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    _harness.add_options(parser)
+    options = parser.parse_args()
+    bench = _harness.Bench(__doc__, options)
+    bench_json_path(bench, options.runs)
+    bench_linearity(bench, options.runs)
+    bench.finish()
 
 
 if __name__ == "__main__":
-    bench_json_path()
-    bench_linearity()
+    main()

@@ -3,23 +3,26 @@
 - ``update_rule`` per cached call, with OperatingSystem arguments and with text arguments,
   against a dict keyed by ``(str, str)`` tuples holding the same answers (what a caller
   would write by hand); target: within 3x. Paired: each round times the baseline and both
-  variants back to back, so a busy machine slows all three alike; the ratio printed is
+  variants, interleaved, so a busy machine slows all three alike; the ratio printed is
   the median of the rounds' ratios, with their spread (min-max).
 - First (uncached) calls: every cell once with the caches emptied, median and spread.
 - Import time of ``vmic`` relative to importing ``attrs`` and ``packaging`` alone, each in a
-  fresh interpreter, timed inside the interpreter (startup excluded); target: under 1.5x.
+  fresh interpreter, timed inside the interpreter (startup excluded), interleaved in
+  ``--runs`` rounds; target: under 1.5x.
 
-Run: ``python benchmarks/bench_rules.py [--rounds 15]``.
+Run: ``python benchmarks/bench_rules.py [--runs 15]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import functools
 import subprocess
 import sys
 import time
 import timeit
+
+import _harness
 
 from vmic import OperatingSystem, update_rule, update_tables
 from vmic.model import _operating_system
@@ -30,11 +33,6 @@ def _per_call(stmt: str, namespace: dict[str, object], number: int, calls: int) 
     return timeit.timeit(stmt, globals=namespace, number=number) / number / calls
 
 
-def _spread(values: list[float], scale: float = 1.0, unit: str = "") -> str:
-    low, high = min(values) * scale, max(values) * scale
-    return f"median {statistics.median(values) * scale:7.2f}{unit}  spread {low:.2f}-{high:.2f}"
-
-
 def _empty_caches() -> None:
     # The benchmark measures the uncached path: empty the private caches.
     _matrix._cache.clear()
@@ -42,7 +40,7 @@ def _empty_caches() -> None:
     _operating_system._parsed.clear()
 
 
-def bench_update_rule(rounds: int) -> None:
+def bench_update_rule(bench: _harness.Bench, rounds: int) -> None:
     cells = [
         (OperatingSystem(host), OperatingSystem(row.guest))
         for table in update_tables()
@@ -60,19 +58,24 @@ def bench_update_rule(rounds: int) -> None:
         "update_rule": update_rule,
     }
     number, calls = 500, len(cells)
-    baselines, objects, strings = [], [], []
-    for _ in range(rounds):
-        baselines.append(_per_call("for h, g in texts: table[h, g]", namespace, number, calls))
-        objects.append(_per_call("for h, g in cells: update_rule(h, g)", namespace, number, calls))
-        strings.append(_per_call("for h, g in texts: update_rule(h, g)", namespace, number, calls))
-    objects_ratio = [o / b for o, b in zip(objects, baselines, strict=True)]
-    strings_ratio = [s / b for s, b in zip(strings, baselines, strict=True)]
-    print(f"{len(cells)} cells, {rounds} paired rounds of {number} passes each")
-    print(f"dict[(str, str)] lookup:          {_spread(baselines, 1e9, ' ns')} (baseline)")
-    print(f"update_rule(OperatingSystem, ..): {_spread(objects, 1e9, ' ns')}")
-    print(f"update_rule(str, str):            {_spread(strings, 1e9, ' ns')}")
-    print(f"ratio OperatingSystem / baseline: {_spread(objects_ratio, 1, 'x')} (target <= 3x)")
-    print(f"ratio str / baseline:             {_spread(strings_ratio, 1, 'x')} (target <= 3x)")
+    statements = {
+        "baseline": "for h, g in texts: table[h, g]",
+        "objects": "for h, g in cells: update_rule(h, g)",
+        "strings": "for h, g in texts: update_rule(h, g)",
+    }
+    figures = _harness.interleaved(
+        {
+            name: functools.partial(_per_call, statement, namespace, number, calls)
+            for name, statement in statements.items()
+        },
+        runs=rounds,
+    )
+    bench.line(f"{len(cells)} cells, {rounds} paired rounds of {number} passes each")
+    bench.figure("dict[(str, str)] lookup (baseline)", figures["baseline"], unit="ns")
+    bench.figure("update_rule(OperatingSystem, ..)", figures["objects"], unit="ns")
+    bench.figure("update_rule(str, str)", figures["strings"], unit="ns")
+    bench.ratio("OperatingSystem / baseline", figures["objects"], figures["baseline"], target=3)
+    bench.ratio("str / baseline", figures["strings"], figures["baseline"], target=3)
 
     for label, inputs in (("OperatingSystem", cells), ("str", texts)):
         firsts = []
@@ -81,7 +84,7 @@ def bench_update_rule(rounds: int) -> None:
             started = time.perf_counter()
             update_rule(host, guest)
             firsts.append(time.perf_counter() - started)
-        print(f"first call, {label + ':':<17} {_spread(firsts, 1e6, ' us')} (caches emptied)")
+        bench.figure(f"first call, {label} (caches emptied)", firsts, unit="us")
 
 
 _TIMED_IMPORT = (
@@ -89,31 +92,34 @@ _TIMED_IMPORT = (
 )
 
 
-def _import_time(modules: str, repeat: int = 21) -> list[float]:
-    samples = []
-    for _ in range(repeat):
-        out = subprocess.run(
-            [sys.executable, "-c", _TIMED_IMPORT.format(modules=modules)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        samples.append(float(out))
-    return samples
+def _import_time(modules: str) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", _TIMED_IMPORT.format(modules=modules)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(out)
 
 
-def bench_import() -> None:
-    baseline = _import_time("attrs, packaging.version")
-    vmic = _import_time("vmic")
-    ratio = statistics.median(vmic) / statistics.median(baseline)
-    print(f"import attrs, packaging.version: {_spread(baseline, 1e3, ' ms')} (baseline)")
-    print(f"import vmic:                     {_spread(vmic, 1e3, ' ms')}")
-    print(f"ratio of medians:                {ratio:5.2f}x (target < 1.5x)")
+def bench_import(bench: _harness.Bench, rounds: int) -> None:
+    figures = _harness.interleaved(
+        {
+            "baseline": functools.partial(_import_time, "attrs, packaging.version"),
+            "vmic": functools.partial(_import_time, "vmic"),
+        },
+        runs=rounds,
+    )
+    bench.figure("import attrs, packaging.version", figures["baseline"], unit="ms")
+    bench.figure("import vmic", figures["vmic"], unit="ms")
+    bench.ratio("import vmic / baseline", figures["vmic"], figures["baseline"], target=1.5)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=15)
+    _harness.add_options(parser, runs=15)
     options = parser.parse_args()
-    bench_update_rule(options.rounds)
-    bench_import()
+    bench = _harness.Bench(__doc__, options)
+    bench_update_rule(bench, options.runs)
+    bench_import(bench, max(options.runs, 21))
+    bench.finish()

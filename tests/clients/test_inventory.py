@@ -9,7 +9,10 @@ from packaging.version import Version
 
 from vmic import IntegrationService, OperationalStatus, ParseError, Product
 from vmic.clients._inventory import inventory_from_sections, parse_inventory, parse_os_caption
+from vmic.clients._scripts import script
+from vmic.model import VM
 from vmic.model._records import VMState
+from vmic.testing import FakeHyperVHost
 
 DATA = Path(__file__).parents[1] / "data" / "inventory"
 
@@ -93,3 +96,27 @@ def test_os_captions() -> None:
     assert parse_os_caption("  ", None) is None
     assert parse_os_caption("Microsoft Hyper-V Server 2019", "10.0.17763") is not None
     assert parse_os_caption("Contoso OS", "1.0") is None
+
+
+def _lab_inventory() -> str:
+    host = FakeHyperVHost("HV-PARSED")
+    host.add_vm("web", "Windows Server 2019")
+    host.add_vm("db", "Ubuntu 22.04")
+    host.add_vm("old", "Windows 7", running=False)
+    return host.run(script("host-inventory").command()).stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [(DATA / "ps51_french_host.txt").read_text(encoding="utf-8"), _lab_inventory()],
+    ids=["french-host", "lab"],
+)
+def test_the_readers_vms_are_those_the_checked_constructor_builds(text: str) -> None:
+    # The reader builds each VM without converting and checking again what it has read:
+    # each must equal the VM that VM.from_record makes of the same parts.
+    for vm in parse_inventory(text).vms:
+        rebuilt = VM.from_record(
+            vm.record, vm.services, intrinsic_items=dict(vm.intrinsic_items), guest_os=vm.guest_os
+        )
+        assert rebuilt == vm
+        assert rebuilt.intrinsic_items == vm.intrinsic_items

@@ -511,3 +511,35 @@ def test_csv_report_keeps_a_formula_named_vm_as_text() -> None:
     assert row["vm"] == "'" + name
     assert row["host"] == "hv01"
     assert json.loads(report.render("json"))["findings"][0]["vm"] == name
+
+
+def test_the_guests_of_many_hosts_are_asked_by_a_few_threads_kept_for_the_audit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A thread started and joined per guest cost more CPU than reading its answer: one
+    # host at a time with two guests each needs two guest threads, whatever the hosts.
+    started: list[str] = []
+    start = threading.Thread.start
+
+    def counting(thread: threading.Thread) -> None:
+        started.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counting)
+
+    def answering(host: Host) -> Callable[[], Host]:
+        return lambda: host
+
+    hosts = [observed(f"hv{n:02d}", b.vm("web"), b.vm("db")) for n in range(20)]
+    report = audit(
+        [
+            target(host.name, answering(host), guests=lambda _vm: b.windows_guest())
+            for host in hosts
+        ],
+        concurrency=1,
+    )
+    assert [r.status for r in report.results] == [HostStatus.OK] * 20
+    for result in report.results:
+        assert result.diagnosis is not None
+        assert {vm.guest_view.value for vm in result.diagnosis.vms} == {"observed"}
+    assert started.count("vmic-audit-guest") == 2

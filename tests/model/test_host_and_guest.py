@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import attrs
 import pytest
+from hypothesis import given, strategies as st
 from packaging.version import Version
 
 from vmic import (
@@ -32,6 +35,10 @@ from vmic import (
 from vmic.model import LinuxTimeSync, WindowsTimeSync
 from vmic.model._host import operating_system_of
 from vmic.model._linux_records import UnitActiveState, UnitLoadState
+from vmic.strategies import systemd_units
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 S = IntegrationService
 VM_ID = "7cca7664-91d0-40a9-9769-7809f256f603"
@@ -357,3 +364,113 @@ def test_a_model_stands_for_its_operating_system() -> None:
     with pytest.raises(ConfigurationError, match="not int"):
         operating_system_of(7, what="the guest")
     assert OperatingSystem(Product.LINUX) == operating_system_of(Guest(os="Linux"), what="g")
+
+
+@pytest.mark.parametrize(
+    "guest",
+    [
+        None,
+        GuestUnreachable(reason="no answer"),
+        Guest(os="Windows Server 2019", services={"Heartbeat": True}),
+    ],
+    ids=["none", "unreachable", "guest"],
+)
+def test_a_vm_with_its_guest_is_what_evolve_makes(guest: Guest | GuestUnreachable | None) -> None:
+    # An audit attaches each guest without checking the VM's other fields again.
+    vm = VM(
+        "web01",
+        state="running",
+        id="C34988D1-7153-5CB0-A1D4-F2FB94667661",
+        services={"Guest Service Interface": True},
+        intrinsic_items={"OSName": "Windows Server 2019 Datacenter"},
+        guest_os="Windows Server 2019",
+    )
+    attached = vm._with_guest(guest)
+    assert attached == attrs.evolve(vm, guest=guest)
+    assert attached.guest is guest
+
+
+def test_attaching_something_that_is_no_guest_is_refused() -> None:
+    vm = VM("web01", state="running")
+    with pytest.raises(InvalidRecordError, match="expected a Guest"):
+        vm._with_guest("not a guest")  # type: ignore[arg-type]
+
+
+DAEMON_ENTRIES = st.fixed_dictionaries(
+    {
+        "service": st.sampled_from(list(IntegrationService)),
+        "name": st.sampled_from(
+            (
+                *("hv_kvp_daemon", "hypervkvpd", "hv_vss_daemon", "hv_fcopy_uio_daemon"),
+                *("hypervvssd", "vmicvss", "VMICx", "my_kvp", " ", ""),
+            )
+        ),
+        "installed": st.booleans(),
+        "running": st.booleans(),
+        "unit": st.none() | systemd_units(),
+        "path": st.none() | st.sampled_from(["/usr/sbin/hv_kvp_daemon", "/opt/x"]),
+        "pid": st.none() | st.integers(1, 5000),
+        "service_status": st.none() | st.integers(0, 3),
+    }
+)
+
+
+def _built(build: Callable[[], GuestService]) -> GuestService | str:
+    try:
+        return build()
+    except InvalidRecordError as error:
+        return str(error)
+
+
+@given(fields=DAEMON_ENTRIES)
+def test_a_daemons_entry_is_the_one_the_checked_constructor_builds(fields: dict[str, Any]) -> None:
+    # The Linux client builds its daemons' entries with the name's checks worked out once
+    # per name and service: each entry, or its refusal, must be the checked constructor's.
+    expected = _built(lambda: GuestService(**fields))
+    order = ("service", "name", "installed", "running", "unit", "path", "pid", "service_status")
+    arguments = [fields[name] for name in order]
+    assert _built(lambda: GuestService._of_daemon(*arguments)) == expected
+
+
+@given(
+    entries=st.lists(DAEMON_ENTRIES, max_size=3),
+    windows=st.booleans(),
+    os=st.sampled_from(["Ubuntu 22.04", "Windows Server 2022", "Linux"]),
+    modules=st.sampled_from([None, *ModuleStatus]),
+    time_sync=st.sampled_from([None, LinuxTimeSync(ptp_hyperv=True)]),
+)
+def test_a_linux_guest_is_the_one_the_checked_constructor_builds(
+    entries: list[dict[str, Any]],
+    windows: bool,
+    os: str,
+    modules: ModuleStatus | None,
+    time_sync: LinuxTimeSync | None,
+) -> None:
+    # The Linux client builds its guest without weighing its facts again when its daemons'
+    # entries leave nothing to weigh: each guest, or its refusal, is the checked constructor's.
+    built_entries = [_built(lambda f=f: GuestService(**f)) for f in entries]  # type: ignore[misc]
+    services = [entry for entry in built_entries if isinstance(entry, GuestService)]
+    if windows:
+        services.append(GuestService(name="vmicvss", running=True))
+    records = tuple(services)
+    system = parse_os(os)
+    fields = (system, modules, modules, None, records, time_sync)
+
+    def checked() -> Guest:
+        return Guest(
+            os=system,
+            hv_utils=modules,
+            hv_vmbus=modules,
+            services=records,
+            time_sync=time_sync,
+        )
+
+    try:
+        expected: Guest | str = checked()
+    except InvalidRecordError as error:
+        expected = str(error)
+    try:
+        guest: Guest | str = Guest._of_linux(*fields)
+    except InvalidRecordError as error:
+        guest = str(error)
+    assert guest == expected

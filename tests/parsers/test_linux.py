@@ -11,6 +11,7 @@ from vmic.model._linux_records import (
     CommandList,
     InvalidRecordError,
     LoadedModule,
+    ModuleList,
     ModuleStatus,
     ProcessRecord,
     PsFormat,
@@ -21,11 +22,13 @@ from vmic.model._linux_records import (
 )
 from vmic.model._services import IntegrationService
 from vmic.parsers._linux import (
+    daemon_processes,
     format_compgen,
     format_lsmod,
     format_ps,
     format_systemctl_is_active,
     format_systemctl_show,
+    loaded_module_names,
     parse_compgen,
     parse_lsmod,
     parse_modules_builtin,
@@ -705,3 +708,97 @@ def test_format_ps_writes_each_layout_with_its_header() -> None:
     text = format_ps([busybox], layout=PsFormat.BUSYBOX)
     assert text.splitlines()[0].split() == ["PID", "USER", "TIME", "COMMAND"]
     assert parse_ps(text) == (busybox,)
+
+
+@pytest.mark.parametrize("sample", sorted((DATA / "ps").glob("*.txt")), ids=lambda p: p.name)
+def test_ps_records_are_those_the_checked_constructor_builds(sample: Path) -> None:
+    # The parser builds its records without running their validators again: each must be
+    # exactly what the validated constructor makes of the same columns.
+    records = parse_ps(sample.read_bytes(), keep_grep=True)
+    assert records
+    for record in records:
+        fields = {
+            name: getattr(record, name)
+            for name in ("user", "pid", "ppid", "start", "tty", "time", "command", "cpu", "state")
+        }
+        rebuilt = ProcessRecord(**fields)
+        assert rebuilt == record
+        assert (rebuilt.kernel_thread, rebuilt.daemon, rebuilt.service) == (
+            record.kernel_thread,
+            record.daemon,
+            record.service,
+        )
+
+
+@pytest.mark.parametrize("sample", sorted((DATA / "lsmod").glob("*.txt")), ids=lambda p: p.name)
+def test_lsmod_records_are_those_the_checked_constructor_builds(sample: Path) -> None:
+    modules = parse_lsmod(sample.read_bytes()).modules
+    assert modules
+    for module in modules:
+        rebuilt = LoadedModule(module.name, module.size, module.use_count, module.used_by)
+        assert rebuilt == module
+
+
+@pytest.mark.parametrize("sample", sorted((DATA / "ps").glob("*.txt")), ids=lambda p: p.name)
+def test_daemon_processes_are_the_listings_daemons(sample: Path) -> None:
+    # The audit's reader builds only the daemons' records: the same as the full listing's.
+    data = sample.read_bytes()
+    expected = {p.daemon: p for p in parse_ps(data) if p.daemon is not None}
+    assert daemon_processes(data) == expected
+
+
+@pytest.mark.parametrize("sample", sorted((DATA / "lsmod").glob("*.txt")), ids=lambda p: p.name)
+def test_lsmod_listing_is_the_one_the_checked_constructor_builds(sample: Path) -> None:
+    listing = parse_lsmod(sample.read_bytes())
+    rebuilt = ModuleList(listing.modules)
+    assert rebuilt == listing
+    assert rebuilt._index == listing._index
+    for module in listing.modules:
+        assert listing.get(module.name) is module
+    assert loaded_module_names(sample.read_bytes()) == frozenset(listing._index)
+
+
+@pytest.mark.parametrize(
+    "sample", sorted((DATA / "systemctl").glob("*show*.txt")), ids=lambda p: p.name
+)
+def test_show_units_are_those_the_checked_constructor_builds(sample: Path) -> None:
+    units = parse_systemctl_show(sample.read_bytes())
+    assert units
+    for unit in units:
+        rebuilt = SystemdUnit(
+            name=unit.name,
+            load_state=unit.load_state,
+            active_state=unit.active_state,
+            sub_state=unit.sub_state,
+            unit_file_state=unit.unit_file_state,
+            main_pid=unit.main_pid,
+            description=unit.description,
+        )
+        assert rebuilt == unit
+
+
+def test_show_line_without_an_equals_sign_is_no_property() -> None:
+    # A property's name alone is not KEY=VALUE, even when it is a property read.
+    with pytest.raises(ParseError, match="expected a KEY=VALUE property line") as caught:
+        parse_systemctl_show("Id=a.service\nLoadState\nActiveState=active\nSubState=dead\n")
+    assert (caught.value.line, caught.value.column) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hv_utils 20480 0\nModule Size Used by\n",
+        "hv_utils 20480 0\nhv-utils 20480 0\n",
+        "hv_utils 20480 2147483648\n",
+        "hv_utils 20480 0\r\nhv_vmbus 61440 1 hv_utils,,x\n",
+    ],
+)
+def test_module_names_refuse_what_parse_lsmod_refuses(text: str) -> None:
+    with pytest.raises(ParseError) as expected:
+        parse_lsmod(text)
+    with pytest.raises(ParseError) as caught:
+        loaded_module_names(text)
+    assert (caught.value.message, caught.value.line) == (
+        expected.value.message,
+        expected.value.line,
+    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import assume, given, strategies as st
 
-from vmic.errors import ParseError
+from vmic.errors import InvalidRecordError, ParseError
 from vmic.model._linux_records import (
     CommandList,
     ModuleList,
@@ -18,12 +20,26 @@ from vmic.model._linux_records import (
     UnitActiveState,
     module_name,
 )
+from vmic.model._patterns import UNPRINTABLE
 from vmic.parsers._linux import (
+    _INK,
+    _LSMOD_LINE_RE,
+    _PS_LINES,
+    _PS_SHAPES,
+    _SPACE,
+    _lsmod_module,
+    _module_line,
+    _ps_fields,
+    _tokens,
+    _units_at_once,
+    _units_by_line,
+    daemon_processes,
     format_compgen,
     format_lsmod,
     format_ps,
     format_systemctl_is_active,
     format_systemctl_show,
+    loaded_module_names,
     parse_compgen,
     parse_lsmod,
     parse_modules_builtin,
@@ -266,3 +282,255 @@ def test_systemctl_show_block_count_is_checked(units: tuple[SystemdUnit, ...], e
         parse_systemctl_show(text, units=names[:-extra])
     with pytest.raises(ParseError, match="were asked for"):
         parse_systemctl_show(text, units=names + ["x.service"] * extra)
+
+
+# --- The one-match readers agree with the column-by-column ones ------------------------------
+
+# Lines near each layout's: every column valid but one, which may be at or beyond its limits.
+NUMBERS = ["0", "1286", "2147483647"], ["2147483648", "9" * 20, "1" * 21, "-1", "\u0663", "1a"]
+WORDS = ["root", "?", "pts/0", "Jul11", "Ss", "-", "x]", "\u00e9"], ["a\x00", "a\u2028"]
+TIMES = ["00:01:11", "1-00:00:00"], ["12:61", "00:60:00", "1-1:00:00", "0:00", "0:00.02"]
+SHORT_TIMES = ["0:00", "0:00.02", "0:00,02", "12:34"], ["1:2", "0:00.2", "0:60", "00:01:11"]
+COMMANDS = (
+    [
+        "/usr/sbin/hv_kvp_daemon -n",
+        "/usr/lib/linux-tools/5.15.0-91-generic/hv_vss_daemon",
+        "hypervkvpd",
+        "[kthreadd]",
+        "[/usr/sbin/hv_kvp_daemon x]",
+        "grep --color=auto hv",
+        "sshd: /usr/sbin/sshd -D",
+        "a\tb",
+    ],
+    ["a\u2028b", "...", "a\x7fb"],
+)
+SPACES = st.sampled_from([" ", "  ", "\t", " \u3000 ", "\u00a0"])
+_Column = tuple[list[str], list[str]]
+PS_COLUMNS: dict[PsFormat, list[_Column]] = {
+    PsFormat.PROCPS: [WORDS, NUMBERS, NUMBERS, NUMBERS, WORDS, WORDS, TIMES, COMMANDS],
+    PsFormat.BSD: [NUMBERS, WORDS, WORDS, SHORT_TIMES, COMMANDS],
+    PsFormat.BUSYBOX: [NUMBERS, WORDS, SHORT_TIMES, COMMANDS],
+}
+
+
+def _near(columns: list[_Column], *, valid: bool = False) -> st.SearchStrategy[str]:
+    """A line of these columns: each valid but (maybe, unless *valid*) one, beyond its limits."""
+
+    @st.composite
+    def line(draw: st.DrawFn) -> str:
+        odd = len(columns) if valid else draw(st.integers(0, len(columns)))  # len: none
+        words = [
+            draw(st.sampled_from(other if index == odd else valid))
+            for index, (valid, other) in enumerate(columns)
+        ]
+        return "".join(draw(SPACES) + word for word in words)
+
+    return line()
+
+
+@pytest.mark.parametrize("layout", list(PsFormat), ids=lambda layout: layout.name)
+@given(data=st.data())
+def test_a_ps_line_one_match_takes_is_read_as_column_by_column(
+    layout: PsFormat, data: st.DataObject
+) -> None:
+    # The parser reads a line by one match when it can; column by column otherwise, which
+    # also says where a line goes wrong. Whatever the match takes must read the same both ways.
+    line = data.draw(_near(PS_COLUMNS[layout])).rstrip()
+    match = _PS_SHAPES[layout].fullmatch(line)
+    fields = None if match is None else _ps_fields(layout, match)
+    if fields is None or UNPRINTABLE.search(line) is not None:
+        # Not taken by the match (the listing's lines are matched only without control
+        # characters): the column-by-column reading decides.
+        return
+    expected = _PS_LINES[layout](line, 1, line, _tokens(line, 8))
+    record = ProcessRecord._unchecked(*fields)
+    assert record == expected
+    assert (record.kernel_thread, record.daemon, record.service) == (
+        expected.kernel_thread,
+        expected.daemon,
+        expected.service,
+    )
+
+
+NAMES = ["hv_utils", "hid-hyperv", "_x"], ["-x", "\u0660", "a.ko", "x/y"]
+SIZES = ["20480", "9223372036854775807"], ["9223372036854775808", "0x10", "1" * 21]
+COUNTS = ["0", "-", "-2", "7", "-1234567890"], ["-12345678901", "2147483648", "--", "\u0663"]
+USERS = (
+    ["hv_utils", "hv_balloon,hv_utils", "hv_utils,", "-"],
+    [",", "a,,b", "-,a", "x/y", "a.b", "Live"],
+)
+LSMOD_LINES = st.one_of(
+    _near([NAMES, SIZES, COUNTS]),
+    st.tuples(_near([NAMES, SIZES, COUNTS, USERS]), SPACES).map("".join),
+)
+
+
+@given(line=LSMOD_LINES)
+def test_an_lsmod_line_one_match_takes_is_read_as_column_by_column(line: str) -> None:
+    match = _LSMOD_LINE_RE.fullmatch(line)
+    module = None if match is None else _lsmod_module(match)
+    if module is None:
+        return  # not taken by the match: the column-by-column reading decides
+    assert module == _module_line(line, 1, line, _tokens(line, 8))
+
+
+@given(source=INPUTS)
+def test_daemon_processes_read_any_input_as_parse_ps_does(source: str | bytes) -> None:
+    _reads_as(
+        source, daemon_processes, lambda text: {p.daemon: p for p in parse_ps(text) if p.daemon}
+    )
+
+
+PROCPS_HEADER = "UID        PID  PPID  C STIME TTY          TIME CMD"
+
+
+@given(data=st.data())
+def test_a_procps_listing_gives_the_daemons_parse_ps_gives(data: st.DataObject) -> None:
+    # daemon_processes checks a whole procps listing in one match and reads only the lines
+    # naming a daemon; whatever the listing, its answer or its error is parse_ps's.
+    others = ["", "  ", "...", " \u2026 ", "\t", PROCPS_HEADER, "PID TT STAT TIME X", "\x1f"]
+    lines = data.draw(
+        st.lists(
+            st.one_of(
+                _near(PS_COLUMNS[PsFormat.PROCPS], valid=True),
+                _near(PS_COLUMNS[PsFormat.PROCPS]),
+                st.sampled_from(others),
+            ),
+            max_size=8,
+        )
+    )
+    first = data.draw(st.sampled_from(["", PROCPS_HEADER, "PID TT STAT TIME COMMAND", "\ufeff"]))
+    _reads_as(
+        _listing(data, [first, *lines]),
+        daemon_processes,
+        lambda source: {p.daemon: p for p in parse_ps(source) if p.daemon},
+    )
+
+
+def _listing(data: st.DataObject, lines: list[str]) -> str:
+    """The lines, each ended by a drawn line break (LF mostly)."""
+    ends = st.sampled_from(["\n", "\n", "\r\n", "\r", "\u2028", ""])
+    return "".join(line + data.draw(ends) for line in lines)
+
+
+def _reads_as(
+    source: str | bytes,
+    reading: Callable[[str | bytes], object],
+    expected: Callable[[str | bytes], object],
+) -> None:
+    """*reading* gives what *expected* gives of *source*: the same answer, or the same error."""
+    error = _error_of(expected, source)
+    if error is not None:
+        with pytest.raises(ParseError) as caught:
+            reading(source)
+        found = caught.value
+        assert (found.message, found.line, found.column) == (
+            error.message,
+            error.line,
+            error.column,
+        )
+        return
+    assert reading(source) == expected(source)
+
+
+def test_the_listing_classes_are_those_of_the_unicode_tables() -> None:
+    # The one-match reading spells its spaces and column characters as ranges; they must be
+    # the whitespace that is not unprintable (a line break is) and the rest that is not.
+    space, ink = re.compile(_SPACE), re.compile(_INK)
+    for code in range(sys.maxunicode + 1):
+        character = chr(code)
+        printable = UNPRINTABLE.match(character) is None
+        assert (space.match(character) is not None) == (character.isspace() and printable)
+        assert (ink.match(character) is not None) == (not character.isspace() and printable)
+
+
+SHOWN_LINES = {
+    "MainPID": (["0", "688", "999999999"], ["1234567890", "-1", ""]),
+    "Id": (["hv-kvp-daemon.service", "a@b.service"], ["", "a b", "x\u00e9"]),
+    "Description": (["Hyper-V KVP Protocol Daemon", "", " a\tb ", "=x"], ["a\x7fb"]),
+    "LoadState": (["loaded", "not-found", "masked"], ["Loaded", "loaded "]),
+    "ActiveState": (["active", "inactive", "failed"], ["sleeping", ""]),
+    "SubState": (["running", "dead", "start-pre"], ["Running", ""]),
+    "UnitFileState": (["enabled", "", "static"], ["enabled-runtime", "nope"]),
+}
+
+
+@st.composite
+def _show_blocks(draw: st.DrawFn) -> str:
+    """Blocks of the properties the Linux check asks for: mostly systemctl's, one line odd."""
+    blocks = []
+    for _ in range(draw(st.integers(1, 4))):
+        keys = list(SHOWN_LINES)
+        if draw(st.integers(0, 5)) == 0:
+            keys = draw(st.permutations(keys))[: draw(st.integers(0, len(keys)))]
+        odd = draw(st.integers(0, 3 * len(keys)))  # beyond the keys: none
+        lines = [
+            f"{key}={draw(st.sampled_from(SHOWN_LINES[key][index == odd]))}"
+            for index, key in enumerate(keys)
+        ]
+        blocks.append("\n".join(lines))
+    apart = draw(st.sampled_from(["\n\n", "\n", "\n", "\n\n\n", "\n \n", "\r\n\r\n"]))
+    return (
+        draw(st.sampled_from(["", "\n"])) + apart.join(blocks) + draw(st.sampled_from(["", "\n"]))
+    )
+
+
+@given(
+    text=_show_blocks(), asked=st.sampled_from([None, ("a.service",), ("a", "b"), ("a", "b", "c")])
+)
+def test_show_output_one_match_per_block_takes_is_read_as_line_by_line(
+    text: str, asked: tuple[str, ...] | None
+) -> None:
+    units = _units_at_once(text, asked)
+    if units is None:
+        return  # not taken: the line-by-line reading decides
+    assert units == _units_by_line(text, asked)
+
+
+@given(data=st.data())
+def test_an_lsmod_listing_gives_the_names_parse_lsmod_gives(data: st.DataObject) -> None:
+    # loaded_module_names checks a whole lsmod listing in one match and builds no record;
+    # whatever the listing, its names or its error are parse_lsmod's.
+    columns = [NAMES, SIZES, COUNTS, USERS]
+    lines = data.draw(
+        st.lists(
+            st.one_of(
+                _near(columns[:3], valid=True),
+                _near(columns, valid=True),
+                _near(columns[:3], valid=True),
+                _near(columns, valid=True),
+                _near(columns),
+                st.sampled_from(["", " ", "Module Size Used by", "\x1f", "-"]),
+            ),
+            max_size=8,
+        )
+    )
+    first = data.draw(st.sampled_from(["", "Module                  Size  Used by", "\ufeff"]))
+    _reads_as(
+        _listing(data, [first, *lines]),
+        loaded_module_names,
+        lambda source: {module_name(module.name) for module in parse_lsmod(source).modules},
+    )
+
+
+@given(
+    text=st.lists(
+        st.one_of(
+            st.sampled_from(["hv_kvp_daemon", " hv_vss_daemon ", "", "a\tb", "\u00a0x", "x\u2028"]),
+            st.text(ANY_CHAR, max_size=6),
+        ),
+        max_size=6,
+    ).flatmap(lambda names: SEPARATORS.map(lambda end: end.join(names)))
+)
+def test_compgen_names_are_the_lines_the_model_accepts(text: str) -> None:
+    # Text without control characters is read in one pass: the names must be those of each
+    # line, stripped, that the checked model holds; anything it refuses is an error.
+    assume("\x1b" not in text)  # colour escapes are dropped first
+    lines = tuple(line.strip() for line in text.removeprefix("\ufeff").splitlines())
+    try:
+        expected = CommandList(tuple(line for line in lines if line))
+    except InvalidRecordError:
+        with pytest.raises(ParseError):
+            parse_compgen(text)
+        return
+    assert parse_compgen(text) == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import attrs
 import pytest
 
 from vmic import (
@@ -23,12 +24,13 @@ from vmic import (
 )
 from vmic.clients import AmbiguousVMError, HyperVHost, VMNotFoundError, WindowsGuest
 from vmic.executors import Command, Secret, Shell
+from vmic.model._records import IntegrationComponentRecord
 from vmic.parsers._integration_services import parse_vm_integration_services
 from vmic.parsers._linux import parse_compgen, parse_lsmod, parse_ps
 from vmic.parsers._registry import parse_integration_services_version
 from vmic.parsers._services import parse_get_service
 from vmic.parsers._vms import parse_get_vm
-from vmic.testing import FakeHyperVHost, Fault, FaultKind, RecordedCommand
+from vmic.testing import FakeHyperVHost, Fault, FaultKind, RecordedCommand, _render
 from vmic.testing._shell import PS_ECHO, PS_HANG
 
 REG_QUERY = (
@@ -509,3 +511,16 @@ def test_cached_renderings_follow_every_change_of_state() -> None:
     assert services["vmicvss"].status is WindowsServiceStatus.STOPPED
     vm.power_off()
     assert client.observe().vms[0].state.value == "off"
+
+
+def test_the_labs_component_rows_are_those_the_checked_constructor_builds() -> None:
+    # The lab builds its Get-VMIntegrationService rows without running the records' checks
+    # on every answer: each must be what the checked constructor makes of the same values.
+    host = FakeHyperVHost("HV-ROWS")
+    host.add_vm("web", "Windows Server 2019")
+    host.add_vm("db", "Ubuntu 22.04", running=False)
+    host.vms[0].host_set(IntegrationService.GUEST_SERVICE_INTERFACE, True)
+    for vm in host.vms:
+        for row in _render.component_records(vm):
+            fields = {f.name: getattr(row, f.name) for f in attrs.fields(type(row))}
+            assert IntegrationComponentRecord(**fields) == row

@@ -1101,7 +1101,7 @@ def _with_fanned_guests(host: Host, text: str) -> Host:
     return attrs.evolve(
         host,
         vms=[
-            vm if vm.id is None or vm.id not in guests else attrs.evolve(vm, guest=guests[vm.id])
+            vm if vm.id is None or vm.id not in guests else vm._with_guest(guests[vm.id])
             for vm in host.vms
         ],
     )

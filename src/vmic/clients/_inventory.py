@@ -154,9 +154,7 @@ def inventory_from_sections(sections: Mapping[str, str], *, name: str | None) ->
     for vm in vms:
         mine = by_id.get(vm.id, []) if vm.id is not None else by_name.get(vm.name, [])
         items = kvp.get(vm.id, {}) if vm.id is not None else {}
-        machines.append(
-            VM.from_record(vm, mine, intrinsic_items=items, guest_os=guest_os_from_items(items))
-        )
+        machines.append(VM._parsed(vm, tuple(mine), items, guest_os_from_items(items)))
     return Host(
         name or host["ComputerName"] or "",
         os=parse_os_caption(host["Caption"], host["Version"]),

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 import shlex
 from typing import TYPE_CHECKING, Final
@@ -50,23 +51,24 @@ from vmic.model._linux_records import (
     UnitActiveState,
     UnitLoadState,
     daemon_service,
+    module_status,
 )
 from vmic.model._operating_system import OperatingSystem, Product, parse_os
 from vmic.model._services import IntegrationService
 from vmic.model._time_sync import LinuxTimeSync
 from vmic.parsers._kvp import parse_kvp_pool
 from vmic.parsers._linux import (
+    daemon_processes,
+    loaded_module_names,
     parse_compgen,
-    parse_lsmod,
     parse_modules_builtin,
-    parse_ps,
     parse_systemctl_show,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from vmic.executors._command import ParameterValue
+    from vmic.executors._command import Command, ParameterValue
     from vmic.executors._protocol import Executor
     from vmic.model._linux import LinuxPackaging
     from vmic.model._linux_records import KvpRecord, ProcessRecord, SystemdUnit
@@ -145,6 +147,32 @@ def release_family(release: Mapping[str, str]) -> str | None:
     return found.distribution if found is not None else None
 
 
+# An audit asks every Linux guest of a distribution the same: the command, which holds no
+# credential, is built (and its parameters checked) once per distribution, release and
+# timeout.
+@functools.lru_cache(maxsize=256)
+def _observe_command(
+    distribution: str | None, version: str | None, timeout: float
+) -> tuple[Command, tuple[str, ...]]:
+    """The check's command, and the systemd units it asks about."""
+    if distribution is not None:
+        known = packaging_for(distribution, version)
+        units, services = known.all_units(), known.all_units()
+        paths = tuple(p for service in _SERVICE_ORDER for p in known.paths_for(service))
+    else:
+        units, services, paths = _all_units(), _all_units(), _all_paths()
+    systemd_units = tuple(u for u in units if u.endswith(".service"))
+    command = script("linux-observe").command(
+        {
+            "Units": systemd_units,
+            "Paths": paths,
+            "Services": tuple(u for u in services if not u.endswith(".service")),
+        },
+        timeout=timeout,
+    )
+    return command, systemd_units
+
+
 def _all_units() -> tuple[str, ...]:
     return tuple(
         dict.fromkeys(unit for packaging in all_packaging() for unit in packaging.all_units())
@@ -162,6 +190,40 @@ def _all_paths() -> tuple[str, ...]:
     )
 
 
+# A guest's packaging depends on its distribution and release only: looked up once per
+# distinct pair (bounded; an unknown distribution raises each time).
+_known_packaging: Final = functools.lru_cache(maxsize=64)(packaging_for)
+
+
+@functools.lru_cache(maxsize=256)
+def _daemon_files(
+    distribution: str, version: str | None, service: IntegrationService
+) -> tuple[LinuxPackaging, tuple[str, ...], tuple[str, ...]]:
+    """A known distribution's packaging of *service*: its row, binaries and their paths.
+
+    They depend on the distribution, release and service only: worked out once per
+    distinct case (bounded; an unknown distribution raises each time).
+    """
+    packaging = packaging_for(distribution, version)
+    return packaging, packaging.daemon_names_for(service), packaging.paths_for(service)
+
+
+@functools.lru_cache(maxsize=64)
+def _linux_os(distribution: str | None, version: str | None) -> OperatingSystem:
+    """A Linux guest's OS with its distribution and release as far as the model holds them.
+
+    Built (and checked) once per distinct pair and shared: the record is frozen. Bounded.
+    """
+    for release in (version, None):
+        try:
+            return OperatingSystem(
+                Product.LINUX, distribution=distribution, distribution_version=release
+            )
+        except (ValueError, TypeError):
+            continue
+    return OperatingSystem(Product.LINUX)
+
+
 _INIT_SYSTEMS: Final = {init.value: init for init in InitSystem}
 
 
@@ -177,13 +239,14 @@ def _service_status(text: str) -> dict[str, int]:
 def _vmbus(status: ModuleStatus, sections: Mapping[str, str]) -> ModuleStatus:
     """hv_vmbus as lsmod says, corrected by ``/sys/bus/vmbus`` (present only on Hyper-V)."""
     seen = sections.get("vmbus", "").strip()
-    if status in {ModuleStatus.LOADED, ModuleStatus.BUILT_IN} or not seen:
+    if status is ModuleStatus.LOADED or status is ModuleStatus.BUILT_IN or not seen:
         return status
     return ModuleStatus.BUILT_IN if seen == "present" else ModuleStatus.ABSENT
 
 
 def _unit_runs(unit: SystemdUnit) -> bool:
-    return unit.active_state in {UnitActiveState.ACTIVE, UnitActiveState.RELOADING} and (
+    state = unit.active_state
+    return (state is UnitActiveState.ACTIVE or state is UnitActiveState.RELOADING) and (
         unit.main_pid is not None or unit.sub_state == "running"
     )
 
@@ -213,6 +276,12 @@ class _Seen:
     processes: dict[str, ProcessRecord]
     units: dict[str, SystemdUnit]
     status: dict[str, int]
+    #: Every daemon name found: listed by compgen, running, or at a path checked.
+    present: set[str] = attrs.field(init=False)
+
+    @present.default
+    def _present(self) -> set[str]:
+        return self.available | set(self.processes) | {p.rsplit("/", 1)[-1] for p in self.paths}
 
 
 class LinuxGuest:
@@ -240,7 +309,7 @@ class LinuxGuest:
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> None:
         if distribution is not None:
-            packaging_for(distribution, version)
+            _known_packaging(distribution, version)  # raises for a distribution vmic lacks
         self._executor = executor
         self._distribution = distribution
         self._version = version
@@ -284,21 +353,11 @@ class LinuxGuest:
             vmic.ExecutionError: The command could not run, or failed.
             vmic.ParseError: The guest's output could not be read.
         """
-        if self._distribution is not None:
-            known = packaging_for(self._distribution, self._version)
-            units, services = known.all_units(), known.all_units()
-            paths = tuple(p for service in _SERVICE_ORDER for p in known.paths_for(service))
-        else:
-            units, services, paths = _all_units(), _all_units(), _all_paths()
-        systemd_units = tuple(u for u in units if u.endswith(".service"))
-        other_services = tuple(u for u in services if not u.endswith(".service"))
-        sections = self._run(
-            "linux-observe",
-            what="the Linux guest check",
+        command, systemd_units = _observe_command(self._distribution, self._version, self._timeout)
+        sections = read_result(
+            self._executor.run(command),
             required=("os-release", "lsmod", "ps", "compgen"),
-            Units=systemd_units,
-            Paths=paths,
-            Services=other_services,
+            what="the Linux guest check",
         )
         if not self._detected:
             found = release_os(parse_os_release(sections["os-release"]))
@@ -306,29 +365,29 @@ class LinuxGuest:
                 self._distribution = found.distribution
                 self._version = found.distribution_version
             self._detected = True
-        modules = parse_lsmod(sections["lsmod"])
+        modules = loaded_module_names(sections["lsmod"])
         builtin = parse_modules_builtin(sections["builtin"]) if "builtin" in sections else None
-        processes = parse_ps(sections["ps"])
+        processes = daemon_processes(sections["ps"])
         commands = parse_compgen(sections["compgen"])
         shown = sections.get("systemctl", "")
         unit_list = parse_systemctl_show(shown, units=systemd_units) if shown.strip() else ()
         init_word = sections.get("init", "").strip()
         seen = _Seen(
             available=set(commands.names),
-            paths={line.strip() for line in sections.get("paths", "").splitlines() if line.strip()},
-            processes={p.daemon: p for p in processes if p.daemon is not None},
+            paths={path for path in map(str.strip, sections.get("paths", "").splitlines()) if path},
+            processes=processes,
             units={unit.name: unit for unit in unit_list},
             status=_service_status(sections.get("service-status", "")),
         )
         entries = [self._daemon(service, seen) for service in _SERVICE_ORDER]
         daemons = tuple(entry for entry in entries if entry is not None)
-        return Guest(
-            os=self._os(),
-            hv_utils=modules.status("hv_utils", builtin=builtin),
-            hv_vmbus=_vmbus(modules.status("hv_vmbus", builtin=builtin), sections),
-            init_system=_INIT_SYSTEMS.get(init_word),
-            services=daemons,
-            time_sync=parse_time_sync(sections["time-sync"]) if "time-sync" in sections else None,
+        return Guest._of_linux(
+            self._os(),
+            module_status(modules, "hv_utils", builtin=builtin),
+            _vmbus(module_status(modules, "hv_vmbus", builtin=builtin), sections),
+            _INIT_SYSTEMS.get(init_word),
+            daemons,
+            parse_time_sync(sections["time-sync"]) if "time-sync" in sections else None,
         )
 
     def _os(self) -> OperatingSystem:
@@ -337,19 +396,12 @@ class LinuxGuest:
         A distribution given as a packaging row key (``"debian-10"``) or a release that is
         no plain version is kept only as far as the model holds it.
         """
-        for version in (self._version, None):
-            try:
-                return OperatingSystem(
-                    Product.LINUX, distribution=self._distribution, distribution_version=version
-                )
-            except (ValueError, TypeError):
-                continue
-        return OperatingSystem(Product.LINUX)
+        return _linux_os(self._distribution, self._version)
 
     def _daemon(self, service: IntegrationService, seen: _Seen) -> GuestService | None:
-        present = seen.available | set(seen.processes) | {p.rsplit("/", 1)[-1] for p in seen.paths}
+        present = seen.present
         if self._distribution is not None:
-            packaging = packaging_for(self._distribution, self._version)
+            packaging, names, paths = _daemon_files(self._distribution, self._version, service)
         else:
             # Unknown distribution: the row whose daemon is there, else upstream names.
             candidates = [
@@ -358,7 +410,7 @@ class LinuxGuest:
                 if any(name in present for name in p.daemon_names_for(service))
             ]
             packaging = candidates[0] if candidates else packaging_for(None)
-        names = packaging.daemon_names_for(service)
+            names, paths = packaging.daemon_names_for(service), packaging.paths_for(service)
         if not names and packaging.missing(service) is not None:
             # Not packaged: a daemon built by hand still counts while it runs.
             names = tuple(name for name, p in seen.processes.items() if p.service is service)
@@ -367,9 +419,7 @@ class LinuxGuest:
         # The binary this guest has (newer kernels ship another file-copy daemon), else the
         # usual one, reported as not installed.
         daemon = next((name for name in names if name in present), names[0])
-        path = next(
-            (p for p in packaging.paths_for(service) if p.rsplit("/", 1)[-1] == daemon), None
-        )
+        path = next((p for p in paths if p.rsplit("/", 1)[-1] == daemon), None)
         unit_name = packaging.unit_for(service, daemon)
         unit = seen.units.get(unit_name) if unit_name is not None else None
         loaded = unit is not None and unit.load_state is UnitLoadState.LOADED
@@ -382,16 +432,16 @@ class LinuxGuest:
             running = status == 0
         else:
             running = process is not None
-        return GuestService(
-            service=service,
-            name=daemon,
+        return GuestService._of_daemon(
+            service,
+            daemon,
             # A daemon that runs is there, wherever its binary is (one built by hand, say).
-            installed=running or daemon in seen.available or (path in seen.paths) or loaded,
-            running=running,
-            unit=unit,
-            path=path if path in seen.paths else None,
-            pid=process.pid if process is not None else None,
-            service_status=status,
+            running or daemon in seen.available or (path in seen.paths) or loaded,
+            running,
+            unit,
+            path if path in seen.paths else None,
+            process.pid if process is not None else None,
+            status,
         )
 
     def hv_utils(self) -> ModuleStatus:

@@ -59,18 +59,22 @@ def split_sections(
     ended = False
     name: str | None = None
     body_start = 0
+    crlf = "\r" in text
     for match in _MARKER_RE.finditer(text):
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        if line_start != match.start() and text[line_start : match.start()].strip("\ufeff"):
-            continue  # a marker inside a line of text
+        line_start = at = match.start()
+        if at and text[at - 1] != "\n":  # not at the start of its line
+            line_start = text.rfind("\n", 0, at) + 1
+            if text[line_start:at].strip("\ufeff"):
+                continue  # a marker inside a line of text
         if name is not None:
-            body = text[body_start:line_start].replace("\r\n", "\n")
-            result[name] = result.get(name, "") + body
+            body = text[body_start:line_start]
+            result[name] += body.replace("\r\n", "\n") if crlf else body
         name = match.group(1)
         if name == "end":
             ended = True
             break
-        result.setdefault(name, "")
+        if name not in result:
+            result[name] = ""
         body_start = match.end() + 1
     if not ended:
         shown = text.strip().splitlines()[:1]

@@ -134,6 +134,12 @@ _VM_WIDE: Final = frozenset({Cause.KERNEL_DRIVER_MISSING, Cause.INTEGRATION_SERV
 _BLOCKING: Final = frozenset(
     {Verdict.NOT_FUNCTIONING, Verdict.NOT_AVAILABLE, Verdict.OFF_BY_DEFAULT}
 )
+# The same verdicts recur across a fleet's VMs (most services function; one kind of guest
+# fails the same way everywhere): each distinct verdict is built, and checked by its
+# validators, once and then shared, as the records are frozen. Typed, so that 1 and True
+# are told apart; bounded, whatever the fleet.
+_service_diagnosis: Final = functools.lru_cache(maxsize=4096, typed=True)(ServiceDiagnosis)
+_feature_diagnosis: Final = functools.lru_cache(maxsize=4096, typed=True)(FeatureDiagnosis)
 
 
 def diagnose(
@@ -224,6 +230,9 @@ class _VMCase:
         # A guest that is not running has nothing to report, whatever the VM holds.
         self.guest = vm.guest if self.running else None
         self.guest_os = _guest_os(vm, self.guest)
+        # Asked for every service and every cause: worked out once per VM.
+        self._report = self.guest if isinstance(self.guest, Guest) else None
+        self._windows = self._is_windows_guest()
         self.notes: list[str] = []
         self.findings: list[Finding] = []
         self.packaging = self._packaging()
@@ -291,10 +300,14 @@ class _VMCase:
 
     def guest_report(self) -> Guest | None:
         """What the guest reported, when it was asked, answered and the VM runs."""
-        return self.guest if isinstance(self.guest, Guest) else None
+        return self._report
 
     def windows_guest(self) -> bool:
-        report = self.guest_report()
+        """Whether the guest runs Windows (by its report, else by its OS; unknown: yes)."""
+        return self._windows
+
+    def _is_windows_guest(self) -> bool:
+        report = self._report
         if report is not None and (report.is_windows or report.is_linux):
             return report.is_windows
         return self.guest_os is None or self.guest_os.is_windows
@@ -354,7 +367,7 @@ class _VMCase:
         component = self.vm.service(service)
         guest_text = evidence.text if evidence is not None else ""
         if component is None:
-            return ServiceDiagnosis(
+            return _service_diagnosis(
                 service=service,
                 verdict=Verdict.UNKNOWN,
                 guest_state=guest_text,
@@ -364,8 +377,7 @@ class _VMCase:
         enabled = component.enabled
         status_text = _status_text(component)
         if evidence is not None:
-            state = ServiceState(service, enabled, evidence.side)
-            reasons = list(state.reasons)
+            reasons = list(_reasons(service, evidence.side, enabled=enabled))
             side = evidence.side
         else:
             side = None
@@ -398,7 +410,7 @@ class _VMCase:
             verdict = Verdict.UNKNOWN
         else:
             verdict, causes = _from_host(component, observed=evidence is not None)
-        return ServiceDiagnosis(
+        return _service_diagnosis(
             service=service,
             verdict=verdict,
             causes=tuple(causes),
@@ -435,30 +447,30 @@ class _VMCase:
     ) -> ServiceDiagnosis:
         if not self.running or evidence is None:
             if self.guest_os is not None and not service.is_available_on(self.guest_os.product):
-                return ServiceDiagnosis(
+                return _service_diagnosis(
                     service=service,
                     verdict=Verdict.NOT_AVAILABLE,
                     causes=(Cause.NOT_AVAILABLE_ON_GUEST_OS,),
                 )
-            return ServiceDiagnosis(service=service, verdict=Verdict.UNKNOWN)
+            return _service_diagnosis(service=service, verdict=Verdict.UNKNOWN)
         if evidence.side is None:
-            return ServiceDiagnosis(
+            return _service_diagnosis(
                 service=service,
                 verdict=Verdict.NOT_AVAILABLE,
                 causes=(Cause.NOT_AVAILABLE_ON_GUEST_OS,),
                 guest_state=evidence.text,
                 **_guest_fields(evidence),
             )
-        causes = _causes(ServiceState(service, None, evidence.side).reasons)
+        causes = _causes(_reasons(service, evidence.side, enabled=None))
         if causes == [Cause.GUEST_SERVICE_STOPPED]:
             # Started on demand: stopped between sessions is its normal state.
-            return ServiceDiagnosis(
+            return _service_diagnosis(
                 service=service,
                 verdict=Verdict.FUNCTIONING,
                 guest_state=evidence.text + " (starts on demand)",
                 **_guest_fields(evidence),
             )
-        return ServiceDiagnosis(
+        return _service_diagnosis(
             service=service,
             verdict=Verdict.NOT_FUNCTIONING if causes else Verdict.FUNCTIONING,
             causes=tuple(causes),
@@ -469,25 +481,8 @@ class _VMCase:
     # --- features -------------------------------------------------------------------------
 
     def _feature_verdicts(self, services: list[ServiceDiagnosis]) -> tuple[FeatureDiagnosis, ...]:
-        by_service = {entry.service: entry for entry in services}
-        entries = []
-        for feature in Feature:
-            needs = self._needs(feature)
-            judged = [by_service[s] for s in needs if s in by_service]
-            if not judged:
-                continue
-            verdicts = [entry.verdict for entry in judged]
-            blocking = tuple(e.service for e in judged if e.verdict in _BLOCKING)
-            entries.append(
-                FeatureDiagnosis(
-                    feature=feature,
-                    verdict=_feature_verdict(verdicts),
-                    needs=needs,
-                    blocking=blocking,
-                    requested=feature in self.requested,
-                )
-            )
-        return tuple(entries)
+        judged = tuple((entry.service, entry.verdict) for entry in services)
+        return _feature_entries(judged, self.guest_os, self.host_os, self.requested)
 
     # --- findings -------------------------------------------------------------------------
 
@@ -644,6 +639,14 @@ def _feature_needs(
     return tuple(service for service in DIAGNOSED_SERVICES if service in wanted)
 
 
+@functools.lru_cache(maxsize=1024, typed=True)
+def _reasons(
+    service: Service, side: GuestSide | None, *, enabled: bool | None
+) -> tuple[Reason, ...]:
+    """Why the service does not work, by the semantics model (a few dozen distinct cases)."""
+    return tuple(ServiceState(service, enabled, side).reasons)
+
+
 def _causes(reasons: Iterable[Reason], side: GuestSide | None = None) -> list[Cause]:
     """The causes behind *reasons*, without those that are only consequences of another."""
     causes = [_CAUSE_OF_REASON[r] for r in reasons if r in _CAUSE_OF_REASON]
@@ -666,8 +669,40 @@ def _causes(reasons: Iterable[Reason], side: GuestSide | None = None) -> list[Ca
 
 
 def _status_text(component: IntegrationComponentRecord) -> str:
-    parts = [s.value for s in (component.primary_status, component.secondary_status) if s]
-    return " / ".join(parts)
+    return _statuses_text(component.primary_status, component.secondary_status)
+
+
+@functools.lru_cache(maxsize=256)
+def _statuses_text(primary: OperationalStatus | None, secondary: OperationalStatus | None) -> str:
+    return " / ".join(s.value for s in (primary, secondary) if s)
+
+
+@functools.lru_cache(maxsize=4096)
+def _feature_entries(
+    judged: tuple[tuple[Service, Verdict], ...],
+    guest_os: OperatingSystem | None,
+    host_os: OperatingSystem | None,
+    requested: frozenset[Feature],
+) -> tuple[FeatureDiagnosis, ...]:
+    """Each feature's verdict from its services' verdicts (the same few cases fleet-wide)."""
+    verdict_of = dict(judged)
+    entries = []
+    for feature in Feature:
+        needs = _feature_needs(feature, guest_os, host_os)
+        verdicts = [(s, verdict_of[s]) for s in needs if s in verdict_of]
+        if not verdicts:
+            continue
+        blocking = tuple(s for s, verdict in verdicts if verdict in _BLOCKING)
+        entries.append(
+            _feature_diagnosis(
+                feature=feature,
+                verdict=_feature_verdict([verdict for _, verdict in verdicts]),
+                needs=needs,
+                blocking=blocking,
+                requested=feature in requested,
+            )
+        )
+    return tuple(entries)
 
 
 def _guest_fields(evidence: GuestEvidence | None) -> dict[str, Any]:
@@ -691,12 +726,22 @@ def _from_host(
     The verdict is the worst the two statuses give; every cause either names is kept
     (``Error`` with ``ProtocolMismatch`` is a component error *and* outdated services).
     """
+    verdict, causes = _host_verdict(
+        component.primary_status, component.secondary_status, observed=observed
+    )
+    return verdict, list(causes)
+
+
+@functools.lru_cache(maxsize=256)
+def _host_verdict(
+    primary: OperationalStatus | None, secondary: OperationalStatus | None, *, observed: bool
+) -> tuple[Verdict, tuple[Cause, ...]]:
     judged = [
         _HOST_STATUS.get(status, (Verdict.UNKNOWN, None))
-        for status in (component.primary_status, component.secondary_status)
+        for status in (primary, secondary)
         if status is not None
     ]
-    causes = list(dict.fromkeys(cause for _, cause in judged if cause is not None))
+    causes = tuple(dict.fromkeys(cause for _, cause in judged if cause is not None))
     if not judged:
         return (Verdict.FUNCTIONING if observed else Verdict.UNKNOWN), causes
     verdict = max((v for v, _ in judged), key=_SEVERITY.__getitem__)

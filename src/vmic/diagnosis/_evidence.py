@@ -8,6 +8,7 @@ translation, plus a short description of the evidence for reports.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -91,8 +92,17 @@ def windows_evidence(
     """
     if guest.services is None:
         return None
+    return _windows_side(service, guest.service(service), guest_os)
+
+
+# A few services in a few states, on a few systems: each distinct case is worked out once.
+@functools.lru_cache(maxsize=1024, typed=True)
+def _windows_side(
+    service: IntegrationService | GuestOnlyService,
+    record: GuestService | None,
+    guest_os: OperatingSystem | None,
+) -> GuestEvidence:
     name = service.info.windows_service
-    record = guest.service(service)
     if record is None or not record.installed:
         if guest_os is not None and not service.is_available_on(guest_os.product):
             return GuestEvidence(None, f"{name}: not on {guest_os.name}")
@@ -143,12 +153,28 @@ def unit_state(unit: SystemdUnit | None) -> UnitState:
     """How systemd treats a daemon's unit, from ``systemctl show``."""
     if unit is None or unit.load_state is UnitLoadState.NOT_FOUND:
         return UnitState.NO_UNIT
-    masked = {UnitFileState.MASKED, UnitFileState.MASKED_RUNTIME}
-    if unit.load_state is UnitLoadState.MASKED or unit.unit_file_state in masked:
+    file_state = unit.unit_file_state
+    if (
+        unit.load_state is UnitLoadState.MASKED
+        or file_state is UnitFileState.MASKED
+        or file_state is UnitFileState.MASKED_RUNTIME
+    ):
         return UnitState.MASKED
     if unit.unit_file_state is UnitFileState.DISABLED:
         return UnitState.DISABLED
     return UnitState.ENABLED
+
+
+# The guest sides of the semantics model are frozen and few (one per combination of three
+# small enumerations): each is built, and checked, once and shared.
+@functools.lru_cache(maxsize=64)
+def _kernel_side(driver: KernelDriver) -> LinuxKernelService:
+    return LinuxKernelService(driver=driver)
+
+
+@functools.lru_cache(maxsize=256)
+def _daemon_side(driver: KernelDriver, status: GuestStatus, unit: UnitState) -> LinuxDaemonService:
+    return LinuxDaemonService(driver=driver, status=status, unit=unit)
 
 
 def linux_evidence(
@@ -171,13 +197,11 @@ def linux_evidence(
     if daemon_name is None and entry is None:
         if guest.hv_utils is None:
             return None
-        return GuestEvidence(LinuxKernelService(driver=driver), driver_text)
+        return GuestEvidence(_kernel_side(driver), driver_text)
     if guest.services is None:
         return None
     if entry is None:
-        side = LinuxDaemonService(
-            driver=driver, status=GuestStatus.NOT_INSTALLED, unit=UnitState.NO_UNIT
-        )
+        side = _daemon_side(driver, GuestStatus.NOT_INSTALLED, UnitState.NO_UNIT)
         return GuestEvidence(side, f"{daemon_name} not installed")
     unit = unit_state(entry.unit)
     if not entry.installed:
@@ -186,7 +210,7 @@ def linux_evidence(
         status, words = GuestStatus.RUNNING, "running"
     else:
         status, words = GuestStatus.STOPPED, "not running"
-    if unit in {UnitState.MASKED, UnitState.DISABLED} and entry.installed:
+    if (unit is UnitState.MASKED or unit is UnitState.DISABLED) and entry.installed:
         words += f" (unit {unit.value})"
-    side = LinuxDaemonService(driver=driver, status=status, unit=unit)
+    side = _daemon_side(driver, status, unit)
     return GuestEvidence(side, f"{entry.name} {words}", entry)

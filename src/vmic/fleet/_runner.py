@@ -18,7 +18,9 @@ However the audit ends (every host reported, a ``KeyboardInterrupt``, a progress
 that raises), the pool stops: no worker takes another host, every idle worker is sent
 its stop sentinel, hosts already in flight are waited for (each at most until its own
 guard) and the workers are joined, so no ``vmic-audit`` thread outlives the call except
-one still stuck on a host past its guard.
+one still stuck on a host past its guard. The guest pool's threads (``vmic-audit-guest``)
+are each sent a stop sentinel: the idle ones end at once, one still asking a guest the
+audit stopped waiting for ends when that guest is done.
 
 Whatever goes wrong with one host (timeout, refused connection, rejected credentials,
 output vmic cannot read, or any other exception) becomes that host's
@@ -28,6 +30,7 @@ output vmic cannot read, or any other exception) becomes that host's
 from __future__ import annotations
 
 import contextlib
+import functools
 import queue
 import threading
 import time
@@ -86,6 +89,10 @@ class _Job:
         self.guests: dict[int, Guest | GuestUnreachable] = {}
         self.error: BaseException | None = None
         self.guests_closed = False
+        # Guests asked and not yet answered (or given up on); `guests_done` is set at zero.
+        self.guests_left = 0
+        self.guests_done = threading.Event()
+        self.guests_finished: set[int] = set()
         self.result: HostResult | None = None
         self.worker: threading.Thread | None = None
 
@@ -201,6 +208,7 @@ class _Runner:
         self.guest_slots = threading.BoundedSemaphore(
             max(concurrency * _GUESTS_PER_SLOT, _GUESTS_PER_HOST)
         )
+        self.guest_pool = _GuestPool()
 
     def run(self) -> list[HostResult]:
         results: list[HostResult | None] = [None] * len(self.jobs)
@@ -233,6 +241,7 @@ class _Runner:
         """End the pool: no new host, a sentinel for every worker, workers joined."""
         self._halt()
         self._drain()
+        self.guest_pool.stop()
 
     def _halt(self) -> None:
         """From now on no worker takes a host; each idle one gets its sentinel."""
@@ -341,41 +350,41 @@ class _Runner:
     def _ask_guests(self, job: _Job, vms: list[tuple[int, VM]]) -> None:
         """Ask the guests the host did not answer for, at once, bounded per host and overall.
 
-        Each guest runs in its own daemon thread, so a guest that hangs past the host's
-        deadline is left behind (its late answer ignored) and becomes GuestUnreachable.
+        Each guest is asked by a thread of the audit's guest pool, so a guest that hangs
+        past the host's deadline is left behind (its late answer ignored) and becomes
+        GuestUnreachable, while its thread stays with it.
         """
         with job.lock:
             pending = [(index, vm) for index, vm in vms if index not in job.guests]
+            job.guests_left = len(pending)
+            job.guests_done.clear()
         if not pending:
             return
-        per_host = threading.BoundedSemaphore(min(self.guest_concurrency, len(pending)))
-        threads = [
-            threading.Thread(
-                target=self._ask_guest,
-                args=(job, index, vm, per_host),
-                name="vmic-audit-guest",
-                daemon=True,
+        # A host's own throttle only matters when it has more guests than it allows.
+        per_host = (
+            threading.BoundedSemaphore(self.guest_concurrency)
+            if len(pending) > self.guest_concurrency
+            else None
+        )
+        for index, vm in pending:
+            self.guest_pool.submit(
+                functools.partial(self._ask_guest, job, index, vm, per_host),
+                functools.partial(self._guest_done, job, index),
             )
-            for index, vm in pending
-        ]
-        for thread in threads:
-            thread.start()
-        deadline = job.started + self.timeout
-        for thread in threads:
-            left = deadline - time.monotonic()
-            thread.join(None if left > _WAIT_MAX else max(left, 0.0))
+        left = job.started + self.timeout - time.monotonic()
+        job.guests_done.wait(None if left > _WAIT_MAX else max(left, 0.0))
         with job.lock:
             job.guests_closed = True
-            for (index, _), thread in zip(pending, threads, strict=True):
-                if thread.is_alive() and index not in job.guests:
+            for index, _ in pending:
+                if index not in job.guests_finished and index not in job.guests:
                     job.guests[index] = GuestUnreachable(
                         reason=f"the audit stopped waiting after {self.timeout:g}s"
                     )
 
     def _ask_guest(
-        self, job: _Job, index: int, vm: VM, per_host: threading.BoundedSemaphore
+        self, job: _Job, index: int, vm: VM, per_host: threading.BoundedSemaphore | None
     ) -> None:
-        with per_host, self.guest_slots:
+        with per_host or contextlib.nullcontext(), self.guest_slots:
             with job.lock:
                 if job.guests_closed:
                     return
@@ -384,6 +393,14 @@ class _Runner:
             with job.lock:
                 if not job.guests_closed:
                     job.guests[index] = guest
+
+    @staticmethod
+    def _guest_done(job: _Job, index: int) -> None:
+        with job.lock:
+            job.guests_finished.add(index)
+            job.guests_left -= 1
+            if job.guests_left == 0:
+                job.guests_done.set()
 
     def _result(self, job: _Job, *, timed_out: bool, end: float) -> HostResult:
         with job.lock:
@@ -415,12 +432,88 @@ class _Runner:
         return _failed(name, error, duration)
 
 
+class _GuestPool:
+    """The threads that ask guests, kept for the whole audit.
+
+    Starting and joining a thread per guest costs more CPU than reading the guest's
+    answer; here a guest's task goes to an idle thread when there is one, and a new thread
+    is started only when every thread is busy (one stuck on a hung guest included), so the
+    threads never fall short of the guests in flight.
+    """
+
+    def __init__(self) -> None:
+        self.tasks: queue.SimpleQueue[tuple[Callable[[], None], Callable[[], None]] | None] = (
+            queue.SimpleQueue()
+        )
+        self.lock = threading.Lock()
+        self.idle = 0
+        self.threads = 0
+        self.stopped = False
+
+    def submit(self, task: Callable[[], None], done: Callable[[], None]) -> None:
+        """Run *task* in a pool thread, then *done* (also if *task* raised).
+
+        *done* runs once the thread counts as idle again, so that whoever it wakes finds
+        the thread free for its next task.
+        """
+        with self.lock:
+            if self.stopped:
+                # A worker given up on reaches its guests after the audit ended: a thread of
+                # their own, which ends with them.
+                threading.Thread(
+                    target=_run_then, args=(task, done), name="vmic-audit-guest", daemon=True
+                ).start()
+                return
+            spawn = self.idle == 0
+            if spawn:
+                self.threads += 1
+            else:
+                # An idle thread is waiting for a task (or about to): this one is its.
+                self.idle -= 1
+        self.tasks.put((task, done))
+        if spawn:
+            threading.Thread(target=self._loop, name="vmic-audit-guest", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            item = self.tasks.get()
+            if item is None:
+                return
+            task, done = item
+            try:
+                task()
+            except BaseException:
+                done()  # this thread ends here: it does not count as idle
+                raise
+            with self.lock:
+                self.idle += 1
+            done()
+
+    def stop(self) -> None:
+        """A stop sentinel for every thread: idle ones end now, busy ones after their task.
+
+        They are not joined: one may still be asking a guest the audit stopped waiting for.
+        """
+        with self.lock:
+            count, self.threads, self.idle = self.threads, 0, 0
+            self.stopped = True
+        for _ in range(count):
+            self.tasks.put(None)
+
+
+def _run_then(task: Callable[[], None], done: Callable[[], None]) -> None:
+    try:
+        task()
+    finally:
+        done()
+
+
 def _with_guests(host: Host, guests: dict[int, Guest | GuestUnreachable]) -> Host:
     """*host*, each VM with the guest asked for it (by its place in the host's list)."""
     if not guests:
         return host
     vms = [
-        vm if index not in guests else attrs.evolve(vm, guest=guests[index])
+        vm if index not in guests else vm._with_guest(guests[index])
         for index, vm in enumerate(host.vms)
     ]
     return attrs.evolve(host, vms=vms)

@@ -22,6 +22,7 @@ guest; it can also be written by hand:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final
 
@@ -51,6 +52,8 @@ __all__ = [
 ]
 
 _v = attrs.validators
+_new: Final = object.__new__
+_set: Final = object.__setattr__
 
 #: ``Get-Service`` statuses in which a Windows service counts as running.
 WINDOWS_RUNNING: Final = frozenset(
@@ -220,6 +223,12 @@ class GuestService:
     @classmethod
     def from_record(cls, record: GuestServiceRecord) -> GuestService:
         """The guest service one ``Get-Service`` row shows (installed, since it is listed)."""
+        if cls is GuestService:
+            return _guest_service_of(record)
+        return cls._of_record(record)
+
+    @classmethod
+    def _of_record(cls, record: GuestServiceRecord) -> GuestService:
         return cls(
             name=record.name,
             service=record.service,
@@ -228,6 +237,51 @@ class GuestService:
             start_type=record.start_type,
             display_name=record.display_name,
         )
+
+    @classmethod
+    def _of_daemon(  # noqa: PLR0917 - private; positional, as it runs per daemon
+        cls,
+        service: IntegrationService,
+        name: str,
+        installed: bool,  # noqa: FBT001 - positional for speed, private
+        running: bool,  # noqa: FBT001
+        unit: SystemdUnit | None,
+        path: str | None,
+        pid: int | None,
+        service_status: int | None,
+    ) -> GuestService:
+        """A Linux daemon's entry, its name's checks worked out once per name and service.
+
+        For the Linux client, which passes values of the fields' types (its parsers' records
+        and numbers, booleans it computed): of the checks, those that depend on the name
+        and the service (a name, the service it belongs to, no Windows service's name) are
+        run once per distinct pair; that a service which is not installed cannot run, each
+        time. Anything else goes through the checked constructor, which says what is wrong.
+        """
+        if not _daemon_name_fits(name, service) or (running and not installed):
+            return cls(
+                name=name,
+                service=service,
+                installed=installed,
+                running=running,
+                unit=unit,
+                path=path,
+                pid=pid,
+                service_status=service_status,
+            )
+        self = _new(cls)
+        _set(self, "name", name)
+        _set(self, "service", service)
+        _set(self, "installed", installed)
+        _set(self, "running", running)
+        _set(self, "status", None)
+        _set(self, "start_type", None)
+        _set(self, "display_name", "")
+        _set(self, "unit", unit)
+        _set(self, "path", path)
+        _set(self, "pid", pid)
+        _set(self, "service_status", service_status)
+        return self
 
     @property
     def is_windows(self) -> bool:
@@ -280,6 +334,26 @@ class GuestService:
     def __repr__(self) -> str:
         state = "running" if self.running else "installed" if self.installed else "not installed"
         return f"<GuestService {named(self.name)} ({self.service}): {state}>"
+
+
+# Every Windows guest lists the same few services in the same few states: each distinct row
+# becomes a (checked, frozen) GuestService once and is shared after that. Bounded.
+@functools.lru_cache(maxsize=1024)
+def _guest_service_of(record: GuestServiceRecord) -> GuestService:
+    return GuestService._of_record(record)
+
+
+@functools.lru_cache(maxsize=256)
+def _daemon_name_fits(name: str, service: IntegrationService) -> bool:
+    """Whether a daemon's entry with this name and service passes the name's checks.
+
+    Those are the checks of :class:`GuestService` that depend on nothing else: a name,
+    the service it belongs to, and no Windows service's name (a daemon's evidence beside
+    it would mix the two families). Bounded: a fleet has a few daemon names.
+    """
+    named = guest_service_for(name) or daemon_service(name)
+    windows = guest_service_for(name) is not None or name.lower().startswith("vmic")
+    return bool(name.strip()) and (named is None or named is service) and not windows
 
 
 def _module_status(value: ModuleStatus | str | None) -> ModuleStatus | None:
@@ -466,6 +540,49 @@ class Guest:
             raise InvalidRecordError(field="os", value=str(self.os), reason=f"yet {windows}")
         if self.os is not None and self.os.is_windows and linux is not None:
             raise InvalidRecordError(field="os", value=str(self.os), reason=f"yet {linux}")
+
+    @classmethod
+    def _of_linux(  # noqa: PLR0917 - private; positional, as it runs per guest
+        cls,
+        os: OperatingSystem,
+        hv_utils: ModuleStatus | None,
+        hv_vmbus: ModuleStatus | None,
+        init_system: InitSystem | None,
+        services: tuple[GuestService, ...],
+        time_sync: LinuxTimeSync | None,
+    ) -> Guest:
+        """A Linux guest as the Linux client read it, without its facts weighed again.
+
+        For the Linux client, which passes values of the fields' types: a Linux OS, a Linux
+        time posture and daemons' entries. When every entry's name passed the daemon name's
+        checks (so none is a Windows service's), no Windows fact is left to clash with the
+        Linux ones; otherwise the checked constructor weighs them and says what is wrong.
+        """
+        if not os.is_linux or not all(
+            isinstance(record.service, IntegrationService)
+            and record.status is None
+            and record.start_type is None
+            and not record.display_name
+            and _daemon_name_fits(record.name, record.service)
+            for record in services
+        ):
+            return cls(
+                os=os,
+                hv_utils=hv_utils,
+                hv_vmbus=hv_vmbus,
+                init_system=init_system,
+                services=services,
+                time_sync=time_sync,
+            )
+        self = _new(cls)
+        _set(self, "os", os)
+        _set(self, "services", services)
+        _set(self, "integration_services_version", None)
+        _set(self, "time_sync", time_sync)
+        _set(self, "hv_utils", hv_utils)
+        _set(self, "hv_vmbus", hv_vmbus)
+        _set(self, "init_system", init_system)
+        return self
 
     @property
     def is_linux(self) -> bool:

@@ -131,8 +131,11 @@ def _settings(
 
 def _items(value: object) -> tuple[tuple[str, str], ...]:
     """Normalize KVP items (a mapping or pairs) to sorted pairs, so a VM hashes."""
-    pairs = value.items() if isinstance(value, Mapping) else value
-    return tuple(sorted((str(k), str(v)) for k, v in pairs))  # type: ignore[attr-defined]
+    if isinstance(value, Mapping):
+        # Keys and values made text in C (map), not item by item in Python: every VM read
+        # from a host carries a dozen items.
+        return tuple(sorted(zip(map(str, value.keys()), map(str, value.values()), strict=True)))
+    return tuple(sorted((str(k), str(v)) for k, v in value))  # type: ignore[attr-defined]
 
 
 def _check_guest(
@@ -239,6 +242,38 @@ class VM(VirtualMachineRecord):
             guest=guest,
         )
 
+    @classmethod
+    def _parsed(
+        cls,
+        record: VirtualMachineRecord,
+        services: tuple[IntegrationComponentRecord, ...],
+        intrinsic_items: Mapping[str, str],
+        guest_os: OperatingSystem | None,
+    ) -> VM:
+        # For the host inventory's reader only: *record* was checked as it was read, the
+        # services are the parser's records, the items text, *guest_os* read from them;
+        # what __init__ converts is in its final form already, and holds what the
+        # validators check. One VM per Get-VM row is on every audited host's path.
+        self = _new(cls)
+        for name in _RECORD_FIELDS:
+            _set(self, name, getattr(record, name))
+        _set(self, "services", services)
+        _set(self, "intrinsic_items", _items(intrinsic_items))
+        _set(self, "guest_os", guest_os)
+        _set(self, "guest", None)
+        return self
+
+    def _with_guest(self, guest: Guest | GuestUnreachable | None) -> VM:
+        # This VM with *guest* attached, as an audit attaches what each guest said: the
+        # other fields are this VM's, checked already; only the guest is checked here
+        # (attrs.evolve would convert and check every field again).
+        _check_guest(self, _GUEST_FIELD, guest)
+        copy = _new(type(self))
+        for name in _VM_FIELDS:
+            _set(copy, name, getattr(self, name))
+        _set(copy, "guest", guest)
+        return copy
+
     @property
     def record(self) -> VirtualMachineRecord:
         """What ``Get-VM`` reports for this VM, as its record alone."""
@@ -282,6 +317,15 @@ class VM(VirtualMachineRecord):
         elif self.os is not None:
             guest = f", {self.os}"
         return f"<VM {named(self.name)} {self.state.value}{guest}>"
+
+
+_new: Final = object.__new__
+_set: Final = object.__setattr__
+_RECORD_FIELDS: Final = tuple(f.name for f in attrs.fields(VirtualMachineRecord))
+
+
+_VM_FIELDS: Final = tuple(f.name for f in attrs.fields(VM) if f.name != "guest")
+_GUEST_FIELD: Final = attrs.fields(VM).guest
 
 
 def _vms(value: Iterable[VM]) -> tuple[VM, ...]:

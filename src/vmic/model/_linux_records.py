@@ -40,12 +40,13 @@ from vmic.model._patterns import (
 from vmic.model._services import IntegrationService
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     _T = TypeVar("_T")
     _Validator = Callable[[Any, Any, _T], None]
 
 __all__ = [
+    "DAEMON_NAME_RE",
     "KVP_KEY_SIZE",
     "KVP_POOL_DIRECTORY",
     "KVP_RECORD_SIZE",
@@ -66,7 +67,9 @@ __all__ = [
     "UnitFileState",
     "UnitLoadState",
     "daemon_service",
+    "may_run_daemon",
     "module_name",
+    "module_status",
     "unit_service",
 ]
 
@@ -85,6 +88,8 @@ MAX_SIZE: Final = 2**63 - 1
 
 
 _WHITESPACE_RE: Final = re.compile(r"\s")
+_new: Final = object.__new__
+_set: Final = object.__setattr__
 
 
 def _word(field: str) -> _Validator[str]:
@@ -227,6 +232,19 @@ class LoadedModule:
     def __repr__(self) -> str:
         return f"<LoadedModule {named(self.name)}: used by {len(self.used_by)}>"
 
+    @classmethod
+    def _unchecked(
+        cls, name: str, size: int, use_count: int | None, used_by: tuple[str, ...]
+    ) -> LoadedModule:
+        # For the lsmod parser only: it matches the name and every user against the module
+        # name pattern and checks both numbers against their maximum, as the validators do.
+        self = _new(cls)
+        _set(self, "name", name)
+        _set(self, "size", size)
+        _set(self, "use_count", use_count)
+        _set(self, "used_by", used_by)
+        return self
+
 
 def _unique_modules(
     _instance: ModuleList, _attribute: object, value: tuple[LoadedModule, ...]
@@ -249,6 +267,19 @@ def _index_modules(listing: ModuleList) -> dict[str, LoadedModule]:
     return {
         module_name(module.name): module for module in modules if isinstance(module, LoadedModule)
     }
+
+
+def module_status(
+    loaded: Collection[str], name: str, *, builtin: frozenset[str] | None = None
+) -> ModuleStatus:
+    """Where a module stands, given the kernel names of the modules listed (see ModuleList)."""
+    key = module_name(name)
+    if key in loaded:
+        return ModuleStatus.LOADED
+    if builtin is None:
+        return ModuleStatus.NOT_LISTED
+    known = {module_name(entry) for entry in builtin}
+    return ModuleStatus.BUILT_IN if key in known else ModuleStatus.ABSENT
 
 
 @attrs.frozen
@@ -276,6 +307,18 @@ class ModuleList:
         default=attrs.Factory(_index_modules, takes_self=True),
     )
 
+    @classmethod
+    def _unchecked(
+        cls, modules: tuple[LoadedModule, ...], index: dict[str, LoadedModule]
+    ) -> ModuleList:
+        # For the lsmod parser only: it builds every module, keys each by its kernel name
+        # (``module_name``) and refuses a name listed twice, as the validators and the index
+        # would; *index* is its own, each module by that key.
+        self = _new(cls)
+        _set(self, "modules", modules)
+        _set(self, "_index", index)
+        return self
+
     def get(self, name: str) -> LoadedModule | None:
         """The listed module of that name (``-`` and ``_`` are the same), or None."""
         return self._index.get(module_name(name))
@@ -288,13 +331,7 @@ class ModuleList:
             builtin: Names from ``modules.builtin`` of the running kernel
                 (see ``vmic.parsers._linux.parse_modules_builtin``); None when it was not read.
         """
-        key = module_name(name)
-        if key in self._index:
-            return ModuleStatus.LOADED
-        if builtin is None:
-            return ModuleStatus.NOT_LISTED
-        known = {module_name(entry) for entry in builtin}
-        return ModuleStatus.BUILT_IN if key in known else ModuleStatus.ABSENT
+        return module_status(self._index, name, builtin=builtin)
 
     def __repr__(self) -> str:
         return f"<ModuleList {counted(len(self.modules), 'module')}>"
@@ -333,6 +370,20 @@ _DAEMONS: Final = _daemon_table()
 _UNITS: Final = _unit_table()
 
 
+#: Any Hyper-V daemon's name, anywhere: a command line without one runs none of them.
+DAEMON_NAME_RE: Final = re.compile(
+    "|".join(sorted(map(re.escape, _DAEMONS), key=len, reverse=True))
+)
+
+
+def may_run_daemon(command: str) -> bool:
+    """Whether a command line names a Hyper-V daemon at all: a quick test, before the exact one.
+
+    Every command whose record has a ``daemon`` passes; one that fails runs no daemon.
+    """
+    return DAEMON_NAME_RE.search(command) is not None
+
+
 def daemon_service(name: str) -> IntegrationService | None:
     """The service a Hyper-V daemon binary serves (``hypervkvpd`` → KVP), or None.
 
@@ -366,8 +417,13 @@ def _is_kernel_thread(record: ProcessRecord) -> bool:
 
 
 def _daemon_of(record: ProcessRecord) -> str | None:
-    words = _command_of(record).split(maxsplit=1)
-    if record.kernel_thread or not words:
+    return None if record.kernel_thread else _daemon_program(_command_of(record))
+
+
+def _daemon_program(command: str) -> str | None:
+    """The Hyper-V daemon a command line runs (its program, without the directory), or None."""
+    words = command.split(maxsplit=1)
+    if not words:
         return None
     program = words[0].rsplit("/", 1)[-1]
     return program if program in _DAEMONS else None
@@ -455,6 +511,41 @@ class ProcessRecord:
         init=False, default=attrs.Factory(_service_of, takes_self=True)
     )
 
+    @classmethod
+    def _unchecked(  # noqa: PLR0917 - private; positional, as it runs per line
+        cls,
+        user: str | None,
+        pid: int,
+        ppid: int | None,
+        start: str | None,
+        tty: str | None,
+        time: str,
+        command: str,
+        cpu: int | None,
+        state: str | None,
+    ) -> ProcessRecord:
+        # For the ps parser only: every column it passes is a whitespace-free token of a line
+        # without control characters, each number checked against its maximum and the time
+        # against its pattern, the command the rest of the right-trimmed line; so are the
+        # validators' rules. Skipping them halves the cost of reading a guest's process list.
+        # One call per field, unrolled: this runs for every line of every guest's listing.
+        self = _new(cls)
+        _set(self, "user", user)
+        _set(self, "pid", pid)
+        _set(self, "ppid", ppid)
+        _set(self, "start", start)
+        _set(self, "tty", tty)
+        _set(self, "time", time)
+        _set(self, "command", command)
+        _set(self, "cpu", cpu)
+        _set(self, "state", state)
+        kernel_thread = command.startswith("[") and command.endswith("]")
+        _set(self, "kernel_thread", kernel_thread)
+        daemon = None if kernel_thread else _daemon_program(command)
+        _set(self, "daemon", daemon)
+        _set(self, "service", None if daemon is None else _DAEMONS[daemon])
+        return self
+
     @property
     def cpu_time(self) -> datetime.timedelta:
         """The ``TIME`` column as a duration."""
@@ -506,6 +597,14 @@ class CommandList:
         default=(),
         validator=[attrs.validators.instance_of(tuple), _command_names],
     )
+
+    @classmethod
+    def _unchecked(cls, names: tuple[str, ...]) -> CommandList:
+        # For the compgen parser only: names of text str.isprintable accepts (so without a
+        # control character or tab), each stripped and non-empty, as the validator requires.
+        self = _new(cls)
+        _set(self, "names", names)
+        return self
 
     @property
     def daemons(self) -> tuple[str, ...]:
@@ -634,6 +733,31 @@ class SystemdUnit:
         default="",
         validator=[attrs.validators.instance_of(str), _line("description", trimmed=False)],
     )
+
+    @classmethod
+    def _unchecked(  # noqa: PLR0917 - private; positional, as it runs per unit
+        cls,
+        name: str,
+        load_state: UnitLoadState,
+        active_state: UnitActiveState,
+        sub_state: str,
+        unit_file_state: UnitFileState | None,
+        main_pid: int | None,
+        description: str,
+    ) -> SystemdUnit:
+        # For the systemctl show parser only: it matches the name and the sub-state against
+        # their patterns, takes the states from the enums' own tables, reads the main PID as
+        # a number no larger than MAX_PID (0 made None) and refuses a control character in
+        # the description, as the validators would.
+        self = _new(cls)
+        _set(self, "name", name)
+        _set(self, "load_state", load_state)
+        _set(self, "active_state", active_state)
+        _set(self, "sub_state", sub_state)
+        _set(self, "unit_file_state", unit_file_state)
+        _set(self, "main_pid", main_pid)
+        _set(self, "description", description)
+        return self
 
     @property
     def service(self) -> IntegrationService | None:

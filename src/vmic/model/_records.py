@@ -35,6 +35,7 @@ GuestOnlyService.POWERSHELL_DIRECT
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -287,6 +288,35 @@ class GuestServiceRecord:
 
     def __repr__(self) -> str:
         return f"<GuestServiceRecord {named(self.name)}: {self.status}, {self.start_type}>"
+
+    @classmethod
+    def shared(
+        cls,
+        name: str,
+        display_name: str,
+        status: WindowsServiceStatus,
+        start_type: StartType | None = None,
+    ) -> GuestServiceRecord:
+        """The record of these values, built (and checked) once and then shared.
+
+        Every Windows guest lists the same few services in the same few states; records
+        are frozen, so readers and the lab share one per distinct row (a bounded cache).
+        """
+        if cls is not GuestServiceRecord:
+            return cls(name=name, display_name=display_name, status=status, start_type=start_type)
+        return _shared_guest_service(name, display_name, status, start_type)
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_guest_service(
+    name: str,
+    display_name: str,
+    status: WindowsServiceStatus,
+    start_type: StartType | None,
+) -> GuestServiceRecord:
+    return GuestServiceRecord(
+        name=name, display_name=display_name, status=status, start_type=start_type
+    )
 
 
 class IntegrationServicesState(NamedEnum):

@@ -16,9 +16,11 @@ The two versions also lay the text out differently, which :func:`dumps` reproduc
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 from enum import Enum
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar
 
 from vmic.parsers._errors import error_at
@@ -340,12 +342,16 @@ def _escape_char(match: re.Match[str]) -> str:
     return _ESCAPES_TAB.get(char) or f"\\u{ord(char):04x}"
 
 
+@functools.lru_cache(maxsize=4096)
 def _string(text: str, powershell: PowerShellVersion) -> str:
+    # Memoized: the same keys and most of the same values recur in every object written.
     pattern = _ESCAPE_51_RE if powershell == "5.1" else _ESCAPE_7_RE
     return '"' + pattern.sub(_escape_char, text) + '"'
 
 
 def _scalar(value: object, powershell: PowerShellVersion) -> str:
+    if type(value) is str:  # the most common member: first
+        return _string(value, powershell)
     if value is None:
         return "null"
     if value is True:
@@ -359,53 +365,55 @@ def _scalar(value: object, powershell: PowerShellVersion) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def _dump_51(value: object, column: int, out: list[str], newline: str) -> None:
-    # Members sit four columns right of the bracket that opens them; the closing
-    # bracket sits under the opening one; an empty container still gets its blank line.
-    pad = " " * (column + 4)
-    if isinstance(value, dict):
-        out.append("{" + newline)
-        for position, (key, member) in enumerate(value.items()):
-            label = _string(key, "5.1") + ":  "
-            out.append(pad + label)
-            _dump_51(member, column + 4 + len(label), out, newline)
-            out.append("," + newline if position < len(value) - 1 else "")
-        out.append(newline + " " * column + "}")
-    elif isinstance(value, list):
-        out.append("[" + newline)
-        for position, member in enumerate(value):
-            out.append(pad)
-            _dump_51(member, column + 4, out, newline)
-            out.append("," + newline if position < len(value) - 1 else "")
-        out.append(newline + " " * column + "]")
-    else:
-        out.append(_scalar(value, "5.1"))
+#: Per layout: the indent of a member, what follows a key, and whether a nested container
+#: is indented from the end of its key (Windows PowerShell) or from its parent's indent.
+_LAYOUTS: Final = {"5.1": (4, ":  ", True), "7": (2, ": ", False)}
+_NO_KEY: Final = object()
 
 
-def _dump_7(value: object, depth: int, out: list[str], newline: str) -> None:
-    pad = "  " * (depth + 1)
+@functools.lru_cache(maxsize=1024)
+def _key_text(key: str, powershell: PowerShellVersion) -> str:
+    """A key as written before its value (the same few keys in every object)."""
+    return _string(key, powershell) + _LAYOUTS[powershell][1]
+
+
+def _dump(
+    value: object, column: int, out: list[str], newline: str, powershell: PowerShellVersion
+) -> None:
+    # The closing bracket sits under the opening line's indent (*column*); an empty
+    # container is "{}" in PowerShell 7 and keeps its blank line in Windows PowerShell.
+    # Scalars are written in the loop itself: most members are, and a call per member
+    # would cost more than writing it.
     if isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        out.append("{" + newline)
-        for position, (key, member) in enumerate(value.items()):
-            out.append(pad + _string(key, "7") + ": ")
-            _dump_7(member, depth + 1, out, newline)
-            out.append("," + newline if position < len(value) - 1 else "")
-        out.append(newline + "  " * depth + "}")
+        opening, closing = "{", "}"
     elif isinstance(value, list):
-        if not value:
-            out.append("[]")
-            return
-        out.append("[" + newline)
-        for position, member in enumerate(value):
-            out.append(pad)
-            _dump_7(member, depth + 1, out, newline)
-            out.append("," + newline if position < len(value) - 1 else "")
-        out.append(newline + "  " * depth + "]")
+        opening, closing = "[", "]"
     else:
-        out.append(_scalar(value, "7"))
+        out.append(_scalar(value, powershell))
+        return
+    step, _, under_key = _LAYOUTS[powershell]
+    if not value:
+        out.append(opening + (newline + newline + " " * column if under_key else "") + closing)
+        return
+    pad = newline + " " * (column + step)
+    out.append(opening)
+    separator = pad
+    # Dicts and lists in one loop: a list's member is a dict's without a key.
+    members = value.items() if isinstance(value, dict) else zip(repeat(_NO_KEY), value)
+    for key, member in members:
+        label = separator
+        inner = column + step
+        if key is not _NO_KEY:
+            key_text = _key_text(key, powershell)
+            label += key_text
+            inner += len(key_text) if under_key else 0
+        if isinstance(member, dict | list):
+            out.append(label)
+            _dump(member, inner, out, newline, powershell)
+        else:
+            out.append(label + _scalar(member, powershell))
+        separator = "," + pad
+    out.append(newline + " " * column + closing)
 
 
 def dumps(value: object, *, powershell: PowerShellVersion, newline: str = "\r\n") -> str:
@@ -414,8 +422,5 @@ def dumps(value: object, *, powershell: PowerShellVersion, newline: str = "\r\n"
     No trailing line break: ``ConvertTo-Json`` returns one string.
     """
     out: list[str] = []
-    if powershell == "5.1":
-        _dump_51(value, 0, out, newline)
-    else:
-        _dump_7(value, 0, out, newline)
+    _dump(value, 0, out, newline, powershell)
     return "".join(out)

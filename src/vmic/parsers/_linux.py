@@ -27,6 +27,7 @@ import re
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from vmic.model._linux_records import (
+    DAEMON_NAME_RE,
     MAX_PID,
     MAX_SIZE,
     CommandList,
@@ -38,6 +39,7 @@ from vmic.model._linux_records import (
     UnitActiveState,
     UnitFileState,
     UnitLoadState,
+    may_run_daemon,
     module_name,
 )
 from vmic.model._patterns import (
@@ -58,11 +60,13 @@ if TYPE_CHECKING:
     from vmic.errors import ParseError
 
 __all__ = [
+    "daemon_processes",
     "format_compgen",
     "format_lsmod",
     "format_ps",
     "format_systemctl_is_active",
     "format_systemctl_show",
+    "loaded_module_names",
     "parse_compgen",
     "parse_lsmod",
     "parse_modules_builtin",
@@ -85,6 +89,8 @@ _PS_COLUMNS: Final = len(_PS_HEADER)
 _GREP_PROGRAMS: Final = frozenset({"grep", "egrep", "fgrep"})
 _ELISIONS: Final = frozenset({"...", "\u2026"})
 _PROPERTY_RE: Final = re.compile(r"([A-Za-z][A-Za-z0-9]*)=")
+# The group names of a record pattern, removed where it is embedded in a line's pattern.
+_NAMED_GROUP_RE: Final = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 _LOAD_STATES: Final = {state.systemd_name: state for state in UnitLoadState}
 _ACTIVE_STATES: Final = {state.systemd_name: state for state in UnitActiveState}
 _FILE_STATES: Final = {state.systemd_name: state for state in UnitFileState}
@@ -115,6 +121,21 @@ def _number(text: str, line: int, column: int, value: str, *, what: str, maximum
     if number > maximum:
         raise _error(text, line, column, f"{what} {value} is larger than {maximum}")
     return number
+
+
+def _plain(pattern: re.Pattern[str]) -> str:
+    """The text of *pattern* with its named groups made non-capturing."""
+    return _NAMED_GROUP_RE.sub("(?:", pattern.pattern)
+
+
+def _printable(line: str) -> bool:
+    """Whether a line holds no unprintable character (a tab or a non-ASCII space may stand).
+
+    ``str.isprintable`` answers most lines in one C pass: every unprintable character is
+    also one of its non-printable ones. Only a line it refuses is searched character by
+    character.
+    """
+    return line.isprintable() or UNPRINTABLE.search(line) is None
 
 
 def _unprintable(character: str, where: str) -> str:
@@ -152,28 +173,60 @@ def parse_lsmod(text: str | bytes) -> ModuleList:
     """
     text = clean_text(text)
     modules: list[LoadedModule] = []
+    index: dict[str, LoadedModule] = {}
     first_line: dict[str, int] = {}
     seen_content = False
     for number, line in enumerate(text.splitlines(), start=1):
-        tokens = _tokens(line, 8)
-        if not tokens:
-            continue
-        if not seen_content:
-            seen_content = True
-            if tuple(t.group() for t in tokens[:4]) == _LSMOD_HEADER:
+        # Most lines are lsmod's: one match checks their every column. What it does not
+        # take (the header, blank lines, /proc/modules lines, errors) is read column by
+        # column below, which also says where a line goes wrong.
+        match = _LSMOD_LINE_RE.fullmatch(line)
+        module = None if match is None else _lsmod_module(match)
+        if module is None:
+            tokens = _tokens(line, 8)
+            if not tokens:
                 continue
-        module = _module_line(text, number, line, tokens)
-        key = module_name(module.name)
+            if not seen_content:
+                seen_content = True
+                if tuple(t.group() for t in tokens[:4]) == _LSMOD_HEADER:
+                    continue
+            module = _module_line(text, number, line, tokens)
+        seen_content = True
+        key = module.name.replace("-", "_")  # module_name() of a name without a path
         if key in first_line:
             raise _error(
                 text,
                 number,
-                tokens[0].start() + 1,
+                len(line) - len(line.lstrip()) + 1,
                 f"module {module.name!r} is listed twice (first on line {first_line[key]})",
             )
         first_line[key] = number
+        index[key] = module
         modules.append(module)
-    return ModuleList(tuple(modules))
+    return ModuleList._unchecked(tuple(modules), index)
+
+
+# An lsmod line (NAME SIZE COUNT [USERS]), each column as the column-by-column reading
+# accepts it: digits for the numbers, "-" or "-DIGITS" for no count, module names for users.
+_LSMOD_LINE_RE: Final = re.compile(
+    rf"\s*({MODULE_NAME.pattern})\s+([0-9]{{1,20}})\s+(-[0-9]{{0,10}}|[0-9]{{1,20}})"
+    rf"(?:\s+(-|{MODULE_NAME.pattern}(?:,{MODULE_NAME.pattern})*,?))?\s*"
+)
+
+
+def _lsmod_module(match: re.Match[str]) -> LoadedModule | None:
+    """The module of a line the pattern took, or None if a number is beyond its maximum."""
+    name, size, count, users = match.groups()
+    size_bytes = int(size)
+    use_count = None if count[0] == "-" else int(count)
+    if size_bytes > MAX_SIZE or (use_count is not None and use_count > MAX_PID):
+        return None  # read again column by column, which says which one
+    if users is None or users == "-":
+        return LoadedModule._unchecked(name, size_bytes, use_count, ())
+    names = users.split(",")
+    if names[-1] == "":
+        names.pop()
+    return LoadedModule._unchecked(name, size_bytes, use_count, tuple(names))
 
 
 def _module_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> LoadedModule:
@@ -227,7 +280,7 @@ def _module_fields(text: str, number: int, tokens: list[re.Match[str]]) -> Loade
             text, number, count.start() + 1, count.group(), what="the use count", maximum=MAX_PID
         )
     users = _users(text, number, tokens[3]) if len(tokens) > 3 else ()
-    return LoadedModule(name.group(), size_bytes, use_count, users)
+    return LoadedModule._unchecked(name.group(), size_bytes, use_count, users)
 
 
 def _users(text: str, number: int, token: re.Match[str]) -> tuple[str, ...]:
@@ -251,6 +304,24 @@ def _users(text: str, number: int, token: re.Match[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
+def loaded_module_names(text: str | bytes) -> frozenset[str]:
+    """The kernel names of the modules an lsmod listing lists (``-`` read as ``_``).
+
+    What ``parse_lsmod(text)`` lists, checked as it checks them, with the same errors; a
+    listing in lsmod's own shape is checked in one match and no record is built.
+
+    Raises:
+        ParseError: A line is not a module line, or a module is listed twice.
+    """
+    cleaned = clean_text(text)
+    if _LSMOD_LISTING_RE.fullmatch(cleaned) is not None:
+        keys = [name.replace("-", "_") for name in _LSMOD_NAME_RE.findall(cleaned)]
+        names = frozenset(keys)
+        if len(names) == len(keys):
+            return names
+    return frozenset(module_name(module.name) for module in parse_lsmod(text).modules)
+
+
 def parse_modules_builtin(text: str | bytes) -> frozenset[str]:
     """Read ``/lib/modules/$(uname -r)/modules.builtin``: the modules compiled into the kernel.
 
@@ -266,13 +337,14 @@ def parse_modules_builtin(text: str | bytes) -> frozenset[str]:
         path = line.strip()
         if not path:
             continue
-        column = line.index(path[0]) + 1
-        stem = path.rsplit("/", 1)[-1]
-        if not stem.endswith(".ko") or MODULE_NAME.fullmatch(stem[: -len(".ko")]) is None:
+        stem = path.rpartition("/")[2]
+        name = stem[: -len(".ko")]
+        if not stem.endswith(".ko") or MODULE_NAME.fullmatch(name) is None:
+            column = line.index(path[0]) + 1
             raise _error(
                 text, number, column, "expected a module path such as kernel/drivers/hv/hv_utils.ko"
             )
-        names.add(module_name(stem))
+        names.add(name.replace("-", "_"))  # module_name() of a stem without ".ko"
     return frozenset(names)
 
 
@@ -324,29 +396,73 @@ def parse_ps(text: str | bytes, *, keep_grep: bool = False) -> tuple[ProcessReco
     Raises:
         ParseError: A line does not have its format's columns, or a column is malformed.
     """
+    return tuple(_read_ps(text, keep_grep=keep_grep, daemons_only=False))
+
+
+def daemon_processes(text: str | bytes) -> dict[str, ProcessRecord]:
+    """The processes of a listing that run a Hyper-V daemon, by daemon (the last one wins).
+
+    What ``{p.daemon: p for p in parse_ps(text) if p.daemon}`` gives: every line is read
+    and checked as :func:`parse_ps` does, with the same errors; only the records of the
+    other processes are not built.
+
+    Raises:
+        ParseError: A line does not have its format's columns, or a column is malformed.
+    """
+    at_once = _daemons_at_once(clean_text(text))
+    if at_once is not None:
+        return at_once
+    return {
+        record.daemon: record
+        for record in _read_ps(text, keep_grep=False, daemons_only=True)
+        if record.daemon is not None
+    }
+
+
+def _read_ps(text: str | bytes, *, keep_grep: bool, daemons_only: bool) -> list[ProcessRecord]:
+    """The records of a listing (with *daemons_only*, those of daemons), every line checked."""
     text = clean_text(text)
     records: list[ProcessRecord] = []
     seen_content = False
     layout = PsFormat.PROCPS
+    # A line without control characters is read by one match of its layout's pattern; what
+    # that does not take (an elision, an error) is read column by column.
+    shape = _PS_SHAPES[layout]
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
-        tokens = _tokens(line, _PS_COLUMNS)
-        if not tokens:
+        if not line:
             continue
         if not seen_content:
             seen_content = True
+            tokens = _tokens(line, _PS_COLUMNS)
             header = _PS_HEADERS.get(tuple(t.group() for t in tokens))
             if header is not None:
                 layout = header
+                shape = _PS_SHAPES[layout]
                 continue
             layout = _layout_of(tokens)
-        if len(tokens) == 1 and tokens[0].group() in _ELISIONS:
+            shape = _PS_SHAPES[layout]
+        match = shape.fullmatch(line) if _printable(line) else None
+        fields = None if match is None else _ps_fields(layout, match)
+        if fields is not None:
+            if daemons_only and not may_run_daemon(fields[6]):
+                continue  # checked, and no daemon's: no record to build
+            record = ProcessRecord._unchecked(*fields)
+        else:
+            tokens = _tokens(line, _PS_COLUMNS)
+            if len(tokens) == 1 and tokens[0].group() in _ELISIONS:
+                continue
+            record = _PS_LINES[layout](text, number, line, tokens)
+        if daemons_only and record.daemon is None:
             continue
-        record = _PS_LINES[layout](text, number, line, tokens)
-        if not keep_grep and _program(record.command) in _GREP_PROGRAMS:
+        if (
+            not keep_grep
+            and "grep" in record.command
+            and _program(record.command) in _GREP_PROGRAMS
+        ):
             continue
         records.append(record)
-    return tuple(records)
+    return records
 
 
 def _layout_of(tokens: list[re.Match[str]]) -> PsFormat:
@@ -408,44 +524,46 @@ def _ps_time(text: str, number: int, token: re.Match[str], pattern: re.Pattern[s
 def _procps_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
     columns = _ps_columns(text, number, line, tokens, PsFormat.PROCPS)
     user, pid, ppid, cpu, start, tty, time, command = columns
-    return ProcessRecord(
-        user=user.group(),
-        pid=_ps_number(text, number, pid, "PID"),
-        ppid=_ps_number(text, number, ppid, "PPID"),
-        start=start.group(),
-        tty=tty.group(),
-        time=_ps_time(text, number, time, CPU_TIME),
-        command=line[command.start() :],
-        cpu=_ps_number(text, number, cpu, "C"),
+    return ProcessRecord._unchecked(
+        user.group(),
+        _ps_number(text, number, pid, "PID"),
+        _ps_number(text, number, ppid, "PPID"),
+        start.group(),
+        tty.group(),
+        _ps_time(text, number, time, CPU_TIME),
+        line[command.start() :],
+        _ps_number(text, number, cpu, "C"),
+        None,
     )
 
 
 def _bsd_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
     pid, tty, state, time, command = _ps_columns(text, number, line, tokens, PsFormat.BSD)
-    return ProcessRecord(
-        user=None,
-        pid=_ps_number(text, number, pid, "PID"),
-        ppid=None,
-        start=None,
-        tty=tty.group(),
-        time=_ps_time(text, number, time, SHORT_CPU_TIME),
-        command=line[command.start() :],
-        cpu=None,
-        state=state.group(),
+    return ProcessRecord._unchecked(
+        None,
+        _ps_number(text, number, pid, "PID"),
+        None,
+        None,
+        tty.group(),
+        _ps_time(text, number, time, SHORT_CPU_TIME),
+        line[command.start() :],
+        None,
+        state.group(),
     )
 
 
 def _busybox_line(text: str, number: int, line: str, tokens: list[re.Match[str]]) -> ProcessRecord:
     pid, user, time, command = _ps_columns(text, number, line, tokens, PsFormat.BUSYBOX)
-    return ProcessRecord(
-        user=user.group(),
-        pid=_ps_number(text, number, pid, "PID"),
-        ppid=None,
-        start=None,
-        tty=None,
-        time=_ps_time(text, number, time, SHORT_CPU_TIME),
-        command=line[command.start() :],
-        cpu=None,
+    return ProcessRecord._unchecked(
+        user.group(),
+        _ps_number(text, number, pid, "PID"),
+        None,
+        None,
+        None,
+        _ps_time(text, number, time, SHORT_CPU_TIME),
+        line[command.start() :],
+        None,
+        None,
     )
 
 
@@ -460,6 +578,120 @@ _PS_LINES: Final = {
     PsFormat.BSD: _bsd_line,
     PsFormat.BUSYBOX: _busybox_line,
 }
+
+
+# Each layout's line, every column as the column-by-column reading accepts it (a number is
+# up to 20 digits, checked against its maximum after the match), the command the rest.
+_PS_SHAPES: Final = {
+    PsFormat.PROCPS: re.compile(
+        r"\s*(\S+)\s+([0-9]{1,20})\s+([0-9]{1,20})\s+([0-9]{1,20})\s+(\S+)\s+(\S+)\s+"
+        rf"({_plain(CPU_TIME)})\s+(\S.*)",
+        re.DOTALL,
+    ),
+    PsFormat.BSD: re.compile(
+        rf"\s*([0-9]{{1,20}})\s+(\S+)\s+(\S+)\s+({_plain(SHORT_CPU_TIME)})\s+(\S.*)", re.DOTALL
+    ),
+    PsFormat.BUSYBOX: re.compile(
+        rf"\s*([0-9]{{1,20}})\s+(\S+)\s+({_plain(SHORT_CPU_TIME)})\s+(\S.*)", re.DOTALL
+    ),
+}
+
+
+# --- A whole procps listing in one match -----------------------------------------------------
+# The spaces a line may hold: whitespace that is neither unprintable nor, for str.splitlines, a
+# line break. A column's characters: neither whitespace nor unprintable. Both written as ranges
+# (ASCII first), which the regex engine looks up in a table; a test derives both sets from
+# the Unicode tables.
+_SPACE: Final = "[ \\t\\xa0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000]"
+_INK: Final = (
+    "[\\x21-\\x7e\\xa1-\\u167f\\u1681-\\u1fff\\u200b-\\u2027\\u202a-\\u202e\\u2030-\\u205e"
+    "\\u2060-\\u2fff\\u3001-\\ufefe\\uff00-\\U0010ffff]"
+)
+# A PID, PPID or C of at most 9 digits, which no maximum can refuse.
+_SMALL: Final = "[0-9]{1,9}"
+_PROCPS_LINE: Final = (
+    rf"{_SPACE}*{_INK}+(?:{_SPACE}+{_SMALL}){{3}}{_SPACE}+{_INK}+{_SPACE}+{_INK}+"
+    rf"{_SPACE}+(?:{_plain(CPU_TIME)}){_SPACE}+{_INK}+(?:{_SPACE}+{_INK}+)*{_SPACE}*"
+)
+_PROCPS_HEADER_LINE: Final = (
+    rf"{_SPACE}*{f'{_SPACE}+'.join(_PS_HEADER)}(?:{_SPACE}+{_INK}+)*{_SPACE}*"
+)
+_ELISION_LINE: Final = rf"{_SPACE}*(?:\.\.\.|\u2026){_SPACE}*"
+_END: Final = r"(?:\r?\n|\Z)"
+# Blank lines, the header or not, then procps lines, elisions and blank lines: a listing every
+# line of which the line-by-line reading takes as procps's (it decides the layout likewise),
+# and whose line breaks are those str.splitlines sees.
+_PROCPS_LISTING_RE: Final = re.compile(
+    rf"(?:{_SPACE}*\r?\n)*(?:{_PROCPS_HEADER_LINE}{_END})?"
+    rf"(?:(?:{_PROCPS_LINE}|{_ELISION_LINE}|{_SPACE}*){_END})*"
+)
+
+
+# An lsmod listing in one match: blank lines, the header or not, then lsmod lines (each as
+# the line-by-line reading takes it, a size of at most 18 digits and a count of at most 9,
+# which no maximum refuses) and blank lines.
+_MODULE: Final = MODULE_NAME.pattern
+_LSMOD_LISTING_RE: Final = re.compile(
+    rf"(?:{_SPACE}*\r?\n)*(?:{_SPACE}*Module{_SPACE}+Size{_SPACE}+Used{_SPACE}+by"
+    rf"(?:{_SPACE}+{_INK}+)*{_SPACE}*{_END})?"
+    rf"(?:(?:{_SPACE}*{_MODULE}{_SPACE}+[0-9]{{1,18}}{_SPACE}+(?:-[0-9]{{0,10}}|[0-9]{{1,9}})"
+    rf"(?:{_SPACE}+(?:-|{_MODULE}(?:,{_MODULE})*,?))?{_SPACE}*|{_SPACE}*){_END})*"
+)
+# The name that starts a module line of such a listing (the header's "Module" has no size).
+_LSMOD_NAME_RE: Final = re.compile(rf"^{_SPACE}*({_MODULE}){_SPACE}+[0-9]", re.MULTILINE)
+
+
+def _daemons_at_once(text: str) -> dict[str, ProcessRecord] | None:
+    """The daemons' processes of a procps listing checked in one match; None if it is not one.
+
+    Only the lines that name a daemon are read into records; the listing's other lines
+    have been checked by the match, as the line-by-line reading would check them.
+    """
+    if _PROCPS_LISTING_RE.fullmatch(text) is None:
+        return None
+    shape = _PS_SHAPES[PsFormat.PROCPS]
+    found: dict[str, ProcessRecord] = {}
+    last = -1
+    for hit in DAEMON_NAME_RE.finditer(text):
+        start = text.rfind("\n", 0, hit.start()) + 1
+        if start == last:
+            continue  # a line that names two daemons
+        last = start
+        end = text.find("\n", hit.end())
+        line = text[start : len(text) if end < 0 else end].rstrip()
+        match = shape.fullmatch(line)
+        fields = None if match is None else _ps_fields(PsFormat.PROCPS, match)
+        if fields is None:
+            return None  # the header or an elision names one: read line by line
+        record = ProcessRecord._unchecked(*fields)
+        if record.daemon is not None:  # a grep's program is never a daemon
+            found[record.daemon] = record
+    return found
+
+
+# A record's columns in the order ProcessRecord._unchecked takes them.
+_PsFields = tuple[
+    str | None, int, int | None, str | None, str | None, str, str, int | None, str | None
+]
+
+
+def _ps_fields(layout: PsFormat, match: re.Match[str]) -> _PsFields | None:
+    """The columns of a line its layout's pattern took, or None if a number is too large."""
+    if layout is PsFormat.PROCPS:
+        user, pid, ppid, cpu, start, tty, time, command = match.groups()
+        numbers = int(pid), int(ppid), int(cpu)
+        if max(numbers) > MAX_PID:
+            return None  # read again column by column, which says which one
+        return (user, numbers[0], numbers[1], start, tty, time, command, numbers[2], None)
+    if layout is PsFormat.BSD:
+        pid, tty, state, time, command = match.groups()
+        if int(pid) > MAX_PID:
+            return None
+        return (None, int(pid), None, None, tty, time, command, None, state)
+    pid, user, time, command = match.groups()
+    if int(pid) > MAX_PID:
+        return None
+    return (user, int(pid), None, None, None, time, command, None, None)
 
 
 def _column(value: str | int | None) -> str:
@@ -511,6 +743,12 @@ def parse_compgen(text: str | bytes) -> CommandList:
         ParseError: A name contains a control character.
     """
     text = clean_text(text)
+    if text.replace("\n", "").isprintable():
+        # No control character, tab or other line break anywhere (str.isprintable refuses
+        # them all): the names are the lines, stripped, as the model's checks require.
+        return CommandList._unchecked(
+            tuple(name for name in map(str.strip, text.split("\n")) if name)
+        )
     names: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         name = line.strip()
@@ -568,6 +806,12 @@ def parse_systemctl_show(
     """
     text = clean_text(text)
     asked = _unit_names(units)
+    at_once = _units_at_once(text, asked)
+    return at_once if at_once is not None else _units_by_line(text, asked)
+
+
+def _units_by_line(text: str, asked: tuple[str, ...] | None) -> tuple[SystemdUnit, ...]:
+    """The units of ``systemctl show`` output, read line by line (each block by its lines)."""
     lines = text.splitlines()
     blocks = _blocks(lines)
     if asked is not None and len(blocks) != len(asked):
@@ -586,6 +830,47 @@ def parse_systemctl_show(
         _unit_block(text, lines, first, last, None if asked is None else asked[index])
         for index, (first, last) in enumerate(blocks)
     )
+
+
+# One unit's block as systemctl prints the properties the Linux check asks for, in its order:
+# each value as the line-by-line reading accepts it (a MainPID of at most 9 digits, which
+# no maximum refuses; a state word looked up after the match), blocks apart by empty lines.
+_UNIT_BLOCK_RE: Final = re.compile(
+    rf"\n*MainPID=([0-9]{{1,9}})\nId=({UNIT_NAME.pattern})\n"
+    rf"Description=([^{UNPRINTABLE.pattern[1:-1]}]*)\nLoadState=([a-z-]+)\n"
+    rf"ActiveState=([a-z-]+)\nSubState=({SUB_STATE.pattern})\nUnitFileState=([a-z-]*)\n*"
+)
+
+
+def _units_at_once(text: str, asked: tuple[str, ...] | None) -> tuple[SystemdUnit, ...] | None:
+    """The units of output in the usual shape, one match per block; None if it is not so.
+
+    Output in any other shape (other properties, another order, CRLF, blank lines with
+    spaces, an unknown state) is read line by line, which also says what is wrong.
+    """
+    units: list[SystemdUnit] = []
+    position = 0
+    while position < len(text):
+        match = _UNIT_BLOCK_RE.match(text, position)
+        if match is None or (
+            match.end() < len(text) and text[match.end() - 2 : match.end()] != "\n\n"
+        ):
+            return None  # not this shape, or two blocks without an empty line between them
+        pid, name, description, load, active, sub, file = match.groups()
+        load_state = _LOAD_STATES.get(load)
+        active_state = _ACTIVE_STATES.get(active)
+        file_state = _FILE_STATES.get(file) if file else None
+        if load_state is None or active_state is None or (file and file_state is None):
+            return None
+        units.append(
+            SystemdUnit._unchecked(
+                name, load_state, active_state, sub, file_state, int(pid) or None, description
+            )
+        )
+        position = match.end()
+    if not units or (asked is not None and len(units) != len(asked)):
+        return None
+    return tuple(units)
 
 
 def _unit_names(units: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -630,11 +915,11 @@ def _unit_block(
     values: dict[str, tuple[str, int, int]] = {}
     for number in range(first, last + 1):
         line = lines[number - 1]
-        match = _PROPERTY_RE.match(line)
-        if match is None:
-            raise _error(text, number, 1, "expected a KEY=VALUE property line")
-        key = match.group(1)
-        if key not in _SHOWN:
+        key, equals, value = line.partition("=")
+        if not equals or key not in _SHOWN:
+            # Not a property read (every one of those is a valid KEY): check the line's form.
+            if _PROPERTY_RE.match(line) is None:
+                raise _error(text, number, 1, "expected a KEY=VALUE property line")
             continue
         if key in values:
             raise _error(
@@ -643,25 +928,11 @@ def _unit_block(
                 1,
                 f"{key}= appears twice in one unit (first on line {values[key][1]})",
             )
-        values[key] = (line[match.end() :], number, match.end() + 1)
+        values[key] = (value, number, len(key) + 2)
 
-    def required(key: str) -> tuple[str, int, int]:
-        if key not in values:
-            raise _error(text, first, 1, f"this unit has no {key}= line")
-        return values[key]
-
-    def state(key: str, table: dict[str, _S]) -> _S:
-        value, number, column = required(key)
-        if value not in table:
-            known = ", ".join(table)
-            raise _error(
-                text, number, column, f"unknown {key} {_shorten(value)!r}; systemd uses {known}"
-            )
-        return table[value]
-
-    load_state = state("LoadState", _LOAD_STATES)
-    active_state = state("ActiveState", _ACTIVE_STATES)
-    sub_value, sub_line, sub_column = required("SubState")
+    load_state = _state(text, first, values, "LoadState", _LOAD_STATES)
+    active_state = _state(text, first, values, "ActiveState", _ACTIVE_STATES)
+    sub_value, sub_line, sub_column = _required(text, first, values, "SubState")
     if SUB_STATE.fullmatch(sub_value) is None:
         raise _error(
             text,
@@ -678,7 +949,7 @@ def _unit_block(
         raise _error(text, first, 1, "this unit has no Id= line and no unit name was given")
     file_state: UnitFileState | None = None
     if "UnitFileState" in values and values["UnitFileState"][0]:
-        file_state = state("UnitFileState", _FILE_STATES)
+        file_state = _state(text, first, values, "UnitFileState", _FILE_STATES)
     description, number, column = values.get("Description", ("", first, 1))
     bad = UNPRINTABLE.search(description)
     if bad is not None:
@@ -690,15 +961,44 @@ def _unit_block(
             _number(text, number, column, value, what="MainPID as a number", maximum=MAX_PID)
             or None
         )
-    return SystemdUnit(
-        name=name,
-        load_state=load_state,
-        active_state=active_state,
-        sub_state=sub_value,
-        unit_file_state=file_state,
-        main_pid=main_pid,
-        description=description,
+    if "Id" not in values:
+        # A name as asked, which no pattern has checked yet: the checked constructor does.
+        return SystemdUnit(
+            name=name,
+            load_state=load_state,
+            active_state=active_state,
+            sub_state=sub_value,
+            unit_file_state=file_state,
+            main_pid=main_pid,
+            description=description,
+        )
+    return SystemdUnit._unchecked(
+        name, load_state, active_state, sub_value, file_state, main_pid, description
     )
+
+
+def _required(
+    text: str, first: int, values: dict[str, tuple[str, int, int]], key: str
+) -> tuple[str, int, int]:
+    """A block's required property: its value, line and column."""
+    found = values.get(key)
+    if found is None:
+        raise _error(text, first, 1, f"this unit has no {key}= line")
+    return found
+
+
+def _state(
+    text: str, first: int, values: dict[str, tuple[str, int, int]], key: str, table: dict[str, _S]
+) -> _S:
+    """A block's state property, one of the words of *table*."""
+    value, number, column = _required(text, first, values, key)
+    found = table.get(value)
+    if found is None:
+        known = ", ".join(table)
+        raise _error(
+            text, number, column, f"unknown {key} {_shorten(value)!r}; systemd uses {known}"
+        )
+    return found
 
 
 def format_systemctl_show(units: Iterable[SystemdUnit]) -> str:

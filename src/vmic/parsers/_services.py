@@ -120,9 +120,7 @@ def _from_json(report: Reporter, index: int, item: dict[str, Any]) -> GuestServi
         start_type = _member(
             report, index, "StartType", raw_start, codes=_START_BY_CODE, names=_START_BY_NAME
         )
-    return GuestServiceRecord(
-        name=name, display_name=display_name, status=status, start_type=start_type
-    )
+    return GuestServiceRecord.shared(name, display_name, status, start_type)
 
 
 def _cut(text: str) -> str | None:

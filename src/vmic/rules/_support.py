@@ -568,6 +568,16 @@ def unavailable_reason(
     """
     if host is None:
         return None
+    return _unavailable_reason(host, guest, service)
+
+
+# The diagnosis asks this for every service of every Linux VM: the answer depends only on
+# the host's and guest's operating systems, a few dozen pairs in a fleet, so it is worked
+# out once per pair (including pairs the pages cannot answer, which would raise each time).
+@functools.lru_cache(maxsize=1024)
+def _unavailable_reason(
+    host: OperatingSystem, guest: OSLike, service: IntegrationService
+) -> str | None:
     try:
         support = guest_support(host, guest)
     except Exception:  # noqa: BLE001 - no answer means "not known", never a failure here
