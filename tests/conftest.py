@@ -1,4 +1,7 @@
-"""Shared test configuration: hypothesis profiles, no terminal size, the lab's scripts checked."""
+"""Shared test configuration: hypothesis profiles, no terminal size, the lab's scripts checked.
+
+The ``lab`` fixture is the one demo lab a test's ``--lab demo`` commands share.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from vmic.testing import DemoLab
 
 settings.register_profile(
     "ci",
@@ -95,3 +100,11 @@ def _the_lab_receives_only_scripts_that_keep_the_contracts(
         problems += [f"{key[0][:60]!r}: {problem}" for problem in _CHECKED[key]]
     if problems:
         pytest.fail("the lab received PowerShell that breaks a contract:\n" + "\n".join(problems))
+
+
+@pytest.fixture
+def lab(monkeypatch: pytest.MonkeyPatch) -> DemoLab:
+    """One demo lab that every ``--lab demo`` command of the test works on (state persists)."""
+    from tests._cli import hold_lab  # noqa: PLC0415 - the CLI's helpers, for the tests that ask
+
+    return hold_lab(monkeypatch)

@@ -7,19 +7,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests._cli import hold_lab, in_process, run
+from tests._cli import in_process, run
 from vmic.cli import _confirm
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from vmic.testing import DemoLab, RecordedCommand
-
-
-@pytest.fixture
-def lab(monkeypatch: pytest.MonkeyPatch) -> DemoLab:
-    """One lab that every ``vmic fix --lab demo`` of the test works on."""
-    return hold_lab(monkeypatch)
 
 
 def _recorded(lab: DemoLab) -> list[RecordedCommand]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import jsonschema
 import pytest
 
-from tests._cli import ACCEPTANCE_POLICY, hold_lab, in_process, run
+from tests._cli import ACCEPTANCE_POLICY, in_process, run
 from vmic import IntegrationService
 from vmic.cli import _confirm
 from vmic.schemas import load_schema
@@ -22,12 +22,6 @@ if TYPE_CHECKING:
 
 GSI = IntegrationService.GUEST_SERVICE_INTERFACE
 TIMESYNC = IntegrationService.TIME_SYNCHRONIZATION
-
-
-@pytest.fixture
-def lab(monkeypatch: pytest.MonkeyPatch) -> DemoLab:
-    """One lab that every ``--lab demo`` of the test works on."""
-    return hold_lab(monkeypatch)
 
 
 @pytest.fixture
@@ -331,12 +325,12 @@ def test_limit_chooses_among_an_inventory_or_a_lab_not_one_host(
 def test_fix_and_policy_show_take_a_limit(
     capsys: pytest.CaptureFixture[str], lab: DemoLab, policy: str
 ) -> None:
-    status, out, _ = in_process(
-        capsys, "fix", "--lab", "demo", "--limit", "HV-BERLIN", "--check", "--format", "json"
-    )
-    assert status in {0, 1}
-    hosts = {step["host"] for step in json.loads(out)["steps"]}
-    assert hosts <= {"HV-BERLIN"}
+    fix = ("fix", "--lab", "demo", "--check", "--format", "json")
+    _, out, _ = in_process(capsys, *fix)
+    assert {step["host"] for step in json.loads(out)["steps"]} == {"HV01", "HV-BERLIN"}
+    status, out, _ = in_process(capsys, *fix, "--limit", "HV-BERLIN")
+    assert status == 1
+    assert {step["host"] for step in json.loads(out)["steps"]} == {"HV-BERLIN"}
     _, out, _ = in_process(
         capsys, "policy", "show", policy, "--lab", "demo", "--limit", "HV01", "--format", "csv"
     )

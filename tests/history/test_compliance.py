@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests._cli import ACCEPTANCE_POLICY, hold_lab, in_process
+from tests._cli import ACCEPTANCE_POLICY, in_process
 from tests._metrics import openmetrics_families, text_string_to_metric_families
 from vmic import IntegrationService
 from vmic.history import SCHEMA_VERSION, ChangeKind, History, diff_runs
@@ -27,12 +27,6 @@ vms = ["legacy-win7"]
 services = { guest_service_interface = "on" }
 """
 )
-
-
-@pytest.fixture
-def lab(monkeypatch: pytest.MonkeyPatch) -> DemoLab:
-    """One lab that every ``--lab demo`` of the test works on."""
-    return hold_lab(monkeypatch)
 
 
 @pytest.fixture

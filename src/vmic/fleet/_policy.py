@@ -248,19 +248,17 @@ class PolicyReport:
         The policy, the headline and the services that do not comply (headers and rows,
         as the table has them).
         """
-        rows = [
-            [
-                WORDS[column](value) if column in WORDS and value not in (None, "") else value
-                for column, value in ((column, record[column]) for column in COLUMNS)
-            ]
+        pending = [
+            record
             for record, result in zip(self.records(), self.results, strict=True)
             if not result.compliant
         ]
+        headers, rows = render.in_words(pending, COLUMNS, WORDS)
         return {
             "source": self.source,
             "digest": self.digest,
             "headline": self.headline(),
-            "headers": [render.header_words(column) for column in COLUMNS],
+            "headers": headers,
             "rows": rows,
         }
 

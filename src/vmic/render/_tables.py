@@ -17,6 +17,7 @@ __all__ = [
     "cell_text",
     "csv_text",
     "header_words",
+    "in_words",
     "json_text",
     "markdown_table",
     "render_records",
@@ -394,6 +395,27 @@ def header_words(column: str) -> str:
 _HEADER_WORDS: Final = {"vm": "VM", "vms": "VMs", "os": "OS", "guid": "GUID", "ip": "IP"}
 
 
+def in_words(
+    records: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    words: Mapping[str, Callable[[Any], object]],
+) -> tuple[list[str], list[list[object]]]:
+    """Headers and rows of *records* in words, as people read them (any layout's cells).
+
+    Each column's header by :func:`header_words`; each value of a column *words* has a
+    function for said by it (an empty value stays as it is).
+    """
+    headers = [header_words(column) for column in columns]
+    rows: list[list[object]] = [
+        [
+            words[column](value) if column in words and value not in (None, "") else value
+            for column, value in ((column, record.get(column)) for column in columns)
+        ]
+        for record in records
+    ]
+    return headers, rows
+
+
 def render_records(
     records: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -417,14 +439,7 @@ def render_records(
         return csv_text(columns, rows)
     headers: Sequence[str] = columns
     if words is not None:
-        headers = [header_words(column) for column in columns]
-        rows = [
-            [
-                words[column](value) if column in words and value not in (None, "") else value
-                for column, value in zip(columns, row, strict=True)
-            ]
-            for row in rows
-        ]
+        headers, rows = in_words(records, columns, words)
     if output_format == "markdown":
         return markdown_table(headers, rows)
     if output_format == "table":
