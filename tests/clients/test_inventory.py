@@ -67,6 +67,10 @@ def test_minimal_sections() -> None:
         ("kvp", '"x"', "should be a JSON array"),
         ("kvp", '[{"Items": {}}]', "has no VMId string"),
         ("kvp", '[{"VMId": "x", "Items": {"OSName": 1}}]', "Items should map names to strings"),
+        ("kvp", '[{"VMId": "x", "Items": {"A": "1", "B": null}}]', "Items should map names"),
+        ("kvp", '[{"VMId": "x", "Items": {"A": ["1"]}}]', "Items should map names to strings"),
+        ("kvp", '[{"VMId": "x", "Items": {"A": {}}}]', "Items should map names to strings"),
+        ("kvp", '[{"VMId": "x", "Items": ["A"]}]', "Items should map names to strings"),
         ("vms", '[{"State": 2}]', "Name should be a string"),
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import attrs
@@ -17,6 +19,7 @@ from vmic import (
     StartType,
     WindowsServiceStatus,
 )
+from vmic.model._patterns import HEX_GUID
 from vmic.model._records import (
     ComponentId,
     GuestServiceRecord,
@@ -25,7 +28,7 @@ from vmic.model._records import (
     VirtualMachineRecord,
     VMState,
 )
-from vmic.parsers._component_id import parse_component_id
+from vmic.parsers._component_id import ANY_CASE_GUID, parse_component_id
 from vmic.parsers._integration_services import parse_vm_integration_services
 from vmic.parsers._registry import parse_integration_services_version, parse_reg_query
 from vmic.parsers._services import parse_get_service
@@ -34,6 +37,7 @@ from vmic.parsers._vms import parse_get_vm
 DATA = Path(__file__).parents[1] / "data"
 OK = OperationalStatus.OK
 SPEC_VM = "7CCA7664-91D0-40A9-9769-7809F256F603"
+VM_FF = "FF5AE193-85CE-502B-BA8F-E64FBDB18B9F"
 GSI, HB, KVP, SD, TS, VSS = (
     IntegrationService.GUEST_SERVICE_INTERFACE,
     IntegrationService.HEARTBEAT,
@@ -789,6 +793,67 @@ def test_component_errors(given: str, message: str) -> None:
         parse_vm_integration_services(given)
     assert caught.value.message == message or caught.value.message.startswith(message)
     assert caught.value.line >= 1
+
+
+def test_the_parsers_guid_pattern_matches_what_hex_guid_matches() -> None:
+    # ANY_CASE_GUID writes HEX_GUID's letters in both cases instead of folding case: the
+    # same characters, every one of them, at a hex digit's place and at the hyphen's.
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        for text in (char + SPEC_VM[1:], SPEC_VM[:8] + char + SPEC_VM[9:]):
+            assert (HEX_GUID.fullmatch(text) is None) == (ANY_CASE_GUID.fullmatch(text) is None)
+
+
+COMPONENT_WITH_ID = COMPONENT + f', "Id": "Microsoft:{VM_FF}\\\\{VSS.guid}"'
+
+
+@pytest.mark.parametrize(
+    ("vm_id", "message"),
+    [
+        # Upper-cased, this text is the Id's VM id, but it is no GUID (U+FB00 is "ff").
+        (VM_FF.lower().replace("ff", "\ufb00", 1), "VMId should be a GUID"),
+        ("FF5AE193-85CE-502B-BA8F-E64FBDB18B9E", "Id names another VM than VMId"),
+        ("ff5ae193-85ce-502b-ba8f-e64fbdb18b9", "VMId should be a GUID"),
+        (7, "VMId should be a GUID"),
+    ],
+)
+def test_a_components_vm_id_must_be_the_guid_its_id_holds(vm_id: object, message: str) -> None:
+    given = "{" + COMPONENT_WITH_ID + f', "VMId": {json.dumps(vm_id)}}}'
+    with pytest.raises(ParseError) as caught:
+        parse_vm_integration_services(given)
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize("vm_id", [VM_FF, VM_FF.lower(), VM_FF.title()])
+def test_a_components_vm_id_in_any_case_is_kept_upper_case(vm_id: str) -> None:
+    given = "{" + COMPONENT_WITH_ID + f', "VMId": "{vm_id}"}}'
+    (record,) = parse_vm_integration_services(given)
+    assert record.vm_id == VM_FF
+    assert record.component_id == ComponentId(VM_FF, VSS.guid)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("2", OperationalStatus.OK),
+        ('"Ok"', OperationalStatus.OK),
+        ("15", None),  # WMI's Paused: not a status the module defines
+        ("null", None),
+        ("2.0", "PrimaryOperationalStatus should be a number or a name, not a number"),
+        ("true", "PrimaryOperationalStatus should be a number or a name, not a boolean"),
+    ],
+)
+def test_a_components_status_code_name_or_wrong_value(
+    status: str, expected: OperationalStatus | str | None
+) -> None:
+    given = "{" + COMPONENT + f', "PrimaryOperationalStatus": {status}}}'
+    if isinstance(expected, str):
+        with pytest.raises(ParseError) as caught:
+            parse_vm_integration_services(given)
+        assert caught.value.message == expected
+        return
+    (record,) = parse_vm_integration_services(given)
+    assert record.primary_status is expected
 
 
 def test_a_cut_operational_status_in_a_table_is_unknown_not_an_error() -> None:

@@ -216,6 +216,9 @@ def test_load_items_reports_a_missing_key_at_its_object() -> None:
         ('"just a string"', "expected a JSON object or an array of objects, got a string", 1),
         ("[1]", "item 0 is a number, not an object", 2),
         ('[{"Name": "a"}, null]', "item 1 is null, not an object", 17),
+        # An item nested in a non-item is converted too; the non-item is still refused.
+        ('[{"Name": "a"}, [{"Name": "b"}]]', "item 1 is an array, not an object", 17),
+        ('[{"Name": "a"}, true]', "item 1 is a boolean, not an object", 17),
         ("[" * 100_000, "JSON nested too deeply to read", 501),
         ("[" + "9" * 5000 + "]", "not valid JSON: Exceeds the limit", 2),
     ],

@@ -26,7 +26,7 @@ from vmic.model._records import (
     VMState,
     expand_hive,
 )
-from vmic.strategies import integration_component_records
+from vmic.strategies import integration_component_records, virtual_machine_records
 
 VM = "7CCA7664-91D0-40A9-9769-7809F256F603"
 HEARTBEAT = "84EAAE65-2F2E-45F5-9BB5-0E857DC8EB47"
@@ -125,6 +125,16 @@ def test_parser_fast_path_builds_the_same_record_as_the_checked_constructor(
     if record.component_id is not None:
         cid = record.component_id
         assert ComponentId._unchecked(cid.vm_id, cid.guid) == cid
+
+
+@given(virtual_machine_records())
+def test_the_vm_record_fast_path_builds_the_same_record_as_the_checked_constructor(
+    record: VirtualMachineRecord,
+) -> None:
+    fields = attrs.asdict(record, recurse=False)
+    # Every field is set by the unchecked path (a field added to the class must be added there).
+    assert list(fields) == [field.name for field in attrs.fields(VirtualMachineRecord)]
+    assert VirtualMachineRecord._unchecked(*fields.values()) == record
 
 
 # --- GuestServiceRecord -----------------------------------------------------------------------

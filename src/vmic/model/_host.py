@@ -25,6 +25,7 @@ A VM's host-side settings given as a mapping start from what Hyper-V gives a new
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -254,13 +255,17 @@ class VM(VirtualMachineRecord):
         # services are the parser's records, the items text, *guest_os* read from them;
         # what __init__ converts is in its final form already, and holds what the
         # validators check. One VM per Get-VM row is on every audited host's path.
+        # The items are text already: sorted as they are (what _items gives text items).
         self = _new(cls)
-        for name in _RECORD_FIELDS:
-            _set(self, name, getattr(record, name))
-        _set(self, "services", services)
-        _set(self, "intrinsic_items", _items(intrinsic_items))
-        _set(self, "guest_os", guest_os)
-        _set(self, "guest", None)
+        values = (
+            *_RECORD_VALUES(record),
+            services,
+            tuple(sorted(intrinsic_items.items())),
+            guest_os,
+            None,
+        )
+        for setter, value in zip(_SETTERS, values, strict=True):
+            setter(self, value)
         return self
 
     def _with_guest(self, guest: Guest | GuestUnreachable | None) -> VM:
@@ -269,9 +274,8 @@ class VM(VirtualMachineRecord):
         # (attrs.evolve would convert and check every field again).
         _check_guest(self, _GUEST_FIELD, guest)
         copy = _new(type(self))
-        for name in _VM_FIELDS:
-            _set(copy, name, getattr(self, name))
-        _set(copy, "guest", guest)
+        for setter, value in zip(_SETTERS, (*_VM_VALUES(self), guest), strict=True):
+            setter(copy, value)
         return copy
 
     @property
@@ -320,11 +324,14 @@ class VM(VirtualMachineRecord):
 
 
 _new: Final = object.__new__
-_set: Final = object.__setattr__
 _RECORD_FIELDS: Final = tuple(f.name for f in attrs.fields(VirtualMachineRecord))
-
-
 _VM_FIELDS: Final = tuple(f.name for f in attrs.fields(VM) if f.name != "guest")
+# The fast constructors read a record's (or a VM's) fields in one call, in C, and fill the
+# new VM through its slots' own setters (no lookup by name per field): every VM of every
+# audited host is built this way, and rebuilt with its guest.
+_RECORD_VALUES: Final = operator.attrgetter(*_RECORD_FIELDS)
+_VM_VALUES: Final = operator.attrgetter(*_VM_FIELDS)
+_SETTERS: Final = tuple(getattr(VM, name).__set__ for name in (*_VM_FIELDS, "guest"))
 _GUEST_FIELD: Final = attrs.fields(VM).guest
 
 

@@ -24,15 +24,27 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from vmic.model._patterns import HEX_GUID, HEX_GUID_PATTERN
+from vmic.model._patterns import GUID_PATTERN, HEX_GUID
 from vmic.model._records import ComponentId
 from vmic.parsers._errors import error_at
 from vmic.parsers._text import clean_text
 
 __all__ = ["parse_component_id"]
 
+# HEX_GUID's grammar with its letters written in both cases: the very characters that
+# HEX_GUID's case-insensitive classes match (a test compares them over every code point),
+# read three times faster, since the regex engine need not fold each character's case.
+# The parsers read one or two GUIDs per component this way.
+_ANY_CASE_GUID_PATTERN: Final = GUID_PATTERN.replace("A-F", "A-Fa-f")
+#: A GUID in either case (the parsers' fast form of :data:`vmic.model._patterns.HEX_GUID`).
+ANY_CASE_GUID: Final = re.compile(_ANY_CASE_GUID_PATTERN)
+
 _PREFIX: Final = "microsoft:"
-_ID_RE: Final = re.compile(f"(?i:microsoft):({HEX_GUID_PATTERN})\\\\{{1,2}}({HEX_GUID_PATTERN})")
+# The prefix stays case-insensitive: that also accepts the three non-ASCII letters that
+# fold to its i and s (as it always has).
+_ID_RE: Final = re.compile(
+    f"(?i:microsoft):({_ANY_CASE_GUID_PATTERN})\\\\{{1,2}}({_ANY_CASE_GUID_PATTERN})"
+)
 
 
 def match_component_id(text: str) -> ComponentId | None:
@@ -40,7 +52,8 @@ def match_component_id(text: str) -> ComponentId | None:
     match = _ID_RE.fullmatch(text)
     if match is None:
         return None
-    return ComponentId._unchecked(match.group(1).upper(), match.group(2).upper())
+    vm_id, guid = match.groups()
+    return ComponentId._unchecked(vm_id.upper(), guid.upper())
 
 
 def parse_component_id(text: str | bytes) -> ComponentId:

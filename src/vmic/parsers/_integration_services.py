@@ -38,10 +38,9 @@ from vmic.model._locales import (
     status_description,
     status_for_description,
 )
-from vmic.model._patterns import HEX_GUID
 from vmic.model._records import ComponentId, IntegrationComponentRecord
 from vmic.model._status import OperationalStatus
-from vmic.parsers._component_id import match_component_id
+from vmic.parsers._component_id import ANY_CASE_GUID, match_component_id
 from vmic.parsers._errors import error_at
 from vmic.parsers._json import (
     MISSING,
@@ -144,77 +143,115 @@ def _nth(raw: object, position: int) -> object:
 
 
 def _component(report: Reporter, index: int, item: dict[str, Any]) -> IntegrationComponentRecord:
-    vm_name = item.get("VMName")
-    if not isinstance(vm_name, str):
-        msg = "VMName should be a string"
-        raise report.error(msg, index, "VMName" if "VMName" in item else None)
-    name = item.get("Name")
-    if not isinstance(name, str):
-        msg = "Name should be a string"
-        raise report.error(msg, index, "Name" if "Name" in item else None)
-    enabled = item.get("Enabled")
-    if type(enabled) is not bool:
-        msg = "Enabled should be true or false"
-        raise report.error(msg, index, "Enabled" if "Enabled" in item else None)
-    raw_id = item.get("Id")
+    # Once per component of every VM on every audited host: each property is read once,
+    # and the common forms (a string, a status code) are taken without a helper's call.
+    get = item.get
+    vm_name = get("VMName")
+    name = get("Name")
+    enabled = get("Enabled")
+    if not (isinstance(vm_name, str) and isinstance(name, str) and type(enabled) is bool):
+        raise _required_error(report, index, item)
+    raw_id = get("Id")
     component_id: ComponentId | None = None
     if raw_id is not None:
         component_id = match_component_id(raw_id) if isinstance(raw_id, str) else None
         if component_id is None:
             msg = "Id should be 'Microsoft:<VMID>\\<GUID>'"
             raise report.error(msg, index, "Id")
-    vm_id = item.get("VMId")
+    vm_id = get("VMId")
     if vm_id is not None:
-        if not isinstance(vm_id, str) or HEX_GUID.fullmatch(vm_id) is None:
-            msg = "VMId should be a GUID"
-            raise report.error(msg, index, "VMId")
-        vm_id = vm_id.upper()
-        if component_id is not None and component_id.vm_id != vm_id:
-            msg = "Id names another VM than VMId"
-            raise report.error(msg, index, "Id")
+        if (
+            component_id is not None
+            and type(vm_id) is str
+            and vm_id.isascii()
+            and vm_id.upper() == component_id.vm_id
+        ):
+            # The VM id the Id holds, checked there already (ASCII: upper() maps only a-z).
+            vm_id = component_id.vm_id
+        else:
+            vm_id = _vm_id(report, index, vm_id, component_id)
 
-    statuses = item.get("OperationalStatus", MISSING)
-    descriptions = item.get("StatusDescription")
-    primary_text = _text(
-        report,
-        index,
-        "PrimaryStatusDescription",
-        item.get("PrimaryStatusDescription", _nth(descriptions, 0)),
-    )
-    secondary_text = _text(
-        report,
-        index,
-        "SecondaryStatusDescription",
-        item.get("SecondaryStatusDescription", _nth(descriptions, 1)),
-    )
-    return IntegrationComponentRecord._unchecked(
-        vm_name=vm_name,
-        vm_id=vm_id,
-        name=name,
-        enabled=enabled,
-        primary_status=_status(
+    # The arrays are read only for what their Primary/Secondary properties do not say.
+    primary_text = get("PrimaryStatusDescription", MISSING)
+    if primary_text.__class__ is not str:
+        primary_text = _text(
+            report,
+            index,
+            "PrimaryStatusDescription",
+            _nth(get("StatusDescription"), 0) if primary_text is MISSING else primary_text,
+        )
+    secondary_text = get("SecondaryStatusDescription", MISSING)
+    if secondary_text.__class__ is not str:
+        secondary_text = _text(
+            report,
+            index,
+            "SecondaryStatusDescription",
+            _nth(get("StatusDescription"), 1) if secondary_text is MISSING else secondary_text,
+        )
+    # A status code (what ConvertTo-Json writes) is looked up here; anything else (a name,
+    # null, no property) goes through _status. A code vmic does not know is None.
+    primary = get("PrimaryOperationalStatus")
+    if primary.__class__ is int:
+        primary = _STATUS_BY_CODE.get(primary)
+    elif primary is not None or "PrimaryOperationalStatus" not in item:
+        primary = _status(
             report,
             index,
             "PrimaryOperationalStatus",
             item=item,
             position=0,
-            statuses=statuses,
+            statuses=get("OperationalStatus", MISSING),
             description=primary_text,
-        ),
-        primary_status_description=primary_text,
-        secondary_status=_status(
+        )
+    secondary = get("SecondaryOperationalStatus")
+    if secondary.__class__ is int:
+        secondary = _STATUS_BY_CODE.get(secondary)
+    elif secondary is not None or "SecondaryOperationalStatus" not in item:
+        secondary = _status(
             report,
             index,
             "SecondaryOperationalStatus",
             item=item,
             position=1,
-            statuses=statuses,
+            statuses=get("OperationalStatus", MISSING),
             description=secondary_text,
-        ),
+        )
+    return IntegrationComponentRecord._unchecked(
+        vm_name=vm_name,
+        vm_id=vm_id,
+        name=name,
+        enabled=enabled,
+        primary_status=primary,
+        primary_status_description=primary_text,
+        secondary_status=secondary,
         secondary_status_description=secondary_text,
         component_id=component_id,
         service=component_id.service if component_id is not None else service_for_name(name),
     )
+
+
+def _required_error(report: Reporter, index: int, item: dict[str, Any]) -> Exception:
+    """The error for the first of ``VMName``, ``Name`` and ``Enabled`` that is wrong."""
+    if not isinstance(item.get("VMName"), str):
+        msg = "VMName should be a string"
+        return report.error(msg, index, "VMName" if "VMName" in item else None)
+    if not isinstance(item.get("Name"), str):
+        msg = "Name should be a string"
+        return report.error(msg, index, "Name" if "Name" in item else None)
+    msg = "Enabled should be true or false"
+    return report.error(msg, index, "Enabled" if "Enabled" in item else None)
+
+
+def _vm_id(report: Reporter, index: int, raw: object, component_id: ComponentId | None) -> str:
+    """``VMId`` upper case, checked as a GUID and against the VM id in ``Id``."""
+    if not isinstance(raw, str) or ANY_CASE_GUID.fullmatch(raw) is None:
+        msg = "VMId should be a GUID"
+        raise report.error(msg, index, "VMId")
+    vm_id = raw.upper()
+    if component_id is not None and component_id.vm_id != vm_id:
+        msg = "Id names another VM than VMId"
+        raise report.error(msg, index, "Id")
+    return vm_id
 
 
 # --- table -----------------------------------------------------------------------------------
@@ -283,7 +320,7 @@ def _table_ids(
             raise error_at(msg, source, table.cell_offset(row, columns.id))
     vm_id: str | None = None
     if columns.vm_id is not None and cells[columns.vm_id]:
-        if HEX_GUID.fullmatch(cells[columns.vm_id]) is None:
+        if ANY_CASE_GUID.fullmatch(cells[columns.vm_id]) is None:
             msg = "VMId should be a GUID"
             raise error_at(msg, source, table.cell_offset(row, columns.vm_id))
         vm_id = cells[columns.vm_id].upper()

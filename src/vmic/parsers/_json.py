@@ -210,9 +210,14 @@ def _decode(source: str, hook: Callable[[dict[str, Any]], object]) -> object:
         raise error_at(f"not valid JSON: {exc}", source, match.start() if match else 0) from None
 
 
+# What json.loads builds, None aside (bool is an int).
+_JSON_CLASSES: Final = (dict, list, str, int, float)
+_NONE: Final = type(None)
+
+
 def _is_json(value: object) -> bool:
     """Whether ``value`` is something json.loads builds (not something a hook returned)."""
-    return value is None or isinstance(value, (dict, list, str, int, float))
+    return value is None or isinstance(value, _JSON_CLASSES)
 
 
 def load_items(
@@ -266,6 +271,10 @@ def load_items(
             )
         value = [value]
         prefix = None
+    # Usually every item was converted while decoding: then the list is the answer. Its
+    # items' classes (one or two) are what tells, not each item in turn.
+    if not any(issubclass(kind, _JSON_CLASSES) or kind is _NONE for kind in set(map(type, value))):
+        return tuple(value)
     located = _Located(source, prefix)
     items: list[_T] = []
     for index, item in enumerate(value):

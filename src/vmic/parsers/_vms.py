@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from packaging.version import Version
 
 from vmic.model._locales import ELLIPSES
-from vmic.model._patterns import HEX_GUID, SERVICES_VERSION
+from vmic.model._patterns import SERVICES_VERSION
 from vmic.model._records import IntegrationServicesState, VirtualMachineRecord, VMState
+from vmic.parsers._component_id import ANY_CASE_GUID
 from vmic.parsers._errors import error_at
 from vmic.parsers._json import PowerShellVersion, Reporter, dumps, load_items
 from vmic.parsers._options import Form, check_options, ellipsis_for
@@ -117,9 +118,11 @@ def _from_json(report: Reporter, index: int, item: dict[str, Any]) -> VirtualMac
         msg = "Name should be a string"
         raise report.error(msg, index, "Name" if "Name" in item else None)
     vm_id = item.get("Id", item.get("VMId"))
-    if vm_id is not None and (not isinstance(vm_id, str) or not HEX_GUID.fullmatch(vm_id)):
-        msg = "Id should be a GUID"
-        raise report.error(msg, index, "Id" if "Id" in item else "VMId")
+    if vm_id is not None:
+        if not isinstance(vm_id, str) or not ANY_CASE_GUID.fullmatch(vm_id):
+            msg = "Id should be a GUID"
+            raise report.error(msg, index, "Id" if "Id" in item else "VMId")
+        vm_id = vm_id.upper()
     raw_state = item.get("State")
     if raw_state is None:
         state = VMState.UNKNOWN
@@ -143,15 +146,14 @@ def _from_json(report: Reporter, index: int, item: dict[str, Any]) -> VirtualMac
     if is_state is not None and not isinstance(is_state, str):
         msg = "IntegrationServicesState should be a string"
         raise report.error(msg, index, "IntegrationServicesState")
-    return VirtualMachineRecord(
-        name=name,
-        id=vm_id,
-        state=state,
-        status=status or "",
-        integration_services_version=_json_version(
-            report, index, item.get("IntegrationServicesVersion")
-        ),
-        integration_services_state=IntegrationServicesState.from_text(is_state),
+    # Every value is checked above, the version by _json_version: the record's checks hold.
+    return VirtualMachineRecord._unchecked(
+        name,
+        vm_id,
+        state,
+        status or "",
+        _json_version(report, index, item.get("IntegrationServicesVersion")),
+        IntegrationServicesState.from_text(is_state),
     )
 
 
@@ -216,7 +218,7 @@ def _table_row(
         return "" if column is None else cells[column]
 
     vm_id = cell(columns.id) or None
-    if vm_id is not None and columns.id is not None and HEX_GUID.fullmatch(vm_id) is None:
+    if vm_id is not None and columns.id is not None and ANY_CASE_GUID.fullmatch(vm_id) is None:
         msg = "Id should be a GUID"
         raise error_at(msg, source, table.cell_offset(row, columns.id))
     if columns.state is not None and not cells[columns.state]:
