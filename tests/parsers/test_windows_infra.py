@@ -219,6 +219,7 @@ def test_load_items_reports_a_missing_key_at_its_object() -> None:
         # An item nested in a non-item is converted too; the non-item is still refused.
         ('[{"Name": "a"}, [{"Name": "b"}]]', "item 1 is an array, not an object", 17),
         ('[{"Name": "a"}, true]', "item 1 is a boolean, not an object", 17),
+        ("\ufeff[]", "not valid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig)", 1),
         ("[" * 100_000, "JSON nested too deeply to read", 501),
         ("[" + "9" * 5000 + "]", "not valid JSON: Exceeds the limit", 2),
     ],

@@ -26,6 +26,7 @@ from vmic.model._records import (
     VMState,
     expand_hive,
 )
+from vmic.parsers._registry import parse_reg_query
 from vmic.strategies import integration_component_records, virtual_machine_records
 
 VM = "7CCA7664-91D0-40A9-9769-7809F256F603"
@@ -240,6 +241,17 @@ def test_registry_value_expands_the_hive_and_checks_the_type() -> None:
         RegistryValue("Software\\X", "Name", "REG_SZ", "x")
     with pytest.raises(ValueError, match="'type' must be in"):
         RegistryValue("HKLM\\Software", "Name", "REG_STRING", "x")
+
+
+@pytest.mark.parametrize("hive", ["HKLM", "hklm", "HKEY_LOCAL_MACHINE", "hkey_users", "HKCC"])
+def test_reg_query_values_are_what_the_checked_constructor_builds(hive: str) -> None:
+    text = f"\r\n{hive}\\Software\\X\r\n    A B    REG_DWORD    0x1\r\n    C    REG_SZ\r\n"
+    values = parse_reg_query(text)
+    assert [attrs.astuple(value) for value in values] == [
+        (expand_hive(f"{hive}\\Software\\X"), "A B", "REG_DWORD", "0x1"),
+        (expand_hive(f"{hive}\\Software\\X"), "C", "REG_SZ", ""),
+    ]
+    assert [RegistryValue(*attrs.astuple(value)) for value in values] == list(values)
 
 
 # --- locales ----------------------------------------------------------------------------------

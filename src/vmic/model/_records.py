@@ -670,5 +670,26 @@ class RegistryValue:
     type: str = attrs.field(validator=v.in_(REGISTRY_TYPES))
     data: str = attrs.field(validator=v.instance_of(str))
 
+    @classmethod
+    def _unchecked(
+        cls,
+        key: str,
+        name: str,
+        type: str,  # noqa: A002 - the field's name
+        data: str,
+    ) -> RegistryValue:
+        # For the REG QUERY parser only: a key whose hive it has spelled out already, a type
+        # from REGISTRY_TYPES and text, which is what the converter and validators ensure.
+        self = _new(cls)
+        set_key, set_name, set_type, set_data = _REGISTRY_VALUE_SETTERS
+        set_key(self, key)
+        set_name(self, name)
+        set_type(self, type)
+        set_data(self, data)
+        return self
+
     def __repr__(self) -> str:
         return f"<RegistryValue {named(self.name)} = {named(str(self.data))}>"
+
+
+_REGISTRY_VALUE_SETTERS: Final = _slot_setters(RegistryValue, "key", "name", "type", "data")

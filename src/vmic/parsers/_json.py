@@ -196,9 +196,13 @@ def _depth_offset(text: str, limit: int) -> int:
     return 0
 
 
-def _decode(source: str, hook: Callable[[dict[str, Any]], object]) -> object:
+def _decode(source: str, decoder: json.JSONDecoder) -> object:
+    if source.startswith("\ufeff"):
+        # What json.loads says of a byte order mark (clean_text drops one, not two).
+        msg = "not valid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig)"
+        raise error_at(msg, source, 0)
     try:
-        return json.loads(source, object_hook=hook)
+        return decoder.decode(source)
     except json.JSONDecodeError as exc:
         raise error_at(f"not valid JSON: {exc.msg}", source, exc.pos) from None
     except RecursionError:
@@ -218,6 +222,31 @@ _NONE: Final = type(None)
 def _is_json(value: object) -> bool:
     """Whether ``value`` is something json.loads builds (not something a hook returned)."""
     return value is None or isinstance(value, _JSON_CLASSES)
+
+
+_QUIET: Final = _Quiet()
+
+
+@functools.lru_cache(maxsize=64)
+def _decoder(
+    convert: Callable[[Reporter, int, dict[str, Any]], object], marker: str
+) -> json.JSONDecoder:
+    """The decoder that converts each object with ``marker`` as it is decoded.
+
+    One per parser, built once: ``json.loads`` with a hook builds a decoder and its scanner
+    on every call, which costs more than decoding a small section. A decoder holds no
+    state between calls (``json.loads`` shares one across threads too).
+    """
+
+    def hook(obj: dict[str, Any]) -> object:
+        if marker in obj:
+            try:
+                return convert(_QUIET, -1, obj)
+            except _RejectedError:
+                pass
+        return obj
+
+    return json.JSONDecoder(object_hook=hook)
 
 
 def load_items(
@@ -243,17 +272,7 @@ def load_items(
             not an object, an array of objects or 5.1's ``value``/``Count`` wrapper, or
             ``convert`` rejects an item.
     """
-    quiet = _Quiet()
-
-    def hook(obj: dict[str, Any]) -> object:
-        if marker in obj:
-            try:
-                return convert(quiet, -1, obj)
-            except _RejectedError:
-                pass
-        return obj
-
-    value = _decode(source, hook)
+    value = _decode(source, _decoder(convert, marker))
     prefix: tuple[str, ...] | None = ()
     if (
         isinstance(value, dict)

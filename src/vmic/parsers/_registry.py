@@ -122,7 +122,9 @@ def _read(source: str) -> list[_Located]:
                 raise error_at(msg, source, line_offset)
             found.append(
                 _Located(
-                    RegistryValue(key, name, kind, data),
+                    # The key's hive is spelled out (and _is_key found it), the type is one
+                    # of REGISTRY_TYPES: the record's own checks hold.
+                    RegistryValue._unchecked(key, name, kind, data),
                     line_offset,
                     line_offset + type_index,
                     line_offset + data_index,

@@ -30,7 +30,14 @@ from vmic.model._locales import ELLIPSES
 from vmic.model._records import GuestServiceRecord
 from vmic.model._status import StartType, WindowsServiceStatus
 from vmic.parsers._errors import error_at
-from vmic.parsers._json import PowerShellVersion, Reporter, dumps, enum_member, load_items
+from vmic.parsers._json import (
+    MISSING,
+    PowerShellVersion,
+    Reporter,
+    dumps,
+    enum_member,
+    load_items,
+)
 from vmic.parsers._options import Form, check_options, ellipsis_for
 from vmic.parsers._table import read_tables, render_table
 from vmic.parsers._text import clean_text
@@ -98,25 +105,35 @@ def _member(
 
 
 def _from_json(report: Reporter, index: int, item: dict[str, Any]) -> GuestServiceRecord:
-    name = item.get("Name", item.get("ServiceName"))
-    if not isinstance(name, str):
-        msg = "Name should be a string"
-        raise report.error(msg, index, "Name" if "Name" in item else None)
-    display_name = item.get("DisplayName")
+    # Once per service of every Windows guest asked: a code (what ConvertTo-Json writes)
+    # that names a member is looked up here; anything else goes through _member, which
+    # reads names and says what is wrong.
+    get = item.get
+    name = get("Name", MISSING)
+    if name.__class__ is not str:
+        if name is MISSING:
+            name = get("ServiceName")
+        if not isinstance(name, str):
+            msg = "Name should be a string"
+            raise report.error(msg, index, "Name" if "Name" in item else None)
+    display_name = get("DisplayName")
     if display_name is None:
         display_name = ""
     elif not isinstance(display_name, str):
         msg = "DisplayName should be a string"
         raise report.error(msg, index, "DisplayName")
-    if "Status" not in item:
-        msg = "the object has no Status"
-        raise report.error(msg, index)
-    status = _member(
-        report, index, "Status", item["Status"], codes=_STATUS_BY_CODE, names=_STATUS_BY_NAME
-    )
-    raw_start = item.get("StartType")
-    start_type = None
-    if raw_start is not None:
+    raw_status = get("Status", MISSING)
+    status = _STATUS_BY_CODE.get(raw_status) if raw_status.__class__ is int else None
+    if status is None:
+        if raw_status is MISSING:
+            msg = "the object has no Status"
+            raise report.error(msg, index)
+        status = _member(
+            report, index, "Status", raw_status, codes=_STATUS_BY_CODE, names=_STATUS_BY_NAME
+        )
+    raw_start = get("StartType")
+    start_type = _START_BY_CODE.get(raw_start) if raw_start.__class__ is int else None
+    if start_type is None and raw_start is not None:
         start_type = _member(
             report, index, "StartType", raw_start, codes=_START_BY_CODE, names=_START_BY_NAME
         )
