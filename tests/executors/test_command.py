@@ -11,7 +11,15 @@ import pytest
 from hypothesis import given, strategies as st
 
 from vmic.errors import ConfigurationError, VmicError
-from vmic.executors import Command, Credential, Secret, Shell, UnsafeValueError
+from vmic.executors import (
+    Command,
+    Credential,
+    Script,
+    ScriptContract,
+    Secret,
+    Shell,
+    UnsafeValueError,
+)
 
 
 def test_parameters_are_frozen_and_lists_become_tuples() -> None:
@@ -190,3 +198,65 @@ def test_secret_refuses_pickle_and_hides_from_asdict_and_copy() -> None:
     assert hash(secret) == hash(Secret("s3cret-value"))
     with pytest.raises(TypeError, match="holds text"):
         Secret(42)  # type: ignore[arg-type]
+
+
+# --- commands of script files ------------------------------------------------------------------
+
+
+def _script(text: str, *parameters: str, shell: Shell = Shell.POWERSHELL) -> Script:
+    contract = ScriptContract(
+        name="test-script",
+        runs_on="Hyper-V host",
+        shell=shell,
+        powershell=None,
+        parameters=parameters,
+        sections=(),
+        errors=(),
+    )
+    return Script(contract, text, "tests/test-script.ps1")
+
+
+def test_a_scripts_commands_are_what_the_constructor_builds() -> None:
+    script = _script("Write-Output $Name", "Name", "Count")
+    for _ in range(3):  # the first command and those built after it alike
+        command = script.command({"Name": "a", "Count": 2}, timeout=5)
+        assert command == Command(
+            Shell.POWERSHELL, "Write-Output $Name", parameters={"Name": "a", "Count": 2}, timeout=5
+        )
+        assert dict(command.parameters) == {"Name": "a", "Count": 2}
+        assert isinstance(command.parameters, type(Command(Shell.POSIX, "x").parameters))
+
+
+@pytest.mark.parametrize(
+    ("parameters", "timeout", "error", "message"),
+    [
+        ({"Name": "a\x00", "Count": 1}, None, UnsafeValueError, "parameter 'Name' contains a NUL"),
+        ({"Name": "a", "Count": 2**64}, None, UnsafeValueError, "parameter 'Count' is outside"),
+        ({"Name": "a", "Count": 1}, 0, ConfigurationError, "timeout must be a positive number"),
+        ({"Name": "a", "Count": 1}, True, ConfigurationError, "timeout must be a number"),
+    ],
+)
+def test_each_command_of_a_script_checks_its_values_and_timeout(
+    parameters: dict[str, Any], timeout: Any, error: type[Exception], message: str
+) -> None:
+    script = _script("Write-Output $Name", "Name", "Count")
+    script.command({"Name": "a", "Count": 1})  # a first, good command
+    with pytest.raises(error, match=message):
+        script.command(parameters, timeout=timeout)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "shell", "message"),
+    [
+        ("Write-Output $PSThing", "PSThing", Shell.POWERSHELL, "starts with 'PS'"),
+        ("echo $PATH", "PATH", Shell.POSIX, "has no lower-case letter"),
+        ("Write-Output $a\x00", "Name", Shell.POWERSHELL, "script contains a NUL"),
+    ],
+)
+def test_a_broken_script_is_refused_by_every_command(
+    text: str, name: str, shell: Shell, message: str
+) -> None:
+    script = _script(text, name, shell=shell)
+    for _ in range(2):  # a failure is not remembered as checked
+        with pytest.raises(VmicError, match=message):
+            script.command({name: "a"})

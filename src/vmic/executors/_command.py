@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final, NoReturn, SupportsIndex, TypeAlias
 
 import attrs
@@ -140,6 +140,9 @@ ParameterValue: TypeAlias = "str | bool | int | float | Secret | tuple[str, ...]
 """A value a :class:`Command` binds by name (lists of strings are stored as tuples)."""
 
 _INT64: Final = range(-(2**63), 2**63)
+# Building a frozen slotted instance without __init__ (for Command._of_script).
+_new: Final = object.__new__
+_set: Final = object.__setattr__
 # PowerShell automatic variables: assigning them fails or changes the engine's behaviour.
 _PS_AUTOMATIC: Final = frozenset(
     {
@@ -258,6 +261,29 @@ def _check_script(_instance: object, _attribute: object, value: str) -> None:
     check_text(value, what="script")
 
 
+def _check_names(shell: Shell, names: Iterable[str]) -> None:
+    """Refuse names the shell reserves, and PowerShell names that differ only by case."""
+    seen: dict[str, str] = {}
+    powershell = shell is Shell.POWERSHELL
+    for name in names:
+        why = _powershell_reserved(name) if powershell else _posix_reserved(name)
+        if why is not None:
+            raise ConfigurationError(f"parameter name {name!r} {why}")
+        folded = name.lower()
+        if powershell and folded in seen:
+            raise ConfigurationError(
+                f"parameter names {seen[folded]!r} and {name!r} are the same "
+                "PowerShell variable (names are case-insensitive)"
+            )
+        seen[folded] = name
+
+
+# Scripts (text, shell, parameter names) a command has been built of: vmic's own script
+# files, a handful. Bounded all the same, since a Script can be made by hand.
+_CHECKED_SCRIPTS: set[tuple[Shell, str, tuple[str, ...]]] = set()
+_CHECKED_LIMIT: Final = 256
+
+
 def _to_shell(value: Shell | str) -> Shell:
     if isinstance(value, Shell):
         return value
@@ -303,19 +329,41 @@ class Command:
     timeout: float | None = attrs.field(default=None, kw_only=True, validator=_check_timeout)
 
     def __attrs_post_init__(self) -> None:
-        seen: dict[str, str] = {}
-        powershell = self.shell is Shell.POWERSHELL
-        for name in self.parameters:
-            why = _powershell_reserved(name) if powershell else _posix_reserved(name)
-            if why is not None:
-                raise ConfigurationError(f"parameter name {name!r} {why}")
-            folded = name.lower()
-            if powershell and folded in seen:
-                raise ConfigurationError(
-                    f"parameter names {seen[folded]!r} and {name!r} are the same "
-                    "PowerShell variable (names are case-insensitive)"
-                )
-            seen[folded] = name
+        _check_names(self.shell, self.parameters)
+
+    @classmethod
+    def _of_script(
+        cls,
+        shell: Shell,
+        script: str,
+        parameters: Mapping[str, ParameterValue | Sequence[str]],
+        timeout: float | None,
+    ) -> Command:
+        """The command of a script file (:meth:`vmic.executors.Script.command`), checked.
+
+        What depends on the script alone (its text, its parameters' names) is checked by
+        the first command built of it, through ``__init__``; after that, each command
+        checks its values and its timeout as ``__init__`` does, in the same order. That
+        is where building the fan-out's command spent its time (its parameters carry the
+        guests' script).
+        """
+        key = (shell, script, tuple(parameters))
+        if key not in _CHECKED_SCRIPTS:
+            command = cls(shell, script, parameters=parameters, timeout=timeout)
+            if len(_CHECKED_SCRIPTS) >= _CHECKED_LIMIT:
+                _CHECKED_SCRIPTS.clear()
+            _CHECKED_SCRIPTS.add(key)
+            return command
+        frozen: dict[str, ParameterValue] = {}
+        for name, value in parameters.items():
+            frozen[name] = _check_value(name, value)
+        _check_timeout(None, None, timeout)
+        self = _new(cls)
+        _set(self, "shell", shell)
+        _set(self, "script", script)
+        _set(self, "parameters", types.MappingProxyType(frozen))
+        _set(self, "timeout", timeout)
+        return self
 
     @property
     def secrets(self) -> tuple[Secret, ...]:

@@ -151,7 +151,7 @@ class Script:
                 f"script {self.name!r} takes the parameters {sorted(expected)}: "
                 f"missing {missing}, unknown {extra}"
             )
-        return Command(self.contract.shell, self.text, parameters=given, timeout=timeout)
+        return Command._of_script(self.contract.shell, self.text, given, timeout)
 
 
 def _items(value: str) -> tuple[str, ...]:
