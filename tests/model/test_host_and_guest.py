@@ -35,7 +35,7 @@ from vmic import (
 from vmic.model import LinuxTimeSync, WindowsTimeSync
 from vmic.model._host import operating_system_of
 from vmic.model._linux_records import UnitActiveState, UnitLoadState
-from vmic.strategies import systemd_units
+from vmic.strategies import hosts, systemd_units
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -474,3 +474,14 @@ def test_a_linux_guest_is_the_one_the_checked_constructor_builds(
     except InvalidRecordError as error:
         guest = str(error)
     assert guest == expected
+
+
+@given(hosts())
+def test_the_clients_fast_constructors_build_what_the_checked_ones_build(host: Host) -> None:
+    assert Host._parsed(host.name, host.os, host.vms) == host
+    for vm in host.vms:
+        items = dict(vm.intrinsic_items)
+        parsed = VM._parsed(vm.record, vm.services, items, vm.guest_os)
+        assert parsed == attrs.evolve(vm, guest=None)
+        assert parsed._with_guest(vm.guest) == vm
+        assert parsed.intrinsic_items == VM("x", state="off", intrinsic_items=items).intrinsic_items

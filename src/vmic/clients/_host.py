@@ -71,6 +71,7 @@ from vmic.errors import (
 from vmic.executors._checks import check_instance
 from vmic.executors._command import Credential, Secret
 from vmic.model._guest import GuestUnreachable
+from vmic.model._host import Host
 from vmic.model._kvp_exchange import KvpExchange, check_item, check_key
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.rules._causes import Cause
@@ -82,7 +83,7 @@ if TYPE_CHECKING:
     from vmic.executors._protocol import Executor
     from vmic.executors._result import Result
     from vmic.model._guest import Guest
-    from vmic.model._host import VM, Host
+    from vmic.model._host import VM
     from vmic.model._operating_system import OperatingSystem
     from vmic.model._records import IntegrationComponentRecord, VirtualMachineRecord
 
@@ -1098,12 +1099,14 @@ def _with_fanned_guests(host: Host, text: str) -> Host:
     guests = _fanned_guests(text)
     if not guests:
         return host
-    return attrs.evolve(
-        host,
-        vms=[
+    # The same host with its VMs rebuilt, each checked as it takes its guest.
+    return Host._parsed(
+        host.name,
+        host.os,
+        tuple(
             vm if vm.id is None or vm.id not in guests else vm._with_guest(guests[vm.id])
             for vm in host.vms
-        ],
+        ),
     )
 
 

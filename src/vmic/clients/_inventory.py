@@ -156,8 +156,8 @@ def inventory_from_sections(sections: Mapping[str, str], *, name: str | None) ->
         mine = by_id.get(vm.id, []) if vm.id is not None else by_name.get(vm.name, [])
         items = kvp.get(vm.id, {}) if vm.id is not None else {}
         machines.append(VM._parsed(vm, tuple(mine), items, guest_os_from_items(items)))
-    return Host(
+    return Host._parsed(
         name or host["ComputerName"] or "",
-        os=parse_os_caption(host["Caption"], host["Version"]),
-        vms=machines,
+        parse_os_caption(host["Caption"], host["Version"]),
+        tuple(machines),
     )

@@ -367,6 +367,17 @@ class Host:
         validator=_v.deep_iterable(_v.instance_of(VM)),
     )
 
+    @classmethod
+    def _parsed(cls, name: str, os: OperatingSystem | None, vms: tuple[VM, ...]) -> Host:
+        # For the host clients only: a name and an operating system they read as such, and
+        # VMs built by VM._parsed (or a copy of one with its guest): what the converters
+        # and validators would leave as it is and accept. Once per audited host.
+        self = _new(cls)
+        _set_host_name(self, name)
+        _set_host_os(self, os)
+        _set_host_vms(self, vms)
+        return self
+
     def vm(self, name: str) -> VM | None:
         """The first VM with exactly this name, or None."""
         for vm in self.vms:
@@ -383,6 +394,11 @@ class Host:
         from vmic.render import observation_fragment  # noqa: PLC0415 - only in notebooks
 
         return observation_fragment(_host_view(self))
+
+
+_set_host_name, _set_host_os, _set_host_vms = (
+    getattr(Host, name).__set__ for name in ("name", "os", "vms")
+)
 
 
 def operating_system_of(value: object, *, what: str) -> OperatingSystem:
