@@ -296,7 +296,9 @@ def _check_guest_service(
         )
 
 
-@attrs.frozen(kw_only=True)
+# The hash is kept: the shared records (see shared()) are looked up, by hash, to find the
+# guest's entry of each, for every Windows guest asked.
+@attrs.frozen(kw_only=True, cache_hash=True)
 class GuestServiceRecord:
     """One Windows service in a guest, as ``Get-Service -Name vmic*`` reports it.
 

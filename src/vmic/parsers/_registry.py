@@ -51,6 +51,7 @@ __all__ = ["format_reg_query", "parse_integration_services_version", "parse_reg_
 
 #: The value the specification reads.
 _VERSION_VALUE: Final = "IntegrationServicesVersion"
+_VERSION_FOLDED: Final = _VERSION_VALUE.casefold()
 
 _WORD_RE: Final = re.compile(r"\S+")
 _ABBREVIATIONS: Final = frozenset(HIVES.values())
@@ -179,7 +180,7 @@ def parse_integration_services_version(text: str | bytes) -> Version:
     candidates = [
         located
         for located in _read(source)
-        if located.value.name.casefold() == _VERSION_VALUE.casefold()
+        if located.value.name.casefold() == _VERSION_FOLDED
     ]
     if not candidates:
         start = len(source) - len(source.lstrip())
