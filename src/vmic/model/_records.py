@@ -212,13 +212,12 @@ class IntegrationComponentRecord:
     )
 
     @classmethod
-    def _unchecked(
+    def _unchecked(  # noqa: PLR0917 - private; positional too, as it runs per component
         cls,
-        *,
         vm_name: str,
         vm_id: str | None,
         name: str,
-        enabled: bool,
+        enabled: bool,  # noqa: FBT001 - positional for speed, private
         primary_status: OperationalStatus | None,
         primary_status_description: str,
         secondary_status: OperationalStatus | None,

@@ -217,16 +217,16 @@ def _component(report: Reporter, index: int, item: dict[str, Any]) -> Integratio
             description=secondary_text,
         )
     return IntegrationComponentRecord._unchecked(
-        vm_name=vm_name,
-        vm_id=vm_id,
-        name=name,
-        enabled=enabled,
-        primary_status=primary,
-        primary_status_description=primary_text,
-        secondary_status=secondary,
-        secondary_status_description=secondary_text,
-        component_id=component_id,
-        service=component_id.service if component_id is not None else service_for_name(name),
+        vm_name,
+        vm_id,
+        name,
+        enabled,
+        primary,
+        primary_text,
+        secondary,
+        secondary_text,
+        component_id,
+        component_id.service if component_id is not None else service_for_name(name),
     )
 
 

@@ -178,9 +178,7 @@ def parse_integration_services_version(text: str | bytes) -> Version:
     """
     source = clean_text(text)
     candidates = [
-        located
-        for located in _read(source)
-        if located.value.name.casefold() == _VERSION_FOLDED
+        located for located in _read(source) if located.value.name.casefold() == _VERSION_FOLDED
     ]
     if not candidates:
         start = len(source) - len(source.lstrip())

@@ -49,6 +49,9 @@ __all__ = ["format_get_vm", "parse_get_vm"]
 _T = TypeVar("_T")
 
 _MAX_PART: Final = 2**31 - 1
+_INTEGERS: Final = frozenset({int})
+# The absent parts after the first *count*, as System.Version writes them (-1).
+_ABSENT: Final = tuple([-1] * (4 - count) for count in range(5))
 _COLUMNS: Final = (
     "Name",
     "Id",
@@ -78,7 +81,7 @@ def parse_get_vm(text: str | bytes) -> tuple[VirtualMachineRecord, ...]:
 
 
 def _version(parts: list[int]) -> Version | None:
-    if any(part > _MAX_PART for part in parts):
+    if max(parts) > _MAX_PART:
         return None
     return Version(".".join(map(str, parts)))
 
@@ -95,15 +98,13 @@ def _json_version(report: Reporter, index: int, raw: object) -> Version | None:
             raise report.error(f"{key} {raw!r} is not a version", index, key)
         return found
     if isinstance(raw, dict):
-        parts = [raw.get(name, -1) for name in ("Major", "Minor", "Build", "Revision")]
-        if all(type(part) is int for part in parts):
-            present = [part for part in parts if part != -1]
-            if (
-                len(present) >= 2
-                and all(part >= 0 for part in present)
-                and parts[: len(present)] == present
-            ):
-                found = _version(present)
+        get = raw.get
+        parts = [get("Major", -1), get("Minor", -1), get("Build", -1), get("Revision", -1)]
+        if _INTEGERS.issuperset(map(type, parts)):
+            # The parts present (not -1) come first, two at least, none negative.
+            count = parts.index(-1) if -1 in parts else 4
+            if count >= 2 and parts[count:] == _ABSENT[count] and min(parts[:count]) >= 0:
+                found = _version(parts[:count])
                 if found is not None:
                     return found
         raise report.error(
