@@ -138,6 +138,16 @@ def _text(report: Reporter, index: int, key: str, raw: object) -> str:
     return raw
 
 
+def _description(
+    report: Reporter, index: int, item: dict[str, Any], key: str, position: int
+) -> str:
+    """A description that is no plain string: null, absent (read from the array), or wrong."""
+    raw = item.get(key, MISSING)
+    if raw is MISSING:
+        raw = _nth(item.get("StatusDescription"), position)
+    return _text(report, index, key, raw)
+
+
 def _nth(raw: object, position: int) -> object:
     return raw[position] if isinstance(raw, list) and len(raw) > position else None
 
@@ -172,22 +182,12 @@ def _component(report: Reporter, index: int, item: dict[str, Any]) -> Integratio
             vm_id = _vm_id(report, index, vm_id, component_id)
 
     # The arrays are read only for what their Primary/Secondary properties do not say.
-    primary_text = get("PrimaryStatusDescription", MISSING)
+    primary_text = get("PrimaryStatusDescription")
     if primary_text.__class__ is not str:
-        primary_text = _text(
-            report,
-            index,
-            "PrimaryStatusDescription",
-            _nth(get("StatusDescription"), 0) if primary_text is MISSING else primary_text,
-        )
-    secondary_text = get("SecondaryStatusDescription", MISSING)
+        primary_text = _description(report, index, item, "PrimaryStatusDescription", 0)
+    secondary_text = get("SecondaryStatusDescription")
     if secondary_text.__class__ is not str:
-        secondary_text = _text(
-            report,
-            index,
-            "SecondaryStatusDescription",
-            _nth(get("StatusDescription"), 1) if secondary_text is MISSING else secondary_text,
-        )
+        secondary_text = _description(report, index, item, "SecondaryStatusDescription", 1)
     # A status code (what ConvertTo-Json writes) is looked up here; anything else (a name,
     # null, no property) goes through _status. A code vmic does not know is None.
     primary = get("PrimaryOperationalStatus")
