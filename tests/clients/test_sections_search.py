@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from vmic import ParseError
-from vmic.clients._sections import split_sections
+from vmic.clients._sections import _MARKER_RE, _markers, split_sections
 
 _MARKER = re.compile(r"<<vmic:([a-z0-9-]+)>>\Z")
 
@@ -66,3 +66,32 @@ def test_search_agrees_with_a_line_by_line_reading(
             split_sections(text)
         return
     assert split_sections(text) == expected
+
+
+_LONG_PIECES = st.one_of(
+    _PIECES,
+    st.sampled_from(["<", "a < b", "<<vmic:", "<<vmic:a", "<<vmic:a>", "x" * 2100]),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(_LONG_PIECES, max_size=40), st.sampled_from(["\n", "\r\n"]))
+def test_a_long_output_is_read_as_the_regex_engine_reads_it(
+    pieces: list[str], newline: str
+) -> None:
+    # Long outputs are searched "<" by "<" (and, past a few stray ones, by the regex
+    # engine from there): the same markers, so the same sections or the same error.
+    text = "x" * 4096 + newline + newline.join(pieces)
+    assert [m.span() for m in _markers(text)] == [m.span() for m in _MARKER_RE.finditer(text)]
+    expected = _line_by_line(text)
+    if expected is None:
+        with pytest.raises(ParseError, match=r"no complete vmic output"):
+            split_sections(text)
+        return
+    assert split_sections(text) == expected
+
+
+def test_many_stray_brackets_before_a_marker_are_left_to_the_regex_engine() -> None:
+    text = "x" * 4096 + "\n" + "<" * 100 + "\n<<vmic:a>>\n1\n<<vmic:end>>\n"
+    assert [m.group(1) for m in _markers(text)] == ["a", "end"]
+    assert split_sections(text) == {"a": "1\n"}
