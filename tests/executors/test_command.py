@@ -122,6 +122,27 @@ def test_unsafe_values_are_refused(value: object) -> None:
     assert "p\x00w" not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("é\x00", "parameter 'V' contains a NUL character at index 1"),
+        ("a\x00", "parameter 'V' contains a NUL character at index 1"),
+        ("ab\ud83d", "parameter 'V' contains an unpaired surrogate at index 2"),
+        (Secret("é\udc00"), "parameter 'V' contains an unpaired surrogate at index 1"),
+        (["ok", "\x00"], "parameter 'V' item 1 contains a NUL character at index 0"),
+    ],
+)
+def test_refused_text_is_named_by_its_parameter(value: object, message: str) -> None:
+    with pytest.raises(UnsafeValueError) as info:
+        Command(Shell.POSIX, "true", parameters={"V": value})  # type: ignore[dict-item]
+    assert str(info.value).startswith(message)
+
+
+@pytest.mark.parametrize("value", ["", "plain", "café ✓", "\U0001f600", Secret("pässwörd")])
+def test_text_that_reaches_a_shell_intact_is_kept(value: str | Secret) -> None:
+    assert Command(Shell.POWERSHELL, "1", parameters={"V": value}).parameters["V"] == value
+
+
 @pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), True, "5"])
 def test_timeouts_must_be_positive_numbers(timeout: object) -> None:
     with pytest.raises(ConfigurationError):

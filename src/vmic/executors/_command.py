@@ -201,13 +201,21 @@ def _posix_reserved(name: str) -> str | None:
     return None
 
 
+def _plain(text: str) -> bool:
+    """Whether *text* passes :func:`check_text` for sure: ASCII, no NUL (no message needed)."""
+    # isascii() reads a flag the string keeps; a guest script passed as a value is long.
+    return text.isascii() and "\x00" not in text
+
+
 def _check_value(name: str, value: object) -> ParameterValue:
-    what = f"parameter {name!r}"
+    # Text is the usual value: its message is written only when check_text refuses it.
     if isinstance(value, Secret):
-        check_text(value.reveal(), what=what)
+        if not _plain(value.reveal()):
+            check_text(value.reveal(), what=f"parameter {name!r}")
         return value
     if isinstance(value, str):
-        return check_text(value, what=what)
+        return value if _plain(value) else check_text(value, what=f"parameter {name!r}")
+    what = f"parameter {name!r}"
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
