@@ -274,7 +274,7 @@ class _VMCase:
                 f"The VM is {self.vm.state.value.replace('_', ' ')}: the guest side of its "
                 "services cannot work or be checked until it runs."
             )
-        return VMDiagnosis(
+        return VMDiagnosis._built(
             host=self.host,
             vm=self.vm.name,
             vm_id=self.vm.id,
