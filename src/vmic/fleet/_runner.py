@@ -315,7 +315,15 @@ class _Runner:
                     return  # a new worker has taken this one's place
                 self.running.discard(job)
                 self.finished.append(job)
-                self.wakeup.notify()
+                # The audit's thread is woken for each host only to report progress;
+                # else once no host is left in flight (or as the audit stops), as every
+                # wake-up costs more CPU than reading a host's answer.
+                if (
+                    self.progress is not None
+                    or self.stopping
+                    or (not self.running and self.queue.empty())
+                ):
+                    self.wakeup.notify()
 
     def _work(self, job: _Job) -> None:
         """Ask one host (and its guests), then diagnose it, all in this worker thread."""
