@@ -74,6 +74,7 @@ from vmic.rules._support import unavailable_reason
 
 if TYPE_CHECKING:
     from vmic.diagnosis._results import Service
+    from vmic.model._guest import GuestService
     from vmic.model._host import VM, Host
     from vmic.model._operating_system import OperatingSystem
     from vmic.rules._semantics import GuestSide
@@ -231,6 +232,13 @@ class _VMCase:
         self.guest_os = _guest_os(vm, self.guest)
         # Asked for every service and every cause: worked out once per VM.
         self._report = self.guest if isinstance(self.guest, Guest) else None
+        # The guest's record of each service, as Guest.service finds it (the first one
+        # listed), looked up once per VM rather than once per service.
+        self._records: dict[Service, GuestService] = {}
+        if self._report is not None:
+            for record in self._report.services or ():
+                if record.service is not None:
+                    self._records.setdefault(record.service, record)
         self._windows = self._is_windows_guest()
         self.notes: list[str] = []
         self.findings: list[Finding] = []
@@ -343,12 +351,15 @@ class _VMCase:
         guest = self.guest_report()
         if guest is None:
             return None
+        record = self._records.get(service)
         if self.windows_guest():
-            return windows_evidence(service, guest, self.guest_os)
+            return windows_evidence(service, guest, self.guest_os, record)
         if isinstance(service, IntegrationService):
             assert driver is not None  # noqa: S101 - set for every Linux guest above
             assert self.packaging is not None  # noqa: S101 - likewise
-            return linux_evidence(service, guest, driver[0], driver[1], self.packaging)
+            return linux_evidence(
+                service, guest, driver[0], driver[1], self.packaging, entry=record
+            )
         return None
 
     def _judge_host_visible(
