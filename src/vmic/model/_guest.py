@@ -619,6 +619,13 @@ class Guest:
             UnknownServiceError: *key* names no service.
         """
         records = self.services or ()
+        if type(key) is IntegrationService:
+            # The diagnosis asks by member, several times per service and VM: a plain loop,
+            # no generator and no lookup of the key.
+            for record in records:
+                if record.service is key:
+                    return record
+            return None
         if isinstance(key, str):
             lowered = key.strip().lower()
             for record in records:
