@@ -56,7 +56,7 @@ from vmic.model._services import IntegrationService
 from vmic.model._time_sync import LinuxTimeSync
 from vmic.parsers._kvp import parse_kvp_pool
 from vmic.parsers._linux import (
-    daemon_processes,
+    daemon_pids,
     loaded_module_names,
     parse_compgen,
     parse_modules_builtin,
@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from vmic.executors._command import Command, ParameterValue
     from vmic.executors._protocol import Executor
     from vmic.model._linux import LinuxPackaging
-    from vmic.model._linux_records import KvpRecord, ProcessRecord, SystemdUnit
+    from vmic.model._linux_records import KvpRecord, SystemdUnit
 
 __all__ = ["LinuxGuest", "parse_os_release", "parse_time_sync", "release_os"]
 
@@ -304,7 +304,7 @@ def _daemon_entry(known: _DaemonFiles, seen: _Seen) -> GuestService | None:
         if known.packaging.missing(service) is None:
             return None
         # Not packaged: a daemon built by hand still counts while it runs.
-        names = tuple(name for name, p in seen.processes.items() if p.service is service)
+        names = tuple(name for name in seen.processes if daemon_service(name) is service)
         if not names:
             return None
     # The binary this guest has (newer kernels ship another file-copy daemon), else the
@@ -314,15 +314,15 @@ def _daemon_entry(known: _DaemonFiles, seen: _Seen) -> GuestService | None:
     path, unit_name = known.files.get(daemon) or (None, known.packaging.unit_for(service, daemon))
     unit = seen.units.get(unit_name) if unit_name is not None else None
     loaded = unit is not None and unit.load_state is UnitLoadState.LOADED
-    process = seen.processes.get(daemon)
+    pid = seen.processes.get(daemon)
     status = seen.status.get(unit_name) if unit_name is not None else None
     if loaded and unit is not None:
         # The unit's word first; a process of the daemon started outside the unit runs too.
-        running = _unit_runs(unit) or process is not None
+        running = _unit_runs(unit) or pid is not None
     elif status is not None:
         running = status == 0
     else:
-        running = process is not None
+        running = pid is not None
     found = path in seen.paths
     return GuestService._of_daemon(
         service,
@@ -332,7 +332,7 @@ def _daemon_entry(known: _DaemonFiles, seen: _Seen) -> GuestService | None:
         running,
         unit,
         path if found else None,
-        process.pid if process is not None else None,
+        pid,
         status,
     )
 
@@ -349,12 +349,13 @@ class _Seen:
         self,
         available: set[str],
         paths: set[str],
-        processes: dict[str, ProcessRecord],
+        processes: dict[str, int],
         units: dict[str, SystemdUnit],
         status: dict[str, int],
     ) -> None:
         self.available = available
         self.paths = paths
+        #: The PID of each daemon's process, by daemon.
         self.processes = processes
         self.units = units
         self.status = status
@@ -445,7 +446,7 @@ class LinuxGuest:
             self._detected = True
         modules = loaded_module_names(sections["lsmod"])
         builtin = parse_modules_builtin(sections["builtin"]) if "builtin" in sections else None
-        processes = daemon_processes(sections["ps"])
+        processes = daemon_pids(sections["ps"])
         commands = parse_compgen(sections["compgen"])
         shown = sections.get("systemctl", "")
         unit_list = parse_systemctl_show(shown, units=systemd_units) if shown.strip() else ()
