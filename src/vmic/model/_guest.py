@@ -442,10 +442,13 @@ def _facts(guest: Guest) -> tuple[str | None, str | None]:
     """What in *guest* is Windows-only, and what Linux-only (None: nothing)."""
     windows = linux = None
     for record in guest.services or ():
+        # A record is never both (GuestService refuses mixed evidence), so a Windows service
+        # is not weighed as a daemon: a Windows guest's services each cost one look at their
+        # Get-Service status. The first record of each family is the one named.
         if record.is_windows:
             windows = windows or f"Windows service {record.name!r}"
-        if record.is_linux:
-            linux = linux or f"daemon {record.name!r}"
+        elif linux is None and record.is_linux:
+            linux = f"daemon {record.name!r}"
     if isinstance(guest.time_sync, WindowsTimeSync):
         windows = windows or "a Windows time posture"
     if isinstance(guest.time_sync, LinuxTimeSync):
