@@ -317,7 +317,9 @@ def loaded_module_names(text: str | bytes) -> frozenset[str]:
     """
     cleaned = clean_text(text)
     if _LSMOD_LISTING_RE.fullmatch(cleaned) is not None:
-        keys = [name.replace("-", "_") for name in _LSMOD_NAME_RE.findall(cleaned)]
+        keys = _LSMOD_NAME_RE.findall(cleaned)
+        if "-" in cleaned:  # else no name has one to read as "_"
+            keys = [name.replace("-", "_") for name in keys]
         names = frozenset(keys)
         if len(names) == len(keys):
             return names
