@@ -33,6 +33,7 @@ import contextlib
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
@@ -554,7 +555,10 @@ class _GuestPool:
 
     def __init__(self, serve: Callable[[_Job], None]) -> None:
         self.serve = serve
-        self.tasks: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        # Tasks are held by weak reference: a host whose worker asked every guest itself
+        # is freed by that worker (its objects still in that core's cache), not by the
+        # pool thread that finds its task later.
+        self.tasks: queue.SimpleQueue[weakref.ref[_Job] | None] = queue.SimpleQueue()
         self.lock = threading.Lock()
         self.idle = 0
         self.threads = 0
@@ -576,7 +580,7 @@ class _GuestPool:
             else:
                 # An idle thread is waiting for a task (or about to): this one is its.
                 self.idle -= 1
-        self.tasks.put(job)
+        self.tasks.put(weakref.ref(job))
         if spawn:
             threading.Thread(target=self._loop, name="vmic-audit-guest", daemon=True).start()
 
@@ -588,10 +592,14 @@ class _GuestPool:
 
     def _loop(self) -> None:
         while True:
-            job = self.tasks.get()
-            if job is None:
+            task = self.tasks.get()
+            if task is None:
                 return
-            self.serve(job)
+            job = task()
+            # Gone, or closed: its worker asked every guest, nothing is left to help with.
+            if job is not None and not job.guests_closed:
+                self.serve(job)
+            del job, task  # not kept alive while this thread waits for the next task
 
     def stop(self) -> None:
         """A stop sentinel for every thread: idle ones end now, busy ones after their task.
