@@ -626,14 +626,7 @@ def test_the_guests_of_many_hosts_are_asked_by_a_few_threads_kept_for_the_audit(
     # A thread started and joined per guest cost more CPU than reading its answer: one
     # host at a time with two guests each needs one guest thread (the host's worker asks
     # the other guest itself), whatever the hosts.
-    started: list[str] = []
-    start = threading.Thread.start
-
-    def counting(thread: threading.Thread) -> None:
-        started.append(thread.name)
-        start(thread)
-
-    monkeypatch.setattr(threading.Thread, "start", counting)
+    started = counting_starts(monkeypatch)
 
     def answering(host: Host) -> Callable[[], Host]:
         return lambda: host
