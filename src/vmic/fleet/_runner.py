@@ -6,7 +6,9 @@ A host whose target fans out (:attr:`HostTarget.observe_with_guests`) answers fo
 Windows guests inside its own command; the guests left over (Linux over SSH, guests
 without PowerShell Direct credentials) are asked at once, at most 16 per host and
 ``4 * concurrency`` (at least 16) in the whole audit, each within what is left of the
-host's deadline.
+host's deadline: by the host's worker itself and by threads of the audit's guest pool
+that take the next guests while it waits on one. A worker stuck on a guest past the
+deadline is left behind like a hung host's (the host is reported with its own result).
 A host gets ``timeout`` seconds from the moment a worker takes it; the executor
 enforces its own command deadline, and the audit adds a guard (``timeout + grace``)
 after which it stops waiting for the host, records it as timed out and starts a new
