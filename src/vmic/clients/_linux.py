@@ -310,7 +310,11 @@ def _daemon_entry(known: _DaemonFiles, seen: _Seen) -> GuestService | None:
     # The binary this guest has (newer kernels ship another file-copy daemon), else the
     # usual one, reported as not installed.
     present = seen.present
-    daemon = next((name for name in names if name in present), names[0])
+    daemon = names[0]
+    for name in names:  # a loop, not next() over a generator: this runs per daemon and guest
+        if name in present:
+            daemon = name
+            break
     path, unit_name = known.files.get(daemon) or (None, known.packaging.unit_for(service, daemon))
     unit = seen.units.get(unit_name) if unit_name is not None else None
     loaded = unit is not None and unit.load_state is UnitLoadState.LOADED
