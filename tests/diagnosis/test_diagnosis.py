@@ -111,6 +111,21 @@ def test_healthy_windows_vm_has_no_finding(guest_os: str, direct: Verdict) -> No
     assert vm.broken_features == ()
 
 
+def test_a_service_a_guest_lists_twice_is_judged_by_its_first_record() -> None:
+    # As Guest.service finds it: the first record of the service counts.
+    guest = b.windows_guest(product=parse_os("Windows Server 2022"))
+    assert guest.services is not None
+    heartbeat = next(r for r in guest.services if r.service is S.HEARTBEAT)
+    first = attrs.evolve(heartbeat, status=WindowsServiceStatus.STOPPED, running=False)
+    twice = attrs.evolve(guest, services=(first, *guest.services))
+    assert twice.service(S.HEARTBEAT) is first
+    vm = diagnose_vm(b.with_guest(b.vm("web01", guest_os="Windows Server 2022"), twice))
+    entry = vm.service(S.HEARTBEAT)
+    assert entry is not None
+    assert entry.guest_running is False
+    assert entry.verdict is Verdict.NOT_FUNCTIONING
+
+
 @pytest.mark.parametrize("distribution", ["ubuntu", "debian", "rhel", "arch", "suse"])
 def test_healthy_linux_vm_has_no_finding(distribution: str) -> None:
     vm = diagnose_vm(

@@ -92,16 +92,13 @@ def test_debian_13_not_asked_is_judged_from_its_operating_system() -> None:
 
 def test_a_file_copy_daemon_built_by_hand_counts_while_it_runs() -> None:
     from vmic.clients import _linux  # noqa: PLC0415 - the observation's reader under test
-    from vmic.model._linux_records import ProcessRecord  # noqa: PLC0415
+    from vmic.parsers._linux import daemon_pids  # noqa: PLC0415
 
     lab = FakeHyperVHost("HV01")
     lab.add_vm("g", "Debian GNU/Linux 13")
     guest = LinuxGuest(lab.guest_executor("g"), distribution="debian", version="13")
-    command = "/usr/local/sbin/hv_fcopy_uio_daemon"
-    built = ProcessRecord("root", 4242, 1, "09:00", "?", "00:00:00", command)
-    seen = _linux._Seen(
-        available=set(), paths=set(), processes={"hv_fcopy_uio_daemon": built}, units={}, status={}
-    )
+    running = daemon_pids("root 4242 1 0 09:00 ? 00:00:00 /usr/local/sbin/hv_fcopy_uio_daemon")
+    seen = _linux._Seen(available=set(), paths=set(), processes=running, units={}, status={})
     entry = guest._daemon(GSI, seen)
     assert entry is not None
     assert (entry.name, entry.running, entry.pid) == ("hv_fcopy_uio_daemon", True, 4242)

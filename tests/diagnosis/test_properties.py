@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import attrs
 from hypothesis import given, settings, strategies as st
 
 from tests import _diagnosis_builders as b
 from tests.executors.hostile import hostile_names
 from tests.executors.psgrammar import decoded_literals, parse
 from vmic import HOSTS, IntegrationService, OperatingSystem, OperationalStatus, strategies as vst
-from vmic.diagnosis import Verdict, diagnose, diagnose_vm
+from vmic.diagnosis import Verdict, VMDiagnosis, _engine, diagnose, diagnose_vm
 from vmic.diagnosis._fixes import plan_fixes, vm_selection
 from vmic.model._guest import Guest, GuestUnreachable
 from vmic.model._linux_records import ModuleStatus, UnitFileState
@@ -30,7 +31,6 @@ from vmic.rules._features import Feature
 from vmic.rules._plans import plan_update
 
 if TYPE_CHECKING:
-    from vmic.diagnosis import VMDiagnosis
     from vmic.model._host import VM, Host
 
 DISTRIBUTIONS = ("ubuntu", "debian", "rhel", "arch", "suse")
@@ -179,6 +179,26 @@ def test_any_host_is_diagnosed_and_every_finding_names_one_of_its_vms(
             assert finding.vm == machine.name
             assert finding.fixes, finding
     json.dumps(diagnosis.to_dict())
+
+
+@settings(max_examples=100)
+@given(host=vst.hosts(), wanted=st.frozensets(vst.features()))
+def test_the_engines_shortcuts_change_nothing(host: Host, wanted: frozenset[Feature]) -> None:
+    # The engine works each distinct service verdict out once (notes included) and builds
+    # its VM diagnoses without re-running the validators: worked out afresh, and built
+    # through the validating constructor, each is the same.
+    warm = diagnose(host, features=wanted)
+    _engine._host_visible_verdict.cache_clear()
+    fresh = diagnose(host, features=wanted)
+    assert warm == fresh
+    assert diagnose(host, features=wanted) == fresh  # the notes are not lost on a hit
+    for vm in fresh.vms:
+        assert VMDiagnosis(**{f.name: getattr(vm, f.name) for f in attrs.fields(VMDiagnosis)}) == vm
+        for entry in vm.services:
+            if entry.verdict is Verdict.OFF_BY_DEFAULT and isinstance(
+                entry.service, IntegrationService
+            ):
+                assert any(note.startswith(entry.service.english_name) for note in vm.notes)
 
 
 @settings(max_examples=150)

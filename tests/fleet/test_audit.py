@@ -374,6 +374,113 @@ def test_guests_still_pending_at_the_deadline_are_reported_unreachable(
     assert "stopped waiting" in slow.guest_detail
 
 
+def counting_starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads started from now on."""
+    started: list[str] = []
+    start = threading.Thread.start
+
+    def counting(thread: threading.Thread) -> None:
+        started.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counting)
+    return started
+
+
+def test_a_worker_stuck_on_a_guest_it_asked_itself_is_left_behind_at_the_deadline(
+    release: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One guest: the host's worker asks it itself. It hangs; the auditing thread reports the
+    # host at its deadline (not its guard), with its own result and the guest unreachable.
+    started = counting_starts(monkeypatch)
+    host = observed("hv01", b.vm("slow"), b.vm("off", state=VMState.OFF))
+
+    def guest(vm: VM) -> Guest | GuestUnreachable | None:
+        release.wait()
+        return b.windows_guest()
+
+    report = audit(
+        [target("hv01", lambda: host, guests=guest), target("hv02")],
+        concurrency=1,
+        timeout=0.3,
+        grace=60,
+    )
+    first, second = report.results
+    assert first.status is HostStatus.OK
+    assert first.duration < 60  # reported at the deadline: the guard is a minute later
+    assert first.diagnosis is not None
+    slow = first.diagnosis.vm("slow")
+    assert slow is not None
+    assert [f.cause for f in slow.findings] == [Cause.GUEST_UNREACHABLE]
+    assert slow.guest_detail == "the audit stopped waiting after 0.3s"
+    assert second.status is HostStatus.OK  # asked by the worker started in the stuck one's place
+    assert started.count("vmic-audit") == 2
+    assert "vmic-audit-guest" not in started
+
+
+def test_a_guest_a_helper_asks_that_hangs_leaves_the_worker_to_report_its_host(
+    release: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The worker asks the first guest and waits in it until a pool thread has taken the
+    # second, which hangs: the worker stops waiting at the deadline and reports the host.
+    started = counting_starts(monkeypatch)
+    host = observed("hv01", b.vm("first"), b.vm("hangs"), b.vm("unobserved"))
+    taken = threading.Event()
+
+    def guest(vm: VM) -> Guest | GuestUnreachable | None:
+        if vm.name == "first":
+            taken.wait(30)
+            return b.windows_guest()
+        if vm.name == "hangs":
+            taken.set()
+            release.wait()
+        return None  # the third: left unobserved, not unreachable
+
+    report = audit([target("hv01", lambda: host, guests=guest)], timeout=0.5, grace=60)
+    (result,) = report.results
+    assert taken.is_set()
+    assert result.status is HostStatus.OK
+    assert result.diagnosis is not None
+    views = {vm.vm: vm.guest_view.value for vm in result.diagnosis.vms}
+    assert views == {"first": "observed", "hangs": "unreachable", "unobserved": "not_observed"}
+    assert started.count("vmic-audit") == 1  # no worker was left behind
+    assert started.count("vmic-audit-guest") == 2  # a helper per guest beside the worker's
+
+
+def test_the_audit_asks_at_most_four_guests_per_host_in_flight_at_once() -> None:
+    # Five hosts at once, sixteen guests each (each host's own bound): twenty in the audit.
+    hosts = [observed(f"hv{n}", *(b.vm(f"vm{i}") for i in range(16))) for n in range(5)]
+    lock = threading.Condition()
+    inside = most = 0
+    reached = False
+
+    def guest(vm: VM) -> Guest | GuestUnreachable | None:
+        nonlocal inside, most, reached
+        with lock:
+            inside += 1
+            most = max(most, inside)
+            reached = reached or inside == 20
+            lock.notify_all()
+            # The first twenty wait for each other; fewer slots would never let them meet.
+            lock.wait_for(lambda: reached, timeout=20)
+            inside -= 1
+        return b.windows_guest()
+
+    report = audit(
+        [target(host.name, lambda h=host: h, guests=guest) for host in hosts],  # type: ignore[misc]
+        concurrency=5,
+        timeout=60,
+    )
+    assert [r.status for r in report.results] == [HostStatus.OK] * 5
+    assert most == 20
+    assert all(
+        vm.guest_view.value == "observed"
+        for result in report.results
+        if result.diagnosis is not None
+        for vm in result.diagnosis.vms
+    )
+
+
 def test_progress_is_reported_once_per_host() -> None:
     seen: list[tuple[int, int, str]] = []
     audit(
@@ -517,15 +624,9 @@ def test_the_guests_of_many_hosts_are_asked_by_a_few_threads_kept_for_the_audit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A thread started and joined per guest cost more CPU than reading its answer: one
-    # host at a time with two guests each needs two guest threads, whatever the hosts.
-    started: list[str] = []
-    start = threading.Thread.start
-
-    def counting(thread: threading.Thread) -> None:
-        started.append(thread.name)
-        start(thread)
-
-    monkeypatch.setattr(threading.Thread, "start", counting)
+    # host at a time with two guests each needs one guest thread (the host's worker asks
+    # the other guest itself), whatever the hosts.
+    started = counting_starts(monkeypatch)
 
     def answering(host: Host) -> Callable[[], Host]:
         return lambda: host
@@ -542,4 +643,4 @@ def test_the_guests_of_many_hosts_are_asked_by_a_few_threads_kept_for_the_audit(
     for result in report.results:
         assert result.diagnosis is not None
         assert {vm.guest_view.value for vm in result.diagnosis.vms} == {"observed"}
-    assert started.count("vmic-audit-guest") == 2
+    assert started.count("vmic-audit-guest") == 1

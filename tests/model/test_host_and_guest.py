@@ -256,8 +256,9 @@ def test_a_guest_refuses_what_does_not_fit(
 def test_a_guest_keeps_one_familys_facts() -> None:
     windows = GuestService(name="vmicvss", running=True)
     daemon = GuestService(name="hv_vss_daemon", running=True)
-    with pytest.raises(InvalidRecordError, match="beside"):
-        Guest(services=[windows, daemon])
+    for services in ([windows, daemon], [daemon, windows], [windows, windows, daemon]):
+        with pytest.raises(InvalidRecordError, match="beside"):
+            Guest(services=services)
     with pytest.raises(InvalidRecordError, match="yet Windows service 'vmicvss'"):
         Guest(os="Ubuntu 22.04", services=[windows])
     with pytest.raises(InvalidRecordError, match="yet daemon 'hv_vss_daemon'"):

@@ -22,6 +22,7 @@ from vmic.model._linux_records import (
 )
 from vmic.model._services import IntegrationService
 from vmic.parsers._linux import (
+    daemon_pids,
     daemon_processes,
     format_compgen,
     format_lsmod,
@@ -745,6 +746,35 @@ def test_daemon_processes_are_the_listings_daemons(sample: Path) -> None:
     data = sample.read_bytes()
     expected = {p.daemon: p for p in parse_ps(data) if p.daemon is not None}
     assert daemon_processes(data) == expected
+    assert daemon_pids(data) == {daemon: p.pid for daemon, p in expected.items()}
+
+
+def test_daemon_pids_skip_kernel_threads_and_greps_and_keep_the_last_process() -> None:
+    listing = (
+        "UID        PID  PPID  C STIME TTY          TIME CMD\n"
+        "root       236     2  0 Jul11 ?        00:00:00 [hv_vmbus_con]\n"
+        "root       237     2  0 Jul11 ?        00:00:00 [hv_kvp_daemon]\n"
+        "root      1200     1  0 Jul11 ?        00:00:00 /usr/sbin/hv_kvp_daemon -n\n"
+        "root      1300     1  0 Jul11 ?        00:00:00 /usr/sbin/hv_kvp_daemon -n\n"
+        "root      8204  8203  0 21:20 pts/0    00:00:00 grep hv_vss_daemon\n"
+    )
+    assert daemon_pids(listing) == {"hv_kvp_daemon": 1300}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "root 2147483648 1 0 Jul11 ? 00:00:00 /usr/sbin/hv_kvp_daemon -n",  # PID past 2**31-1
+        "root 1200 1 0 Jul11 ? 0:00:00:00 /usr/sbin/hv_kvp_daemon -n",  # no CPU time
+        "root 1200 x 0 Jul11 ? 00:00:00 /usr/sbin/hv_kvp_daemon -n",  # no PPID
+    ],
+)
+def test_daemon_pids_refuse_a_listing_as_parse_ps_does(line: str) -> None:
+    with pytest.raises(ParseError) as expected:
+        parse_ps(line)
+    with pytest.raises(ParseError) as caught:
+        daemon_pids(line)
+    assert str(caught.value) == str(expected.value)
 
 
 @pytest.mark.parametrize("sample", sorted((DATA / "lsmod").glob("*.txt")), ids=lambda p: p.name)

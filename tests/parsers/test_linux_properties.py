@@ -33,6 +33,7 @@ from vmic.parsers._linux import (
     _tokens,
     _units_at_once,
     _units_by_line,
+    daemon_pids,
     daemon_processes,
     format_compgen,
     format_lsmod,
@@ -381,6 +382,13 @@ def test_daemon_processes_read_any_input_as_parse_ps_does(source: str | bytes) -
     )
 
 
+@given(source=INPUTS)
+def test_daemon_pids_read_any_input_as_parse_ps_does(source: str | bytes) -> None:
+    _reads_as(
+        source, daemon_pids, lambda text: {p.daemon: p.pid for p in parse_ps(text) if p.daemon}
+    )
+
+
 PROCPS_HEADER = "UID        PID  PPID  C STIME TTY          TIME CMD"
 
 
@@ -400,10 +408,15 @@ def test_a_procps_listing_gives_the_daemons_parse_ps_gives(data: st.DataObject) 
         )
     )
     first = data.draw(st.sampled_from(["", PROCPS_HEADER, "PID TT STAT TIME COMMAND", "\ufeff"]))
+    listing = _listing(data, [first, *lines])
     _reads_as(
-        _listing(data, [first, *lines]),
+        listing,
         daemon_processes,
         lambda source: {p.daemon: p for p in parse_ps(source) if p.daemon},
+    )
+    # The daemons' PIDs alone, from the same listing: the same answer, without the records.
+    _reads_as(
+        listing, daemon_pids, lambda source: {p.daemon: p.pid for p in parse_ps(source) if p.daemon}
     )
 
 

@@ -30,9 +30,7 @@ import binascii
 import functools
 import re
 import shlex
-from typing import TYPE_CHECKING, Final
-
-import attrs
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from vmic.clients._scripts import script
 from vmic.clients._sections import error_reason, read_result
@@ -58,7 +56,7 @@ from vmic.model._services import IntegrationService
 from vmic.model._time_sync import LinuxTimeSync
 from vmic.parsers._kvp import parse_kvp_pool
 from vmic.parsers._linux import (
-    daemon_processes,
+    daemon_pids,
     loaded_module_names,
     parse_compgen,
     parse_modules_builtin,
@@ -71,7 +69,7 @@ if TYPE_CHECKING:
     from vmic.executors._command import Command, ParameterValue
     from vmic.executors._protocol import Executor
     from vmic.model._linux import LinuxPackaging
-    from vmic.model._linux_records import KvpRecord, ProcessRecord, SystemdUnit
+    from vmic.model._linux_records import KvpRecord, SystemdUnit
 
 __all__ = ["LinuxGuest", "parse_os_release", "parse_time_sync", "release_os"]
 
@@ -195,17 +193,39 @@ def _all_paths() -> tuple[str, ...]:
 _known_packaging: Final = functools.lru_cache(maxsize=64)(packaging_for)
 
 
-@functools.lru_cache(maxsize=256)
-def _daemon_files(
-    distribution: str, version: str | None, service: IntegrationService
-) -> tuple[LinuxPackaging, tuple[str, ...], tuple[str, ...]]:
-    """A known distribution's packaging of *service*: its row, binaries and their paths.
+class _DaemonFiles(NamedTuple):
+    """How a distribution release packages one service's daemon, by vmic's facts."""
 
-    They depend on the distribution, release and service only: worked out once per
-    distinct case (bounded; an unknown distribution raises each time).
+    service: IntegrationService
+    packaging: LinuxPackaging
+    #: The binaries that implement it, the usual one first (none: kernel only, or not
+    #: packaged).
+    names: tuple[str, ...]
+    #: Each binary's path, as the check lists them (None: none listed), and its unit.
+    files: Mapping[str, tuple[str | None, str | None]]
+
+
+def _daemon_files(packaging: LinuxPackaging, service: IntegrationService) -> _DaemonFiles:
+    names, paths = packaging.daemon_names_for(service), packaging.paths_for(service)
+    files = {
+        name: (
+            next((path for path in paths if path.rsplit("/", 1)[-1] == name), None),
+            packaging.unit_for(service, name),
+        )
+        for name in names
+    }
+    return _DaemonFiles(service, packaging, names, files)
+
+
+@functools.lru_cache(maxsize=64)
+def _known_daemons(distribution: str, version: str | None) -> tuple[_DaemonFiles, ...]:
+    """A known distribution's daemons, in the specification's order (KVP, VSS, file copy).
+
+    They depend on vmic's packaging facts for the distribution and release only: worked out
+    once per distinct pair (bounded; an unknown distribution raises each time).
     """
     packaging = packaging_for(distribution, version)
-    return packaging, packaging.daemon_names_for(service), packaging.paths_for(service)
+    return tuple(_daemon_files(packaging, service) for service in _SERVICE_ORDER)
 
 
 @functools.lru_cache(maxsize=64)
@@ -267,21 +287,84 @@ def _daemon_service(daemon: IntegrationService | str) -> IntegrationService:
     return service
 
 
-@attrs.frozen
+def _guessed_daemon(service: IntegrationService, present: set[str]) -> _DaemonFiles:
+    """Unknown distribution: the row whose daemon for *service* is there, else upstream's."""
+    candidates = [
+        packaging
+        for packaging in all_packaging()
+        if any(name in present for name in packaging.daemon_names_for(service))
+    ]
+    return _daemon_files(candidates[0] if candidates else packaging_for(None), service)
+
+
+def _daemon_entry(known: _DaemonFiles, seen: _Seen) -> GuestService | None:
+    """One service's daemon entry, from what the distribution ships and the guest showed."""
+    service, names = known.service, known.names
+    if not names:
+        if known.packaging.missing(service) is None:
+            return None
+        # Not packaged: a daemon built by hand still counts while it runs.
+        names = tuple(name for name in seen.processes if daemon_service(name) is service)
+        if not names:
+            return None
+    # The binary this guest has (newer kernels ship another file-copy daemon), else the
+    # usual one, reported as not installed.
+    present = seen.present
+    daemon = names[0]
+    for name in names:  # a loop, not next() over a generator: this runs per daemon and guest
+        if name in present:
+            daemon = name
+            break
+    path, unit_name = known.files.get(daemon) or (None, known.packaging.unit_for(service, daemon))
+    unit = seen.units.get(unit_name) if unit_name is not None else None
+    loaded = unit is not None and unit.load_state is UnitLoadState.LOADED
+    pid = seen.processes.get(daemon)
+    status = seen.status.get(unit_name) if unit_name is not None else None
+    if loaded and unit is not None:
+        # The unit's word first; a process of the daemon started outside the unit runs too.
+        running = _unit_runs(unit) or pid is not None
+    elif status is not None:
+        running = status == 0
+    else:
+        running = pid is not None
+    found = path in seen.paths
+    return GuestService._of_daemon(
+        service,
+        daemon,
+        # A daemon that runs is there, wherever its binary is (one built by hand, say).
+        running or daemon in seen.available or found or loaded,
+        running,
+        unit,
+        path if found else None,
+        pid,
+        status,
+    )
+
+
 class _Seen:
-    """What one observation found, for deciding each daemon's entry."""
+    """What one observation found, for deciding each daemon's entry.
 
-    available: set[str]
-    paths: set[str]
-    processes: dict[str, ProcessRecord]
-    units: dict[str, SystemdUnit]
-    status: dict[str, int]
-    #: Every daemon name found: listed by compgen, running, or at a path checked.
-    present: set[str] = attrs.field(init=False)
+    A plain class (built once per guest; nothing else reads it), not an attrs one.
+    """
 
-    @present.default
-    def _present(self) -> set[str]:
-        return self.available | set(self.processes) | {p.rsplit("/", 1)[-1] for p in self.paths}
+    __slots__ = ("available", "paths", "present", "processes", "status", "units")
+
+    def __init__(
+        self,
+        available: set[str],
+        paths: set[str],
+        processes: dict[str, int],
+        units: dict[str, SystemdUnit],
+        status: dict[str, int],
+    ) -> None:
+        self.available = available
+        self.paths = paths
+        #: The PID of each daemon's process, by daemon.
+        self.processes = processes
+        self.units = units
+        self.status = status
+        #: Every daemon name found: listed by compgen, running, or at a path checked.
+        self.present = available | set(processes) | {p.rsplit("/", 1)[-1] for p in paths}
 
 
 class LinuxGuest:
@@ -367,7 +450,7 @@ class LinuxGuest:
             self._detected = True
         modules = loaded_module_names(sections["lsmod"])
         builtin = parse_modules_builtin(sections["builtin"]) if "builtin" in sections else None
-        processes = daemon_processes(sections["ps"])
+        processes = daemon_pids(sections["ps"])
         commands = parse_compgen(sections["compgen"])
         shown = sections.get("systemctl", "")
         unit_list = parse_systemctl_show(shown, units=systemd_units) if shown.strip() else ()
@@ -379,14 +462,12 @@ class LinuxGuest:
             units={unit.name: unit for unit in unit_list},
             status=_service_status(sections.get("service-status", "")),
         )
-        entries = [self._daemon(service, seen) for service in _SERVICE_ORDER]
-        daemons = tuple(entry for entry in entries if entry is not None)
         return Guest._of_linux(
             self._os(),
             module_status(modules, "hv_utils", builtin=builtin),
             _vmbus(module_status(modules, "hv_vmbus", builtin=builtin), sections),
             _INIT_SYSTEMS.get(init_word),
-            daemons,
+            self._daemons(seen),
             parse_time_sync(sections["time-sync"]) if "time-sync" in sections else None,
         )
 
@@ -398,51 +479,21 @@ class LinuxGuest:
         """
         return _linux_os(self._distribution, self._version)
 
-    def _daemon(self, service: IntegrationService, seen: _Seen) -> GuestService | None:
-        present = seen.present
+    def _daemons(self, seen: _Seen) -> tuple[GuestService, ...]:
+        """The entry of each daemon this distribution has, in the specification's order."""
         if self._distribution is not None:
-            packaging, names, paths = _daemon_files(self._distribution, self._version, service)
+            known = _known_daemons(self._distribution, self._version)
         else:
-            # Unknown distribution: the row whose daemon is there, else upstream names.
-            candidates = [
-                p
-                for p in all_packaging()
-                if any(name in present for name in p.daemon_names_for(service))
-            ]
-            packaging = candidates[0] if candidates else packaging_for(None)
-            names, paths = packaging.daemon_names_for(service), packaging.paths_for(service)
-        if not names and packaging.missing(service) is not None:
-            # Not packaged: a daemon built by hand still counts while it runs.
-            names = tuple(name for name, p in seen.processes.items() if p.service is service)
-        if not names:
-            return None
-        # The binary this guest has (newer kernels ship another file-copy daemon), else the
-        # usual one, reported as not installed.
-        daemon = next((name for name in names if name in present), names[0])
-        path = next((p for p in paths if p.rsplit("/", 1)[-1] == daemon), None)
-        unit_name = packaging.unit_for(service, daemon)
-        unit = seen.units.get(unit_name) if unit_name is not None else None
-        loaded = unit is not None and unit.load_state is UnitLoadState.LOADED
-        process = seen.processes.get(daemon)
-        status = seen.status.get(unit_name) if unit_name is not None else None
-        if loaded and unit is not None:
-            # The unit's word first; a process of the daemon started outside the unit runs too.
-            running = _unit_runs(unit) or process is not None
-        elif status is not None:
-            running = status == 0
-        else:
-            running = process is not None
-        return GuestService._of_daemon(
-            service,
-            daemon,
-            # A daemon that runs is there, wherever its binary is (one built by hand, say).
-            running or daemon in seen.available or (path in seen.paths) or loaded,
-            running,
-            unit,
-            path if path in seen.paths else None,
-            process.pid if process is not None else None,
-            status,
-        )
+            known = tuple(_guessed_daemon(service, seen.present) for service in _SERVICE_ORDER)
+        entries = [_daemon_entry(files, seen) for files in known]
+        return tuple(entry for entry in entries if entry is not None)
+
+    def _daemon(self, service: IntegrationService, seen: _Seen) -> GuestService | None:
+        """The entry of one service's daemon (None: this distribution has none for it)."""
+        if self._distribution is not None:
+            packaging = _known_packaging(self._distribution, self._version)
+            return _daemon_entry(_daemon_files(packaging, service), seen)
+        return _daemon_entry(_guessed_daemon(service, seen.present), seen)
 
     def hv_utils(self) -> ModuleStatus:
         """Whether the ``hv_utils`` driver is loaded, built into the kernel, or absent.

@@ -74,9 +74,9 @@ from vmic.rules._support import unavailable_reason
 
 if TYPE_CHECKING:
     from vmic.diagnosis._results import Service
+    from vmic.model._guest import GuestService
     from vmic.model._host import VM, Host
     from vmic.model._operating_system import OperatingSystem
-    from vmic.model._records import IntegrationComponentRecord
     from vmic.rules._semantics import GuestSide
 
 __all__ = ["DIAGNOSED_SERVICES", "diagnose", "diagnose_vm"]
@@ -232,6 +232,13 @@ class _VMCase:
         self.guest_os = _guest_os(vm, self.guest)
         # Asked for every service and every cause: worked out once per VM.
         self._report = self.guest if isinstance(self.guest, Guest) else None
+        # The guest's record of each service, as Guest.service finds it (the first one
+        # listed), looked up once per VM rather than once per service.
+        self._records: dict[Service, GuestService] = {}
+        if self._report is not None:
+            for record in self._report.services or ():
+                if record.service is not None:
+                    self._records.setdefault(record.service, record)
         self._windows = self._is_windows_guest()
         self.notes: list[str] = []
         self.findings: list[Finding] = []
@@ -275,7 +282,7 @@ class _VMCase:
                 f"The VM is {self.vm.state.value.replace('_', ' ')}: the guest side of its "
                 "services cannot work or be checked until it runs."
             )
-        return VMDiagnosis(
+        return VMDiagnosis._built(
             host=self.host,
             vm=self.vm.name,
             vm_id=self.vm.id,
@@ -344,103 +351,53 @@ class _VMCase:
         guest = self.guest_report()
         if guest is None:
             return None
+        record = self._records.get(service)
         if self.windows_guest():
-            return windows_evidence(service, guest, self.guest_os)
+            return windows_evidence(service, guest, self.guest_os, record)
         if isinstance(service, IntegrationService):
             assert driver is not None  # noqa: S101 - set for every Linux guest above
             assert self.packaging is not None  # noqa: S101 - likewise
-            return linux_evidence(service, guest, driver[0], driver[1], self.packaging)
+            return linux_evidence(
+                service, guest, driver[0], driver[1], self.packaging, entry=record
+            )
         return None
-
-    def _page_says_unavailable(self, service: IntegrationService) -> bool:
-        """Whether the distribution's supported-guests page says the guest can't have it."""
-        if self.guest_os is None or not self.guest_os.is_linux:
-            return False
-        why = unavailable_reason(self.host_os, self.guest_os, service)
-        if why is not None:
-            self.notes.append(why)
-        return why is not None
 
     def _judge_host_visible(
         self, service: IntegrationService, evidence: GuestEvidence | None
     ) -> ServiceDiagnosis:
         component = self.vm.service(service)
-        guest_text = evidence.text if evidence is not None else ""
         if component is None:
             return _service_diagnosis(
                 service=service,
                 verdict=Verdict.UNKNOWN,
-                guest_state=guest_text,
+                guest_state=evidence.text if evidence is not None else "",
                 **_guest_fields(evidence),
                 host_status="not listed by the host",
             )
-        enabled = component.enabled
-        status_text = _status_text(component)
         if evidence is not None:
-            reasons = list(_reasons(service, evidence.side, enabled=enabled))
-            side = evidence.side
+            observed, side, guest_text = True, evidence.side, evidence.text
+            not_packaged = evidence.missing is not None
         else:
-            side = None
-            reasons = [] if enabled else [Reason.DISABLED_ON_HOST]
-            if self.guest_os is not None and (
-                not service.is_available_on(self.guest_os.product)
-                or self._page_says_unavailable(service)
-            ):
-                reasons.append(Reason.NOT_AVAILABLE_ON_GUEST_OS)
-        causes = _causes(reasons, side)
-        needed = service in self.needed
-        if self._not_packaged(service, evidence):
-            # Nothing to install or start: the distribution release has no daemon for it.
-            verdict, causes = Verdict.NOT_AVAILABLE, [Cause.NOT_PACKAGED]
-            causes.extend(self._outdated_by_host(component, enabled=enabled))
-        elif Cause.NOT_AVAILABLE_ON_GUEST_OS in causes:
-            verdict, causes = Verdict.NOT_AVAILABLE, [Cause.NOT_AVAILABLE_ON_GUEST_OS]
-            causes.extend(self._outdated_by_host(component, enabled=enabled))
-        elif Cause.DISABLED_ON_HOST in causes and not service.info.default_enabled and not needed:
-            # Off as by default and not relied on: what its guest side looks like does not matter.
-            verdict, causes = Verdict.OFF_BY_DEFAULT, []
-            self.notes.append(
-                f"{service.english_name} is off, as it is by default; enable it on the host "
-                "to use the features that need it."
-            )
-        elif causes:
-            verdict = Verdict.NOT_FUNCTIONING
-            causes.extend(self._outdated_by_host(component, enabled=enabled))
-        elif not self.running:
-            verdict = Verdict.UNKNOWN
-        else:
-            verdict, causes = _from_host(component, observed=evidence is not None)
-        return _service_diagnosis(
-            service=service,
-            verdict=verdict,
-            causes=tuple(causes),
-            host_enabled=enabled,
-            host_status=status_text,
-            guest_state=guest_text,
-            **_guest_fields(evidence),
-            host_primary_status=component.primary_status,
-            host_secondary_status=component.secondary_status,
+            observed, side, guest_text = False, None, ""
+            packaging = self.packaging
+            not_packaged = packaging is not None and packaging.missing(service) is not None
+        entry, notes = _host_visible_verdict(
+            service,
+            component.enabled,
+            component.primary_status,
+            component.secondary_status,
+            observed,
+            side,
+            guest_text,
+            not_packaged,
+            self.guest_os,
+            self.host_os,
+            self.running,
+            service in self.needed,
         )
-
-    def _not_packaged(self, service: IntegrationService, evidence: GuestEvidence | None) -> bool:
-        """Whether the Linux guest's release ships no daemon for *service* (and runs none)."""
-        if evidence is not None:
-            return evidence.missing is not None
-        return self.packaging is not None and self.packaging.missing(service) is not None
-
-    def _outdated_by_host(
-        self, component: IntegrationComponentRecord | None, *, enabled: bool
-    ) -> list[Cause]:
-        """Out-of-date integration services, when the host's statuses say so.
-
-        They are a fact about the VM whatever else is wrong with the service (not available
-        on this guest, not working); the host's contact statuses, though, are explained by
-        the guest side, so only the outdated cause is taken from them here.
-        """
-        if component is None or not (self.running and enabled):
-            return []
-        _, host_causes = _from_host(component, observed=True)
-        return [c for c in host_causes if c is Cause.INTEGRATION_SERVICES_OUTDATED]
+        if notes:
+            self.notes.extend(notes)
+        return entry
 
     def _judge_guest_only(
         self, service: GuestOnlyService, evidence: GuestEvidence | None
@@ -617,6 +574,112 @@ class _VMCase:
         )
 
 
+# The verdict on a host-visible service depends on a dozen small values (the component's
+# state, the guest side's, the guest's and host's systems), and the same few combinations
+# recur on every VM of a fleet: each is worked out once, with the notes it leaves.
+@functools.lru_cache(maxsize=4096, typed=True)
+# Positional only: the cache's key is then the arguments' tuple as given (keywords cost a
+# third more per call, on a path taken for every service of every VM).
+def _host_visible_verdict(  # noqa: PLR0917 - see above
+    service: IntegrationService,
+    enabled: bool,  # noqa: FBT001
+    primary: OperationalStatus | None,
+    secondary: OperationalStatus | None,
+    observed: bool,  # noqa: FBT001
+    side: GuestSide | None,
+    guest_text: str,
+    not_packaged: bool,  # noqa: FBT001
+    guest_os: OperatingSystem | None,
+    host_os: OperatingSystem | None,
+    running: bool,  # noqa: FBT001
+    needed: bool,  # noqa: FBT001
+    /,
+) -> tuple[ServiceDiagnosis, tuple[str, ...]]:
+    """A host-visible service's diagnosis, and the notes it adds to the VM's.
+
+    Args:
+        service: The service.
+        enabled: Whether the host enables it.
+        primary: The host's primary status for it.
+        secondary: The host's secondary status for it.
+        observed: Whether the guest reported its side (*side*, *guest_text*).
+        side: The guest side for the semantics model (None: the guest cannot have it).
+        guest_text: What the guest showed, in a few words.
+        not_packaged: Whether the Linux guest's release ships no daemon for it.
+        guest_os: The guest's operating system, when known.
+        host_os: The host's operating system, when known.
+        running: Whether the VM runs.
+        needed: Whether a requested feature needs the service.
+    """
+    notes: list[str] = []
+    if observed:
+        reasons = list(_reasons(service, side, enabled=enabled))
+    else:
+        reasons = [] if enabled else [Reason.DISABLED_ON_HOST]
+        if guest_os is not None and not service.is_available_on(guest_os.product):
+            reasons.append(Reason.NOT_AVAILABLE_ON_GUEST_OS)
+        elif guest_os is not None and guest_os.is_linux:
+            # The distribution's supported-guests page may say the guest can't have it.
+            why = unavailable_reason(host_os, guest_os, service)
+            if why is not None:
+                notes.append(why)
+                reasons.append(Reason.NOT_AVAILABLE_ON_GUEST_OS)
+    causes = _causes(reasons, side)
+    if not_packaged:
+        # Nothing to install or start: the distribution release has no daemon for it.
+        verdict, causes = Verdict.NOT_AVAILABLE, [Cause.NOT_PACKAGED]
+        causes.extend(_outdated_by_host(primary, secondary, running=running, enabled=enabled))
+    elif Cause.NOT_AVAILABLE_ON_GUEST_OS in causes:
+        verdict, causes = Verdict.NOT_AVAILABLE, [Cause.NOT_AVAILABLE_ON_GUEST_OS]
+        causes.extend(_outdated_by_host(primary, secondary, running=running, enabled=enabled))
+    elif Cause.DISABLED_ON_HOST in causes and not service.info.default_enabled and not needed:
+        # Off as by default and not relied on: what its guest side looks like does not matter.
+        verdict, causes = Verdict.OFF_BY_DEFAULT, []
+        notes.append(
+            f"{service.english_name} is off, as it is by default; enable it on the host "
+            "to use the features that need it."
+        )
+    elif causes:
+        verdict = Verdict.NOT_FUNCTIONING
+        causes.extend(_outdated_by_host(primary, secondary, running=running, enabled=enabled))
+    elif not running:
+        verdict = Verdict.UNKNOWN
+    else:
+        verdict, host_causes = _host_verdict(primary, secondary, observed=observed)
+        causes = list(host_causes)
+    entry = _service_diagnosis(
+        service=service,
+        verdict=verdict,
+        causes=tuple(causes),
+        host_enabled=enabled,
+        host_status=_statuses_text(primary, secondary),
+        guest_state=guest_text,
+        **_side_fields(side),
+        host_primary_status=primary,
+        host_secondary_status=secondary,
+    )
+    return entry, tuple(notes)
+
+
+def _outdated_by_host(
+    primary: OperationalStatus | None,
+    secondary: OperationalStatus | None,
+    *,
+    running: bool,
+    enabled: bool,
+) -> list[Cause]:
+    """Out-of-date integration services, when the host's statuses say so.
+
+    They are a fact about the VM whatever else is wrong with the service (not available
+    on this guest, not working); the host's contact statuses, though, are explained by
+    the guest side, so only the outdated cause is taken from them here.
+    """
+    if not (running and enabled):
+        return []
+    _, host_causes = _host_verdict(primary, secondary, observed=True)
+    return [c for c in host_causes if c is Cause.INTEGRATION_SERVICES_OUTDATED]
+
+
 def _guest_os(vm: VM, guest: Guest | GuestUnreachable | None) -> OperatingSystem | None:
     """The guest's OS: the host's word (Data Exchange), else what the running guest said."""
     if vm.guest_os is not None:
@@ -668,10 +731,6 @@ def _causes(reasons: Iterable[Reason], side: GuestSide | None = None) -> list[Ca
     return causes
 
 
-def _status_text(component: IntegrationComponentRecord) -> str:
-    return _statuses_text(component.primary_status, component.secondary_status)
-
-
 @functools.lru_cache(maxsize=256)
 def _statuses_text(primary: OperationalStatus | None, secondary: OperationalStatus | None) -> str:
     return " / ".join(s.value for s in (primary, secondary) if s)
@@ -707,7 +766,10 @@ def _feature_entries(
 
 def _guest_fields(evidence: GuestEvidence | None) -> dict[str, Any]:
     """The guest side as data, beside its words (``guest_state``)."""
-    side = evidence.side if evidence is not None else None
+    return _side_fields(evidence.side if evidence is not None else None)
+
+
+def _side_fields(side: GuestSide | None) -> dict[str, Any]:
     if side is None:
         return {}
     start_type = side.start_type if isinstance(side, WindowsGuestService) else None
@@ -716,20 +778,6 @@ def _guest_fields(evidence: GuestEvidence | None) -> dict[str, Any]:
         "guest_running": side.running,
         "guest_start_type": start_type,
     }
-
-
-def _from_host(
-    component: IntegrationComponentRecord, *, observed: bool
-) -> tuple[Verdict, list[Cause]]:
-    """The verdict and causes the host's statuses give when the guest side looks fine.
-
-    The verdict is the worst the two statuses give; every cause either names is kept
-    (``Error`` with ``ProtocolMismatch`` is a component error *and* outdated services).
-    """
-    verdict, causes = _host_verdict(
-        component.primary_status, component.secondary_status, observed=observed
-    )
-    return verdict, list(causes)
 
 
 @functools.lru_cache(maxsize=256)

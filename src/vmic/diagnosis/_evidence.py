@@ -84,15 +84,17 @@ def windows_evidence(
     service: IntegrationService | GuestOnlyService,
     guest: Guest,
     guest_os: OperatingSystem | None,
+    record: GuestService | None,
 ) -> GuestEvidence | None:
     """The guest side of *service* in a Windows guest (None: its services were not reported).
 
     A service the guest lists counts whatever the catalog says about its OS; a missing
     one is "not available" when the guest's OS predates it, else "not installed".
+    *record* is the guest's record of the service (``guest.service(service)``).
     """
     if guest.services is None:
         return None
-    return _windows_side(service, guest.service(service), guest_os)
+    return _windows_side(service, record, guest_os)
 
 
 # A few services in a few states, on a few systems: each distinct case is worked out once.
@@ -183,14 +185,16 @@ def linux_evidence(
     driver: KernelDriver,
     driver_text: str,
     packaging: LinuxPackaging,
+    *,
+    entry: GuestService | None,
 ) -> GuestEvidence | None:
     """The guest side of *service* in a Linux guest (kernel-only or daemon-backed).
 
     None when the guest did not report what it rests on: ``hv_utils`` for a kernel-only
-    service, its daemons for the others.
+    service, its daemons for the others. *entry* is the guest's record of the service
+    (``guest.service(service)``).
     """
     daemon_name = packaging.daemon_for(service)
-    entry = guest.service(service)
     missing = packaging.missing(service)
     if missing is not None and entry is None:
         return GuestEvidence(None, "no daemon packaged", missing=missing)

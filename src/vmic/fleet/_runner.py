@@ -6,7 +6,9 @@ A host whose target fans out (:attr:`HostTarget.observe_with_guests`) answers fo
 Windows guests inside its own command; the guests left over (Linux over SSH, guests
 without PowerShell Direct credentials) are asked at once, at most 16 per host and
 ``4 * concurrency`` (at least 16) in the whole audit, each within what is left of the
-host's deadline.
+host's deadline: by the host's worker itself and by threads of the audit's guest pool
+that take the next guests while it waits on one. A worker stuck on a guest past the
+deadline is left behind like a hung host's (the host is reported with its own result).
 A host gets ``timeout`` seconds from the moment a worker takes it; the executor
 enforces its own command deadline, and the audit adds a guard (``timeout + grace``)
 after which it stops waiting for the host, records it as timed out and starts a new
@@ -30,10 +32,10 @@ output vmic cannot read, or any other exception) becomes that host's
 from __future__ import annotations
 
 import contextlib
-import functools
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
@@ -88,13 +90,24 @@ class _Job:
         # What each VM's guest said, by the VM's place in the host's list (names may repeat).
         self.guests: dict[int, Guest | GuestUnreachable] = {}
         self.error: BaseException | None = None
-        self.guests_closed = False
-        # Guests asked and not yet answered (or given up on); `guests_done` is set at zero.
-        self.guests_left = 0
-        self.guests_done = threading.Event()
-        self.guests_finished: set[int] = set()
         self.result: HostResult | None = None
         self.worker: threading.Thread | None = None
+        # The guests' round, guarded by `lock` (see `_Runner._ask_guests`): the guests to ask
+        # and how many of them a thread has taken, those being asked now, the pool tasks
+        # sent to help and not yet started on a guest, and whether the round is over
+        # (answers from then on are ignored).
+        self.round: list[tuple[int, VM]] = []
+        self.taken = 0
+        self.asking = 0
+        self.helpers = 0
+        self.guests_closed = False
+        # Guests that answered None (left unobserved, not unreachable); made on first need.
+        self.unobserved: set[int] | None = None
+        # The worker is asking guests itself: the auditing thread watches its deadline.
+        self.in_guest = False
+        # Held while the worker waits for the guests other threads are asking; the last of
+        # them to answer releases it.
+        self.done: threading.Lock | None = None
 
 
 @runtime_checkable
@@ -205,10 +218,8 @@ class _Runner:
         self.abandoned: list[_Job] = []
         #: Guests asked at once per host, and across the whole audit.
         self.guest_concurrency = _GUESTS_PER_HOST
-        self.guest_slots = threading.BoundedSemaphore(
-            max(concurrency * _GUESTS_PER_SLOT, _GUESTS_PER_HOST)
-        )
-        self.guest_pool = _GuestPool()
+        self.guest_slots = _Slots(max(concurrency * _GUESTS_PER_SLOT, _GUESTS_PER_HOST))
+        self.guest_pool = _GuestPool(self._help)
 
     def run(self) -> list[HostResult]:
         results: list[HostResult | None] = [None] * len(self.jobs)
@@ -222,7 +233,7 @@ class _Runner:
                 finished, overdue, now = self._wait()
                 for _ in overdue:
                     self._spawn()  # in place of the worker still stuck on this host
-                ended = [(job, False) for job in finished] + [(job, True) for job in overdue]
+                ended = [(job, False) for job in finished] + overdue
                 for job, timed_out in ended:
                     result = job.result if not timed_out else None
                     if result is None:
@@ -270,26 +281,46 @@ class _Runner:
             # Each is idle or just done: it takes its sentinel (or sees `stopping`) and ends.
             thread.join()
 
-    def _wait(self) -> tuple[list[_Job], list[_Job], float]:
-        """Block until a host is handed back or one is overdue; return both kinds."""
+    def _wait(self) -> tuple[list[_Job], list[tuple[_Job, bool]], float]:
+        """Block until a host is handed back or one is overdue; return both kinds.
+
+        A host is overdue past its guard, or past its deadline while its worker is asking
+        one of its guests itself (its own wait would have ended there). The second says
+        whether the host timed out (past its guard) or only its guests did.
+        """
         with self.wakeup:
             while True:
                 now = time.monotonic()
-                first = min((job.started for job in self.running), default=None)
-                due = first is not None and now - first >= self.guard
-                if self.finished or due:
+                overdue = [(job, kind) for job in self.running if (kind := self._overdue(job, now))]
+                if self.finished or overdue:
                     break
-                left = _SIGNAL_CHECK if first is None else first + self.guard - now
+                # The next moment a host may become overdue: its deadline, then its guard.
+                checks = [
+                    job.started + (self.timeout if now - job.started < self.timeout else self.guard)
+                    for job in self.running
+                ]
+                left = min(checks) - now if checks else _SIGNAL_CHECK
                 self.wakeup.wait(min(left, _SIGNAL_CHECK))
             finished, self.finished = self.finished, []
-            overdue = [job for job in self.running if now - job.started >= self.guard]
-            for job in overdue:
+            for job, _ in overdue:
                 # From here on the worker's late answer is ignored.
                 self.running.discard(job)
                 job.abandoned = True
                 self.abandoned.append(job)
+                self._close_guests(job)
             self.workers -= len(overdue)
-        return finished, overdue, now
+        return finished, [(job, kind == "timed out") for job, kind in overdue], now
+
+    def _overdue(self, job: _Job, now: float) -> str:
+        """Why the audit stops waiting for *job* now: "timed out", "guests", or "" (it waits)."""
+        elapsed = now - job.started
+        if elapsed >= self.guard:
+            return "timed out"
+        if elapsed >= self.timeout:
+            with job.lock:
+                # Set and cleared under the lock by a worker that checks the deadline first.
+                return "guests" if job.in_guest else ""
+        return ""
 
     def _spawn(self) -> None:
         thread = threading.Thread(target=self._worker, name="vmic-audit", daemon=True)
@@ -315,7 +346,15 @@ class _Runner:
                     return  # a new worker has taken this one's place
                 self.running.discard(job)
                 self.finished.append(job)
-                self.wakeup.notify()
+                # The audit's thread is woken for each host only to report progress;
+                # else once no host is left in flight (or as the audit stops), as every
+                # wake-up costs more CPU than reading a host's answer.
+                if (
+                    self.progress is not None
+                    or self.stopping
+                    or (not self.running and self.queue.empty())
+                ):
+                    self.wakeup.notify()
 
     def _work(self, job: _Job) -> None:
         """Ask one host (and its guests), then diagnose it, all in this worker thread."""
@@ -350,57 +389,136 @@ class _Runner:
     def _ask_guests(self, job: _Job, vms: list[tuple[int, VM]]) -> None:
         """Ask the guests the host did not answer for, at once, bounded per host and overall.
 
-        Each guest is asked by a thread of the audit's guest pool, so a guest that hangs
-        past the host's deadline is left behind (its late answer ignored) and becomes
-        GuestUnreachable, while its thread stays with it.
+        This worker asks them itself, one after another, and threads of the audit's guest
+        pool sent to help it take the next ones (the worker and its helpers: at most
+        `guest_concurrency` at once): while one guest's command waits on its executor,
+        another thread takes the next guest, so the guests are asked concurrently. Answers
+        that are already there are read in this thread, not handed to another one that has
+        to be woken and then wake this one (the hand-off costs more CPU than the reading).
+
+        A guest that hangs is left behind: the worker waits for the guests its helpers ask
+        until the host's deadline; a worker stuck on a guest itself is reported at that
+        deadline by the auditing thread (`_overdue`). Either way the guests that did not
+        answer become GuestUnreachable and the host's own result is kept.
         """
         with job.lock:
-            pending = [(index, vm) for index, vm in vms if index not in job.guests]
-            job.guests_left = len(pending)
-            job.guests_done.clear()
-        if not pending:
-            return
-        # A host's own throttle only matters when it has more guests than it allows.
-        per_host = (
-            threading.BoundedSemaphore(self.guest_concurrency)
-            if len(pending) > self.guest_concurrency
-            else None
-        )
-        for index, vm in pending:
-            self.guest_pool.submit(
-                functools.partial(self._ask_guest, job, index, vm, per_host),
-                functools.partial(self._guest_done, job, index),
-            )
-        left = job.started + self.timeout - time.monotonic()
-        job.guests_done.wait(None if left > _WAIT_MAX else max(left, 0.0))
+            asked = [(index, vm) for index, vm in vms if index not in job.guests]
+            if not asked:
+                return
+            job.round = asked
+            helpers = job.helpers = min(len(asked), self.guest_concurrency) - 1
+        for _ in range(helpers):
+            self.guest_pool.submit(job)
+        self._serve(job, helper=False)
         with job.lock:
+            wait = job.asking > 0 and not job.guests_closed
+            if wait:
+                done = job.done = threading.Lock()
+                done.acquire()
+        if wait:
+            left = job.started + self.timeout - time.monotonic()
+            done.acquire(timeout=-1 if left > _WAIT_MAX else max(left, 0.0))
+        self._close_guests(job)
+
+    def _help(self, job: _Job) -> None:
+        """A guest pool thread's task: help *job*'s worker ask its guests."""
+        self._serve(job, helper=True)
+
+    def _serve(self, job: _Job, *, helper: bool) -> None:
+        """Ask *job*'s next guest, then the next, until none is left or the round is over.
+
+        Each guest takes one of the audit's guest slots while it is asked. A helper that
+        finds no guest left returns at once: its thread is handed back to the pool when the
+        round closes. A helper hands its thread back itself after its last guest, before
+        the worker can see that guest answered, so the worker's next host finds it idle.
+        """
+        with job.lock:
+            taken = self._first(job, helper=helper)
+        slots = self.guest_slots
+        failure: BaseException | None = None
+        while taken is not None:
+            index, vm = taken
+            guest: Guest | GuestUnreachable | None = None
+            slots.acquire()
+            try:
+                if not job.guests_closed:  # the round may have closed while this waited
+                    guest = observe_guest(job.target, vm)
+            except BaseException as error:  # noqa: BLE001 - observe_guest keeps Exceptions
+                failure = error  # SystemExit and the like: this guest stays unobserved
+            finally:
+                slots.release()
+            with job.lock:
+                job.asking -= 1
+                if not job.guests_closed:
+                    if guest is not None:
+                        job.guests[index] = guest
+                    else:
+                        # Unobserved, not unreachable: the close must not mark it.
+                        job.unobserved = (job.unobserved or set()) | {index}
+                # A helper whose guest raised stops; the worker goes on (it reports the host).
+                taken = None if failure is not None and helper else self._next(job)
+                if taken is None:
+                    self._leave(job, helper=helper, rest=failure is None)
+        if failure is not None and helper:
+            # The pool thread ends here, as a thread whose task raised always has.
+            raise failure
+
+    def _first(self, job: _Job, *, helper: bool) -> tuple[int, VM] | None:
+        """The guest a thread starts with, or None (under the job's lock)."""
+        if job.guests_closed or job.taken == len(job.round):
+            return None  # a helper's thread is handed back when the round closes
+        if helper:
+            if not job.helpers:
+                return None  # the round has closed and handed this thread back
+            job.helpers -= 1
+        elif time.monotonic() >= job.started + self.timeout:
+            return None
+        else:
+            # Set after the deadline is checked, under the lock `_overdue` reads it with.
+            job.in_guest = True
+        return self._next(job, checked=True)
+
+    def _next(self, job: _Job, *, checked: bool = False) -> tuple[int, VM] | None:
+        """The round's next guest, now taken by this thread, or None (under the job's lock)."""
+        if not checked and (
+            job.guests_closed
+            or job.taken == len(job.round)
+            or time.monotonic() >= job.started + self.timeout
+        ):
+            return None
+        taken = job.round[job.taken]
+        job.taken += 1
+        job.asking += 1
+        return taken
+
+    def _leave(self, job: _Job, *, helper: bool, rest: bool) -> None:
+        """This thread asks no more of *job*'s guests (under the job's lock)."""
+        if not helper:
+            job.in_guest = False
+        elif rest:
+            self.guest_pool.rest()
+        if not job.asking and job.done is not None:
+            job.done.release()  # the worker waits for no other guest
+            job.done = None
+
+    def _close_guests(self, job: _Job) -> None:
+        """End *job*'s guests' round: later answers are ignored, missing ones unreachable.
+
+        The helpers sent to it and not started on a guest go back to the pool.
+        """
+        with job.lock:
+            if job.guests_closed:
+                return
             job.guests_closed = True
-            for index, _ in pending:
-                if index not in job.guests_finished and index not in job.guests:
+            idle, job.helpers = job.helpers, 0
+            unobserved = job.unobserved or ()
+            for index, _ in job.round:
+                if index not in job.guests and index not in unobserved:
                     job.guests[index] = GuestUnreachable(
                         reason=f"the audit stopped waiting after {self.timeout:g}s"
                     )
-
-    def _ask_guest(
-        self, job: _Job, index: int, vm: VM, per_host: threading.BoundedSemaphore | None
-    ) -> None:
-        with per_host or contextlib.nullcontext(), self.guest_slots:
-            with job.lock:
-                if job.guests_closed:
-                    return
-            guest = observe_guest(job.target, vm)
-        if guest is not None:
-            with job.lock:
-                if not job.guests_closed:
-                    job.guests[index] = guest
-
-    @staticmethod
-    def _guest_done(job: _Job, index: int) -> None:
-        with job.lock:
-            job.guests_finished.add(index)
-            job.guests_left -= 1
-            if job.guests_left == 0:
-                job.guests_done.set()
+        if idle:
+            self.guest_pool.rest(idle)
 
     def _result(self, job: _Job, *, timed_out: bool, end: float) -> HostResult:
         with job.lock:
@@ -433,35 +551,37 @@ class _Runner:
 
 
 class _GuestPool:
-    """The threads that ask guests, kept for the whole audit.
+    """The threads that help workers ask their guests, kept for the whole audit.
 
     Starting and joining a thread per guest costs more CPU than reading the guest's
-    answer; here a guest's task goes to an idle thread when there is one, and a new thread
-    is started only when every thread is busy (one stuck on a hung guest included), so the
-    threads never fall short of the guests in flight.
+    answer; here a task (a host whose worker wants help) goes to an idle thread when there
+    is one, and a new thread is started only when every thread is busy (one stuck on a
+    hung guest included), so the threads never fall short of the tasks in flight.
+
+    A thread counts as busy from the moment a task is sent to it until the task hands it
+    back (`rest`): after its last guest, or when the round closes for a task that found
+    no guest left (the worker had asked them all).
     """
 
-    def __init__(self) -> None:
-        self.tasks: queue.SimpleQueue[tuple[Callable[[], None], Callable[[], None]] | None] = (
-            queue.SimpleQueue()
-        )
+    def __init__(self, serve: Callable[[_Job], None]) -> None:
+        self.serve = serve
+        # Tasks are held by weak reference: a host whose worker asked every guest itself
+        # is freed by that worker (its objects still in that core's cache), not by the
+        # pool thread that finds its task later.
+        self.tasks: queue.SimpleQueue[weakref.ref[_Job] | None] = queue.SimpleQueue()
         self.lock = threading.Lock()
         self.idle = 0
         self.threads = 0
         self.stopped = False
 
-    def submit(self, task: Callable[[], None], done: Callable[[], None]) -> None:
-        """Run *task* in a pool thread, then *done* (also if *task* raised).
-
-        *done* runs once the thread counts as idle again, so that whoever it wakes finds
-        the thread free for its next task.
-        """
+    def submit(self, job: _Job) -> None:
+        """Have a pool thread help *job*'s worker (``serve(job)``)."""
         with self.lock:
             if self.stopped:
                 # A worker given up on reaches its guests after the audit ended: a thread of
                 # their own, which ends with them.
                 threading.Thread(
-                    target=_run_then, args=(task, done), name="vmic-audit-guest", daemon=True
+                    target=self.serve, args=(job,), name="vmic-audit-guest", daemon=True
                 ).start()
                 return
             spawn = self.idle == 0
@@ -470,24 +590,26 @@ class _GuestPool:
             else:
                 # An idle thread is waiting for a task (or about to): this one is its.
                 self.idle -= 1
-        self.tasks.put((task, done))
+        self.tasks.put(weakref.ref(job))
         if spawn:
             threading.Thread(target=self._loop, name="vmic-audit-guest", daemon=True).start()
 
+    def rest(self, count: int = 1) -> None:
+        """*count* threads sent tasks are free again (their tasks are done, or need none)."""
+        with self.lock:
+            if not self.stopped:
+                self.idle += count
+
     def _loop(self) -> None:
         while True:
-            item = self.tasks.get()
-            if item is None:
+            task = self.tasks.get()
+            if task is None:
                 return
-            task, done = item
-            try:
-                task()
-            except BaseException:
-                done()  # this thread ends here: it does not count as idle
-                raise
-            with self.lock:
-                self.idle += 1
-            done()
+            job = task()
+            # Gone, or closed: its worker asked every guest, nothing is left to help with.
+            if job is not None and not job.guests_closed:
+                self.serve(job)
+            del job, task  # not kept alive while this thread waits for the next task
 
     def stop(self) -> None:
         """A stop sentinel for every thread: idle ones end now, busy ones after their task.
@@ -501,11 +623,24 @@ class _GuestPool:
             self.tasks.put(None)
 
 
-def _run_then(task: Callable[[], None], done: Callable[[], None]) -> None:
-    try:
-        task()
-    finally:
-        done()
+class _Slots:
+    """The audit's guest slots: a counting semaphore whose waits are C code.
+
+    A slot is taken and given back for every guest; ``threading.BoundedSemaphore`` runs a
+    Condition and its lock in Python for each, a queue of tokens blocks the same way for a
+    fraction of the CPU. Only the runner takes slots, always one and then gives it back.
+    """
+
+    def __init__(self, count: int) -> None:
+        self._tokens: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(count):
+            self._tokens.put(None)
+        #: Take a slot, waiting while none is free.
+        self.acquire = self._tokens.get
+
+    def release(self) -> None:
+        """Give a slot back."""
+        self._tokens.put(None)
 
 
 def _with_guests(host: Host, guests: dict[int, Guest | GuestUnreachable]) -> Host:

@@ -442,10 +442,13 @@ def _facts(guest: Guest) -> tuple[str | None, str | None]:
     """What in *guest* is Windows-only, and what Linux-only (None: nothing)."""
     windows = linux = None
     for record in guest.services or ():
+        # A record is never both (GuestService refuses mixed evidence), so a Windows service
+        # is not weighed as a daemon: a Windows guest's services each cost one look at their
+        # Get-Service status. The first record of each family is the one named.
         if record.is_windows:
             windows = windows or f"Windows service {record.name!r}"
-        if record.is_linux:
-            linux = linux or f"daemon {record.name!r}"
+        elif linux is None and record.is_linux:
+            linux = f"daemon {record.name!r}"
     if isinstance(guest.time_sync, WindowsTimeSync):
         windows = windows or "a Windows time posture"
     if isinstance(guest.time_sync, LinuxTimeSync):
@@ -619,6 +622,13 @@ class Guest:
             UnknownServiceError: *key* names no service.
         """
         records = self.services or ()
+        if type(key) is IntegrationService:
+            # The diagnosis asks by member, several times per service and VM: a plain loop,
+            # no generator and no lookup of the key.
+            for record in records:
+                if record.service is key:
+                    return record
+            return None
         if isinstance(key, str):
             lowered = key.strip().lower()
             for record in records:

@@ -39,6 +39,7 @@ from vmic.model._linux_records import (
     UnitActiveState,
     UnitFileState,
     UnitLoadState,
+    daemon_service,
     may_run_daemon,
     module_name,
 )
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from vmic.errors import ParseError
 
 __all__ = [
+    "daemon_pids",
     "daemon_processes",
     "format_compgen",
     "format_lsmod",
@@ -315,7 +317,9 @@ def loaded_module_names(text: str | bytes) -> frozenset[str]:
     """
     cleaned = clean_text(text)
     if _LSMOD_LISTING_RE.fullmatch(cleaned) is not None:
-        keys = [name.replace("-", "_") for name in _LSMOD_NAME_RE.findall(cleaned)]
+        keys = _LSMOD_NAME_RE.findall(cleaned)
+        if "-" in cleaned:  # else no name has one to read as "_"
+            keys = [name.replace("-", "_") for name in keys]
         names = frozenset(keys)
         if len(names) == len(keys):
             return names
@@ -597,6 +601,9 @@ _PS_SHAPES: Final = {
 }
 
 
+_PROCPS_SHAPE: Final = _PS_SHAPES[PsFormat.PROCPS]
+
+
 # --- A whole procps listing in one match -----------------------------------------------------
 # The spaces a line may hold: whitespace that is neither unprintable nor, for str.splitlines, a
 # line break. A column's characters: neither whitespace nor unprintable. Both written as ranges
@@ -641,16 +648,17 @@ _LSMOD_LISTING_RE: Final = re.compile(
 _LSMOD_NAME_RE: Final = re.compile(rf"^{_SPACE}*({_MODULE}){_SPACE}+[0-9]", re.MULTILINE)
 
 
-def _daemons_at_once(text: str) -> dict[str, ProcessRecord] | None:
-    """The daemons' processes of a procps listing checked in one match; None if it is not one.
+def _daemon_lines(text: str) -> list[re.Match[str]] | None:
+    """The lines naming a daemon of a procps listing checked in one match, each matched.
 
-    Only the lines that name a daemon are read into records; the listing's other lines
-    have been checked by the match, as the line-by-line reading would check them.
+    None if the text is not such a listing, or the header or an elision names a daemon
+    (then the listing is read line by line). The listing's other lines have been checked
+    by the match, as the line-by-line reading would check them.
     """
     if _PROCPS_LISTING_RE.fullmatch(text) is None:
         return None
-    shape = _PS_SHAPES[PsFormat.PROCPS]
-    found: dict[str, ProcessRecord] = {}
+    shape = _PROCPS_SHAPE
+    lines: list[re.Match[str]] = []
     last = -1
     for hit in DAEMON_NAME_RE.finditer(text):
         start = text.rfind("\n", 0, hit.start()) + 1
@@ -658,15 +666,64 @@ def _daemons_at_once(text: str) -> dict[str, ProcessRecord] | None:
             continue  # a line that names two daemons
         last = start
         end = text.find("\n", hit.end())
-        line = text[start : len(text) if end < 0 else end].rstrip()
-        match = shape.fullmatch(line)
-        fields = None if match is None else _ps_fields(PsFormat.PROCPS, match)
-        if fields is None:
-            return None  # the header or an elision names one: read line by line
-        record = ProcessRecord._unchecked(*fields)
+        match = shape.fullmatch(text[start : len(text) if end < 0 else end].rstrip())
+        if match is None:
+            return None
+        lines.append(match)
+    return lines
+
+
+def _daemons_at_once(text: str) -> dict[str, ProcessRecord] | None:
+    """The daemons' processes of a procps listing checked in one match; None if it is not one.
+
+    Only the lines that name a daemon are read into records.
+    """
+    lines = _daemon_lines(text)
+    if lines is None:
+        return None
+    found: dict[str, ProcessRecord] = {}
+    for match in lines:
+        # _ps_fields of a procps line, unrolled (this runs for each daemon of each guest).
+        user, pid, ppid, cpu, started, tty, time, command = match.groups()
+        number, parent, used = int(pid), int(ppid), int(cpu)
+        if number > MAX_PID or parent > MAX_PID or used > MAX_PID:
+            return None  # read again column by column, which says which one
+        record = ProcessRecord._unchecked(
+            user, number, parent, started, tty, time, command, used, None
+        )
         if record.daemon is not None:  # a grep's program is never a daemon
             found[record.daemon] = record
     return found
+
+
+def daemon_pids(text: str | bytes) -> dict[str, int]:
+    """The PID of each Hyper-V daemon's process in a listing, by daemon (the last one wins).
+
+    What ``{name: p.pid for name, p in daemon_processes(text).items()}`` gives, with the
+    same checks and errors; from a procps listing in the usual shape no record is built.
+
+    >>> daemon_pids("root 1286 1 0 Jul11 ? 00:01:11 /usr/sbin/hv_kvp_daemon -n")
+    {'hv_kvp_daemon': 1286}
+
+    Raises:
+        ParseError: A line does not have its format's columns, or a column is malformed.
+    """
+    lines = _daemon_lines(clean_text(text))
+    if lines is not None:
+        found: dict[str, int] = {}
+        for match in lines:
+            _user, pid, ppid, cpu, _started, _tty, _time, command = match.groups()
+            number = int(pid)
+            if number > MAX_PID or int(ppid) > MAX_PID or int(cpu) > MAX_PID:
+                break  # read again column by column, which says which one
+            # A record's daemon: its program, unless the command is a kernel thread's [name].
+            if not (command.startswith("[") and command.endswith("]")):
+                program = command.split(maxsplit=1)[0].rsplit("/", 1)[-1]
+                if daemon_service(program) is not None:
+                    found[program] = number
+        else:
+            return found
+    return {name: record.pid for name, record in daemon_processes(text).items()}
 
 
 # A record's columns in the order ProcessRecord._unchecked takes them.
