@@ -59,7 +59,11 @@ _PIECES = st.sampled_from(
 def test_search_agrees_with_a_line_by_line_reading(
     pieces: list[str], newline: str, final: bool
 ) -> None:
-    text = newline.join(pieces) + (newline if final else "")
+    _assert_read_line_by_line(newline.join(pieces) + (newline if final else ""))
+
+
+def _assert_read_line_by_line(text: str) -> None:
+    """split_sections reads *text* as a line-by-line reading does, or refuses it alike."""
     expected = _line_by_line(text)
     if expected is None:
         with pytest.raises(ParseError, match=r"no complete vmic output|printed nothing"):
@@ -83,12 +87,7 @@ def test_a_long_output_is_read_as_the_regex_engine_reads_it(
     # engine from there): the same markers, so the same sections or the same error.
     text = "x" * 4096 + newline + newline.join(pieces)
     assert [m.span() for m in _markers(text)] == [m.span() for m in _MARKER_RE.finditer(text)]
-    expected = _line_by_line(text)
-    if expected is None:
-        with pytest.raises(ParseError, match=r"no complete vmic output"):
-            split_sections(text)
-        return
-    assert split_sections(text) == expected
+    _assert_read_line_by_line(text)
 
 
 def test_many_stray_brackets_before_a_marker_are_left_to_the_regex_engine() -> None:
