@@ -6,6 +6,7 @@ The ``lab`` fixture is the one demo lab a test's ``--lab demo`` commands share.
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -38,6 +39,18 @@ def _no_terminal_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.delenv("LINES", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _the_recursion_limit_is_given_back() -> Iterator[None]:
+    """A test that raises the interpreter's recursion limit (mypy's API does) restores it.
+
+    Else the tests that check how vmic refuses too deeply nested input would depend on
+    which tests ran before them in the same worker.
+    """
+    limit = sys.getrecursionlimit()
+    yield
+    sys.setrecursionlimit(limit)
 
 
 @pytest.fixture(autouse=True)

@@ -346,15 +346,19 @@ class _Runner:
                     return  # a new worker has taken this one's place
                 self.running.discard(job)
                 self.finished.append(job)
-                # The audit's thread is woken for each host only to report progress;
-                # else once no host is left in flight (or as the audit stops), as every
-                # wake-up costs more CPU than reading a host's answer.
-                if (
-                    self.progress is not None
-                    or self.stopping
-                    or (not self.running and self.queue.empty())
-                ):
+                if self._wake_for_results():
                     self.wakeup.notify()
+
+    def _wake_for_results(self) -> bool:
+        """Whether a host just handed back wakes the audit's thread (under `wakeup`).
+
+        It is woken for each host only to report progress; else once no host is left in
+        flight (or as the audit stops), as every wake-up costs more CPU than reading a
+        host's answer. Its deadlines it keeps by itself.
+        """
+        return (
+            self.progress is not None or self.stopping or (not self.running and self.queue.empty())
+        )
 
     def _work(self, job: _Job) -> None:
         """Ask one host (and its guests), then diagnose it, all in this worker thread."""
