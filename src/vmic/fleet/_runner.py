@@ -52,12 +52,13 @@ from vmic.errors import (
 )
 from vmic.fleet._report import AuditReport, HostResult, HostStatus
 from vmic.model._guest import GuestUnreachable
+from vmic.model._host import Host
 from vmic.rules._features import Feature
 
 if TYPE_CHECKING:
     from vmic.executors._protocol import Executor
     from vmic.model._guest import Guest
-    from vmic.model._host import VM, Host
+    from vmic.model._host import VM
 
 __all__ = ["Estate", "ProgressCallback", "audit"]
 
@@ -651,11 +652,15 @@ def _with_guests(host: Host, guests: dict[int, Guest | GuestUnreachable]) -> Hos
     """*host*, each VM with the guest asked for it (by its place in the host's list)."""
     if not guests:
         return host
-    vms = [
+    vms = tuple(
         vm if index not in guests else vm._with_guest(guests[index])
         for index, vm in enumerate(host.vms)
-    ]
-    return attrs.evolve(host, vms=vms)
+    )
+    if type(host) is Host:
+        # Its name and system are a Host's already, its VMs copies with a checked guest:
+        # nothing the converters and validators would change or refuse.
+        return Host._parsed(host.name, host.os, vms)
+    return attrs.evolve(host, vms=vms)  # a subclass keeps its own fields and checks
 
 
 def _whole(error: BaseException) -> str:
