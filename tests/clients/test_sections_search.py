@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from vmic import ParseError
-from vmic.clients._sections import _MARKER_RE, _markers, split_sections
+from vmic.clients._sections import (
+    _MARKER_RE,
+    _markers,
+    _split_by_markers,
+    _split_short,
+    split_sections,
+)
 
 _MARKER = re.compile(r"<<vmic:([a-z0-9-]+)>>\Z")
 
@@ -60,6 +66,30 @@ def test_search_agrees_with_a_line_by_line_reading(
     pieces: list[str], newline: str, final: bool
 ) -> None:
     _assert_read_line_by_line(newline.join(pieces) + (newline if final else ""))
+
+
+@settings(max_examples=400)
+@given(st.lists(_PIECES, max_size=12), st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_the_short_path_gives_what_the_match_by_match_reading_gives(
+    pieces: list[str], newline: str, final: bool
+) -> None:
+    # The one-split reading of a short output either declines (None) or agrees exactly,
+    # order of the sections included; what it declines is read match by match.
+    text = newline.join(pieces) + (newline if final else "")
+    fast = _split_short(text)
+    if fast is not None:
+        assert list(fast.items()) == list(_split_by_markers(text, "x").items())
+
+
+def test_the_short_path_declines_what_it_cannot_read_alone() -> None:
+    assert _split_short("\ufeff<<vmic:a>>\n1\n<<vmic:end>>\n") is None  # a BOM before
+    assert _split_short("x <<vmic:a>>\n<<vmic:end>>\n") is None  # a marker inside a line
+    assert _split_short("<<vmic:a>>\n1 <<vmic:b>>\n<<vmic:end>>\n") is None
+    assert _split_short("<<vmic:a>>\n1\n") is None  # no end line
+    assert split_sections("x <<vmic:a>>\n<<vmic:b>>\n2\n<<vmic:end>>\n") == {"b": "2\n"}
+    with pytest.raises(ParseError, match="no complete vmic output"):
+        split_sections("<<vmic:a>>\n1\n")
+    assert _split_short("junk\n<<vmic:a>>\r\n1\r\n<<vmic:a>>\n2\n<<vmic:end>>") == {"a": "1\n2\n"}
 
 
 def _assert_read_line_by_line(text: str) -> None:
