@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from vmic.errors import InvalidRecordError, ParseError
 from vmic.model._linux_records import (
@@ -22,6 +22,7 @@ from vmic.model._linux_records import (
 )
 from vmic.model._patterns import UNPRINTABLE
 from vmic.parsers._linux import (
+    _COMMAND,
     _INK,
     _LSMOD_LINE_RE,
     _PS_LINES,
@@ -455,6 +456,15 @@ def test_the_listing_classes_are_those_of_the_unicode_tables() -> None:
         printable = UNPRINTABLE.match(character) is None
         assert (space.match(character) is not None) == (character.isspace() and printable)
         assert (ink.match(character) is not None) == (not character.isspace() and printable)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=" \t\xa0\u3000ab-\u00e9\x7f\n", max_size=12))
+def test_the_command_class_spells_its_columns_and_spaces(text: str) -> None:
+    # The command column of a listing's line, in one class: the language of the column by
+    # column spelling.
+    columns = re.compile(f"{_INK}+(?:{_SPACE}+{_INK}+)*{_SPACE}*")
+    assert (re.fullmatch(_COMMAND, text) is None) == (columns.fullmatch(text) is None)
 
 
 SHOWN_LINES = {

@@ -616,9 +616,13 @@ _INK: Final = (
 )
 # A PID, PPID or C of at most 9 digits, which no maximum can refuse.
 _SMALL: Final = "[0-9]{1,9}"
+# The command: a column's character, then columns' characters and spaces in any order. That
+# is what ink{1,}(space{1,}ink{1,})*space* spells, in one class the regex engine repeats
+# without trying where each column ends (a test compares the two forms).
+_COMMAND: Final = f"{_INK}[{_SPACE[1:-1]}{_INK[1:-1]}]*"
 _PROCPS_LINE: Final = (
     rf"{_SPACE}*{_INK}+(?:{_SPACE}+{_SMALL}){{3}}{_SPACE}+{_INK}+{_SPACE}+{_INK}+"
-    rf"{_SPACE}+(?:{_plain(CPU_TIME)}){_SPACE}+{_INK}+(?:{_SPACE}+{_INK}+)*{_SPACE}*"
+    rf"{_SPACE}+(?:{_plain(CPU_TIME)}){_SPACE}+{_COMMAND}"
 )
 _PROCPS_HEADER_LINE: Final = (
     rf"{_SPACE}*{f'{_SPACE}+'.join(_PS_HEADER)}(?:{_SPACE}+{_INK}+)*{_SPACE}*"
