@@ -317,7 +317,7 @@ def loaded_module_names(text: str | bytes) -> frozenset[str]:
     """
     cleaned = clean_text(text)
     if _LSMOD_LISTING_RE.fullmatch(cleaned) is not None:
-        keys = _LSMOD_NAME_RE.findall(cleaned)
+        keys = _LSMOD_NAME_RE.findall("\n" + cleaned)
         if "-" in cleaned:  # else no name has one to read as "_"
             keys = [name.replace("-", "_") for name in keys]
         names = frozenset(keys)
@@ -648,8 +648,10 @@ _LSMOD_LISTING_RE: Final = re.compile(
     rf"(?:(?:{_SPACE}*{_MODULE}{_SPACE}+[0-9]{{1,18}}{_SPACE}+(?:-[0-9]{{0,10}}|[0-9]{{1,9}})"
     rf"(?:{_SPACE}+(?:-|{_MODULE}(?:,{_MODULE})*,?))?{_SPACE}*|{_SPACE}*){_END})*"
 )
-# The name that starts a module line of such a listing (the header's "Module" has no size).
-_LSMOD_NAME_RE: Final = re.compile(rf"^{_SPACE}*({_MODULE}){_SPACE}+[0-9]", re.MULTILINE)
+# The name that starts a module line of such a listing (the header's "Module" has no size),
+# searched in the listing after an LF: a line starts after one, and a pattern that starts
+# with a character is searched for it (in C), where "^" is tried at every position.
+_LSMOD_NAME_RE: Final = re.compile(rf"\n{_SPACE}*({_MODULE}){_SPACE}+[0-9]")
 
 
 def _daemon_lines(text: str) -> list[re.Match[str]] | None:
