@@ -485,8 +485,12 @@ class LinuxGuest:
             known = _known_daemons(self._distribution, self._version)
         else:
             known = tuple(_guessed_daemon(service, seen.present) for service in _SERVICE_ORDER)
-        entries = [_daemon_entry(files, seen) for files in known]
-        return tuple(entry for entry in entries if entry is not None)
+        entries: list[GuestService] = []
+        for files in known:  # a loop, not generators: this runs for every guest
+            entry = _daemon_entry(files, seen)
+            if entry is not None:
+                entries.append(entry)
+        return tuple(entries)
 
     def _daemon(self, service: IntegrationService, seen: _Seen) -> GuestService | None:
         """The entry of one service's daemon (None: this distribution has none for it)."""

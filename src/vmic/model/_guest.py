@@ -561,14 +561,19 @@ class Guest:
         checks (so none is a Windows service's), no Windows fact is left to clash with the
         Linux ones; otherwise the checked constructor weighs them and says what is wrong.
         """
-        if not os.is_linux or not all(
-            isinstance(record.service, IntegrationService)
-            and record.status is None
-            and record.start_type is None
-            and not record.display_name
-            and _daemon_name_fits(record.name, record.service)
-            for record in services
-        ):
+        # A loop, not all() over a generator: this runs for every guest of an audit.
+        checked = os.is_linux
+        for record in services if checked else ():
+            if not (
+                isinstance(record.service, IntegrationService)
+                and record.status is None
+                and record.start_type is None
+                and not record.display_name
+                and _daemon_name_fits(record.name, record.service)
+            ):
+                checked = False
+                break
+        if not checked:
             return cls(
                 os=os,
                 hv_utils=hv_utils,
