@@ -631,10 +631,12 @@ _ELISION_LINE: Final = rf"{_SPACE}*(?:\.\.\.|\u2026){_SPACE}*"
 _END: Final = r"(?:\r?\n|\Z)"
 # Blank lines, the header or not, then procps lines, elisions and blank lines: a listing every
 # line of which the line-by-line reading takes as procps's (it decides the layout likewise),
-# and whose line breaks are those str.splitlines sees.
+# and whose line breaks are those str.splitlines sees. Each repetition of the last group takes
+# one whole line (its line break included; no class holds one), so giving lines back cannot
+# make a match: the repetition is possessive ("*+"), which spares the engine its bookkeeping.
 _PROCPS_LISTING_RE: Final = re.compile(
     rf"(?:{_SPACE}*\r?\n)*(?:{_PROCPS_HEADER_LINE}{_END})?"
-    rf"(?:(?:{_PROCPS_LINE}|{_ELISION_LINE}|{_SPACE}*){_END})*"
+    rf"(?:(?:{_PROCPS_LINE}|{_ELISION_LINE}|{_SPACE}*){_END})*+"
 )
 
 
