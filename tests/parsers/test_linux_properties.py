@@ -34,6 +34,7 @@ from vmic.parsers._linux import (
     _tokens,
     _units_at_once,
     _units_by_line,
+    compgen_names,
     daemon_pids,
     daemon_processes,
     format_compgen,
@@ -555,5 +556,8 @@ def test_compgen_names_are_the_lines_the_model_accepts(text: str) -> None:
     except InvalidRecordError:
         with pytest.raises(ParseError):
             parse_compgen(text)
+        _reads_as(text, compgen_names, lambda source: set(parse_compgen(source).names))
         return
     assert parse_compgen(text) == expected
+    assert compgen_names(text) == set(expected.names)
+    assert compgen_names(text.encode()) == set(expected.names)

@@ -56,9 +56,9 @@ from vmic.model._services import IntegrationService
 from vmic.model._time_sync import LinuxTimeSync
 from vmic.parsers._kvp import parse_kvp_pool
 from vmic.parsers._linux import (
+    compgen_names,
     daemon_pids,
     loaded_module_names,
-    parse_compgen,
     parse_modules_builtin,
     parse_systemctl_show,
 )
@@ -451,12 +451,12 @@ class LinuxGuest:
         modules = loaded_module_names(sections["lsmod"])
         builtin = parse_modules_builtin(sections["builtin"]) if "builtin" in sections else None
         processes = daemon_pids(sections["ps"])
-        commands = parse_compgen(sections["compgen"])
+        commands = compgen_names(sections["compgen"])
         shown = sections.get("systemctl", "")
         unit_list = parse_systemctl_show(shown, units=systemd_units) if shown.strip() else ()
         init_word = sections.get("init", "").strip()
         seen = _Seen(
-            available=set(commands.names),
+            available=commands,
             paths={path for path in map(str.strip, sections.get("paths", "").splitlines()) if path},
             processes=processes,
             units={unit.name: unit for unit in unit_list},

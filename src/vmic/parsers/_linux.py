@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from vmic.errors import ParseError
 
 __all__ = [
+    "compgen_names",
     "daemon_pids",
     "daemon_processes",
     "format_compgen",
@@ -829,6 +830,21 @@ def parse_compgen(text: str | bytes) -> CommandList:
             )
         names.append(name)
     return CommandList(tuple(names))
+
+
+def compgen_names(text: str | bytes) -> set[str]:
+    """The distinct names of ``compgen -c`` output: ``set(parse_compgen(text).names)``.
+
+    With the same checks and errors; output without a control character (the usual) is read
+    into the set directly, with no record or tuple between (this runs for every guest).
+
+    Raises:
+        ParseError: A name contains a control character.
+    """
+    cleaned = clean_text(text)
+    if cleaned.replace("\n", "").isprintable():  # as parse_compgen decides
+        return {name for name in map(str.strip, cleaned.split("\n")) if name}
+    return set(parse_compgen(text).names)
 
 
 def format_compgen(names: Iterable[str]) -> str:
