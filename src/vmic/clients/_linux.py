@@ -758,4 +758,4 @@ def parse_time_sync(text: str) -> LinuxTimeSync:
             timesyncd.append(rest)
         elif word == "daemon" and rest:
             daemons.append(rest)
-    return LinuxTimeSync(ptp_hyperv=ptp, chrony=chrony, timesyncd=timesyncd, daemons=daemons)
+    return LinuxTimeSync._parsed(ptp, tuple(chrony), tuple(timesyncd), tuple(daemons))

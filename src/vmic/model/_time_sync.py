@@ -88,6 +88,10 @@ class WindowsTimeSync:
         return f"<WindowsTimeSync role {self.domain_role}, source {named(self.source)}>"
 
 
+_new: Final = object.__new__
+_set: Final = object.__setattr__
+
+
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
@@ -108,6 +112,23 @@ class LinuxTimeSync:
     chrony: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     timesyncd: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     daemons: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+    @classmethod
+    def _parsed(
+        cls,
+        ptp_hyperv: bool,  # noqa: FBT001 - private; positional, as it runs per guest
+        chrony: tuple[str, ...],
+        timesyncd: tuple[str, ...],
+        daemons: tuple[str, ...],
+    ) -> LinuxTimeSync:
+        # For the Linux client's parser only, which passes a bool and tuples of strings: the
+        # converters would only copy the tuples. This runs for every Linux guest of an audit.
+        self = _new(cls)
+        _set(self, "ptp_hyperv", ptp_hyperv)
+        _set(self, "chrony", chrony)
+        _set(self, "timesyncd", timesyncd)
+        _set(self, "daemons", daemons)
+        return self
 
     @property
     def ptp_refclock(self) -> bool:
