@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from vmic.diagnosis._causes import Clue, explanation_for, fixes_for, sources_for
 from vmic.diagnosis._evidence import (
@@ -77,6 +77,7 @@ if TYPE_CHECKING:
     from vmic.model._guest import GuestService
     from vmic.model._host import VM, Host
     from vmic.model._operating_system import OperatingSystem
+    from vmic.model._records import IntegrationComponentRecord
     from vmic.rules._semantics import GuestSide
 
 __all__ = ["DIAGNOSED_SERVICES", "diagnose", "diagnose_vm"]
@@ -88,6 +89,10 @@ _TIME_SYNCHRONIZATION: Final = IntegrationService.TIME_SYNCHRONIZATION
 DIAGNOSED_SERVICES: Final[tuple[Service, ...]] = (
     *IntegrationService,
     GuestOnlyService.POWERSHELL_DIRECT,
+)
+# Those a guest that runs no Windows is diagnosed on (PowerShell Direct is Windows only).
+_HOST_VISIBLE: Final[tuple[Service, ...]] = tuple(
+    service for service in DIAGNOSED_SERVICES if isinstance(service, IntegrationService)
 )
 # Causes that say the guest cannot have the service: a finding only while the host enables
 # it or a requested feature needs it.
@@ -240,6 +245,11 @@ class _VMCase:
                 if record.service is not None:
                     self._records.setdefault(record.service, record)
         self._windows = self._is_windows_guest()
+        # The host's record of each service, as VM.service finds it (the first one).
+        self._components: dict[IntegrationService, IntegrationComponentRecord] = {}
+        for component in vm.services:
+            if component.service is not None:
+                self._components.setdefault(component.service, component)
         self.notes: list[str] = []
         self.findings: list[Finding] = []
         self.packaging = self._packaging()
@@ -249,23 +259,23 @@ class _VMCase:
 
     def run(self) -> VMDiagnosis:
         view, detail = self._view()
+        report = self._report
+        windows = self._windows
         driver = None
-        if self.linux_report() is not None:
-            assert isinstance(self.guest, Guest)  # noqa: S101 - what linux_report says
-            driver = driver_state(self.guest, self.vm.services)
+        if report is not None and not windows:
+            driver = driver_state(report, self.vm.services)
             if driver[1].startswith(("hv_utils not listed", "hv_utils not read")):
                 self.notes.append(driver[1])
         services: list[ServiceDiagnosis] = []
         evidence_by_service: dict[Service, GuestEvidence | None] = {}
-        for service in DIAGNOSED_SERVICES:
-            if isinstance(service, GuestOnlyService) and not self.windows_guest():
-                continue
+        # Once per service of every VM: the guest's kind is settled above, not per service.
+        for service in DIAGNOSED_SERVICES if windows else _HOST_VISIBLE:
             evidence = self._evidence(service, driver)
             evidence_by_service[service] = evidence
             entry = (
                 self._judge_host_visible(service, evidence)
-                if isinstance(service, IntegrationService)
-                else self._judge_guest_only(service, evidence)
+                if service.__class__ is IntegrationService
+                else self._judge_guest_only(cast("GuestOnlyService", service), evidence)
             )
             services.append(entry)
         feature_entries = self._feature_verdicts(services)
@@ -348,24 +358,29 @@ class _VMCase:
     def _evidence(
         self, service: Service, driver: tuple[KernelDriver, str] | None
     ) -> GuestEvidence | None:
-        guest = self.guest_report()
+        guest = self._report
         if guest is None:
             return None
         record = self._records.get(service)
-        if self.windows_guest():
+        if self._windows:
             return windows_evidence(service, guest, self.guest_os, record)
-        if isinstance(service, IntegrationService):
-            assert driver is not None  # noqa: S101 - set for every Linux guest above
+        if service.__class__ is IntegrationService:
+            assert driver is not None  # noqa: S101 - set for every Linux guest in run()
             assert self.packaging is not None  # noqa: S101 - likewise
             return linux_evidence(
-                service, guest, driver[0], driver[1], self.packaging, entry=record
+                service,
+                guest,
+                driver[0],
+                driver[1],
+                self.packaging,
+                entry=record,
             )
         return None
 
     def _judge_host_visible(
         self, service: IntegrationService, evidence: GuestEvidence | None
     ) -> ServiceDiagnosis:
-        component = self.vm.service(service)
+        component = self._components.get(service)
         if component is None:
             return _service_diagnosis(
                 service=service,
