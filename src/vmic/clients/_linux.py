@@ -364,7 +364,8 @@ class _Seen:
         self.units = units
         self.status = status
         #: Every daemon name found: listed by compgen, running, or at a path checked.
-        self.present = available | set(processes) | {p.rsplit("/", 1)[-1] for p in paths}
+        #: (One union over the three, not a set per part: this runs for every guest.)
+        self.present = available.union(processes, [path.rpartition("/")[2] for path in paths])
 
 
 class LinuxGuest:
