@@ -144,6 +144,9 @@ _BLOCKING: Final = frozenset(
 # validators, once and then shared, as the records are frozen. Typed, so that 1 and True
 # are told apart; bounded, whatever the fleet.
 _service_diagnosis: Final = functools.lru_cache(maxsize=4096, typed=True)(ServiceDiagnosis)
+# A Linux guest's packaging row, by its distribution and release (a table scan otherwise,
+# for every Linux VM); an unknown distribution raises, and is not remembered.
+_packaging_for: Final = functools.lru_cache(maxsize=256)(packaging_for)
 _feature_diagnosis: Final = functools.lru_cache(maxsize=4096, typed=True)(FeatureDiagnosis)
 
 
@@ -345,9 +348,11 @@ class _VMCase:
             family, version = report.distribution, report.distribution_version
         if family is None and self.guest_os is not None:
             family, version = self.guest_os.distribution, self.guest_os.distribution_version
-        return packaging_for(family, version)
+        return _packaging_for(family, version)
 
     def _needed_by_request(self) -> frozenset[Service]:
+        if not self.requested:
+            return frozenset()
         return frozenset(s for feature in self.requested for s in self._needs(feature))
 
     def _needs(self, feature: Feature) -> tuple[Service, ...]:
