@@ -560,4 +560,8 @@ def test_compgen_names_are_the_lines_the_model_accepts(text: str) -> None:
         return
     assert parse_compgen(text) == expected
     assert compgen_names(text) == set(expected.names)
-    assert compgen_names(text.encode()) == set(expected.names)
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:
+        return  # a lone surrogate has no UTF-8 bytes: only the text form can arrive
+    assert compgen_names(data) == set(expected.names)
