@@ -21,6 +21,7 @@ from vmic.model._named import NamedEnum, counted, cut, named
 from vmic.model._operating_system import OperatingSystem
 from vmic.model._records import VMState
 from vmic.model._services import GuestOnlyService, IntegrationService
+from vmic.model._slots import filler
 from vmic.model._status import OperationalStatus, StartType
 from vmic.rules._causes import Cause
 from vmic.rules._features import Feature
@@ -53,9 +54,6 @@ Service: TypeAlias = IntegrationService | GuestOnlyService
 
 _v = attrs.validators
 _SERVICE_TYPES = (IntegrationService, GuestOnlyService)
-# Building a frozen slotted instance without __init__ (for the engine's own records).
-_new: Final = object.__new__
-_set: Final = object.__setattr__
 
 
 def _tuple_of(member: type | tuple[type, ...]) -> Any:  # noqa: ANN401 - an attrs validator
@@ -474,19 +472,19 @@ class VMDiagnosis:
     ) -> VMDiagnosis:
         # For the engine only: it builds every field from checked records, with these
         # types, for every VM of an audit; the validators are for diagnoses built by hand.
-        self = _new(cls)
-        _set(self, "host", host)
-        _set(self, "vm", vm)
-        _set(self, "vm_id", vm_id)
-        _set(self, "state", state)
-        _set(self, "guest_os", guest_os)
-        _set(self, "guest_view", guest_view)
-        _set(self, "guest_detail", guest_detail)
-        _set(self, "services", services)
-        _set(self, "features", features)
-        _set(self, "findings", findings)
-        _set(self, "notes", notes)
-        return self
+        return _FILL_VM_DIAGNOSIS(
+            host,
+            vm,
+            vm_id,
+            state,
+            guest_os,
+            guest_view,
+            guest_detail,
+            services,
+            features,
+            findings,
+            notes,
+        )
 
     @property
     def healthy(self) -> bool:
@@ -536,6 +534,22 @@ class VMDiagnosis:
 
     def __repr__(self) -> str:
         return f"<VMDiagnosis {named(self.vm)}: {counted(len(self.findings), 'finding')}>"
+
+
+_FILL_VM_DIAGNOSIS: Final = filler(
+    VMDiagnosis,
+    "host",
+    "vm",
+    "vm_id",
+    "state",
+    "guest_os",
+    "guest_view",
+    "guest_detail",
+    "services",
+    "features",
+    "findings",
+    "notes",
+)
 
 
 @attrs.frozen(kw_only=True)

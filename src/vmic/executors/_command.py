@@ -33,6 +33,7 @@ import attrs
 from vmic.errors import CommandTimeoutError, ConfigurationError, UnsafeValueError
 from vmic.executors._checks import check_identifier, check_text
 from vmic.model._named import NamedEnum
+from vmic.model._slots import filler
 
 __all__ = ["Command", "Credential", "ParameterValue", "Secret", "Shell"]
 
@@ -140,9 +141,6 @@ ParameterValue: TypeAlias = "str | bool | int | float | Secret | tuple[str, ...]
 """A value a :class:`Command` binds by name (lists of strings are stored as tuples)."""
 
 _INT64: Final = range(-(2**63), 2**63)
-# Building a frozen slotted instance without __init__ (for Command._of_script).
-_new: Final = object.__new__
-_set: Final = object.__setattr__
 # PowerShell automatic variables: assigning them fails or changes the engine's behaviour.
 _PS_AUTOMATIC: Final = frozenset(
     {
@@ -366,12 +364,7 @@ class Command:
         for name, value in parameters.items():
             frozen[name] = _check_value(name, value)
         _check_timeout(None, None, timeout)
-        self = _new(cls)
-        _set(self, "shell", shell)
-        _set(self, "script", script)
-        _set(self, "parameters", types.MappingProxyType(frozen))
-        _set(self, "timeout", timeout)
-        return self
+        return _FILL_COMMAND(shell, script, types.MappingProxyType(frozen), timeout)
 
     @property
     def secrets(self) -> tuple[Secret, ...]:
@@ -411,3 +404,6 @@ class Command:
             stderr=stderr,
             duration=timeout,
         )
+
+
+_FILL_COMMAND: Final = filler(Command, "shell", "script", "parameters", "timeout")

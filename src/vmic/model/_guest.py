@@ -35,6 +35,7 @@ from vmic.model._linux_records import ModuleStatus, SystemdUnit, daemon_service
 from vmic.model._named import named
 from vmic.model._operating_system import OperatingSystem, parse_os
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
+from vmic.model._slots import filler
 from vmic.model._status import StartType, WindowsServiceStatus
 from vmic.model._time_sync import LinuxTimeSync, WindowsTimeSync
 
@@ -52,8 +53,6 @@ __all__ = [
 ]
 
 _v = attrs.validators
-_new: Final = object.__new__
-_set: Final = object.__setattr__
 
 #: ``Get-Service`` statuses in which a Windows service counts as running.
 WINDOWS_RUNNING: Final = frozenset(
@@ -269,19 +268,9 @@ class GuestService:
                 pid=pid,
                 service_status=service_status,
             )
-        self = _new(cls)
-        _set(self, "name", name)
-        _set(self, "service", service)
-        _set(self, "installed", installed)
-        _set(self, "running", running)
-        _set(self, "status", None)
-        _set(self, "start_type", None)
-        _set(self, "display_name", "")
-        _set(self, "unit", unit)
-        _set(self, "path", path)
-        _set(self, "pid", pid)
-        _set(self, "service_status", service_status)
-        return self
+        return _FILL_GUEST_SERVICE(
+            name, service, installed, running, None, None, "", unit, path, pid, service_status
+        )
 
     @property
     def is_windows(self) -> bool:
@@ -334,6 +323,22 @@ class GuestService:
     def __repr__(self) -> str:
         state = "running" if self.running else "installed" if self.installed else "not installed"
         return f"<GuestService {named(self.name)} ({self.service}): {state}>"
+
+
+_FILL_GUEST_SERVICE: Final = filler(
+    GuestService,
+    "name",
+    "service",
+    "installed",
+    "running",
+    "status",
+    "start_type",
+    "display_name",
+    "unit",
+    "path",
+    "pid",
+    "service_status",
+)
 
 
 # Every Windows guest lists the same few services in the same few states: each distinct row
@@ -582,15 +587,7 @@ class Guest:
                 services=services,
                 time_sync=time_sync,
             )
-        self = _new(cls)
-        _set(self, "os", os)
-        _set(self, "services", services)
-        _set(self, "integration_services_version", None)
-        _set(self, "time_sync", time_sync)
-        _set(self, "hv_utils", hv_utils)
-        _set(self, "hv_vmbus", hv_vmbus)
-        _set(self, "init_system", init_system)
-        return self
+        return _FILL_GUEST(os, services, None, time_sync, hv_utils, hv_vmbus, init_system)
 
     @property
     def is_linux(self) -> bool:
@@ -648,6 +645,18 @@ class Guest:
             return f"<Guest {system}>"
         count = len(self.services)
         return f"<Guest {system}: {count} service{'' if count == 1 else 's'}>"
+
+
+_FILL_GUEST: Final = filler(
+    Guest,
+    "os",
+    "services",
+    "integration_services_version",
+    "time_sync",
+    "hv_utils",
+    "hv_vmbus",
+    "init_system",
+)
 
 
 @attrs.frozen(kw_only=True)

@@ -50,6 +50,7 @@ from vmic.model._records import (
     _upper_or_none,
 )
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
+from vmic.model._slots import filler, slot_setters
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -256,17 +257,13 @@ class VM(VirtualMachineRecord):
         # what __init__ converts is in its final form already, and holds what the
         # validators check. One VM per Get-VM row is on every audited host's path.
         # The items are text already: sorted as they are (what _items gives text items).
-        self = _new(cls)
-        values = (
+        return _FILL_VM(
             *_RECORD_VALUES(record),
             services,
             tuple(sorted(intrinsic_items.items())),
             guest_os,
             None,
         )
-        for setter, value in zip(_SETTERS, values, strict=True):
-            setter(self, value)
-        return self
 
     def _with_guest(self, guest: Guest | GuestUnreachable | None) -> VM:
         # This VM with *guest* attached, as an audit attaches what each guest said: the
@@ -331,7 +328,8 @@ _VM_FIELDS: Final = tuple(f.name for f in attrs.fields(VM) if f.name != "guest")
 # audited host is built this way, and rebuilt with its guest.
 _RECORD_VALUES: Final = operator.attrgetter(*_RECORD_FIELDS)
 _VM_VALUES: Final = operator.attrgetter(*_VM_FIELDS)
-_SETTERS: Final = tuple(getattr(VM, name).__set__ for name in (*_VM_FIELDS, "guest"))
+_SETTERS: Final = slot_setters(VM, *_VM_FIELDS, "guest")
+_FILL_VM: Final = filler(VM, *_VM_FIELDS, "guest")
 _GUEST_FIELD: Final = attrs.fields(VM).guest
 
 
@@ -372,11 +370,7 @@ class Host:
         # For the host clients only: a name and an operating system they read as such, and
         # VMs built by VM._parsed (or a copy of one with its guest): what the converters
         # and validators would leave as it is and accept. Once per audited host.
-        self = _new(cls)
-        _set_host_name(self, name)
-        _set_host_os(self, os)
-        _set_host_vms(self, vms)
-        return self
+        return _FILL_HOST(name, os, vms)
 
     def vm(self, name: str) -> VM | None:
         """The first VM with exactly this name, or None."""
@@ -396,9 +390,7 @@ class Host:
         return observation_fragment(_host_view(self))
 
 
-_set_host_name, _set_host_os, _set_host_vms = (
-    getattr(Host, name).__set__ for name in ("name", "os", "vms")
-)
+_FILL_HOST: Final = filler(Host, "name", "os", "vms")
 
 
 def operating_system_of(value: object, *, what: str) -> OperatingSystem:

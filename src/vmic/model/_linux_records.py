@@ -38,6 +38,7 @@ from vmic.model._patterns import (
     UNPRINTABLE,
 )
 from vmic.model._services import IntegrationService
+from vmic.model._slots import filler
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -88,8 +89,6 @@ MAX_SIZE: Final = 2**63 - 1
 
 
 _WHITESPACE_RE: Final = re.compile(r"\s")
-_new: Final = object.__new__
-_set: Final = object.__setattr__
 
 
 def _word(field: str) -> _Validator[str]:
@@ -238,12 +237,10 @@ class LoadedModule:
     ) -> LoadedModule:
         # For the lsmod parser only: it matches the name and every user against the module
         # name pattern and checks both numbers against their maximum, as the validators do.
-        self = _new(cls)
-        _set(self, "name", name)
-        _set(self, "size", size)
-        _set(self, "use_count", use_count)
-        _set(self, "used_by", used_by)
-        return self
+        return _FILL_LOADED_MODULE(name, size, use_count, used_by)
+
+
+_FILL_LOADED_MODULE: Final = filler(LoadedModule, "name", "size", "use_count", "used_by")
 
 
 def _unique_modules(
@@ -314,10 +311,7 @@ class ModuleList:
         # For the lsmod parser only: it builds every module, keys each by its kernel name
         # (``module_name``) and refuses a name listed twice, as the validators and the index
         # would; *index* is its own, each module by that key.
-        self = _new(cls)
-        _set(self, "modules", modules)
-        _set(self, "_index", index)
-        return self
+        return _FILL_MODULE_LIST(modules, index)
 
     def get(self, name: str) -> LoadedModule | None:
         """The listed module of that name (``-`` and ``_`` are the same), or None."""
@@ -335,6 +329,9 @@ class ModuleList:
 
     def __repr__(self) -> str:
         return f"<ModuleList {counted(len(self.modules), 'module')}>"
+
+
+_FILL_MODULE_LIST: Final = filler(ModuleList, "modules", "_index")
 
 
 # --- Processes ------------------------------------------------------------------------------
@@ -528,23 +525,12 @@ class ProcessRecord:
         # without control characters, each number checked against its maximum and the time
         # against its pattern, the command the rest of the right-trimmed line; so are the
         # validators' rules. Skipping them halves the cost of reading a guest's process list.
-        # One call per field, unrolled: this runs for every line of every guest's listing.
-        self = _new(cls)
-        _set(self, "user", user)
-        _set(self, "pid", pid)
-        _set(self, "ppid", ppid)
-        _set(self, "start", start)
-        _set(self, "tty", tty)
-        _set(self, "time", time)
-        _set(self, "command", command)
-        _set(self, "cpu", cpu)
-        _set(self, "state", state)
         kernel_thread = command.startswith("[") and command.endswith("]")
-        _set(self, "kernel_thread", kernel_thread)
         daemon = None if kernel_thread else _daemon_program(command)
-        _set(self, "daemon", daemon)
-        _set(self, "service", None if daemon is None else _DAEMONS[daemon])
-        return self
+        service = None if daemon is None else _DAEMONS[daemon]
+        return _FILL_PROCESS_RECORD(
+            user, pid, ppid, start, tty, time, command, cpu, state, kernel_thread, daemon, service
+        )
 
     @property
     def cpu_time(self) -> datetime.timedelta:
@@ -568,6 +554,23 @@ class ProcessRecord:
 
     def __repr__(self) -> str:
         return f"<ProcessRecord {self.pid}: {cut(self.command, 50)}>"
+
+
+_FILL_PROCESS_RECORD: Final = filler(
+    ProcessRecord,
+    "user",
+    "pid",
+    "ppid",
+    "start",
+    "tty",
+    "time",
+    "command",
+    "cpu",
+    "state",
+    "kernel_thread",
+    "daemon",
+    "service",
+)
 
 
 # --- Available commands ---------------------------------------------------------------------
@@ -602,9 +605,7 @@ class CommandList:
     def _unchecked(cls, names: tuple[str, ...]) -> CommandList:
         # For the compgen parser only: names of text str.isprintable accepts (so without a
         # control character or tab), each stripped and non-empty, as the validator requires.
-        self = _new(cls)
-        _set(self, "names", names)
-        return self
+        return _FILL_COMMAND_LIST(names)
 
     @property
     def daemons(self) -> tuple[str, ...]:
@@ -618,6 +619,9 @@ class CommandList:
 
     def __repr__(self) -> str:
         return f"<CommandList {counted(len(self.names), 'command')}>"
+
+
+_FILL_COMMAND_LIST: Final = filler(CommandList, "names")
 
 
 # --- systemd units --------------------------------------------------------------------------
@@ -749,15 +753,9 @@ class SystemdUnit:
         # their patterns, takes the states from the enums' own tables, reads the main PID as
         # a number no larger than MAX_PID (0 made None) and refuses a control character in
         # the description, as the validators would.
-        self = _new(cls)
-        _set(self, "name", name)
-        _set(self, "load_state", load_state)
-        _set(self, "active_state", active_state)
-        _set(self, "sub_state", sub_state)
-        _set(self, "unit_file_state", unit_file_state)
-        _set(self, "main_pid", main_pid)
-        _set(self, "description", description)
-        return self
+        return _FILL_SYSTEMD_UNIT(
+            name, load_state, active_state, sub_state, unit_file_state, main_pid, description
+        )
 
     @property
     def service(self) -> IntegrationService | None:
@@ -767,6 +765,18 @@ class SystemdUnit:
     def __repr__(self) -> str:
         sub = cut(str(self.sub_state), 20)
         return f"<SystemdUnit {named(self.name)}: {self.active_state} ({sub})>"
+
+
+_FILL_SYSTEMD_UNIT: Final = filler(
+    SystemdUnit,
+    "name",
+    "load_state",
+    "active_state",
+    "sub_state",
+    "unit_file_state",
+    "main_pid",
+    "description",
+)
 
 
 # --- KVP pools ------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import attrs
 from attrs import validators as v
@@ -48,10 +48,8 @@ from vmic.model._locales import service_for_name
 from vmic.model._named import NamedEnum, named
 from vmic.model._patterns import GUID_PATTERN
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
+from vmic.model._slots import filler
 from vmic.model._status import OperationalStatus, StartType, WindowsServiceStatus
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 __all__ = [
     "GUID_PATTERN",
@@ -83,17 +81,6 @@ def _upper_or_none(value: str | None) -> str | None:
 
 
 _SERVICE_BY_GUID: Final = {service.guid: service for service in IntegrationService}
-# Building a frozen slotted instance without __init__ (for the parsers' unchecked paths).
-_new: Final = object.__new__
-
-
-def _slot_setters(cls: type, *names: str) -> tuple[Callable[[object, object], None], ...]:
-    """The setters of *cls*'s slots *names*, in order: how a fast constructor fills them.
-
-    A slot's own setter skips the lookup by name that ``object.__setattr__`` makes on
-    every call: it fills a ten-field record in 60% of the time.
-    """
-    return tuple(getattr(cls, name).__set__ for name in names)
 
 
 @attrs.frozen
@@ -121,17 +108,13 @@ class ComponentId:
     def _unchecked(cls, vm_id: str, guid: str) -> ComponentId:
         # For parsers only: upper-case GUIDs they have already matched. Skips the converters
         # and validators, which cost more than the JSON decoding of a whole component.
-        self = _new(cls)
-        set_vm_id, set_guid = _COMPONENT_ID_SETTERS
-        set_vm_id(self, vm_id)
-        set_guid(self, guid)
-        return self
+        return _FILL_COMPONENT_ID(vm_id, guid)
 
     def __str__(self) -> str:
         return f"Microsoft:{self.vm_id}\\{self.guid}"
 
 
-_COMPONENT_ID_SETTERS: Final = _slot_setters(ComponentId, "vm_id", "guid")
+_FILL_COMPONENT_ID: Final = filler(ComponentId, "vm_id", "guid")
 
 
 def _default_component_service(record: IntegrationComponentRecord) -> IntegrationService | None:
@@ -228,30 +211,18 @@ class IntegrationComponentRecord:
         # For parsers only: values they have already checked field by field and against
         # each other (see the class's validators). Skipping the validators is what keeps
         # parsing ConvertTo-Json output within a small factor of json.loads itself.
-        self = _new(cls)
-        (
-            set_vm_name,
-            set_vm_id,
-            set_name,
-            set_enabled,
-            set_primary_status,
-            set_primary_status_description,
-            set_secondary_status,
-            set_secondary_status_description,
-            set_component_id,
-            set_service,
-        ) = _COMPONENT_SETTERS
-        set_vm_name(self, vm_name)
-        set_vm_id(self, vm_id)
-        set_name(self, name)
-        set_enabled(self, enabled)
-        set_primary_status(self, primary_status)
-        set_primary_status_description(self, primary_status_description)
-        set_secondary_status(self, secondary_status)
-        set_secondary_status_description(self, secondary_status_description)
-        set_component_id(self, component_id)
-        set_service(self, service)
-        return self
+        return _FILL_COMPONENT(
+            vm_name,
+            vm_id,
+            name,
+            enabled,
+            primary_status,
+            primary_status_description,
+            secondary_status,
+            secondary_status_description,
+            component_id,
+            service,
+        )
 
     def __repr__(self) -> str:
         status = "" if self.primary_status is None else f", {self.primary_status}"
@@ -260,7 +231,7 @@ class IntegrationComponentRecord:
         return f"<IntegrationComponentRecord {vm} {name}: {state}{status}>"
 
 
-_COMPONENT_SETTERS: Final = _slot_setters(
+_FILL_COMPONENT: Final = filler(
     IntegrationComponentRecord,
     "vm_name",
     "vm_id",
@@ -573,21 +544,15 @@ class VirtualMachineRecord:
     ) -> VirtualMachineRecord:
         # For parsers only: values of the fields' types that they have already checked
         # (an upper-case GUID, a System.Version), which is what the validators check.
-        self = _new(cls)
-        set_name, set_id, set_state, set_status, set_version, set_is_state = _VM_RECORD_SETTERS
-        set_name(self, name)
-        set_id(self, id)
-        set_state(self, state)
-        set_status(self, status)
-        set_version(self, integration_services_version)
-        set_is_state(self, integration_services_state)
-        return self
+        return _FILL_VM_RECORD(
+            name, id, state, status, integration_services_version, integration_services_state
+        )
 
     def __repr__(self) -> str:
         return f"<VirtualMachineRecord {named(self.name)} {self.state}>"
 
 
-_VM_RECORD_SETTERS: Final = _slot_setters(
+_FILL_VM_RECORD: Final = filler(
     VirtualMachineRecord,
     "name",
     "id",
@@ -681,16 +646,10 @@ class RegistryValue:
     ) -> RegistryValue:
         # For the REG QUERY parser only: a key whose hive it has spelled out already, a type
         # from REGISTRY_TYPES and text, which is what the converter and validators ensure.
-        self = _new(cls)
-        set_key, set_name, set_type, set_data = _REGISTRY_VALUE_SETTERS
-        set_key(self, key)
-        set_name(self, name)
-        set_type(self, type)
-        set_data(self, data)
-        return self
+        return _FILL_REGISTRY_VALUE(key, name, type, data)
 
     def __repr__(self) -> str:
         return f"<RegistryValue {named(self.name)} = {named(str(self.data))}>"
 
 
-_REGISTRY_VALUE_SETTERS: Final = _slot_setters(RegistryValue, "key", "name", "type", "data")
+_FILL_REGISTRY_VALUE: Final = filler(RegistryValue, "key", "name", "type", "data")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from vmic.model._named import counted, named
+from vmic.model._slots import filler
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -88,10 +89,6 @@ class WindowsTimeSync:
         return f"<WindowsTimeSync role {self.domain_role}, source {named(self.source)}>"
 
 
-_new: Final = object.__new__
-_set: Final = object.__setattr__
-
-
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
@@ -123,12 +120,7 @@ class LinuxTimeSync:
     ) -> LinuxTimeSync:
         # For the Linux client's parser only, which passes a bool and tuples of strings: the
         # converters would only copy the tuples. This runs for every Linux guest of an audit.
-        self = _new(cls)
-        _set(self, "ptp_hyperv", ptp_hyperv)
-        _set(self, "chrony", chrony)
-        _set(self, "timesyncd", timesyncd)
-        _set(self, "daemons", daemons)
-        return self
+        return _FILL_LINUX_TIME_SYNC(ptp_hyperv, chrony, timesyncd, daemons)
 
     @property
     def ptp_refclock(self) -> bool:
@@ -155,3 +147,6 @@ class LinuxTimeSync:
     def __repr__(self) -> str:
         ptp = "PTP clock" if self.ptp_hyperv else "no PTP clock"
         return f"<LinuxTimeSync {ptp}, {counted(len(self.daemons), 'time daemon')}>"
+
+
+_FILL_LINUX_TIME_SYNC: Final = filler(LinuxTimeSync, "ptp_hyperv", "chrony", "timesyncd", "daemons")

@@ -1,0 +1,56 @@
+"""Frozen records built through their slots: the fast constructors of parsers and engine.
+
+A parser (or the diagnosis engine) that has checked every field of a record itself builds it
+without ``__init__``, whose converters and validators would only repeat those checks on the
+path every audited host takes. Each fast constructor is a private classmethod
+(``_unchecked``, ``_parsed``, ``_built``...) that says which checks its caller made, and
+each is tested against the checked constructor.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["filler", "slot_setters"]
+
+_T = TypeVar("_T")
+_new = object.__new__
+
+
+def slot_setters(cls: type, *names: str) -> tuple[Callable[[object, object], None], ...]:
+    """The setters of *cls*'s slots *names*, in order.
+
+    A slot's own setter skips the lookup by name that ``object.__setattr__`` makes on every
+    call, and it passes a frozen class's guard as ``__init__`` does.
+    """
+    return tuple(getattr(cls, name).__set__ for name in names)
+
+
+def filler(cls: type[_T], *names: str) -> Callable[..., _T]:
+    """A function that builds *cls* from one value per field, given in the order of *names*.
+
+    Args:
+        cls: A slotted attrs class.
+        names: Every one of its fields, once (checked here, when the filler is made).
+
+    Raises:
+        TypeError: *names* are not exactly the class's fields.
+    """
+    fields = [field.name for field in attrs.fields(cast("type[attrs.AttrsInstance]", cls))]
+    if sorted(names) != sorted(fields):
+        msg = f"a filler of {cls.__name__} names each of its fields once: {fields}"
+        raise TypeError(msg)
+    setters = slot_setters(cls, *names)
+
+    def fill(*values: Any) -> _T:  # noqa: ANN401 - one value per field, of the field's type
+        record: _T = _new(cls)
+        for setter, value in zip(setters, values):  # noqa: B905 - the classmethods pass all
+            setter(record, value)
+        return record
+
+    return fill

@@ -1,0 +1,33 @@
+"""The fast constructors' one mechanism: a filler names every field once and fills them all."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from vmic.model._slots import filler
+
+
+def _upper(value: str) -> str:
+    return value.upper()
+
+
+@attrs.frozen
+class _Pair:
+    left: int = attrs.field(validator=attrs.validators.instance_of(int))
+    right: str = attrs.field(converter=_upper)
+
+
+def test_a_filler_builds_what_the_checked_constructor_builds_from_the_same_values() -> None:
+    fill = filler(_Pair, "right", "left")
+    built = fill("AB", 1)
+    assert built == _Pair(1, "ab")
+    assert attrs.asdict(built) == {"left": 1, "right": "AB"}
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.left = 2  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("names", [("left",), ("left", "right", "left"), ("left", "middle")])
+def test_a_filler_must_name_each_field_once(names: tuple[str, ...]) -> None:
+    with pytest.raises(TypeError, match="names each of its fields once"):
+        filler(_Pair, *names)
