@@ -19,6 +19,7 @@ import attrs
 from vmic.diagnosis._results import Diagnosis, Finding, Fix, FixKind, service_name, vmic_command
 from vmic.errors import ConfigurationError
 from vmic.model._named import NamedEnum, counted, cut, named
+from vmic.model._validators import tuple_of
 from vmic.rules._plans import StepRole, StepSide
 
 if TYPE_CHECKING:
@@ -97,9 +98,7 @@ class FixStep:
     vm: str = attrs.field(validator=_v.instance_of(str))
     vm_id: str | None = attrs.field(default=None, validator=_v.optional(_v.instance_of(str)))
     fix: Fix = attrs.field(validator=_v.instance_of(Fix))
-    findings: tuple[Finding, ...] = attrs.field(
-        validator=_v.deep_iterable(_v.instance_of(Finding), _v.instance_of(tuple))
-    )
+    findings: tuple[Finding, ...] = attrs.field(validator=tuple_of(Finding))
     permission: StepPermission = attrs.field(validator=_v.instance_of(StepPermission))
     why: str = attrs.field(default="", validator=_v.instance_of(str))
 
@@ -174,12 +173,8 @@ class FixPlan:
         policy: What the plan may change.
     """
 
-    diagnoses: tuple[Diagnosis, ...] = attrs.field(
-        validator=_v.deep_iterable(_v.instance_of(Diagnosis), _v.instance_of(tuple))
-    )
-    steps: tuple[FixStep, ...] = attrs.field(
-        validator=_v.deep_iterable(_v.instance_of(FixStep), _v.instance_of(tuple))
-    )
+    diagnoses: tuple[Diagnosis, ...] = attrs.field(validator=tuple_of(Diagnosis))
+    steps: tuple[FixStep, ...] = attrs.field(validator=tuple_of(FixStep))
     policy: FixPolicy = attrs.field(validator=_v.instance_of(FixPolicy))
 
     @property

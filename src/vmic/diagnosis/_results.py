@@ -23,6 +23,7 @@ from vmic.model._records import VMState
 from vmic.model._services import GuestOnlyService, IntegrationService
 from vmic.model._slots import filler
 from vmic.model._status import OperationalStatus, StartType
+from vmic.model._validators import tuple_of
 from vmic.rules._causes import Cause
 from vmic.rules._features import Feature
 from vmic.rules._plans import StepRole, StepSide, UpdatePlan
@@ -54,23 +55,6 @@ Service: TypeAlias = IntegrationService | GuestOnlyService
 
 _v = attrs.validators
 _SERVICE_TYPES = (IntegrationService, GuestOnlyService)
-
-
-def _tuple_of(member: type | tuple[type, ...]) -> Any:  # noqa: ANN401 - an attrs validator
-    """A validator: a tuple whose items are all instances of *member*.
-
-    Every diagnosis builds these records by the dozen per VM: the check runs as one
-    ``all()`` over the items, and only a value that fails it goes through attrs'
-    ``deep_iterable``, for attrs' own error.
-    """
-    slow = _v.deep_iterable(_v.instance_of(member), _v.instance_of(tuple))
-
-    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:  # noqa: ANN401
-        if type(value) is tuple and all(isinstance(item, member) for item in value):
-            return
-        slow(instance, attribute, value)
-
-    return check
 
 
 class Verdict(NamedEnum):
@@ -211,7 +195,7 @@ class Fix:
 
     side: StepSide = attrs.field(validator=_v.instance_of(StepSide))
     title: str = attrs.field(validator=_v.instance_of(str))
-    commands: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
+    commands: tuple[str, ...] = attrs.field(default=(), validator=tuple_of(str))
     shell: Shell | None = attrs.field(default=None, validator=_v.optional(_v.instance_of(Shell)))
     role: StepRole = attrs.field(default=StepRole.REQUIRED, validator=_v.instance_of(StepRole))
     automatable: bool = attrs.field(default=True, validator=_v.instance_of(bool))
@@ -220,7 +204,7 @@ class Fix:
     service: Service | None = attrs.field(
         default=None, validator=_v.optional(_v.instance_of(_SERVICE_TYPES))
     )
-    packages: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
+    packages: tuple[str, ...] = attrs.field(default=(), validator=tuple_of(str))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -265,12 +249,12 @@ class Finding:
     cause: Cause = attrs.field(validator=_v.instance_of(Cause))
     verdict: Verdict = attrs.field(validator=_v.instance_of(Verdict))
     explanation: str = attrs.field(validator=_v.instance_of(str))
-    fixes: tuple[Fix, ...] = attrs.field(default=(), validator=_tuple_of(Fix))
-    features: tuple[Feature, ...] = attrs.field(default=(), validator=_tuple_of(Feature))
+    fixes: tuple[Fix, ...] = attrs.field(default=(), validator=tuple_of(Fix))
+    features: tuple[Feature, ...] = attrs.field(default=(), validator=tuple_of(Feature))
     plan: UpdatePlan | None = attrs.field(
         default=None, validator=_v.optional(_v.instance_of(UpdatePlan))
     )
-    sources: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
+    sources: tuple[str, ...] = attrs.field(default=(), validator=tuple_of(str))
 
     @property
     def subject(self) -> str:
@@ -330,7 +314,7 @@ class ServiceDiagnosis:
 
     service: Service = attrs.field(validator=_v.instance_of(_SERVICE_TYPES))
     verdict: Verdict = attrs.field(validator=_v.instance_of(Verdict))
-    causes: tuple[Cause, ...] = attrs.field(default=(), validator=_tuple_of(Cause))
+    causes: tuple[Cause, ...] = attrs.field(default=(), validator=tuple_of(Cause))
     host_enabled: bool | None = attrs.field(
         default=None, validator=_v.optional(_v.instance_of(bool))
     )
@@ -394,8 +378,8 @@ class FeatureDiagnosis:
 
     feature: Feature = attrs.field(validator=_v.instance_of(Feature))
     verdict: Verdict = attrs.field(validator=_v.instance_of(Verdict))
-    needs: tuple[Service, ...] = attrs.field(default=(), validator=_tuple_of(_SERVICE_TYPES))
-    blocking: tuple[Service, ...] = attrs.field(default=(), validator=_tuple_of(_SERVICE_TYPES))
+    needs: tuple[Service, ...] = attrs.field(default=(), validator=tuple_of(_SERVICE_TYPES))
+    blocking: tuple[Service, ...] = attrs.field(default=(), validator=tuple_of(_SERVICE_TYPES))
     requested: bool = attrs.field(default=False, validator=_v.instance_of(bool))
 
     @property
@@ -446,13 +430,13 @@ class VMDiagnosis:
     guest_view: GuestView = attrs.field(validator=_v.instance_of(GuestView))
     guest_detail: str = attrs.field(default="", validator=_v.instance_of(str))
     services: tuple[ServiceDiagnosis, ...] = attrs.field(
-        default=(), validator=_tuple_of(ServiceDiagnosis)
+        default=(), validator=tuple_of(ServiceDiagnosis)
     )
     features: tuple[FeatureDiagnosis, ...] = attrs.field(
-        default=(), validator=_tuple_of(FeatureDiagnosis)
+        default=(), validator=tuple_of(FeatureDiagnosis)
     )
-    findings: tuple[Finding, ...] = attrs.field(default=(), validator=_tuple_of(Finding))
-    notes: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
+    findings: tuple[Finding, ...] = attrs.field(default=(), validator=tuple_of(Finding))
+    notes: tuple[str, ...] = attrs.field(default=(), validator=tuple_of(str))
 
     @classmethod
     def _built(
@@ -566,7 +550,7 @@ class Diagnosis:
     host_os: OperatingSystem | None = attrs.field(
         default=None, validator=_v.optional(_v.instance_of(OperatingSystem))
     )
-    vms: tuple[VMDiagnosis, ...] = attrs.field(default=(), validator=_tuple_of(VMDiagnosis))
+    vms: tuple[VMDiagnosis, ...] = attrs.field(default=(), validator=tuple_of(VMDiagnosis))
 
     @property
     def findings(self) -> tuple[Finding, ...]:

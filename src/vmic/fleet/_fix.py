@@ -41,6 +41,7 @@ from vmic.fleet._runner import _classify, audit
 from vmic.model._named import NamedEnum, counted, named
 from vmic.model._services import IntegrationService
 from vmic.model._status import StartType, WindowsServiceStatus
+from vmic.model._validators import tuple_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -241,18 +242,10 @@ class FixReport:
 
     plan: FixPlan = attrs.field(validator=_v.instance_of(FixPlan))
     check: bool = attrs.field(validator=_v.instance_of(bool))
-    steps: tuple[StepResult, ...] = attrs.field(
-        validator=_v.deep_iterable(_v.instance_of(StepResult), _v.instance_of(tuple))
-    )
-    findings: tuple[FindingResult, ...] = attrs.field(
-        validator=_v.deep_iterable(_v.instance_of(FindingResult), _v.instance_of(tuple))
-    )
-    failures: tuple[HostResult, ...] = attrs.field(
-        default=(), validator=_v.deep_iterable(_v.instance_of(HostResult), _v.instance_of(tuple))
-    )
-    after: tuple[Diagnosis, ...] = attrs.field(
-        default=(), validator=_v.deep_iterable(_v.instance_of(Diagnosis), _v.instance_of(tuple))
-    )
+    steps: tuple[StepResult, ...] = attrs.field(validator=tuple_of(StepResult))
+    findings: tuple[FindingResult, ...] = attrs.field(validator=tuple_of(FindingResult))
+    failures: tuple[HostResult, ...] = attrs.field(default=(), validator=tuple_of(HostResult))
+    after: tuple[Diagnosis, ...] = attrs.field(default=(), validator=tuple_of(Diagnosis))
 
     @property
     def remaining(self) -> tuple[FindingResult, ...]:

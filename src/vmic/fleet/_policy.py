@@ -33,6 +33,7 @@ from vmic.fleet._report import HostResult, HostStatus
 from vmic.fleet._runner import _classify
 from vmic.model._named import NamedEnum, named
 from vmic.model._services import IntegrationService
+from vmic.model._validators import tuple_of
 from vmic.policy._policy import Policy
 from vmic.schemas import SCHEMA_VERSION
 
@@ -180,12 +181,8 @@ class PolicyReport:
     digest: str = attrs.field(validator=_v.instance_of(str))
     source: str = attrs.field(validator=_v.instance_of(str))
     check: bool = attrs.field(validator=_v.instance_of(bool))
-    results: tuple[ServiceOutcome, ...] = attrs.field(
-        validator=_v.deep_iterable(_v.instance_of(ServiceOutcome), _v.instance_of(tuple))
-    )
-    failures: tuple[HostResult, ...] = attrs.field(
-        default=(), validator=_v.deep_iterable(_v.instance_of(HostResult), _v.instance_of(tuple))
-    )
+    results: tuple[ServiceOutcome, ...] = attrs.field(validator=tuple_of(ServiceOutcome))
+    failures: tuple[HostResult, ...] = attrs.field(default=(), validator=tuple_of(HostResult))
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{n} {outcome.label}" for outcome, n in self.counts.items() if n)

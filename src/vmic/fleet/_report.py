@@ -26,6 +26,7 @@ from vmic.diagnosis._results import (
     vmic_command,
 )
 from vmic.model._named import NamedEnum, named
+from vmic.model._validators import tuple_of
 from vmic.rules._causes import Cause
 from vmic.schemas import SCHEMA_VERSION
 
@@ -170,9 +171,7 @@ class AuditReport:
         concurrency: How many hosts were asked at once.
     """
 
-    results: tuple[HostResult, ...] = attrs.field(
-        validator=_v.deep_iterable(_v.instance_of(HostResult), _v.instance_of(tuple))
-    )
+    results: tuple[HostResult, ...] = attrs.field(validator=tuple_of(HostResult))
     duration: float = attrs.field(default=0.0, converter=float)
     concurrency: int = attrs.field(default=1, validator=_v.instance_of(int))
 
