@@ -292,7 +292,11 @@ class _Runner:
         with self.wakeup:
             while True:
                 now = time.monotonic()
-                overdue = [(job, kind) for job in self.running if (kind := self._overdue(job, now))]
+                overdue = [
+                    (job, timed_out)
+                    for job in self.running
+                    if (timed_out := self._overdue(job, now)) is not None
+                ]
                 if self.finished or overdue:
                     break
                 # The next moment a host may become overdue: its deadline, then its guard.
@@ -310,18 +314,22 @@ class _Runner:
                 self.abandoned.append(job)
                 self._close_guests(job)
             self.workers -= len(overdue)
-        return finished, [(job, kind == "timed out") for job, kind in overdue], now
+        return finished, overdue, now
 
-    def _overdue(self, job: _Job, now: float) -> str:
-        """Why the audit stops waiting for *job* now: "timed out", "guests", or "" (it waits)."""
+    def _overdue(self, job: _Job, now: float) -> bool | None:
+        """Whether the audit stops waiting for *job* now, and why.
+
+        True: the host timed out (past its guard); False: only its guests did (past its
+        deadline, its worker asking one itself); None: the audit still waits.
+        """
         elapsed = now - job.started
         if elapsed >= self.guard:
-            return "timed out"
+            return True
         if elapsed >= self.timeout:
             with job.lock:
                 # Set and cleared under the lock by a worker that checks the deadline first.
-                return "guests" if job.in_guest else ""
-        return ""
+                return False if job.in_guest else None
+        return None
 
     def _spawn(self) -> None:
         thread = threading.Thread(target=self._worker, name="vmic-audit", daemon=True)
