@@ -31,3 +31,11 @@ def test_a_filler_builds_what_the_checked_constructor_builds_from_the_same_value
 def test_a_filler_must_name_each_field_once(names: tuple[str, ...]) -> None:
     with pytest.raises(TypeError, match="names each of its fields once"):
         filler(_Pair, *names)
+
+
+def test_a_filler_takes_exactly_one_value_per_field() -> None:
+    fill = filler(_Pair, "left", "right")
+    with pytest.raises(TypeError):
+        fill(1)
+    with pytest.raises(TypeError):
+        fill(1, "a", "b")
