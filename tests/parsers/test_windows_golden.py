@@ -28,7 +28,12 @@ from vmic.model._records import (
     VirtualMachineRecord,
     VMState,
 )
-from vmic.parsers._component_id import ANY_CASE_GUID, parse_component_id
+from vmic.parsers._component_id import (
+    _ID_RE,
+    ANY_CASE_GUID,
+    match_component_id,
+    parse_component_id,
+)
 from vmic.parsers._integration_services import parse_vm_integration_services
 from vmic.parsers._registry import parse_integration_services_version, parse_reg_query
 from vmic.parsers._services import parse_get_service
@@ -802,6 +807,81 @@ def test_the_parsers_guid_pattern_matches_what_hex_guid_matches() -> None:
         char = chr(code)
         for text in (char + SPEC_VM[1:], SPEC_VM[:8] + char + SPEC_VM[9:]):
             assert (HEX_GUID.fullmatch(text) is None) == (ANY_CASE_GUID.fullmatch(text) is None)
+
+
+def _checked_component_id(text: str) -> ComponentId | None:
+    """match_component_id's answer from the any-case pattern alone (its checked path)."""
+    match = _ID_RE.fullmatch(text)
+    return None if match is None else ComponentId(*match.groups())
+
+
+def _touches_ascii(char: str) -> bool:
+    forms = (char, char.lower(), char.upper(), char.casefold())
+    return any(letter.isascii() for form in forms for letter in form)
+
+
+def test_the_exact_case_id_pattern_answers_as_the_any_case_one() -> None:
+    # match_component_id tries Hyper-V's own spelling first: a character at each kind of
+    # place of such an id (a prefix letter, the colon, a hex digit, a hyphen, the
+    # separator) gets the answer the any-case pattern gives.
+    # separator). The characters tried: those whose case or folding touches ASCII (the
+    # only ones either pattern can take), and a few others.
+    given = f"Microsoft:{SPEC_VM}\\{VSS.guid}"
+    places = (0, 1, 9, 10, 18, 46, 47, 48, 56, len(given) - 1)
+    chars = [chr(code) for code in range(sys.maxunicode + 1) if _touches_ascii(chr(code))]
+    for char in [*chars, "\u00e9", "\u0660", "\uff21"]:
+        for place in places:
+            text = given[:place] + char + given[place + 1 :]
+            assert match_component_id(text) == _checked_component_id(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Microsoft:{SPEC_VM}\\{VSS.guid}",
+        f"Microsoft:{SPEC_VM}\\\\{VSS.guid}",
+        f"microsoft:{SPEC_VM.lower()}\\{VSS.guid.lower()}",
+        f"MICROSOFT:{SPEC_VM}\\{VSS.guid.title()}",
+        f"Microsoft:{SPEC_VM}\\\\\\{VSS.guid}",
+        f"Microsoft:{SPEC_VM}{VSS.guid}",
+        f" Microsoft:{SPEC_VM}\\{VSS.guid}",
+        f"Microsoft:{SPEC_VM}\\{VSS.guid}\n",
+    ],
+)
+def test_a_component_id_in_any_spelling_matches_as_the_any_case_pattern_says(text: str) -> None:
+    found = match_component_id(text)
+    assert found == _checked_component_id(text)
+    if found is not None:
+        assert (found.vm_id, found.guid) == (SPEC_VM, VSS.guid)
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        # null is "" whatever the arrays say; an absent description is read from them.
+        ('"SecondaryStatusDescription": null, "StatusDescription": ["OK", "Lost"]', ""),
+        ('"StatusDescription": ["OK", "Lost"]', "Lost"),
+        ('"StatusDescription": ["OK"]', ""),
+        ('"SecondaryStatusDescription": null', ""),
+        ('"SecondaryStatusDescription": "Lost", "StatusDescription": ["OK"]', "Lost"),
+    ],
+)
+def test_a_components_null_or_absent_description(members: str, expected: str) -> None:
+    given = "{" + COMPONENT + ", " + members + "}"
+    (record,) = parse_vm_integration_services(given)
+    assert record.secondary_status_description == expected
+    swapped = members.replace("SecondaryStatusDescription", "PrimaryStatusDescription")
+    swapped = swapped.replace('["OK", "Lost"]', '["Lost", "OK"]').replace('["OK"]', "[]")
+    (record,) = parse_vm_integration_services("{" + COMPONENT + ", " + swapped + "}")
+    assert record.primary_status_description == expected
+
+
+@pytest.mark.parametrize("description", ["7", "true", '["OK"]', "{}"])
+def test_a_components_description_that_is_no_string_is_refused(description: str) -> None:
+    given = "{" + COMPONENT + f', "SecondaryStatusDescription": {description}}}'
+    with pytest.raises(ParseError) as caught:
+        parse_vm_integration_services(given)
+    assert caught.value.message == "SecondaryStatusDescription should be a string"
 
 
 COMPONENT_WITH_ID = COMPONENT + f', "Id": "Microsoft:{VM_FF}\\\\{VSS.guid}"'

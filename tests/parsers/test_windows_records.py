@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import attrs
 import pytest
 from hypothesis import given, strategies as st
@@ -17,6 +19,7 @@ from vmic import (
 )
 from vmic.model import _locales as locales
 from vmic.model._records import (
+    SERVICE_BY_GUID,
     ComponentId,
     GuestServiceRecord,
     IntegrationComponentRecord,
@@ -123,9 +126,13 @@ def test_parser_fast_path_builds_the_same_record_as_the_checked_constructor(
     assert set(fields) == {field.name for field in attrs.fields(IntegrationComponentRecord)}
     assert IntegrationComponentRecord._unchecked(**fields) == record
     assert IntegrationComponentRecord(**fields) == record
+    order = inspect.signature(IntegrationComponentRecord._unchecked).parameters
+    assert IntegrationComponentRecord._fill(*(fields[name] for name in order)) == record
     if record.component_id is not None:
         cid = record.component_id
         assert ComponentId._unchecked(cid.vm_id, cid.guid) == cid
+        assert ComponentId._fill(cid.vm_id, cid.guid) == cid
+        assert SERVICE_BY_GUID.get(cid.guid) is cid.service
 
 
 @given(virtual_machine_records())

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import attrs
 from attrs import validators as v
@@ -50,6 +50,9 @@ from vmic.model._patterns import GUID_PATTERN
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
 from vmic.model._slots import filler
 from vmic.model._status import OperationalStatus, StartType, WindowsServiceStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
 
 __all__ = [
     "GUID_PATTERN",
@@ -80,7 +83,10 @@ def _upper_or_none(value: str | None) -> str | None:
     return None if value is None else _upper(value)
 
 
-_SERVICE_BY_GUID: Final = {service.guid: service for service in IntegrationService}
+#: The service each known component GUID (upper case) stands for.
+SERVICE_BY_GUID: Final[Mapping[str, IntegrationService]] = {
+    service.guid: service for service in IntegrationService
+}
 
 
 @attrs.frozen
@@ -99,10 +105,14 @@ class ComponentId:
     vm_id: str = attrs.field(converter=_upper, validator=v.matches_re(_GUID_RE))
     guid: str = attrs.field(converter=_upper, validator=v.matches_re(_GUID_RE))
 
+    # _unchecked's work without its call, positional (vm_id, guid): the component id
+    # parser's, once per component read.
+    _fill: ClassVar[Callable[[str, str], ComponentId]]
+
     @property
     def service(self) -> IntegrationService | None:
         """The service with this component GUID, or None for a component vmic does not know."""
-        return _SERVICE_BY_GUID.get(self.guid)
+        return SERVICE_BY_GUID.get(self.guid)
 
     @classmethod
     def _unchecked(cls, vm_id: str, guid: str) -> ComponentId:
@@ -115,6 +125,7 @@ class ComponentId:
 
 
 _FILL_COMPONENT_ID: Final = filler(ComponentId, "vm_id", "guid")
+ComponentId._fill = _FILL_COMPONENT_ID
 
 
 def _default_component_service(record: IntegrationComponentRecord) -> IntegrationService | None:
@@ -194,6 +205,10 @@ class IntegrationComponentRecord:
         validator=[v.optional(v.instance_of(IntegrationService)), _check_component],
     )
 
+    # _unchecked's work without its call, positional only (in _unchecked's order): the
+    # JSON parser's, once per component read.
+    _fill: ClassVar[Callable[..., IntegrationComponentRecord]]
+
     @classmethod
     def _unchecked(  # noqa: PLR0917 - private; positional too, as it runs per component
         cls,
@@ -244,6 +259,7 @@ _FILL_COMPONENT: Final = filler(
     "component_id",
     "service",
 )
+IntegrationComponentRecord._fill = _FILL_COMPONENT
 
 
 def _default_guest_service(

@@ -38,7 +38,7 @@ from vmic.model._locales import (
     status_description,
     status_for_description,
 )
-from vmic.model._records import ComponentId, IntegrationComponentRecord
+from vmic.model._records import SERVICE_BY_GUID, ComponentId, IntegrationComponentRecord
 from vmic.model._status import OperationalStatus
 from vmic.parsers._component_id import ANY_CASE_GUID, match_component_id
 from vmic.parsers._errors import error_at
@@ -67,6 +67,8 @@ _STATUS_BY_NAME: Final = {
     **{status.dotnet_name.casefold(): status for status in OperationalStatus},
 }
 _BOOLEANS: Final = {"true": True, "false": False}
+# IntegrationComponentRecord._unchecked without its call: the JSON reader's, per component.
+_FILL_RECORD: Final = IntegrationComponentRecord._fill
 _ZERO_GUID: Final = "00000000-0000-0000-0000-000000000000"
 _TABLE_COLUMNS: Final = (
     "VMName",
@@ -152,19 +154,22 @@ def _nth(raw: object, position: int) -> object:
     return raw[position] if isinstance(raw, list) and len(raw) > position else None
 
 
-def _component(report: Reporter, index: int, item: dict[str, Any]) -> IntegrationComponentRecord:
+def _component(  # noqa: PLR0912 - the common forms inline, each with its way out
+    report: Reporter, index: int, item: dict[str, Any]
+) -> IntegrationComponentRecord:
     # Once per component of every VM on every audited host: each property is read once,
     # and the common forms (a string, a status code) are taken without a helper's call.
     get = item.get
     vm_name = get("VMName")
     name = get("Name")
     enabled = get("Enabled")
-    if not (isinstance(vm_name, str) and isinstance(name, str) and type(enabled) is bool):
+    # json.loads builds exact types, so a class check is isinstance's answer, for less.
+    if not (vm_name.__class__ is str and name.__class__ is str and enabled.__class__ is bool):
         raise _required_error(report, index, item)
     raw_id = get("Id")
     component_id: ComponentId | None = None
     if raw_id is not None:
-        component_id = match_component_id(raw_id) if isinstance(raw_id, str) else None
+        component_id = match_component_id(raw_id) if raw_id.__class__ is str else None
         if component_id is None:
             msg = "Id should be 'Microsoft:<VMID>\\<GUID>'"
             raise report.error(msg, index, "Id")
@@ -172,7 +177,7 @@ def _component(report: Reporter, index: int, item: dict[str, Any]) -> Integratio
     if vm_id is not None:
         if (
             component_id is not None
-            and type(vm_id) is str
+            and vm_id.__class__ is str
             and vm_id.isascii()
             and vm_id.upper() == component_id.vm_id
         ):
@@ -182,12 +187,19 @@ def _component(report: Reporter, index: int, item: dict[str, Any]) -> Integratio
             vm_id = _vm_id(report, index, vm_id, component_id)
 
     # The arrays are read only for what their Primary/Secondary properties do not say.
+    # A null description (a component with one status) is "", as _description says.
     primary_text = get("PrimaryStatusDescription")
     if primary_text.__class__ is not str:
-        primary_text = _description(report, index, item, "PrimaryStatusDescription", 0)
+        if primary_text is None and "PrimaryStatusDescription" in item:
+            primary_text = ""
+        else:
+            primary_text = _description(report, index, item, "PrimaryStatusDescription", 0)
     secondary_text = get("SecondaryStatusDescription")
     if secondary_text.__class__ is not str:
-        secondary_text = _description(report, index, item, "SecondaryStatusDescription", 1)
+        if secondary_text is None and "SecondaryStatusDescription" in item:
+            secondary_text = ""
+        else:
+            secondary_text = _description(report, index, item, "SecondaryStatusDescription", 1)
     # A status code (what ConvertTo-Json writes) is looked up here; anything else (a name,
     # null, no property) goes through _status. A code vmic does not know is None.
     primary = get("PrimaryOperationalStatus")
@@ -216,7 +228,7 @@ def _component(report: Reporter, index: int, item: dict[str, Any]) -> Integratio
             statuses=get("OperationalStatus", MISSING),
             description=secondary_text,
         )
-    return IntegrationComponentRecord._unchecked(
+    return _FILL_RECORD(
         vm_name,
         vm_id,
         name,
@@ -226,7 +238,10 @@ def _component(report: Reporter, index: int, item: dict[str, Any]) -> Integratio
         secondary,
         secondary_text,
         component_id,
-        component_id.service if component_id is not None else service_for_name(name),
+        # ComponentId.service's lookup, without the property's call.
+        SERVICE_BY_GUID.get(component_id.guid)
+        if component_id is not None
+        else service_for_name(name),
     )
 
 
