@@ -163,3 +163,12 @@ def test_freebsd_guests_carry_their_id_and_release() -> None:
     guest = parse_os("FreeBSD 14.1")
     assert (guest.distribution, guest.distribution_version) == ("freebsd", "14.1")
     assert guest.is_linux  # a Linux-or-FreeBSD guest: integration services built in
+
+
+@pytest.mark.parametrize("product", list(Product))
+def test_windows_or_linux_is_the_products_family(product: Product) -> None:
+    # is_windows and is_linux compare with the one Linux product: every other product
+    # is of a Windows family, Linux alone of the Linux family.
+    os = OperatingSystem(product)
+    assert os.is_linux == (product.family is OSFamily.LINUX)
+    assert os.is_windows == (product.family is not OSFamily.LINUX)

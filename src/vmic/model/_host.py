@@ -50,7 +50,7 @@ from vmic.model._records import (
     _upper_or_none,
 )
 from vmic.model._services import GuestOnlyService, IntegrationService, guest_service_for
-from vmic.model._slots import filler, slot_setters
+from vmic.model._slots import filler
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -270,10 +270,7 @@ class VM(VirtualMachineRecord):
         # other fields are this VM's, checked already; only the guest is checked here
         # (attrs.evolve would convert and check every field again).
         _check_guest(self, _GUEST_FIELD, guest)
-        copy = _new(type(self))
-        for setter, value in zip(_SETTERS, (*_VM_VALUES(self), guest), strict=True):
-            setter(copy, value)
-        return copy
+        return _FILL_VM(*_VM_VALUES(self), guest)
 
     @property
     def record(self) -> VirtualMachineRecord:
@@ -320,15 +317,13 @@ class VM(VirtualMachineRecord):
         return f"<VM {named(self.name)} {self.state.value}{guest}>"
 
 
-_new: Final = object.__new__
 _RECORD_FIELDS: Final = tuple(f.name for f in attrs.fields(VirtualMachineRecord))
 _VM_FIELDS: Final = tuple(f.name for f in attrs.fields(VM) if f.name != "guest")
 # The fast constructors read a record's (or a VM's) fields in one call, in C, and fill the
-# new VM through its slots' own setters (no lookup by name per field): every VM of every
+# new VM through its filler (its slots' own setters, no lookup by name per field): every VM of every
 # audited host is built this way, and rebuilt with its guest.
 _RECORD_VALUES: Final = operator.attrgetter(*_RECORD_FIELDS)
 _VM_VALUES: Final = operator.attrgetter(*_VM_FIELDS)
-_SETTERS: Final = slot_setters(VM, *_VM_FIELDS, "guest")
 _FILL_VM: Final = filler(VM, *_VM_FIELDS, "guest")
 _GUEST_FIELD: Final = attrs.fields(VM).guest
 

@@ -373,8 +373,8 @@ class IntegrationServicesState(NamedEnum):
     def from_text(cls, text: str | None) -> IntegrationServicesState:
         """The state for a shown string; anything unrecognized (or empty) is UNKNOWN."""
         if not text:
-            return cls.UNKNOWN
-        return _IS_STATE_BY_TEXT.get(" ".join(text.split()).casefold(), cls.UNKNOWN)
+            return _IS_STATE_UNKNOWN
+        return _IS_STATE_BY_TEXT.get(" ".join(text.split()).casefold(), _IS_STATE_UNKNOWN)
 
 
 # Strings compared by scripts against IntegrationServicesState (reference file, Get-VM section).
@@ -386,6 +386,9 @@ _IS_STATE_TEXT: Final = {
 _IS_STATE_BY_TEXT: Final = {
     text.casefold(): state for state, text in _IS_STATE_TEXT.items() if text
 }
+# The members the lookups fall back to, as module names: reading a member off its enum
+# class costs more than the lookup itself, and Get-VM's reader makes them per VM.
+_IS_STATE_UNKNOWN: Final = IntegrationServicesState.UNKNOWN
 
 
 class VMState(NamedEnum):
@@ -448,13 +451,13 @@ class VMState(NamedEnum):
     @classmethod
     def from_code(cls, code: int) -> VMState:
         """The state for a number; UNKNOWN when the number is not a member."""
-        return _VM_STATE_BY_CODE.get(code, cls.UNKNOWN)
+        return _VM_STATE_BY_CODE.get(code, _VM_STATE_UNKNOWN)
 
     @classmethod
     def from_name(cls, name: str) -> VMState:
         """The state for a .NET name (``FastSaved``) or a value, any case; UNKNOWN otherwise."""
         key = name.strip().replace("_", "").replace(" ", "").casefold()
-        return _VM_STATE_BY_NAME.get(key, cls.UNKNOWN)
+        return _VM_STATE_BY_NAME.get(key, _VM_STATE_UNKNOWN)
 
 
 # Microsoft.HyperV.PowerShell.VMState as a decompiled current module defines it; the 2012-era
@@ -495,6 +498,7 @@ _VM_STATE_BY_NAME: Final = {
     **{state.value.replace("_", ""): state for state in VMState},
     **{state.dotnet_name.casefold(): state for state in VMState},
 }
+_VM_STATE_UNKNOWN: Final = VMState.UNKNOWN  # as _IS_STATE_UNKNOWN
 
 #: Largest component of a ``System.Version`` (an Int32).
 _MAX_VERSION_PART: Final = 2**31 - 1

@@ -113,6 +113,13 @@ def _json_version(report: Reporter, index: int, raw: object) -> Version | None:
     raise report.error(f"{key} should be a version object, a string or null", index, key)
 
 
+# Read off their enums once: a member or method looked up on an enum class costs more than
+# the dict lookup behind it, and the JSON reader makes these per VM.
+_UNKNOWN: Final = VMState.UNKNOWN
+_state_from_code: Final = VMState.from_code
+_is_state_from_text: Final = IntegrationServicesState.from_text
+
+
 def _from_json(report: Reporter, index: int, item: dict[str, Any]) -> VirtualMachineRecord:
     name = item.get("Name", item.get("VMName"))
     if not isinstance(name, str):
@@ -126,9 +133,9 @@ def _from_json(report: Reporter, index: int, item: dict[str, Any]) -> VirtualMac
         vm_id = vm_id.upper()
     raw_state = item.get("State")
     if raw_state is None:
-        state = VMState.UNKNOWN
+        state = _UNKNOWN
     elif type(raw_state) is int:
-        state = VMState.from_code(raw_state)
+        state = _state_from_code(raw_state)
     elif isinstance(raw_state, str):
         key = raw_state.strip()
         state = (
@@ -154,7 +161,7 @@ def _from_json(report: Reporter, index: int, item: dict[str, Any]) -> VirtualMac
         state,
         status or "",
         _json_version(report, index, item.get("IntegrationServicesVersion")),
-        IntegrationServicesState.from_text(is_state),
+        _is_state_from_text(is_state),
     )
 
 
