@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime
 import json
+import json.scanner
 from typing import Any
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from vmic import ParseError, RegistryValueNotFoundError, StartType
 from vmic.parsers._errors import error_at, error_at_line, position
-from vmic.parsers._json import dotnet_date, dumps, enum_member, load_items, locate
+from vmic.parsers._json import _decode, dotnet_date, dumps, enum_member, load_items, locate
 from vmic.parsers._table import cell_width, read_tables, render_table, truncate
 from vmic.parsers._text import clean_text
 
@@ -314,3 +316,43 @@ def test_enum_member_reads_numbers_digit_strings_and_names() -> None:
         enum_member(9, codes, names)
     with pytest.raises(TypeError, match="a boolean"):
         enum_member(True, codes, names)
+
+
+def _decoded_as_json_decodes(text: str) -> tuple[str, object]:
+    """What _decode answers, from JSONDecoder.decode itself (the reference)."""
+    try:
+        return "value", json.JSONDecoder().decode(text)
+    except json.JSONDecodeError as exc:
+        return "error", str(error_at(f"not valid JSON: {exc.msg}", text, exc.pos))
+
+
+def _decoded(text: str) -> tuple[str, object]:
+    scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type] # a decoder is right
+    try:
+        return "value", _decode(text, scan)
+    except ParseError as exc:
+        return "error", str(exc)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_SPACE = st.text(alphabet=" \t\n\r\x0b\f\xa0", max_size=3)
+
+
+@settings(max_examples=300)
+@given(
+    _SPACE, _JSON_VALUES, _SPACE, st.text(alphabet='[]{}",: \n0a', max_size=3), st.integers(0, 40)
+)
+def test_decode_answers_as_json_decoder_decode(
+    before: str, value: object, after: str, noise: str, cut: int
+) -> None:
+    # _decode does JSONDecoder.decode's steps itself: the same value, or the same error at
+    # the same place, for valid text, text cut short, and text with more after its value.
+    text = before + json.dumps(value) + after
+    for given_text in (text, text[:cut], text + noise, noise + text, before + noise + after):
+        assert _decoded(given_text) == _decoded_as_json_decodes(given_text), given_text

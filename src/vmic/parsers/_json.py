@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import json.scanner
 import re
 from enum import Enum
 from itertools import repeat
@@ -196,13 +197,25 @@ def _depth_offset(text: str, limit: int) -> int:
     return 0
 
 
-def _decode(source: str, decoder: json.JSONDecoder) -> object:
+# What JSON calls whitespace (json.decoder's WHITESPACE), and what opens a container.
+_JSON_SPACE: Final = " \t\n\r"
+_OPENERS: Final = ("[", "{")
+
+
+def _decode(source: str, scan: Callable[[str, int], tuple[Any, int]]) -> object:
     if source.startswith("\ufeff"):
         # What json.loads says of a byte order mark (clean_text drops one, not two).
         msg = "not valid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig)"
         raise error_at(msg, source, 0)
     try:
-        return decoder.decode(source)
+        # JSONDecoder.decode's steps without its two Python calls (every ConvertTo-Json
+        # answer a host gives is read here): skip whitespace (nothing to skip before an
+        # opening bracket), scan one value, and allow only whitespace after it.
+        start = 0 if source[:1] in _OPENERS else len(source) - len(source.lstrip(_JSON_SPACE))
+        value, end = scan(source, start)
+    except StopIteration as exc:
+        msg = "not valid JSON: Expecting value"
+        raise error_at(msg, source, exc.value) from None
     except json.JSONDecodeError as exc:
         raise error_at(f"not valid JSON: {exc.msg}", source, exc.pos) from None
     except RecursionError:
@@ -212,6 +225,12 @@ def _decode(source: str, decoder: json.JSONDecoder) -> object:
         # json.loads raises a bare ValueError for integers longer than Python converts.
         match = _LONG_NUMBER_RE.search(source)
         raise error_at(f"not valid JSON: {exc}", source, match.start() if match else 0) from None
+    if end != len(source):
+        rest = source[end:].lstrip(_JSON_SPACE)
+        if rest:
+            msg = "not valid JSON: Extra data"
+            raise error_at(msg, source, len(source) - len(rest))
+    return value
 
 
 # What json.loads builds, None aside (bool is an int).
@@ -230,8 +249,8 @@ _QUIET: Final = _Quiet()
 @functools.lru_cache(maxsize=64)
 def _decoder(
     convert: Callable[[Reporter, int, dict[str, Any]], object], marker: str
-) -> json.JSONDecoder:
-    """The decoder that converts each object with ``marker`` as it is decoded.
+) -> Callable[[str, int], tuple[Any, int]]:
+    """The scanner (a decoder's) that converts each object with ``marker`` as it is decoded.
 
     One per parser, built once: ``json.loads`` with a hook builds a decoder and its scanner
     on every call, which costs more than decoding a small section. A decoder holds no
@@ -246,7 +265,9 @@ def _decoder(
                 pass
         return obj
 
-    return json.JSONDecoder(object_hook=hook)
+    decoder = json.JSONDecoder(object_hook=hook)
+    # The scanner reads the decoder's settings (typeshed asks for a scanner, wrongly).
+    return json.scanner.make_scanner(decoder)  # type: ignore[arg-type] # a decoder is right
 
 
 def load_items(
