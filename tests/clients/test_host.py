@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from hypothesis import given, strategies as st
 
 from vmic import (
     VM,
@@ -28,6 +29,8 @@ from vmic.clients import (
     VMNotFoundError,
     _scripts,
 )
+from vmic.clients._host import _fanned_guests
+from vmic.clients._sections import load_json
 from vmic.executors import Command, Result
 from vmic.executors._closing import Closing
 from vmic.model._records import IntegrationServicesState, VMState
@@ -544,3 +547,26 @@ def test_fault_for_a_number_of_commands_then_recovery() -> None:
             client.observe()
     assert len(client.observe().vms) == 1
     assert lab.fault is None
+
+
+@given(
+    st.lists(
+        st.sampled_from([" ", "\t", "\n", "\r", "\x0b", "\f", "\xa0", "[", "]", "{}"]),
+        max_size=8,
+    )
+)
+def test_an_empty_guests_section_reads_as_load_json_reads_it(parts: list[str]) -> None:
+    # _fanned_guests answers an empty array itself: only JSON's whitespace around and
+    # inside the brackets makes one; anything else goes to load_json and its errors.
+    text = "".join(parts)
+    expected: object
+    try:
+        expected = load_json(text, section="guests")
+    except ParseError as error:
+        expected = str(error)
+    if expected == []:
+        assert _fanned_guests(text) == {}
+    elif isinstance(expected, str):
+        with pytest.raises(ParseError) as caught:
+            _fanned_guests(text)
+        assert str(caught.value) == expected
