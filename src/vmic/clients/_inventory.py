@@ -42,6 +42,7 @@ __all__ = [
 #: The sections the inventory script prints.
 INVENTORY_SECTIONS: Final = ("host", "vms", "components", "kvp")
 _TEXT: Final = frozenset({str})
+_SECTION_SET: Final = frozenset(INVENTORY_SECTIONS)
 
 
 def parse_os_caption(caption: object, version: object) -> OperatingSystem | None:
@@ -136,9 +137,9 @@ def inventory_from_sections(sections: Mapping[str, str], *, name: str | None) ->
     Raises:
         ParseError: A section is missing or malformed.
     """
-    missing = [section for section in INVENTORY_SECTIONS if section not in sections]
-    if missing:
-        raise ParseError(f"the host inventory printed no {missing[0]!r} section")
+    if not sections.keys() >= _SECTION_SET:
+        missing = next(section for section in INVENTORY_SECTIONS if section not in sections)
+        raise ParseError(f"the host inventory printed no {missing!r} section")
     host = _host_section(sections["host"])
     vms = parse_get_vm(sections["vms"])
     components = parse_vm_integration_services(sections["components"])
