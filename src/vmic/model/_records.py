@@ -37,6 +37,9 @@ from __future__ import annotations
 
 import functools
 import re
+
+# Needed at run time: the converter resolves every annotation of a record, its ClassVars too.
+from collections.abc import Callable  # noqa: TC003
 from typing import TYPE_CHECKING, ClassVar, Final
 
 import attrs
@@ -52,7 +55,7 @@ from vmic.model._slots import filler
 from vmic.model._status import OperationalStatus, StartType, WindowsServiceStatus
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 
 __all__ = [
     "GUID_PATTERN",
