@@ -149,6 +149,38 @@ _service_diagnosis: Final = functools.lru_cache(maxsize=4096, typed=True)(Servic
 _packaging_for: Final = functools.lru_cache(maxsize=256)(packaging_for)
 _feature_diagnosis: Final = functools.lru_cache(maxsize=4096, typed=True)(FeatureDiagnosis)
 
+# Enum members read for every VM. On Python 3.11 reading a member off its enum class goes
+# through the enum metaclass's ``__getattr__`` hook, several times the cost of a module
+# global, so the per-VM paths read these names.
+_KERNEL_DRIVER_MISSING: Final = Cause.KERNEL_DRIVER_MISSING
+_OUTDATED: Final = Cause.INTEGRATION_SERVICES_OUTDATED
+_UPDATE_REQUIRED: Final = IntegrationServicesState.UPDATE_REQUIRED
+_KVP: Final = IntegrationService.KEY_VALUE_PAIR_EXCHANGE
+_OBSERVED: Final = GuestView.OBSERVED
+_UNREACHABLE_VIEW: Final = GuestView.UNREACHABLE
+_NOT_OBSERVED: Final = GuestView.NOT_OBSERVED
+
+
+class _Systems:
+    """A guest's and a host's operating systems, as one key of the engine's caches.
+
+    The verdict caches are asked for every service of every VM. Keyed on the two
+    :class:`~vmic.model._operating_system.OperatingSystem` records, each lookup would hash
+    both (attrs' hash runs in Python) and, as every audit reads its records afresh, compare
+    them field by field. One _Systems per distinct pair (:func:`_systems`, bounded) is
+    hashed and compared by identity instead; a pair built again after the bound dropped it
+    only misses the entries of the old one.
+    """
+
+    __slots__ = ("guest_os", "host_os")
+
+    def __init__(self, guest_os: OperatingSystem | None, host_os: OperatingSystem | None) -> None:
+        self.guest_os = guest_os
+        self.host_os = host_os
+
+
+_systems: Final = functools.lru_cache(maxsize=256)(_Systems)
+
 
 def diagnose(
     host: Host,
@@ -238,6 +270,7 @@ class _VMCase:
         # A guest that is not running has nothing to report, whatever the VM holds.
         self.guest = vm.guest if self.running else None
         self.guest_os = _guest_os(vm, self.guest)
+        self._systems = _systems(self.guest_os, host_os)
         # Asked for every service and every cause: worked out once per VM.
         self._report = self.guest if isinstance(self.guest, Guest) else None
         # The guest's record of each service, as Guest.service finds it (the first one
@@ -281,14 +314,19 @@ class _VMCase:
                 else self._judge_guest_only(cast("GuestOnlyService", service), evidence)
             )
             services.append(entry)
-        feature_entries = self._feature_verdicts(services)
-        self._service_findings(services, evidence_by_service, feature_entries)
-        self._vm_wide_findings(services, feature_entries)
-        for clue, verdict in time_sync_clues(self.vm, self.guest_report()):
-            self._add_finding(
-                clue, service=IntegrationService.TIME_SYNCHRONIZATION, verdict=verdict
-            )
-        if view is GuestView.UNREACHABLE:
+        feature_entries = _feature_entries(
+            windows, tuple([entry.verdict for entry in services]), self._systems, self.requested
+        )
+        # Most services of most VMs have no cause: only those with one can raise a
+        # service's or a VM-wide finding (Data Exchange's rests on its host setting).
+        causing = [entry for entry in services if entry.causes]
+        if causing:
+            self._service_findings(causing, evidence_by_service, feature_entries)
+        self._data_exchange_finding(services, feature_entries)
+        self._vm_wide_findings(causing, feature_entries)
+        for clue, verdict in time_sync_clues(self.vm, report):
+            self._add_finding(clue, service=_TIME_SYNCHRONIZATION, verdict=verdict)
+        if view is _UNREACHABLE_VIEW:
             self._unreachable_finding(detail)
         if not self.running:
             self.notes.append(
@@ -311,12 +349,12 @@ class _VMCase:
 
     def _view(self) -> tuple[GuestView, str]:
         if isinstance(self.guest, GuestUnreachable):
-            return GuestView.UNREACHABLE, self.guest.reason
+            return _UNREACHABLE_VIEW, self.guest.reason
         if self.guest is None:
             if not self.running:
-                return GuestView.NOT_OBSERVED, "the VM is not running"
-            return GuestView.NOT_OBSERVED, "the guest was not asked"
-        return GuestView.OBSERVED, ""
+                return _NOT_OBSERVED, "the VM is not running"
+            return _NOT_OBSERVED, "the guest was not asked"
+        return _OBSERVED, ""
 
     def guest_report(self) -> Guest | None:
         """What the guest reported, when it was asked, answered and the VM runs."""
@@ -410,8 +448,7 @@ class _VMCase:
             side,
             guest_text,
             not_packaged,
-            self.guest_os,
-            self.host_os,
+            self._systems,
             self.running,
             service in self.needed,
         )
@@ -457,10 +494,6 @@ class _VMCase:
 
     # --- features -------------------------------------------------------------------------
 
-    def _feature_verdicts(self, services: list[ServiceDiagnosis]) -> tuple[FeatureDiagnosis, ...]:
-        judged = tuple((entry.service, entry.verdict) for entry in services)
-        return _feature_entries(judged, self.guest_os, self.host_os, self.requested)
-
     # --- findings -------------------------------------------------------------------------
 
     def _broken_by(
@@ -495,12 +528,11 @@ class _VMCase:
                     broken=self._broken_by(features, service),
                 )
                 self._add_finding(clue, service=service, verdict=entry.verdict)
-        self._data_exchange_finding(services, features)
 
     def _data_exchange_finding(
         self, services: list[ServiceDiagnosis], features: tuple[FeatureDiagnosis, ...]
     ) -> None:
-        kvp = IntegrationService.KEY_VALUE_PAIR_EXCHANGE
+        kvp = _KVP
         entry = next((e for e in services if e.service is kvp), None)
         if entry is None or entry.host_enabled is not False:
             return
@@ -527,7 +559,7 @@ class _VMCase:
     def _vm_wide_findings(
         self, services: list[ServiceDiagnosis], features: tuple[FeatureDiagnosis, ...]
     ) -> None:
-        driver_missing = tuple(e for e in services if Cause.KERNEL_DRIVER_MISSING in e.causes)
+        driver_missing = tuple(e for e in services if _KERNEL_DRIVER_MISSING in e.causes)
         if driver_missing:
             clue = Clue(
                 Cause.KERNEL_DRIVER_MISSING,
@@ -535,10 +567,8 @@ class _VMCase:
                 broken=self._broken_by(features, None),
             )
             self._add_finding(clue, service=None, verdict=Verdict.NOT_FUNCTIONING)
-        outdated = [e for e in services if Cause.INTEGRATION_SERVICES_OUTDATED in e.causes]
-        update_required = (
-            self.vm.integration_services_state is IntegrationServicesState.UPDATE_REQUIRED
-        )
+        outdated = [e for e in services if _OUTDATED in e.causes]
+        update_required = self.vm.integration_services_state is _UPDATE_REQUIRED
         if outdated or update_required:
             self._outdated_finding(outdated, update_required=update_required)
 
@@ -609,8 +639,7 @@ def _host_visible_verdict(  # noqa: PLR0917 - see above
     side: GuestSide | None,
     guest_text: str,
     not_packaged: bool,  # noqa: FBT001
-    guest_os: OperatingSystem | None,
-    host_os: OperatingSystem | None,
+    systems: _Systems,
     running: bool,  # noqa: FBT001
     needed: bool,  # noqa: FBT001
     /,
@@ -626,11 +655,11 @@ def _host_visible_verdict(  # noqa: PLR0917 - see above
         side: The guest side for the semantics model (None: the guest cannot have it).
         guest_text: What the guest showed, in a few words.
         not_packaged: Whether the Linux guest's release ships no daemon for it.
-        guest_os: The guest's operating system, when known.
-        host_os: The host's operating system, when known.
+        systems: The guest's and the host's operating systems, when known.
         running: Whether the VM runs.
         needed: Whether a requested feature needs the service.
     """
+    guest_os, host_os = systems.guest_os, systems.host_os
     notes: list[str] = []
     if observed:
         reasons = list(_reasons(service, side, enabled=enabled))
@@ -758,13 +787,18 @@ def _statuses_text(primary: OperationalStatus | None, secondary: OperationalStat
 
 @functools.lru_cache(maxsize=4096)
 def _feature_entries(
-    judged: tuple[tuple[Service, Verdict], ...],
-    guest_os: OperatingSystem | None,
-    host_os: OperatingSystem | None,
+    windows: bool,  # noqa: FBT001 - positional, as a cache's key
+    judged: tuple[Verdict, ...],
+    systems: _Systems,
     requested: frozenset[Feature],
 ) -> tuple[FeatureDiagnosis, ...]:
-    """Each feature's verdict from its services' verdicts (the same few cases fleet-wide)."""
-    verdict_of = dict(judged)
+    """Each feature's verdict from its services' verdicts (the same few cases fleet-wide).
+
+    *judged* are the verdicts of :data:`DIAGNOSED_SERVICES` for a Windows guest, else of the
+    host-visible services, in that order.
+    """
+    guest_os, host_os = systems.guest_os, systems.host_os
+    verdict_of = dict(zip(DIAGNOSED_SERVICES if windows else _HOST_VISIBLE, judged, strict=True))
     entries = []
     for feature in Feature:
         needs = _feature_needs(feature, guest_os, host_os)
