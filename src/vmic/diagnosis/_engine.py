@@ -63,7 +63,6 @@ from vmic.rules._features import Feature, services_needed
 from vmic.rules._matrix import update_rule
 from vmic.rules._plans import UpdatePlan, plan_update
 from vmic.rules._semantics import (
-    KernelDriver,
     LinuxDaemonService,
     Reason,
     ServiceState,
@@ -91,9 +90,7 @@ DIAGNOSED_SERVICES: Final[tuple[Service, ...]] = (
     GuestOnlyService.POWERSHELL_DIRECT,
 )
 # Those a guest that runs no Windows is diagnosed on (PowerShell Direct is Windows only).
-_HOST_VISIBLE: Final[tuple[Service, ...]] = tuple(
-    service for service in DIAGNOSED_SERVICES if isinstance(service, IntegrationService)
-)
+_HOST_VISIBLE: Final[tuple[IntegrationService, ...]] = tuple(IntegrationService)
 # Causes that say the guest cannot have the service: a finding only while the host enables
 # it or a requested feature needs it.
 _UNAVAILABLE: Final = frozenset({Cause.NOT_AVAILABLE_ON_GUEST_OS, Cause.NOT_PACKAGED})
@@ -305,15 +302,32 @@ class _VMCase:
         services: list[ServiceDiagnosis] = []
         evidence_by_service: dict[Service, GuestEvidence | None] = {}
         # Once per service of every VM: the guest's kind is settled above, not per service.
-        for service in DIAGNOSED_SERVICES if windows else _HOST_VISIBLE:
-            evidence = self._evidence(service, driver)
-            evidence_by_service[service] = evidence
-            entry = (
-                self._judge_host_visible(service, evidence)
-                if service.__class__ is IntegrationService
-                else self._judge_guest_only(cast("GuestOnlyService", service), evidence)
-            )
-            services.append(entry)
+        if windows:
+            for service in DIAGNOSED_SERVICES:
+                evidence = self._evidence(service)
+                evidence_by_service[service] = evidence
+                entry = (
+                    self._judge_host_visible(service, evidence)
+                    if service.__class__ is IntegrationService
+                    else self._judge_guest_only(cast("GuestOnlyService", service), evidence)
+                )
+                services.append(entry)
+        else:
+            # Any other guest has the host-visible services only; a Linux report's evidence
+            # is read here, with the VM's driver and packaging row, not per service.
+            records, packaging = self._records, self.packaging
+            kernel, kernel_text = driver if driver is not None else (None, "")
+            for service in _HOST_VISIBLE:
+                evidence = None
+                if kernel is not None:
+                    # Set together with the driver's state: a report, and a packaging row.
+                    assert report is not None  # noqa: S101
+                    assert packaging is not None  # noqa: S101
+                    evidence = linux_evidence(
+                        service, report, kernel, kernel_text, packaging, entry=records.get(service)
+                    )
+                evidence_by_service[service] = evidence
+                services.append(self._judge_host_visible(service, evidence))
         feature_entries = _feature_entries(
             windows, tuple([entry.verdict for entry in services]), self._systems, self.requested
         )
@@ -366,8 +380,10 @@ class _VMCase:
 
     def _is_windows_guest(self) -> bool:
         report = self._report
-        if report is not None and (report.is_windows or report.is_linux):
-            return report.is_windows
+        if report is not None:
+            windows = report.is_windows
+            if windows or report.is_linux:
+                return windows
         return self.guest_os is None or self.guest_os.is_windows
 
     def linux_report(self) -> Guest | None:
@@ -398,27 +414,12 @@ class _VMCase:
 
     # --- one service ----------------------------------------------------------------------
 
-    def _evidence(
-        self, service: Service, driver: tuple[KernelDriver, str] | None
-    ) -> GuestEvidence | None:
+    def _evidence(self, service: Service) -> GuestEvidence | None:
+        """A Windows guest's side of *service* (None: the guest was not observed)."""
         guest = self._report
         if guest is None:
             return None
-        record = self._records.get(service)
-        if self._windows:
-            return windows_evidence(service, guest, self.guest_os, record)
-        if service.__class__ is IntegrationService:
-            assert driver is not None  # noqa: S101 - set for every Linux guest in run()
-            assert self.packaging is not None  # noqa: S101 - likewise
-            return linux_evidence(
-                service,
-                guest,
-                driver[0],
-                driver[1],
-                self.packaging,
-                entry=record,
-            )
-        return None
+        return windows_evidence(service, guest, self.guest_os, self._records.get(service))
 
     def _judge_host_visible(
         self, service: IntegrationService, evidence: GuestEvidence | None
