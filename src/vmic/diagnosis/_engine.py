@@ -211,7 +211,7 @@ def diagnose(
         chosen = (found,)
     wanted = _features(features)
     results = tuple(_VMCase(entry, host.name, host.os, wanted).run() for entry in chosen)
-    return Diagnosis(host=host.name, host_os=host.os, vms=results)
+    return Diagnosis._built(host.name, host.os, results)
 
 
 def _features(features: Iterable[Feature]) -> frozenset[Feature]:
@@ -338,7 +338,7 @@ class _VMCase:
             self._service_findings(causing, evidence_by_service, feature_entries)
         self._data_exchange_finding(services, feature_entries)
         self._vm_wide_findings(causing, feature_entries)
-        for clue, verdict in time_sync_clues(self.vm, report):
+        for clue, verdict in time_sync_clues(self._components.get(_TIME_SYNCHRONIZATION), report):
             self._add_finding(clue, service=_TIME_SYNCHRONIZATION, verdict=verdict)
         if view is _UNREACHABLE_VIEW:
             self._unreachable_finding(detail)
