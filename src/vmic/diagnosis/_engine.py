@@ -627,8 +627,10 @@ class _VMCase:
 
 # The verdict on a host-visible service depends on a dozen small values (the component's
 # state, the guest side's, the guest's and host's systems), and the same few combinations
-# recur on every VM of a fleet: each is worked out once, with the notes it leaves.
-@functools.lru_cache(maxsize=4096, typed=True)
+# recur on every VM of a fleet: each is worked out once, with the notes it leaves. Untyped:
+# its flags are bools (the component's is checked as one), and no two of its other
+# arguments of different types compare equal, so the types would only double the key.
+@functools.lru_cache(maxsize=4096)
 # Positional only: the cache's key is then the arguments' tuple as given (keywords cost a
 # third more per call, on a path taken for every service of every VM).
 def _host_visible_verdict(  # noqa: PLR0917 - see above
