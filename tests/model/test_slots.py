@@ -39,3 +39,15 @@ def test_a_filler_takes_exactly_one_value_per_field() -> None:
         fill(1)
     with pytest.raises(TypeError):
         fill(1, "a", "b")
+
+
+@attrs.frozen(cache_hash=True)
+class _Hashed:
+    left: int
+    right: str
+
+
+def test_a_filled_record_with_a_cached_hash_hashes_as_a_checked_one() -> None:
+    built = filler(_Hashed, "left", "right")(1, "a")
+    assert hash(built) == hash(_Hashed(1, "a"))
+    assert built == _Hashed(1, "a")

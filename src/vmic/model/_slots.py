@@ -20,6 +20,8 @@ __all__ = ["filler", "slot_setters"]
 
 _T = TypeVar("_T")
 _new = object.__new__
+# The slot in which attrs keeps the hash of a class made with cache_hash=True.
+_HASH_CACHE = "_attrs_cached_hash"
 
 
 def slot_setters(cls: type, *names: str) -> tuple[Callable[[object, object], None], ...]:
@@ -53,6 +55,10 @@ def filler(cls: type[_T], *names: str) -> Callable[..., _T]:
     arguments = ", ".join(f"v{index}" for index in range(len(names)))
     lines = [f"def fill({arguments}):", "    record = new(cls)"]
     lines += [f"    s{index}(record, v{index})" for index in range(len(names))]
+    if _HASH_CACHE in getattr(cls, "__slots__", ()):
+        # A class with cache_hash=True: its hash is unknown until asked, as __init__ leaves it.
+        setters = (*setters, getattr(cls, _HASH_CACHE).__set__)
+        lines.append(f"    s{len(names)}(record, None)")
     lines.append("    return record")
     namespace: dict[str, Any] = {"new": _new, "cls": cls}
     namespace.update({f"s{index}": setter for index, setter in enumerate(setters)})

@@ -164,7 +164,7 @@ _UNIT_STATES: Final = tuple(UnitState)
 _KERNEL_DRIVERS: Final = tuple(KernelDriver)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class WindowsGuestService:
     """Guest side of a service in a Windows guest: a Windows service (``vmic...``).
 
@@ -194,7 +194,7 @@ class WindowsGuestService:
         return WindowsServiceStatus.RUNNING if self.running else WindowsServiceStatus.STOPPED
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class LinuxKernelService:
     """Guest side of Heartbeat, Shutdown or Time Synchronization in a Linux guest.
 
@@ -217,7 +217,7 @@ class LinuxKernelService:
         return self.driver.present
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class LinuxDaemonService:
     """Guest side of Key-Value Pair Exchange, VSS or Guest Service Interface in a Linux guest.
 
