@@ -762,21 +762,19 @@ def daemon_pids(text: str | bytes) -> dict[str, int]:
         ParseError: A line does not have its format's columns, or a column is malformed.
     """
     lines = _daemon_lines(clean_text(text))
-    if lines is not None:
-        found: dict[str, int] = {}
-        for match in lines:
-            _user, pid, ppid, cpu, _started, _tty, _time, command = match.groups()
-            number = int(pid)
-            if number > MAX_PID or int(ppid) > MAX_PID or int(cpu) > MAX_PID:
-                break  # read again column by column, which says which one
-            # A record's daemon: its program, unless the command is a kernel thread's [name].
-            if not (command.startswith("[") and command.endswith("]")):
-                program = command.split(maxsplit=1)[0].rsplit("/", 1)[-1]
-                if daemon_service(program) is not None:
-                    found[program] = number
-        else:
-            return found
-    return {name: record.pid for name, record in daemon_processes(text).items()}
+    if lines is None:
+        return {name: record.pid for name, record in daemon_processes(text).items()}
+    found: dict[str, int] = {}
+    for match in lines:
+        # The listing's pattern took the PID, PPID and C of this line with at most 9 digits
+        # each, which MAX_PID exceeds: no column is too large, and only the PID is read.
+        command = match.group(8)
+        # A record's daemon: its program, unless the command is a kernel thread's [name].
+        if not (command.startswith("[") and command.endswith("]")):
+            program = command.split(maxsplit=1)[0].rsplit("/", 1)[-1]
+            if daemon_service(program) is not None:
+                found[program] = int(match.group(2))
+    return found
 
 
 # A record's columns in the order ProcessRecord._unchecked takes them.
