@@ -430,6 +430,23 @@ def test_a_procps_listing_gives_the_daemons_parse_ps_gives(data: st.DataObject) 
     )
 
 
+@pytest.mark.parametrize(
+    "listing",
+    [
+        f"{PROCPS_HEADER} hv_kvp_daemon\nroot 7 1 0 Jul11 ? 00:00:00 /usr/sbin/hv_kvp_daemon\n",
+        "root 7 1 0 Jul11 ? 00:00:00 /usr/sbin/hv_vss_daemon hv_kvp_daemon \r\n...\n",
+        "root 7 1 0 Jul11 ? 00:00:00 [hv_kvp_daemon]\nroot 8 1 0 Jul11 ? 00:00:00 hv_kvp_daemon",
+        "root 2147483648 1 0 Jul11 ? 00:00:00 /usr/sbin/hv_kvp_daemon\n",
+    ],
+)
+def test_daemon_pids_of_odd_listings_are_parse_ps_s(listing: str) -> None:
+    # A daemon named in the header's extra columns, two on a line, a kernel thread's name,
+    # a PID beyond the maximum: what parse_ps gives, or its error.
+    _reads_as(
+        listing, daemon_pids, lambda source: {p.daemon: p.pid for p in parse_ps(source) if p.daemon}
+    )
+
+
 def _listing(data: st.DataObject, lines: list[str]) -> str:
     """The lines, each ended by a drawn line break (LF mostly)."""
     ends = st.sampled_from(["\n", "\n", "\r\n", "\r", "\u2028", ""])

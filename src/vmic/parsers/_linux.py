@@ -761,19 +761,41 @@ def daemon_pids(text: str | bytes) -> dict[str, int]:
     Raises:
         ParseError: A line does not have its format's columns, or a column is malformed.
     """
-    lines = _daemon_lines(clean_text(text))
-    if lines is None:
+    found = _daemon_pids_at_once(clean_text(text))
+    if found is None:
         return {name: record.pid for name, record in daemon_processes(text).items()}
+    return found
+
+
+def _daemon_pids_at_once(text: str) -> dict[str, int] | None:
+    """The daemons' PIDs of a procps listing checked in one match; None if it is not one.
+
+    Only the lines that name a daemon are split into columns, by ``str.split`` rather than
+    a match of the line's pattern (this runs for every guest).
+    """
+    listing = _ASCII_PROCPS_LISTING_RE if _plain_ascii(text) else _PROCPS_LISTING_RE
+    if listing.fullmatch(text) is None:
+        return None
     found: dict[str, int] = {}
-    for match in lines:
-        # The listing's pattern took the PID, PPID and C of this line with at most 9 digits
-        # each, which MAX_PID exceeds: no column is too large, and only the PID is read.
-        command = match.group(8)
+    last = -1
+    for hit in DAEMON_NAME_RE.finditer(text):
+        start = text.rfind("\n", 0, hit.start()) + 1
+        if start == last:
+            continue  # a line that names two daemons
+        last = start
+        end = text.find("\n", hit.end())
+        # The pattern took this line as a procps line (its columns apart by spaces, which
+        # str.split splits at, its PID with at most 9 digits, which no maximum refuses) or
+        # as the header (whose PID column is "PID"); an elision or a blank line names none.
+        columns = text[start : len(text) if end < 0 else end].split(None, 7)
+        if columns[1] == "PID":
+            return None  # read line by line, which reads the header's extra columns
+        command = columns[7].rstrip()  # what the line's pattern takes as the command
         # A record's daemon: its program, unless the command is a kernel thread's [name].
         if not (command.startswith("[") and command.endswith("]")):
             program = command.split(maxsplit=1)[0].rsplit("/", 1)[-1]
             if daemon_service(program) is not None:
-                found[program] = int(match.group(2))
+                found[program] = int(columns[1])
     return found
 
 
