@@ -20,7 +20,15 @@ from tests import _diagnosis_builders as b
 from tests.executors.hostile import hostile_names
 from tests.executors.psgrammar import decoded_literals, parse
 from vmic import HOSTS, IntegrationService, OperatingSystem, OperationalStatus, strategies as vst
-from vmic.diagnosis import Verdict, VMDiagnosis, _engine, diagnose, diagnose_vm
+from vmic.diagnosis import (
+    Diagnosis,
+    Verdict,
+    VMDiagnosis,
+    _engine,
+    _evidence,
+    diagnose,
+    diagnose_vm,
+)
 from vmic.diagnosis._fixes import plan_fixes, vm_selection
 from vmic.model._guest import Guest, GuestUnreachable
 from vmic.model._linux_records import ModuleStatus, UnitFileState
@@ -188,10 +196,17 @@ def test_the_engines_shortcuts_change_nothing(host: Host, wanted: frozenset[Feat
     # its VM diagnoses without re-running the validators: worked out afresh, and built
     # through the validating constructor, each is the same.
     warm = diagnose(host, features=wanted)
-    _engine._host_visible_verdict.cache_clear()
+    for cache in (
+        _engine._host_visible_verdict,
+        _engine._feature_entries,
+        _engine._systems,
+        _evidence._kernel_evidence,
+    ):
+        cache.cache_clear()
     fresh = diagnose(host, features=wanted)
     assert warm == fresh
     assert diagnose(host, features=wanted) == fresh  # the notes are not lost on a hit
+    assert Diagnosis(**{f.name: getattr(fresh, f.name) for f in attrs.fields(Diagnosis)}) == fresh
     for vm in fresh.vms:
         assert VMDiagnosis(**{f.name: getattr(vm, f.name) for f in attrs.fields(VMDiagnosis)}) == vm
         for entry in vm.services:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
+import attrs
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from tests import _diagnosis_builders as b
 from vmic.cli._connection import lab_targets
+from vmic.diagnosis import Diagnosis
 from vmic.errors import MissingExtraError
 from vmic.fleet import AuditReport, HostResult, HostStatus, audit
 from vmic.fleet._report import GRID_COLUMNS
-
-if TYPE_CHECKING:
-    from vmic.diagnosis import Diagnosis
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +128,28 @@ def test_html_reprs_show_the_summary_and_heat_map_first(demo: AuditReport) -> No
     assert off > 0  # Guest Service Interface is off by default
     assert fragment.count('class="cell h-off"') == off
     assert repr(observation) == "<Host 'hv01' Windows Server 2019: 1 VM>"
+
+
+@settings(max_examples=100)
+@given(
+    name=st.text(max_size=20),
+    duration=st.floats(min_value=0.0, max_value=1e6, allow_nan=False) | st.integers(0, 10**6),
+)
+def test_the_runners_results_are_those_the_checked_constructor_builds(
+    name: str, duration: float
+) -> None:
+    # The runner builds an audited host's result through its slots (HostResult._audited),
+    # without the validators: the checked constructor builds the same record.
+    diagnosis = Diagnosis(host=name)
+    fast = HostResult._audited(name, diagnosis, duration)
+    checked = HostResult(host=name, status=HostStatus.OK, diagnosis=diagnosis, duration=duration)
+    assert fast == checked
+    assert repr(fast) == repr(checked)
+    assert fast.to_dict() == checked.to_dict()
+    assert type(fast.duration) is float
+
+
+def test_an_audits_results_pass_the_validators(demo: AuditReport) -> None:
+    for result in demo.results:
+        fields = {f.name: getattr(result, f.name) for f in attrs.fields(HostResult)}
+        assert HostResult(**fields) == result

@@ -63,7 +63,6 @@ from vmic.rules._features import Feature, services_needed
 from vmic.rules._matrix import update_rule
 from vmic.rules._plans import UpdatePlan, plan_update
 from vmic.rules._semantics import (
-    KernelDriver,
     LinuxDaemonService,
     Reason,
     ServiceState,
@@ -91,9 +90,7 @@ DIAGNOSED_SERVICES: Final[tuple[Service, ...]] = (
     GuestOnlyService.POWERSHELL_DIRECT,
 )
 # Those a guest that runs no Windows is diagnosed on (PowerShell Direct is Windows only).
-_HOST_VISIBLE: Final[tuple[Service, ...]] = tuple(
-    service for service in DIAGNOSED_SERVICES if isinstance(service, IntegrationService)
-)
+_HOST_VISIBLE: Final[tuple[IntegrationService, ...]] = tuple(IntegrationService)
 # Causes that say the guest cannot have the service: a finding only while the host enables
 # it or a requested feature needs it.
 _UNAVAILABLE: Final = frozenset({Cause.NOT_AVAILABLE_ON_GUEST_OS, Cause.NOT_PACKAGED})
@@ -149,6 +146,38 @@ _service_diagnosis: Final = functools.lru_cache(maxsize=4096, typed=True)(Servic
 _packaging_for: Final = functools.lru_cache(maxsize=256)(packaging_for)
 _feature_diagnosis: Final = functools.lru_cache(maxsize=4096, typed=True)(FeatureDiagnosis)
 
+# Enum members read for every VM. On Python 3.11 reading a member off its enum class goes
+# through the enum metaclass's ``__getattr__`` hook, several times the cost of a module
+# global, so the per-VM paths read these names.
+_KERNEL_DRIVER_MISSING: Final = Cause.KERNEL_DRIVER_MISSING
+_OUTDATED: Final = Cause.INTEGRATION_SERVICES_OUTDATED
+_UPDATE_REQUIRED: Final = IntegrationServicesState.UPDATE_REQUIRED
+_KVP: Final = IntegrationService.KEY_VALUE_PAIR_EXCHANGE
+_OBSERVED: Final = GuestView.OBSERVED
+_UNREACHABLE_VIEW: Final = GuestView.UNREACHABLE
+_NOT_OBSERVED: Final = GuestView.NOT_OBSERVED
+
+
+class _Systems:
+    """A guest's and a host's operating systems, as one key of the engine's caches.
+
+    The verdict caches are asked for every service of every VM. Keyed on the two
+    :class:`~vmic.model._operating_system.OperatingSystem` records, each lookup would hash
+    both (attrs' hash runs in Python) and, as every audit reads its records afresh, compare
+    them field by field. One _Systems per distinct pair (:func:`_systems`, bounded) is
+    hashed and compared by identity instead; a pair built again after the bound dropped it
+    only misses the entries of the old one.
+    """
+
+    __slots__ = ("guest_os", "host_os")
+
+    def __init__(self, guest_os: OperatingSystem | None, host_os: OperatingSystem | None) -> None:
+        self.guest_os = guest_os
+        self.host_os = host_os
+
+
+_systems: Final = functools.lru_cache(maxsize=256)(_Systems)
+
 
 def diagnose(
     host: Host,
@@ -182,7 +211,7 @@ def diagnose(
         chosen = (found,)
     wanted = _features(features)
     results = tuple(_VMCase(entry, host.name, host.os, wanted).run() for entry in chosen)
-    return Diagnosis(host=host.name, host_os=host.os, vms=results)
+    return Diagnosis._built(host.name, host.os, results)
 
 
 def _features(features: Iterable[Feature]) -> frozenset[Feature]:
@@ -238,6 +267,7 @@ class _VMCase:
         # A guest that is not running has nothing to report, whatever the VM holds.
         self.guest = vm.guest if self.running else None
         self.guest_os = _guest_os(vm, self.guest)
+        self._systems = _systems(self.guest_os, host_os)
         # Asked for every service and every cause: worked out once per VM.
         self._report = self.guest if isinstance(self.guest, Guest) else None
         # The guest's record of each service, as Guest.service finds it (the first one
@@ -272,23 +302,45 @@ class _VMCase:
         services: list[ServiceDiagnosis] = []
         evidence_by_service: dict[Service, GuestEvidence | None] = {}
         # Once per service of every VM: the guest's kind is settled above, not per service.
-        for service in DIAGNOSED_SERVICES if windows else _HOST_VISIBLE:
-            evidence = self._evidence(service, driver)
-            evidence_by_service[service] = evidence
-            entry = (
-                self._judge_host_visible(service, evidence)
-                if service.__class__ is IntegrationService
-                else self._judge_guest_only(cast("GuestOnlyService", service), evidence)
-            )
-            services.append(entry)
-        feature_entries = self._feature_verdicts(services)
-        self._service_findings(services, evidence_by_service, feature_entries)
-        self._vm_wide_findings(services, feature_entries)
-        for clue, verdict in time_sync_clues(self.vm, self.guest_report()):
-            self._add_finding(
-                clue, service=IntegrationService.TIME_SYNCHRONIZATION, verdict=verdict
-            )
-        if view is GuestView.UNREACHABLE:
+        if windows:
+            for service in DIAGNOSED_SERVICES:
+                evidence = self._evidence(service)
+                evidence_by_service[service] = evidence
+                entry = (
+                    self._judge_host_visible(service, evidence)
+                    if service.__class__ is IntegrationService
+                    else self._judge_guest_only(cast("GuestOnlyService", service), evidence)
+                )
+                services.append(entry)
+        else:
+            # Any other guest has the host-visible services only; a Linux report's evidence
+            # is read here, with the VM's driver and packaging row, not per service.
+            records, packaging = self._records, self.packaging
+            kernel, kernel_text = driver if driver is not None else (None, "")
+            for service in _HOST_VISIBLE:
+                evidence = None
+                if kernel is not None:
+                    # Set together with the driver's state: a report, and a packaging row.
+                    assert report is not None  # noqa: S101
+                    assert packaging is not None  # noqa: S101
+                    evidence = linux_evidence(
+                        service, report, kernel, kernel_text, packaging, entry=records.get(service)
+                    )
+                evidence_by_service[service] = evidence
+                services.append(self._judge_host_visible(service, evidence))
+        feature_entries = _feature_entries(
+            windows, tuple([entry.verdict for entry in services]), self._systems, self.requested
+        )
+        # Most services of most VMs have no cause: only those with one can raise a
+        # service's or a VM-wide finding (Data Exchange's rests on its host setting).
+        causing = [entry for entry in services if entry.causes]
+        if causing:
+            self._service_findings(causing, evidence_by_service, feature_entries)
+        self._data_exchange_finding(services, feature_entries)
+        self._vm_wide_findings(causing, feature_entries)
+        for clue, verdict in time_sync_clues(self._components.get(_TIME_SYNCHRONIZATION), report):
+            self._add_finding(clue, service=_TIME_SYNCHRONIZATION, verdict=verdict)
+        if view is _UNREACHABLE_VIEW:
             self._unreachable_finding(detail)
         if not self.running:
             self.notes.append(
@@ -311,12 +363,12 @@ class _VMCase:
 
     def _view(self) -> tuple[GuestView, str]:
         if isinstance(self.guest, GuestUnreachable):
-            return GuestView.UNREACHABLE, self.guest.reason
+            return _UNREACHABLE_VIEW, self.guest.reason
         if self.guest is None:
             if not self.running:
-                return GuestView.NOT_OBSERVED, "the VM is not running"
-            return GuestView.NOT_OBSERVED, "the guest was not asked"
-        return GuestView.OBSERVED, ""
+                return _NOT_OBSERVED, "the VM is not running"
+            return _NOT_OBSERVED, "the guest was not asked"
+        return _OBSERVED, ""
 
     def guest_report(self) -> Guest | None:
         """What the guest reported, when it was asked, answered and the VM runs."""
@@ -328,8 +380,10 @@ class _VMCase:
 
     def _is_windows_guest(self) -> bool:
         report = self._report
-        if report is not None and (report.is_windows or report.is_linux):
-            return report.is_windows
+        if report is not None:
+            windows = report.is_windows
+            if windows or report.is_linux:
+                return windows
         return self.guest_os is None or self.guest_os.is_windows
 
     def linux_report(self) -> Guest | None:
@@ -360,27 +414,12 @@ class _VMCase:
 
     # --- one service ----------------------------------------------------------------------
 
-    def _evidence(
-        self, service: Service, driver: tuple[KernelDriver, str] | None
-    ) -> GuestEvidence | None:
+    def _evidence(self, service: Service) -> GuestEvidence | None:
+        """A Windows guest's side of *service* (None: the guest was not observed)."""
         guest = self._report
         if guest is None:
             return None
-        record = self._records.get(service)
-        if self._windows:
-            return windows_evidence(service, guest, self.guest_os, record)
-        if service.__class__ is IntegrationService:
-            assert driver is not None  # noqa: S101 - set for every Linux guest in run()
-            assert self.packaging is not None  # noqa: S101 - likewise
-            return linux_evidence(
-                service,
-                guest,
-                driver[0],
-                driver[1],
-                self.packaging,
-                entry=record,
-            )
-        return None
+        return windows_evidence(service, guest, self.guest_os, self._records.get(service))
 
     def _judge_host_visible(
         self, service: IntegrationService, evidence: GuestEvidence | None
@@ -410,8 +449,7 @@ class _VMCase:
             side,
             guest_text,
             not_packaged,
-            self.guest_os,
-            self.host_os,
+            self._systems,
             self.running,
             service in self.needed,
         )
@@ -457,10 +495,6 @@ class _VMCase:
 
     # --- features -------------------------------------------------------------------------
 
-    def _feature_verdicts(self, services: list[ServiceDiagnosis]) -> tuple[FeatureDiagnosis, ...]:
-        judged = tuple((entry.service, entry.verdict) for entry in services)
-        return _feature_entries(judged, self.guest_os, self.host_os, self.requested)
-
     # --- findings -------------------------------------------------------------------------
 
     def _broken_by(
@@ -495,12 +529,11 @@ class _VMCase:
                     broken=self._broken_by(features, service),
                 )
                 self._add_finding(clue, service=service, verdict=entry.verdict)
-        self._data_exchange_finding(services, features)
 
     def _data_exchange_finding(
         self, services: list[ServiceDiagnosis], features: tuple[FeatureDiagnosis, ...]
     ) -> None:
-        kvp = IntegrationService.KEY_VALUE_PAIR_EXCHANGE
+        kvp = _KVP
         entry = next((e for e in services if e.service is kvp), None)
         if entry is None or entry.host_enabled is not False:
             return
@@ -527,7 +560,7 @@ class _VMCase:
     def _vm_wide_findings(
         self, services: list[ServiceDiagnosis], features: tuple[FeatureDiagnosis, ...]
     ) -> None:
-        driver_missing = tuple(e for e in services if Cause.KERNEL_DRIVER_MISSING in e.causes)
+        driver_missing = tuple(e for e in services if _KERNEL_DRIVER_MISSING in e.causes)
         if driver_missing:
             clue = Clue(
                 Cause.KERNEL_DRIVER_MISSING,
@@ -535,10 +568,8 @@ class _VMCase:
                 broken=self._broken_by(features, None),
             )
             self._add_finding(clue, service=None, verdict=Verdict.NOT_FUNCTIONING)
-        outdated = [e for e in services if Cause.INTEGRATION_SERVICES_OUTDATED in e.causes]
-        update_required = (
-            self.vm.integration_services_state is IntegrationServicesState.UPDATE_REQUIRED
-        )
+        outdated = [e for e in services if _OUTDATED in e.causes]
+        update_required = self.vm.integration_services_state is _UPDATE_REQUIRED
         if outdated or update_required:
             self._outdated_finding(outdated, update_required=update_required)
 
@@ -596,8 +627,10 @@ class _VMCase:
 
 # The verdict on a host-visible service depends on a dozen small values (the component's
 # state, the guest side's, the guest's and host's systems), and the same few combinations
-# recur on every VM of a fleet: each is worked out once, with the notes it leaves.
-@functools.lru_cache(maxsize=4096, typed=True)
+# recur on every VM of a fleet: each is worked out once, with the notes it leaves. Untyped:
+# its flags are bools (the component's is checked as one), and no two of its other
+# arguments of different types compare equal, so the types would only double the key.
+@functools.lru_cache(maxsize=4096)
 # Positional only: the cache's key is then the arguments' tuple as given (keywords cost a
 # third more per call, on a path taken for every service of every VM).
 def _host_visible_verdict(  # noqa: PLR0917 - see above
@@ -609,8 +642,7 @@ def _host_visible_verdict(  # noqa: PLR0917 - see above
     side: GuestSide | None,
     guest_text: str,
     not_packaged: bool,  # noqa: FBT001
-    guest_os: OperatingSystem | None,
-    host_os: OperatingSystem | None,
+    systems: _Systems,
     running: bool,  # noqa: FBT001
     needed: bool,  # noqa: FBT001
     /,
@@ -626,11 +658,11 @@ def _host_visible_verdict(  # noqa: PLR0917 - see above
         side: The guest side for the semantics model (None: the guest cannot have it).
         guest_text: What the guest showed, in a few words.
         not_packaged: Whether the Linux guest's release ships no daemon for it.
-        guest_os: The guest's operating system, when known.
-        host_os: The host's operating system, when known.
+        systems: The guest's and the host's operating systems, when known.
         running: Whether the VM runs.
         needed: Whether a requested feature needs the service.
     """
+    guest_os, host_os = systems.guest_os, systems.host_os
     notes: list[str] = []
     if observed:
         reasons = list(_reasons(service, side, enabled=enabled))
@@ -758,13 +790,18 @@ def _statuses_text(primary: OperationalStatus | None, secondary: OperationalStat
 
 @functools.lru_cache(maxsize=4096)
 def _feature_entries(
-    judged: tuple[tuple[Service, Verdict], ...],
-    guest_os: OperatingSystem | None,
-    host_os: OperatingSystem | None,
+    windows: bool,  # noqa: FBT001 - positional, as a cache's key
+    judged: tuple[Verdict, ...],
+    systems: _Systems,
     requested: frozenset[Feature],
 ) -> tuple[FeatureDiagnosis, ...]:
-    """Each feature's verdict from its services' verdicts (the same few cases fleet-wide)."""
-    verdict_of = dict(judged)
+    """Each feature's verdict from its services' verdicts (the same few cases fleet-wide).
+
+    *judged* are the verdicts of :data:`DIAGNOSED_SERVICES` for a Windows guest, else of the
+    host-visible services, in that order.
+    """
+    guest_os, host_os = systems.guest_os, systems.host_os
+    verdict_of = dict(zip(DIAGNOSED_SERVICES if windows else _HOST_VISIBLE, judged, strict=True))
     entries = []
     for feature in Feature:
         needs = _feature_needs(feature, guest_os, host_os)

@@ -19,6 +19,7 @@ from vmic.model._linux_records import (
     UnitFileState,
     UnitLoadState,
 )
+from vmic.model._slots import filler
 from vmic.model._status import OperationalStatus, StartType
 from vmic.rules._semantics import (
     SERVICE_START_TYPES,
@@ -151,20 +152,37 @@ def driver_state(
     return KernelDriver.BUILT_IN, f"hv_utils {word} (taken as built in)"
 
 
+# Enum members read for every service of every Linux VM. On Python 3.11 reading a member off
+# its enum class goes through the enum metaclass's ``__getattr__`` hook, several times the
+# cost of a module global, so the paths below read these names.
+_NOT_FOUND: Final = UnitLoadState.NOT_FOUND
+_LOAD_MASKED: Final = UnitLoadState.MASKED
+_FILE_MASKED: Final = UnitFileState.MASKED
+_FILE_MASKED_RUNTIME: Final = UnitFileState.MASKED_RUNTIME
+_FILE_DISABLED: Final = UnitFileState.DISABLED
+_NO_UNIT: Final = UnitState.NO_UNIT
+_MASKED: Final = UnitState.MASKED
+_DISABLED: Final = UnitState.DISABLED
+_ENABLED: Final = UnitState.ENABLED
+_NOT_INSTALLED: Final = GuestStatus.NOT_INSTALLED
+_RUNNING: Final = GuestStatus.RUNNING
+_STOPPED: Final = GuestStatus.STOPPED
+
+
 def unit_state(unit: SystemdUnit | None) -> UnitState:
     """How systemd treats a daemon's unit, from ``systemctl show``."""
-    if unit is None or unit.load_state is UnitLoadState.NOT_FOUND:
-        return UnitState.NO_UNIT
+    if unit is None or unit.load_state is _NOT_FOUND:
+        return _NO_UNIT
     file_state = unit.unit_file_state
     if (
-        unit.load_state is UnitLoadState.MASKED
-        or file_state is UnitFileState.MASKED
-        or file_state is UnitFileState.MASKED_RUNTIME
+        unit.load_state is _LOAD_MASKED
+        or file_state is _FILE_MASKED
+        or file_state is _FILE_MASKED_RUNTIME
     ):
-        return UnitState.MASKED
-    if unit.unit_file_state is UnitFileState.DISABLED:
-        return UnitState.DISABLED
-    return UnitState.ENABLED
+        return _MASKED
+    if file_state is _FILE_DISABLED:
+        return _DISABLED
+    return _ENABLED
 
 
 # The guest sides of the semantics model are frozen and few (one per combination of three
@@ -177,6 +195,19 @@ def _kernel_side(driver: KernelDriver) -> LinuxKernelService:
 @functools.lru_cache(maxsize=256)
 def _daemon_side(driver: KernelDriver, status: GuestStatus, unit: UnitState) -> LinuxDaemonService:
     return LinuxDaemonService(driver=driver, status=status, unit=unit)
+
+
+# A kernel-only service's evidence is the driver's state and its words (a handful of fixed
+# texts from driver_state): the same record for the three such services of every Linux VM.
+@functools.lru_cache(maxsize=64)
+def _kernel_evidence(driver: KernelDriver, driver_text: str) -> GuestEvidence:
+    return GuestEvidence(_kernel_side(driver), driver_text)
+
+
+# GuestEvidence has no converter or validator: filling its slots builds what __init__ builds,
+# without the call through __init__ (a daemon's evidence is made for every daemon-backed
+# service of every Linux VM).
+_FILL_EVIDENCE: Final = filler(GuestEvidence, "side", "text", "daemon", "missing")
 
 
 def linux_evidence(
@@ -194,27 +225,41 @@ def linux_evidence(
     service, its daemons for the others. *entry* is the guest's record of the service
     (``guest.service(service)``).
     """
-    daemon_name = packaging.daemon_for(service)
-    missing = packaging.missing(service)
-    if missing is not None and entry is None:
-        return GuestEvidence(None, "no daemon packaged", missing=missing)
-    if daemon_name is None and entry is None:
-        if guest.hv_utils is None:
-            return None
-        return GuestEvidence(_kernel_side(driver), driver_text)
+    if entry is None:
+        return _unlisted(service, guest, driver, driver_text, packaging)
     if guest.services is None:
         return None
-    if entry is None:
-        side = _daemon_side(driver, GuestStatus.NOT_INSTALLED, UnitState.NO_UNIT)
-        return GuestEvidence(side, f"{daemon_name} not installed")
     unit = unit_state(entry.unit)
-    if not entry.installed:
-        status, words = GuestStatus.NOT_INSTALLED, "not installed"
+    installed = entry.installed
+    if not installed:
+        status, words = _NOT_INSTALLED, "not installed"
     elif entry.running:
-        status, words = GuestStatus.RUNNING, "running"
+        status, words = _RUNNING, "running"
     else:
-        status, words = GuestStatus.STOPPED, "not running"
-    if (unit is UnitState.MASKED or unit is UnitState.DISABLED) and entry.installed:
+        status, words = _STOPPED, "not running"
+    if (unit is _MASKED or unit is _DISABLED) and installed:
         words += f" (unit {unit.value})"
     side = _daemon_side(driver, status, unit)
-    return GuestEvidence(side, f"{entry.name} {words}", entry)
+    return _FILL_EVIDENCE(side, f"{entry.name} {words}", entry, None)
+
+
+def _unlisted(
+    service: IntegrationService,
+    guest: Guest,
+    driver: KernelDriver,
+    driver_text: str,
+    packaging: LinuxPackaging,
+) -> GuestEvidence | None:
+    """:func:`linux_evidence` for a service the guest lists no daemon for."""
+    missing = packaging.missing(service)
+    if missing is not None:
+        return GuestEvidence(None, "no daemon packaged", missing=missing)
+    daemon_name = packaging.daemon_for(service)
+    if daemon_name is None:
+        if guest.hv_utils is None:
+            return None
+        return _kernel_evidence(driver, driver_text)
+    if guest.services is None:
+        return None
+    side = _daemon_side(driver, _NOT_INSTALLED, _NO_UNIT)
+    return GuestEvidence(side, f"{daemon_name} not installed")

@@ -552,6 +552,15 @@ class Diagnosis:
     )
     vms: tuple[VMDiagnosis, ...] = attrs.field(default=(), validator=tuple_of(VMDiagnosis))
 
+    @classmethod
+    def _built(
+        cls, host: str, host_os: OperatingSystem | None, vms: tuple[VMDiagnosis, ...]
+    ) -> Diagnosis:
+        # For the engine only, once per host of an audit: the name and system are a checked
+        # Host's, the VMs' diagnoses the engine's own; the validators are for those built
+        # by hand.
+        return _FILL_DIAGNOSIS(host, host_os, vms)
+
     @property
     def findings(self) -> tuple[Finding, ...]:
         """Every finding of every VM, in VM order."""
@@ -755,3 +764,6 @@ def fleet_view(diagnosis: Diagnosis) -> dict[str, Any]:
 def diagnosis_view(diagnosis: Diagnosis) -> dict[str, Any]:
     """The plain data :mod:`vmic.render` shows: the JSON fields plus names and titles."""
     return {**diagnosis.to_dict(), "vms": [_vm_view(vm) for vm in diagnosis.vms]}
+
+
+_FILL_DIAGNOSIS: Final = filler(Diagnosis, "host", "host_os", "vms")

@@ -26,29 +26,32 @@ Sources:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from vmic.diagnosis._causes import Clue
 from vmic.diagnosis._results import Verdict
-from vmic.model._services import IntegrationService
 from vmic.model._time_sync import VMIC_SOURCE, LinuxTimeSync, WindowsTimeSync
 from vmic.rules._causes import Cause
 
 if TYPE_CHECKING:
     from vmic.model._guest import Guest
-    from vmic.model._host import VM
+    from vmic.model._records import IntegrationComponentRecord
 
 __all__ = ["time_sync_clues"]
 
-_TIME: Final = IntegrationService.TIME_SYNCHRONIZATION
 
-
-def time_sync_clues(vm: VM, guest: Guest | None) -> tuple[tuple[Clue, Verdict], ...]:
+def time_sync_clues(
+    component: IntegrationComponentRecord | None, guest: Guest | None
+) -> tuple[tuple[Clue, Verdict], ...]:
     """The time-sync causes of one VM with their verdicts (none when no posture was reported).
+
+    Args:
+        component: The host's record of the VM's Time Synchronization
+            (``vm.service(IntegrationService.TIME_SYNCHRONIZATION)``), the engine's already.
+        guest: What the VM's guest reported, when it was observed.
 
     Each clue's ``reason`` is the evidence the explanation quotes.
     """
-    component = vm.service(_TIME)
     host_on = component is not None and component.enabled
     posture = None if guest is None else guest.time_sync
     if isinstance(posture, WindowsTimeSync):

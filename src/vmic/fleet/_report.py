@@ -26,6 +26,7 @@ from vmic.diagnosis._results import (
     vmic_command,
 )
 from vmic.model._named import NamedEnum, named
+from vmic.model._slots import filler
 from vmic.model._validators import tuple_of
 from vmic.rules._causes import Cause
 from vmic.schemas import SCHEMA_VERSION
@@ -92,6 +93,13 @@ class HostResult:
     error_type: str = attrs.field(default="", validator=_v.instance_of(str))
     error_detail: str = attrs.field(default="", validator=_v.instance_of(str))
 
+    @classmethod
+    def _audited(cls, host: str, diagnosis: Diagnosis, duration: float) -> HostResult:
+        # For the audit's runner only, once per host audited: the name is a checked
+        # HostTarget's, the diagnosis the engine's, the duration a difference of clock
+        # readings; the validators are for results built by hand.
+        return _FILL_HOST_RESULT(host, HostStatus.OK, diagnosis, "", float(duration), "", "")
+
     def __repr__(self) -> str:
         if self.diagnosis is None:
             return f"<HostResult {named(self.host)} {self.status.value}>"
@@ -130,6 +138,10 @@ class HostResult:
             "diagnosis": None if self.diagnosis is None else self.diagnosis.to_dict(),
         }
 
+
+_FILL_HOST_RESULT: Final = filler(
+    HostResult, "host", "status", "diagnosis", "error", "duration", "error_type", "error_detail"
+)
 
 #: Columns of the tabular forms (text, CSV, Markdown), one row per finding or failed host.
 COLUMNS: Final = (

@@ -549,9 +549,7 @@ class _Runner:
                 diagnosis = diagnose(_with_guests(host, guests), features=self.features)
             except Exception as failure:  # noqa: BLE001 - a host's bad data must not end the audit
                 return _failed(name, failure, duration)
-            return HostResult(
-                host=name, status=HostStatus.OK, diagnosis=diagnosis, duration=duration
-            )
+            return HostResult._audited(name, diagnosis, duration)
         if timed_out:
             return HostResult(
                 host=name,
