@@ -700,18 +700,16 @@ _LSMOD_NAME_RE: Final = re.compile(rf"\n{_SPACE}*+({_MODULE}){_SPACE}++[0-9]")
 _ASCII_LSMOD_NAME_RE: Final = re.compile(rf"\n *+({_MODULE}) ++[0-9]")
 
 
-def _daemon_lines(text: str) -> list[re.Match[str]] | None:
-    """The lines naming a daemon of a procps listing checked in one match, each matched.
+def _daemon_line_texts(text: str) -> list[str] | None:
+    """The lines naming a daemon of a procps listing checked in one match (each once).
 
-    None if the text is not such a listing, or the header or an elision names a daemon
-    (then the listing is read line by line). The listing's other lines have been checked
-    by the match, as the line-by-line reading would check them.
+    None if the text is not such a listing. Each line is as the text holds it, its CR if
+    any included.
     """
     listing = _ASCII_PROCPS_LISTING_RE if _plain_ascii(text) else _PROCPS_LISTING_RE
     if listing.fullmatch(text) is None:
         return None
-    shape = _PROCPS_SHAPE
-    lines: list[re.Match[str]] = []
+    lines: list[str] = []
     last = -1
     for hit in DAEMON_NAME_RE.finditer(text):
         start = text.rfind("\n", 0, hit.start()) + 1
@@ -719,7 +717,24 @@ def _daemon_lines(text: str) -> list[re.Match[str]] | None:
             continue  # a line that names two daemons
         last = start
         end = text.find("\n", hit.end())
-        match = shape.fullmatch(text[start : len(text) if end < 0 else end].rstrip())
+        lines.append(text[start : len(text) if end < 0 else end])
+    return lines
+
+
+def _daemon_lines(text: str) -> list[re.Match[str]] | None:
+    """The lines naming a daemon of a procps listing checked in one match, each matched.
+
+    None if the text is not such a listing, or the header or an elision names a daemon
+    (then the listing is read line by line). The listing's other lines have been checked
+    by the match, as the line-by-line reading would check them.
+    """
+    texts = _daemon_line_texts(text)
+    if texts is None:
+        return None
+    shape = _PROCPS_SHAPE
+    lines: list[re.Match[str]] = []
+    for line in texts:
+        match = shape.fullmatch(line.rstrip())
         if match is None:
             return None
         lines.append(match)
@@ -773,21 +788,15 @@ def _daemon_pids_at_once(text: str) -> dict[str, int] | None:
     Only the lines that name a daemon are split into columns, by ``str.split`` rather than
     a match of the line's pattern (this runs for every guest).
     """
-    listing = _ASCII_PROCPS_LISTING_RE if _plain_ascii(text) else _PROCPS_LISTING_RE
-    if listing.fullmatch(text) is None:
+    texts = _daemon_line_texts(text)
+    if texts is None:
         return None
     found: dict[str, int] = {}
-    last = -1
-    for hit in DAEMON_NAME_RE.finditer(text):
-        start = text.rfind("\n", 0, hit.start()) + 1
-        if start == last:
-            continue  # a line that names two daemons
-        last = start
-        end = text.find("\n", hit.end())
+    for line in texts:
         # The pattern took this line as a procps line (its columns apart by spaces, which
         # str.split splits at, its PID with at most 9 digits, which no maximum refuses) or
         # as the header (whose PID column is "PID"); an elision or a blank line names none.
-        columns = text[start : len(text) if end < 0 else end].split(None, 7)
+        columns = line.split(None, 7)
         if columns[1] == "PID":
             return None  # read line by line, which reads the header's extra columns
         command = columns[7].rstrip()  # what the line's pattern takes as the command
