@@ -56,6 +56,12 @@ _PIECES = st.sampled_from(
         "\u0085",
         "<<vmic:end>>\r",
         "<<vmic:b-2>>  \r",
+        "<<vmic:a b>>",
+        "<<vmic:>>",
+        "<<vmic:a>>>>",
+        "<<vmic:a>>\u2028",
+        "x<<vmic:a>>",
+        "<<vmic:end",
     ]
 )
 
@@ -89,7 +95,17 @@ def test_the_short_path_declines_what_it_cannot_read_alone() -> None:
     assert split_sections("x <<vmic:a>>\n<<vmic:b>>\n2\n<<vmic:end>>\n") == {"b": "2\n"}
     with pytest.raises(ParseError, match="no complete vmic output"):
         split_sections("<<vmic:a>>\n1\n")
-    assert _split_short("junk\n<<vmic:a>>\r\n1\r\n<<vmic:a>>\n2\n<<vmic:end>>") == {"a": "1\n2\n"}
+    # CRLF, a name twice, spaces after a marker: read match by match.
+    crlf = "junk\n<<vmic:a>>\r\n1\r\n<<vmic:a>>\n2\n<<vmic:end>>"
+    assert _split_short(crlf) is None
+    assert split_sections(crlf) == {"a": "1\n2\n"}
+    assert _split_short("<<vmic:a>> \n1\n<<vmic:end>>\n") is None
+    assert _split_short("<<vmic:a b>>\n1\n<<vmic:end>>\n") is None  # not a marker's name
+    assert _split_short("<<vmic:end>>\n<<vmic:a>>\n<<vmic:end>>\n") is None
+    # The usual shape is read in one pass, junk before the first marker left out.
+    usual = "junk\n<<vmic:a>>\n1\n<<vmic:b-2>>\n<<vmic:c>>\n{\n}\n<<vmic:end>>\n"
+    assert _split_short(usual) == {"a": "1\n", "b-2": "", "c": "{\n}\n"}
+    assert _split_short("<<vmic:end>>") == {}
 
 
 def _assert_read_line_by_line(text: str) -> None:

@@ -20,16 +20,24 @@ from vmic.model._linux_records import (
     UnitActiveState,
     module_name,
 )
-from vmic.model._patterns import UNPRINTABLE
+from vmic.model._patterns import CPU_TIME, MODULE_NAME, UNPRINTABLE
 from vmic.parsers._linux import (
+    _ASCII_LSMOD_LISTING_RE,
+    _ASCII_LSMOD_NAME_RE,
+    _ASCII_PROCPS_LISTING_RE,
     _COMMAND,
     _INK,
     _LSMOD_LINE_RE,
+    _LSMOD_LISTING_RE,
+    _LSMOD_NAME_RE,
+    _PROCPS_LISTING_RE,
     _PS_LINES,
     _PS_SHAPES,
     _SPACE,
     _lsmod_module,
     _module_line,
+    _plain,
+    _plain_ascii,
     _ps_fields,
     _tokens,
     _units_at_once,
@@ -422,6 +430,23 @@ def test_a_procps_listing_gives_the_daemons_parse_ps_gives(data: st.DataObject) 
     )
 
 
+@pytest.mark.parametrize(
+    "listing",
+    [
+        f"{PROCPS_HEADER} hv_kvp_daemon\nroot 7 1 0 Jul11 ? 00:00:00 /usr/sbin/hv_kvp_daemon\n",
+        "root 7 1 0 Jul11 ? 00:00:00 /usr/sbin/hv_vss_daemon hv_kvp_daemon \r\n...\n",
+        "root 7 1 0 Jul11 ? 00:00:00 [hv_kvp_daemon]\nroot 8 1 0 Jul11 ? 00:00:00 hv_kvp_daemon",
+        "root 2147483648 1 0 Jul11 ? 00:00:00 /usr/sbin/hv_kvp_daemon\n",
+    ],
+)
+def test_daemon_pids_of_odd_listings_are_parse_ps_s(listing: str) -> None:
+    # A daemon named in the header's extra columns, two on a line, a kernel thread's name,
+    # a PID beyond the maximum: what parse_ps gives, or its error.
+    _reads_as(
+        listing, daemon_pids, lambda source: {p.daemon: p.pid for p in parse_ps(source) if p.daemon}
+    )
+
+
 def _listing(data: st.DataObject, lines: list[str]) -> str:
     """The lines, each ended by a drawn line break (LF mostly)."""
     ends = st.sampled_from(["\n", "\n", "\r\n", "\r", "\u2028", ""])
@@ -466,6 +491,86 @@ def test_the_command_class_spells_its_columns_and_spaces(text: str) -> None:
     # column spelling.
     columns = re.compile(f"{_INK}+(?:{_SPACE}+{_INK}+)*{_SPACE}*")
     assert (re.fullmatch(_COMMAND, text) is None) == (columns.fullmatch(text) is None)
+
+
+# The listings' patterns as first spelled: greedy repetitions, an optional group for the
+# days of a CPU time, the Unicode classes whatever the text.
+_GREEDY_PS_LINE = (
+    rf"{_SPACE}*{_INK}+(?:{_SPACE}+[0-9]{{1,9}}){{3}}{_SPACE}+{_INK}+{_SPACE}+{_INK}+"
+    rf"{_SPACE}+(?:{_plain(CPU_TIME)}){_SPACE}+{_COMMAND}"
+)
+_GREEDY_END = r"(?:\r?\n|\Z)"
+GREEDY_PROCPS_LISTING = re.compile(
+    rf"(?:{_SPACE}*\r?\n)*(?:{_SPACE}*{f'{_SPACE}+'.join(PROCPS_HEADER.split())}"
+    rf"(?:{_SPACE}+{_INK}+)*{_SPACE}*{_GREEDY_END})?"
+    rf"(?:(?:{_GREEDY_PS_LINE}|{_SPACE}*(?:\.\.\.|\u2026){_SPACE}*|{_SPACE}*){_GREEDY_END})*"
+)
+_M = MODULE_NAME.pattern
+GREEDY_LSMOD_LISTING = re.compile(
+    rf"(?:{_SPACE}*\r?\n)*(?:{_SPACE}*Module{_SPACE}+Size{_SPACE}+Used{_SPACE}+by"
+    rf"(?:{_SPACE}+{_INK}+)*{_SPACE}*{_GREEDY_END})?"
+    rf"(?:(?:{_SPACE}*{_M}{_SPACE}+[0-9]{{1,18}}{_SPACE}+(?:-[0-9]{{0,10}}|[0-9]{{1,9}})"
+    rf"(?:{_SPACE}+(?:-|{_M}(?:,{_M})*,?))?{_SPACE}*|{_SPACE}*){_GREEDY_END})*"
+)
+GREEDY_LSMOD_NAME = re.compile(rf"\n{_SPACE}*({_M}){_SPACE}+[0-9]")
+LSMOD_COLUMNS = [NAMES, SIZES, COUNTS, USERS]
+# Mostly ASCII with spaces only, so that the ASCII patterns decide often.
+ASCII_SPACES = st.sampled_from([" ", " ", "  ", "   ", "\t", "\u3000"])
+LISTING_LINES = st.one_of(
+    _near(PS_COLUMNS[PsFormat.PROCPS], valid=True),
+    _near(PS_COLUMNS[PsFormat.PROCPS]),
+    _near(LSMOD_COLUMNS[:3], valid=True),
+    _near(LSMOD_COLUMNS, valid=True),
+    _near(LSMOD_COLUMNS),
+    st.sampled_from(["", " ", "...", " \u2026 ", "\t", "\x1f", "-", PROCPS_HEADER]),
+    st.sampled_from(["Module                  Size  Used by", "Module Size Used by x"]),
+    st.text(st.characters(max_codepoint=127), max_size=12),
+    st.text(ANY_CHAR, max_size=6),
+)
+
+
+@settings(max_examples=1000)
+@given(data=st.data())
+def test_the_listing_patterns_accept_what_their_greedy_spelling_accepts(
+    data: st.DataObject,
+) -> None:
+    # The listings' patterns repeat possessively, and in ASCII text without a tab they are
+    # spelled with ASCII classes: neither may change which texts they accept (nor, for the
+    # names, what they find).
+    lines = data.draw(st.lists(LISTING_LINES, max_size=8))
+    text = _listing(data, lines)
+    if data.draw(st.booleans()):
+        text = text.replace("\t", " ").replace("\u3000", data.draw(ASCII_SPACES))
+    greedy = (
+        GREEDY_PROCPS_LISTING.fullmatch(text) is not None,
+        GREEDY_LSMOD_LISTING.fullmatch(text) is not None,
+        GREEDY_LSMOD_NAME.findall("\n" + text),
+    )
+    found = (
+        _PROCPS_LISTING_RE.fullmatch(text) is not None,
+        _LSMOD_LISTING_RE.fullmatch(text) is not None,
+        _LSMOD_NAME_RE.findall("\n" + text),
+    )
+    assert found == greedy
+    if _plain_ascii(text):
+        in_ascii = (
+            _ASCII_PROCPS_LISTING_RE.fullmatch(text) is not None,
+            _ASCII_LSMOD_LISTING_RE.fullmatch(text) is not None,
+            _ASCII_LSMOD_NAME_RE.findall("\n" + text),
+        )
+        assert in_ascii == greedy
+
+
+def test_the_ascii_classes_are_the_listing_classes_within_ascii() -> None:
+    # The ASCII patterns stand for the listings' own in a text of ASCII without a tab, whose
+    # characters meet the classes only within ASCII.
+    space, ink = re.compile(_SPACE), re.compile(_INK)
+    for code in range(128):
+        character = chr(code)
+        if character == "\t":
+            continue
+        assert (space.match(character) is not None) == (character == " ")
+        assert (ink.match(character) is not None) == ("!" <= character <= "~")
 
 
 SHOWN_LINES = {

@@ -19,6 +19,7 @@ command's table, or Base64, none of which starts a line with ``<<vmic:``.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from typing import TYPE_CHECKING, Any, Final
 
@@ -99,35 +100,48 @@ def split_sections(
     return result
 
 
-def _split_short(text: str) -> dict[str, str] | None:
-    """The sections of a short output whose every marker starts its line; else None.
+# What starts every marker line; in the usual output, ">>" and LF end it.
+_MARKER_START: Final = "<<vmic:"
+_MARKER_END: Final = ">>\n"
+_NAME_AND_SECTION: Final = operator.methodcaller("split", _MARKER_END, 1)
+# The names of a text's sections, joined by LFs, each as the marker pattern spells a name.
+_NAMES_RE: Final = re.compile(r"[a-z0-9-]++(?:\n[a-z0-9-]++)*+")
 
-    What :func:`_split_by_markers` gives for such a text, from one ``re.split`` (in C)
-    instead of a Python step per match (this runs for every guest of an audit). The text
-    alternates between what precedes a marker and the marker's name; a piece that does
-    not end its line before the next marker (a marker inside a line of text or after
-    byte order marks), or an output without an end line, is left to
+
+def _split_short(text: str) -> dict[str, str] | None:
+    """The sections of an output in the usual shape; None if it is not so.
+
+    What :func:`_split_by_markers` gives for such a text, from C calls alone (one
+    ``str.split`` at the markers, one ``dict`` of the pieces, one match of the names) where
+    a search for the markers and a step per section cost more (this runs for every guest of
+    an audit; a long output, such as a host's, is left to the search, which costs it less).
+
+    The usual shape: every ``<<vmic:`` starts a line; each marker line but the last is a
+    name the marker pattern accepts, ``>>`` and LF; no name twice; the last marker, the end
+    line, ends the text (nothing but its line after it). Then the pieces between the markers
+    are the sections, each ending its line. Any other output (CRLF, spaces after a marker, a
+    ``<<vmic:`` inside a line or not starting a marker) is left to
     :func:`_split_by_markers`, which decides and says what is wrong.
     """
-    parts = _MARKER_RE.split(text)
-    if parts[0][-1:] not in {"", "\n"}:
+    parts = text.split(_MARKER_START)
+    markers = len(parts) - 1
+    last = parts[-1]
+    if (
+        not markers
+        or (last != "end>>" and last[:6] != "end>>\n")
+        or text.count("\n" + _MARKER_START) + text.startswith(_MARKER_START) != markers
+    ):
         return None
-    result: dict[str, str] = {}
-    crlf = "\r" in text
-    for index in range(1, len(parts) - 1, 2):
-        name = parts[index]
-        if name == "end":
-            return result
-        piece = parts[index + 1]
-        if piece[-1:] != "\n":
-            return None
-        # The piece starts with the marker line's LF (or ends the text: then no end line).
-        body = piece[1:].replace("\r\n", "\n") if crlf else piece[1:]
-        if name in result:
-            result[name] += body
-        else:
-            result[name] = body
-    return None
+    try:
+        sections = dict(map(_NAME_AND_SECTION, parts[1:-1]))
+    except ValueError:  # a piece without ">>" and LF: not the usual shape
+        return None
+    if len(sections) != markers - 1 or "end" in sections:
+        return None  # a name twice, or an end line before the last
+    names = "\n".join(sections)
+    if sections and (_NAMES_RE.fullmatch(names) is None or names.count("\n") != markers - 2):
+        return None  # a name the marker pattern refuses (one holding an LF counts twice)
+    return sections
 
 
 def _split_by_markers(text: str, what: str) -> dict[str, str]:

@@ -317,8 +317,10 @@ def loaded_module_names(text: str | bytes) -> frozenset[str]:
         ParseError: A line is not a module line, or a module is listed twice.
     """
     cleaned = clean_text(text)
-    if _LSMOD_LISTING_RE.fullmatch(cleaned) is not None:
-        keys = _LSMOD_NAME_RE.findall("\n" + cleaned)
+    plain = _plain_ascii(cleaned)
+    listing = _ASCII_LSMOD_LISTING_RE if plain else _LSMOD_LISTING_RE
+    if listing.fullmatch(cleaned) is not None:
+        keys = (_ASCII_LSMOD_NAME_RE if plain else _LSMOD_NAME_RE).findall("\n" + cleaned)
         if "-" in cleaned:  # else no name has one to read as "_"
             keys = [name.replace("-", "_") for name in keys]
         names = frozenset(keys)
@@ -615,46 +617,108 @@ _INK: Final = (
     "[\\x21-\\x7e\\xa1-\\u167f\\u1681-\\u1fff\\u200b-\\u2027\\u202a-\\u202e\\u2030-\\u205e"
     "\\u2060-\\u2fff\\u3001-\\ufefe\\uff00-\\U0010ffff]"
 )
-# A PID, PPID or C of at most 9 digits, which no maximum can refuse.
-_SMALL: Final = "[0-9]{1,9}"
 # The command: a column's character, then columns' characters and spaces in any order. That
 # is what ink{1,}(space{1,}ink{1,})*space* spells, in one class the regex engine repeats
 # without trying where each column ends (a test compares the two forms).
 _COMMAND: Final = f"{_INK}[{_SPACE[1:-1]}{_INK[1:-1]}]*"
-_PROCPS_LINE: Final = (
-    rf"{_SPACE}*{_INK}+(?:{_SPACE}+{_SMALL}){{3}}{_SPACE}+{_INK}+{_SPACE}+{_INK}+"
-    rf"{_SPACE}+(?:{_plain(CPU_TIME)}){_SPACE}+{_COMMAND}"
-)
-_PROCPS_HEADER_LINE: Final = (
-    rf"{_SPACE}*{f'{_SPACE}+'.join(_PS_HEADER)}(?:{_SPACE}+{_INK}+)*{_SPACE}*"
-)
-_ELISION_LINE: Final = rf"{_SPACE}*(?:\.\.\.|\u2026){_SPACE}*"
+# In a text of ASCII characters other than the tab (what Linux commands print, and the
+# listings' usual text), the spaces are the space alone and a column's characters are those
+# from "!" to "~": the same patterns with these classes accept exactly the same such texts
+# (a pattern meets a text only in the text's characters), and a literal space is repeated
+# by the regex engine in a tight loop where a class is looked up character by character.
+_ASCII_SPACE: Final = " "
+_ASCII_INK: Final = "[!-~]"
+_ASCII_COMMAND: Final = "[!-~][ -~]*"
 _END: Final = r"(?:\r?\n|\Z)"
-# Blank lines, the header or not, then procps lines, elisions and blank lines: a listing every
-# line of which the line-by-line reading takes as procps's (it decides the layout likewise),
-# and whose line breaks are those str.splitlines sees. Each repetition of the last group takes
-# one whole line (its line break included; no class holds one), so giving lines back cannot
-# make a match: the repetition is possessive ("*+"), which spares the engine its bookkeeping.
-_PROCPS_LISTING_RE: Final = re.compile(
-    rf"(?:{_SPACE}*\r?\n)*(?:{_PROCPS_HEADER_LINE}{_END})?"
-    rf"(?:(?:{_PROCPS_LINE}|{_ELISION_LINE}|{_SPACE}*){_END})*+"
+# The CPU time of a procps line, as CPU_TIME spells it without its groups: the days, if any,
+# in a branch of their own rather than an optional group, which the engine repeats at a cost.
+_LISTED_CPU_TIME: Final = (
+    r"(?:[0-9]{2,9}+:[0-5][0-9]:[0-5][0-9]|[0-9]{1,9}+-[0-9]{2,9}+:[0-5][0-9]:[0-5][0-9])"
 )
 
 
-# An lsmod listing in one match: blank lines, the header or not, then lsmod lines (each as
-# the line-by-line reading takes it, a size of at most 18 digits and a count of at most 9,
-# which no maximum refuses) and blank lines.
-_MODULE: Final = MODULE_NAME.pattern
-_LSMOD_LISTING_RE: Final = re.compile(
-    rf"(?:{_SPACE}*\r?\n)*(?:{_SPACE}*Module{_SPACE}+Size{_SPACE}+Used{_SPACE}+by"
-    rf"(?:{_SPACE}+{_INK}+)*{_SPACE}*{_END})?"
-    rf"(?:(?:{_SPACE}*{_MODULE}{_SPACE}+[0-9]{{1,18}}{_SPACE}+(?:-[0-9]{{0,10}}|[0-9]{{1,9}})"
-    rf"(?:{_SPACE}+(?:-|{_MODULE}(?:,{_MODULE})*,?))?{_SPACE}*|{_SPACE}*){_END})*"
-)
+def _ps_listing(space: str, ink: str, command: str) -> re.Pattern[str]:
+    """A whole procps listing, with *space*, *ink* and *command* for those classes.
+
+    Blank lines, the header or not, then procps lines, elisions and blank lines: a listing
+    every line of which the line-by-line reading takes as procps's (it decides the layout
+    likewise), and whose line breaks are those str.splitlines sees. Each repetition of the
+    last group takes one whole line (its line break included; no class holds one), so giving
+    lines back cannot make a match. Every repetition in a line is possessive ("*+", "++"):
+    what follows it never starts with a character it repeats (a space after a column, a
+    column after spaces, a line break after the command), so giving characters back cannot
+    make a match either, and the engine keeps no bookkeeping to try (a test compares the
+    greedy spelling).
+    """
+    small = "[0-9]{1,9}+"  # a PID, PPID or C of at most 9 digits, which no maximum refuses
+    line = (
+        rf"{space}*+{ink}++{space}++{small}{space}++{small}{space}++{small}{space}++{ink}++"
+        rf"{space}++{ink}++{space}++{_LISTED_CPU_TIME}{space}++{command}+"  # "*" made "*+"
+    )
+    header = rf"{space}*{f'{space}+'.join(_PS_HEADER)}(?:{space}+{ink}+)*{space}*"
+    elision = rf"{space}*(?:\.\.\.|\u2026){space}*"
+    return re.compile(
+        rf"(?:{space}*\r?\n)*(?:{header}{_END})?(?:(?:{line}|{elision}|{space}*+){_END})*+"
+    )
+
+
+_PROCPS_LISTING_RE: Final = _ps_listing(_SPACE, _INK, _COMMAND)
+_ASCII_PROCPS_LISTING_RE: Final = _ps_listing(_ASCII_SPACE, _ASCII_INK, _ASCII_COMMAND)
+
+
+def _plain_ascii(text: str) -> bool:
+    """Whether *text* is ASCII without a tab: the listings' ASCII patterns then decide."""
+    return text.isascii() and "\t" not in text
+
+
+# A module name, its repetition possessive (what follows a name is never a name's character).
+_MODULE: Final = MODULE_NAME.pattern + "+"
+
+
+def _lsmod_listing(space: str, ink: str) -> re.Pattern[str]:
+    """An lsmod listing in one match, with *space* and *ink* for those classes.
+
+    Blank lines, the header or not, then lsmod lines (each as the line-by-line reading takes
+    it, a size of at most 18 digits and a count of at most 9, which no maximum refuses) and
+    blank lines. Possessive repetitions as in :func:`_ps_listing`, for the same reason: what
+    follows each never starts with what it repeats.
+    """
+    return re.compile(
+        rf"(?:{space}*\r?\n)*(?:{space}*Module{space}+Size{space}+Used{space}+by"
+        rf"(?:{space}+{ink}+)*{space}*{_END})?"
+        rf"(?:(?:{space}*+{_MODULE}{space}++[0-9]{{1,18}}+{space}++(?:-[0-9]{{0,10}}+|[0-9]{{1,9}}+)"
+        rf"(?:{space}++(?:-|{_MODULE}(?:,{_MODULE})*+,?))?+{space}*+|{space}*+){_END})*+"
+    )
+
+
+_LSMOD_LISTING_RE: Final = _lsmod_listing(_SPACE, _INK)
+_ASCII_LSMOD_LISTING_RE: Final = _lsmod_listing(_ASCII_SPACE, _ASCII_INK)
 # The name that starts a module line of such a listing (the header's "Module" has no size),
 # searched in the listing after an LF: a line starts after one, and a pattern that starts
 # with a character is searched for it (in C), where "^" is tried at every position.
-_LSMOD_NAME_RE: Final = re.compile(rf"\n{_SPACE}*({_MODULE}){_SPACE}+[0-9]")
+_LSMOD_NAME_RE: Final = re.compile(rf"\n{_SPACE}*+({_MODULE}){_SPACE}++[0-9]")
+_ASCII_LSMOD_NAME_RE: Final = re.compile(rf"\n *+({_MODULE}) ++[0-9]")
+
+
+def _daemon_line_texts(text: str) -> list[str] | None:
+    """The lines naming a daemon of a procps listing checked in one match (each once).
+
+    None if the text is not such a listing. Each line is as the text holds it, its CR if
+    any included.
+    """
+    listing = _ASCII_PROCPS_LISTING_RE if _plain_ascii(text) else _PROCPS_LISTING_RE
+    if listing.fullmatch(text) is None:
+        return None
+    lines: list[str] = []
+    last = -1
+    for hit in DAEMON_NAME_RE.finditer(text):
+        start = text.rfind("\n", 0, hit.start()) + 1
+        if start == last:
+            continue  # a line that names two daemons
+        last = start
+        end = text.find("\n", hit.end())
+        lines.append(text[start : len(text) if end < 0 else end])
+    return lines
 
 
 def _daemon_lines(text: str) -> list[re.Match[str]] | None:
@@ -664,18 +728,13 @@ def _daemon_lines(text: str) -> list[re.Match[str]] | None:
     (then the listing is read line by line). The listing's other lines have been checked
     by the match, as the line-by-line reading would check them.
     """
-    if _PROCPS_LISTING_RE.fullmatch(text) is None:
+    texts = _daemon_line_texts(text)
+    if texts is None:
         return None
     shape = _PROCPS_SHAPE
     lines: list[re.Match[str]] = []
-    last = -1
-    for hit in DAEMON_NAME_RE.finditer(text):
-        start = text.rfind("\n", 0, hit.start()) + 1
-        if start == last:
-            continue  # a line that names two daemons
-        last = start
-        end = text.find("\n", hit.end())
-        match = shape.fullmatch(text[start : len(text) if end < 0 else end].rstrip())
+    for line in texts:
+        match = shape.fullmatch(line.rstrip())
         if match is None:
             return None
         lines.append(match)
@@ -717,22 +776,36 @@ def daemon_pids(text: str | bytes) -> dict[str, int]:
     Raises:
         ParseError: A line does not have its format's columns, or a column is malformed.
     """
-    lines = _daemon_lines(clean_text(text))
-    if lines is not None:
-        found: dict[str, int] = {}
-        for match in lines:
-            _user, pid, ppid, cpu, _started, _tty, _time, command = match.groups()
-            number = int(pid)
-            if number > MAX_PID or int(ppid) > MAX_PID or int(cpu) > MAX_PID:
-                break  # read again column by column, which says which one
-            # A record's daemon: its program, unless the command is a kernel thread's [name].
-            if not (command.startswith("[") and command.endswith("]")):
-                program = command.split(maxsplit=1)[0].rsplit("/", 1)[-1]
-                if daemon_service(program) is not None:
-                    found[program] = number
-        else:
-            return found
-    return {name: record.pid for name, record in daemon_processes(text).items()}
+    found = _daemon_pids_at_once(clean_text(text))
+    if found is None:
+        return {name: record.pid for name, record in daemon_processes(text).items()}
+    return found
+
+
+def _daemon_pids_at_once(text: str) -> dict[str, int] | None:
+    """The daemons' PIDs of a procps listing checked in one match; None if it is not one.
+
+    Only the lines that name a daemon are split into columns, by ``str.split`` rather than
+    a match of the line's pattern (this runs for every guest).
+    """
+    texts = _daemon_line_texts(text)
+    if texts is None:
+        return None
+    found: dict[str, int] = {}
+    for line in texts:
+        # The pattern took this line as a procps line (its columns apart by spaces, which
+        # str.split splits at, its PID with at most 9 digits, which no maximum refuses) or
+        # as the header (whose PID column is "PID"); an elision or a blank line names none.
+        columns = line.split(None, 7)
+        if columns[1] == "PID":
+            return None  # read line by line, which reads the header's extra columns
+        command = columns[7].rstrip()  # what the line's pattern takes as the command
+        # A record's daemon: its program, unless the command is a kernel thread's [name].
+        if not (command.startswith("[") and command.endswith("]")):
+            program = command.split(maxsplit=1)[0].rsplit("/", 1)[-1]
+            if daemon_service(program) is not None:
+                found[program] = int(columns[1])
+    return found
 
 
 # A record's columns in the order ProcessRecord._unchecked takes them.
