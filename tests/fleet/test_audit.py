@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import math
 import threading
+import weakref
 from typing import TYPE_CHECKING
 
 import pytest
@@ -644,3 +646,38 @@ def test_the_guests_of_many_hosts_are_asked_by_a_few_threads_kept_for_the_audit(
         assert result.diagnosis is not None
         assert {vm.guest_view.value for vm in result.diagnosis.vms} == {"observed"}
     assert started.count("vmic-audit-guest") == 1
+
+
+def test_an_audit_leaves_no_garbage_for_the_collector() -> None:
+    # The runner, its hosts and the guests they asked are freed as soon as nothing holds
+    # the report: none of them is kept in a reference cycle only a collector's pass frees
+    # (which, for a fleet, is a pass over tens of thousands of objects in a later audit).
+    asked: list[weakref.ref[Guest]] = []
+
+    def guest(_vm: VM) -> Guest:
+        answer = b.windows_guest()
+        asked.append(weakref.ref(answer))
+        return answer
+
+    def answering(host: Host) -> Callable[[], Host]:
+        return lambda: host
+
+    hosts = [observed(f"hv{n}", b.vm("first"), b.vm("second")) for n in range(3)]
+    before = set(threading.enumerate())
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        report = audit(
+            [target(host.name, answering(host), guests=guest) for host in hosts], concurrency=2
+        )
+        assert report.results[0].diagnosis is not None
+        diagnosis = weakref.ref(report.results[0].diagnosis)
+        for thread in set(threading.enumerate()) - before:
+            thread.join(10)  # the pool's threads end once the audit has stopped the pool
+        del report
+        assert diagnosis() is None
+        assert len(asked) == 6
+        assert [ref() for ref in asked] == [None] * 6
+    finally:
+        if enabled:
+            gc.enable()

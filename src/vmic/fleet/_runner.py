@@ -575,7 +575,11 @@ class _GuestPool:
     """
 
     def __init__(self, serve: Callable[[_Job], None]) -> None:
-        self.serve = serve
+        # Held weakly: the runner holds this pool, and a pool that held the runner would
+        # make every audit's runner, its jobs and their hosts garbage the collector alone
+        # can free (a full pass over tens of thousands of objects, in some later audit).
+        # Whoever hands the pool a task holds the runner meanwhile.
+        self._serve = weakref.WeakMethod(serve)
         # Tasks are held by weak reference: a host whose worker asked every guest itself
         # is freed by that worker (its objects still in that core's cache), not by the
         # pool thread that finds its task later.
@@ -592,7 +596,7 @@ class _GuestPool:
                 # A worker given up on reaches its guests after the audit ended: a thread of
                 # their own, which ends with them.
                 threading.Thread(
-                    target=self.serve, args=(job,), name="vmic-audit-guest", daemon=True
+                    target=self._serve(), args=(job,), name="vmic-audit-guest", daemon=True
                 ).start()
                 return
             spawn = self.idle == 0
@@ -618,9 +622,11 @@ class _GuestPool:
                 return
             job = task()
             # Gone, or closed: its worker asked every guest, nothing is left to help with.
-            if job is not None and not job.guests_closed:
-                self.serve(job)
-            del job, task  # not kept alive while this thread waits for the next task
+            # A job still there has a worker, which holds the runner.
+            serve = None if job is None or job.guests_closed else self._serve()
+            if job is not None and serve is not None:
+                serve(job)
+            del job, task, serve  # not kept alive while this thread waits for the next task
 
     def stop(self) -> None:
         """A stop sentinel for every thread: idle ones end now, busy ones after their task.
