@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 
 import pytest
@@ -549,24 +551,25 @@ def test_fault_for_a_number_of_commands_then_recovery() -> None:
     assert lab.fault is None
 
 
-@given(
-    st.lists(
-        st.sampled_from([" ", "\t", "\n", "\r", "\x0b", "\f", "\xa0", "[", "]", "{}"]),
-        max_size=8,
-    )
-)
-def test_an_empty_guests_section_reads_as_load_json_reads_it(parts: list[str]) -> None:
-    # _fanned_guests answers an empty array itself: only JSON's whitespace around and
-    # inside the brackets makes one; anything else goes to load_json and its errors.
-    text = "".join(parts)
-    expected: object
+# Whitespace of JSON's and of Python's (which JSON refuses), then what may stand between.
+_SPACES = st.text(st.sampled_from(" \t\n\r\x0b\f\xa0"), max_size=3)
+_INSIDE = st.one_of(_SPACES, st.sampled_from(["[]", "{}", "0", "[", "]"]))
+
+
+@given(_SPACES, st.sampled_from(["[", "{", ""]), _INSIDE, st.sampled_from(["]", "}", ""]), _SPACES)
+def test_load_json_reads_an_empty_array_as_json_loads_does(
+    before: str, opening: str, inside: str, closing: str, after: str
+) -> None:
+    # load_json answers an empty array itself: only JSON's whitespace around and inside
+    # the brackets makes one; anything else goes to json.loads and its errors.
+    text = before + opening + inside + closing + after
     try:
-        expected = load_json(text, section="guests")
-    except ParseError as error:
-        expected = str(error)
-    if expected == []:
-        assert _fanned_guests(text) == {}
-    elif isinstance(expected, str):
-        with pytest.raises(ParseError) as caught:
-            _fanned_guests(text)
-        assert str(caught.value) == expected
+        expected = json.loads(text)
+    except json.JSONDecodeError as error:
+        message = f"the 'guests' section is not valid JSON: {error.msg}"
+        with pytest.raises(ParseError, match=re.escape(message)):
+            load_json(text, section="guests")
+    else:
+        assert load_json(text, section="guests") == expected
+        if expected == []:
+            assert _fanned_guests(text) == {}  # a host whose guests are all Linux

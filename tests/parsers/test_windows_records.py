@@ -19,6 +19,8 @@ from vmic import (
 )
 from vmic.model import _locales as locales
 from vmic.model._records import (
+    FILL_COMPONENT,
+    FILL_COMPONENT_ID,
     SERVICE_BY_GUID,
     ComponentId,
     GuestServiceRecord,
@@ -127,11 +129,11 @@ def test_parser_fast_path_builds_the_same_record_as_the_checked_constructor(
     assert IntegrationComponentRecord._unchecked(**fields) == record
     assert IntegrationComponentRecord(**fields) == record
     order = inspect.signature(IntegrationComponentRecord._unchecked).parameters
-    assert IntegrationComponentRecord._fill(*(fields[name] for name in order)) == record
+    assert FILL_COMPONENT(*(fields[name] for name in order)) == record
     if record.component_id is not None:
         cid = record.component_id
         assert ComponentId._unchecked(cid.vm_id, cid.guid) == cid
-        assert ComponentId._fill(cid.vm_id, cid.guid) == cid
+        assert FILL_COMPONENT_ID(cid.vm_id, cid.guid) == cid
         assert SERVICE_BY_GUID.get(cid.guid) is cid.service
 
 

@@ -1082,9 +1082,6 @@ class HyperVHost:
         raise AssertionError  # pragma: no cover - _raise_vm_error always raises
 
 
-# What JSON counts as whitespace.
-_JSON_SPACE: Final = " \t\n\r"
-
 #: Why a guest was not asked: PowerShell Direct needs a Windows 10 / Server 2016 or later guest.
 DIRECT_NOT_AVAILABLE: Final = (
     "PowerShell Direct is not available for this guest (it needs Windows 10 or Windows "
@@ -1115,11 +1112,6 @@ def _with_fanned_guests(host: Host, text: str) -> Host:
 
 def _fanned_guests(text: str) -> dict[str, Guest | GuestUnreachable]:
     """The guests of a ``guests`` section, by upper-case VM id."""
-    inner = text.strip(_JSON_SPACE)
-    if inner[:1] == "[" and inner[-1:] == "]" and not inner[1:-1].strip(_JSON_SPACE):
-        # An empty array (a host whose guests are all Linux asks none of them), read
-        # without a JSON decoder's call: what load_json answers for it.
-        return {}
     entries = load_json(text, section="guests")
     if isinstance(entries, dict):
         entries = [entries]  # PowerShell 5.1 prints a one-element array as its element

@@ -84,13 +84,13 @@ __all__ = ["DIAGNOSED_SERVICES", "diagnose", "diagnose_vm"]
 _TIME_SYNCHRONIZATION: Final = IntegrationService.TIME_SYNCHRONIZATION
 
 
-#: The services a diagnosis reports on, in this order.
+# The services a guest that runs no Windows is diagnosed on: the host-visible ones.
+_HOST_VISIBLE: Final[tuple[IntegrationService, ...]] = tuple(IntegrationService)
+#: The services a diagnosis reports on, in this order (PowerShell Direct is Windows only).
 DIAGNOSED_SERVICES: Final[tuple[Service, ...]] = (
-    *IntegrationService,
+    *_HOST_VISIBLE,
     GuestOnlyService.POWERSHELL_DIRECT,
 )
-# Those a guest that runs no Windows is diagnosed on (PowerShell Direct is Windows only).
-_HOST_VISIBLE: Final[tuple[IntegrationService, ...]] = tuple(IntegrationService)
 # Causes that say the guest cannot have the service: a finding only while the host enables
 # it or a requested feature needs it.
 _UNAVAILABLE: Final = frozenset({Cause.NOT_AVAILABLE_ON_GUEST_OS, Cause.NOT_PACKAGED})

@@ -320,8 +320,8 @@ class VM(VirtualMachineRecord):
 _RECORD_FIELDS: Final = tuple(f.name for f in attrs.fields(VirtualMachineRecord))
 _VM_FIELDS: Final = tuple(f.name for f in attrs.fields(VM) if f.name != "guest")
 # The fast constructors read a record's (or a VM's) fields in one call, in C, and fill the
-# new VM through its filler (its slots' own setters, no lookup by name per field): every VM of every
-# audited host is built this way, and rebuilt with its guest.
+# new VM through its filler (its slots' own setters, no lookup by name per field): every VM
+# of every audited host is built this way, and rebuilt with its guest.
 _RECORD_VALUES: Final = operator.attrgetter(*_RECORD_FIELDS)
 _VM_VALUES: Final = operator.attrgetter(*_VM_FIELDS)
 _FILL_VM: Final = filler(VM, *_VM_FIELDS, "guest")

@@ -37,10 +37,7 @@ from __future__ import annotations
 
 import functools
 import re
-
-# Needed at run time: the converter resolves every annotation of a record, its ClassVars too.
-from collections.abc import Callable  # noqa: TC003
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 from attrs import validators as v
@@ -58,6 +55,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
+    "FILL_COMPONENT",
+    "FILL_COMPONENT_ID",
     "GUID_PATTERN",
     "HIVES",
     "REGISTRY_TYPES",
@@ -108,10 +107,6 @@ class ComponentId:
     vm_id: str = attrs.field(converter=_upper, validator=v.matches_re(_GUID_RE))
     guid: str = attrs.field(converter=_upper, validator=v.matches_re(_GUID_RE))
 
-    # _unchecked's work without its call, positional (vm_id, guid): the component id
-    # parser's, once per component read.
-    _fill: ClassVar[Callable[[str, str], ComponentId]]
-
     @property
     def service(self) -> IntegrationService | None:
         """The service with this component GUID, or None for a component vmic does not know."""
@@ -121,14 +116,15 @@ class ComponentId:
     def _unchecked(cls, vm_id: str, guid: str) -> ComponentId:
         # For parsers only: upper-case GUIDs they have already matched. Skips the converters
         # and validators, which cost more than the JSON decoding of a whole component.
-        return _FILL_COMPONENT_ID(vm_id, guid)
+        return FILL_COMPONENT_ID(vm_id, guid)
 
     def __str__(self) -> str:
         return f"Microsoft:{self.vm_id}\\{self.guid}"
 
 
-_FILL_COMPONENT_ID: Final = filler(ComponentId, "vm_id", "guid")
-ComponentId._fill = _FILL_COMPONENT_ID
+#: ComponentId._unchecked's work without its call, positional (vm_id, guid): the component
+#: id parser's, once per component read.
+FILL_COMPONENT_ID: Final = filler(ComponentId, "vm_id", "guid")
 
 
 def _default_component_service(record: IntegrationComponentRecord) -> IntegrationService | None:
@@ -208,10 +204,6 @@ class IntegrationComponentRecord:
         validator=[v.optional(v.instance_of(IntegrationService)), _check_component],
     )
 
-    # _unchecked's work without its call, positional only (in _unchecked's order): the
-    # JSON parser's, once per component read.
-    _fill: ClassVar[Callable[..., IntegrationComponentRecord]]
-
     @classmethod
     def _unchecked(  # noqa: PLR0917 - private; positional too, as it runs per component
         cls,
@@ -229,7 +221,7 @@ class IntegrationComponentRecord:
         # For parsers only: values they have already checked field by field and against
         # each other (see the class's validators). Skipping the validators is what keeps
         # parsing ConvertTo-Json output within a small factor of json.loads itself.
-        return _FILL_COMPONENT(
+        return FILL_COMPONENT(
             vm_name,
             vm_id,
             name,
@@ -249,7 +241,9 @@ class IntegrationComponentRecord:
         return f"<IntegrationComponentRecord {vm} {name}: {state}{status}>"
 
 
-_FILL_COMPONENT: Final = filler(
+#: IntegrationComponentRecord._unchecked's work without its call, positional only (in its
+#: order): the JSON parser's, once per component read.
+FILL_COMPONENT: Final = filler(
     IntegrationComponentRecord,
     "vm_name",
     "vm_id",
@@ -262,7 +256,6 @@ _FILL_COMPONENT: Final = filler(
     "component_id",
     "service",
 )
-IntegrationComponentRecord._fill = _FILL_COMPONENT
 
 
 def _default_guest_service(

@@ -25,14 +25,12 @@ import re
 from typing import Final
 
 from vmic.model._patterns import GUID_PATTERN, HEX_GUID
-from vmic.model._records import ComponentId
+from vmic.model._records import FILL_COMPONENT_ID, ComponentId
 from vmic.parsers._errors import error_at
 from vmic.parsers._text import clean_text
 
 __all__ = ["parse_component_id"]
 
-# ComponentId's fast constructor (for the upper-case GUIDs matched here), looked up once.
-_FILL_ID: Final = ComponentId._fill
 
 # HEX_GUID's grammar with its letters written in both cases: the very characters that
 # HEX_GUID's case-insensitive classes match (a test compares them over every code point),
@@ -58,12 +56,12 @@ def match_component_id(text: str) -> ComponentId | None:
     """The id in ``text`` (exactly, no surrounding space), or None: the quiet fast path."""
     match = _EXACT_ID_RE.fullmatch(text)
     if match is not None:
-        return _FILL_ID(*match.groups())
+        return FILL_COMPONENT_ID(*match.groups())
     match = _ID_RE.fullmatch(text)
     if match is None:
         return None
     vm_id, guid = match.groups()
-    return _FILL_ID(vm_id.upper(), guid.upper())
+    return FILL_COMPONENT_ID(vm_id.upper(), guid.upper())
 
 
 def parse_component_id(text: str | bytes) -> ComponentId:

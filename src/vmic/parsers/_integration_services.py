@@ -38,7 +38,12 @@ from vmic.model._locales import (
     status_description,
     status_for_description,
 )
-from vmic.model._records import SERVICE_BY_GUID, ComponentId, IntegrationComponentRecord
+from vmic.model._records import (
+    FILL_COMPONENT,
+    SERVICE_BY_GUID,
+    ComponentId,
+    IntegrationComponentRecord,
+)
 from vmic.model._status import OperationalStatus
 from vmic.parsers._component_id import ANY_CASE_GUID, match_component_id
 from vmic.parsers._errors import error_at
@@ -67,8 +72,6 @@ _STATUS_BY_NAME: Final = {
     **{status.dotnet_name.casefold(): status for status in OperationalStatus},
 }
 _BOOLEANS: Final = {"true": True, "false": False}
-# IntegrationComponentRecord._unchecked without its call: the JSON reader's, per component.
-_FILL_RECORD: Final = IntegrationComponentRecord._fill
 _ZERO_GUID: Final = "00000000-0000-0000-0000-000000000000"
 _TABLE_COLUMNS: Final = (
     "VMName",
@@ -154,9 +157,7 @@ def _nth(raw: object, position: int) -> object:
     return raw[position] if isinstance(raw, list) and len(raw) > position else None
 
 
-def _component(  # noqa: PLR0912 - the common forms inline, each with its way out
-    report: Reporter, index: int, item: dict[str, Any]
-) -> IntegrationComponentRecord:
+def _component(report: Reporter, index: int, item: dict[str, Any]) -> IntegrationComponentRecord:
     # Once per component of every VM on every audited host: each property is read once,
     # and the common forms (a string, a status code) are taken without a helper's call.
     get = item.get
@@ -187,19 +188,12 @@ def _component(  # noqa: PLR0912 - the common forms inline, each with its way ou
             vm_id = _vm_id(report, index, vm_id, component_id)
 
     # The arrays are read only for what their Primary/Secondary properties do not say.
-    # A null description (a component with one status) is "", as _description says.
     primary_text = get("PrimaryStatusDescription")
     if primary_text.__class__ is not str:
-        if primary_text is None and "PrimaryStatusDescription" in item:
-            primary_text = ""
-        else:
-            primary_text = _description(report, index, item, "PrimaryStatusDescription", 0)
+        primary_text = _description(report, index, item, "PrimaryStatusDescription", 0)
     secondary_text = get("SecondaryStatusDescription")
     if secondary_text.__class__ is not str:
-        if secondary_text is None and "SecondaryStatusDescription" in item:
-            secondary_text = ""
-        else:
-            secondary_text = _description(report, index, item, "SecondaryStatusDescription", 1)
+        secondary_text = _description(report, index, item, "SecondaryStatusDescription", 1)
     # A status code (what ConvertTo-Json writes) is looked up here; anything else (a name,
     # null, no property) goes through _status. A code vmic does not know is None.
     primary = get("PrimaryOperationalStatus")
@@ -228,7 +222,7 @@ def _component(  # noqa: PLR0912 - the common forms inline, each with its way ou
             statuses=get("OperationalStatus", MISSING),
             description=secondary_text,
         )
-    return _FILL_RECORD(
+    return FILL_COMPONENT(
         vm_name,
         vm_id,
         name,

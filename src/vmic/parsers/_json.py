@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from vmic.errors import ParseError
 
 __all__ = [
+    "JSON_SPACE",
     "MISSING",
     "PowerShellVersion",
     "Reporter",
@@ -197,8 +198,9 @@ def _depth_offset(text: str, limit: int) -> int:
     return 0
 
 
-# What JSON calls whitespace (json.decoder's WHITESPACE), and what opens a container.
-_JSON_SPACE: Final = " \t\n\r"
+#: What JSON calls whitespace (json.decoder's WHITESPACE).
+JSON_SPACE: Final = " \t\n\r"
+# What opens a container.
 _OPENERS: Final = ("[", "{")
 
 
@@ -211,7 +213,7 @@ def _decode(source: str, scan: Callable[[str, int], tuple[Any, int]]) -> object:
         # JSONDecoder.decode's steps without its two Python calls (every ConvertTo-Json
         # answer a host gives is read here): skip whitespace (nothing to skip before an
         # opening bracket), scan one value, and allow only whitespace after it.
-        start = 0 if source[:1] in _OPENERS else len(source) - len(source.lstrip(_JSON_SPACE))
+        start = 0 if source[:1] in _OPENERS else len(source) - len(source.lstrip(JSON_SPACE))
         value, end = scan(source, start)
     except StopIteration as exc:
         msg = "not valid JSON: Expecting value"
@@ -226,7 +228,7 @@ def _decode(source: str, scan: Callable[[str, int], tuple[Any, int]]) -> object:
         match = _LONG_NUMBER_RE.search(source)
         raise error_at(f"not valid JSON: {exc}", source, match.start() if match else 0) from None
     if end != len(source):
-        rest = source[end:].lstrip(_JSON_SPACE)
+        rest = source[end:].lstrip(JSON_SPACE)
         if rest:
             msg = "not valid JSON: Extra data"
             raise error_at(msg, source, len(source) - len(rest))
